@@ -1,0 +1,226 @@
+// The custom LSP messages between the extension (client) and the language server, one definition
+// imported by both sides. Each message is a namespace with its literal method and typed `type`;
+// the comment above each names its direction. Standard LSP messages (completion, document sync,
+// watched files, configuration, work-done progress) are used as they are and not repeated here.
+/* eslint-disable @typescript-eslint/no-namespace -- a namespace per message is the protocol's convention (STYLE.md example 2) */
+
+import {
+  NotificationType,
+  Position,
+  RequestType,
+  RequestType0,
+  TextDocumentIdentifier,
+} from 'vscode-languageserver-protocol';
+import type { EstimatorName, TokenizerName } from '../core/types';
+
+/** Sent by the client in `initialize`'s `initializationOptions`. */
+export interface InitializationOptions {
+  /** A folder the server may write its model snapshot into (the extension's workspace storage). */
+  readonly storagePath?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status
+
+/**
+ * Where the model is in its life:
+ * - `starting`: nothing learned yet, discovery not finished;
+ * - `learning`: reading files (the model already answers from what it has);
+ * - `ready`: every discovered file learned, nothing pending;
+ * - `empty`: done, but nothing was learned (no matching files, or every file was skipped).
+ */
+export type ModelState = 'starting' | 'learning' | 'ready' | 'empty';
+
+export interface ModelStatus {
+  readonly state: ModelState;
+  /** Files whose text is in the model. */
+  readonly filesLearned: number;
+  /** Files selected for learning (learned + still queued); skipped files are not counted. */
+  readonly filesTotal: number;
+  /** Files left out, with a reason each (see `SkippedFilesRequest`). */
+  readonly filesSkipped: number;
+  /** Word tokens learned (without `<s>`/`</s>`). */
+  readonly tokens: number;
+  /** Sentences (non-blank lines) learned. */
+  readonly sentences: number;
+  readonly vocabularySize: number;
+  /** Distinct n-grams with a non-zero count, per order (index 0 = unigrams). */
+  readonly ngrams: readonly number[];
+  readonly order: number;
+  readonly estimator: EstimatorName;
+  readonly tokenizer: TokenizerName;
+  /** The model's approximate memory, in bytes. */
+  readonly modelBytes: number;
+  /** Set while a background pass runs: `done` of `total` files. */
+  readonly progress?: { readonly done: number; readonly total: number };
+  /** Whether the model came from the persisted snapshot at start-up. */
+  readonly restoredFromSnapshot: boolean;
+}
+
+/** server → client: the model's status, sent whenever it changes (throttled while learning). */
+export namespace StatusNotification {
+  export const method = 'nextWordLab/status' as const;
+  export const type = new NotificationType<ModelStatus>(method);
+}
+
+/** client → server: the current status, on demand (for example right after the client starts). */
+export namespace StatusRequest {
+  export const method = 'nextWordLab/getStatus' as const;
+  export const type = new RequestType0<ModelStatus, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prediction
+
+/** Re-weighting of the model's distribution before a draw; omitted fields come from the settings. */
+export interface SamplingParams {
+  /** ≥ 0; 0 = always the likeliest word. */
+  readonly temperature?: number;
+  /** Keep only the k likeliest words; 0 = off. */
+  readonly topK?: number;
+  /** Keep the likeliest words whose mass reaches p; 1 = off. */
+  readonly topP?: number;
+  /**
+   * Draw from a fresh generator seeded with this value, for this request only. Omitted: draw from the
+   * server's running generator (seeded from `nextWordLab.seed`, so a set seed repeats the same
+   * sequence of draws from the moment it is set).
+   */
+  readonly seed?: string;
+}
+
+/**
+ * What to predict after: either the words before `position` in an open or workspace document (the
+ * document's current text, unsaved edits included), or an explicit `context`. Either way the context
+ * is a line prefix: a line is a sentence, so the model sees `<s>` followed by the line's words.
+ */
+export type ContextParams =
+  | { readonly textDocument: TextDocumentIdentifier; readonly position: Position; readonly context?: undefined }
+  | { readonly context: string; readonly textDocument?: undefined; readonly position?: undefined };
+
+export type PredictParams = ContextParams & SamplingParams & {
+  /** How many of the likeliest candidates to return (default 10, at most 200). */
+  readonly candidates?: number;
+  /**
+   * Leave out tokens that cannot be typed into an editor (`<unk>`) before re-weighting and drawing,
+   * as Predict Next Word does. The panel leaves this off to show the model's full distribution.
+   */
+  readonly insertableOnly?: boolean;
+  /** Also draw this many times (at most 100,000) and return the histogram (lesson step 5). */
+  readonly draws?: number;
+};
+
+export interface PredictedCandidate {
+  readonly word: string;
+  /** P(word | context) under the estimator (a score for stupid-backoff: see `isProbability`). */
+  readonly probability: number;
+  /** The chance of drawing this word after temperature, top-k and top-p. */
+  readonly weight: number;
+  /** c(context, word) at the order that answered. */
+  readonly count: number;
+  /** c(context) at the order that answered. */
+  readonly contextCount: number;
+  /** The n-gram length that answered (1 = unigram). */
+  readonly order: number;
+}
+
+export interface PredictResult {
+  /** The context tokens the model used: at most order-1, `<s>` first at a line start, OOV words as `<unk>`. */
+  readonly context: readonly string[];
+  /** The longest context suffix seen in training (0 = the unigram distribution answered). */
+  readonly matchedContextLength: number;
+  /** The likeliest candidates, most likely first. */
+  readonly candidates: readonly PredictedCandidate[];
+  /** Everything not in `candidates`, lumped together. */
+  readonly others: { readonly words: number; readonly probability: number; readonly weight: number };
+  /** False for stupid-backoff: `probability` values are scores, normalised before re-weighting. */
+  readonly isProbability: boolean;
+  /** Entropy in bits of the model's distribution and of the re-weighted one actually sampled. */
+  readonly entropy: { readonly model: number; readonly sampling: number };
+  /** The sampled word, or null when the model knows nothing yet. */
+  readonly chosen: {
+    readonly word: string;
+    /** Index in `candidates`, or -1 when the draw landed among `others`. */
+    readonly rank: number;
+    readonly probability: number;
+    readonly weight: number;
+    /** The uniform draw in [0, 1) that picked it (the panel animates it). */
+    readonly draw: number;
+  } | null;
+  /** The re-weighting that was applied (request values, else settings, after clamping). */
+  readonly sampling: { readonly temperature: number; readonly topK: number; readonly topP: number };
+  /** Present when `draws` was asked: how often each candidate (same order) and the others were drawn. */
+  readonly histogram?: { readonly counts: readonly number[]; readonly others: number; readonly draws: number };
+  /** The model's status when it answered (an empty result explains itself through `state`). */
+  readonly status: ModelStatus;
+}
+
+/** client → server: P(next word | context), the re-weighted distribution, and one draw from it. */
+export namespace PredictRequest {
+  export const method = 'nextWordLab/predict' as const;
+  export const type = new RequestType<PredictParams, PredictResult, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generation
+
+export type GenerateParams = ContextParams & SamplingParams & {
+  /** How many tokens to generate (at most 500). */
+  readonly words: number;
+  /** `greedy` always takes the likeliest word (temperature, top-k, top-p are ignored). */
+  readonly mode: 'greedy' | 'sample';
+  /** Keep going after `</s>` (a new line starts with `<s>`); otherwise `</s>` ends the generation. */
+  readonly acrossLines?: boolean;
+};
+
+export interface GenerateResult {
+  /** The context tokens the generation started from. */
+  readonly context: readonly string[];
+  /** The generated tokens, `</s>` included where a line ended. */
+  readonly tokens: readonly string[];
+  /**
+   * Where the output starts repeating itself for good: from `tokens[start]` on, the same `length`
+   * tokens come back again and again (greedy decoding of an n-gram model always ends in such a loop
+   * once a context repeats). Null when no loop was reached.
+   */
+  readonly loop: { readonly start: number; readonly length: number } | null;
+  readonly status: ModelStatus;
+}
+
+/** client → server: a continuation of the context, greedy or sampled. */
+export namespace GenerateRequest {
+  export const method = 'nextWordLab/generate' as const;
+  export const type = new RequestType<GenerateParams, GenerateResult, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+export type SkipReason =
+  | 'excluded'
+  | 'files.exclude'
+  | 'search.exclude'
+  | 'gitignore'
+  | 'secret'
+  | 'too large'
+  | 'binary'
+  | 'minified'
+  | 'unreadable';
+
+export interface SkippedFile {
+  readonly uri: string;
+  readonly reason: SkipReason;
+  /** A human detail, e.g. "1,536 KB > 1,024 KB" or the matching rule. */
+  readonly detail: string;
+}
+
+/** client → server: the files left out of the model and why. */
+export namespace SkippedFilesRequest {
+  export const method = 'nextWordLab/skippedFiles' as const;
+  export const type = new RequestType0<readonly SkippedFile[], void>(method);
+}
+
+/** client → server: forget the model and its snapshot, then learn the workspace again from the files. */
+export namespace RelearnRequest {
+  export const method = 'nextWordLab/relearn' as const;
+  export const type = new RequestType0<void, void>(method);
+}
