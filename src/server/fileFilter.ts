@@ -1,0 +1,205 @@
+// Which files the model may learn. Decisions by path (globs, .gitignore, secrets) come first and cost
+// nothing; decisions by content (size, binary, minified) need the file's bytes. Every file left out
+// for a reason the user might not expect is reported with that reason; files that simply do not match
+// `nextWordLab.include` (images, lock files …) are ignored silently.
+
+import { minimatch, type MinimatchOptions } from 'minimatch';
+import type { SkipReason } from '../protocol/lsp';
+
+export interface Skip {
+  readonly reason: SkipReason;
+  readonly detail: string;
+}
+
+/** Globs as VS Code stores them in `files.exclude` / `search.exclude`: `true`, `false` or a sibling clause. */
+export type ExcludeMap = Readonly<Record<string, unknown>>;
+
+export interface FolderRules {
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly filesExclude: ExcludeMap;
+  readonly searchExclude: ExcludeMap;
+  readonly maxFileSizeKB: number;
+}
+
+/**
+ * Never learned, whatever the settings say: a model that can be asked for the next word must not be
+ * able to recite a key. Matched against the file's name (case-insensitively) wherever it lives.
+ */
+const SECRET_NAME_PATTERNS: readonly string[] = [
+  '.env',
+  '.env.*',
+  '*.env',
+  '*.pem',
+  '*.key',
+  '*.p12',
+  '*.pfx',
+  '*.jks',
+  '*.keystore',
+  '*.kdbx',
+  '*.gpg',
+  '*.asc',
+  'id_rsa*',
+  'id_dsa*',
+  'id_ecdsa*',
+  'id_ed25519*',
+  '.npmrc',
+  '.yarnrc',
+  '.yarnrc.yml',
+  '.pypirc',
+  '.netrc',
+  '_netrc',
+  '.pgpass',
+  '.htpasswd',
+  '.git-credentials',
+  '.dockercfg',
+  'credentials',
+  'credentials.*',
+  '*credentials*.json',
+  'secrets.*',
+  '*.secret',
+  '*.secrets',
+  'service-account*.json',
+];
+
+const GLOB_OPTIONS: MinimatchOptions = { dot: true };
+const NAME_OPTIONS: MinimatchOptions = { dot: true, nocase: true };
+
+/** A name no real file has: a pattern that matches `folder/<probe>` matches every child of the folder. */
+const ANY_CHILD_PROBE = '\u0000';
+
+/** The secret rule a file name matches, if any. */
+export function secretRule(fileName: string): string | undefined {
+  return SECRET_NAME_PATTERNS.find((pattern) => minimatch(fileName, pattern, NAME_OPTIONS));
+}
+
+/**
+ * The path rules of one workspace folder. Paths are relative to the folder, with `/` separators.
+ * Directory checks let discovery prune whole trees (node_modules) without listing them.
+ */
+export class PathFilter {
+  private readonly include: readonly string[];
+  private readonly exclusions: readonly { readonly reason: SkipReason; readonly patterns: ExcludePattern[] }[];
+
+  constructor(rules: FolderRules) {
+    this.include = rules.include;
+    this.exclusions = [
+      { reason: 'excluded', patterns: rules.exclude.map((glob) => ({ glob })) },
+      { reason: 'files.exclude', patterns: activePatterns(rules.filesExclude) },
+      { reason: 'search.exclude', patterns: activePatterns(rules.searchExclude) },
+    ];
+  }
+
+  /** Why a whole directory is left out, if it is; `siblings` are the names in its parent directory. */
+  checkDirectory(relativePath: string, siblings: ReadonlySet<string>): Skip | undefined {
+    return this.excludedBy(relativePath, siblings, true);
+  }
+
+  /**
+   * `undefined` when the file should be learned (subject to its content), `'ignore'` when it does not
+   * match `include`, otherwise why it is skipped.
+   */
+  checkFile(relativePath: string, siblings: ReadonlySet<string>): Skip | 'ignore' | undefined {
+    const secret = secretRule(baseName(relativePath));
+    if (secret !== undefined) return { reason: 'secret', detail: `never learned (matches ${secret})` };
+    if (!this.include.some((glob) => minimatch(relativePath, glob, GLOB_OPTIONS))) return 'ignore';
+    return this.excludedBy(relativePath, siblings, false);
+  }
+
+  private excludedBy(relativePath: string, siblings: ReadonlySet<string>, isDirectory: boolean): Skip | undefined {
+    for (const { reason, patterns } of this.exclusions) {
+      for (const pattern of patterns) {
+        const matches =
+          minimatch(relativePath, pattern.glob, GLOB_OPTIONS) ||
+          (isDirectory && minimatch(`${relativePath}/${ANY_CHILD_PROBE}`, pattern.glob, GLOB_OPTIONS));
+        if (matches && siblingConditionHolds(pattern, relativePath, siblings)) {
+          return { reason, detail: `matches ${pattern.glob}` };
+        }
+      }
+    }
+    return undefined;
+  }
+}
+
+interface ExcludePattern {
+  readonly glob: string;
+  /** VS Code's `{ "when": "$(basename).ts" }`: excluded only if that sibling exists. */
+  readonly whenSibling?: string;
+}
+
+function activePatterns(map: ExcludeMap): ExcludePattern[] {
+  const patterns: ExcludePattern[] = [];
+  for (const [glob, value] of Object.entries(map)) {
+    if (value === true) patterns.push({ glob });
+    else if (typeof value === 'object' && value !== null && typeof (value as { when?: unknown }).when === 'string') {
+      patterns.push({ glob, whenSibling: (value as { when: string }).when });
+    }
+  }
+  return patterns;
+}
+
+function siblingConditionHolds(pattern: ExcludePattern, relativePath: string, siblings: ReadonlySet<string>): boolean {
+  if (pattern.whenSibling === undefined) return true;
+  const name = baseName(relativePath);
+  const dot = name.lastIndexOf('.');
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  return siblings.has(pattern.whenSibling.replace(/\$\(basename\)/g, stem));
+}
+
+export function baseName(relativePath: string): string {
+  return relativePath.slice(relativePath.lastIndexOf('/') + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content
+
+/** Bytes inspected for a NUL, as git and most editors do to call a file binary. */
+const BINARY_PROBE_BYTES = 8000;
+/** A line this long is never hand-written text. */
+const MINIFIED_LINE_LENGTH = 10_000;
+/** Or: lines averaging this long, once some line passes `LONG_LINE_LENGTH`. */
+const MINIFIED_AVERAGE_LINE_LENGTH = 500;
+const LONG_LINE_LENGTH = 1_000;
+
+const BYTES_PER_KB = 1024;
+
+export function checkSize(sizeBytes: number, maxFileSizeKB: number): Skip | undefined {
+  if (sizeBytes <= maxFileSizeKB * BYTES_PER_KB) return undefined;
+  const kb = Math.ceil(sizeBytes / BYTES_PER_KB);
+  return { reason: 'too large', detail: `${kb.toLocaleString('en-US')} KB > ${maxFileSizeKB.toLocaleString('en-US')} KB` };
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** The file's text, or why it is not text a person wrote. */
+export function decodeText(bytes: Uint8Array): { readonly text: string } | Skip {
+  const probe = bytes.subarray(0, BINARY_PROBE_BYTES);
+  if (probe.includes(0)) return { reason: 'binary', detail: 'contains NUL bytes' };
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    return { reason: 'binary', detail: 'not valid UTF-8' };
+  }
+  const minified = minifiedDetail(text);
+  return minified === undefined ? { text } : { reason: 'minified', detail: minified };
+}
+
+function minifiedDetail(text: string): string | undefined {
+  let lines = 0;
+  let longest = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    longest = Math.max(longest, end - start);
+    lines++;
+    start = end + 1;
+  }
+  if (longest > MINIFIED_LINE_LENGTH) return `a line of ${longest.toLocaleString('en-US')} characters`;
+  const average = text.length / lines;
+  if (longest > LONG_LINE_LENGTH && average > MINIFIED_AVERAGE_LINE_LENGTH) {
+    return `lines average ${Math.round(average).toLocaleString('en-US')} characters`;
+  }
+  return undefined;
+}
