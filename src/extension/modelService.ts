@@ -3,14 +3,20 @@
 // across a server restart.
 
 import type * as vscode from 'vscode';
-import type {
-  GenerateParams,
-  GenerateResult,
-  ModelStatus,
-  PredictParams,
-  PredictResult,
-  SkippedFile,
+import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  GenerateRequest,
+  PredictRequest,
+  RelearnRequest,
+  SkippedFilesRequest,
+  type GenerateParams,
+  type GenerateResult,
+  type ModelStatus,
+  type PredictParams,
+  type PredictResult,
+  type SkippedFile,
 } from '../protocol/lsp';
+import type { LanguageServerHost } from './client';
 
 export type { GenerateParams, GenerateResult, ModelStatus, PredictParams, PredictResult, SkippedFile };
 
@@ -30,4 +36,57 @@ export interface ModelService {
   generate(params: GenerateParams, token?: vscode.CancellationToken): Promise<GenerateResult>;
   /** The files left out of the model, and why. */
   skippedFiles(): Promise<readonly SkippedFile[]>;
+}
+
+/** The model service over the language client: requests go to whichever server session is current. */
+export class ClientModelService implements ModelService {
+  constructor(private readonly host: LanguageServerHost) {}
+
+  get status(): ModelStatus | undefined {
+    return this.host.status;
+  }
+
+  get onDidChangeStatus(): vscode.Event<ModelStatus> {
+    return this.host.onDidChangeStatus;
+  }
+
+  whenReady(): Promise<ModelStatus> {
+    const current = this.host.status;
+    if (current !== undefined && isSettled(current)) return Promise.resolve(current);
+    return new Promise((resolve) => {
+      const listener = this.host.onDidChangeStatus((status) => {
+        if (!isSettled(status)) return;
+        listener.dispose();
+        resolve(status);
+      });
+    });
+  }
+
+  async predict(params: PredictParams, token?: vscode.CancellationToken): Promise<PredictResult> {
+    return (await this.startedClient()).sendRequest(PredictRequest.type, params, token);
+  }
+
+  async generate(params: GenerateParams, token?: vscode.CancellationToken): Promise<GenerateResult> {
+    return (await this.startedClient()).sendRequest(GenerateRequest.type, params, token);
+  }
+
+  async skippedFiles(): Promise<readonly SkippedFile[]> {
+    return (await this.startedClient()).sendRequest(SkippedFilesRequest.type);
+  }
+
+  /** Forgets the model and learns the workspace again (starting the server if it was left stopped). */
+  async relearn(): Promise<void> {
+    await (await this.startedClient()).sendRequest(RelearnRequest.type);
+  }
+
+  private async startedClient(): Promise<LanguageClient> {
+    const session = this.host.current();
+    await session.whenStarted();
+    return session.client;
+  }
+}
+
+/** Learning has finished, whether or not anything was learned. */
+function isSettled(status: ModelStatus): boolean {
+  return status.state === 'ready' || status.state === 'empty';
 }

@@ -121,6 +121,11 @@ export interface PredictedCandidate {
   readonly contextCount: number;
   /** The n-gram length that answered (1 = unigram). */
   readonly order: number;
+  /**
+   * The text that types this word after the context: a space between two words, none before
+   * punctuation, a line break for `</s>` (spacing follows the tokenizer, which only the server knows).
+   */
+  readonly insertText: string;
 }
 
 export interface PredictResult {
@@ -143,8 +148,9 @@ export interface PredictResult {
     readonly rank: number;
     readonly probability: number;
     readonly weight: number;
-    /** The uniform draw in [0, 1) that picked it (the panel animates it). */
-    readonly draw: number;
+    readonly insertText: string;
+    /** The uniform draw in [0, 1) that picked it (the panel animates it); null at temperature 0 (argmax, no draw). */
+    readonly draw: number | null;
   } | null;
   /** The re-weighting that was applied (request values, else settings, after clamping). */
   readonly sampling: { readonly temperature: number; readonly topK: number; readonly topP: number };
