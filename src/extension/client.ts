@@ -67,10 +67,6 @@ export class ServerSession extends Disposable {
     return this.started;
   }
 
-  get isRunning(): boolean {
-    return this.client.state === State.Running;
-  }
-
   override dispose(): void {
     // stop() can only be asked of a client that is starting or running; afterwards it is a no-op.
     if (this.client.state !== State.Stopped) void this.client.stop().catch(() => undefined);
@@ -161,6 +157,15 @@ export class LanguageServerHost extends Disposable {
       'Next Word Lab: the language server stopped unexpectedly and was restarted. The model is being reloaded.',
     );
     this.start();
+  }
+
+  /** Stops the server and waits for it to exit (VS Code awaits this on deactivation). */
+  async stop(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    if (session === undefined) return;
+    if (session.client.state !== State.Stopped) await session.client.stop().catch(() => undefined);
+    session.dispose();
   }
 
   override dispose(): void {

@@ -1,0 +1,266 @@
+// The commands: Predict Next Word, Choose Next Word, the temperature and status menus, re-learning
+// and the skipped-files report. Each asks the model service and edits the editor; none computes
+// anything about words itself (spacing included: the server knows the tokenizer).
+
+import * as vscode from 'vscode';
+import { ErrorCodes, ResponseError } from 'vscode-languageclient/node';
+import type { ModelStatus, PredictResult, PredictedCandidate } from '../protocol/lsp';
+import type { Config } from './config';
+import { Disposable } from './disposable';
+import type { ClientModelService } from './modelService';
+import { STATUS_MENU_COMMAND, formatNumber } from './statusBar';
+
+export const COMMANDS = {
+  predictNextWord: 'nextWordLab.predictNextWord',
+  chooseNextWord: 'nextWordLab.chooseNextWord',
+  setTemperature: 'nextWordLab.setTemperature',
+  relearnWorkspace: 'nextWordLab.relearnWorkspace',
+  showSkippedFiles: 'nextWordLab.showSkippedFiles',
+  openVisualizer: 'nextWordLab.openVisualizer',
+} as const;
+
+/** Candidates offered by Choose Next Word. */
+const CHOICES = 12;
+
+const TEMPERATURE_PRESETS: readonly { readonly value: number; readonly meaning: string }[] = [
+  { value: 0, meaning: 'always the likeliest word (greedy)' },
+  { value: 0.3, meaning: 'focused: nearly always the top words' },
+  { value: 0.7, meaning: 'balanced (the default)' },
+  { value: 1, meaning: 'the model exactly as it learned' },
+  { value: 1.5, meaning: 'adventurous' },
+  { value: 3, meaning: 'flattened toward uniform: gibberish' },
+];
+
+export class Commands extends Disposable {
+  private skippedChannel: vscode.OutputChannel | undefined;
+
+  constructor(
+    private readonly model: ClientModelService,
+    private readonly config: Config,
+  ) {
+    super();
+    const register = (command: string, run: () => Promise<unknown>): void => {
+      this._register(vscode.commands.registerCommand(command, () => this.guard(run)));
+    };
+    register(COMMANDS.predictNextWord, () => this.predictNextWord());
+    register(COMMANDS.chooseNextWord, () => this.chooseNextWord());
+    register(COMMANDS.setTemperature, () => this.pickTemperature());
+    register(COMMANDS.relearnWorkspace, () => this.relearn());
+    register(COMMANDS.showSkippedFiles, () => this.showSkippedFiles());
+    register(STATUS_MENU_COMMAND, () => this.statusMenu());
+  }
+
+  /** Inserts one sampled word at every cursor, as one undoable edit. Resolves to the inserted texts. */
+  async predictNextWord(): Promise<readonly string[]> {
+    const editor = vscode.window.activeTextEditor;
+    if (editor === undefined) {
+      void vscode.window.showInformationMessage(
+        'Next Word Lab: open a file and put the cursor where the next word should go, then run Predict Next Word.',
+      );
+      return [];
+    }
+    const insertions: { position: vscode.Position; text: string }[] = [];
+    let last: PredictResult | undefined;
+    // One request per cursor, in order, so a fixed seed gives the same words for the same cursors.
+    for (const selection of editor.selections) {
+      last = await this.predictAt(editor.document, selection.active, 1);
+      if (last.chosen !== null) insertions.push({ position: selection.active, text: last.chosen.insertText });
+    }
+    if (insertions.length === 0) {
+      this.explainNothingToPredict(last?.status);
+      return [];
+    }
+    await editor.edit((builder) => {
+      for (const { position, text } of insertions) builder.insert(position, text);
+    });
+    return insertions.map(({ text }) => text);
+  }
+
+  /** A quick pick of the likeliest next words at the cursor; inserts the one chosen. */
+  async chooseNextWord(): Promise<string | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    if (editor === undefined) {
+      void vscode.window.showInformationMessage(
+        'Next Word Lab: open a file and put the cursor where the next word should go, then run Choose Next Word.',
+      );
+      return undefined;
+    }
+    const position = editor.selection.active;
+    const result = await this.predictAt(editor.document, position, CHOICES);
+    if (result.candidates.length === 0) {
+      this.explainNothingToPredict(result.status);
+      return undefined;
+    }
+    const items = result.candidates.map((candidate) => candidateItem(candidate, result.isProbability));
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `Next word after “${result.context.join(' ')}”`,
+      placeHolder: 'Choose the next word (probability · count / context count · the n-gram that answered)',
+      matchOnDescription: true,
+    });
+    if (picked === undefined) return undefined;
+    await editor.edit((builder) => builder.insert(position, picked.candidate.insertText));
+    return picked.candidate.insertText;
+  }
+
+  private predictAt(document: vscode.TextDocument, position: vscode.Position, candidates: number): Promise<PredictResult> {
+    // The line before the cursor is sent as text: it is what the user sees, whatever the server's
+    // copy of the document (untitled files, files outside the workspace) holds.
+    const context = document.lineAt(position.line).text.slice(0, position.character);
+    return this.model.predict({
+      context,
+      candidates,
+      insertableOnly: true,
+      temperature: this.config.temperature,
+      topK: this.config.topK,
+      topP: this.config.topP,
+    });
+  }
+
+  private explainNothingToPredict(status: ModelStatus | undefined): void {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length === 0) {
+      void vscode.window.showInformationMessage(
+        'Next Word Lab learns from the files of the open folder, and no folder is open. Open a folder (File › Open Folder…) and try again.',
+      );
+    } else if (status === undefined || ((status.state === 'starting' || status.state === 'learning') && status.tokens === 0)) {
+      void vscode.window.showInformationMessage(
+        'Next Word Lab is still reading the workspace and has not learned any text yet. Try again in a moment: the status bar shows its progress.',
+      );
+    } else if (status.tokens === 0 && status.filesSkipped > 0) {
+      void vscode.window
+        .showInformationMessage(
+          `Next Word Lab has nothing to learn from: every candidate file was left out (${status.filesSkipped} skipped). See why, or widen nextWordLab.include / nextWordLab.exclude.`,
+          'Show Skipped Files',
+          'Open Settings',
+        )
+        .then((action) => this.followUp(action));
+    } else if (status.tokens === 0) {
+      void vscode.window
+        .showInformationMessage(
+          'Next Word Lab found no file to learn from: no file in the workspace matches nextWordLab.include. Add some text or code, or widen the setting.',
+          'Open Settings',
+        )
+        .then((action) => this.followUp(action));
+    } else {
+      void vscode.window.showInformationMessage(
+        'Next Word Lab has no word to suggest here: the model knows nothing that can follow this context.',
+      );
+    }
+  }
+
+  private async followUp(action: string | undefined): Promise<void> {
+    if (action === 'Show Skipped Files') await this.showSkippedFiles();
+    else if (action === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'nextWordLab');
+  }
+
+  private async pickTemperature(): Promise<void> {
+    const value = await this.askTemperature();
+    if (value !== undefined) await this.config.setTemperature(value);
+  }
+
+  private async askTemperature(): Promise<number | undefined> {
+    const current = this.config.temperature;
+    const custom = { label: '$(edit) Other value…', value: undefined };
+    const presets = TEMPERATURE_PRESETS.map((preset) => ({
+      label: `${preset.value === current ? '$(check)' : '$(blank)'} ${formatNumber(preset.value)}`,
+      description: preset.meaning,
+      value: preset.value as number | undefined,
+    }));
+    const picked = await vscode.window.showQuickPick([...presets, custom], {
+      title: `Temperature (now ${formatNumber(current)})`,
+      placeHolder: 'Low temperatures pick the top words; high ones flatten the distribution',
+    });
+    if (picked === undefined) return undefined;
+    if (picked.value !== undefined) return picked.value;
+    const typed = await vscode.window.showInputBox({
+      title: 'Temperature',
+      value: String(current),
+      prompt: 'A number ≥ 0: 0 = greedy, 1 = the model as learned, larger = flatter',
+      validateInput: (text) => (Number(text) >= 0 && text.trim() !== '' ? undefined : 'Enter a number ≥ 0'),
+    });
+    return typed === undefined ? undefined : Number(typed);
+  }
+
+  private async statusMenu(): Promise<void> {
+    const status = this.model.status;
+    const items: (vscode.QuickPickItem & { run: () => Thenable<unknown> })[] = [
+      {
+        label: `$(flame) Temperature: ${formatNumber(this.config.temperature)}`,
+        description: 'change how adventurous the draws are',
+        run: () => this.pickTemperature(),
+      },
+      { label: '$(graph) Open Visualizer', run: () => vscode.commands.executeCommand(COMMANDS.openVisualizer) },
+      {
+        label: '$(list-unordered) Show Skipped Files',
+        description: status === undefined ? undefined : `${status.filesSkipped} skipped`,
+        run: () => this.showSkippedFiles(),
+      },
+      { label: '$(refresh) Re-learn the Workspace', run: () => this.relearn() },
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'Next Word Lab' });
+    await picked?.run();
+  }
+
+  private async relearn(): Promise<void> {
+    await this.model.relearn();
+    void vscode.window.showInformationMessage('Next Word Lab: learning the workspace again from its files.');
+  }
+
+  private async showSkippedFiles(): Promise<void> {
+    const skipped = await this.model.skippedFiles();
+    this.skippedChannel ??= this._register(vscode.window.createOutputChannel('Next Word Lab: Skipped Files'));
+    const channel = this.skippedChannel;
+    channel.clear();
+    channel.appendLine(`${skipped.length} files or folders are not learned:`);
+    for (const file of skipped) {
+      channel.appendLine(`${displayPath(file.uri)} — ${file.reason}: ${file.detail}`);
+    }
+    channel.show(true);
+  }
+
+  /** Runs a command body; a failure becomes one readable message (a crash has its own message). */
+  private async guard(run: () => Promise<unknown>): Promise<unknown> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof vscode.CancellationError || isConnectionLoss(error)) return undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      void vscode.window.showErrorMessage(`Next Word Lab: ${message}`);
+      return undefined;
+    }
+  }
+}
+
+/** The request died with its server process: the crash message already told the user. */
+function isConnectionLoss(error: unknown): boolean {
+  return (
+    error instanceof ResponseError &&
+    (error.code === ErrorCodes.PendingResponseRejected ||
+      error.code === ErrorCodes.ConnectionInactive ||
+      error.code === ErrorCodes.MessageWriteError)
+  );
+}
+
+interface CandidateItem extends vscode.QuickPickItem {
+  readonly candidate: PredictedCandidate;
+}
+
+/** `return — 31.4 % · 22/70 · trigram` (the quick pick draws the dash between label and description). */
+function candidateItem(candidate: PredictedCandidate, isProbability: boolean): CandidateItem {
+  const share = isProbability
+    ? `${(candidate.probability * 100).toFixed(1)} %`
+    : `score ${candidate.probability.toPrecision(3)}`;
+  return {
+    label: candidate.word === '</s>' ? '⏎ (end of line)' : candidate.word,
+    description: `${share} · ${candidate.count}/${candidate.contextCount} · ${ngramName(candidate.order)}`,
+    candidate,
+  };
+}
+
+export function ngramName(order: number): string {
+  return ['unigram', 'bigram', 'trigram'][order - 1] ?? `${order}-gram`;
+}
+
+function displayPath(uri: string): string {
+  return vscode.workspace.asRelativePath(vscode.Uri.parse(uri), true);
+}

@@ -1,0 +1,55 @@
+// Activation: the extension-long objects (output, settings, server host, model service, status bar,
+// commands), all owned by one disposable registered in the context. The returned API lets the
+// integration tests (and any other extension) await the model and ask it directly.
+
+import * as vscode from 'vscode';
+import { LanguageServerHost } from './client';
+import { Commands } from './commands';
+import { Config } from './config';
+import { Disposable } from './disposable';
+import { ClientModelService, type ModelService, type ModelStatus } from './modelService';
+import { StatusBar } from './statusBar';
+
+export interface NextWordLabApi {
+  readonly model: ModelService;
+  /** Resolves when the server has finished learning the workspace (`ready` or `empty`). */
+  whenReady(): Promise<ModelStatus>;
+  /** Runs Predict Next Word in the active editor; resolves to the text inserted at each cursor. */
+  predictNextWord(): Promise<readonly string[]>;
+}
+
+class NextWordLab extends Disposable {
+  readonly model: ClientModelService;
+  readonly commands: Commands;
+  readonly host: LanguageServerHost;
+
+  constructor(context: vscode.ExtensionContext) {
+    super();
+    const output = this._register(vscode.window.createOutputChannel('Next Word Lab', { log: true }));
+    const config = this._register(new Config());
+    const host = (this.host = this._register(new LanguageServerHost(context, output)));
+    this.model = new ClientModelService(host);
+    this._register(new StatusBar(this.model, config));
+    this.commands = this._register(new Commands(this.model, config));
+    host.start();
+  }
+}
+
+let active: NextWordLab | undefined;
+
+export function activate(context: vscode.ExtensionContext): NextWordLabApi {
+  const extension = (active = new NextWordLab(context));
+  context.subscriptions.push(extension);
+  return {
+    model: extension.model,
+    whenReady: () => extension.model.whenReady(),
+    predictNextWord: () => extension.commands.predictNextWord(),
+  };
+}
+
+/** Waits for the server to shut down cleanly; everything else goes with context.subscriptions. */
+export function deactivate(): Promise<void> | undefined {
+  const stopping = active?.host.stop();
+  active = undefined;
+  return stopping;
+}
