@@ -1,0 +1,197 @@
+// Answers to the prediction requests, computed from the model with the engine's decoding: the
+// candidates and their counts, the re-weighted distribution, one draw, greedy or sampled generation,
+// and the text that types a word after the cursor. Nothing here counts or estimates: that is the model's.
+
+import { argmax, entropyBits, findRepetition, reweight, sample } from '../core/decoding';
+import type { NgramModel } from '../core/model';
+import type { UniformRandom } from '../core/prng';
+import { contextBeforeCursor } from '../core/tokenizer';
+import type { TokenizerName } from '../core/types';
+import { BOS_TOKEN, EOS, EOS_TOKEN, UNK } from '../core/vocabulary';
+import type { GenerateResult, PredictResult, PredictedCandidate } from '../protocol/lsp';
+
+export const DEFAULT_CANDIDATES = 10;
+export const MAX_CANDIDATES = 200;
+export const MAX_DRAWS = 100_000;
+export const MAX_GENERATED_WORDS = 500;
+
+export interface Reweighting {
+  readonly temperature: number;
+  readonly topK: number;
+  readonly topP: number;
+}
+
+export interface PredictOptions {
+  /** The text of the line before the cursor. */
+  readonly linePrefix: string;
+  readonly candidates: number;
+  readonly insertableOnly: boolean;
+  readonly draws: number;
+  readonly sampling: Reweighting;
+  readonly random: UniformRandom;
+}
+
+type Prediction = Omit<PredictResult, 'status'>;
+
+export function predict(model: NgramModel, options: PredictOptions): Prediction {
+  const context = contextBeforeCursor(model.tokenizer, options.linePrefix, options.linePrefix.length);
+  const distribution = model.distribution(context);
+  const probabilities = options.insertableOnly ? withoutUnknown(distribution.probabilities) : distribution.probabilities;
+  const weights = reweight(probabilities, options.sampling);
+
+  const shownCount = Math.max(0, Math.min(MAX_CANDIDATES, Math.floor(options.candidates)));
+  const ranked = model
+    .candidates(context, shownCount + 1)
+    .filter((candidate) => probabilities[candidate.id] > 0)
+    .slice(0, shownCount);
+  const candidates: PredictedCandidate[] = ranked.map((candidate) => ({
+    word: candidate.word,
+    probability: candidate.probability,
+    weight: weights[candidate.id],
+    count: candidate.count,
+    contextCount: candidate.contextCount,
+    order: candidate.order,
+    insertText: insertTextFor(candidate.word, options.linePrefix, model.tokenizer),
+  }));
+
+  const probabilityTotal = sum(probabilities);
+  const shownProbability = candidates.reduce((total, candidate) => total + candidate.probability, 0);
+  const shownWeight = candidates.reduce((total, candidate) => total + candidate.weight, 0);
+  const supportSize = probabilities.reduce((count, p) => (p > 0 ? count + 1 : count), 0);
+
+  let chosen: Prediction['chosen'] = null;
+  const drawn = options.sampling.temperature === 0 ? { id: argmax(probabilities), draw: null } : drawOnce(weights, options.random);
+  if (drawn.id >= 0) {
+    const word = model.vocabulary.word(drawn.id);
+    chosen = {
+      word,
+      rank: ranked.findIndex((candidate) => candidate.id === drawn.id),
+      probability: probabilities[drawn.id],
+      weight: weights[drawn.id],
+      insertText: insertTextFor(word, options.linePrefix, model.tokenizer),
+      draw: drawn.draw,
+    };
+  }
+
+  return {
+    context: distribution.context,
+    matchedContextLength: distribution.matchedContextLength,
+    candidates,
+    others: {
+      words: supportSize - candidates.length,
+      probability: Math.max(0, probabilityTotal - shownProbability),
+      weight: Math.max(0, 1 - shownWeight),
+    },
+    isProbability: distribution.isProbability,
+    entropy: { model: entropyBits(probabilities), sampling: entropyBits(weights) },
+    chosen,
+    sampling: options.sampling,
+    ...(options.draws > 0 && candidates.length > 0
+      ? { histogram: histogram(candidates.map((c) => c.weight), Math.max(0, 1 - shownWeight), options.draws, options.random) }
+      : {}),
+  };
+}
+
+/** `<unk>` stands for every unseen word: it can be shown, but never typed into an editor. */
+function withoutUnknown(probabilities: Float64Array): Float64Array {
+  const copy = Float64Array.from(probabilities);
+  copy[UNK] = 0;
+  return copy;
+}
+
+function drawOnce(weights: Float64Array, random: UniformRandom): { id: number; draw: number | null } {
+  if (sum(weights) === 0) return { id: -1, draw: null };
+  const draw = random();
+  return { id: sample(weights, () => draw), draw };
+}
+
+/**
+ * Many draws, bucketed as the panel shows them: one bucket per candidate and one for all others.
+ * Drawing among these buckets is the same as drawing among all words and then bucketing, and costs
+ * O(candidates) per draw instead of O(vocabulary).
+ */
+function histogram(
+  candidateWeights: readonly number[],
+  othersWeight: number,
+  draws: number,
+  random: UniformRandom,
+): NonNullable<PredictResult['histogram']> {
+  const total = Math.min(MAX_DRAWS, Math.floor(draws));
+  const buckets = Float64Array.from([...candidateWeights, othersWeight]);
+  const counts = new Array<number>(buckets.length).fill(0);
+  for (let i = 0; i < total; i++) counts[sample(buckets, random)]++;
+  return { counts: counts.slice(0, -1), others: counts[counts.length - 1], draws: total };
+}
+
+export interface GenerateOptions {
+  readonly linePrefix: string;
+  readonly words: number;
+  readonly greedy: boolean;
+  readonly acrossLines: boolean;
+  readonly sampling: Reweighting;
+  readonly random: UniformRandom;
+}
+
+/**
+ * Continues the line. `<unk>` is never generated (it is not a word anyone could read). Greedy decoding
+ * stops as soon as its loop is established: an n-gram model's next choice depends only on its last
+ * n−1 tokens, so two full periods of repetition mean it would repeat forever.
+ */
+export function generate(model: NgramModel, options: GenerateOptions): Omit<GenerateResult, 'status'> {
+  const start = contextBeforeCursor(model.tokenizer, options.linePrefix, options.linePrefix.length);
+  const startContext = model.distribution(start).context;
+  const limit = Math.max(0, Math.min(MAX_GENERATED_WORDS, Math.floor(options.words)));
+  const tokens: string[] = [];
+  let context = start;
+  while (tokens.length < limit) {
+    const probabilities = withoutUnknown(model.distribution(context).probabilities);
+    const id = options.greedy ? argmax(probabilities) : drawOnce(reweight(probabilities, options.sampling), options.random).id;
+    if (id < 0) break;
+    const word = model.vocabulary.word(id);
+    tokens.push(word);
+    if (id === EOS) {
+      if (!options.acrossLines) break;
+      context = [BOS_TOKEN];
+    } else {
+      context = [...context.slice(1 - model.order), word];
+    }
+    if (options.greedy && establishedLoop(tokens, model.order) !== null) break;
+  }
+  return { context: startContext, tokens, loop: establishedLoop(tokens, model.order) };
+}
+
+/**
+ * A repeating tail long enough that the model's whole context (order−1 tokens) has come back to a
+ * state it was in one period earlier: from there greedy decoding can only go round again.
+ */
+function establishedLoop(tokens: readonly string[], order: number): GenerateResult['loop'] {
+  const repetition = findRepetition(tokens);
+  if (repetition === undefined || tokens.length - repetition.start < repetition.period + order - 1) return null;
+  return { start: repetition.start, length: repetition.period };
+}
+
+const WORD_START = /^[\p{L}\p{N}\p{M}_]/u;
+const WORD_END = /[\p{L}\p{N}\p{M}_]$/u;
+/** After these, a word reads better with a space: `a, b`, `x = y`, `f(x) return`, `a: b`, `=> y`. */
+const SPACE_BEFORE_WORD_AFTER = new Set([',', ';', ')', ']', '}', '=', ':', '>', '+', '*', '/', '%', '&', '|', '?']);
+
+/**
+ * The text that types `word` after `linePrefix`: `</s>` ends the line; after white space or at a line
+ * start the word goes as it is; with the `whitespace` tokenizer tokens are always separated by a space;
+ * with `words`, punctuation attaches to what precedes it and a word gets a space after a word (or
+ * after a separator such as `,` or `=`).
+ */
+export function insertTextFor(word: string, linePrefix: string, tokenizer: TokenizerName): string {
+  if (word === EOS_TOKEN) return '\n';
+  if (linePrefix.length === 0 || /\s$/u.test(linePrefix)) return word;
+  if (tokenizer === 'whitespace') return ` ${word}`;
+  if (!WORD_START.test(word)) return word;
+  const last = linePrefix[linePrefix.length - 1];
+  return WORD_END.test(linePrefix) || SPACE_BEFORE_WORD_AFTER.has(last) ? ` ${word}` : word;
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (const value of values) if (value > 0) total += value;
+  return total;
+}

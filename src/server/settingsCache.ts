@@ -1,0 +1,82 @@
+// Settings as the server sees them: pulled from the client per resource (workspace/configuration),
+// cached until the client says something changed, clamped by the shared rules. A value that had to be
+// clamped is reported to the user once, not on every pull.
+
+import type { Connection } from 'vscode-languageserver';
+import { SETTINGS_SECTION, normalizeSettings, type Settings } from '../protocol/settings';
+import type { ExcludeMap, FolderRules } from './fileFilter';
+
+export interface ResourceSettings {
+  readonly settings: Settings;
+  readonly filesExclude: ExcludeMap;
+  readonly searchExclude: ExcludeMap;
+}
+
+export class SettingsCache {
+  private readonly cache = new Map<string, Promise<ResourceSettings>>();
+  private readonly reported = new Set<string>();
+
+  /**
+   * @param connection the server side of the client connection
+   * @param canPull whether the client answers workspace/configuration (otherwise defaults apply)
+   */
+  constructor(
+    private readonly connection: Connection,
+    private readonly canPull: boolean,
+  ) {}
+
+  /** The settings for a folder or file URI (undefined: the window's settings, which hold the model's). */
+  get(scopeUri?: string): Promise<ResourceSettings> {
+    const key = scopeUri ?? '';
+    let pending = this.cache.get(key);
+    if (pending === undefined) {
+      pending = this.pull(scopeUri);
+      this.cache.set(key, pending);
+    }
+    return pending;
+  }
+
+  async folderRules(folderUri: string): Promise<FolderRules> {
+    const { settings, filesExclude, searchExclude } = await this.get(folderUri);
+    return {
+      include: settings.include,
+      exclude: settings.exclude,
+      maxFileSizeKB: settings.maxFileSizeKB,
+      filesExclude,
+      searchExclude,
+    };
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async pull(scopeUri: string | undefined): Promise<ResourceSettings> {
+    let sections: unknown[] = [];
+    if (this.canPull) {
+      try {
+        sections = await this.connection.workspace.getConfiguration([
+          { scopeUri, section: SETTINGS_SECTION },
+          { scopeUri, section: 'files.exclude' },
+          { scopeUri, section: 'search.exclude' },
+        ]);
+      } catch (error) {
+        this.connection.console.warn(`Could not read the settings, using the defaults: ${String(error)}`);
+      }
+    }
+    const { settings, problems } = normalizeSettings(sections[0]);
+    for (const problem of problems) this.reportOnce(problem);
+    return { settings, filesExclude: asExcludeMap(sections[1]), searchExclude: asExcludeMap(sections[2]) };
+  }
+
+  private reportOnce(problem: string): void {
+    if (this.reported.has(problem)) return;
+    this.reported.add(problem);
+    this.connection.console.warn(problem);
+    void this.connection.window.showWarningMessage(`Next Word Lab: ${problem}`);
+  }
+}
+
+function asExcludeMap(value: unknown): ExcludeMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as ExcludeMap) : {};
+}

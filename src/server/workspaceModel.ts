@@ -1,0 +1,247 @@
+// The workspace's documents and the one NgramModel they are counted into. Each document keeps its
+// sentences as word ids, so it can be subtracted exactly when its text changes, recounted at another
+// order without reading any file, and persisted. Documents open in an editor also keep a line index,
+// so an edit re-counts only the lines it touched.
+
+import { NgramModel, type EncodedSentences } from '../core/model';
+import type { EstimatorOptions, ModelStats, TokenizerName } from '../core/types';
+
+/** What the disk said about a file when its text was read (null fields: never read from disk). */
+export interface FileStamp {
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+export interface DocumentEntry {
+  readonly fsPath: string;
+  readonly uri: string;
+  stamp: FileStamp;
+  /** The document's sentences, each terminated by EOS. */
+  encoded: EncodedSentences;
+  /** Whether `encoded` is in the model's counts (false while a recount has not reached it yet). */
+  counted: boolean;
+  /** Set while the text comes from an open editor: it may differ from the disk. */
+  lines?: LineIndex;
+}
+
+/** The text lines of an open document and where each line's sentence starts in `encoded`. */
+interface LineIndex {
+  readonly texts: readonly string[];
+  /** `starts[i]` is the offset of line i's sentence (blank lines have none); `starts[texts.length]` is the end. */
+  readonly starts: Int32Array;
+}
+
+export interface ModelConfiguration {
+  readonly order: number;
+  readonly estimator: EstimatorOptions;
+  readonly tokenizer: TokenizerName;
+}
+
+/** Lines as an editor and the tokenizer see them: `\r\n`, `\r` and `\n` all end a line. */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+export class WorkspaceModel {
+  private current: NgramModel;
+  private readonly documents = new Map<string, DocumentEntry>();
+  private countedDocuments = 0;
+
+  constructor(configuration: ModelConfiguration, model?: NgramModel) {
+    this.current = model ?? new NgramModel(configuration);
+  }
+
+  get model(): NgramModel {
+    return this.current;
+  }
+
+  get documentCount(): number {
+    return this.documents.size;
+  }
+
+  get countedCount(): number {
+    return this.countedDocuments;
+  }
+
+  stats(): ModelStats {
+    return this.current.stats();
+  }
+
+  get(fsPath: string): DocumentEntry | undefined {
+    return this.documents.get(fsPath);
+  }
+
+  entries(): IterableIterator<DocumentEntry> {
+    return this.documents.values();
+  }
+
+  /** Learns (or re-learns) a document's whole text. */
+  setText(fsPath: string, uri: string, text: string, stamp: FileStamp): DocumentEntry {
+    const existing = this.documents.get(fsPath);
+    if (existing?.lines !== undefined) {
+      existing.stamp = stamp;
+      this.applyEditorText(existing, text);
+      return existing;
+    }
+    return this.setEncoded(fsPath, uri, this.current.encodeText(text), stamp);
+  }
+
+  /** Adopts sentences encoded earlier (a snapshot, or a previous count of this model's vocabulary). */
+  setEncoded(fsPath: string, uri: string, encoded: EncodedSentences, stamp: FileStamp): DocumentEntry {
+    this.remove(fsPath);
+    const entry: DocumentEntry = { fsPath, uri, stamp, encoded, counted: false };
+    this.documents.set(fsPath, entry);
+    this.count(entry);
+    return entry;
+  }
+
+  /** Counts a document that is not counted yet (after a recount reset). */
+  count(entry: DocumentEntry): void {
+    if (entry.counted) return;
+    this.current.addSentences(entry.encoded);
+    entry.counted = true;
+    this.countedDocuments++;
+  }
+
+  remove(fsPath: string): boolean {
+    const entry = this.documents.get(fsPath);
+    if (entry === undefined) return false;
+    if (entry.counted) {
+      this.current.removeSentences(entry.encoded);
+      this.countedDocuments--;
+    }
+    this.documents.delete(fsPath);
+    return true;
+  }
+
+  /** Removes every document at or below `fsPath` (a deleted folder); returns how many. */
+  removeUnder(fsPath: string, separator: string): number {
+    const prefix = fsPath.endsWith(separator) ? fsPath : fsPath + separator;
+    let removed = 0;
+    for (const path of [...this.documents.keys()]) {
+      if ((path === fsPath || path.startsWith(prefix)) && this.remove(path)) removed++;
+    }
+    return removed;
+  }
+
+  /**
+   * Replaces an open document's text by `text`, re-counting only the lines between the unchanged
+   * head and tail of the document (one typed character re-counts one line).
+   */
+  applyEditorText(entry: DocumentEntry, text: string): void {
+    const texts = splitLines(text);
+    const index = entry.lines;
+    if (index === undefined) {
+      this.indexLines(entry, texts);
+      return;
+    }
+    const old = index.texts;
+    let head = 0;
+    const shorter = Math.min(old.length, texts.length);
+    while (head < shorter && old[head] === texts[head]) head++;
+    let tail = 0;
+    while (tail < shorter - head && old[old.length - 1 - tail] === texts[texts.length - 1 - tail]) tail++;
+    if (head === old.length && head === texts.length) {
+      entry.lines = index;
+      return;
+    }
+    const removeFrom = index.starts[head];
+    const removeTo = index.starts[old.length - tail];
+    const addedLines = texts.slice(head, texts.length - tail).map((line) => this.current.encodeText(line));
+    const added = concat(addedLines);
+    if (entry.counted) {
+      this.current.removeSentences(entry.encoded.subarray(removeFrom, removeTo));
+      this.current.addSentences(added);
+    }
+    entry.encoded = concat([entry.encoded.subarray(0, removeFrom), added, entry.encoded.subarray(removeTo)]);
+
+    const starts = new Int32Array(texts.length + 1);
+    starts.set(index.starts.subarray(0, head + 1));
+    let offset = removeFrom;
+    for (let i = 0; i < addedLines.length; i++) {
+      offset += addedLines[i].length;
+      starts[head + i + 1] = offset;
+    }
+    const shift = added.length - (removeTo - removeFrom);
+    for (let i = 1; i <= tail; i++) starts[texts.length - tail + i] = index.starts[old.length - tail + i] + shift;
+    entry.lines = { texts, starts };
+  }
+
+  /** The document no longer comes from an editor (closed): forget its line index. */
+  releaseEditor(entry: DocumentEntry): void {
+    entry.lines = undefined;
+  }
+
+  /**
+   * Starts counting again under a new configuration. The same tokenizer keeps the vocabulary and every
+   * document's ids: the documents stay, uncounted, for `count` to add back in the background. A new
+   * tokenizer makes the ids meaningless: the documents are dropped and must be read again.
+   */
+  reconfigure(configuration: ModelConfiguration): 'estimator' | 'recount' | 'relearn' | 'none' {
+    const model = this.current;
+    if (configuration.tokenizer !== model.tokenizer) {
+      this.current = new NgramModel(configuration);
+      this.documents.clear();
+      this.countedDocuments = 0;
+      return 'relearn';
+    }
+    if (configuration.order !== model.order) {
+      this.current = new NgramModel(configuration, model.vocabulary);
+      for (const entry of this.documents.values()) entry.counted = false;
+      this.countedDocuments = 0;
+      return 'recount';
+    }
+    if (!sameEstimator(configuration.estimator, model.estimator)) {
+      model.setEstimator(configuration.estimator);
+      return 'estimator';
+    }
+    return 'none';
+  }
+
+  /** Forgets everything (re-learn from scratch). */
+  clear(configuration: ModelConfiguration): void {
+    this.current = new NgramModel(configuration);
+    this.documents.clear();
+    this.countedDocuments = 0;
+  }
+
+  /**
+   * Gives a document learned whole its line index, encoding its lines one by one. When they give back
+   * exactly the sentences learned (the editor shows the file as it was read) nothing is re-counted;
+   * otherwise the document is re-counted once, whole.
+   */
+  private indexLines(entry: DocumentEntry, texts: readonly string[]): void {
+    const perLine = texts.map((line) => this.current.encodeText(line));
+    const encoded = concat(perLine);
+    if (!equalArrays(encoded, entry.encoded) && entry.counted) {
+      this.current.removeSentences(entry.encoded);
+      this.current.addSentences(encoded);
+    }
+    entry.encoded = encoded;
+    const starts = new Int32Array(texts.length + 1);
+    for (let i = 0; i < perLine.length; i++) starts[i + 1] = starts[i] + perLine[i].length;
+    entry.lines = { texts, starts };
+  }
+}
+
+function sameEstimator(a: EstimatorOptions, b: EstimatorOptions): boolean {
+  return a.name === b.name && (a.name !== 'add-k' || a.addK === b.addK);
+}
+
+function concat(parts: readonly Int32Array[]): Int32Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Int32Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+function equalArrays(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
