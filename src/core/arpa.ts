@@ -1,0 +1,424 @@
+// The ARPA back-off format, both ways.
+//
+// An ARPA file lists, for every n-gram with a non-zero count, log10 p(w | h) and (below the top
+// order) its back-off weight log10 γ. A query then follows the back-off rule
+//   p(w | h) = p_file(h w)                    if the n-gram h w is listed,
+//            = γ(h) · p(w | h without its first word)   otherwise (γ = 1 for an unlisted h),
+// so a file answers every context with O(order²) lookups. Layout:
+//
+//   \data\
+//   ngram 1=1085
+//   ngram 2=3891
+//
+//   \1-grams:
+//   -3.6009111	<unk>	0
+//   -99	<s>	-0.9070004          (KenLM's log10 0: `<s>` is context only)
+//   …
+//   \2-grams:
+//   -0.66115636	a b	-0.18615691
+//   …
+//   \end\
+//
+// Reading follows KenLM's rules: the first non-blank line must be `\data\`, the header counts must
+// match the sections, the top order has no back-off, a log10 probability may not be positive, and
+// every word of a longer n-gram must be a listed unigram. A file whose `<unk>` is missing gets
+// KenLM's default log10 p(<unk>) = −100. SRILM may drop a context n-gram whose back-off is 0: such a
+// context is recreated with γ = 1 (it has no probability of its own). Any other problem throws an
+// Error naming the line and what is wrong.
+
+import type { Candidate, NextWordDistribution } from './types';
+import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, Vocabulary } from './vocabulary';
+import type { WordScore } from './model';
+import { rankedIds } from './decoding';
+
+/** How KenLM and SRILM write log10 0 (the probability of `<s>`, a back-off of 0). */
+export const ARPA_LOG10_ZERO = -99;
+/** What KenLM assumes for log10 p(<unk>) when a file does not list `<unk>`. */
+export const MISSING_UNK_LOG10_PROB = -100;
+/** Orders an ARPA file may declare (the engine's own models go up to 6; other tools write more). */
+const MAX_ARPA_ORDER = 16;
+
+/** Marks a recreated context: it has a back-off weight but no probability of its own. */
+const CONTEXT_ONLY = NaN;
+
+const MIN_SLOTS = 16;
+
+function hashPair(parent: number, word: number): number {
+  let h = Math.imul(parent, 0x9e3779b1) ^ word;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * The n-grams of one order: node i is (parent[i], word[i]) where parent is a node of the order
+ * below; unigram nodes are word ids. Insert-only, so an open-addressing table of node ids suffices.
+ */
+class BackoffTable {
+  size = 0;
+  log10Prob: Float64Array;
+  log10Backoff: Float64Array;
+  parent: Int32Array;
+  word: Int32Array;
+  private slots: Int32Array;
+  private mask: number;
+  /** Children of each parent node, filled in by `indexChildren` (CSR: childStart[p]..childStart[p+1]). */
+  childStart = new Int32Array(0);
+  children = new Int32Array(0);
+
+  constructor(
+    readonly n: number,
+    capacity: number,
+  ) {
+    this.log10Prob = new Float64Array(capacity);
+    this.log10Backoff = new Float64Array(capacity);
+    this.parent = new Int32Array(capacity);
+    this.word = new Int32Array(capacity);
+    // Unigrams are found by id; only longer n-grams are hashed.
+    let slotCount = n === 1 ? 0 : MIN_SLOTS;
+    while (slotCount > 0 && slotCount < 2 * capacity) slotCount *= 2;
+    this.slots = new Int32Array(slotCount);
+    this.mask = slotCount - 1;
+  }
+
+  find(parent: number, word: number): number {
+    if (this.n === 1) return word < this.size ? word : -1;
+    for (let i = hashPair(parent, word) & this.mask; ; i = (i + 1) & this.mask) {
+      const slot = this.slots[i];
+      if (slot === 0) return -1;
+      if (this.word[slot - 1] === word && this.parent[slot - 1] === parent) return slot - 1;
+    }
+  }
+
+  /** Sets the unigram of word `id` (unigram nodes are word ids, so they are stored by id). */
+  setUnigram(id: number, log10Prob: number, log10Backoff: number): void {
+    if (id >= this.word.length) this.grow(Math.max(MIN_SLOTS, 2 * id));
+    this.size = Math.max(this.size, id + 1);
+    this.parent[id] = -1;
+    this.word[id] = id;
+    this.log10Prob[id] = log10Prob;
+    this.log10Backoff[id] = log10Backoff;
+  }
+
+  /** Appends a node of order ≥ 2 (the caller has checked it is new) and returns its id. */
+  add(parent: number, word: number, log10Prob: number, log10Backoff: number): number {
+    if (this.size === this.word.length) this.grow(Math.max(MIN_SLOTS, this.size * 2));
+    const node = this.size++;
+    this.parent[node] = parent;
+    this.word[node] = word;
+    this.log10Prob[node] = log10Prob;
+    this.log10Backoff[node] = log10Backoff;
+    if (2 * this.size > this.slots.length) this.rehash(this.slots.length * 2);
+    this.place(node);
+    return node;
+  }
+
+  private place(node: number): void {
+    let i = hashPair(this.parent[node], this.word[node]) & this.mask;
+    while (this.slots[i] !== 0) i = (i + 1) & this.mask;
+    this.slots[i] = node + 1;
+  }
+
+  private grow(capacity: number): void {
+    const widen = <T extends Float64Array | Int32Array>(array: T, make: (length: number) => T): T => {
+      const next = make(capacity);
+      next.set(array);
+      return next;
+    };
+    this.log10Prob = widen(this.log10Prob, (length) => new Float64Array(length));
+    this.log10Backoff = widen(this.log10Backoff, (length) => new Float64Array(length));
+    this.parent = widen(this.parent, (length) => new Int32Array(length));
+    this.word = widen(this.word, (length) => new Int32Array(length));
+  }
+
+  private rehash(slotCount: number): void {
+    this.slots = new Int32Array(slotCount);
+    this.mask = slotCount - 1;
+    for (let node = 0; node < this.size; node++) this.place(node);
+  }
+
+  /** Groups the nodes by parent so a context's listed next words can be enumerated. */
+  indexChildren(parentCount: number): void {
+    const start = new Int32Array(parentCount + 1);
+    for (let node = 0; node < this.size; node++) start[this.parent[node] + 1]++;
+    for (let p = 0; p < parentCount; p++) start[p + 1] += start[p];
+    const fill = start.slice(0, parentCount);
+    const children = new Int32Array(this.size);
+    for (let node = 0; node < this.size; node++) children[fill[this.parent[node]]++] = node;
+    this.childStart = start;
+    this.children = children;
+  }
+
+  byteLength(): number {
+    return (
+      this.log10Prob.byteLength +
+      this.log10Backoff.byteLength +
+      this.parent.byteLength +
+      this.word.byteLength +
+      this.slots.byteLength +
+      this.childStart.byteLength +
+      this.children.byteLength
+    );
+  }
+}
+
+/** Splits text into lines (\n, \r\n), numbering them from 1, without copying the whole text. */
+class LineReader {
+  private position = 0;
+  lineNumber = 0;
+
+  constructor(private readonly text: string) {}
+
+  next(): string | undefined {
+    if (this.position >= this.text.length) return undefined;
+    let end = this.text.indexOf('\n', this.position);
+    if (end < 0) end = this.text.length;
+    const line = this.text.slice(this.position, end);
+    this.position = end + 1;
+    this.lineNumber++;
+    return line;
+  }
+}
+
+function arpaError(lineNumber: number, message: string): Error {
+  return new Error(`ARPA line ${lineNumber}: ${message}`);
+}
+
+/** A line, shortened for an error message. */
+function quoted(line: string): string {
+  const MAX_QUOTED = 60;
+  return JSON.stringify(line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED)}…` : line);
+}
+
+function parseLog10(field: string, what: string, lineNumber: number): number {
+  // SRILM and some other writers spell log10 0 as -inf.
+  const value = field === '-inf' ? -Infinity : Number(field);
+  if (Number.isNaN(value) || field === '') throw arpaError(lineNumber, `${quoted(field)} is not a ${what}`);
+  return value;
+}
+
+const SECTION_HEADER = /^\\(\d+)-grams:$/;
+const COUNT_LINE = /^ngram\s+(\d+)\s*=\s*(\d+)$/;
+
+/** Reads an ARPA file (KenLM's, SRILM's, or this engine's) into a back-off model. */
+export function readArpa(text: string): ArpaModel {
+  const lines = new LineReader(text);
+  const nextContentLine = (): string | undefined => {
+    for (let line = lines.next(); line !== undefined; line = lines.next()) {
+      const trimmed = line.trim();
+      if (trimmed !== '') return trimmed;
+    }
+    return undefined;
+  };
+  const truncated = (where: string): Error => arpaError(lines.lineNumber + 1, `the file ends ${where} (truncated?)`);
+
+  const first = nextContentLine();
+  if (first === undefined) throw arpaError(lines.lineNumber + 1, 'the file is empty, not an ARPA model');
+  if (first !== '\\data\\') throw arpaError(lines.lineNumber, `expected "\\data\\" to begin an ARPA model, found ${quoted(first)}`);
+
+  const declared: number[] = [];
+  let line = nextContentLine();
+  for (; line !== undefined && !line.startsWith('\\'); line = nextContentLine()) {
+    const match = COUNT_LINE.exec(line);
+    if (!match) throw arpaError(lines.lineNumber, `expected "ngram N=count" in the \\data\\ header, found ${quoted(line)}`);
+    const n = Number(match[1]);
+    if (n !== declared.length + 1) throw arpaError(lines.lineNumber, `expected the count of ${declared.length + 1}-grams, found ${n}-grams`);
+    if (n > MAX_ARPA_ORDER) throw arpaError(lines.lineNumber, `order ${n} is above the supported ${MAX_ARPA_ORDER}`);
+    declared.push(Number(match[2]));
+  }
+  if (line === undefined) throw truncated('inside the \\data\\ header');
+  if (declared.length === 0) throw arpaError(lines.lineNumber, `expected "ngram 1=count" after "\\data\\", found ${quoted(line)}`);
+  const order = declared.length;
+
+  const vocabulary = new Vocabulary();
+  const tables = declared.map((count, i) => new BackoffTable(i + 1, i === 0 ? count + 3 : count));
+  const listedUnigram: boolean[] = [];
+
+  for (let n = 1; n <= order; n++) {
+    const expectedHeader = `\\${n}-grams:`;
+    if (line !== expectedHeader) throw arpaError(lines.lineNumber, `expected "${expectedHeader}", found ${quoted(line)}`);
+    const table = tables[n - 1];
+    const fieldCounts = n < order ? [n + 1, n + 2] : [n + 1];
+    for (let listed = 0; listed < declared[n - 1]; listed++) {
+      const entry = lines.next();
+      if (entry === undefined) throw truncated(`after ${listed} of the ${declared[n - 1]} ${n}-grams the header announced`);
+      const trimmed = entry.trim();
+      if (trimmed === '' || trimmed.startsWith('\\')) {
+        throw arpaError(lines.lineNumber, `the \\${n}-grams: section ends after ${listed} of the ${declared[n - 1]} n-grams the header announced`);
+      }
+      const fields = trimmed.split(/\s+/);
+      if (!fieldCounts.includes(fields.length)) {
+        const expected = n < order ? `a log10 probability, ${n} word(s) and an optional back-off` : `a log10 probability and ${n} word(s) (no back-off at the top order)`;
+        throw arpaError(lines.lineNumber, `a ${n}-gram line has ${expected}; found ${fields.length} fields in ${quoted(trimmed)}`);
+      }
+      const log10Prob = parseLog10(fields[0], 'log10 probability', lines.lineNumber);
+      if (log10Prob > 0) throw arpaError(lines.lineNumber, `log10 probability ${fields[0]} is above 0`);
+      const log10Backoff = fields.length === n + 2 ? parseLog10(fields[n + 1], 'log10 back-off', lines.lineNumber) : 0;
+      if (n === 1) {
+        const id = vocabulary.intern(fields[1]);
+        if (listedUnigram[id]) throw arpaError(lines.lineNumber, `the 1-gram ${quoted(fields[1])} is listed twice`);
+        listedUnigram[id] = true;
+        table.setUnigram(id, log10Prob, log10Backoff);
+        continue;
+      }
+      const ids = fields.slice(1, n + 1).map((word) => {
+        if (!vocabulary.has(word)) throw arpaError(lines.lineNumber, `the word ${quoted(word)} is not among the 1-grams`);
+        return vocabulary.idOf(word);
+      });
+      let context = ids[0];
+      for (let k = 1; k < n - 1; k++) {
+        const found = tables[k].find(context, ids[k]);
+        context = found >= 0 ? found : tables[k].add(context, ids[k], CONTEXT_ONLY, 0);
+      }
+      if (table.find(context, ids[n - 1]) >= 0) throw arpaError(lines.lineNumber, `the ${n}-gram ${quoted(ids.map((id) => vocabulary.word(id)).join(' '))} is listed twice`);
+      table.add(context, ids[n - 1], log10Prob, log10Backoff);
+    }
+    line = nextContentLine();
+    if (n === 1) {
+      for (const [id, token] of [[BOS, BOS_TOKEN], [EOS, EOS_TOKEN]] as const) {
+        if (!listedUnigram[id]) throw arpaError(lines.lineNumber, `the 1-grams do not list ${token}`);
+      }
+      if (!listedUnigram[UNK]) table.setUnigram(UNK, MISSING_UNK_LOG10_PROB, 0);
+    }
+    if (line === undefined) throw truncated(n < order ? `before "\\${n + 1}-grams:"` : 'before "\\end\\"');
+    if (n < order && !SECTION_HEADER.test(line) && line !== '\\end\\') {
+      throw arpaError(lines.lineNumber, `the \\${n}-grams: section has more than the ${declared[n - 1]} n-grams the header announced`);
+    }
+  }
+  if (line !== '\\end\\') {
+    const problem = SECTION_HEADER.test(line) ? `${quoted(line)} is not announced in the header` : `more than the ${declared[order - 1]} ${order}-grams the header announced`;
+    throw arpaError(lines.lineNumber, `expected "\\end\\": ${problem}`);
+  }
+  return new ArpaModel(vocabulary, tables);
+}
+
+/** Where a context suffix was found: its node at order `length` (−1 when it is not listed). */
+type ContextNodes = Int32Array;
+
+/**
+ * A back-off model read from an ARPA file. It answers the queries `NgramModel` answers (`score`,
+ * `distribution`, `candidates`) with the same conventions: contexts are tokens with `<s>` first at
+ * a line start, only the last order−1 tokens matter, unknown words are `<unk>`. An ARPA file holds
+ * no counts, so candidates report `count` and `contextCount` as 0.
+ */
+export class ArpaModel {
+  readonly order: number;
+  /** n-grams listed per order (index 0 = unigrams), as the header announced them. */
+  readonly ngramCounts: readonly number[];
+
+  constructor(
+    readonly vocabulary: Vocabulary,
+    private readonly tables: readonly BackoffTable[],
+  ) {
+    this.order = tables.length;
+    this.ngramCounts = tables.map((table) => {
+      let listed = 0;
+      for (let node = 0; node < table.size; node++) if (!Number.isNaN(table.log10Prob[node])) listed++;
+      return listed;
+    });
+    for (let n = 2; n <= this.order; n++) tables[n - 1].indexChildren(tables[n - 2].size);
+  }
+
+  byteLength(): number {
+    return this.tables.reduce((total, table) => total + table.byteLength(), 0);
+  }
+
+  /** The ids of the last order−1 tokens, unknown words as `<unk>`. */
+  private contextIds(context: readonly string[]): number[] {
+    return context.slice(Math.max(0, context.length - (this.order - 1))).map((token) => this.vocabulary.idOf(token));
+  }
+
+  /**
+   * Nodes of the context's suffixes: entry j−1 is the node of the last j tokens at order j, and the
+   * array stops at the first suffix that is not listed (a listed n-gram's suffixes are all listed).
+   */
+  private suffixNodes(ids: readonly number[]): ContextNodes {
+    const nodes: number[] = [];
+    for (let length = 1; length <= ids.length; length++) {
+      const first = ids.length - length;
+      let node = this.tables[0].find(-1, ids[first]);
+      for (let k = 1; k < length && node >= 0; k++) node = this.tables[k].find(node, ids[first + k]);
+      if (node < 0) break;
+      nodes.push(node);
+    }
+    return Int32Array.from(nodes);
+  }
+
+  /** log10 p(word | context) by the back-off rule, and the length of the listed n-gram that answered. */
+  private lookup(nodes: ContextNodes, word: number): { log10Prob: number; ngramLength: number } {
+    let log10Prob = this.tables[0].log10Prob[word];
+    let ngramLength = 1;
+    let pendingBackoff = 0;
+    for (let length = 1; length <= nodes.length; length++) {
+      const context = nodes[length - 1];
+      const table = this.tables[length];
+      const node = table.find(context, word);
+      if (node >= 0 && !Number.isNaN(table.log10Prob[node])) {
+        log10Prob = table.log10Prob[node];
+        ngramLength = length + 1;
+        pendingBackoff = 0;
+      } else {
+        pendingBackoff += this.tables[length - 1].log10Backoff[context];
+      }
+    }
+    return { log10Prob: log10Prob + pendingBackoff, ngramLength };
+  }
+
+  /** P(word | context), as `NgramModel.score` reports it (KenLM's `query` numbers). */
+  score(context: readonly string[], word: string): WordScore {
+    const ids = this.contextIds(context);
+    const id = this.vocabulary.idOf(word);
+    const { log10Prob, ngramLength } = this.lookup(this.suffixNodes(ids), id);
+    return { word, probability: 10 ** log10Prob, log10Prob, ngramLength, inVocabulary: id !== UNK };
+  }
+
+  /**
+   * p(· | context) for every word id, built as the back-off rule reads: start from the unigrams, then
+   * for each longer listed context scale everything by its γ and overwrite the words it lists.
+   */
+  distribution(context: readonly string[]): NextWordDistribution {
+    const ids = this.contextIds(context);
+    const nodes = this.suffixNodes(ids);
+    const unigrams = this.tables[0];
+    const probabilities = new Float64Array(this.vocabulary.size);
+    for (let id = 0; id < probabilities.length; id++) probabilities[id] = 10 ** unigrams.log10Prob[id];
+    let matchedContextLength = 0;
+    for (let length = 1; length <= nodes.length; length++) {
+      const contextNode = nodes[length - 1];
+      const backoff = 10 ** this.tables[length - 1].log10Backoff[contextNode];
+      if (backoff !== 1) for (let id = 0; id < probabilities.length; id++) probabilities[id] *= backoff;
+      const table = this.tables[length];
+      const end = table.childStart[contextNode + 1];
+      for (let i = table.childStart[contextNode]; i < end; i++) {
+        const child = table.children[i];
+        if (Number.isNaN(table.log10Prob[child])) continue;
+        probabilities[table.word[child]] = 10 ** table.log10Prob[child];
+        matchedContextLength = length;
+      }
+    }
+    // KenLM writes p(<s>) as 10^-99; `<s>` is context only and never predicted.
+    probabilities[BOS] = 0;
+    return {
+      context: ids.map((id) => this.vocabulary.word(id)),
+      probabilities,
+      isProbability: true,
+      matchedContextLength,
+    };
+  }
+
+  /** The k likeliest next words (ties by lower id); count and contextCount are 0 (ARPA has no counts). */
+  candidates(context: readonly string[], k: number): Candidate[] {
+    const nodes = this.suffixNodes(this.contextIds(context));
+    const { probabilities } = this.distribution(context);
+    return rankedIds(probabilities)
+      .slice(0, k)
+      .map((id) => ({
+        word: this.vocabulary.word(id),
+        id,
+        probability: probabilities[id],
+        count: 0,
+        contextCount: 0,
+        order: this.lookup(nodes, id).ngramLength,
+      }));
+  }
+}
