@@ -1,0 +1,292 @@
+// The visualizer panel's messages, both ways, and the runtime guards each receiving side applies:
+// a webview message is untrusted input until its shape has been checked.
+import { ESTIMATOR_NAMES, TOKENIZER_NAMES } from '../core/types';
+import type { ModelState, ModelStatus } from './lsp';
+
+export const VISUALIZER_VIEW_TYPE = 'nextWordLab.visualizer';
+
+/** The `nextWordLab.*` settings that only re-weight, as the panel shows and edits them. */
+export interface SamplingSettings {
+  readonly temperature: number;
+  /** 0 = off. */
+  readonly topK: number;
+  /** 1 = off. */
+  readonly topP: number;
+  /** Empty = a fresh random seed. */
+  readonly seed: string;
+}
+
+/** Where the cursor is: the model predicts from the current line's text before it (a line is a sentence). */
+export interface EditorContext {
+  readonly fileName: string;
+  /** 0-based. */
+  readonly line: number;
+  readonly textBeforeCursor: string;
+}
+
+export interface CandidateView {
+  readonly word: string;
+  /** P(word | context) (a score for stupid-backoff). */
+  readonly probability: number;
+  /** The chance of drawing it after temperature, top-k and top-p. */
+  readonly weight: number;
+  /** c(context, word) at the order that answered. */
+  readonly count: number;
+  /** c(context) at the order that answered. */
+  readonly contextCount: number;
+  /** The n-gram length that answered (1 = unigram). */
+  readonly order: number;
+  /** What typing this word after the context inserts (spacing as the tokenizer implies). */
+  readonly insertText: string;
+}
+
+/** One word drawn by the model. */
+export interface DrawView {
+  readonly word: string;
+  /** Index in `candidates`, -1 when the draw landed among the others. */
+  readonly rank: number;
+  readonly weight: number;
+  readonly insertText: string;
+}
+
+/** How often each candidate (same order) and the others were drawn. */
+export interface HistogramView {
+  readonly counts: readonly number[];
+  readonly others: number;
+  readonly draws: number;
+}
+
+/** The model's answer for one context, in the shape the panel draws. */
+export interface PredictionView {
+  /** The text that was asked about. */
+  readonly text: string;
+  /** The context actually used (at most order-1 tokens, `<s>` at a line start, unknown words as `<unk>`). */
+  readonly context: readonly string[];
+  /** The longest suffix of `context` seen in training (0 = the unigram distribution answered). */
+  readonly matchedContextLength: number;
+  /** False for stupid-backoff: the numbers are scores, not probabilities. */
+  readonly isProbability: boolean;
+  /** The likeliest words first. */
+  readonly candidates: readonly CandidateView[];
+  /** Every other vocabulary entry, lumped together. */
+  readonly others: { readonly words: number; readonly probability: number; readonly weight: number };
+  /** The re-weighting `weight` was computed with. */
+  readonly sampling: { readonly temperature: number; readonly topK: number; readonly topP: number };
+  /** Present when the request asked for sampling and the model knows some words. */
+  readonly chosen: DrawView | null;
+  readonly histogram: HistogramView | null;
+}
+
+/** Sampling asked of a prediction: one draw, plus `draws` more for a histogram (0 = none). */
+export interface SamplingRequest {
+  readonly temperature: number;
+  readonly topK: number;
+  readonly topP: number;
+  /** Seed of a fresh generator for this request; empty = the model's running generator. */
+  readonly seed: string;
+  readonly draws: number;
+}
+
+export type GenerationMode = 'greedy' | 'sample';
+
+/** Host → webview. */
+export type ToWebview =
+  | { readonly type: 'settings'; readonly settings: SamplingSettings }
+  /** Null until the language server has reported. */
+  | { readonly type: 'status'; readonly status: ModelStatus | null }
+  | { readonly type: 'editorContext'; readonly context: EditorContext | null }
+  | { readonly type: 'prediction'; readonly requestId: number; readonly prediction: PredictionView }
+  | {
+      readonly type: 'generation';
+      readonly requestId: number;
+      readonly tokens: readonly string[];
+      /** From `tokens[start]` on, the same `length` tokens repeat for good; null when no loop was reached. */
+      readonly loop: { readonly start: number; readonly length: number } | null;
+    }
+  | { readonly type: 'requestFailed'; readonly requestId: number; readonly message: string };
+
+/** Webview → host. */
+export type FromWebview =
+  /** The webview's listener is installed: the host may post. */
+  | { readonly type: 'ready' }
+  | { readonly type: 'predict'; readonly requestId: number; readonly text: string; readonly sampling: SamplingRequest | null }
+  /** Continue `text` by `length` tokens, across line ends. */
+  | {
+      readonly type: 'generate';
+      readonly requestId: number;
+      readonly text: string;
+      readonly length: number;
+      readonly mode: GenerationMode;
+      readonly temperature: number;
+      /** Empty = the model's running generator. */
+      readonly seed: string;
+    }
+  /** Insert `text` at the active editor's cursor. */
+  | { readonly type: 'insert'; readonly text: string }
+  /** Write the `nextWordLab.temperature` setting. */
+  | { readonly type: 'setTemperature'; readonly temperature: number };
+
+/** What the host renders into the page's data attribute, so the first paint needs no round trip. */
+export interface PanelBootstrap {
+  readonly settings: SamplingSettings;
+  readonly status: ModelStatus | null;
+}
+
+/** The longest continuation a `generate` request may ask for. */
+export const MAX_GENERATE_LENGTH = 200;
+/** The most draws a `predict` request may ask for. */
+export const MAX_DRAWS = 100_000;
+/** The longest text a `predict`/`generate`/`insert` request may carry. */
+export const MAX_TEXT_LENGTH = 10_000;
+
+// ---- guards -------------------------------------------------------------------------------------
+
+export type Guard<T> = (value: unknown) => value is T;
+export type Shape<T> = { readonly [K in keyof T]-?: Guard<T[K]> };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export const isString: Guard<string> = (value): value is string => typeof value === 'string';
+const isShortString: Guard<string> = (value): value is string => isString(value) && value.length <= MAX_TEXT_LENGTH;
+export const isBoolean: Guard<boolean> = (value): value is boolean => typeof value === 'boolean';
+const isNumber: Guard<number> = (value): value is number => typeof value === 'number' && Number.isFinite(value);
+const isNonNegative: Guard<number> = (value): value is number => isNumber(value) && value >= 0;
+export const isCount: Guard<number> = (value): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+export function oneOf<T extends string>(values: readonly T[]): Guard<T> {
+  return (value): value is T => values.includes(value as T);
+}
+
+export function arrayOf<T>(item: Guard<T>): Guard<readonly T[]> {
+  return (value): value is readonly T[] => Array.isArray(value) && value.every(item);
+}
+
+function nullable<T>(guard: Guard<T>): Guard<T | null> {
+  return (value): value is T | null => value === null || guard(value);
+}
+
+/** An object with at least these fields, each passing its guard (extra fields are ignored). */
+export function object<T>(shape: Shape<T>): Guard<T> {
+  const entries = Object.entries(shape) as [string, Guard<unknown>][];
+  return (value): value is T => isRecord(value) && entries.every(([key, guard]) => guard(value[key]));
+}
+
+function optional<T>(guard: Guard<T>): Guard<T | undefined> {
+  return (value): value is T | undefined => value === undefined || guard(value);
+}
+
+const isSamplingSettings = object<SamplingSettings>({
+  temperature: isNonNegative,
+  topK: isCount,
+  topP: isNonNegative,
+  seed: isString,
+});
+
+const isModelStatus = object<ModelStatus>({
+  state: oneOf<ModelState>(['starting', 'learning', 'ready', 'empty']),
+  filesLearned: isCount,
+  filesTotal: isCount,
+  filesSkipped: isCount,
+  tokens: isCount,
+  sentences: isCount,
+  vocabularySize: isCount,
+  ngrams: arrayOf(isCount),
+  order: isCount,
+  estimator: oneOf(ESTIMATOR_NAMES),
+  tokenizer: oneOf(TOKENIZER_NAMES),
+  modelBytes: isCount,
+  progress: optional(object<{ readonly done: number; readonly total: number }>({ done: isCount, total: isCount })),
+  restoredFromSnapshot: isBoolean,
+});
+
+const isEditorContext = object<EditorContext>({
+  fileName: isString,
+  line: isCount,
+  textBeforeCursor: isString,
+});
+
+const isCandidateView = object<CandidateView>({
+  word: isString,
+  probability: isNonNegative,
+  weight: isNonNegative,
+  count: isCount,
+  contextCount: isCount,
+  order: isCount,
+  insertText: isString,
+});
+
+const isPredictionView = object<PredictionView>({
+  text: isString,
+  context: arrayOf(isString),
+  matchedContextLength: isCount,
+  isProbability: isBoolean,
+  candidates: arrayOf(isCandidateView),
+  others: object<PredictionView['others']>({ words: isCount, probability: isNonNegative, weight: isNonNegative }),
+  sampling: object<PredictionView['sampling']>({ temperature: isNonNegative, topK: isCount, topP: isNonNegative }),
+  chosen: nullable(
+    object<DrawView>({
+      word: isString,
+      rank: (value): value is number => Number.isSafeInteger(value) && (value as number) >= -1,
+      weight: isNonNegative,
+      insertText: isString,
+    }),
+  ),
+  histogram: nullable(object<HistogramView>({ counts: arrayOf(isCount), others: isCount, draws: isCount })),
+});
+
+const isSamplingRequest = object<SamplingRequest>({
+  temperature: isNonNegative,
+  topK: isCount,
+  topP: isNonNegative,
+  seed: isShortString,
+  draws: (value): value is number => isCount(value) && value <= MAX_DRAWS,
+});
+
+type Variant<U extends { type: string }, K extends U['type']> = Omit<Extract<U, { type: K }>, 'type'>;
+type MessageShapes<U extends { type: string }> = { readonly [K in U['type']]: Shape<Variant<U, K>> };
+
+/** Accepts a message whose `type` is known and whose fields pass that variant's shape. */
+function messageGuard<U extends { type: string }>(shapes: MessageShapes<U>): Guard<U> {
+  const guards = new Map<string, Guard<unknown>>(
+    Object.entries(shapes).map(([type, shape]) => [type, object(shape as Shape<unknown>)]),
+  );
+  return (value): value is U => {
+    if (!isRecord(value) || typeof value.type !== 'string') return false;
+    const guard = guards.get(value.type);
+    return guard !== undefined && guard(value);
+  };
+}
+
+export const isToWebview: Guard<ToWebview> = messageGuard<ToWebview>({
+  settings: { settings: isSamplingSettings },
+  status: { status: nullable(isModelStatus) },
+  editorContext: { context: nullable(isEditorContext) },
+  prediction: { requestId: isCount, prediction: isPredictionView },
+  generation: {
+    requestId: isCount,
+    tokens: arrayOf(isString),
+    loop: nullable(object<{ readonly start: number; readonly length: number }>({ start: isCount, length: isCount })),
+  },
+  requestFailed: { requestId: isCount, message: isString },
+});
+
+export const isFromWebview: Guard<FromWebview> = messageGuard<FromWebview>({
+  ready: {},
+  predict: { requestId: isCount, text: isShortString, sampling: nullable(isSamplingRequest) },
+  generate: {
+    requestId: isCount,
+    text: isShortString,
+    length: (value): value is number => isCount(value) && value >= 1 && value <= MAX_GENERATE_LENGTH,
+    mode: oneOf<GenerationMode>(['greedy', 'sample']),
+    temperature: isNonNegative,
+    seed: isShortString,
+  },
+  insert: { text: (value): value is string => isShortString(value) && value.length > 0 },
+  setTemperature: { temperature: isNonNegative },
+});
+
+export const isPanelBootstrap = object<PanelBootstrap>({
+  settings: isSamplingSettings,
+  status: nullable(isModelStatus),
+});
