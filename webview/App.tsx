@@ -1,0 +1,253 @@
+// The panel: six steps in the lesson's order, one shown at a time, sharing the context and the model.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import type { ModelStatus } from '../src/protocol/lsp';
+import type { EditorContext, PanelBootstrap, PredictionView, SamplingSettings } from '../src/protocol/webview';
+import { ContextBar } from './components/ContextBar';
+import { expandDistribution } from './distribution';
+import { connectToHost, postToHost, requestGeneration, requestPrediction, saveState } from './host';
+import type { PanelState, StepId } from './panelState';
+import { STEPS } from './panelState';
+import { canPredict, describeStatus } from './prediction';
+import { ConditionalStep } from './steps/ConditionalStep';
+import { GreedyStep } from './steps/GreedyStep';
+import { ModelStep } from './steps/ModelStep';
+import { NextWordStep } from './steps/NextWordStep';
+import { SamplingStep } from './steps/SamplingStep';
+import { EXAMPLE_TEMPERATURES, TemperatureStep } from './steps/TemperatureStep';
+import { useAnswer, valueOf } from './useAnswer';
+
+const STEP_TITLES: Record<StepId, string> = {
+  conditional: 'Conditional probability',
+  'next-word': 'Next word',
+  model: 'The model',
+  greedy: 'Greedy repeats',
+  sampling: 'Sampling',
+  temperature: 'Temperature',
+};
+
+/** Steps that ask the model about the current context. */
+const USES_CONTEXT: ReadonlySet<StepId> = new Set<StepId>(['next-word', 'greedy', 'sampling', 'temperature']);
+const EXAMPLE_LENGTH = 24;
+
+export interface AppProps {
+  readonly bootstrap: PanelBootstrap;
+  readonly initialState: PanelState;
+}
+
+export function App({ bootstrap, initialState }: AppProps) {
+  const [panel, setPanel] = useState(initialState);
+  const update = (patch: Partial<PanelState>): void => setPanel((before) => ({ ...before, ...patch }));
+  useEffect(() => saveState(panel), [panel]);
+
+  const [settings, setSettings] = useState<SamplingSettings>(bootstrap.settings);
+  const [status, setStatus] = useState(bootstrap.status);
+  const [editorContext, setEditorContext] = useState<EditorContext | null>(null);
+  // While the slider moves the panel redraws with its value; the setting is written when it settles.
+  const [draftTemperature, setDraftTemperature] = useState<number | null>(null);
+  const [examplesRound, setExamplesRound] = useState(0);
+
+  useEffect(
+    () =>
+      connectToHost((message) => {
+        switch (message.type) {
+          case 'settings':
+            setSettings(message.settings);
+            setDraftTemperature(null);
+            return;
+          case 'status':
+            setStatus(message.status);
+            return;
+          case 'editorContext':
+            setEditorContext(message.context);
+            return;
+        }
+      }),
+    [],
+  );
+
+  const temperature = draftTemperature ?? settings.temperature;
+  const text = panel.contextSource === 'editor' ? (editorContext?.textBeforeCursor ?? '') : panel.typedContext;
+  // Anything that changes the model's answers: new counts, order, estimator or tokenizer.
+  const model = canPredict(status)
+    ? `${status.tokens}|${status.sentences}|${status.vocabularySize}|${status.order}|${status.estimator}|${status.tokenizer}`
+    : null;
+  const step = panel.step;
+
+  const prediction = useAnswer(
+    () => (model === null ? null : requestPrediction(text)),
+    [text, model, settings.temperature, settings.topK, settings.topP],
+  );
+  const greedy = useAnswer(
+    () =>
+      model === null || step !== 'greedy'
+        ? null
+        : requestGeneration({ text, length: panel.greedyLength, mode: 'greedy', temperature: 0, seed: '' }),
+    [text, model, step === 'greedy', panel.greedyLength],
+  );
+  const examples = useAnswer(
+    () =>
+      model === null || step !== 'temperature'
+        ? null
+        : Promise.all(
+            EXAMPLE_TEMPERATURES.map((example) =>
+              requestGeneration({
+                text,
+                length: EXAMPLE_LENGTH,
+                mode: 'sample',
+                temperature: example.temperature,
+                seed: panel.seed === '' ? '' : `${panel.seed}·${examplesRound}`,
+              }),
+            ),
+          ),
+    [text, model, step === 'temperature', panel.seed, examplesRound],
+  );
+
+  const shownPrediction = valueOf(prediction);
+  const vector = useMemo(() => (shownPrediction ? expandDistribution(shownPrediction) : null), [shownPrediction]);
+  const toggleTable = (id: string): void =>
+    update({ tables: panel.tables.includes(id) ? panel.tables.filter((t) => t !== id) : [...panel.tables, id] });
+  const insert = (insertText: string): void => postToHost({ type: 'insert', text: insertText });
+  const commitTemperature = (value: number): void => {
+    setDraftTemperature(value);
+    postToHost({ type: 'setTemperature', temperature: value });
+  };
+
+  const stepIndex = STEPS.indexOf(step);
+  const tabs = useRef<(HTMLButtonElement | null)[]>([]);
+  const selectStep = (index: number, focus: boolean): void => {
+    const next = STEPS[(index + STEPS.length) % STEPS.length];
+    update({ step: next });
+    if (focus) tabs.current[STEPS.indexOf(next)]?.focus();
+  };
+
+  /** A step drawn from the model's answer, or what stands in its way. */
+  const withAnswer = (
+    content: (answer: PredictionView, probabilities: Float64Array, learned: ModelStatus) => ComponentChildren,
+  ): ComponentChildren => {
+    if (!canPredict(status)) return <p class="placeholder">{describeStatus(status)}</p>;
+    if (prediction.state === 'failed') return <p class="error">The model could not answer: {prediction.message}</p>;
+    if (shownPrediction === undefined || vector === null) return <p class="placeholder">Asking the model…</p>;
+    return content(shownPrediction, vector, status);
+  };
+
+  return (
+    <main class="app">
+      <header class="app-header">
+        <h1>Next Word Lab</h1>
+        <p class={`status-pill state-${status?.state ?? 'none'}`}>{describeStatus(status)}</p>
+      </header>
+      <div class="tabs" role="tablist" aria-label="Lesson steps">
+        {STEPS.map((id, index) => (
+          <button
+            key={id}
+            ref={(element) => {
+              tabs.current[index] = element;
+            }}
+            type="button"
+            role="tab"
+            id={`tab-${id}`}
+            aria-selected={id === step}
+            aria-controls={`step-${id}`}
+            tabIndex={id === step ? 0 : -1}
+            onClick={() => selectStep(index, false)}
+            onKeyDown={(event) => {
+              const moves: Record<string, number> = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: STEPS.length - 1 };
+              if (event.key in moves) {
+                event.preventDefault();
+                selectStep(moves[event.key], true);
+              }
+            }}
+          >
+            <span class="tab-number">{index + 1}</span> {STEP_TITLES[id]}
+          </button>
+        ))}
+      </div>
+      <section class="step" role="tabpanel" id={`step-${step}`} aria-labelledby={`tab-${step}`}>
+        <h2>
+          {stepIndex + 1}. {STEP_TITLES[step]}
+        </h2>
+        {USES_CONTEXT.has(step) && (
+          <ContextBar
+            source={panel.contextSource}
+            typedContext={panel.typedContext}
+            editorContext={editorContext}
+            onSourceChange={(contextSource) => update({ contextSource })}
+            onTypedContextChange={(typedContext) => update({ typedContext })}
+          />
+        )}
+        {step === 'conditional' && (
+          <ConditionalStep
+            people={panel.people}
+            givenB={panel.givenB}
+            tables={panel.tables}
+            onPeopleChange={(people) => update({ people })}
+            onGivenBChange={(givenB) => update({ givenB })}
+            onToggleTable={toggleTable}
+          />
+        )}
+        {step === 'next-word' &&
+          withAnswer((answer, _probabilities, learned) => (
+            <NextWordStep
+              prediction={answer}
+              estimator={learned.estimator}
+              order={learned.order}
+              tables={panel.tables}
+              onToggleTable={toggleTable}
+              onInsert={insert}
+            />
+          ))}
+        {step === 'model' && <ModelStep status={status} />}
+        {step === 'greedy' &&
+          withAnswer(() => (
+            <GreedyStep
+              generation={valueOf(greedy)}
+              length={panel.greedyLength}
+              loading={greedy.state === 'loading'}
+              error={greedy.state === 'failed' ? greedy.message : null}
+              onLengthChange={(greedyLength) => update({ greedyLength })}
+            />
+          ))}
+        {step === 'sampling' &&
+          withAnswer((answer) => (
+            <SamplingStep
+              text={text}
+              prediction={answer}
+              settings={{ ...settings, temperature }}
+              seed={panel.seed}
+              tables={panel.tables}
+              onSeedChange={(seed) => update({ seed })}
+              onToggleTable={toggleTable}
+              onInsert={insert}
+            />
+          ))}
+        {step === 'temperature' &&
+          withAnswer((answer, probabilities) => (
+            <TemperatureStep
+              prediction={answer}
+              vector={probabilities}
+              temperature={temperature}
+              examples={examples}
+              tables={panel.tables}
+              onTemperatureInput={setDraftTemperature}
+              onTemperatureCommit={commitTemperature}
+              onRegenerate={() => setExamplesRound((round) => round + 1)}
+              onToggleTable={toggleTable}
+            />
+          ))}
+      </section>
+      <nav class="step-nav" aria-label="Lesson navigation">
+        {stepIndex > 0 && (
+          <button type="button" class="secondary" onClick={() => selectStep(stepIndex - 1, false)}>
+            ← {STEP_TITLES[STEPS[stepIndex - 1]]}
+          </button>
+        )}
+        {stepIndex < STEPS.length - 1 && (
+          <button type="button" onClick={() => selectStep(stepIndex + 1, false)}>
+            Next: {STEP_TITLES[STEPS[stepIndex + 1]]} →
+          </button>
+        )}
+      </nav>
+    </main>
+  );
+}

@@ -1,0 +1,182 @@
+// Lesson step 1: P(A|B) on a population the user can edit.
+import { ChartFrame } from '../components/ChartFrame';
+import { PersonIcon } from '../components/Person';
+import { Venn } from '../components/Venn';
+import { formatProbability } from '../format';
+import {
+  DEFAULT_POPULATION,
+  conditionalProbabilities,
+  countPopulation,
+  likesFootball,
+  nextPreference,
+} from '../population';
+import type { Preference, Ratio } from '../population';
+
+export interface ConditionalStepProps {
+  readonly people: readonly Preference[];
+  readonly givenB: boolean;
+  readonly tables: readonly string[];
+  readonly onPeopleChange: (people: readonly Preference[]) => void;
+  readonly onGivenBChange: (givenB: boolean) => void;
+  readonly onToggleTable: (id: string) => void;
+}
+
+const PREFERENCE_LABEL: Record<Preference, string> = {
+  tennis: 'likes tennis',
+  football: 'likes football',
+  both: 'likes both',
+  neither: 'likes neither',
+};
+
+function Fraction({ ratio }: { readonly ratio: Ratio }) {
+  return (
+    <span class="fraction">
+      <span class="numerator">{ratio.numerator}</span>
+      <span class="denominator">{ratio.denominator}</span>
+    </span>
+  );
+}
+
+interface ProbabilityRow {
+  readonly id: string;
+  readonly symbol: string;
+  readonly words: string;
+  readonly ratio: Ratio;
+  readonly undefinedBecause: string;
+}
+
+export function ConditionalStep(props: ConditionalStepProps) {
+  const counts = countPopulation(props.people);
+  const p = conditionalProbabilities(counts);
+  const rows: readonly ProbabilityRow[] = [
+    { id: 'p-a', symbol: 'P(A)', words: 'likes tennis', ratio: p.a, undefinedBecause: 'there is nobody in the population' },
+    { id: 'p-b', symbol: 'P(B)', words: 'likes football', ratio: p.b, undefinedBecause: 'there is nobody in the population' },
+    { id: 'p-a-and-b', symbol: 'P(A and B)', words: 'likes both', ratio: p.aAndB, undefinedBecause: 'there is nobody in the population' },
+    {
+      id: 'p-a-given-b',
+      symbol: 'P(A|B)',
+      words: 'among football fans, the share who also like tennis',
+      ratio: p.aGivenB,
+      undefinedBecause: 'nobody likes football, so there is no one to take a share of: P(B) = 0 and P(A and B) / P(B) divides by zero',
+    },
+    {
+      id: 'p-b-given-a',
+      symbol: 'P(B|A)',
+      words: 'among tennis fans, the share who also like football',
+      ratio: p.bGivenA,
+      undefinedBecause: 'nobody likes tennis, so there is no one to take a share of: P(A) = 0 and P(A and B) / P(A) divides by zero',
+    },
+  ];
+
+  const cycle = (index: number): void =>
+    props.onPeopleChange(props.people.map((person, i) => (i === index ? nextPreference(person) : person)));
+
+  return (
+    <div class="step-body">
+      <p class="lead">
+        P(A|B) is the probability of A <em>given</em> that B happened: P(A|B) = P(A and B) / P(B). Knowing B shrinks the
+        population to the people in B, and we ask what share of <em>them</em> is also in A. Rain is likelier given
+        clouds than on an average day.
+      </p>
+      <div class="two-columns">
+        <section class="panel-box" aria-labelledby="people-heading">
+          <h3 id="people-heading">
+            {counts.total} people · A = likes tennis · B = likes football
+          </h3>
+          <p class="hint">Click a person to change what they like.</p>
+          <ul class="people" aria-label="The population">
+            {props.people.map((preference, i) => {
+              const outside = props.givenB && !likesFootball(preference);
+              return (
+                <li key={i}>
+                  <button
+                    type="button"
+                    class={outside ? 'person outside' : 'person'}
+                    data-preference={preference}
+                    aria-label={`Person ${i + 1}: ${PREFERENCE_LABEL[preference]}${outside ? ', outside B' : ''}. Change.`}
+                    onClick={() => cycle(i)}
+                  >
+                    <PersonIcon preference={preference} />
+                    <span class="person-label">{preference}</span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+          <div class="toolbar">
+            <label class="switch">
+              <input
+                type="checkbox"
+                checked={props.givenB}
+                onChange={(event) => props.onGivenBChange(event.currentTarget.checked)}
+              />
+              Given B: keep only football fans
+            </label>
+            <button type="button" class="secondary" onClick={() => props.onPeopleChange(DEFAULT_POPULATION)}>
+              Reset to the example
+            </button>
+          </div>
+        </section>
+        <ChartFrame
+          id="venn"
+          title="Venn diagram"
+          asTable={props.tables.includes('venn')}
+          onToggleTable={props.onToggleTable}
+          chart={<Venn counts={counts} givenB={props.givenB} />}
+          table={
+            <table class="data">
+              <caption>People by what they like</caption>
+              <thead>
+                <tr><th scope="col" />
+                  <th scope="col">B: football</th>
+                  <th scope="col">not B</th>
+                  <th scope="col">total</th>
+                </tr>
+              </thead>
+              <tbody>
+                <tr><th scope="row">A: tennis</th><td>{counts.both}</td><td>{counts.tennis - counts.both}</td><td>{counts.tennis}</td></tr>
+                <tr><th scope="row">not A</th><td>{counts.football - counts.both}</td><td>{counts.neither}</td><td>{counts.total - counts.tennis}</td></tr>
+                <tr><th scope="row">total</th><td>{counts.football}</td><td>{counts.total - counts.football}</td><td>{counts.total}</td></tr>
+              </tbody>
+            </table>
+          }
+        />
+      </div>
+      <table class="data probabilities" aria-label="The five probabilities">
+        <thead>
+          <tr>
+            <th scope="col">probability</th>
+            <th scope="col">meaning</th>
+            <th scope="col">counts</th>
+            <th scope="col">value</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id} id={row.id} class={props.givenB && row.id === 'p-a-given-b' ? 'highlighted' : undefined}>
+              <th scope="row">{row.symbol}</th>
+              <td>{row.words}</td>
+              <td>
+                <Fraction ratio={row.ratio} />
+              </td>
+              <td class="value">
+                {row.ratio.value === null ? (
+                  <span class="undefined-value">undefined: {row.undefinedBecause}</span>
+                ) : (
+                  formatProbability(row.ratio.value)
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="note">
+        {p.aGivenB.value === null
+          ? 'With nobody in B there is nothing to condition on: P(A|B) does not exist, which is different from 0.'
+          : `Given B, the population shrinks from ${counts.total} to ${counts.football}: of those ${counts.football}, ` +
+            `${counts.both} also like tennis, so P(A|B) = ${counts.both}/${counts.football} = ${formatProbability(p.aGivenB.value)}` +
+            (p.a.value === null ? '.' : `, against P(A) = ${formatProbability(p.a.value)} overall.`)}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+// Lesson step 4: always taking the likeliest word falls into a loop.
+import { MAX_GENERATE_LENGTH } from '../../src/protocol/webview';
+import { displayToken } from '../format';
+import type { Generation } from '../host';
+import { loopRepeats, markLoop } from '../loop';
+
+export interface GreedyStepProps {
+  readonly generation: Generation | undefined;
+  readonly length: number;
+  readonly loading: boolean;
+  readonly error: string | null;
+  readonly onLengthChange: (length: number) => void;
+}
+
+export function GreedyStep(props: GreedyStepProps) {
+  const tokens = props.generation?.tokens ?? [];
+  const loop = props.generation?.loop ?? null;
+  return (
+    <div class="step-body">
+      <p class="lead">
+        Greedy decoding always takes the likeliest next word. An n-gram model’s choice depends only on the last few
+        words, so as soon as those come back, everything after them comes back too: “the model is the model is the …”.
+      </p>
+      <div class="toolbar">
+        <label>
+          Words to generate{' '}
+          <input
+            type="number"
+            class="short-number"
+            min={1}
+            max={MAX_GENERATE_LENGTH}
+            value={props.length}
+            onChange={(event) => {
+              const length = Math.round(Number(event.currentTarget.value));
+              if (length >= 1 && length <= MAX_GENERATE_LENGTH) props.onLengthChange(length);
+            }}
+          />
+        </label>
+        {props.loading && <span class="hint">Generating…</span>}
+      </div>
+      {props.error !== null && <p class="error">{props.error}</p>}
+      <p class="generated greedy-text" aria-label="Greedy continuation">
+        {markLoop(tokens, loop).map((marked, i) => (
+          <span
+            key={i}
+            class={
+              marked.lap === null ? 'word' : `word loop lap-${marked.lap % 2}${marked.startsLap ? ' lap-start' : ''}`
+            }
+          >
+            {displayToken(marked.token)}
+          </span>
+        ))}
+      </p>
+      <p class="note" role="status">
+        {tokens.length === 0
+          ? 'Nothing generated yet.'
+          : loop === null
+            ? `No loop within these ${tokens.length} words. Greedy text is still fixed: the same context always gives the same words. Try a longer run.`
+            : `Loop: from word ${loop.start + 1} on, the same ${loop.length} word${loop.length === 1 ? '' : 's'} (“${tokens
+                .slice(loop.start, loop.start + loop.length)
+                .map(displayToken)
+                .join(' ')}”) come back ${loopRepeats(tokens, loop).toFixed(1)} times, and would forever. Sampling (next step) breaks out of such loops.`}
+      </p>
+    </div>
+  );
+}

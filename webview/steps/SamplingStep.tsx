@@ -1,0 +1,282 @@
+// Lesson step 5: draw the next word from the distribution instead of always taking the top one.
+// The draws are the model's own (the server's sampler, the same one Choose Next Word uses), so a draw
+// can land on any word of the vocabulary, not only on the listed candidates.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { CandidateView, PredictionView, SamplingSettings } from '../../src/protocol/webview';
+import { BarList } from '../components/BarList';
+import { ChartFrame } from '../components/ChartFrame';
+import { displayToken, formatCount, formatPercent } from '../format';
+import { binHistogram } from '../histogram';
+import { requestPrediction } from '../host';
+import { canInsert } from '../prediction';
+
+/** Words with their own slice and their own histogram bin; the rest share one. */
+const SHOWN_WORDS = 8;
+export const DRAWS_PER_BATCH = 1000;
+const DRAW_ANIMATION_MS = 900;
+/** A slice this wide (of the whole line) has room for its word. */
+const LABELLED_SLICE = 0.07;
+
+export interface SamplingStepProps {
+  readonly text: string;
+  readonly prediction: PredictionView;
+  readonly settings: SamplingSettings;
+  readonly seed: string;
+  readonly tables: readonly string[];
+  readonly onSeedChange: (seed: string) => void;
+  readonly onToggleTable: (id: string) => void;
+  readonly onInsert: (text: string) => void;
+}
+
+interface Slice {
+  readonly key: string;
+  readonly label: string;
+  readonly start: number;
+  readonly weight: number;
+}
+
+/** The line from 0 to 1 cut into one slice per shown word and one for all the others, likeliest first. */
+function slicesOf(candidates: readonly CandidateView[], othersWeight: number): Slice[] {
+  const slices: Slice[] = [];
+  let start = 0;
+  candidates.slice(0, SHOWN_WORDS).forEach((candidate, i) => {
+    slices.push({ key: String(i), label: displayToken(candidate.word), start, weight: candidate.weight });
+    start += candidate.weight;
+  });
+  const rest = candidates.slice(SHOWN_WORDS).reduce((sum, candidate) => sum + candidate.weight, othersWeight);
+  if (rest > 0) slices.push({ key: 'other', label: 'other words', start, weight: rest });
+  return slices;
+}
+
+/** The slice a drawn word belongs to: its own, or the others' slice. */
+function sliceIndexOf(rank: number, slices: readonly Slice[]): number {
+  return rank >= 0 && rank < SHOWN_WORDS && rank < slices.length ? rank : slices.length - 1;
+}
+
+const prefersReducedMotion = (): boolean => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+export function SamplingStep(props: SamplingStepProps) {
+  const { settings } = props;
+  const pointer = useRef<HTMLSpanElement>(null);
+  const draws = useRef(0);
+  const [drawn, setDrawn] = useState<PredictionView | null>(null);
+  const [batch, setBatch] = useState<PredictionView | null>(null);
+  const [busy, setBusy] = useState<'draw' | 'batch' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  // A new context or new sampling settings make earlier draws answers to another question.
+  const question = `${props.text}\u0000${settings.temperature}\u0000${settings.topK}\u0000${settings.topP}`;
+  const currentQuestion = useRef(question);
+  currentQuestion.current = question;
+  useEffect(() => {
+    setDrawn(null);
+    setBatch(null);
+  }, [question]);
+  // The n-th single draw after a seed is set uses seed·n: the same seed repeats the same words.
+  useEffect(() => {
+    draws.current = 0;
+  }, [props.seed]);
+
+  const sampling = (seed: string, count: number) => ({
+    temperature: settings.temperature,
+    topK: settings.topK,
+    topP: settings.topP,
+    seed,
+    draws: count,
+  });
+
+  const drawOne = async (): Promise<void> => {
+    setBusy('draw');
+    setError(null);
+    const seed = props.seed === '' ? '' : `${props.seed}·${++draws.current}`;
+    const asked = question;
+    try {
+      const answer = await requestPrediction(props.text, sampling(seed, 0));
+      if (currentQuestion.current !== asked) return;
+      const chosen = answer.chosen;
+      const element = pointer.current;
+      if (chosen !== null && element !== null && !prefersReducedMotion()) {
+        const slices = slicesOf(answer.candidates, answer.others.weight);
+        const target = slices[sliceIndexOf(chosen.rank, slices)];
+        const landing = `${(target.start + target.weight / 2) * 100}%`;
+        // Sweep the whole line once, then settle on the drawn word's slice.
+        const animation = element.animate([{ left: '0%' }, { left: '100%', offset: 0.45 }, { left: landing }], {
+          duration: DRAW_ANIMATION_MS,
+          easing: 'ease-out',
+        });
+        await animation.finished.catch(() => undefined);
+      }
+      setDrawn(answer);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const drawBatch = async (): Promise<void> => {
+    setBusy('batch');
+    setError(null);
+    const asked = question;
+    try {
+      const answer = await requestPrediction(props.text, sampling(props.seed, DRAWS_PER_BATCH));
+      if (currentQuestion.current === asked) setBatch(answer);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const shownAnswer = drawn ?? props.prediction;
+  const slices = slicesOf(shownAnswer.candidates, shownAnswer.others.weight);
+  const chosen = drawn?.chosen ?? null;
+  const chosenSlice = chosen === null ? -1 : sliceIndexOf(chosen.rank, slices);
+  const bins =
+    batch?.histogram != null ? binHistogram(batch.histogram, batch.candidates, batch.others.weight, SHOWN_WORDS) : null;
+
+  return (
+    <div class="step-body">
+      <p class="lead">
+        Instead of always taking the top word, draw one at random with its probability. Lay the probabilities end to
+        end along a line from 0 to 1, throw a dart: the word whose slice it hits comes next. The top word has the widest
+        slice, so it is the likeliest pick, but not a certain one.
+      </p>
+      <p class="hint">
+        Drawing at T = {settings.temperature}
+        {settings.topK > 0 && `, top-k = ${settings.topK}`}
+        {settings.topP < 1 && `, top-p = ${settings.topP}`} (your settings; step 6 explains temperature)
+        {settings.temperature === 0 && '. At T = 0 the top word has all the probability: every draw is greedy'}.
+      </p>
+      <div class="toolbar">
+        <label>
+          Seed{' '}
+          <input
+            type="text"
+            class="seed-input"
+            value={props.seed}
+            placeholder="random"
+            spellcheck={false}
+            onInput={(event) => props.onSeedChange(event.currentTarget.value)}
+          />
+        </label>
+        <button type="button" onClick={drawOne} disabled={busy !== null}>
+          Sample
+        </button>
+        <button type="button" class="secondary" onClick={drawBatch} disabled={busy !== null}>
+          Draw {formatCount(DRAWS_PER_BATCH)}
+        </button>
+      </div>
+      <ChartFrame
+        id="number-line"
+        title="The probabilities end to end"
+        asTable={props.tables.includes('number-line')}
+        onToggleTable={props.onToggleTable}
+        chart={
+          <div class="number-line-wrap">
+            <div class="number-line" aria-hidden="true">
+              {slices.map((slice, i) => (
+                <span
+                  key={slice.key}
+                  class={`slice slice-${slice.key === 'other' ? 'other' : i % 4}${i === chosenSlice && busy === null ? ' chosen' : ''}`}
+                  style={{ width: `${slice.weight * 100}%` }}
+                  title={`${slice.label}: ${formatPercent(slice.weight)}`}
+                >
+                  {slice.weight >= LABELLED_SLICE ? slice.label : ''}
+                </span>
+              ))}
+              <span
+                ref={pointer}
+                class={chosenSlice < 0 && busy !== 'draw' ? 'pointer hidden' : 'pointer'}
+                style={{ left: chosenSlice < 0 ? '0%' : `${(slices[chosenSlice].start + slices[chosenSlice].weight / 2) * 100}%` }}
+              />
+            </div>
+            <div class="number-line-scale" aria-hidden="true">
+              <span>0</span>
+              <span>1</span>
+            </div>
+          </div>
+        }
+        table={
+          <table class="data">
+            <thead>
+              <tr>
+                <th scope="col">word</th>
+                <th scope="col">slice</th>
+                <th scope="col">chance</th>
+              </tr>
+            </thead>
+            <tbody>
+              {slices.map((slice) => (
+                <tr key={slice.key}>
+                  <th scope="row">{slice.label}</th>
+                  <td>
+                    {slice.start.toFixed(3)} – {(slice.start + slice.weight).toFixed(3)}
+                  </td>
+                  <td>{formatPercent(slice.weight)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        }
+      />
+      <p class="draw-result" aria-live="polite" aria-atomic="true">
+        {busy === 'draw'
+          ? 'Drawing…'
+          : chosen === null
+            ? ''
+            : `Drew “${displayToken(chosen.word)}”${chosen.rank < 0 || chosen.rank >= SHOWN_WORDS ? ' (one of the other words)' : ''}: it had a ${formatPercent(chosen.weight)} chance.`}
+        {busy === null && chosen !== null && canInsert(chosen.word) && (
+          <button type="button" class="link-button" onClick={() => props.onInsert(chosen.insertText)}>
+            Insert it
+          </button>
+        )}
+      </p>
+      {error !== null && <p class="error">{error}</p>}
+      {bins && batch?.histogram && (
+        <ChartFrame
+          id="histogram"
+          title={`${formatCount(batch.histogram.draws)} draws against the chances`}
+          asTable={props.tables.includes('histogram')}
+          onToggleTable={props.onToggleTable}
+          caption="Bars: share of the draws. Thin marks: each word’s chance. The more draws, the closer they get."
+          chart={
+            <BarList
+              label="Histogram of the draws"
+              rows={bins.map((bin) => ({
+                key: bin.word ?? '(other)',
+                label: bin.word === null ? 'other words' : displayToken(bin.word),
+                value: bin.frequency,
+                reference: bin.expected,
+                valueText: `${formatCount(bin.draws)} · ${formatPercent(bin.frequency)}`,
+                detail: `chance ${formatPercent(bin.expected)}`,
+              }))}
+            />
+          }
+          table={
+            <table class="data">
+              <thead>
+                <tr>
+                  <th scope="col">word</th>
+                  <th scope="col">draws</th>
+                  <th scope="col">share of draws</th>
+                  <th scope="col">chance</th>
+                </tr>
+              </thead>
+              <tbody>
+                {bins.map((bin) => (
+                  <tr key={bin.word ?? '(other)'}>
+                    <th scope="row">{bin.word === null ? 'other words' : displayToken(bin.word)}</th>
+                    <td>{formatCount(bin.draws)}</td>
+                    <td>{formatPercent(bin.frequency)}</td>
+                    <td>{formatPercent(bin.expected)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          }
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,210 @@
+// Lesson step 6: temperature divides the logits before the softmax. The slider is the
+// `nextWordLab.temperature` setting; the re-weighting runs here, with the core's own functions.
+import { applyTemperature, entropyBits } from '../../src/core/decoding';
+import type { PredictionView } from '../../src/protocol/webview';
+import { BarList } from '../components/BarList';
+import { ChartFrame } from '../components/ChartFrame';
+import { logSoftmaxDenominator } from '../distribution';
+import { displayToken, formatExp, formatProbability } from '../format';
+import { SLIDER_MAX_TEMPERATURE, SLIDER_STEPS, positionOf, temperatureAt } from '../temperatureScale';
+import type { Generation } from '../host';
+import type { Answer } from '../useAnswer';
+import { valueOf } from '../useAnswer';
+
+/** The side-by-side continuations: nearly greedy, the model as it is, and flattened. */
+export const EXAMPLE_TEMPERATURES = [
+  { temperature: 0.25, label: 'low' },
+  { temperature: 1, label: 'medium' },
+  { temperature: 3, label: 'high' },
+] as const;
+
+const SLIDER_TICKS = [0, 0.25, 0.5, 1, 2, 3, 5];
+const FORMULA_ROWS = 5;
+const BAR_ROWS = 10;
+
+export interface TemperatureStepProps {
+  readonly prediction: PredictionView;
+  readonly vector: Float64Array;
+  readonly temperature: number;
+  readonly examples: Answer<readonly Generation[]>;
+  readonly tables: readonly string[];
+  /** While the slider moves: redraw only. */
+  readonly onTemperatureInput: (temperature: number) => void;
+  /** When it settles: write the setting. */
+  readonly onTemperatureCommit: (temperature: number) => void;
+  readonly onRegenerate: () => void;
+  readonly onToggleTable: (id: string) => void;
+}
+
+export function TemperatureStep(props: TemperatureStepProps) {
+  const { prediction, vector, temperature } = props;
+  const tempered = applyTemperature(vector, temperature);
+  const entropy = entropyBits(tempered);
+  const support = vector.reduce((count, p) => (p > 0 ? count + 1 : count), 0);
+  const logDenominator = temperature > 0 ? logSoftmaxDenominator(vector, temperature) : NaN;
+  const shown = prediction.candidates.slice(0, BAR_ROWS);
+  const otherMass = Math.max(0, 1 - shown.reduce((sum, _c, i) => sum + tempered[i], 0));
+  const beyondSlider = temperature > SLIDER_MAX_TEMPERATURE;
+  const examples = valueOf(props.examples);
+
+  return (
+    <div class="step-body">
+      <p class="lead">
+        Temperature T divides the model’s logits z before the softmax. For a count model the logits are the log
+        probabilities, z = ln p. Low T piles the probability onto the top word (nearly greedy), T = 1 leaves the model as
+        it is, high T flattens it toward uniform: rare words get picked and the text turns to gibberish.
+      </p>
+      <div class="temperature-control">
+        <label for="temperature-slider" class="temperature-label">
+          Temperature <strong class="temperature-value">T = {temperature}</strong>
+          {beyondSlider && <span class="hint"> (beyond the slider’s range)</span>}
+        </label>
+        <input
+          id="temperature-slider"
+          type="range"
+          min={0}
+          max={SLIDER_STEPS}
+          step={1}
+          value={positionOf(temperature)}
+          aria-valuetext={`T = ${temperature}`}
+          onInput={(event) => props.onTemperatureInput(temperatureAt(Number(event.currentTarget.value)))}
+          onChange={(event) => props.onTemperatureCommit(temperatureAt(Number(event.currentTarget.value)))}
+        />
+        <div class="slider-ticks" role="group" aria-label="Set the temperature to">
+          {SLIDER_TICKS.map((tick) => (
+            <button
+              key={tick}
+              type="button"
+              class="tick"
+              style={{ left: `${(positionOf(tick) / SLIDER_STEPS) * 100}%` }}
+              aria-label={`T = ${tick}`}
+              onClick={() => props.onTemperatureCommit(tick)}
+            >
+              {tick}
+            </button>
+          ))}
+        </div>
+        <p class="hint">This slider is the Next Word Lab temperature setting: it writes the setting and follows it.</p>
+      </div>
+
+      <div class="formula" aria-label="The softmax with temperature">
+        <p class="formula-line">
+          p<sub>i</sub>(T) = exp(z<sub>i</sub> / T) / Σ<sub>j</sub> exp(z<sub>j</sub> / T), z<sub>i</sub> = ln p<sub>i</sub>
+        </p>
+        {temperature === 0 ? (
+          <p class="note">
+            T = 0 would divide by zero; it is taken as the limit: all the probability goes to the top word, which is
+            greedy decoding.
+          </p>
+        ) : (
+          <table class="data formula-table">
+            <thead>
+              <tr>
+                <th scope="col">word</th>
+                <th scope="col">p<sub>i</sub></th>
+                <th scope="col">z<sub>i</sub> = ln p<sub>i</sub></th>
+                <th scope="col">z<sub>i</sub> / T</th>
+                <th scope="col">exp(z<sub>i</sub> / T)</th>
+                <th scope="col">p<sub>i</sub>(T)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {prediction.candidates.slice(0, FORMULA_ROWS).map((candidate, i) => {
+                const z = Math.log(vector[i]);
+                return (
+                  <tr key={i}>
+                    <th scope="row">{displayToken(candidate.word)}</th>
+                    <td>{formatProbability(vector[i])}</td>
+                    <td>{z.toFixed(3)}</td>
+                    <td>{(z / temperature).toFixed(3)}</td>
+                    <td>{formatExp(z / temperature)}</td>
+                    <td>{formatProbability(tempered[i])}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row" colSpan={4}>
+                  Σ<sub>j</sub> exp(z<sub>j</sub> / T) over all {support.toLocaleString('en-US')} words
+                </th>
+                <td>{formatExp(logDenominator)}</td>
+                <td>1</td>
+              </tr>
+            </tfoot>
+          </table>
+        )}
+      </div>
+
+      <ChartFrame
+        id="tempered"
+        title={`The distribution at T = ${temperature}`}
+        asTable={props.tables.includes('tempered')}
+        onToggleTable={props.onToggleTable}
+        caption={
+          <>
+            Thin marks: the model at T = 1. Entropy <strong class="entropy">{entropy.toFixed(2)} bits</strong> (0 = one
+            certain word; {Math.log2(Math.max(support, 1)).toFixed(2)} bits = uniform over all {support.toLocaleString('en-US')} words).
+          </>
+        }
+        chart={
+          <BarList
+            label={`Probabilities at T = ${temperature}`}
+            rows={[
+              ...shown.map((candidate, i) => ({
+                key: String(i),
+                label: displayToken(candidate.word),
+                value: tempered[i],
+                reference: vector[i],
+                valueText: formatProbability(tempered[i]),
+              })),
+              ...(otherMass > 1e-9
+                ? [{ key: '(other)', label: 'other words', value: otherMass, valueText: formatProbability(otherMass) }]
+                : []),
+            ]}
+          />
+        }
+        table={
+          <table class="data">
+            <thead>
+              <tr>
+                <th scope="col">word</th>
+                <th scope="col">at T = 1</th>
+                <th scope="col">at T = {temperature}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((candidate, i) => (
+                <tr key={i}>
+                  <th scope="row">{displayToken(candidate.word)}</th>
+                  <td>{formatProbability(vector[i])}</td>
+                  <td>{formatProbability(tempered[i])}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        }
+      />
+
+      <section aria-labelledby="examples-heading">
+        <div class="chart-header">
+          <h3 id="examples-heading">The same context continued at three temperatures</h3>
+          <button type="button" class="secondary" onClick={props.onRegenerate}>
+            Generate again
+          </button>
+        </div>
+        {props.examples.state === 'failed' && <p class="error">{props.examples.message}</p>}
+        <div class="examples">
+          {EXAMPLE_TEMPERATURES.map((example, i) => (
+            <article key={example.temperature} class="example" aria-label={`T = ${example.temperature}, ${example.label}`}>
+              <h4>
+                T = {example.temperature} <span class="hint">{example.label}</span>
+              </h4>
+              <p class="generated">{examples?.[i]?.tokens.map(displayToken).join(' ') ?? '…'}</p>
+            </article>
+          ))}
+        </div>
+      </section>
+    </div>
+  );
+}
