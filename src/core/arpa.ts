@@ -187,7 +187,7 @@ function arpaError(lineNumber: number, message: string): Error {
 /** A line, shortened for an error message. */
 function quoted(line: string): string {
   const MAX_QUOTED = 60;
-  return JSON.stringify(line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED)}…` : line);
+  return `"${line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED)}…` : line}"`;
 }
 
 function parseLog10(field: string, what: string, lineNumber: number): number {

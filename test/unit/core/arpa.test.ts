@@ -1,0 +1,149 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { MISSING_UNK_LOG10_PROB, readArpa } from '../../../src/core/arpa';
+
+const fixtures = path.join(__dirname, '../../fixtures/cli');
+const fixture = (name: string) => readFileSync(path.join(fixtures, name), 'utf8');
+
+function closeTo(actual: number, expected: number, what = ''): void {
+  assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: ${actual} is not ${expected}`);
+}
+
+describe('ARPA reading', () => {
+  describe('a hand-written bigram model', () => {
+    const model = readArpa(fixture('tiny-bigram.arpa'));
+
+    it('reads the header, the vocabulary and the reserved ids', () => {
+      assert.equal(model.order, 2);
+      assert.deepEqual(model.ngramCounts, [5, 4]);
+      assert.deepEqual(model.vocabulary.allWords(), ['<unk>', '<s>', '</s>', 'a', 'b']);
+    });
+
+    it('answers a listed bigram with its own probability', () => {
+      const score = model.score(['<s>'], 'a');
+      closeTo(score.log10Prob, -0.2, 'log10 p(a | <s>)');
+      closeTo(score.probability, 10 ** -0.2, 'p(a | <s>)');
+      assert.equal(score.ngramLength, 2);
+      assert.equal(score.inVocabulary, true);
+    });
+
+    it('backs off with the context weight when the bigram is not listed', () => {
+      const score = model.score(['<s>'], 'b');
+      closeTo(score.log10Prob, -0.5 + -0.7, 'γ(<s>) · p(b)');
+      assert.equal(score.ngramLength, 1);
+      closeTo(model.score(['a'], '</s>').log10Prob, -0.3 + -0.5, 'γ(a) · p(</s>)');
+    });
+
+    it('scores an unknown word as <unk> and ignores context beyond order − 1', () => {
+      const score = model.score(['<s>', 'b', 'a'], 'never-seen');
+      closeTo(score.log10Prob, -0.3 + -1.0, 'γ(a) · p(<unk>)');
+      assert.equal(score.inVocabulary, false);
+      assert.equal(score.ngramLength, 1);
+      closeTo(model.score(['never-seen'], 'a').log10Prob, -0.6, 'p(a | <unk>)');
+    });
+
+    it('builds the whole distribution by the back-off rule', () => {
+      const dist = model.distribution(['<s>', 'b']);
+      assert.deepEqual(dist.context, ['b']);
+      assert.equal(dist.matchedContextLength, 1);
+      assert.equal(dist.isProbability, true);
+      const expected = [10 ** (-0.2 + -1.0), 0, 10 ** -0.3, 10 ** -0.1, 10 ** (-0.2 + -0.7)];
+      expected.forEach((p, id) => closeTo(dist.probabilities[id], p, `p(${model.vocabulary.word(id)} | b)`));
+      const unseen = model.distribution(['never-seen']);
+      assert.equal(unseen.matchedContextLength, 0);
+      assert.deepEqual(unseen.context, ['<unk>']);
+      closeTo(unseen.probabilities[3], 10 ** -0.6, 'unigram p(a)');
+    });
+
+    it('agrees between score and distribution for every word', () => {
+      for (const context of [['<s>'], ['a'], ['b'], ['<unk>']]) {
+        const dist = model.distribution(context);
+        for (const word of ['<unk>', '</s>', 'a', 'b']) {
+          closeTo(dist.probabilities[model.vocabulary.idOf(word)], model.score(context, word).probability, `${word} | ${context}`);
+        }
+      }
+    });
+
+    it('lists the likeliest candidates with the order that answered', () => {
+      const candidates = model.candidates(['b'], 3);
+      assert.deepEqual(
+        candidates.map((c) => [c.word, c.order, c.count]),
+        [
+          ['a', 2, 0],
+          ['</s>', 2, 0],
+          ['b', 1, 0],
+        ],
+      );
+      closeTo(candidates[0].probability, 10 ** -0.1, 'p(a | b)');
+    });
+  });
+
+  describe('an SRILM-style trigram model with a dropped context', () => {
+    const model = readArpa(fixture('srilm-style-trigram.arpa'));
+
+    it('adds <unk> with KenLM default when the file does not list it', () => {
+      assert.equal(model.score(['<s>'], 'zzz').log10Prob, -0.1 + MISSING_UNK_LOG10_PROB);
+      assert.deepEqual(model.ngramCounts, [5, 2, 2]);
+    });
+
+    it('sums the back-off weights of every longer context that misses', () => {
+      closeTo(model.score(['<s>', 'a'], 'b').log10Prob, -0.1, 'listed trigram');
+      closeTo(model.score(['a', 'a'], 'b').log10Prob, -0.2, 'bigram, context "a a" unlisted');
+      closeTo(model.score(['<s>', 'a'], 'a').log10Prob, -0.2 + -0.05 + -0.5, 'γ(<s> a) γ(a) p(a)');
+      assert.equal(model.score(['<s>', 'a'], 'a').ngramLength, 1);
+    });
+
+    it('recreates the missing context "b a" with γ = 1 and no probability of its own', () => {
+      const score = model.score(['b', 'a'], 'b');
+      closeTo(score.log10Prob, -0.25, 'trigram under a recreated context');
+      assert.equal(score.ngramLength, 3);
+      closeTo(model.score(['b', 'a'], '</s>').log10Prob, -0.2 + -0.4, 'γ(b a) = 1');
+      // "b a" exists only as a context: as a bigram it is not listed, so p(a | b) backs off.
+      const bigram = model.score(['b'], 'a');
+      closeTo(bigram.log10Prob, -0.3 + -0.5, 'γ(b) p(a)');
+      assert.equal(bigram.ngramLength, 1);
+      assert.equal(model.distribution(['b']).matchedContextLength, 0);
+    });
+  });
+
+  describe('bad input', () => {
+    const tiny = fixture('tiny-bigram.arpa');
+    const lines = tiny.split('\n');
+    const edited = (lineNumber: number, replacement: string) =>
+      lines.map((line, i) => (i === lineNumber - 1 ? replacement : line)).join('\n');
+    const cases: [string, string, RegExp][] = [
+      ['an empty file', '\n\n', /^ARPA line 3: the file is empty, not an ARPA model$/],
+      ['a foreign file', '{"model": 1}\n', /^ARPA line 1: expected "\\data\\" to begin an ARPA model, found "{"model": 1}"$/],
+      ['binary bytes', 'PK\u0003\u0004\u0000\u0000', /^ARPA line 1: expected "\\data\\"/],
+      ['a bad count line', edited(3, 'ngram two=4'), /^ARPA line 3: expected "ngram N=count" in the \\data\\ header, found "ngram two=4"$/],
+      ['counts out of order', edited(2, 'ngram 2=5'), /^ARPA line 2: expected the count of 1-grams, found 2-grams$/],
+      ['a word that is no probability', edited(9, 'abc\ta\t-0.3'), /^ARPA line 9: "abc" is not a log10 probability$/],
+      ['a positive log10 probability', edited(9, '0.5\ta\t-0.3'), /^ARPA line 9: log10 probability 0.5 is above 0$/],
+      ['a bad back-off', edited(9, '-0.6\ta\tx'), /^ARPA line 9: "x" is not a log10 back-off$/],
+      ['a back-off at the top order', edited(14, '-0.4\ta b\t-0.1'), /^ARPA line 14: a 2-gram line has a log10 probability and 2 word\(s\) \(no back-off at the top order\); found 4 fields/],
+      ['a word missing from the 1-grams', edited(14, '-0.4\ta c'), /^ARPA line 14: the word "c" is not among the 1-grams$/],
+      ['a duplicate 1-gram', edited(10, '-0.7\ta\t-0.2'), /^ARPA line 10: the 1-gram "a" is listed twice$/],
+      ['a duplicate 2-gram', edited(16, '-0.1\ta b'), /^ARPA line 16: the 2-gram "a b" is listed twice$/],
+      ['fewer n-grams than announced', edited(2, 'ngram 1=6'), /^ARPA line 11: the \\1-grams: section ends after 5 of the 6 n-grams the header announced$/],
+      ['more n-grams than announced', edited(3, 'ngram 2=3'), /^ARPA line 16: expected "\\end\\": more than the 3 2-grams the header announced$/],
+      ['a missing </s>', edited(8, '-0.5\tc\t0'), /^ARPA line 12: the 1-grams do not list <\/s>$/],
+      ['a section the header did not announce', edited(18, '\\3-grams:'), /^ARPA line 18: expected "\\end\\": "\\3-grams:" is not announced in the header$/],
+      ['a file cut inside a section', lines.slice(0, 14).join('\n'), /^ARPA line 15: the file ends after 2 of the 4 2-grams the header announced \(truncated\?\)$/],
+      ['a file cut before \\end\\', lines.slice(0, 17).join('\n'), /^ARPA line 17: the file ends before "\\end\\" \(truncated\?\)$/],
+      ['a file cut in the header', lines.slice(0, 3).join('\n'), /^ARPA line 4: the file ends inside the \\data\\ header \(truncated\?\)$/],
+    ];
+    for (const [what, text, message] of cases) {
+      it(`names the line and the problem: ${what}`, () => {
+        assert.throws(() => readArpa(text), { message });
+      });
+    }
+
+    it('accepts CRLF line ends, space separators and -inf', () => {
+      const windows = tiny.replace(/\n/g, '\r\n').replace(/\t/g, ' ').replace('-1.0 <unk> 0', '-inf <unk> 0');
+      const model = readArpa(windows);
+      assert.equal(model.score(['a'], 'zzz').log10Prob, -Infinity);
+      closeTo(model.score(['<s>'], 'a').log10Prob, -0.2, 'p(a | <s>)');
+    });
+  });
+});
