@@ -1,0 +1,354 @@
+// The background work that keeps the model in step with the workspace: a full pass (find the files,
+// read those that are new or changed since they were learned, forget those that are gone), single-file
+// updates from the file watcher, and recounts after an order change. One pass runs at a time, in
+// short slices: between slices the event loop serves requests, so predictions stay prompt while the
+// workspace is being learned, and they answer from whatever has been learned so far.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver';
+import type { SkippedFile } from '../protocol/lsp';
+import { checkSinglePath, discoverFiles, statFile, type FoundFile, type WorkspaceFolderInfo } from './discovery';
+import { decodeText, type Skip } from './fileFilter';
+import { folderOf, pathToUri, type Folder } from './paths';
+import type { SettingsCache } from './settingsCache';
+import type { WorkspaceModel } from './workspaceModel';
+
+/** CPU time a slice may take before the learner yields to pending requests. */
+const SLICE_MS = 8;
+/** Files read from disk concurrently. */
+const READ_BATCH = 16;
+/** Minimum time between two progress reports to the client. */
+const PROGRESS_INTERVAL_MS = 100;
+
+export interface LearnerHost {
+  readonly connection: Connection;
+  readonly settings: SettingsCache;
+  workspace(): WorkspaceModel;
+  folders(): readonly Folder[];
+  /** The text of the document if it is open in an editor (its unsaved edits are what counts). */
+  editorText(fsPath: string): string | undefined;
+  /** Something the status shows has changed. */
+  changed(): void;
+  /** The learner has no work left. */
+  idle(): void;
+}
+
+export interface PassProgress {
+  readonly done: number;
+  readonly total: number;
+}
+
+const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export class Learner {
+  /** Files left out of the model and why, by path. */
+  readonly skipped = new Map<string, SkippedFile>();
+  private discoveryWanted = false;
+  private readonly changedPaths = new Set<string>();
+  /** Bumped to abandon the pass in progress (new settings, new folders, re-learn). */
+  private generation = 0;
+  /** Set by the user cancelling the progress: background passes stop until asked again. */
+  private paused = false;
+  private running: Promise<void> | undefined;
+  private firstPassDone = false;
+  private currentProgress: PassProgress | undefined;
+  private queuedReads = 0;
+
+  constructor(private readonly host: LearnerHost) {}
+
+  /** Work is pending or running (true until the first full pass has finished). */
+  get busy(): boolean {
+    return this.running !== undefined || !this.firstPassDone;
+  }
+
+  get hasFinishedFirstPass(): boolean {
+    return this.firstPassDone;
+  }
+
+  get progress(): PassProgress | undefined {
+    return this.currentProgress;
+  }
+
+  /** Files found but not read yet in the running pass. */
+  get pendingReads(): number {
+    return this.queuedReads;
+  }
+
+  /** Resolves when no work is left (now, if none is). */
+  async whenIdle(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+  }
+
+  /** Finds the files again and brings the model in line with them. */
+  requestFullPass(): void {
+    this.discoveryWanted = true;
+    this.paused = false;
+    this.generation++;
+    this.kick();
+  }
+
+  /** Counts the documents a reconfiguration left uncounted. */
+  requestRecount(): void {
+    this.paused = false;
+    this.generation++;
+    this.kick();
+  }
+
+  /** A file was created or changed on disk. */
+  fileChanged(fsPath: string): void {
+    this.changedPaths.add(fsPath);
+    this.kick();
+  }
+
+  /** A file or folder was deleted: forget everything at or below it, at once. */
+  deleted(fsPath: string): void {
+    const removed = this.host.workspace().removeUnder(fsPath, path.sep);
+    let unskipped = 0;
+    for (const skippedPath of [...this.skipped.keys()]) {
+      if (skippedPath === fsPath || skippedPath.startsWith(fsPath + path.sep)) unskipped += this.skipped.delete(skippedPath) ? 1 : 0;
+    }
+    if (removed + unskipped > 0) this.host.changed();
+  }
+
+  /** A document closed in the editor: its unsaved edits are dropped, the disk's text is learned again. */
+  editorClosed(fsPath: string): void {
+    const entry = this.host.workspace().get(fsPath);
+    if (entry === undefined) return;
+    this.host.workspace().releaseEditor(entry);
+    this.fileChanged(fsPath);
+  }
+
+  private kick(): void {
+    if (this.running !== undefined) return;
+    this.running = this.run().finally(() => {
+      this.running = undefined;
+      this.currentProgress = undefined;
+      this.host.changed();
+      this.host.idle();
+    });
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      try {
+        if (this.discoveryWanted && !this.paused) {
+          this.discoveryWanted = false;
+          await this.fullPass(this.generation);
+          this.firstPassDone = true;
+        } else if (this.changedPaths.size > 0) {
+          const paths = [...this.changedPaths];
+          this.changedPaths.clear();
+          for (const fsPath of paths) await this.updateFile(fsPath);
+        } else if (!this.paused && this.hasUncounted()) {
+          await this.recountPass(this.generation);
+        } else {
+          return;
+        }
+      } catch (error) {
+        // One bad pass must not stop the learner: log it and carry on with whatever is pending.
+        this.host.connection.console.error(`Learning failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        this.firstPassDone = true;
+      }
+    }
+  }
+
+  private async fullPass(generation: number): Promise<void> {
+    const folders = await this.folderInfos();
+    const stale = (): boolean => generation !== this.generation;
+    const found = await discoverFiles(folders, stale);
+    if (stale()) return;
+
+    this.skipped.clear();
+    for (const skip of found.skipped) this.skip(skip.fsPath, skip, skip.isDirectory);
+    const workspace = this.host.workspace();
+    const present = new Set(found.files.map((file) => file.fsPath));
+    for (const entry of [...workspace.entries()]) if (!present.has(entry.fsPath)) workspace.remove(entry.fsPath);
+
+    const toRead = found.files.filter((file) => {
+      const entry = workspace.get(file.fsPath);
+      return entry === undefined || entry.stamp.size !== file.size || entry.stamp.mtimeMs !== file.mtimeMs;
+    });
+    this.host.connection.console.info(
+      `Found ${found.files.length} files to learn (${toRead.length} new or changed), ${found.skipped.length} skipped.`,
+    );
+    await this.withProgress('Learning the workspace', toRead.length, generation, async (advance) => {
+      this.queuedReads = toRead.length;
+      try {
+        for (let start = 0; start < toRead.length; start += READ_BATCH) {
+          const batch = toRead.slice(start, start + READ_BATCH);
+          const contents = await Promise.all(batch.map((file) => readBytes(file.fsPath)));
+          if (stale() || this.paused) return;
+          let sliceStart = performance.now();
+          for (let i = 0; i < batch.length; i++) {
+            this.learnBytes(batch[i], contents[i]);
+            this.queuedReads--;
+            advance();
+            if (performance.now() - sliceStart > SLICE_MS) {
+              await yieldToRequests();
+              if (stale() || this.paused) return;
+              sliceStart = performance.now();
+            }
+          }
+        }
+      } finally {
+        this.queuedReads = 0;
+      }
+    });
+  }
+
+  private async recountPass(generation: number): Promise<void> {
+    const workspace = this.host.workspace();
+    const uncounted = [...workspace.entries()].filter((entry) => !entry.counted);
+    await this.withProgress(`Re-counting at order ${workspace.model.order}`, uncounted.length, generation, async (advance) => {
+      let sliceStart = performance.now();
+      for (const entry of uncounted) {
+        // The entry may have been removed or replaced (and counted) while the learner yielded.
+        if (workspace.get(entry.fsPath) === entry) workspace.count(entry);
+        advance();
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await yieldToRequests();
+          if (generation !== this.generation || this.paused) return;
+          sliceStart = performance.now();
+        }
+      }
+    });
+  }
+
+  /** Brings one file in line with the disk (a watcher event or a closed editor). */
+  private async updateFile(fsPath: string): Promise<void> {
+    const workspace = this.host.workspace();
+    const folder = folderOf(this.host.folders(), fsPath);
+    const forget = (): void => {
+      const changed = workspace.remove(fsPath) || this.skipped.delete(fsPath);
+      if (changed) this.host.changed();
+    };
+    if (folder === undefined) return forget();
+    if (path.basename(fsPath) === '.gitignore') {
+      // Its rules may include or exclude anything below it: look at the whole workspace again.
+      this.requestFullPass();
+      return;
+    }
+    const info: WorkspaceFolderInfo = { fsPath: folder.fsPath, rules: await this.host.settings.folderRules(folder.uri) };
+    const verdict = await checkSinglePath(info, fsPath);
+    if (verdict === 'outside' || verdict === 'ignore') return forget();
+    if (verdict !== undefined) {
+      workspace.remove(fsPath);
+      this.skip(fsPath, verdict, false);
+      this.host.changed();
+      return;
+    }
+    let isDirectory = false;
+    try {
+      isDirectory = (await fs.stat(fsPath)).isDirectory();
+    } catch {
+      this.deleted(fsPath);
+      return;
+    }
+    if (isDirectory) {
+      // A folder appeared (moved in, checked out): only a walk finds what it holds.
+      this.requestFullPass();
+      return;
+    }
+    const found = await statFile(fsPath, info.rules.maxFileSizeKB);
+    if ('reason' in found) {
+      workspace.remove(fsPath);
+      this.skip(fsPath, found, false);
+    } else {
+      this.learnBytes(found, await readBytes(fsPath));
+    }
+    this.host.changed();
+  }
+
+  /** Learns a file's bytes, or records why they cannot be learned. */
+  private learnBytes(file: FoundFile, bytes: Uint8Array | NodeJS.ErrnoException): void {
+    const workspace = this.host.workspace();
+    if (!(bytes instanceof Uint8Array)) {
+      workspace.remove(file.fsPath);
+      // A file deleted between listing and reading is simply gone; anything else is worth reporting.
+      if (bytes.code !== 'ENOENT') this.skip(file.fsPath, { reason: 'unreadable', detail: bytes.code ?? bytes.message }, false);
+      return;
+    }
+    const decoded = decodeText(bytes);
+    if ('reason' in decoded) {
+      workspace.remove(file.fsPath);
+      this.skip(file.fsPath, decoded, false);
+      return;
+    }
+    this.skipped.delete(file.fsPath);
+    const stamp = { size: file.size, mtimeMs: file.mtimeMs };
+    const editorText = this.host.editorText(file.fsPath);
+    const entry = workspace.setText(file.fsPath, pathToUri(file.fsPath), editorText ?? decoded.text, stamp);
+    // An open document gets its line index now, so its next keystroke re-counts one line.
+    if (editorText !== undefined && entry.lines === undefined) workspace.applyEditorText(entry, editorText);
+  }
+
+  private skip(fsPath: string, skip: Skip, isDirectory: boolean): void {
+    const uri = pathToUri(fsPath) + (isDirectory ? '/' : '');
+    this.skipped.set(fsPath, { uri, reason: skip.reason, detail: isDirectory ? `folder ${skip.detail}` : skip.detail });
+  }
+
+  private hasUncounted(): boolean {
+    const workspace = this.host.workspace();
+    return workspace.countedCount < workspace.documentCount;
+  }
+
+  private async folderInfos(): Promise<WorkspaceFolderInfo[]> {
+    return Promise.all(
+      this.host.folders().map(async (folder) => ({ fsPath: folder.fsPath, rules: await this.host.settings.folderRules(folder.uri) })),
+    );
+  }
+
+  /**
+   * Runs a pass under LSP work-done progress ("Learning the workspace: 1,234 / 5,000 files"), which
+   * the user can cancel. `advance` counts one file done.
+   */
+  private async withProgress(
+    title: string,
+    total: number,
+    generation: number,
+    work: (advance: () => void) => Promise<void>,
+  ): Promise<void> {
+    if (total === 0) return;
+    let reporter: WorkDoneProgressServerReporter | undefined;
+    let done = 0;
+    let lastReport = 0;
+    const message = (): string => `${title}: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} files`;
+    this.currentProgress = { done, total };
+    this.host.changed();
+    try {
+      reporter = await this.host.connection.window.createWorkDoneProgress();
+      reporter.begin('Next Word Lab', 0, message(), true);
+      reporter.token.onCancellationRequested(() => {
+        this.paused = true;
+        this.host.connection.console.info(`${title}: cancelled after ${done} of ${total} files.`);
+      });
+    } catch {
+      reporter = undefined; // no progress UI: the work is the same
+    }
+    try {
+      await work(() => {
+        done++;
+        this.currentProgress = { done, total };
+        const now = performance.now();
+        if (now - lastReport >= PROGRESS_INTERVAL_MS || done === total) {
+          lastReport = now;
+          reporter?.report(Math.round((done / total) * 100), message());
+          this.host.changed();
+        }
+      });
+    } finally {
+      reporter?.done();
+      if (generation === this.generation) this.currentProgress = undefined;
+    }
+  }
+}
+
+async function readBytes(fsPath: string): Promise<Uint8Array | NodeJS.ErrnoException> {
+  try {
+    return await fs.readFile(fsPath);
+  } catch (error) {
+    return error as NodeJS.ErrnoException;
+  }
+}

@@ -1,0 +1,396 @@
+// The language server: one workspace model, kept current from the files, the open editors and the
+// settings, answering the custom requests of src/protocol/lsp.ts and (optionally) completions.
+
+import path from 'node:path';
+import {
+  CompletionItemKind,
+  DidChangeWorkspaceFoldersNotification,
+  ErrorCodes,
+  FileChangeType,
+  ResponseError,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CompletionItem,
+  type CompletionParams,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createRandom, randomSeed, type UniformRandom } from '../core/prng';
+import type { EstimatorOptions } from '../core/types';
+import { EOS_TOKEN } from '../core/vocabulary';
+import {
+  GenerateRequest,
+  PredictRequest,
+  RelearnRequest,
+  SkippedFilesRequest,
+  StatusNotification,
+  StatusRequest,
+  type ContextParams,
+  type GenerateParams,
+  type GenerateResult,
+  type InitializationOptions,
+  type ModelStatus,
+  type PredictParams,
+  type PredictResult,
+  type SamplingParams,
+} from '../protocol/lsp';
+import { DEFAULT_SETTINGS, TEMPERATURE_RANGE, TOP_K_RANGE, TOP_P_RANGE, type Settings } from '../protocol/settings';
+import { Learner } from './learner';
+import { uriToPath, type Folder } from './paths';
+import { DEFAULT_CANDIDATES, generate, predict, type Reweighting } from './predictor';
+import { SettingsCache } from './settingsCache';
+import { SnapshotStore } from './snapshotStore';
+import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
+
+/** Status notifications at most this often while learning (state changes are sent at once). */
+const STATUS_INTERVAL_MS = 200;
+/** After the last edit, the snapshot is written this much later (a burst of typing writes once). */
+const SAVE_DELAY_MS = 5_000;
+/** Words offered as completion items. */
+const COMPLETION_CANDIDATES = 20;
+/** Sorts after any label a language server would use, so the language's own items come first. */
+const COMPLETION_SORT_PREFIX = '\uffff';
+
+export function modelConfiguration(settings: Settings): ModelConfiguration {
+  const estimator: EstimatorOptions =
+    settings.smoothing === 'add-k' ? { name: 'add-k', addK: settings.addK } : { name: settings.smoothing };
+  return { order: settings.order, estimator, tokenizer: settings.tokenizer };
+}
+
+export class NextWordServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private settings: SettingsCache;
+  private workspace: WorkspaceModel;
+  private readonly learner: Learner;
+  private snapshots: SnapshotStore | undefined;
+  private folders: Folder[] = [];
+  private foldersChangeSupported = false;
+  /** The settings the model was last configured with (undefined until initialized). */
+  private applied: Settings | undefined;
+  private appliedFolderRules = '';
+  private random: UniformRandom | undefined;
+  private restoredFromSnapshot = false;
+  private lastSentStatus = '';
+  private lastSentState: ModelStatus['state'] | undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private dirty = false;
+
+  constructor(private readonly connection: Connection) {
+    this.settings = new SettingsCache(connection, false);
+    this.workspace = new WorkspaceModel(modelConfiguration(DEFAULT_SETTINGS));
+    this.learner = new Learner({
+      connection,
+      settings: this.settings,
+      workspace: () => this.workspace,
+      folders: () => this.folders,
+      editorText: (fsPath) => this.openDocumentText(fsPath),
+      changed: () => this.modelChanged(),
+      idle: () => this.learnerIdle(),
+    });
+
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => void this.initialized());
+    connection.onDidChangeConfiguration(() => {
+      this.settings.clear();
+      void this.applySettings();
+    });
+    connection.onDidChangeWatchedFiles(({ changes }) => {
+      for (const change of changes) {
+        const fsPath = uriToPath(change.uri);
+        if (fsPath === undefined) continue;
+        if (change.type === FileChangeType.Deleted) this.learner.deleted(fsPath);
+        else this.learner.fileChanged(fsPath);
+      }
+    });
+    this.documents.onDidChangeContent(({ document }) => this.editorTextChanged(document));
+    this.documents.onDidClose(({ document }) => {
+      const fsPath = uriToPath(document.uri);
+      if (fsPath !== undefined) this.learner.editorClosed(fsPath);
+    });
+    connection.onRequest(StatusRequest.type, () => this.status());
+    connection.onRequest(PredictRequest.type, (params) => this.predict(params));
+    connection.onRequest(GenerateRequest.type, (params) => this.generate(params));
+    connection.onRequest(SkippedFilesRequest.type, () => [...this.learner.skipped.values()]);
+    connection.onRequest(RelearnRequest.type, () => this.relearn());
+    connection.onCompletion((params) => this.complete(params));
+    connection.onShutdown(() => this.flushSnapshot());
+    this.documents.listen(connection);
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.folders = foldersOf(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []));
+    const options = params.initializationOptions as InitializationOptions | undefined;
+    if (typeof options?.storagePath === 'string') this.snapshots = new SnapshotStore(options.storagePath);
+    this.settings = new SettingsCache(this.connection, params.capabilities.workspace?.configuration === true);
+    this.foldersChangeSupported = params.capabilities.workspace?.workspaceFolders === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        completionProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'Next Word Lab' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    if (this.foldersChangeSupported) {
+      void this.connection.client.register(DidChangeWorkspaceFoldersNotification.type);
+      this.connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+        const removedUris = new Set(removed.map((folder) => folder.uri));
+        this.folders = [...this.folders.filter((folder) => !removedUris.has(folder.uri)), ...foldersOf(added)];
+        this.settings.clear();
+        this.learner.requestFullPass();
+      });
+    }
+    const { settings } = await this.settings.get();
+    this.applied = settings;
+    this.appliedFolderRules = await this.folderRulesKey();
+    await this.restoreSnapshot(settings);
+    this.learner.requestFullPass();
+    this.modelChanged();
+  }
+
+  /** Loads the persisted model; a missing, corrupt or outdated one is discarded and rebuilt by learning. */
+  private async restoreSnapshot(settings: Settings): Promise<void> {
+    const configuration = modelConfiguration(settings);
+    const restored = await this.snapshots?.load(configuration, (message) => this.connection.console.warn(message));
+    if (restored === undefined) {
+      this.workspace = new WorkspaceModel(configuration);
+      return;
+    }
+    this.workspace = restored;
+    this.restoredFromSnapshot = true;
+    this.connection.console.info(
+      `Restored the model from its snapshot: ${restored.documentCount} documents; files changed since are learned again.`,
+    );
+  }
+
+  /** Applies changed settings: re-weighting takes effect on the next request; the rest in the background. */
+  private async applySettings(): Promise<void> {
+    const previous = this.applied;
+    if (previous === undefined) return; // not initialized yet: initialized() reads them
+    const { settings } = await this.settings.get();
+    this.applied = settings;
+    if (settings.seed !== previous.seed) this.random = undefined;
+    const change = this.workspace.reconfigure(modelConfiguration(settings));
+    if (change === 'recount') this.learner.requestRecount();
+    const folderRules = await this.folderRulesKey();
+    if (change === 'relearn' || folderRules !== this.appliedFolderRules) {
+      this.appliedFolderRules = folderRules;
+      this.learner.requestFullPass();
+    }
+    if (change !== 'none') this.dirty = true;
+    this.modelChanged();
+  }
+
+  private async folderRulesKey(): Promise<string> {
+    const rules = await Promise.all(this.folders.map((folder) => this.settings.folderRules(folder.uri)));
+    return JSON.stringify(rules);
+  }
+
+  private async relearn(): Promise<void> {
+    await this.snapshots?.discard();
+    const { settings } = await this.settings.get();
+    this.workspace.clear(modelConfiguration(settings));
+    this.restoredFromSnapshot = false;
+    this.learner.requestFullPass();
+    this.modelChanged();
+  }
+
+  private editorTextChanged(document: TextDocument): void {
+    const fsPath = uriToPath(document.uri);
+    const entry = fsPath === undefined ? undefined : this.workspace.get(fsPath);
+    // Only files the model learned follow their editor: an open .env or an excluded file stays out.
+    if (entry === undefined) return;
+    this.workspace.applyEditorText(entry, document.getText());
+    this.modelChanged();
+  }
+
+  /** Open documents are keyed by the client's URI spelling, which may differ from Node's: match by path. */
+  private openDocumentText(fsPath: string): string | undefined {
+    for (const document of this.documents.all()) {
+      if (uriToPath(document.uri) === fsPath) return document.getText();
+    }
+    return undefined;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Requests
+
+  private async predict(params: PredictParams): Promise<PredictResult> {
+    const sampling = await this.reweighting(params);
+    const random = await this.randomFor(params);
+    const result = predict(this.workspace.model, {
+      linePrefix: this.linePrefix(params),
+      candidates: params.candidates ?? DEFAULT_CANDIDATES,
+      insertableOnly: params.insertableOnly === true,
+      draws: params.draws ?? 0,
+      sampling,
+      random,
+    });
+    return { ...result, status: this.status() };
+  }
+
+  private async generate(params: GenerateParams): Promise<GenerateResult> {
+    const result = generate(this.workspace.model, {
+      linePrefix: this.linePrefix(params),
+      words: params.words,
+      greedy: params.mode === 'greedy',
+      acrossLines: params.acrossLines === true,
+      sampling: await this.reweighting(params),
+      random: await this.randomFor(params),
+    });
+    return { ...result, status: this.status() };
+  }
+
+  private async complete(params: CompletionParams): Promise<CompletionItem[] | null> {
+    const { settings } = await this.settings.get(params.textDocument.uri);
+    const document = this.documents.get(params.textDocument.uri);
+    if (!settings.completionsEnabled || document === undefined) return null;
+    const line = document.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
+    // The word being typed is what the editor filters on; the context is what precedes it.
+    const typedWord = /[\p{L}\p{N}\p{M}_]*$/u.exec(line)?.[0] ?? '';
+    const result = predict(this.workspace.model, {
+      linePrefix: line.slice(0, line.length - typedWord.length),
+      candidates: COMPLETION_CANDIDATES,
+      insertableOnly: true,
+      draws: 0,
+      sampling: { temperature: 1, topK: 0, topP: 1 },
+      random: () => 0,
+    });
+    return result.candidates
+      .filter((candidate) => candidate.word !== EOS_TOKEN)
+      .map((candidate, rank) => ({
+        label: candidate.word,
+        kind: CompletionItemKind.Text,
+        detail: `${(candidate.probability * 100).toFixed(1)} % · next word (${candidate.count}/${candidate.contextCount}, ${candidate.order}-gram)`,
+        sortText: `${COMPLETION_SORT_PREFIX}${String(rank).padStart(3, '0')}`,
+        insertText: candidate.word,
+      }));
+  }
+
+  /** The line before the cursor, from an explicit context or the document's current text. */
+  private linePrefix(params: ContextParams): string {
+    if (params.context !== undefined) return lastLine(params.context);
+    const document = this.documents.get(params.textDocument.uri);
+    if (document === undefined) {
+      throw new ResponseError(ErrorCodes.InvalidParams, `${params.textDocument.uri} is not open: send its text as "context" instead.`);
+    }
+    return document.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
+  }
+
+  private async reweighting(params: SamplingParams): Promise<Reweighting> {
+    const { settings } = await this.settings.get();
+    const clamp = (value: number | undefined, fallback: number, range: { min: number; max: number }): number =>
+      typeof value === 'number' && !Number.isNaN(value) ? Math.min(range.max, Math.max(range.min, value)) : fallback;
+    return {
+      temperature: clamp(params.temperature, settings.temperature, TEMPERATURE_RANGE),
+      topK: Math.round(clamp(params.topK, settings.topK, TOP_K_RANGE)),
+      topP: clamp(params.topP, settings.topP, TOP_P_RANGE),
+    };
+  }
+
+  /** A request's own seed gives a fresh generator; otherwise draws continue the server's sequence. */
+  private async randomFor(params: SamplingParams): Promise<UniformRandom> {
+    if (params.seed !== undefined) return createRandom(params.seed);
+    if (this.random === undefined) {
+      const { settings } = await this.settings.get();
+      this.random = createRandom(settings.seed === '' ? randomSeed() : settings.seed);
+    }
+    return this.random;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Status and persistence
+
+  status(): ModelStatus {
+    const stats = this.workspace.stats();
+    const learner = this.learner;
+    const state: ModelStatus['state'] = learner.busy
+      ? learner.hasFinishedFirstPass || stats.tokens > 0
+        ? 'learning'
+        : 'starting'
+      : stats.tokens > 0
+        ? 'ready'
+        : 'empty';
+    return {
+      state,
+      filesLearned: this.workspace.countedCount,
+      filesTotal: this.workspace.documentCount + learner.pendingReads,
+      filesSkipped: learner.skipped.size,
+      tokens: stats.tokens,
+      sentences: stats.sentences,
+      vocabularySize: stats.vocabularySize,
+      ngrams: stats.ngrams,
+      order: stats.order,
+      estimator: stats.estimator,
+      tokenizer: stats.tokenizer,
+      modelBytes: stats.modelBytes,
+      ...(learner.progress === undefined ? {} : { progress: learner.progress }),
+      restoredFromSnapshot: this.restoredFromSnapshot,
+    };
+  }
+
+  private modelChanged(): void {
+    this.dirty = true;
+    if (!this.learner.busy) this.scheduleSave();
+    if (this.statusTimer !== undefined) return;
+    const status = this.status();
+    if (status.state !== this.lastSentState) {
+      this.sendStatus(status);
+      return;
+    }
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = undefined;
+      this.sendStatus(this.status());
+    }, STATUS_INTERVAL_MS);
+  }
+
+  private sendStatus(status: ModelStatus): void {
+    const serialized = JSON.stringify(status);
+    if (serialized === this.lastSentStatus) return;
+    this.lastSentStatus = serialized;
+    this.lastSentState = status.state;
+    void this.connection.sendNotification(StatusNotification.type, status);
+  }
+
+  private learnerIdle(): void {
+    // A finished pass is saved at once: it is the expensive work a restart should not repeat.
+    if (this.dirty) void this.flushSnapshot();
+  }
+
+  private scheduleSave(): void {
+    if (this.snapshots === undefined) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.flushSnapshot(), SAVE_DELAY_MS);
+  }
+
+  private async flushSnapshot(): Promise<void> {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (this.snapshots === undefined || !this.dirty || this.learner.busy) return;
+    this.dirty = false;
+    try {
+      await this.snapshots.save(this.workspace);
+    } catch (error) {
+      this.connection.console.error(`Could not save the model: ${String(error)}`);
+    }
+  }
+}
+
+function foldersOf(folders: readonly WorkspaceFolder[]): Folder[] {
+  return folders.flatMap((folder) => {
+    const fsPath = uriToPath(folder.uri);
+    return fsPath === undefined ? [] : [{ uri: folder.uri, fsPath: path.normalize(fsPath) }];
+  });
+}
+
+function lastLine(text: string): string {
+  const lines = text.split(/\r\n|\r|\n/);
+  return lines[lines.length - 1];
+}
