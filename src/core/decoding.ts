@@ -6,8 +6,9 @@
 // Every re-weighting returns a normalised vector (summing to 1 over the support), or all zeros when
 // the support is empty. Ties between equal probabilities are always broken by the lower id.
 
-import type { SamplingOptions } from './types';
+import type { NextWordDistribution, SamplingOptions } from './types';
 import type { UniformRandom } from './prng';
+import { BOS_TOKEN, EOS, UNK } from './vocabulary';
 
 /** Relative slack when comparing a cumulative mass with top-p, so that 0.6 + 0.3 counts as reaching 0.9. */
 const NUCLEUS_TOLERANCE = 1e-9;
@@ -188,4 +189,79 @@ export function findRepetition<T>(sequence: readonly T[], minRepeats = 2): Repet
     if (found === undefined || start < found.start) found = { start, period };
   }
   return found;
+}
+
+/**
+ * A loop greedy decoding can never leave: a repetition (at least two periods) whose tail also covers
+ * one period plus the model's whole context (order − 1 tokens), so the context has come back to a
+ * state it was in one period earlier and every later choice repeats.
+ */
+export function decodingLoop<T>(tokens: readonly T[], order: number): Repetition | undefined {
+  const repetition = findRepetition(tokens);
+  if (repetition === undefined || tokens.length - repetition.start < repetition.period + order - 1) return undefined;
+  return repetition;
+}
+
+/** What generation needs of a model; `NgramModel` and the ARPA back-off model both provide it. */
+export interface NextWordModel {
+  readonly order: number;
+  readonly vocabulary: { word(id: number): string; readonly size: number };
+  distribution(context: readonly string[]): NextWordDistribution;
+}
+
+export interface GenerationOptions {
+  /** How many tokens to produce at most; a line end (`</s>`) counts as one. */
+  readonly tokens: number;
+  /** temperature 0 = greedy (no draws); otherwise drawn from `reweight`. */
+  readonly sampling: SamplingOptions;
+  /** The draws (unused when greedy). */
+  readonly random: UniformRandom;
+  /**
+   * What `</s>` does. `false` (the default): it is emitted and ends the generation. `true`: it is
+   * emitted and a new line starts with the context `<s>`.
+   */
+  readonly acrossLines?: boolean;
+  /** Never choose `<unk>` (default true: the editor never inserts it). */
+  readonly excludeUnknown?: boolean;
+  /** Stop as soon as `decodingLoop` finds a loop (default false: keep going round it). */
+  readonly stopAtLoop?: boolean;
+}
+
+export interface Generation {
+  /** The generated tokens, `</s>` included where a line ended. */
+  readonly tokens: string[];
+  readonly ids: number[];
+  /** The loop the tokens ended in (see `decodingLoop`), if any. */
+  readonly loop: Repetition | undefined;
+}
+
+/**
+ * Continues `context` (tokens, `<s>` first at a line start) token by token. Stops early when the
+ * model has nothing left to choose (an empty model, or only `<unk>` while it is excluded).
+ */
+export function generate(model: NextWordModel, context: readonly string[], options: GenerationOptions): Generation {
+  const tokens: string[] = [];
+  const ids: number[] = [];
+  let current = [...context];
+  while (ids.length < options.tokens) {
+    let probabilities = model.distribution(current).probabilities;
+    if (options.excludeUnknown ?? true) {
+      // A copy: the model may hand out a vector it keeps.
+      probabilities = probabilities.slice();
+      probabilities[UNK] = 0;
+    }
+    const id = chooseNext(probabilities, options.sampling, options.random);
+    if (id < 0) break;
+    const word = model.vocabulary.word(id);
+    ids.push(id);
+    tokens.push(word);
+    if (id === EOS) {
+      if (!options.acrossLines) break;
+      current = [BOS_TOKEN];
+    } else {
+      current = [...current.slice(Math.max(0, current.length - (model.order - 2))), word];
+    }
+    if (options.stopAtLoop && decodingLoop(ids, model.order) !== undefined) break;
+  }
+  return { tokens, ids, loop: decodingLoop(ids, model.order) };
 }

@@ -4,9 +4,12 @@ import {
   applyTemperature,
   argmax,
   chooseNext,
+  decodingLoop,
   entropyBits,
   findRepetition,
+  generate,
   normalize,
+  type NextWordModel,
   rankedIds,
   reweight,
   sample,
@@ -295,5 +298,77 @@ describe('decoding', () => {
         ),
       );
     });
+  });
+});
+
+describe('generation', () => {
+  const words = ['<unk>', '<s>', '</s>', 'x', 'y', 'z'];
+  /** A bigram table: the distribution depends on the last token only. */
+  function bigramModel(next: Record<string, number[]>): NextWordModel {
+    return {
+      order: 2,
+      vocabulary: { word: (id) => words[id], size: words.length },
+      distribution: (context) => {
+        const last = context[context.length - 1];
+        return { context: [last], probabilities: Float64Array.from(next[last]), isProbability: true, matchedContextLength: 1 };
+      },
+    };
+  }
+  //                     <unk>  <s>  </s>   x    y    z
+  const lines = bigramModel({
+    '<s>': [0.5, 0, 0, 0.3, 0.1, 0.1],
+    x: [0, 0, 0.1, 0, 0.6, 0.3],
+    y: [0, 0, 0.7, 0.1, 0, 0.2],
+    z: [0.2, 0, 0.2, 0.3, 0.3, 0],
+  });
+  const greedy = { temperature: 0 };
+  const noDraws = () => assert.fail('greedy decoding must not draw');
+
+  it('greedy stops at </s> by default and never picks <unk>', () => {
+    const result = generate(lines, ['<s>'], { tokens: 10, sampling: greedy, random: noDraws });
+    assert.deepEqual(result.tokens, ['x', 'y', '</s>']);
+    assert.deepEqual(result.ids, [3, 4, 2]);
+    assert.equal(result.loop, undefined);
+  });
+
+  it('picks <unk> only when asked to keep it', () => {
+    const result = generate(lines, ['<s>'], { tokens: 1, sampling: greedy, random: noDraws, excludeUnknown: false });
+    assert.deepEqual(result.tokens, ['<unk>']);
+  });
+
+  it('continues on a new line across </s> and finds the loop it falls into', () => {
+    const result = generate(lines, ['<s>'], { tokens: 10, sampling: greedy, random: noDraws, acrossLines: true });
+    assert.deepEqual(result.tokens, ['x', 'y', '</s>', 'x', 'y', '</s>', 'x', 'y', '</s>', 'x']);
+    assert.deepEqual(result.loop, { start: 0, period: 3 });
+    const stopped = generate(lines, ['<s>'], { tokens: 10, sampling: greedy, random: noDraws, acrossLines: true, stopAtLoop: true });
+    assert.deepEqual(stopped.tokens, ['x', 'y', '</s>', 'x', 'y', '</s>']);
+  });
+
+  it('samples reproducibly for a seed, only among words the model allows', () => {
+    const run = (seed: string) =>
+      generate(lines, ['<s>'], { tokens: 40, sampling: { temperature: 1.5 }, random: createRandom(seed), acrossLines: true }).tokens;
+    const first = run('seed');
+    assert.deepEqual(run('seed'), first);
+    assert.notDeepEqual(run('other seed'), first);
+    assert.equal(first.length, 40);
+    let previous = '<s>';
+    for (const token of first) {
+      assert.notEqual(token, '<unk>');
+      const allowed = { '<s>': ['x', 'y', 'z'], x: ['</s>', 'y', 'z'], y: ['</s>', 'x', 'z'], z: ['</s>', 'x', 'y'] }[previous];
+      assert.ok(allowed?.includes(token), `${token} after ${previous}`);
+      previous = token === '</s>' ? '<s>' : token;
+    }
+  });
+
+  it('stops when nothing but <unk> is left', () => {
+    const stuck = bigramModel({ '<s>': [1, 0, 0, 0, 0, 0] });
+    assert.deepEqual(generate(stuck, ['<s>'], { tokens: 5, sampling: { temperature: 1 }, random: createRandom(1) }).tokens, []);
+  });
+
+  it('decodingLoop waits until the whole context has come round', () => {
+    // Period 2 seen twice, but an order-4 model's three-token context has not repeated yet.
+    assert.equal(decodingLoop(['a', 'b', 'a', 'b'], 4), undefined);
+    assert.deepEqual(decodingLoop(['a', 'b', 'a', 'b', 'a'], 4), { start: 0, period: 2 });
+    assert.deepEqual(decodingLoop(['a', 'b', 'a', 'b'], 2), { start: 0, period: 2 });
   });
 });
