@@ -45,6 +45,9 @@ export class Config extends Disposable {
   get order(): number {
     return this.settings.order;
   }
+  get seed(): string {
+    return this.settings.seed;
+  }
 
   /** Writes the temperature where it is currently set (workspace if the workspace overrides it, else user). */
   async setTemperature(value: number): Promise<void> {

@@ -8,6 +8,7 @@ import { Commands } from './commands';
 import { Config } from './config';
 import { Disposable } from './disposable';
 import { ClientModelService, type ModelService, type ModelStatus } from './modelService';
+import { registerVisualizer } from './panel';
 import { StatusBar } from './statusBar';
 
 export interface NextWordLabApi {
@@ -31,6 +32,7 @@ class NextWordLab extends Disposable {
     this.model = new ClientModelService(host);
     this._register(new StatusBar(this.model, config));
     this.commands = this._register(new Commands(this.model, config));
+    this._register(registerVisualizer(context, this.model, config, output));
     host.start();
   }
 }
