@@ -42,10 +42,15 @@ export function formatExp(naturalExponent: number): string {
   return `${mantissa.toFixed(2)}×10${superscript}`;
 }
 
-/** A token as the panel shows it: the sentence markers spelled out, whitespace made visible. */
+/** A token as a list shows it: the sentence markers and the unknown word spelled out. */
 export function displayToken(token: string): string {
   if (token === '</s>') return '⏎ (end of line)';
   if (token === '<s>') return '⟨line start⟩';
   if (token === '<unk>') return '⟨unknown word⟩';
   return token;
+}
+
+/** A token inside running text: the end of a line as a short mark. */
+export function displayInlineToken(token: string): string {
+  return token === '</s>' ? '⏎' : displayToken(token);
 }

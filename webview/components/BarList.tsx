@@ -35,7 +35,7 @@ function RowContent({ row }: { readonly row: BarRow }) {
 
 export function BarList({ rows, label }: { readonly rows: readonly BarRow[]; readonly label: string }) {
   return (
-    <ul class="bars" aria-label={label}>
+    <ul class={rows.some((row) => row.detail !== undefined) ? 'bars with-detail' : 'bars'} aria-label={label}>
       {rows.map((row) => (
         <li key={row.key} class={row.highlighted ? 'highlighted' : undefined}>
           {row.onActivate ? (

@@ -25,8 +25,8 @@ export function Venn({ counts, givenB }: { readonly counts: PopulationCounts; re
       <text class="venn-caption" x="14" y="206">{`All ${counts.total} people`}</text>
       <circle class="venn-set fill-a" cx={A_CENTER} cy={CENTER_Y} r={RADIUS} />
       <circle class="venn-set fill-b" cx={B_CENTER} cy={CENTER_Y} r={RADIUS} />
-      <text class="venn-set-label" x={A_CENTER - 40} y={CENTER_Y - RADIUS - 8}>{`A: tennis (${counts.tennis})`}</text>
-      <text class="venn-set-label" x={B_CENTER + 40} y={CENTER_Y - RADIUS - 8} text-anchor="end">{`B: football (${counts.football})`}</text>
+      <text class="venn-set-label" x={A_CENTER - 45} y={CENTER_Y - RADIUS - 8}>{`A: tennis (${counts.tennis})`}</text>
+      <text class="venn-set-label" x={B_CENTER + 45} y={CENTER_Y - RADIUS - 8}>{`B: football (${counts.football})`}</text>
       <text class="venn-count" x={A_CENTER - 35} y={CENTER_Y + 8}>{onlyA}</text>
       <text class="venn-count venn-both" x={(A_CENTER + B_CENTER) / 2} y={CENTER_Y + 8}>{counts.both}</text>
       <text class="venn-count" x={B_CENTER + 35} y={CENTER_Y + 8}>{onlyB}</text>

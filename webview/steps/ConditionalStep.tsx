@@ -155,7 +155,7 @@ export function ConditionalStep(props: ConditionalStepProps) {
           {rows.map((row) => (
             <tr key={row.id} id={row.id} class={props.givenB && row.id === 'p-a-given-b' ? 'highlighted' : undefined}>
               <th scope="row">{row.symbol}</th>
-              <td>{row.words}</td>
+              <td class="text">{row.words}</td>
               <td>
                 <Fraction ratio={row.ratio} />
               </td>

@@ -1,6 +1,6 @@
 // Lesson step 4: always taking the likeliest word falls into a loop.
 import { MAX_GENERATE_LENGTH } from '../../src/protocol/webview';
-import { displayToken } from '../format';
+import { displayInlineToken } from '../format';
 import type { Generation } from '../host';
 import { loopRepeats, markLoop } from '../loop';
 
@@ -47,7 +47,7 @@ export function GreedyStep(props: GreedyStepProps) {
               marked.lap === null ? 'word' : `word loop lap-${marked.lap % 2}${marked.startsLap ? ' lap-start' : ''}`
             }
           >
-            {displayToken(marked.token)}
+            {displayInlineToken(marked.token)}
           </span>
         ))}
       </p>
@@ -58,7 +58,7 @@ export function GreedyStep(props: GreedyStepProps) {
             ? `No loop within these ${tokens.length} words. Greedy text is still fixed: the same context always gives the same words. Try a longer run.`
             : `Loop: from word ${loop.start + 1} on, the same ${loop.length} word${loop.length === 1 ? '' : 's'} (“${tokens
                 .slice(loop.start, loop.start + loop.length)
-                .map(displayToken)
+                .map(displayInlineToken)
                 .join(' ')}”) come back ${loopRepeats(tokens, loop).toFixed(1)} times, and would forever. Sampling (next step) breaks out of such loops.`}
       </p>
     </div>

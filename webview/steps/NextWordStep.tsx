@@ -3,7 +3,7 @@ import type { EstimatorName } from '../../src/core/types';
 import type { CandidateView, PredictionView } from '../../src/protocol/webview';
 import { BarList } from '../components/BarList';
 import { ChartFrame } from '../components/ChartFrame';
-import { displayToken, formatCount, formatProbability } from '../format';
+import { displayInlineToken, displayToken, formatCount, formatProbability } from '../format';
 import { ESTIMATOR_LABEL, canInsert } from '../prediction';
 
 /** Bars shown in step 2; the table lists the same words. */
@@ -63,6 +63,11 @@ function Backoff({ prediction, order }: { readonly prediction: PredictionView; r
   );
 }
 
+/** The context as the chart's title writes it after the bar: “the model”. */
+function contextLabel(context: readonly string[]): string {
+  return context.length === 0 ? 'nothing' : `“${context.map(displayInlineToken).join(' ')}”`;
+}
+
 /** The top candidate's counts in words. */
 function rawShare(context: readonly string[], candidate: CandidateView): string {
   const given = contextOfOrder(context, candidate.order).map(displayToken).join(' ');
@@ -93,7 +98,7 @@ export function NextWordStep(props: NextWordStepProps) {
       )}
       <ChartFrame
         id="candidates"
-        title={`Next-word ${unit}s (${ESTIMATOR_LABEL[props.estimator]})`}
+        title={`${prediction.isProbability ? 'P' : 'Score'}(next word | ${contextLabel(prediction.context)}), ${ESTIMATOR_LABEL[props.estimator]}`}
         asTable={props.tables.includes('candidates')}
         onToggleTable={props.onToggleTable}
         caption={shown.length > 0 ? 'Click a word to insert it at the editor’s cursor.' : undefined}

@@ -5,7 +5,7 @@ import type { PredictionView } from '../../src/protocol/webview';
 import { BarList } from '../components/BarList';
 import { ChartFrame } from '../components/ChartFrame';
 import { logSoftmaxDenominator } from '../distribution';
-import { displayToken, formatExp, formatProbability } from '../format';
+import { displayInlineToken, displayToken, formatExp, formatProbability } from '../format';
 import { SLIDER_MAX_TEMPERATURE, SLIDER_STEPS, positionOf, temperatureAt } from '../temperatureScale';
 import type { Generation } from '../host';
 import type { Answer } from '../useAnswer';
@@ -41,6 +41,7 @@ export function TemperatureStep(props: TemperatureStepProps) {
   const tempered = applyTemperature(vector, temperature);
   const entropy = entropyBits(tempered);
   const support = vector.reduce((count, p) => (p > 0 ? count + 1 : count), 0);
+  const maxEntropy = Math.log2(Math.max(support, 1));
   const logDenominator = temperature > 0 ? logSoftmaxDenominator(vector, temperature) : NaN;
   const shown = prediction.candidates.slice(0, BAR_ROWS);
   const otherMass = Math.max(0, 1 - shown.reduce((sum, _c, i) => sum + tempered[i], 0));
@@ -85,6 +86,17 @@ export function TemperatureStep(props: TemperatureStepProps) {
           ))}
         </div>
         <p class="hint">This slider is the Next Word Lab temperature setting: it writes the setting and follows it.</p>
+        <div class="entropy-line">
+          <span>
+            Entropy <strong class="entropy">{entropy.toFixed(2)} bits</strong>
+          </span>
+          <span class="entropy-track" aria-hidden="true">
+            <span class="entropy-fill" style={{ width: `${maxEntropy === 0 ? 0 : (entropy / maxEntropy) * 100}%` }} />
+          </span>
+          <span class="hint">
+            0 = one certain word · {maxEntropy.toFixed(2)} = all {support.toLocaleString('en-US')} words equally likely
+          </span>
+        </div>
       </div>
 
       <div class="formula" aria-label="The softmax with temperature">
@@ -141,12 +153,7 @@ export function TemperatureStep(props: TemperatureStepProps) {
         title={`The distribution at T = ${temperature}`}
         asTable={props.tables.includes('tempered')}
         onToggleTable={props.onToggleTable}
-        caption={
-          <>
-            Thin marks: the model at T = 1. Entropy <strong class="entropy">{entropy.toFixed(2)} bits</strong> (0 = one
-            certain word; {Math.log2(Math.max(support, 1)).toFixed(2)} bits = uniform over all {support.toLocaleString('en-US')} words).
-          </>
-        }
+        caption="Bars: the probabilities at this temperature. Thin marks: the model as it is (T = 1)."
         chart={
           <BarList
             label={`Probabilities at T = ${temperature}`}
@@ -200,7 +207,7 @@ export function TemperatureStep(props: TemperatureStepProps) {
               <h4>
                 T = {example.temperature} <span class="hint">{example.label}</span>
               </h4>
-              <p class="generated">{examples?.[i]?.tokens.map(displayToken).join(' ') ?? '…'}</p>
+              <p class="generated">{examples?.[i]?.tokens.map(displayInlineToken).join(' ') ?? '…'}</p>
             </article>
           ))}
         </div>
