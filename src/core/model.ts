@@ -2,9 +2,12 @@
 // front end uses. Training input is "encoded sentences": one Int32Array of word ids in which every
 // sentence is terminated by EOS (`<s>` is implicit). The same array removes the sentences again.
 
+import { NgramCounts } from './counts';
+import { Estimator, type ContextChain, type Discounts } from './estimators';
+import { scanText } from './tokenizer';
 import type { Candidate, EstimatorOptions, ModelStats, NextWordDistribution, TokenizerName } from './types';
-import { DEFAULT_ORDER } from './types';
-import { Vocabulary } from './vocabulary';
+import { DEFAULT_ORDER, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';
+import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, UNK_TOKEN, Vocabulary } from './vocabulary';
 
 /**
  * Sentences as word ids, each sentence terminated by EOS (2); `<s>` is implicit. What `encodeText`
@@ -34,17 +37,71 @@ export interface WordScore {
   readonly inVocabulary: boolean;
 }
 
+/** Receives each scored token of `scoreSentences`: its id as scored (`<unk>` for OOV words). */
+export type TokenVisitor = (index: number, word: number, log10Prob: number, ngramLength: number, inVocabulary: boolean) => void;
+
+/** Sums over a scan, as KenLM's query totals them. */
+export interface ScanTotals {
+  /** Scored tokens: words plus one `</s>` per sentence. */
+  readonly tokens: number;
+  readonly oov: number;
+  readonly log10ProbTotal: number;
+  /** Σ log10 p over OOV tokens only (to report perplexity without them). */
+  readonly oovLog10ProbTotal: number;
+}
+
+/** Literal markers in text are not tokens: they would otherwise collide with the reserved ids. */
+const RESERVED_TOKENS = new Set([UNK_TOKEN, BOS_TOKEN, EOS_TOKEN]);
+
+/** A growable Int32Array. */
+class IdBuffer {
+  ids = new Int32Array(1024);
+  length = 0;
+  push(id: number): void {
+    if (this.length === this.ids.length) {
+      const grown = new Int32Array(this.ids.length * 2);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.ids[this.length++] = id;
+  }
+  result(): Int32Array {
+    return this.ids.slice(0, this.length);
+  }
+}
+
+function checkOrder(order: number): number {
+  if (!Number.isInteger(order) || order < MIN_ORDER || order > MAX_ORDER) {
+    throw new RangeError(`order must be an integer from ${MIN_ORDER} to ${MAX_ORDER}, got ${order}`);
+  }
+  return order;
+}
+
 export class NgramModel {
   readonly order: number;
   readonly tokenizer: TokenizerName;
   readonly vocabulary: Vocabulary;
+  private readonly counts: NgramCounts;
   private estimatorOptions: EstimatorOptions;
+  private estimatorImpl: Estimator;
+  private readonly chain: ContextChain;
+  private readonly scratchChain: ContextChain;
 
-  constructor(options: NgramModelOptions = {}, vocabulary = new Vocabulary()) {
-    this.order = options.order ?? DEFAULT_ORDER;
+  /**
+   * An empty model. Passing `vocabulary` shares it (ids stay valid across models, for example when
+   * the order changes); `counts` is for the snapshot loader.
+   */
+  constructor(options: NgramModelOptions = {}, vocabulary = new Vocabulary(), counts?: NgramCounts) {
+    this.order = checkOrder(options.order ?? DEFAULT_ORDER);
     this.tokenizer = options.tokenizer ?? 'words';
-    this.estimatorOptions = options.estimator ?? { name: 'kneser-ney' };
+    if (!TOKENIZER_NAMES.includes(this.tokenizer)) throw new Error(`unknown tokenizer ${JSON.stringify(this.tokenizer)}`);
     this.vocabulary = vocabulary;
+    if (counts && counts.order !== this.order) throw new Error(`counts of order ${counts.order} for a model of order ${this.order}`);
+    this.counts = counts ?? new NgramCounts(this.order);
+    this.estimatorOptions = options.estimator ?? { name: 'kneser-ney' };
+    this.estimatorImpl = new Estimator(this.counts, this.estimatorOptions);
+    this.chain = { nodes: new Int32Array(this.order), length: 0 };
+    this.scratchChain = { nodes: new Int32Array(this.order), length: 0 };
   }
 
   get estimator(): EstimatorOptions {
@@ -53,12 +110,47 @@ export class NgramModel {
 
   /** Switches the estimator; every statistic any estimator needs is already counted, so nothing is recounted. */
   setEstimator(options: EstimatorOptions): void {
+    this.estimatorImpl = new Estimator(this.counts, options);
     this.estimatorOptions = options;
   }
 
+  /** The count tables (read-only use: snapshot, ARPA export, tests). */
+  get tables(): NgramCounts {
+    return this.counts;
+  }
+
   /** Tokenizes `text` (a line is a sentence) and interns its words, without counting them. */
-  encodeText(_text: string): EncodedSentences {
-    throw new Error('not implemented yet');
+  encodeText(text: string): EncodedSentences {
+    return this.encode(text, (token) => this.vocabulary.intern(token));
+  }
+
+  /** Like `encodeText` but interns nothing: words the model has no count for become `<unk>` (for scoring). */
+  encodeForScoring(text: string): EncodedSentences {
+    return this.encode(text, (token) => this.knownId(token));
+  }
+
+  private encode(text: string, idOf: (token: string) => number): EncodedSentences {
+    const buffer = new IdBuffer();
+    let sentenceStart = 0;
+    scanText(this.tokenizer, text, {
+      token: (token) => {
+        if (!RESERVED_TOKENS.has(token)) buffer.push(idOf(token));
+      },
+      endSentence: () => {
+        if (buffer.length > sentenceStart) {
+          buffer.push(EOS);
+          sentenceStart = buffer.length;
+        }
+      },
+    });
+    return buffer.result();
+  }
+
+  /** The id of a word the model has a count for, else UNK (`<s>` maps to BOS). */
+  private knownId(token: string): number {
+    if (token === BOS_TOKEN) return BOS;
+    const id = this.vocabulary.idOf(token);
+    return id === EOS || this.counts.unigramCount(id) > 0 ? id : UNK;
   }
 
   /** Encodes and counts `text`; keep the result to remove exactly these sentences later. */
@@ -68,46 +160,173 @@ export class NgramModel {
     return sentences;
   }
 
-  addSentences(_sentences: EncodedSentences): void {
-    throw new Error('not implemented yet');
+  addSentences(sentences: EncodedSentences): void {
+    this.checkIds(sentences);
+    this.counts.add(sentences);
   }
 
   /** Subtracts sentences added earlier; the tables end up exactly as if they had never been added. */
-  removeSentences(_sentences: EncodedSentences): void {
-    throw new Error('not implemented yet');
+  removeSentences(sentences: EncodedSentences): void {
+    this.checkIds(sentences);
+    this.counts.remove(sentences);
+  }
+
+  private checkIds(sentences: EncodedSentences): void {
+    const size = this.vocabulary.size;
+    for (let i = 0; i < sentences.length; i++) {
+      if (sentences[i] >= size) throw new RangeError(`word id ${sentences[i]} is not in the vocabulary (size ${size})`);
+    }
+  }
+
+  /** Drops spare table capacity after a bulk load. */
+  trim(): void {
+    this.counts.trim();
+  }
+
+  private resolveContext(context: readonly string[]): ContextChain {
+    const ids = context.slice(Math.max(0, context.length - (this.order - 1))).map((token) => this.knownId(token));
+    this.estimatorImpl.resolve(ids, this.chain);
+    return this.chain;
+  }
+
+  /** The context as the model uses it: its last order−1 tokens, unknown words as `<unk>`. */
+  private usedContext(context: readonly string[]): string[] {
+    return context
+      .slice(Math.max(0, context.length - (this.order - 1)))
+      .map((token) => (this.knownId(token) === UNK ? UNK_TOKEN : token));
   }
 
   /**
    * P(word | context). `context` is the sentence so far as tokens, `<s>` first when it starts at a line
    * start (as `contextBeforeCursor` returns it); only the last order−1 tokens matter, and unknown
-   * words in it are `<unk>`.
+   * words in it are `<unk>`. An unknown word is scored as `<unk>`.
    */
-  score(_context: readonly string[], _word: string): WordScore {
-    throw new Error('not implemented yet');
+  score(context: readonly string[], word: string): WordScore {
+    const chain = this.resolveContext(context);
+    const id = word === EOS_TOKEN ? EOS : this.knownId(word);
+    const inVocabulary = id !== UNK && id !== BOS;
+    const probability = id === BOS ? 0 : this.estimatorImpl.scoreAndAdvance(chain, id, this.scratchChain);
+    return {
+      word,
+      probability,
+      log10Prob: Math.log10(probability),
+      ngramLength: Math.max(1, this.estimatorImpl.lastMatched),
+      inVocabulary,
+    };
   }
 
   /** The full next-word distribution after `context` (index = word id). */
-  distribution(_context: readonly string[]): NextWordDistribution {
-    throw new Error('not implemented yet');
+  distribution(context: readonly string[]): NextWordDistribution {
+    const chain = this.resolveContext(context);
+    return {
+      context: this.usedContext(context),
+      probabilities: this.estimatorImpl.distribution(chain, this.vocabulary.size),
+      isProbability: this.estimatorImpl.isProbability,
+      matchedContextLength: chain.length,
+    };
   }
 
   /**
    * The k likeliest next words (probability descending, ties by lower id), exactly as `distribution`
    * ranks them; words with probability 0 are left out.
    */
-  candidates(_context: readonly string[], _k: number): Candidate[] {
-    throw new Error('not implemented yet');
+  candidates(context: readonly string[], k: number): Candidate[] {
+    const chain = this.resolveContext(context);
+    const top = this.estimatorImpl.topK(chain, Math.max(0, Math.floor(k)));
+    const candidates: Candidate[] = [];
+    for (let i = 0; i < top.length; i++) {
+      const id = top.ids[i];
+      const answer = this.answeringNgram(chain, id);
+      candidates.push({ word: this.vocabulary.word(id), id, probability: top.probs[i], ...answer });
+    }
+    return candidates;
+  }
+
+  /** The longest seen n-gram c_j·word and its counts (order 1 with count 0 for an unseen word). */
+  private answeringNgram(chain: ContextChain, word: number): { count: number; contextCount: number; order: number } {
+    const counts = this.counts;
+    for (let j = chain.length; j >= 1; j--) {
+      const node = counts.tables[j].find(chain.nodes[j], word);
+      if (node >= 0) return { count: counts.tables[j].count[node], contextCount: counts.contextCount(j, chain.nodes[j]), order: j + 1 };
+    }
+    return { count: counts.unigramCount(word), contextCount: counts.contextCount(0, 0), order: 1 };
+  }
+
+  /**
+   * Scores encoded sentences left to right exactly as KenLM's query does (`<s>` as the first context,
+   * every word and one `</s>` per sentence scored, an OOV word as `<unk>`), calling `visit` per token.
+   * Ids without a count (including UNK) are OOV.
+   */
+  scoreSentences(sentences: EncodedSentences, visit?: TokenVisitor): ScanTotals {
+    const estimator = this.estimatorImpl;
+    const bos = [BOS];
+    let chain = this.chain;
+    let next = this.scratchChain;
+    let tokens = 0;
+    let oov = 0;
+    let total = 0;
+    let oovTotal = 0;
+    let atStart = true;
+    for (let i = 0; i < sentences.length; i++) {
+      if (atStart) {
+        estimator.resolve(bos, chain);
+        atStart = false;
+      }
+      let word = sentences[i];
+      const inVocabulary = word === EOS || (word !== UNK && word !== BOS && this.counts.unigramCount(word) > 0);
+      if (!inVocabulary) word = UNK;
+      const log10Prob = Math.log10(estimator.scoreAndAdvance(chain, word, next));
+      tokens++;
+      total += log10Prob;
+      if (!inVocabulary) {
+        oov++;
+        oovTotal += log10Prob;
+      }
+      visit?.(i, word, log10Prob, Math.max(1, estimator.lastMatched), inVocabulary);
+      const swap = chain;
+      chain = next;
+      next = swap;
+      if (sentences[i] === EOS) atStart = true;
+    }
+    return { tokens, oov, log10ProbTotal: total, oovLog10ProbTotal: oovTotal };
+  }
+
+  /** The Kneser-Ney discounts of order n (1..order) under the current counts. */
+  discounts(n: number): Discounts {
+    return this.estimatorImpl.discountsOf(n);
   }
 
   stats(): ModelStats {
-    throw new Error('not implemented yet');
+    const counts = this.counts;
+    return {
+      order: this.order,
+      estimator: this.estimatorOptions.name,
+      tokenizer: this.tokenizer,
+      sentences: counts.sentences,
+      tokens: counts.tokens,
+      vocabularySize: this.estimatorImpl.vocabularySize(),
+      ngrams: counts.ngramCounts(),
+      modelBytes: this.byteLength(),
+    };
+  }
+
+  /** Bytes held: the tables' typed arrays plus an estimate of the vocabulary's strings and map. */
+  byteLength(): number {
+    let vocabularyBytes = 0;
+    for (const word of this.vocabulary.allWords()) vocabularyBytes += 2 * word.length + VOCABULARY_ENTRY_OVERHEAD;
+    return this.counts.byteLength() + vocabularyBytes;
   }
 
   /**
    * A new model of another order over the same vocabulary and estimator, counting `documents` (the
    * encoded sentences the caller kept). Word ids stay valid in the new model.
    */
-  recount(_order: number, _documents: Iterable<EncodedSentences>): NgramModel {
-    throw new Error('not implemented yet');
+  recount(order: number, documents: Iterable<EncodedSentences>): NgramModel {
+    const model = new NgramModel({ order, estimator: this.estimatorOptions, tokenizer: this.tokenizer }, this.vocabulary);
+    for (const sentences of documents) model.addSentences(sentences);
+    return model;
   }
 }
+
+/** Per vocabulary word beyond its characters: a string header, an array slot and a Map entry (V8, 64-bit). */
+const VOCABULARY_ENTRY_OVERHEAD = 48;
