@@ -177,8 +177,9 @@ class VisualizerPanel extends Disposable {
     this.distribution?.cancel();
     this.distribution?.dispose();
     this.disposeEmitter.fire();
-    this.panel.dispose();
     super.dispose();
+    // Last: closing the panel fires its onDidDispose, which must find this already disposed.
+    this.panel.dispose();
   }
 
   private settings(): SamplingSettings {

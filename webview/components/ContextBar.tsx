@@ -10,6 +10,13 @@ export interface ContextBarProps {
   readonly onTypedContextChange: (text: string) => void;
 }
 
+/** Long lines are shown by their end, which is what the model reads. */
+const SHOWN_CONTEXT_CHARACTERS = 90;
+
+function tail(text: string): string {
+  return text.length <= SHOWN_CONTEXT_CHARACTERS ? text : `…${text.slice(-SHOWN_CONTEXT_CHARACTERS)}`;
+}
+
 function baseName(fileName: string): string {
   return fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
 }
@@ -55,7 +62,7 @@ export function ContextBar(props: ContextBarProps) {
           <span class="context-file">
             {baseName(editor.fileName)}:{editor.line + 1}
           </span>
-          <code class="context-text">{editor.textBeforeCursor.trimStart() || '(start of the line)'}</code>
+          <code class="context-text">{tail(editor.textBeforeCursor.trimStart()) || '(start of the line)'}</code>
           <span class="cursor-mark" aria-hidden="true">▏</span>
         </p>
       ) : (
