@@ -40,7 +40,7 @@ import {
 import { DEFAULT_SETTINGS, TEMPERATURE_RANGE, TOP_K_RANGE, TOP_P_RANGE, type Settings } from '../protocol/settings';
 import { Learner } from './learner';
 import { uriToPath, type Folder } from './paths';
-import { DEFAULT_CANDIDATES, generate, predict, type Reweighting } from './predictor';
+import { DEFAULT_CANDIDATES, generateAfter, predict, type Reweighting } from './predictor';
 import { SettingsCache } from './settingsCache';
 import { SnapshotStore } from './snapshotStore';
 import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
@@ -77,7 +77,9 @@ export class NextWordServer {
   private lastSentState: ModelStatus['state'] | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
-  private dirty = false;
+  /** What the snapshot on disk holds: this workspace model at this version. */
+  private saved: { readonly workspace: WorkspaceModel; readonly version: number } | undefined;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly connection: Connection) {
     this.settings = new SettingsCache(connection, false);
@@ -164,6 +166,7 @@ export class NextWordServer {
       return;
     }
     this.workspace = restored;
+    this.saved = { workspace: restored, version: restored.version };
     this.restoredFromSnapshot = true;
     this.connection.console.info(
       `Restored the model from its snapshot: ${restored.documentCount} documents; files changed since are learned again.`,
@@ -184,7 +187,6 @@ export class NextWordServer {
       this.appliedFolderRules = folderRules;
       this.learner.requestFullPass();
     }
-    if (change !== 'none') this.dirty = true;
     this.modelChanged();
   }
 
@@ -237,7 +239,7 @@ export class NextWordServer {
   }
 
   private async generate(params: GenerateParams): Promise<GenerateResult> {
-    const result = generate(this.workspace.model, {
+    const result = generateAfter(this.workspace.model, {
       linePrefix: this.linePrefix(params),
       words: params.words,
       greedy: params.mode === 'greedy',
@@ -337,8 +339,7 @@ export class NextWordServer {
   }
 
   private modelChanged(): void {
-    this.dirty = true;
-    if (!this.learner.busy) this.scheduleSave();
+    if (!this.learner.busy && this.isDirty()) this.scheduleSave();
     if (this.statusTimer !== undefined) return;
     const status = this.status();
     if (status.state !== this.lastSentState) {
@@ -348,7 +349,7 @@ export class NextWordServer {
     this.statusTimer = setTimeout(() => {
       this.statusTimer = undefined;
       this.sendStatus(this.status());
-    }, STATUS_INTERVAL_MS);
+    }, STATUS_INTERVAL_MS).unref();
   }
 
   private sendStatus(status: ModelStatus): void {
@@ -361,25 +362,35 @@ export class NextWordServer {
 
   private learnerIdle(): void {
     // A finished pass is saved at once: it is the expensive work a restart should not repeat.
-    if (this.dirty) void this.flushSnapshot();
+    if (this.isDirty()) void this.flushSnapshot();
+  }
+
+  private isDirty(): boolean {
+    return this.saved?.workspace !== this.workspace || this.saved.version !== this.workspace.version;
   }
 
   private scheduleSave(): void {
     if (this.snapshots === undefined) return;
     clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => void this.flushSnapshot(), SAVE_DELAY_MS);
+    this.saveTimer = setTimeout(() => void this.flushSnapshot(), SAVE_DELAY_MS).unref();
   }
 
-  private async flushSnapshot(): Promise<void> {
+  /** Saves the model if it changed since the last save; saves never overlap. */
+  private flushSnapshot(): Promise<void> {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    if (this.snapshots === undefined || !this.dirty || this.learner.busy) return;
-    this.dirty = false;
-    try {
-      await this.snapshots.save(this.workspace);
-    } catch (error) {
-      this.connection.console.error(`Could not save the model: ${String(error)}`);
-    }
+    this.saving = this.saving.then(async () => {
+      const snapshots = this.snapshots;
+      if (snapshots === undefined || !this.isDirty() || this.learner.busy) return;
+      const state = { workspace: this.workspace, version: this.workspace.version };
+      try {
+        await snapshots.save(state.workspace);
+        this.saved = state;
+      } catch (error) {
+        this.connection.console.error(`Could not save the model: ${String(error)}`);
+      }
+    });
+    return this.saving;
   }
 }
 

@@ -2,12 +2,12 @@
 // candidates and their counts, the re-weighted distribution, one draw, greedy or sampled generation,
 // and the text that types a word after the cursor. Nothing here counts or estimates: that is the model's.
 
-import { argmax, entropyBits, findRepetition, reweight, sample } from '../core/decoding';
+import { argmax, entropyBits, generate, reweight, sample } from '../core/decoding';
 import type { NgramModel } from '../core/model';
 import type { UniformRandom } from '../core/prng';
 import { contextBeforeCursor } from '../core/tokenizer';
 import type { TokenizerName } from '../core/types';
-import { BOS_TOKEN, EOS, EOS_TOKEN, UNK } from '../core/vocabulary';
+import { EOS_TOKEN, UNK } from '../core/vocabulary';
 import type { GenerateResult, PredictResult, PredictedCandidate } from '../protocol/lsp';
 
 export const DEFAULT_CANDIDATES = 10;
@@ -132,42 +132,21 @@ export interface GenerateOptions {
   readonly random: UniformRandom;
 }
 
-/**
- * Continues the line. `<unk>` is never generated (it is not a word anyone could read). Greedy decoding
- * stops as soon as its loop is established: an n-gram model's next choice depends only on its last
- * n−1 tokens, so two full periods of repetition mean it would repeat forever.
- */
-export function generate(model: NgramModel, options: GenerateOptions): Omit<GenerateResult, 'status'> {
+/** Continues the line with the engine's decoder; greedy decoding stops once its loop is established. */
+export function generateAfter(model: NgramModel, options: GenerateOptions): Omit<GenerateResult, 'status'> {
   const start = contextBeforeCursor(model.tokenizer, options.linePrefix, options.linePrefix.length);
-  const startContext = model.distribution(start).context;
-  const limit = Math.max(0, Math.min(MAX_GENERATED_WORDS, Math.floor(options.words)));
-  const tokens: string[] = [];
-  let context = start;
-  while (tokens.length < limit) {
-    const probabilities = withoutUnknown(model.distribution(context).probabilities);
-    const id = options.greedy ? argmax(probabilities) : drawOnce(reweight(probabilities, options.sampling), options.random).id;
-    if (id < 0) break;
-    const word = model.vocabulary.word(id);
-    tokens.push(word);
-    if (id === EOS) {
-      if (!options.acrossLines) break;
-      context = [BOS_TOKEN];
-    } else {
-      context = [...context.slice(1 - model.order), word];
-    }
-    if (options.greedy && establishedLoop(tokens, model.order) !== null) break;
-  }
-  return { context: startContext, tokens, loop: establishedLoop(tokens, model.order) };
-}
-
-/**
- * A repeating tail long enough that the model's whole context (order−1 tokens) has come back to a
- * state it was in one period earlier: from there greedy decoding can only go round again.
- */
-function establishedLoop(tokens: readonly string[], order: number): GenerateResult['loop'] {
-  const repetition = findRepetition(tokens);
-  if (repetition === undefined || tokens.length - repetition.start < repetition.period + order - 1) return null;
-  return { start: repetition.start, length: repetition.period };
+  const generation = generate(model, start, {
+    tokens: Math.max(0, Math.min(MAX_GENERATED_WORDS, Math.floor(options.words))),
+    sampling: options.greedy ? { temperature: 0 } : options.sampling,
+    random: options.random,
+    acrossLines: options.acrossLines,
+    stopAtLoop: options.greedy,
+  });
+  return {
+    context: model.distribution(start).context,
+    tokens: generation.tokens,
+    loop: generation.loop === undefined ? null : { start: generation.loop.start, length: generation.loop.period },
+  };
 }
 
 const WORD_START = /^[\p{L}\p{N}\p{M}_]/u;

@@ -46,6 +46,7 @@ export class WorkspaceModel {
   private current: NgramModel;
   private readonly documents = new Map<string, DocumentEntry>();
   private countedDocuments = 0;
+  private mutations = 0;
 
   constructor(configuration: ModelConfiguration, model?: NgramModel) {
     this.current = model ?? new NgramModel(configuration);
@@ -61,6 +62,11 @@ export class WorkspaceModel {
 
   get countedCount(): number {
     return this.countedDocuments;
+  }
+
+  /** Changes with every change to what a snapshot would hold (so the server knows when to save). */
+  get version(): number {
+    return this.mutations;
   }
 
   stats(): ModelStats {
@@ -95,12 +101,21 @@ export class WorkspaceModel {
     return entry;
   }
 
+  /** Takes in a document whose sentences the model already counts (restored with it from a snapshot). */
+  adoptCounted(fsPath: string, uri: string, encoded: EncodedSentences, stamp: FileStamp): void {
+    this.remove(fsPath);
+    this.documents.set(fsPath, { fsPath, uri, stamp, encoded, counted: true });
+    this.countedDocuments++;
+    this.mutations++;
+  }
+
   /** Counts a document that is not counted yet (after a recount reset). */
   count(entry: DocumentEntry): void {
     if (entry.counted) return;
     this.current.addSentences(entry.encoded);
     entry.counted = true;
     this.countedDocuments++;
+    this.mutations++;
   }
 
   remove(fsPath: string): boolean {
@@ -111,6 +126,7 @@ export class WorkspaceModel {
       this.countedDocuments--;
     }
     this.documents.delete(fsPath);
+    this.mutations++;
     return true;
   }
 
@@ -141,10 +157,8 @@ export class WorkspaceModel {
     while (head < shorter && old[head] === texts[head]) head++;
     let tail = 0;
     while (tail < shorter - head && old[old.length - 1 - tail] === texts[texts.length - 1 - tail]) tail++;
-    if (head === old.length && head === texts.length) {
-      entry.lines = index;
-      return;
-    }
+    if (head === old.length && head === texts.length) return;
+    this.mutations++;
     const removeFrom = index.starts[head];
     const removeTo = index.starts[old.length - tail];
     const addedLines = texts.slice(head, texts.length - tail).map((line) => this.current.encodeText(line));
@@ -170,6 +184,7 @@ export class WorkspaceModel {
   /** The document no longer comes from an editor (closed): forget its line index. */
   releaseEditor(entry: DocumentEntry): void {
     entry.lines = undefined;
+    this.mutations++;
   }
 
   /**
@@ -180,12 +195,14 @@ export class WorkspaceModel {
   reconfigure(configuration: ModelConfiguration): 'estimator' | 'recount' | 'relearn' | 'none' {
     const model = this.current;
     if (configuration.tokenizer !== model.tokenizer) {
+      this.mutations++;
       this.current = new NgramModel(configuration);
       this.documents.clear();
       this.countedDocuments = 0;
       return 'relearn';
     }
     if (configuration.order !== model.order) {
+      this.mutations++;
       this.current = new NgramModel(configuration, model.vocabulary);
       for (const entry of this.documents.values()) entry.counted = false;
       this.countedDocuments = 0;
@@ -193,6 +210,7 @@ export class WorkspaceModel {
     }
     if (!sameEstimator(configuration.estimator, model.estimator)) {
       model.setEstimator(configuration.estimator);
+      this.mutations++;
       return 'estimator';
     }
     return 'none';
@@ -200,6 +218,7 @@ export class WorkspaceModel {
 
   /** Forgets everything (re-learn from scratch). */
   clear(configuration: ModelConfiguration): void {
+    this.mutations++;
     this.current = new NgramModel(configuration);
     this.documents.clear();
     this.countedDocuments = 0;
@@ -218,6 +237,7 @@ export class WorkspaceModel {
       this.current.addSentences(encoded);
     }
     entry.encoded = encoded;
+    this.mutations++;
     const starts = new Int32Array(texts.length + 1);
     for (let i = 0; i < perLine.length; i++) starts[i + 1] = starts[i] + perLine[i].length;
     entry.lines = { texts, starts };

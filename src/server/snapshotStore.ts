@@ -1,0 +1,75 @@
+// The persisted model: the engine's snapshot (tables, vocabulary and every document's sentences with
+// the size and mtime its file had) in the extension's workspace storage. Written atomically (a temp
+// file renamed over the old one), so a crash mid-write leaves the previous snapshot intact. On start,
+// a snapshot that cannot be read, or that was made with another tokenizer, is discarded and the
+// workspace is learned from its files.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { readSnapshot, writeSnapshot, type SnapshotDocument } from '../core/snapshot';
+import { pathToUri } from './paths';
+import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
+
+const SNAPSHOT_FILE = 'model.nwlm';
+/** A stamp no file has: documents saved with it are read again on the next start. */
+const UNKNOWN_MTIME = -1;
+
+export class SnapshotStore {
+  private readonly file: string;
+
+  constructor(private readonly directory: string) {
+    this.file = path.join(directory, SNAPSHOT_FILE);
+  }
+
+  /** The saved model configured as `configuration` asks, or undefined (nothing usable was saved). */
+  async load(configuration: ModelConfiguration, log: (message: string) => void): Promise<WorkspaceModel | undefined> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await fs.readFile(this.file);
+    } catch {
+      return undefined; // first start: nothing saved yet
+    }
+    let snapshot: ReturnType<typeof readSnapshot>;
+    try {
+      snapshot = readSnapshot(bytes);
+    } catch (error) {
+      log(`Discarded the saved model (${error instanceof Error ? error.message : String(error)}); learning the workspace again.`);
+      await this.discard();
+      return undefined;
+    }
+    if (snapshot.model.tokenizer !== configuration.tokenizer) {
+      log(`Discarded the saved model (tokenizer ${snapshot.model.tokenizer}, now ${configuration.tokenizer}); learning the workspace again.`);
+      await this.discard();
+      return undefined;
+    }
+    const workspace = new WorkspaceModel(configuration, snapshot.model);
+    for (const document of snapshot.documents) {
+      workspace.adoptCounted(document.key, pathToUri(document.key), document.encoded, {
+        size: document.size,
+        mtimeMs: document.mtimeMs,
+      });
+    }
+    // Another order is recounted from the saved sentences; another estimator is just switched.
+    workspace.reconfigure(configuration);
+    return workspace;
+  }
+
+  async save(workspace: WorkspaceModel): Promise<void> {
+    const documents: SnapshotDocument[] = [];
+    for (const entry of workspace.entries()) {
+      if (!entry.counted) continue;
+      // Text from an open editor may hold unsaved edits: make the next start read the file again.
+      const mtimeMs = entry.lines === undefined ? entry.stamp.mtimeMs : UNKNOWN_MTIME;
+      documents.push({ key: entry.fsPath, size: entry.stamp.size, mtimeMs, encoded: entry.encoded });
+    }
+    const bytes = writeSnapshot(workspace.model, documents);
+    await fs.mkdir(this.directory, { recursive: true });
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    await fs.writeFile(temporary, bytes);
+    await fs.rename(temporary, this.file);
+  }
+
+  async discard(): Promise<void> {
+    await fs.rm(this.file, { force: true });
+  }
+}
