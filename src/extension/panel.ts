@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { PredictResult } from '../protocol/lsp';
-import { VISUALIZER_VIEW_TYPE, isFromWebview } from '../protocol/webview';
+import { MAX_TEXT_LENGTH, VISUALIZER_VIEW_TYPE, isFromWebview } from '../protocol/webview';
 import type {
   EditorContext,
   FromWebview,
@@ -196,16 +196,16 @@ class VisualizerPanel extends Disposable {
     this.editorTimer = setTimeout(() => this.post({ type: 'editorContext', context: this.editorContext() }), EDITOR_SETTLE_MS);
   }
 
-  /** The current line up to the cursor: a line is a sentence, so that is all the model conditions on. */
+  /**
+   * The current line up to the cursor: a line is a sentence, so that is all the model conditions on.
+   * Only its end matters (the last few tokens), so a very long line is cut to what a request may carry.
+   */
   private editorContext(): EditorContext | null {
     const editor = this.editor;
     if (editor === undefined || editor.document.isClosed) return null;
     const cursor = editor.selection.active;
-    return {
-      fileName: editor.document.fileName,
-      line: cursor.line,
-      textBeforeCursor: editor.document.lineAt(cursor.line).text.slice(0, cursor.character),
-    };
+    const before = editor.document.lineAt(cursor.line).text.slice(0, cursor.character);
+    return { fileName: editor.document.fileName, line: cursor.line, textBeforeCursor: before.slice(-MAX_TEXT_LENGTH) };
   }
 
   private post(message: ToWebview): void {

@@ -1,4 +1,5 @@
 // Where the context comes from: the words before the editor's cursor (following it), or typed here.
+import { MAX_TEXT_LENGTH } from '../../src/protocol/webview';
 import type { EditorContext } from '../../src/protocol/webview';
 import type { ContextSource } from '../panelState';
 
@@ -53,6 +54,7 @@ export function ContextBar(props: ContextBarProps) {
             type="text"
             value={props.typedContext}
             placeholder="Type the beginning of a line…"
+            maxLength={MAX_TEXT_LENGTH}
             spellcheck={false}
             onInput={(event) => props.onTypedContextChange(event.currentTarget.value)}
           />
