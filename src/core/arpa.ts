@@ -26,9 +26,10 @@
 // context is recreated with γ = 1 (it has no probability of its own). Any other problem throws an
 // Error naming the line and what is wrong.
 
-import type { Candidate, NextWordDistribution } from './types';
-import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, Vocabulary } from './vocabulary';
-import type { WordScore } from './model';
+import type { Candidate, NextWordDistribution, TokenizerName } from './types';
+import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, UNK_TOKEN, Vocabulary } from './vocabulary';
+import type { EncodedSentences, ScanTotals, TokenVisitor, WordScore } from './model';
+import { scanText } from './tokenizer';
 import { rankedIds } from './decoding';
 
 /** How KenLM and SRILM write log10 0 (the probability of `<s>`, a back-off of 0). */
@@ -200,8 +201,11 @@ function parseLog10(field: string, what: string, lineNumber: number): number {
 const SECTION_HEADER = /^\\(\d+)-grams:$/;
 const COUNT_LINE = /^ngram\s+(\d+)\s*=\s*(\d+)$/;
 
-/** Reads an ARPA file (KenLM's, SRILM's, or this engine's) into a back-off model. */
-export function readArpa(text: string): ArpaModel {
+/**
+ * Reads an ARPA file (KenLM's, SRILM's, or this engine's) into a back-off model; `tokenizer` is how
+ * it will split text it scores.
+ */
+export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace'): ArpaModel {
   const lines = new LineReader(text);
   const nextContentLine = (): string | undefined => {
     for (let line = lines.next(); line !== undefined; line = lines.next()) {
@@ -289,7 +293,7 @@ export function readArpa(text: string): ArpaModel {
     const problem = SECTION_HEADER.test(line) ? `${quoted(line)} is not announced in the header` : `more than the ${declared[order - 1]} ${order}-grams the header announced`;
     throw arpaError(lines.lineNumber, `expected "\\end\\": ${problem}`);
   }
-  return new ArpaModel(vocabulary, tables);
+  return new ArpaModel(vocabulary, tables, tokenizer);
 }
 
 /** Where a context suffix was found: its node at order `length` (−1 when it is not listed). */
@@ -309,6 +313,8 @@ export class ArpaModel {
   constructor(
     readonly vocabulary: Vocabulary,
     private readonly tables: readonly BackoffTable[],
+    /** How text is split before scoring (ARPA files are usually built from pre-tokenized text). */
+    readonly tokenizer: TokenizerName = 'whitespace',
   ) {
     this.order = tables.length;
     this.ngramCounts = tables.map((table) => {
@@ -404,6 +410,51 @@ export class ArpaModel {
       isProbability: true,
       matchedContextLength,
     };
+  }
+
+  /** Text as encoded sentences (each ending in EOS), unknown words as UNK, as `NgramModel.encodeForScoring`. */
+  encodeForScoring(text: string): EncodedSentences {
+    const ids: number[] = [];
+    let sentenceStart = 0;
+    scanText(this.tokenizer, text, {
+      token: (token) => {
+        // Literal markers in text are not words (as in NgramModel).
+        if (token !== BOS_TOKEN && token !== EOS_TOKEN && token !== UNK_TOKEN) ids.push(this.vocabulary.idOf(token));
+      },
+      endSentence: () => {
+        if (ids.length > sentenceStart) {
+          ids.push(EOS);
+          sentenceStart = ids.length;
+        }
+      },
+    });
+    return Int32Array.from(ids);
+  }
+
+  /** Scores encoded sentences as KenLM's query does, with the same visitor and totals as `NgramModel.scoreSentences`. */
+  scoreSentences(sentences: EncodedSentences, visit?: TokenVisitor): ScanTotals {
+    const contextLength = this.order - 1;
+    let context: number[] = [BOS];
+    let tokens = 0;
+    let oov = 0;
+    let total = 0;
+    let oovTotal = 0;
+    for (let i = 0; i < sentences.length; i++) {
+      const word = sentences[i];
+      const inVocabulary = word === EOS || (word !== UNK && word !== BOS && word < this.vocabulary.size);
+      const scored = inVocabulary ? word : UNK;
+      const { log10Prob, ngramLength } = this.lookup(this.suffixNodes(context), scored);
+      tokens++;
+      total += log10Prob;
+      if (!inVocabulary) {
+        oov++;
+        oovTotal += log10Prob;
+      }
+      visit?.(i, scored, log10Prob, ngramLength, inVocabulary);
+      if (word === EOS) context = [BOS];
+      else if (contextLength > 0) context = [...context.slice(Math.max(0, context.length - contextLength + 1)), scored];
+    }
+    return { tokens, oov, log10ProbTotal: total, oovLog10ProbTotal: oovTotal };
   }
 
   /** The k likeliest next words (ties by lower id); count and contextCount are 0 (ARPA has no counts). */

@@ -77,6 +77,26 @@ describe('ARPA reading', () => {
       );
       closeTo(candidates[0].probability, 10 ** -0.1, 'p(a | b)');
     });
+    it('scores text token by token as KenLM query does, OOVs as <unk> kept in the context', () => {
+      const sentences = model.encodeForScoring('a b\nzz a\n\n');
+      assert.deepEqual([...sentences], [3, 4, 2, 0, 3, 2]);
+      const visited: [number, number, number, boolean][] = [];
+      const totals = model.scoreSentences(sentences, (_i, word, log10Prob, ngramLength, inVocabulary) =>
+        visited.push([word, Math.round(log10Prob * 1e9) / 1e9, ngramLength, inVocabulary]),
+      );
+      assert.deepEqual(visited, [
+        [3, -0.2, 2, true], // p(a | <s>)
+        [4, -0.4, 2, true], // p(b | a)
+        [2, -0.3, 2, true], // p(</s> | b)
+        [0, -1.5, 1, false], // γ(<s>) p(<unk>)
+        [3, -0.6, 1, true], // p(a | <unk>): <unk> has no bigrams and γ = 1
+        [2, -0.8, 1, true], // γ(a) p(</s>)
+      ]);
+      assert.equal(totals.tokens, 6);
+      assert.equal(totals.oov, 1);
+      closeTo(totals.log10ProbTotal, -3.8, 'total');
+      closeTo(totals.oovLog10ProbTotal, -1.5, 'OOV total');
+    });
   });
 
   describe('an SRILM-style trigram model with a dropped context', () => {
