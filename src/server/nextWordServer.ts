@@ -42,7 +42,7 @@ import { Learner } from './learner';
 import { uriToPath, type Folder } from './paths';
 import { DEFAULT_CANDIDATES, generateAfter, predict, type Reweighting } from './predictor';
 import { SettingsCache } from './settingsCache';
-import { SnapshotStore } from './snapshotStore';
+import type { SnapshotStore } from './snapshotStore';
 import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
 
 /** Status notifications at most this often while learning (state changes are sent at once). */
@@ -58,6 +58,11 @@ export function modelConfiguration(settings: Settings): ModelConfiguration {
   const estimator: EstimatorOptions =
     settings.smoothing === 'add-k' ? { name: 'add-k', addK: settings.addK } : { name: settings.smoothing };
   return { order: settings.order, estimator, tokenizer: settings.tokenizer };
+}
+
+export interface ServerOptions {
+  /** Where the model is persisted, given the storage folder the client passed (none: not persisted). */
+  readonly createSnapshotStore?: (storagePath: string) => SnapshotStore;
 }
 
 export class NextWordServer {
@@ -81,7 +86,10 @@ export class NextWordServer {
   private saved: { readonly workspace: WorkspaceModel; readonly version: number } | undefined;
   private saving: Promise<void> = Promise.resolve();
 
-  constructor(private readonly connection: Connection) {
+  constructor(
+    private readonly connection: Connection,
+    private readonly options: ServerOptions = {},
+  ) {
     this.settings = new SettingsCache(connection, false);
     this.workspace = new WorkspaceModel(modelConfiguration(DEFAULT_SETTINGS));
     this.learner = new Learner({
@@ -126,7 +134,7 @@ export class NextWordServer {
   private initialize(params: InitializeParams): InitializeResult {
     this.folders = foldersOf(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []));
     const options = params.initializationOptions as InitializationOptions | undefined;
-    if (typeof options?.storagePath === 'string') this.snapshots = new SnapshotStore(options.storagePath);
+    if (typeof options?.storagePath === 'string') this.snapshots = this.options.createSnapshotStore?.(options.storagePath);
     this.settings = new SettingsCache(this.connection, params.capabilities.workspace?.configuration === true);
     this.foldersChangeSupported = params.capabilities.workspace?.workspaceFolders === true;
     return {
@@ -160,7 +168,7 @@ export class NextWordServer {
   /** Loads the persisted model; a missing, corrupt or outdated one is discarded and rebuilt by learning. */
   private async restoreSnapshot(settings: Settings): Promise<void> {
     const configuration = modelConfiguration(settings);
-    const restored = await this.snapshots?.load(configuration, (message) => this.connection.console.warn(message));
+    const restored = await this.snapshots?.load(configuration, (message: string) => this.connection.console.warn(message));
     if (restored === undefined) {
       this.workspace = new WorkspaceModel(configuration);
       return;
