@@ -67,7 +67,7 @@ export interface ServerOptions {
 
 export class NextWordServer {
   private readonly documents = new TextDocuments(TextDocument);
-  private settings: SettingsCache;
+  private readonly settings: SettingsCache;
   private workspace: WorkspaceModel;
   private readonly learner: Learner;
   private snapshots: SnapshotStore | undefined;
@@ -90,7 +90,7 @@ export class NextWordServer {
     private readonly connection: Connection,
     private readonly options: ServerOptions = {},
   ) {
-    this.settings = new SettingsCache(connection, false);
+    this.settings = new SettingsCache(connection);
     this.workspace = new WorkspaceModel(modelConfiguration(DEFAULT_SETTINGS));
     this.learner = new Learner({
       connection,
@@ -135,7 +135,7 @@ export class NextWordServer {
     this.folders = foldersOf(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []));
     const options = params.initializationOptions as InitializationOptions | undefined;
     if (typeof options?.storagePath === 'string') this.snapshots = this.options.createSnapshotStore?.(options.storagePath);
-    this.settings = new SettingsCache(this.connection, params.capabilities.workspace?.configuration === true);
+    this.settings.clientCanAnswer(params.capabilities.workspace?.configuration === true);
     this.foldersChangeSupported = params.capabilities.workspace?.workspaceFolders === true;
     return {
       capabilities: {

@@ -15,15 +15,15 @@ export interface ResourceSettings {
 export class SettingsCache {
   private readonly cache = new Map<string, Promise<ResourceSettings>>();
   private readonly reported = new Set<string>();
+  /** Whether the client answers workspace/configuration (known at initialize; until then, defaults). */
+  private canPull = false;
 
-  /**
-   * @param connection the server side of the client connection
-   * @param canPull whether the client answers workspace/configuration (otherwise defaults apply)
-   */
-  constructor(
-    private readonly connection: Connection,
-    private readonly canPull: boolean,
-  ) {}
+  constructor(private readonly connection: Connection) {}
+
+  clientCanAnswer(canPull: boolean): void {
+    this.canPull = canPull;
+    this.cache.clear();
+  }
 
   /** The settings for a folder or file URI (undefined: the window's settings, which hold the model's). */
   get(scopeUri?: string): Promise<ResourceSettings> {
