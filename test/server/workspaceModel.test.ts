@@ -1,0 +1,86 @@
+// The incremental update path: whatever sequence of editor edits a document goes through, counting
+// only the changed lines leaves the model exactly as counting the final text from scratch would.
+
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { NgramModel } from '../../src/core/model';
+import { WorkspaceModel, type ModelConfiguration } from '../../src/server/workspaceModel';
+
+const configuration: ModelConfiguration = { order: 3, estimator: { name: 'kneser-ney' }, tokenizer: 'words' };
+const FILE = '/workspace/notes.txt';
+const URI = 'file:///workspace/notes.txt';
+const STAMP = { size: 0, mtimeMs: 0 };
+
+/** Short lines over a tiny vocabulary, so n-grams repeat and counts cross 0, 1, 2, 3 often. */
+const line = fc.array(fc.constantFrom('the', 'cat', 'sat', 'on', 'mat', '.', '(', ')'), { maxLength: 6 }).map((words) => words.join(' '));
+const lines = fc.array(line, { maxLength: 12 });
+const edit = fc.record({ start: fc.nat({ max: 12 }), removed: fc.nat({ max: 4 }), inserted: lines });
+
+function applyEdit(text: string[], change: { start: number; removed: number; inserted: string[] }): string[] {
+  const start = Math.min(change.start, text.length);
+  return [...text.slice(0, start), ...change.inserted, ...text.slice(start + change.removed)];
+}
+
+/** The model a fresh count of `text` gives, over the same vocabulary (so ids agree). */
+function freshModel(workspace: WorkspaceModel, text: string): NgramModel {
+  const model = new NgramModel(configuration, workspace.model.vocabulary.clone());
+  model.addSentences(model.encodeText(text));
+  return model;
+}
+
+function assertSameModel(actual: NgramModel, expected: NgramModel): void {
+  // Table capacity (bytes) may differ after removals; every count must not.
+  const withoutBytes = (model: NgramModel): object => ({ ...model.stats(), modelBytes: 0 });
+  assert.deepEqual(withoutBytes(actual), withoutBytes(expected));
+  for (const context of [['<s>'], ['<s>', 'the'], ['the', 'cat'], ['cat', 'sat'], ['(', ')'], ['on', 'mat']]) {
+    const a = actual.distribution(context).probabilities;
+    const b = expected.distribution(context).probabilities;
+    for (let id = 0; id < Math.max(a.length, b.length); id++) {
+      assert.ok(Math.abs((a[id] ?? 0) - (b[id] ?? 0)) < 1e-12, `P(${id} | ${context.join(' ')}): ${a[id]} vs ${b[id]}`);
+    }
+  }
+}
+
+describe('workspace model: incremental edits', () => {
+  it('re-counting only the changed lines equals counting the final text', () => {
+    fc.assert(
+      fc.property(lines, fc.array(edit, { maxLength: 8 }), (initial, edits) => {
+        const workspace = new WorkspaceModel(configuration);
+        const other = 'the cat sat on the mat\nthe mat sat\n';
+        workspace.setText('/workspace/other.txt', 'file:///workspace/other.txt', other, STAMP);
+        const entry = workspace.setText(FILE, URI, initial.join('\n'), STAMP);
+        let text = initial;
+        workspace.applyEditorText(entry, text.join('\n'));
+        for (const change of edits) {
+          text = applyEdit(text, change);
+          workspace.applyEditorText(entry, text.join('\n'));
+        }
+        const expected = freshModel(workspace, `${other}${text.join('\n')}`);
+        assertSameModel(workspace.model, expected);
+        assert.deepEqual(Array.from(entry.encoded), Array.from(workspace.model.encodeText(text.join('\n'))));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('opening a document whose text differs from what was learned re-counts it once, whole', () => {
+    const workspace = new WorkspaceModel(configuration);
+    const entry = workspace.setText(FILE, URI, 'the cat sat\n', STAMP);
+    workspace.applyEditorText(entry, 'the cat sat\nthe mat sat\n');
+    assertSameModel(workspace.model, freshModel(workspace, 'the cat sat\nthe mat sat\n'));
+    workspace.remove(FILE);
+    assert.equal(workspace.stats().tokens, 0);
+  });
+
+  it('a recount at another order keeps every document and counts them again', () => {
+    const workspace = new WorkspaceModel(configuration);
+    workspace.setText(FILE, URI, 'the cat sat on the mat\n', STAMP);
+    assert.equal(workspace.reconfigure({ ...configuration, order: 2 }), 'recount');
+    assert.equal(workspace.countedCount, 0);
+    for (const entry of [...workspace.entries()]) workspace.count(entry);
+    assert.equal(workspace.model.order, 2);
+    assert.equal(workspace.stats().tokens, 6);
+    assert.equal(workspace.reconfigure({ ...configuration, order: 2, tokenizer: 'whitespace' }), 'relearn');
+    assert.equal(workspace.documentCount, 0, 'another tokenizer makes the kept ids meaningless');
+  });
+});
