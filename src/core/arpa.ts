@@ -12,12 +12,23 @@
 //
 //   \1-grams:
 //   -3.6009111	<unk>	0
-//   -99	<s>	-0.9070004          (KenLM's log10 0: `<s>` is context only)
+//   -99	<s>	-0.9070004          (log10 0: `<s>` is context only)
 //   …
 //   \2-grams:
 //   -0.66115636	a b	-0.18615691
 //   …
 //   \end\
+//
+// Writing lists every n-gram with a non-zero count. log10 p(w | h) is the model's own probability
+// of the n-gram (for interpolated Kneser-Ney: the interpolated estimate), and the back-off weight of
+// a context h is the γ(h) with p(v | h) = γ(h) · p(v | h minus its first word) for every v never seen
+// after h. It is computed from the model's probabilities as
+//   γ(h) = (1 − Σ_{w seen after h} p(w | h)) / (1 − Σ_{w seen after h} p(w | h minus its first word)),
+// which for Kneser-Ney is exactly its interpolation weight (D1·N1 + D2·N2 + D3·N3+) / Σ a, and 0 for
+// MLE. `<s>` gets log10 p = −99, SRILM's spelling of log10 0 (lmplz writes 0; since `<s>` is never
+// predicted, both tools read either). Add-k (above order 1) gives unseen words a
+// constant share, not a scaled shorter context, and stupid backoff gives scores, not probabilities:
+// neither has a back-off form, so they are refused.
 //
 // Reading follows KenLM's rules: the first non-blank line must be `\data\`, the header counts must
 // match the sections, the top order has no back-off, a log10 probability may not be positive, and
@@ -28,14 +39,19 @@
 
 import type { Candidate, NextWordDistribution, TokenizerName } from './types';
 import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, UNK_TOKEN, Vocabulary } from './vocabulary';
-import type { EncodedSentences, ScanTotals, TokenVisitor, WordScore } from './model';
+import { COUNT, PARENT } from './counts';
+import type { EncodedSentences, NgramModel, ScanTotals, TokenVisitor, WordScore } from './model';
 import { scanText } from './tokenizer';
 import { rankedIds } from './decoding';
 
-/** How KenLM and SRILM write log10 0 (the probability of `<s>`, a back-off of 0). */
+/** How ARPA files spell log10 0 (the probability of `<s>`, a back-off weight of 0). */
 export const ARPA_LOG10_ZERO = -99;
 /** What KenLM assumes for log10 p(<unk>) when a file does not list `<unk>`. */
 export const MISSING_UNK_LOG10_PROB = -100;
+/** Significant digits written: enough to round-trip a float32, as KenLM stores them. */
+const WRITTEN_DIGITS = 9;
+/** Probability mass left after the seen words that is only rounding error (MLE leaves none). */
+const MASS_ROUNDING = 1e-12;
 /** Orders an ARPA file may declare (the engine's own models go up to 6; other tools write more). */
 const MAX_ARPA_ORDER = 16;
 
@@ -199,6 +215,9 @@ function parseLog10(field: string, what: string, lineNumber: number): number {
 }
 
 const SECTION_HEADER = /^\\(\d+)-grams:$/;
+/** Fields are separated by spaces and tabs only (as KenLM reads them): other Unicode spaces can be part of a word. */
+const FIELD_SEPARATOR = /[ \t]+/;
+const EDGE_BLANKS = /^[ \t]+|[ \t\r]+$/g;
 const COUNT_LINE = /^ngram\s+(\d+)\s*=\s*(\d+)$/;
 
 /**
@@ -246,11 +265,11 @@ export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace'):
     for (let listed = 0; listed < declared[n - 1]; listed++) {
       const entry = lines.next();
       if (entry === undefined) throw truncated(`after ${listed} of the ${declared[n - 1]} ${n}-grams the header announced`);
-      const trimmed = entry.trim();
+      const trimmed = entry.replace(EDGE_BLANKS, '');
       if (trimmed === '' || trimmed.startsWith('\\')) {
         throw arpaError(lines.lineNumber, `the \\${n}-grams: section ends after ${listed} of the ${declared[n - 1]} n-grams the header announced`);
       }
-      const fields = trimmed.split(/\s+/);
+      const fields = trimmed.split(FIELD_SEPARATOR);
       if (!fieldCounts.includes(fields.length)) {
         const expected = n < order ? `a log10 probability, ${n} word(s) and an optional back-off` : `a log10 probability and ${n} word(s) (no back-off at the top order)`;
         throw arpaError(lines.lineNumber, `a ${n}-gram line has ${expected}; found ${fields.length} fields in ${quoted(trimmed)}`);
@@ -340,7 +359,8 @@ export class ArpaModel {
    */
   private suffixNodes(ids: readonly number[]): ContextNodes {
     const nodes: number[] = [];
-    for (let length = 1; length <= ids.length; length++) {
+    const longest = Math.min(ids.length, this.order - 1);
+    for (let length = 1; length <= longest; length++) {
       const first = ids.length - length;
       let node = this.tables[0].find(-1, ids[first]);
       for (let k = 1; k < length && node >= 0; k++) node = this.tables[k].find(node, ids[first + k]);
@@ -472,4 +492,88 @@ export class ArpaModel {
         order: this.lookup(nodes, id).ngramLength,
       }));
   }
+}
+
+function formatLog10(value: number): string {
+  if (value === -Infinity || value < ARPA_LOG10_ZERO) return String(ARPA_LOG10_ZERO);
+  return String(Number(value.toPrecision(WRITTEN_DIGITS)));
+}
+
+/** Why `model` has no back-off form, or undefined when it has one. */
+export function arpaRefusal(model: Pick<NgramModel, 'estimator' | 'order'>): string | undefined {
+  const { name } = model.estimator;
+  if (name === 'stupid-backoff') return 'stupid-backoff gives scores, not probabilities: an ARPA file needs kneser-ney, mle or (order 1) add-k';
+  if (name === 'add-k' && model.order > 1) {
+    return 'add-k gives every unseen word the same share instead of a scaled shorter context, so it has no back-off form above order 1: use kneser-ney or mle';
+  }
+  return undefined;
+}
+
+/** The model in ARPA form: every n-gram with a non-zero count, its log10 probability and back-off. */
+export function writeArpa(model: NgramModel): string {
+  const refusal = arpaRefusal(model);
+  if (refusal !== undefined) throw new Error(refusal);
+  const counts = model.tables;
+  const words = model.vocabulary.allWords();
+  const order = model.order;
+
+  // Orders ascending: the listed nodes, their log10 p, and per context node (order below) the
+  // sums behind its γ: Σ p(w | h) and Σ p(w | h minus its first word) over the words seen after h.
+  const nodes: Int32Array[] = [];
+  const log10Probs: Float64Array[] = [];
+  const seenMass: Float64Array[] = [];
+  const shorterMass: Float64Array[] = [];
+
+  const unigrams = words.map((_, id) => id).filter((id) => id === UNK || id === BOS || id === EOS || counts.unigramCount(id) > 0);
+  nodes.push(Int32Array.from(unigrams));
+  log10Probs.push(Float64Array.from(unigrams, (id) => (id === BOS ? ARPA_LOG10_ZERO : model.score([], words[id]).log10Prob)));
+
+  for (let n = 2; n <= order; n++) {
+    const table = counts.tables[n - 1];
+    const listed: number[] = [];
+    const probs: number[] = [];
+    const parents = counts.tables[n - 2].size;
+    const seen = new Float64Array(parents);
+    const shorter = new Float64Array(parents);
+    for (let node = 0; node < table.size; node++) {
+      if (table.get(node, COUNT) <= 0) continue;
+      const ngram = counts.wordsOf(n, node).map((id) => words[id]);
+      const context = ngram.slice(0, -1);
+      const word = ngram[n - 1];
+      const probability = model.score(context, word).probability;
+      const parent = table.get(node, PARENT);
+      seen[parent] += probability;
+      shorter[parent] += model.score(context.slice(1), word).probability;
+      listed.push(node);
+      probs.push(Math.log10(probability));
+    }
+    nodes.push(Int32Array.from(listed));
+    log10Probs.push(Float64Array.from(probs));
+    seenMass.push(seen);
+    shorterMass.push(shorter);
+  }
+
+  const log10Backoff = (n: number, node: number): number => {
+    if (n === order) return 0;
+    const seen = seenMass[n - 1][node];
+    if (!(seen > 0)) return 0; // never followed by anything: γ = 1
+    const left = 1 - seen;
+    if (left <= MASS_ROUNDING) return -Infinity;
+    return Math.log10(left / (1 - shorterMass[n - 1][node]));
+  };
+
+  const out: string[] = ['\\data\\'];
+  for (let n = 1; n <= order; n++) out.push(`ngram ${n}=${nodes[n - 1].length}`);
+  for (let n = 1; n <= order; n++) {
+    out.push('', `\\${n}-grams:`);
+    const listed = nodes[n - 1];
+    for (let i = 0; i < listed.length; i++) {
+      const node = listed[i];
+      const ngram = n === 1 ? words[node] : counts.wordsOf(n, node).map((id) => words[id]).join(' ');
+      const line = `${formatLog10(log10Probs[n - 1][i])}\t${ngram}`;
+      out.push(n < order ? `${line}\t${formatLog10(log10Backoff(n, node))}` : line);
+    }
+  }
+  out.push('', '\\end\\', '');
+  return out.join('\n');
 }

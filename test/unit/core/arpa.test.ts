@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { MISSING_UNK_LOG10_PROB, readArpa } from '../../../src/core/arpa';
+import { MISSING_UNK_LOG10_PROB, readArpa, writeArpa } from '../../../src/core/arpa';
+import { NgramModel } from '../../../src/core/model';
+import { tokenizeText } from '../../../src/core/tokenizer';
 
 const fixtures = path.join(__dirname, '../../fixtures/cli');
 const fixture = (name: string) => readFileSync(path.join(fixtures, name), 'utf8');
@@ -165,5 +167,126 @@ describe('ARPA reading', () => {
       assert.equal(model.score(['a'], 'zzz').log10Prob, -Infinity);
       closeTo(model.score(['<s>'], 'a').log10Prob, -0.2, 'p(a | <s>)');
     });
+  });
+});
+
+describe('ARPA writing', () => {
+  const corpus = fixture('corpus.txt');
+  const test = fixture('test.txt');
+
+  function trained(order: number, name: 'kneser-ney' | 'mle' | 'stupid-backoff' | 'add-k', text = corpus): NgramModel {
+    const model = new NgramModel({ order, estimator: { name }, tokenizer: 'whitespace' });
+    model.addText(text);
+    return model;
+  }
+
+  /** Every prefix of every line of both files, plus contexts with unseen words. */
+  function contexts(model: NgramModel): string[][] {
+    const all: string[][] = [['<s>'], ['never'], ['never', 'seen'], ['the', 'never'], ['never', 'the']];
+    for (const line of tokenizeText('whitespace', `${corpus}\n${test}`)) {
+      for (let i = 0; i <= line.length; i++) all.push(['<s>', ...line.slice(0, i)].slice(-(model.order - 1 || 1)));
+    }
+    return all;
+  }
+
+  /** The section lines of an ARPA text, as [log10 p, words, log10 backoff | undefined]. */
+  function entries(arpa: string): Map<string, [number, number | undefined]> {
+    const map = new Map<string, [number, number | undefined]>();
+    for (const line of arpa.split('\n')) {
+      const fields = line.split('\t');
+      if (fields.length >= 2) map.set(fields[1], [Number(fields[0]), fields[2] === undefined ? undefined : Number(fields[2])]);
+    }
+    return map;
+  }
+
+  it('writes the back-off weight of interpolated Kneser-Ney as worked out by hand', () => {
+    // Corpus "a b", "a b", "a c". Bigram counts: <s> a 3, a b 2, b </s> 2, a c 1, c </s> 1, so
+    // t1 = 2, t2 = 2, t3 = 1, t4 = 0, Y = 2 / (2 + 2·2) = 1/3, D1 = 1 − 2Y·t2/t1 = 1/3 and
+    // D2 = 2 − 3Y·t3/t2 = 3/2. Context a: N1 = 1 (c), N2 = 1 (b), Σ = 3, so γ(a) = (1/3 + 3/2)/3 = 11/18.
+    // Unigram adjusted counts (distinct left neighbours): a 1, b 1, c 1, </s> 2; t3 = 0 gives the
+    // fallback discounts 0.5, 1, 1.5, so γ0 = (0.5·3 + 1·1)/5 = 1/2 and, with |V| = 5
+    // (a b c <unk> </s>), p(b) = (1 − 0.5)/5 + (1/2)/5 = 1/5. Then p(b | a) = (2 − 3/2)/3 + γ(a)·p(b) = 26/90.
+    const model = trained(2, 'kneser-ney', 'a b\na b\na c\n');
+    const table = entries(writeArpa(model));
+    // The discounts are float32 (as lmplz computes them), hence the looser tolerance.
+    const near = (log10: number | undefined, expected: number, what: string) =>
+      assert.ok(Math.abs(10 ** (log10 ?? NaN) - expected) < 1e-6, `${what}: ${10 ** (log10 ?? NaN)} is not ${expected}`);
+    near(table.get('a')?.[1], 11 / 18, 'γ(a)');
+    near(table.get('b')?.[0], 1 / 5, 'p(b)');
+    near(table.get('a b')?.[0], 26 / 90, 'p(b | a)');
+    // Context <s>: one child (a, count 3) and D3 = 3 − 4Y·t4/t3 = 3, so γ(<s>) = 3·1/3 = 1 and
+    // p(a | <s>) = (3 − 3)/3 + 1·p(a) = 1/5.
+    near(table.get('<s>')?.[1], 1, 'γ(<s>)');
+    near(table.get('<s> a')?.[0], 1 / 5, 'p(a | <s>)');
+  });
+
+  it('lists every n-gram with a count, <s> at −99, <unk> and </s> included, no back-off at the top order', () => {
+    const model = trained(3, 'kneser-ney');
+    const arpa = writeArpa(model);
+    const lines = arpa.split('\n');
+    assert.equal(lines[0], '\\data\\');
+    // The model counts n-grams with a count; the file also lists <unk> (count 0) as KenLM does.
+    const declared = model.stats().ngrams.map((count, i) => (i === 0 ? count + 1 : count));
+    declared.forEach((count, i) => assert.equal(lines[i + 1], `ngram ${i + 1}=${count}`));
+    assert.equal(lines.at(-2), '\\end\\');
+    const table = entries(arpa);
+    assert.equal(table.get('<s>')?.[0], -99);
+    assert.ok(table.has('<unk>') && table.has('</s>'));
+    const top = lines.slice(lines.indexOf('\\3-grams:') + 1).filter((line) => line.includes('\t'));
+    assert.equal(top.length, declared[2]);
+    for (const line of top) assert.equal(line.split('\t').length, 2, line);
+  });
+
+  for (const order of [1, 2, 3, 4]) {
+    it(`round-trips Kneser-Ney of order ${order}: the imported file gives the model's log10 p for every word and context`, () => {
+      const model = trained(order, 'kneser-ney');
+      const imported = readArpa(writeArpa(model));
+      assert.deepEqual(imported.ngramCounts, model.stats().ngrams.map((count, i) => (i === 0 ? count + 1 : count)));
+      const vocabulary = model.vocabulary.allWords().filter((word) => word !== '<s>');
+      for (const context of contexts(model)) {
+        for (const word of [...vocabulary, 'never-seen']) {
+          const expected = model.score(context, word);
+          const actual = imported.score(context, word);
+          // Nine significant digits are written: the round trip is exact to that precision.
+          assert.ok(Math.abs(actual.log10Prob - expected.log10Prob) < 1e-8, `${word} | ${context.join(' ')}: ${actual.log10Prob} vs ${expected.log10Prob}`);
+          assert.equal(actual.ngramLength, expected.ngramLength, `n-gram length of ${word} | ${context.join(' ')}`);
+        }
+        const sum = imported.distribution(context).probabilities.reduce((total, p) => total + p, 0);
+        assert.ok(Math.abs(sum - 1) < 1e-7, `distribution after ${context.join(' ')} sums to ${sum}`);
+      }
+      const ours = model.scoreSentences(model.encodeForScoring(test));
+      const theirs = imported.scoreSentences(imported.encodeForScoring(test));
+      assert.equal(theirs.tokens, ours.tokens);
+      assert.equal(theirs.oov, ours.oov);
+      assert.ok(Math.abs(theirs.log10ProbTotal - ours.log10ProbTotal) < 1e-6);
+    });
+  }
+
+  it('round-trips MLE: seen n-grams exactly, unseen continuations of a seen context at 10^−99', () => {
+    const model = trained(3, 'mle');
+    const imported = readArpa(writeArpa(model));
+    for (const context of contexts(model)) {
+      for (const word of model.vocabulary.allWords().filter((w) => w !== '<s>')) {
+        const expected = model.score(context, word).probability;
+        const actual = imported.score(context, word).probability;
+        if (expected === 0) assert.ok(actual < 1e-90, `${word} | ${context.join(' ')} should be ~0, got ${actual}`);
+        else assert.ok(Math.abs(Math.log10(actual) - Math.log10(expected)) < 1e-8, `${word} | ${context.join(' ')}`);
+      }
+    }
+  });
+
+  it('keeps words with non-ASCII spaces whole (fields are split on spaces and tabs only)', () => {
+    const model = trained(2, 'kneser-ney', 'x\u00a0y z\nz x\u00a0y\n');
+    const imported = readArpa(writeArpa(model));
+    assert.ok(imported.vocabulary.has('x\u00a0y'));
+    assert.ok(Math.abs(imported.score(['z'], 'x\u00a0y').log10Prob - model.score(['z'], 'x\u00a0y').log10Prob) < 1e-8);
+  });
+
+  it('refuses estimators without a back-off form', () => {
+    assert.throws(() => writeArpa(trained(3, 'stupid-backoff')), { message: /^stupid-backoff gives scores, not probabilities/ });
+    assert.throws(() => writeArpa(trained(2, 'add-k')), { message: /^add-k gives every unseen word the same share/ });
+    const unigrams = trained(1, 'add-k');
+    const imported = readArpa(writeArpa(unigrams));
+    assert.ok(Math.abs(imported.score([], 'the').log10Prob - unigrams.score([], 'the').log10Prob) < 1e-8);
   });
 });
