@@ -21,82 +21,67 @@ function hashKey(parent: number, word: number): number {
   return h ^ (h >>> 16);
 }
 
-function grown(array: Int32Array, capacity: number, fill: number): Int32Array {
-  const next = new Int32Array(capacity);
-  next.set(array);
-  if (fill !== 0) next.fill(fill, array.length);
-  return next;
-}
+/**
+ * Field offsets in a node record. Each node's fields are adjacent (one record of `stride` int32s),
+ * so following a hash slot to a node, reading its count and, one token later, its statistics as a
+ * context touches one cache line instead of one per field.
+ */
+export const PARENT = 0;
+export const WORD = 1;
+export const COUNT = 2;
+/** Next sibling in the parent's child list, or the next free node. */
+export const NEXT = 3;
+/** KN adjusted count (below the top order; the top order's adjusted count is COUNT). */
+export const ADJUSTED = 4;
+export const FIRST_CHILD = 5;
+/** Σ adjusted count of the children. */
+export const CHILD_SUM = 6;
+/** Children with adjusted count 1, 2 and ≥ 3. */
+export const N1 = 7;
+export const N2 = 8;
+export const N3 = 9;
+const CONTEXT_STRIDE = 10;
+const TOP_STRIDE = 4;
 
-/** The typed arrays of one order, as the snapshot stores them. */
+/** One order's arrays, as the snapshot stores them. */
 export interface OrderTableState {
   readonly size: number;
   readonly live: number;
   readonly freeHead: number;
-  readonly count: Int32Array;
-  readonly keys?: Int32Array;
-  readonly next?: Int32Array;
-  readonly slots?: Int32Array;
-  readonly adjusted?: Int32Array;
-  readonly firstChild?: Int32Array;
-  readonly childSum?: Int32Array;
-  readonly n1?: Int32Array;
-  readonly n2?: Int32Array;
-  readonly n3?: Int32Array;
+  /** `size` node records. */
+  readonly data: Int32Array;
+  /** Hash slots (node id + 1, 0 = empty); empty for unigrams. */
+  readonly slots: Int32Array;
 }
 
 /**
  * The n-grams of one order. Orders below the model's top also carry the statistics of their
- * children (they are the contexts); orders ≥ 2 are hashed.
+ * children (they are the contexts); orders ≥ 2 are hashed by (parent node, word). A unigram's
+ * node id is its word id.
  */
 export class OrderTable {
   /** Node ids handed out so far (free ones included). */
   size = 0;
   /** Nodes with a non-zero count. */
   live = 0;
-  /** Head of the free-node list, linked through `next`. */
+  /** Head of the free-node list, linked through NEXT. */
   freeHead = NONE;
-  count: Int32Array;
-  /** (parent node, word) per node, interleaved so a probe touches one cache line. */
-  keys: Int32Array;
-  /** Next sibling in the parent's child list, or the next free node. */
-  next: Int32Array;
+  data: Int32Array;
+  readonly stride: number;
+  /** Where a node's adjusted count lives: ADJUSTED, or COUNT for the top order. */
+  readonly adjustedField: number;
   slots: Int32Array;
   mask: number;
-  /** KN adjusted count; for the top order this is `count` itself. */
-  adjusted: Int32Array;
-  firstChild: Int32Array;
-  /** Σ adjusted count of the children. */
-  childSum: Int32Array;
-  /** Children with adjusted count 1, 2 and ≥ 3. */
-  n1: Int32Array;
-  n2: Int32Array;
-  n3: Int32Array;
 
   constructor(
     readonly n: number,
     readonly isTop: boolean,
-    capacity = 0,
   ) {
-    const empty = new Int32Array(0);
-    this.count = new Int32Array(capacity);
-    this.keys = this.next = this.slots = empty;
-    this.mask = 0;
-    this.adjusted = isTop ? this.count : new Int32Array(capacity);
-    this.firstChild = this.childSum = this.n1 = this.n2 = this.n3 = empty;
-    if (!isTop) {
-      this.firstChild = new Int32Array(capacity).fill(NONE);
-      this.childSum = new Int32Array(capacity);
-      this.n1 = new Int32Array(capacity);
-      this.n2 = new Int32Array(capacity);
-      this.n3 = new Int32Array(capacity);
-    }
-    if (this.hashed) {
-      this.keys = new Int32Array(2 * capacity);
-      this.next = new Int32Array(capacity).fill(NONE);
-      this.slots = new Int32Array(MIN_SLOTS);
-      this.mask = MIN_SLOTS - 1;
-    }
+    this.stride = isTop ? TOP_STRIDE : CONTEXT_STRIDE;
+    this.adjustedField = isTop ? COUNT : ADJUSTED;
+    this.data = new Int32Array(0);
+    this.slots = new Int32Array(this.hashed ? MIN_SLOTS : 0);
+    this.mask = this.slots.length - 1;
   }
 
   get hashed(): boolean {
@@ -104,39 +89,52 @@ export class OrderTable {
   }
 
   get capacity(): number {
-    return this.count.length;
+    return this.data.length / this.stride;
   }
 
-  /** Grows every node array to hold at least `needed` nodes. */
+  /** Grows the records to hold at least `needed` nodes. */
   reserve(needed: number): void {
     if (needed <= this.capacity) return;
     const capacity = Math.max(needed, Math.ceil(this.capacity * GROWTH) + 16);
-    this.count = grown(this.count, capacity, 0);
-    this.adjusted = this.isTop ? this.count : grown(this.adjusted, capacity, 0);
-    if (!this.isTop) {
-      this.firstChild = grown(this.firstChild, capacity, NONE);
-      this.childSum = grown(this.childSum, capacity, 0);
-      this.n1 = grown(this.n1, capacity, 0);
-      this.n2 = grown(this.n2, capacity, 0);
-      this.n3 = grown(this.n3, capacity, 0);
-    }
-    if (this.hashed) {
-      this.keys = grown(this.keys, 2 * capacity, 0);
-      this.next = grown(this.next, capacity, NONE);
-    }
+    const data = new Int32Array(capacity * this.stride);
+    data.set(this.data);
+    this.data = data;
+  }
+
+  /** Resets node's record: the key, no count, no links, no children. */
+  initNode(node: number, parent: number, word: number): void {
+    const data = this.data;
+    const base = node * this.stride;
+    data.fill(0, base, base + this.stride);
+    data[base + PARENT] = parent;
+    data[base + WORD] = word;
+    data[base + NEXT] = NONE;
+    if (!this.isTop) data[base + FIRST_CHILD] = NONE;
+  }
+
+  /** Makes node ids below `size` valid (unigrams, whose ids are word ids). */
+  extendTo(size: number): void {
+    this.reserve(size);
+    for (let node = this.size; node < size; node++) this.initNode(node, NONE, node);
+    this.size = Math.max(this.size, size);
+  }
+
+  get(node: number, field: number): number {
+    return this.data[node * this.stride + field];
   }
 
   /** The node of (parent, word), or NONE. */
   find(parent: number, word: number): number {
     const slots = this.slots;
-    const keys = this.keys;
+    const data = this.data;
+    const stride = this.stride;
     const mask = this.mask;
     let i = hashKey(parent, word) & mask;
     for (;;) {
       const slot = slots[i];
       if (slot === 0) return NONE;
-      const node = slot - 1;
-      if (keys[2 * node + 1] === word && keys[2 * node] === parent) return node;
+      const base = (slot - 1) * stride;
+      if (data[base + WORD] === word && data[base + PARENT] === parent) return slot - 1;
       i = (i + 1) & mask;
     }
   }
@@ -146,15 +144,13 @@ export class OrderTable {
     if (2 * (this.live + 1) > this.slots.length) this.rehash(this.slots.length * 2);
     let node = this.freeHead;
     if (node !== NONE) {
-      this.freeHead = this.next[node];
+      this.freeHead = this.data[node * this.stride + NEXT];
     } else {
       node = this.size;
       this.reserve(node + 1);
       this.size++;
     }
-    this.keys[2 * node] = parent;
-    this.keys[2 * node + 1] = word;
-    this.next[node] = NONE;
+    this.initNode(node, parent, word);
     this.live++;
     const mask = this.mask;
     let i = hashKey(parent, word) & mask;
@@ -163,18 +159,21 @@ export class OrderTable {
     return node;
   }
 
+  private homeSlot(node: number): number {
+    const base = node * this.stride;
+    return hashKey(this.data[base + PARENT], this.data[base + WORD]) & this.mask;
+  }
+
   /** Takes a node whose count has dropped to 0 out of the hash and onto the free list. */
   release(node: number): void {
     const slots = this.slots;
-    const keys = this.keys;
     const mask = this.mask;
-    let hole = hashKey(keys[2 * node], keys[2 * node + 1]) & mask;
+    let hole = this.homeSlot(node);
     while (slots[hole] !== node + 1) hole = (hole + 1) & mask;
     // Backward-shift deletion: pull later entries of the probe run into the hole when their home
     // slot does not lie cyclically in (hole, j], so every key stays reachable from its home slot.
     for (let j = (hole + 1) & mask; slots[j] !== 0; j = (j + 1) & mask) {
-      const moved = slots[j] - 1;
-      const home = hashKey(keys[2 * moved], keys[2 * moved + 1]) & mask;
+      const home = this.homeSlot(slots[j] - 1);
       const homeInRange = hole < j ? home > hole && home <= j : home > hole || home <= j;
       if (!homeInRange) {
         slots[hole] = slots[j];
@@ -182,103 +181,67 @@ export class OrderTable {
       }
     }
     slots[hole] = 0;
-    this.next[node] = this.freeHead;
+    this.data[node * this.stride + NEXT] = this.freeHead;
     this.freeHead = node;
     this.live--;
   }
 
   private rehash(slotCount: number): void {
-    const slots = new Int32Array(slotCount);
-    const mask = slotCount - 1;
-    const keys = this.keys;
+    this.slots = new Int32Array(slotCount);
+    this.mask = slotCount - 1;
     for (let node = 0; node < this.size; node++) {
-      if (this.count[node] === 0) continue;
-      let i = hashKey(keys[2 * node], keys[2 * node + 1]) & mask;
-      while (slots[i] !== 0) i = (i + 1) & mask;
-      slots[i] = node + 1;
+      if (this.data[node * this.stride + COUNT] === 0) continue;
+      let i = this.homeSlot(node);
+      while (this.slots[i] !== 0) i = (i + 1) & this.mask;
+      this.slots[i] = node + 1;
     }
-    this.slots = slots;
-    this.mask = mask;
   }
 
-  /** Shrinks the node arrays to the nodes in use (after a bulk load). */
+  /** Takes `data` (exactly `size` live records) as the table's records, and re-indexes them. */
+  replaceRecords(data: Int32Array, size: number): void {
+    this.data = data;
+    this.size = this.live = size;
+    this.freeHead = NONE;
+    let slotCount = MIN_SLOTS;
+    while (slotCount < 2 * size) slotCount *= 2;
+    this.rehash(slotCount);
+  }
+
+  /** Drops the spare capacity of the records. */
   trim(): void {
-    const size = this.size;
-    if (size === this.capacity) return;
-    this.count = this.count.slice(0, size);
-    this.adjusted = this.isTop ? this.count : this.adjusted.slice(0, size);
-    if (!this.isTop) {
-      this.firstChild = this.firstChild.slice(0, size);
-      this.childSum = this.childSum.slice(0, size);
-      this.n1 = this.n1.slice(0, size);
-      this.n2 = this.n2.slice(0, size);
-      this.n3 = this.n3.slice(0, size);
-    }
-    if (this.hashed) {
-      this.keys = this.keys.slice(0, 2 * size);
-      this.next = this.next.slice(0, size);
-    }
+    if (this.size < this.capacity) this.data = this.data.slice(0, this.size * this.stride);
   }
 
   byteLength(): number {
-    const arrays = [this.count, this.keys, this.next, this.slots, this.firstChild, this.childSum, this.n1, this.n2, this.n3];
-    if (!this.isTop) arrays.push(this.adjusted);
-    return arrays.reduce((total, array) => total + array.byteLength, 0);
+    return this.data.byteLength + this.slots.byteLength;
   }
 
   exportState(): OrderTableState {
-    const size = this.size;
-    const state: OrderTableState = {
-      size,
+    return {
+      size: this.size,
       live: this.live,
       freeHead: this.freeHead,
-      count: this.count.subarray(0, size),
-      ...(this.hashed ? { keys: this.keys.subarray(0, 2 * size), next: this.next.subarray(0, size), slots: this.slots } : {}),
-      ...(this.isTop
-        ? {}
-        : {
-            adjusted: this.adjusted.subarray(0, size),
-            firstChild: this.firstChild.subarray(0, size),
-            childSum: this.childSum.subarray(0, size),
-            n1: this.n1.subarray(0, size),
-            n2: this.n2.subarray(0, size),
-            n3: this.n3.subarray(0, size),
-          }),
+      data: this.data.subarray(0, this.size * this.stride),
+      slots: this.slots,
     };
-    return state;
   }
 
   /** Rebuilds a table from `exportState`'s arrays (copied); throws if they do not fit together. */
   static fromState(n: number, isTop: boolean, state: OrderTableState): OrderTable {
-    const table = new OrderTable(n, isTop, 0);
-    const size = state.size;
-    const need = (array: Int32Array | undefined, length: number, name: string): Int32Array => {
-      if (!array || array.length !== length) throw new Error(`snapshot table ${n}: ${name} has the wrong length`);
-      return array.slice();
-    };
-    table.size = size;
+    const table = new OrderTable(n, isTop);
+    if (!(state.size >= 0) || state.data.length !== state.size * table.stride) {
+      throw new Error(`snapshot table ${n}: ${state.data.length} values for ${state.size} n-grams`);
+    }
+    const slots = state.slots;
+    if (table.hashed && (slots.length < MIN_SLOTS || (slots.length & (slots.length - 1)) !== 0 || slots.length < 2 * state.live)) {
+      throw new Error(`snapshot table ${n}: hash slots are not a power of two above twice the n-grams`);
+    }
+    table.size = state.size;
     table.live = state.live;
     table.freeHead = state.freeHead;
-    table.count = need(state.count, size, 'count');
-    table.adjusted = table.count;
-    if (!isTop) {
-      table.adjusted = need(state.adjusted, size, 'adjusted');
-      table.firstChild = need(state.firstChild, size, 'firstChild');
-      table.childSum = need(state.childSum, size, 'childSum');
-      table.n1 = need(state.n1, size, 'n1');
-      table.n2 = need(state.n2, size, 'n2');
-      table.n3 = need(state.n3, size, 'n3');
-    }
-    if (table.hashed) {
-      table.keys = need(state.keys, 2 * size, 'keys');
-      table.next = need(state.next, size, 'next');
-      const slots = state.slots;
-      if (!slots || slots.length < MIN_SLOTS || (slots.length & (slots.length - 1)) !== 0) {
-        throw new Error(`snapshot table ${n}: hash slots are not a power of two`);
-      }
-      table.slots = slots.slice();
-      table.mask = slots.length - 1;
-    }
+    table.data = state.data.slice();
+    table.slots = table.hashed ? slots.slice() : new Int32Array(0);
+    table.mask = table.slots.length - 1;
     return table;
   }
 }
@@ -322,7 +285,8 @@ export class NgramCounts {
 
   constructor(readonly order: number) {
     this.tables = [];
-    for (let n = 1; n <= order; n++) this.tables.push(new OrderTable(n, n === order, n === 1 ? FIRST_WORD_ID : 0));
+    for (let n = 1; n <= order; n++) this.tables.push(new OrderTable(n, n === order));
+    this.tables[0].extendTo(FIRST_WORD_ID);
     this.countOfCounts = new Float64Array((order + 1) * (COUNT_OF_COUNTS_MAX + 1));
   }
 
@@ -350,43 +314,45 @@ export class NgramCounts {
     };
   }
 
-  /** Cheap structural checks of loaded tables: every key and link points at a node that exists. */
+  /**
+   * Structural checks of loaded tables, one pass: counts are not negative, every key and link points
+   * at a node that exists, the hash finds every n-gram, and the live counts add up.
+   */
   private checkConsistency(): void {
     const unigrams = this.tables[0];
-    for (let n = 2; n <= this.order; n++) {
-      const table = this.tables[n - 1];
-      const parentSize = this.tables[n - 2].size;
+    if (unigrams.size < FIRST_WORD_ID) throw new Error('snapshot unigram table lacks the reserved ids');
+    for (const table of this.tables) {
+      const n = table.n;
+      const parentSize = n >= 2 ? this.tables[n - 2].size : 0;
+      const childSize = n < this.order ? this.tables[n].size : 0;
       let live = 0;
       for (let node = 0; node < table.size; node++) {
-        if (table.count[node] < 0) throw new Error(`snapshot table ${n}: negative count`);
-        if (table.count[node] === 0) continue;
-        live++;
-        const parent = table.keys[2 * node];
-        const word = table.keys[2 * node + 1];
-        if (parent < 0 || parent >= parentSize || word < 0 || word >= unigrams.size) {
-          throw new Error(`snapshot table ${n}: n-gram key out of range`);
+        const count = table.get(node, COUNT);
+        if (count < 0) throw new Error(`snapshot table ${n}: negative count`);
+        if (count === 0) continue;
+        if (!table.isTop) {
+          const firstChild = table.get(node, FIRST_CHILD);
+          if (firstChild < NONE || firstChild >= childSize) throw new Error(`snapshot table ${n}: child link out of range`);
         }
-        if (table.next[node] < NONE || table.next[node] >= table.size) throw new Error(`snapshot table ${n}: child link out of range`);
+        if (n === 1) {
+          if (node !== BOS) live++;
+          continue;
+        }
+        live++;
+        const parent = table.get(node, PARENT);
+        const word = table.get(node, WORD);
+        const next = table.get(node, NEXT);
+        if (parent < 0 || parent >= parentSize || word < 0 || word >= unigrams.size) throw new Error(`snapshot table ${n}: n-gram key out of range`);
+        if (next < NONE || next >= table.size) throw new Error(`snapshot table ${n}: sibling link out of range`);
+        if (table.find(parent, word) !== node) throw new Error(`snapshot table ${n}: hash index does not match the n-grams`);
       }
       if (live !== table.live) throw new Error(`snapshot table ${n}: live count does not match its counts`);
-      for (let node = 0; node < table.size; node++) {
-        if (table.count[node] > 0 && table.find(table.keys[2 * node], table.keys[2 * node + 1]) !== node) {
-          throw new Error(`snapshot table ${n}: hash index does not match the n-grams`);
-        }
-      }
     }
   }
 
   unigramCount(word: number): number {
-    const count = this.tables[0].count;
-    return word < count.length ? count[word] : 0;
-  }
-
-  /** Makes room for word ids below `size` in the unigram table. */
-  reserveWords(size: number): void {
     const unigrams = this.tables[0];
-    unigrams.reserve(size);
-    unigrams.size = Math.max(unigrams.size, size);
+    return word < unigrams.size ? unigrams.data[word * unigrams.stride + COUNT] : 0;
   }
 
   /** Adds encoded sentences (ids, each sentence ended by EOS). */
@@ -394,7 +360,6 @@ export class NgramCounts {
     this.validate(sentences);
     const order = this.order;
     const tables = this.tables;
-    const unigrams = tables[0];
     let previous = new Int32Array(order + 1);
     let current = new Int32Array(order + 1);
     let position = 0;
@@ -402,7 +367,7 @@ export class NgramCounts {
     for (let i = 0; i < sentences.length; i++) {
       const word = sentences[i];
       if (position === 0) {
-        unigrams.count[BOS]++;
+        this.changeBos(+1);
         previous[1] = BOS;
         position = 1;
       }
@@ -451,14 +416,11 @@ export class NgramCounts {
       nodes[base] = word;
       positions[i] = position;
       const top = Math.min(order, position + 1);
-      for (let n = 2; n <= order; n++) {
-        let node = NONE;
-        if (n <= top) {
-          // The (n−1)-gram that ended one token earlier; the first word's only prefix is <s>.
-          const parent = position === 1 ? BOS : nodes[base - order + n - 2];
-          node = this.tables[n - 1].find(parent, word);
-          if (node === NONE) throw new Error(`cannot remove sentences that were never added (missing ${n}-gram)`);
-        }
+      for (let n = 2; n <= top; n++) {
+        // The (n−1)-gram that ended one token earlier; the first word's only prefix is <s>.
+        const parent = position === 1 ? BOS : nodes[base - order + n - 2];
+        const node = this.tables[n - 1].find(parent, word);
+        if (node === NONE) throw new Error(`cannot remove sentences that were never added (missing ${n}-gram)`);
         nodes[base + n - 1] = node;
       }
       position = word === EOS ? 1 : position + 1;
@@ -474,7 +436,7 @@ export class NgramCounts {
       }
       this.changeUnigram(sentences[i], -1);
       if (wordPosition === 1) {
-        this.tables[0].count[BOS]--;
+        this.changeBos(-1);
         this.sentences--;
       }
       if (sentences[i] === EOS) this.tokens -= wordPosition - 1;
@@ -493,45 +455,47 @@ export class NgramCounts {
       if (word > maxId) maxId = word;
       previous = word;
     }
-    this.reserveWords(maxId + 1);
+    this.tables[0].extendTo(maxId + 1);
   }
 
   private createNode(n: number, parent: number, word: number): number {
-    const table = this.tables[n - 1];
-    const node = table.allocate(parent, word);
-    table.count[node] = 0;
-    if (!table.isTop) {
-      table.adjusted[node] = 0;
-      table.firstChild[node] = NONE;
-      table.childSum[node] = 0;
-      table.n1[node] = table.n2[node] = table.n3[node] = 0;
-    }
+    const node = this.tables[n - 1].allocate(parent, word);
     const parentTable = this.tables[n - 2];
-    table.next[node] = parentTable.firstChild[parent];
-    parentTable.firstChild[parent] = node;
+    const parentBase = parent * parentTable.stride;
+    this.tables[n - 1].data[node * this.tables[n - 1].stride + NEXT] = parentTable.data[parentBase + FIRST_CHILD];
+    parentTable.data[parentBase + FIRST_CHILD] = node;
     return node;
   }
 
   private releaseNode(n: number, node: number): void {
     const table = this.tables[n - 1];
     const parentTable = this.tables[n - 2];
-    const parent = table.keys[2 * node];
-    const next = table.next;
-    if (parentTable.firstChild[parent] === node) {
-      parentTable.firstChild[parent] = next[node];
+    const data = table.data;
+    const stride = table.stride;
+    const parentBase = data[node * stride + PARENT] * parentTable.stride;
+    const next = data[node * stride + NEXT];
+    let sibling = parentTable.data[parentBase + FIRST_CHILD];
+    if (sibling === node) {
+      parentTable.data[parentBase + FIRST_CHILD] = next;
     } else {
-      let sibling = parentTable.firstChild[parent];
-      while (next[sibling] !== node) sibling = next[sibling];
-      next[sibling] = next[node];
+      while (data[sibling * stride + NEXT] !== node) sibling = data[sibling * stride + NEXT];
+      data[sibling * stride + NEXT] = next;
     }
     table.release(node);
   }
 
+  /** `<s>` is counted (c(<s>) = sentences, the context count of a line start) but has no adjusted count. */
+  private changeBos(delta: 1 | -1): void {
+    const unigrams = this.tables[0];
+    unigrams.data[BOS * unigrams.stride + COUNT] += delta;
+  }
+
   private changeUnigram(word: number, delta: 1 | -1): void {
     const unigrams = this.tables[0];
-    const old = unigrams.count[word];
+    const index = word * unigrams.stride + COUNT;
+    const old = unigrams.data[index];
     if (old + delta < 0) throw new Error('cannot remove sentences that were never added (count below 0)');
-    unigrams.count[word] = old + delta;
+    unigrams.data[index] = old + delta;
     this.root.rawTotal += delta;
     if (old === 0 || old + delta === 0) {
       unigrams.live += delta;
@@ -544,13 +508,14 @@ export class NgramCounts {
   /** One more occurrence of node (order n ≥ 2); `suffix` is its last n−1 words' node. */
   private increment(n: number, node: number, startsWithBos: boolean, suffix: number): void {
     const table = this.tables[n - 1];
-    const old = table.count[node];
-    table.count[node] = old + 1;
+    const base = node * table.stride;
+    const old = table.data[base + COUNT];
+    table.data[base + COUNT] = old + 1;
     if (table.isTop) {
       this.adjustedChanged(n, node, old, old + 1);
     } else if (startsWithBos) {
-      const adjusted = table.adjusted[node];
-      table.adjusted[node] = adjusted + 1;
+      const adjusted = table.data[base + ADJUSTED];
+      table.data[base + ADJUSTED] = adjusted + 1;
       this.adjustedChanged(n, node, adjusted, adjusted + 1);
     }
     // A new n-gram v·g is one more distinct left extension of its suffix g.
@@ -559,14 +524,15 @@ export class NgramCounts {
 
   private decrement(n: number, node: number, startsWithBos: boolean, suffix: number): void {
     const table = this.tables[n - 1];
-    const old = table.count[node];
+    const base = node * table.stride;
+    const old = table.data[base + COUNT];
     if (old <= 0) throw new Error('cannot remove sentences that were never added (count below 0)');
-    table.count[node] = old - 1;
+    table.data[base + COUNT] = old - 1;
     if (table.isTop) {
       this.adjustedChanged(n, node, old, old - 1);
     } else if (startsWithBos) {
-      const adjusted = table.adjusted[node];
-      table.adjusted[node] = adjusted - 1;
+      const adjusted = table.data[base + ADJUSTED];
+      table.data[base + ADJUSTED] = adjusted - 1;
       this.adjustedChanged(n, node, adjusted, adjusted - 1);
     }
     if (old === 1) {
@@ -577,17 +543,18 @@ export class NgramCounts {
 
   private bumpContinuation(n: number, node: number, delta: 1 | -1): void {
     const table = this.tables[n - 1];
-    const adjusted = table.adjusted[node];
-    table.adjusted[node] = adjusted + delta;
+    const index = node * table.stride + ADJUSTED;
+    const adjusted = table.data[index];
+    table.data[index] = adjusted + delta;
     this.adjustedChanged(n, node, adjusted, adjusted + delta);
   }
 
   /** Moves node's adjusted count from `from` to `to` in its parent's sums and buckets and in t_k. */
   private adjustedChanged(n: number, node: number, from: number, to: number): void {
     const cc = this.countOfCounts;
-    const base = n * (COUNT_OF_COUNTS_MAX + 1);
-    if (from >= 1 && from <= COUNT_OF_COUNTS_MAX) cc[base + from]--;
-    if (to >= 1 && to <= COUNT_OF_COUNTS_MAX) cc[base + to]++;
+    const ccBase = n * (COUNT_OF_COUNTS_MAX + 1);
+    if (from >= 1 && from <= COUNT_OF_COUNTS_MAX) cc[ccBase + from]--;
+    if (to >= 1 && to <= COUNT_OF_COUNTS_MAX) cc[ccBase + to]++;
     const fromBucket = from >= 3 ? 3 : from;
     const toBucket = to >= 3 ? 3 : to;
     if (n === 1) {
@@ -603,16 +570,15 @@ export class NgramCounts {
       }
       return;
     }
+    const table = this.tables[n - 1];
     const parentTable = this.tables[n - 2];
-    const parent = this.tables[n - 1].keys[2 * node];
-    parentTable.childSum[parent] += to - from;
+    const data = parentTable.data;
+    const parentBase = table.data[node * table.stride + PARENT] * parentTable.stride;
+    data[parentBase + CHILD_SUM] += to - from;
+    // N1, N2, N3+ are adjacent fields: bucket b lives at N1 + b − 1.
     if (fromBucket !== toBucket) {
-      if (fromBucket === 1) parentTable.n1[parent]--;
-      else if (fromBucket === 2) parentTable.n2[parent]--;
-      else if (fromBucket === 3) parentTable.n3[parent]--;
-      if (toBucket === 1) parentTable.n1[parent]++;
-      else if (toBucket === 2) parentTable.n2[parent]++;
-      else if (toBucket === 3) parentTable.n3[parent]++;
+      if (fromBucket > 0) data[parentBase + N1 + fromBucket - 1]--;
+      if (toBucket > 0) data[parentBase + N1 + toBucket - 1]++;
     }
   }
 
@@ -623,18 +589,46 @@ export class NgramCounts {
 
   /** Raw count of the context node at `length` words (0 = the empty context: all tokens and `</s>`). */
   contextCount(length: number, node: number): number {
-    return length === 0 ? this.root.rawTotal : this.tables[length - 1].count[node];
+    return length === 0 ? this.root.rawTotal : this.tables[length - 1].get(node, COUNT);
   }
 
   /** Distinct n-grams with a non-zero count, per order (unigrams include `<s>` and `</s>`). */
   ngramCounts(): number[] {
-    const unigrams = this.tables[0];
-    return this.tables.map((table, i) => (i === 0 ? unigrams.live + (unigrams.count[BOS] > 0 ? 1 : 0) : table.live));
+    return this.tables.map((table, i) => (i === 0 ? table.live + (this.sentences > 0 ? 1 : 0) : table.live));
   }
 
-  /** Drops the spare capacity of every table (after a bulk load; later additions grow them again). */
-  trim(): void {
-    for (const table of this.tables) table.trim();
+  /**
+   * Renumbers every order's nodes so that each context's continuations sit side by side in memory
+   * (walking them for a distribution or a top-k then streams through memory instead of jumping),
+   * drops freed nodes and spare capacity. One pass over the tables; counts do not change, node ids do.
+   */
+  compact(): void {
+    this.tables[0].trim();
+    for (let n = 2; n <= this.order; n++) {
+      const table = this.tables[n - 1];
+      const parentTable = this.tables[n - 2];
+      const old = table.data;
+      const stride = table.stride;
+      const parentData = parentTable.data;
+      const parentStride = parentTable.stride;
+      const data = new Int32Array(table.live * stride);
+      let size = 0;
+      // Parents are already in their new order; their FIRST_CHILD still holds this table's old ids.
+      for (let parent = 0; parent < parentTable.size; parent++) {
+        let child = parentData[parent * parentStride + FIRST_CHILD];
+        if (child === NONE) continue;
+        parentData[parent * parentStride + FIRST_CHILD] = size;
+        for (; child !== NONE; child = old[child * stride + NEXT]) {
+          const base = size * stride;
+          data.set(old.subarray(child * stride, (child + 1) * stride), base);
+          data[base + PARENT] = parent;
+          data[base + NEXT] = old[child * stride + NEXT] === NONE ? NONE : size + 1;
+          size++;
+        }
+      }
+      if (size !== table.live) throw new Error(`order ${n}: ${size} n-grams reachable from their contexts, ${table.live} counted`);
+      table.replaceRecords(data, size);
+    }
   }
 
   byteLength(): number {
@@ -645,9 +639,9 @@ export class NgramCounts {
   wordsOf(n: number, node: number): number[] {
     const words: number[] = [];
     for (let order = n; order >= 2; order--) {
-      const keys = this.tables[order - 1].keys;
-      words.push(keys[2 * node + 1]);
-      node = keys[2 * node];
+      const table = this.tables[order - 1];
+      words.push(table.get(node, WORD));
+      node = table.get(node, PARENT);
     }
     words.push(node);
     return words.reverse();

@@ -10,15 +10,18 @@
 // full distribution and an exact top-k.
 
 import type { NgramCounts } from './counts';
-import { NONE } from './counts';
+import { CHILD_SUM, COUNT, FIRST_CHILD, N1, N2, N3, NEXT, NONE, WORD } from './counts';
 import type { EstimatorName, EstimatorOptions } from './types';
-import { BOS, EOS, FIRST_WORD_ID, UNK } from './vocabulary';
+import { MAX_ORDER } from './types';
+import { EOS, FIRST_WORD_ID, UNK } from './vocabulary';
 
 /** Stupid backoff's α (Brants et al. 2007). */
 export const STUPID_BACKOFF_ALPHA = 0.4;
 /** lmplz's --discount_fallback defaults, used when the count-of-counts cannot give valid discounts. */
 export const FALLBACK_DISCOUNTS: Discounts = { d1: 0.5, d2: 1, d3: 1.5, fallback: true };
 export const DEFAULT_ADD_K = 1;
+/** Levels 0..order−1, for orders up to MAX_ORDER. */
+const MAX_LEVELS = MAX_ORDER;
 
 /** Modified Kneser-Ney discounts of one order: for adjusted counts 1, 2 and 3+. */
 export interface Discounts {
@@ -55,10 +58,10 @@ export interface ContextChain {
 }
 
 /** Words ranked by probability (descending, ties by lower id). */
-interface RankedList {
-  ids: Int32Array;
-  probs: Float64Array;
-  length: number;
+export interface RankedWords {
+  readonly ids: Int32Array;
+  readonly probs: Float64Array;
+  readonly length: number;
 }
 
 const enum Kind {
@@ -75,6 +78,128 @@ const KINDS: Record<EstimatorName, Kind> = {
   mle: Kind.Mle,
 };
 
+/** Whether (pa, ia) ranks before (pb, ib): higher probability, then lower id. */
+function ranksBefore(pa: number, ia: number, pb: number, ib: number): boolean {
+  return pa > pb || (pa === pb && ia < ib);
+}
+
+/** A ranked sequence of words consumed front to back; `id` is NONE once it is exhausted. */
+interface RankedStream {
+  id: number;
+  prob: number;
+  advance(): void;
+}
+
+class ArrayStream implements RankedStream {
+  id = NONE;
+  prob = 0;
+  private index = -1;
+
+  constructor(private readonly words: RankedWords) {
+    this.advance();
+  }
+
+  advance(): void {
+    this.index++;
+    const inRange = this.index < this.words.length;
+    this.id = inRange ? this.words.ids[this.index] : NONE;
+    this.prob = inRange ? this.words.probs[this.index] : 0;
+  }
+}
+
+/** Every word of V in id order, all at the same probability. */
+class UniformStream implements RankedStream {
+  id = NONE;
+  private next = 0;
+
+  constructor(
+    readonly prob: number,
+    private readonly size: number,
+    private readonly inVocabulary: (word: number) => boolean,
+  ) {
+    this.advance();
+  }
+
+  advance(): void {
+    while (this.next < this.size && !this.inVocabulary(this.next)) this.next++;
+    this.id = this.next < this.size ? this.next++ : NONE;
+  }
+}
+
+/**
+ * Level j's ranking: the children of c_j (scored exactly, in a max-heap) merged with level j−1's
+ * stream minus those children, scaled by the unseen weight (scaling keeps that stream's order).
+ */
+class LevelStream implements RankedStream {
+  id = NONE;
+  prob = 0;
+  private heapSize: number;
+  private fromHeap = false;
+
+  constructor(
+    private readonly childIds: Int32Array,
+    private readonly childProbs: Float64Array,
+    private readonly heap: Int32Array,
+    childCount: number,
+    private readonly lower: RankedStream,
+    private readonly unseen: number,
+    private readonly stamps: Uint32Array,
+    private readonly stamp: number,
+  ) {
+    this.heapSize = childCount;
+    for (let i = 0; i < childCount; i++) heap[i] = i;
+    for (let i = (childCount >> 1) - 1; i >= 0; i--) this.siftDown(i);
+    this.settle();
+  }
+
+  private better(a: number, b: number): boolean {
+    return ranksBefore(this.childProbs[a], this.childIds[a], this.childProbs[b], this.childIds[b]);
+  }
+
+  private siftDown(i: number): void {
+    const heap = this.heap;
+    const size = this.heapSize;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= size) return;
+      const right = left + 1;
+      const best = right < size && this.better(heap[right], heap[left]) ? right : left;
+      if (!this.better(heap[best], heap[i])) return;
+      const swap = heap[i];
+      heap[i] = heap[best];
+      heap[best] = swap;
+      i = best;
+    }
+  }
+
+  /** Points id/prob at the better of the heap's top and the lower stream's next non-child. */
+  private settle(): void {
+    const lower = this.lower;
+    while (lower.id !== NONE && this.stamps[lower.id] === this.stamp) lower.advance();
+    const lowerProb = lower.id === NONE ? 0 : this.unseen * lower.prob;
+    const hasLower = lowerProb > 0;
+    if (this.heapSize === 0 && !hasLower) {
+      this.id = NONE;
+      this.prob = 0;
+      return;
+    }
+    const top = this.heap[0];
+    this.fromHeap = this.heapSize > 0 && (!hasLower || ranksBefore(this.childProbs[top], this.childIds[top], lowerProb, lower.id));
+    this.id = this.fromHeap ? this.childIds[top] : lower.id;
+    this.prob = this.fromHeap ? this.childProbs[top] : lowerProb;
+  }
+
+  advance(): void {
+    if (this.fromHeap) {
+      this.heap[0] = this.heap[--this.heapSize];
+      this.siftDown(0);
+    } else {
+      this.lower.advance();
+    }
+    this.settle();
+  }
+}
+
 export class Estimator {
   readonly name: EstimatorName;
   readonly isProbability: boolean;
@@ -82,20 +207,24 @@ export class Estimator {
   private readonly addK: number;
 
   /** Level parameters of the current query: 1/den, seen and unseen weights per level. */
-  private inverse = new Float64Array(8);
-  private seenWeight = new Float64Array(8);
-  private unseenWeight = new Float64Array(8);
-  /** Discount per order n and adjusted count bucket k at [4n + k]. */
+  private inverse = new Float64Array(MAX_LEVELS);
+  private seenWeight = new Float64Array(MAX_LEVELS);
+  private unseenWeight = new Float64Array(MAX_LEVELS);
+  /** Discount per order n and adjusted count bucket k at [4n + k]; [4n] = 1 marks a fallback. */
   private discounts = new Float64Array(0);
   private discountsVersion = -1;
   private rootProbs = new Float64Array(0);
   private rootVersion = -1;
-  private rootRanked: RankedList = { ids: new Int32Array(0), probs: new Float64Array(0), length: 0 };
+  private rootRanked: RankedWords = { ids: new Int32Array(0), probs: new Float64Array(0), length: 0 };
   private rankedVersion = -1;
-  /** The p_0 array `rootRanked` was sorted from. */
   private rankedFrom: Float64Array = new Float64Array(0);
-  private stamps = new Uint32Array(0);
+  /** Per level, which words are children of c_j in the current top-k query. */
+  private readonly levelStamps: Uint32Array[] = [];
+  /** Per level, p_j of the children of c_j in the current top-k query (valid where stamped). */
+  private readonly levelValues: Float64Array[] = [];
   private stamp = 0;
+  /** The n-gram length the last `scoreAndAdvance` matched (0 when even its unigram was unseen). */
+  lastMatched = 0;
 
   constructor(
     private readonly counts: NgramCounts,
@@ -149,73 +278,73 @@ export class Estimator {
     return this.discounts;
   }
 
-  /** Fills the level parameters for levels first..m of `chain`. */
-  private prepare(chain: ContextChain, first: number): void {
-    const m = chain.length;
-    if (this.inverse.length <= m) {
-      this.inverse = new Float64Array(m + 1);
-      this.seenWeight = new Float64Array(m + 1);
-      this.unseenWeight = new Float64Array(m + 1);
-    }
+  /** Computes level j's parameters for context node `node` into slot `j` of the level arrays. */
+  private prepareLevel(j: number, node: number): void {
     const counts = this.counts;
     const kind = this.kind;
-    const discounts = kind === Kind.KneserNey ? this.knDiscounts() : this.discounts;
-    for (let j = first; j <= m; j++) {
-      const node = chain.nodes[j];
-      let denominator: number;
-      let seen = 0;
-      let unseen = 0;
-      if (kind === Kind.KneserNey) {
-        let n1: number, n2: number, n3: number;
-        if (j === 0) {
-          const root = counts.root;
-          denominator = root.childSum;
-          n1 = root.n1;
-          n2 = root.n2;
-          n3 = root.n3;
-        } else {
-          const table = counts.tables[j - 1];
-          denominator = table.childSum[node];
-          n1 = table.n1[node];
-          n2 = table.n2[node];
-          n3 = table.n3[node];
-        }
-        const base = 4 * (j + 1);
-        seen = unseen = (discounts[base + 1] * n1 + discounts[base + 2] * n2 + discounts[base + 3] * n3) / denominator;
+    let denominator: number;
+    let seen = 0;
+    let unseen = 0;
+    if (kind === Kind.KneserNey) {
+      const discounts = this.knDiscounts();
+      let n1: number, n2: number, n3: number;
+      if (j === 0) {
+        const root = counts.root;
+        denominator = root.childSum;
+        n1 = root.n1;
+        n2 = root.n2;
+        n3 = root.n3;
       } else {
-        denominator = counts.contextCount(j, node);
-        if (kind === Kind.StupidBackoff) {
-          unseen = j === 0 ? 0 : STUPID_BACKOFF_ALPHA;
-        } else if (kind === Kind.AddK) {
-          const smoothing = this.addK * this.vocabularySize();
-          denominator += smoothing;
-          seen = unseen = smoothing / denominator;
-        }
+        const table = counts.tables[j - 1];
+        const base = node * table.stride;
+        denominator = table.data[base + CHILD_SUM];
+        n1 = table.data[base + N1];
+        n2 = table.data[base + N2];
+        n3 = table.data[base + N3];
       }
-      if (denominator > 0) {
-        this.inverse[j] = 1 / denominator;
-        this.seenWeight[j] = seen;
-        this.unseenWeight[j] = unseen;
-      } else {
-        // Nothing counted yet (an empty model): the level passes the lower one through.
-        this.inverse[j] = 0;
-        this.seenWeight[j] = 1;
-        this.unseenWeight[j] = 1;
+      const d = 4 * (j + 1);
+      seen = unseen = (discounts[d + 1] * n1 + discounts[d + 2] * n2 + discounts[d + 3] * n3) / denominator;
+    } else {
+      denominator = counts.contextCount(j, node);
+      if (kind === Kind.StupidBackoff) {
+        unseen = j === 0 ? 0 : STUPID_BACKOFF_ALPHA;
+      } else if (kind === Kind.AddK) {
+        const smoothing = this.addK * this.vocabularySize();
+        denominator += smoothing;
+        seen = unseen = smoothing / denominator;
       }
+    }
+    if (denominator > 0) {
+      this.inverse[j] = 1 / denominator;
+      this.seenWeight[j] = seen;
+      this.unseenWeight[j] = unseen;
+    } else {
+      // Nothing counted yet (an empty model): the level passes the lower one through.
+      this.inverse[j] = 0;
+      this.seenWeight[j] = 1;
+      this.unseenWeight[j] = 1;
     }
   }
 
-  /** The count the estimator uses for child (of order j+1): adjusted for KN, raw otherwise. */
-  private childCount(j: number, child: number): number {
-    if (j === 0 && child === BOS) return 0;
-    const table = this.counts.tables[j];
-    return this.kind === Kind.KneserNey ? table.adjusted[child] : table.count[child];
+  private prepare(chain: ContextChain, first: number): void {
+    for (let j = first; j <= chain.length; j++) this.prepareLevel(j, chain.nodes[j]);
   }
 
+  /** The count the estimator uses for a child of order j+1: adjusted for KN, raw otherwise. */
+  private childCount(j: number, child: number): number {
+    const table = this.counts.tables[j];
+    return table.data[child * table.stride + (this.kind === Kind.KneserNey ? table.adjustedField : COUNT)];
+  }
+
+  /** num_j for a child count: a − D(a) for KN (discounts of order j+1), the count otherwise. */
   private numerator(j: number, count: number): number {
     if (this.kind !== Kind.KneserNey) return count;
-    const base = 4 * (j + 1);
-    return count - this.discounts[base + (count >= 3 ? 3 : count)];
+    return count - this.discounts[4 * (j + 1) + (count >= 3 ? 3 : count)];
+  }
+
+  /** p_j from p_{j−1} for a child count (0 = unseen), with level j's prepared parameters. */
+  private step(j: number, count: number, lower: number): number {
+    return count > 0 ? this.numerator(j, count) * this.inverse[j] + this.seenWeight[j] * lower : this.unseenWeight[j] * lower;
   }
 
   /**
@@ -224,6 +353,7 @@ export class Estimator {
    */
   resolve(context: ArrayLike<number>, chain: ContextChain): void {
     const counts = this.counts;
+    const tables = counts.tables;
     const maxLength = Math.min(context.length, counts.order - 1);
     const end = context.length;
     chain.nodes[0] = 0;
@@ -231,8 +361,9 @@ export class Estimator {
     for (let j = 1; j <= maxLength; j++) {
       let node = context[end - j];
       if (counts.unigramCount(node) === 0) break;
-      for (let i = end - j + 1; i < end && node !== NONE; i++) node = counts.tables[i - end + j].find(node, context[i]);
-      if (node === NONE || counts.tables[j - 1].firstChild[node] === NONE) break;
+      // Walk the suffix's words from its first: the node after word i has order i − (end − j) + 1.
+      for (let i = end - j + 1; i < end && node !== NONE; i++) node = tables[i - end + j].find(node, context[i]);
+      if (node === NONE || tables[j - 1].get(node, FIRST_CHILD) === NONE) break;
       chain.nodes[j] = node;
       m = j;
     }
@@ -245,27 +376,15 @@ export class Estimator {
     return this.counts.tables[j].find(chain.nodes[j], word);
   }
 
-  /** p(word | chain) over levels first..upTo; `word` must be in V. */
+  /** p_upTo(word) over levels first..upTo, whose parameters are prepared; `word` must be in V. */
   private probabilityUpTo(chain: ContextChain, first: number, upTo: number, word: number): number {
     let p = 1 / this.vocabularySize();
     for (let j = first; j <= upTo; j++) {
       const child = this.childOf(chain, j, word);
-      const count = child === NONE ? 0 : this.childCount(j, child);
-      p = count > 0 ? this.numerator(j, count) * this.inverse[j] + this.seenWeight[j] * p : this.unseenWeight[j] * p;
+      p = this.step(j, child === NONE ? 0 : this.childCount(j, child), p);
     }
     return p;
   }
-
-  /** P(word | chain); 0 for a word outside V (`<s>`, or a word without a count). */
-  probability(chain: ContextChain, word: number): number {
-    if (!this.inVocabulary(word)) return 0;
-    const first = this.firstLevel(chain.length);
-    this.prepare(chain, first);
-    return this.probabilityUpTo(chain, first, chain.length, word);
-  }
-
-  /** The n-gram length the last `scoreAndAdvance` matched (0 when even its unigram was unseen). */
-  lastMatched = 0;
 
   /**
    * P(word | chain), then moves `next` to the context that follows `word` (the state of a left-to-
@@ -274,28 +393,32 @@ export class Estimator {
    */
   scoreAndAdvance(chain: ContextChain, word: number, next: ContextChain): number {
     const counts = this.counts;
+    const tables = counts.tables;
+    const topContext = counts.order - 1;
     const m = chain.length;
     const first = this.firstLevel(m);
-    this.prepare(chain, first);
     const known = this.inVocabulary(word);
     let p = 1 / this.vocabularySize();
     let matched = 0;
     for (let j = 0; j <= m; j++) {
       // Once c_j·w is unseen, so is every longer c_j'·w (its suffix would have been counted).
-      const child = matched === j && known ? this.childOf(chain, j, word) : NONE;
-      if (child !== NONE) {
-        matched = j + 1;
-        if (j < counts.order - 1) next.nodes[j + 1] = child;
+      let child = NONE;
+      if (matched === j && known) {
+        child = j === 0 ? (counts.unigramCount(word) > 0 ? word : NONE) : tables[j].find(chain.nodes[j], word);
+        if (child !== NONE) {
+          matched = j + 1;
+          if (j < topContext) next.nodes[j + 1] = child;
+        }
       }
       if (j < first) continue;
-      const count = child === NONE ? 0 : this.childCount(j, child);
-      p = count > 0 ? this.numerator(j, count) * this.inverse[j] + this.seenWeight[j] * p : this.unseenWeight[j] * p;
+      this.prepareLevel(j, chain.nodes[j]);
+      p = this.step(j, child === NONE ? 0 : this.childCount(j, child), p);
     }
     this.lastMatched = matched;
     next.nodes[0] = 0;
-    let length = Math.min(matched, counts.order - 1);
+    let length = Math.min(matched, topContext);
     // A suffix without continuations (one ending in `</s>`) is no context.
-    while (length > 0 && counts.tables[length - 1].firstChild[next.nodes[length]] === NONE) length--;
+    while (length > 0 && tables[length - 1].get(next.nodes[length], FIRST_CHILD) === NONE) length--;
     next.length = length;
     return known ? p : 0;
   }
@@ -306,7 +429,7 @@ export class Estimator {
     const size = counts.tables[0].size;
     if (this.rootVersion !== counts.version || this.rootProbs.length !== size) {
       const chain: ContextChain = { nodes: new Int32Array(1), length: 0 };
-      this.prepare(chain, 0);
+      this.prepareLevel(0, 0);
       const probs = new Float64Array(size);
       for (let word = 0; word < size; word++) {
         if (this.inVocabulary(word)) probs[word] = this.probabilityUpTo(chain, 0, 0, word);
@@ -318,7 +441,7 @@ export class Estimator {
   }
 
   /** All words with p_0 > 0, ranked; cached per model version. */
-  private rankedRoot(): RankedList {
+  private rankedRoot(): RankedWords {
     const counts = this.counts;
     const probs = this.rootLevel();
     if (this.rankedVersion !== counts.version || this.rankedFrom !== probs) {
@@ -335,22 +458,20 @@ export class Estimator {
     return this.rootRanked;
   }
 
-  /** The distribution over all ids (index = id; `<s>` and words without counts get 0). */
+  /** The distribution over ids 0..size−1 (`<s>` and words without counts get 0). */
   distribution(chain: ContextChain, size: number): Float64Array {
     const m = chain.length;
     const first = this.firstLevel(m);
     const out = new Float64Array(size);
-    let from = first;
     if (first === 0) {
       const root = this.rootLevel();
       out.set(root.length > size ? root.subarray(0, size) : root);
-      from = 1;
     } else {
       const uniform = 1 / this.vocabularySize();
       for (let word = 0; word < size; word++) if (this.inVocabulary(word)) out[word] = uniform;
     }
     this.prepare(chain, first);
-    for (let j = from; j <= m; j++) this.applyLevel(chain, j, out);
+    for (let j = Math.max(first, 1); j <= m; j++) this.applyLevel(chain, j, out);
     return out;
   }
 
@@ -358,162 +479,94 @@ export class Estimator {
   private applyLevel(chain: ContextChain, j: number, out: Float64Array): void {
     const tables = this.counts.tables;
     const childTable = tables[j];
-    const inverse = this.inverse[j];
-    const seen = this.seenWeight[j];
-    const unseen = this.unseenWeight[j];
+    const data = childTable.data;
+    const stride = childTable.stride;
     const words: number[] = [];
     const values: number[] = [];
-    for (let child = tables[j - 1].firstChild[chain.nodes[j]]; child !== NONE; child = childTable.next[child]) {
-      const word = childTable.keys[2 * child + 1];
+    for (let child = tables[j - 1].get(chain.nodes[j], FIRST_CHILD); child !== NONE; child = data[child * stride + NEXT]) {
+      const word = data[child * stride + WORD];
       words.push(word);
-      values.push(this.numerator(j, this.childCount(j, child)) * inverse + seen * out[word]);
+      values.push(this.step(j, this.childCount(j, child), out[word]));
     }
+    const unseen = this.unseenWeight[j];
     if (unseen !== 1) for (let word = 0; word < out.length; word++) out[word] = unseen * out[word];
     for (let i = 0; i < words.length; i++) out[words[i]] = values[i];
   }
 
   /**
-   * The k likeliest ids after `chain` with p > 0, ranked (descending, ties by lower id), computed
-   * level by level: the children of c_j are scored exactly and merged with the ranked list of
-   * level j−1 minus those children, scaled by unseen_j (scaling keeps that list's order). Level j−1
-   * must therefore supply k plus as many entries as all higher levels have children.
+   * The k likeliest ids after `chain` with p > 0, ranked (descending, ties by lower id), as
+   * `distribution` would rank them, without scoring the whole vocabulary: a stream per level
+   * (see LevelStream) over the cached ranking of the unigram level, or over V in id order for
+   * estimators that use the longest context alone. Each level's children are walked once and
+   * their p_j kept by word id, so p_{j−1} of the next level's children needs no lookups.
    */
-  topK(chain: ContextChain, k: number): RankedList {
+  topK(chain: ContextChain, k: number): RankedWords {
     const m = chain.length;
     const first = this.firstLevel(m);
     this.prepare(chain, first);
-    const needed = new Int32Array(m + 2);
-    needed[m] = k;
-    for (let j = m; j > first; j--) needed[j - 1] = needed[j] + this.childrenOf(chain, j);
-    let list: RankedList;
-    let from: number;
-    if (first === 0) {
-      list = this.rankedRoot();
-      from = 1;
-    } else {
-      list = this.uniformList(needed[first] + this.childrenOf(chain, first));
-      from = first;
-    }
-    for (let j = from; j <= m; j++) list = this.mergeLevel(chain, first, j, list, needed[j]);
-    return { ids: list.ids, probs: list.probs, length: Math.min(list.length, k) };
-  }
-
-  /** Number of continuations of c_j (each has an adjusted count ≥ 1, so it is in one bucket). */
-  private childrenOf(chain: ContextChain, j: number): number {
-    const table = this.counts.tables[j - 1];
-    const node = chain.nodes[j];
-    return table.n1[node] + table.n2[node] + table.n3[node];
-  }
-
-  /** The first `length` words of V by id, all at 1/|V|. */
-  private uniformList(length: number): RankedList {
-    const uniform = 1 / this.vocabularySize();
-    const ids = new Int32Array(length);
-    const size = this.counts.tables[0].size;
-    let filled = 0;
-    for (let word = 0; word < Math.max(size, FIRST_WORD_ID) && filled < length; word++) {
-      if (this.inVocabulary(word)) ids[filled++] = word;
-    }
-    return { ids, probs: new Float64Array(filled).fill(uniform), length: filled };
-  }
-
-  private mergeLevel(chain: ContextChain, first: number, j: number, lower: RankedList, needed: number): RankedList {
-    const tables = this.counts.tables;
-    const childTable = tables[j];
-    const inverse = this.inverse[j];
-    const seen = this.seenWeight[j];
-    const unseen = this.unseenWeight[j];
-    const rootProbs = j - 1 === 0 && first === 0 ? this.rootLevel() : undefined;
-    const uniform = 1 / this.vocabularySize();
-    const stamp = this.nextStamp();
-    const stamps = this.stamps;
-    const childIds: number[] = [];
-    const childProbs: number[] = [];
-    for (let child = tables[j - 1].firstChild[chain.nodes[j]]; child !== NONE; child = childTable.next[child]) {
-      const word = childTable.keys[2 * child + 1];
-      stamps[word] = stamp;
-      const below = j - 1 < first ? uniform : rootProbs ? rootProbs[word] : this.probabilityUpTo(chain, first, j - 1, word);
-      const p = this.numerator(j, this.childCount(j, child)) * inverse + seen * below;
-      if (p > 0) {
-        childIds.push(word);
-        childProbs.push(p);
-      }
-    }
-    const childOrder = topIndices(childIds, childProbs, needed);
-    const ids = new Int32Array(needed);
-    const probs = new Float64Array(needed);
+    const size = Math.max(this.counts.tables[0].size, FIRST_WORD_ID);
+    let stream: RankedStream =
+      first === 0
+        ? new ArrayStream(this.rankedRoot())
+        : new UniformStream(1 / this.vocabularySize(), size, (word) => this.inVocabulary(word));
+    const stamp = this.nextStamp(size);
+    for (let j = Math.max(first, 1); j <= m; j++) stream = this.levelStream(chain, first, j, stream, stamp);
+    const ids = new Int32Array(k);
+    const probs = new Float64Array(k);
     let length = 0;
-    let c = 0;
-    let l = 0;
-    const skipStamped = (): void => {
-      while (l < lower.length && stamps[lower.ids[l]] === stamp) l++;
-    };
-    skipStamped();
-    while (length < needed) {
-      const hasChild = c < childOrder.length;
-      const hasLower = unseen > 0 && l < lower.length;
-      if (!hasChild && !hasLower) break;
-      let takeChild = hasChild;
-      if (hasChild && hasLower) {
-        const childP = childProbs[childOrder[c]];
-        const lowerP = unseen * lower.probs[l];
-        takeChild = childP > lowerP || (childP === lowerP && childIds[childOrder[c]] < lower.ids[l]);
-      }
-      if (takeChild) {
-        ids[length] = childIds[childOrder[c]];
-        probs[length++] = childProbs[childOrder[c++]];
-      } else {
-        const p = unseen * lower.probs[l];
-        if (!(p > 0)) break;
-        ids[length] = lower.ids[l];
-        probs[length++] = p;
-        l++;
-        skipStamped();
-      }
+    for (; length < k && stream.id !== NONE && stream.prob > 0; stream.advance()) {
+      ids[length] = stream.id;
+      probs[length++] = stream.prob;
     }
     return { ids, probs, length };
   }
 
-  private nextStamp(): number {
-    const size = this.counts.tables[0].size;
-    if (this.stamps.length < size || this.stamp === 0xffffffff) {
-      this.stamps = new Uint32Array(Math.max(size, FIRST_WORD_ID));
+  /** p_j(word) of the current top-k query, for levels whose children are stamped with `stamp`. */
+  private levelProbability(first: number, j: number, word: number, stamp: number): number {
+    if (j < first) return 1 / this.vocabularySize();
+    if (j === 0) return this.rootLevel()[word];
+    if (this.levelStamps[j][word] === stamp) return this.levelValues[j][word];
+    return this.unseenWeight[j] * this.levelProbability(first, j - 1, word, stamp);
+  }
+
+  private levelStream(chain: ContextChain, first: number, j: number, lower: RankedStream, stamp: number): LevelStream {
+    const tables = this.counts.tables;
+    const childTable = tables[j];
+    const data = childTable.data;
+    const stride = childTable.stride;
+    const countField = this.kind === Kind.KneserNey ? childTable.adjustedField : COUNT;
+    const node = chain.nodes[j];
+    const contextTable = tables[j - 1];
+    const childCount = contextTable.get(node, N1) + contextTable.get(node, N2) + contextTable.get(node, N3);
+    const childIds = new Int32Array(childCount);
+    const childProbs = new Float64Array(childCount);
+    const stamps = this.levelStamps[j];
+    const values = this.levelValues[j];
+    let i = 0;
+    for (let child = contextTable.get(node, FIRST_CHILD); child !== NONE; child = data[child * stride + NEXT]) {
+      const base = child * stride;
+      const word = data[base + WORD];
+      const p = this.step(j, data[base + countField], this.levelProbability(first, j - 1, word, stamp));
+      stamps[word] = stamp;
+      values[word] = p;
+      childIds[i] = word;
+      childProbs[i++] = p;
+    }
+    return new LevelStream(childIds, childProbs, new Int32Array(i), i, lower, this.unseenWeight[j], stamps, stamp);
+  }
+
+  /** A fresh stamp for the per-level child marks, sized for `size` ids. */
+  private nextStamp(size: number): number {
+    const levels = this.counts.order;
+    if (this.levelStamps.length < levels || this.levelStamps[0].length < size || this.stamp === 0xffffffff) {
+      this.levelStamps.length = 0;
+      this.levelValues.length = 0;
+      for (let j = 0; j < levels; j++) {
+        this.levelStamps.push(new Uint32Array(size));
+        this.levelValues.push(new Float64Array(size));
+      }
       this.stamp = 0;
     }
     return ++this.stamp;
   }
-}
-
-/** Indices of the `limit` largest probs (ties by lower id), ranked. */
-function topIndices(ids: readonly number[], probs: readonly number[], limit: number): number[] {
-  const order = Array.from(ids.keys());
-  const before = (a: number, b: number): number => probs[b] - probs[a] || ids[a] - ids[b];
-  if (order.length <= 4 * limit) return order.sort(before).slice(0, limit);
-  // Many continuations, few needed: keep a min-heap of the best `limit`.
-  const heap: number[] = [];
-  const worse = (a: number, b: number): boolean => before(a, b) > 0;
-  for (const index of order) {
-    if (heap.length < limit) {
-      heap.push(index);
-      for (let i = heap.length - 1; i > 0; ) {
-        const parent = (i - 1) >> 1;
-        if (!worse(heap[i], heap[parent])) break;
-        [heap[i], heap[parent]] = [heap[parent], heap[i]];
-        i = parent;
-      }
-    } else if (limit > 0 && worse(heap[0], index)) {
-      heap[0] = index;
-      for (let i = 0; ; ) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let worst = i;
-        if (left < heap.length && worse(heap[left], heap[worst])) worst = left;
-        if (right < heap.length && worse(heap[right], heap[worst])) worst = right;
-        if (worst === i) break;
-        [heap[i], heap[worst]] = [heap[worst], heap[i]];
-        i = worst;
-      }
-    }
-  }
-  return heap.sort(before);
 }

@@ -2,12 +2,12 @@
 // front end uses. Training input is "encoded sentences": one Int32Array of word ids in which every
 // sentence is terminated by EOS (`<s>` is implicit). The same array removes the sentences again.
 
-import { NgramCounts } from './counts';
+import { COUNT, NgramCounts } from './counts';
 import { Estimator, type ContextChain, type Discounts } from './estimators';
 import { scanText } from './tokenizer';
 import type { Candidate, EstimatorOptions, ModelStats, NextWordDistribution, TokenizerName } from './types';
 import { DEFAULT_ORDER, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';
-import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, UNK_TOKEN, Vocabulary } from './vocabulary';
+import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, isReservedToken, UNK, UNK_TOKEN, Vocabulary } from './vocabulary';
 
 /**
  * Sentences as word ids, each sentence terminated by EOS (2); `<s>` is implicit. What `encodeText`
@@ -49,9 +49,6 @@ export interface ScanTotals {
   /** Σ log10 p over OOV tokens only (to report perplexity without them). */
   readonly oovLog10ProbTotal: number;
 }
-
-/** Literal markers in text are not tokens: they would otherwise collide with the reserved ids. */
-const RESERVED_TOKENS = new Set([UNK_TOKEN, BOS_TOKEN, EOS_TOKEN]);
 
 /** A growable Int32Array. */
 class IdBuffer {
@@ -134,7 +131,7 @@ export class NgramModel {
     let sentenceStart = 0;
     scanText(this.tokenizer, text, {
       token: (token) => {
-        if (!RESERVED_TOKENS.has(token)) buffer.push(idOf(token));
+        if (!isReservedToken(token)) buffer.push(idOf(token));
       },
       endSentence: () => {
         if (buffer.length > sentenceStart) {
@@ -178,9 +175,12 @@ export class NgramModel {
     }
   }
 
-  /** Drops spare table capacity after a bulk load. */
-  trim(): void {
-    this.counts.trim();
+  /**
+   * Lays the tables out for fast queries and drops their spare capacity: call it after a bulk load
+   * (it costs about one pass over the tables; later additions work as before).
+   */
+  compact(): void {
+    this.counts.compact();
   }
 
   private resolveContext(context: readonly string[]): ContextChain {
@@ -247,7 +247,7 @@ export class NgramModel {
     const counts = this.counts;
     for (let j = chain.length; j >= 1; j--) {
       const node = counts.tables[j].find(chain.nodes[j], word);
-      if (node >= 0) return { count: counts.tables[j].count[node], contextCount: counts.contextCount(j, chain.nodes[j]), order: j + 1 };
+      if (node >= 0) return { count: counts.tables[j].get(node, COUNT), contextCount: counts.contextCount(j, chain.nodes[j]), order: j + 1 };
     }
     return { count: counts.unigramCount(word), contextCount: counts.contextCount(0, 0), order: 1 };
   }

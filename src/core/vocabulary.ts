@@ -11,6 +11,14 @@ export const EOS_TOKEN = '</s>';
 /** Ids below this are the reserved markers above; real words start here. */
 export const FIRST_WORD_ID = 3;
 
+/**
+ * Whether `token` spells one of the reserved markers. Text never produces them: a literal `<s>` in
+ * text (possible with the whitespace tokenizer) is dropped rather than read as a sentence boundary.
+ */
+export function isReservedToken(token: string): boolean {
+  return token === UNK_TOKEN || token === BOS_TOKEN || token === EOS_TOKEN;
+}
+
 export class Vocabulary {
   private readonly ids = new Map<string, number>();
   private readonly words: string[] = [];

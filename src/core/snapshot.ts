@@ -1,0 +1,316 @@
+// A model (and optionally the documents it was counted from) as bytes, for a fast restart: the
+// tables are written as they are in memory and copied back, so loading does no counting.
+//
+// Layout (little-endian, every field 4-byte aligned):
+//   header  "NWLM" · format version u32 · body length u32 · CRC-32 of the body u32
+//   body    options: order u32, estimator string, add-k f64, tokenizer string
+//           vocabulary: word count u32, UTF-16 length per word (u32 array), UTF-8 of all words (string)
+//           counts: sentences, tokens, live words, root sums (f64 each), count-of-counts (f64 array)
+//           per order: size, live, free head (i32), node records (i32 array), hash slots (i32 array)
+//           documents: count u32, then per document key (string), size f64, mtimeMs f64, sentences (i32 array)
+// Strings are a byte length u32 and UTF-8 padded to 4 bytes; arrays are an element count u32 and the
+// elements. Anything wrong (magic, version, length, checksum, an inconsistent table) throws an Error
+// saying what.
+
+import { NgramCounts, type OrderTableState } from './counts';
+import { NgramModel, type EncodedSentences } from './model';
+import type { EstimatorName, TokenizerName } from './types';
+import { ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';
+import { Vocabulary } from './vocabulary';
+
+export const SNAPSHOT_MAGIC = 'NWLM';
+export const SNAPSHOT_VERSION = 1;
+const HEADER_BYTES = 16;
+
+/** One document's sentences and the file stamp they were read with. */
+export interface SnapshotDocument {
+  readonly key: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly encoded: EncodedSentences;
+}
+
+export interface Snapshot {
+  readonly model: NgramModel;
+  readonly documents: SnapshotDocument[];
+}
+
+const CRC_TABLE = (() => {
+  const table = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c;
+  }
+  return table;
+})();
+
+/** CRC-32 (IEEE 802.3, as zlib and PNG compute it). */
+export function crc32(bytes: Uint8Array): number {
+  let crc = -1;
+  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
+
+function assertLittleEndian(): void {
+  if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('snapshots need a little-endian platform');
+}
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Appends 4-byte-aligned fields to a growing buffer. */
+class Writer {
+  private bytes = new Uint8Array(1 << 16);
+  private view = new DataView(this.bytes.buffer);
+  length = 0;
+
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return;
+    let capacity = this.bytes.length * 2;
+    while (capacity < this.length + extra) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+    this.view = new DataView(grown.buffer);
+  }
+
+  u32(value: number): void {
+    this.reserve(4);
+    this.view.setUint32(this.length, value, true);
+    this.length += 4;
+  }
+
+  i32(value: number): void {
+    this.reserve(4);
+    this.view.setInt32(this.length, value, true);
+    this.length += 4;
+  }
+
+  f64(value: number): void {
+    this.reserve(8);
+    this.view.setFloat64(this.length, value, true);
+    this.length += 8;
+  }
+
+  raw(bytes: Uint8Array): void {
+    const padded = (bytes.length + 3) & ~3;
+    this.reserve(padded);
+    this.bytes.set(bytes, this.length);
+    this.bytes.fill(0, this.length + bytes.length, this.length + padded);
+    this.length += padded;
+  }
+
+  string(text: string): void {
+    const bytes = utf8Encoder.encode(text);
+    this.u32(bytes.length);
+    this.raw(bytes);
+  }
+
+  int32Array(array: Int32Array | Uint32Array): void {
+    this.u32(array.length);
+    this.raw(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  }
+
+  f64Array(values: readonly number[]): void {
+    this.u32(values.length);
+    for (const value of values) this.f64(value);
+  }
+
+  result(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
+  }
+}
+
+/** Reads what Writer wrote; every read checks that the body holds it. */
+class Reader {
+  private offset = 0;
+  private readonly view: DataView;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private take(length: number, what: string): number {
+    if (!(length >= 0) || this.offset + length > this.bytes.length) {
+      throw new Error(`snapshot is truncated or corrupt: ${what} runs past the end of the data`);
+    }
+    const start = this.offset;
+    this.offset += (length + 3) & ~3;
+    return start;
+  }
+
+  u32(what: string): number {
+    return this.view.getUint32(this.take(4, what), true);
+  }
+
+  i32(what: string): number {
+    return this.view.getInt32(this.take(4, what), true);
+  }
+
+  f64(what: string): number {
+    return this.view.getFloat64(this.take(8, what), true);
+  }
+
+  string(what: string): string {
+    const length = this.u32(what);
+    const start = this.take(length, what);
+    try {
+      return utf8Decoder.decode(this.bytes.subarray(start, start + length));
+    } catch {
+      throw new Error(`snapshot is corrupt: ${what} is not valid UTF-8`);
+    }
+  }
+
+  /** A copy, so the result owns aligned memory whatever the input's offset. */
+  int32Array(what: string): Int32Array {
+    const length = this.u32(what);
+    const start = this.take(4 * length, what);
+    const copy = this.bytes.slice(start, start + 4 * length);
+    return new Int32Array(copy.buffer, 0, length);
+  }
+
+  f64Array(what: string): number[] {
+    const length = this.u32(what);
+    const values: number[] = [];
+    for (let i = 0; i < length; i++) values.push(this.f64(what));
+    return values;
+  }
+
+  get atEnd(): boolean {
+    return this.offset === this.bytes.length;
+  }
+}
+
+/** The model's tables and vocabulary, and optionally documents, as snapshot bytes. */
+export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDocument> = []): Uint8Array {
+  assertLittleEndian();
+  const body = new Writer();
+  body.u32(model.order);
+  body.string(model.estimator.name);
+  body.f64(model.estimator.addK ?? NaN);
+  body.string(model.tokenizer);
+
+  const words = model.vocabulary.allWords();
+  body.u32(words.length);
+  body.int32Array(Uint32Array.from(words, (word) => word.length));
+  body.string(words.join(''));
+
+  const counts = model.tables;
+  const scalars = counts.scalars();
+  body.f64(scalars.sentences);
+  body.f64(scalars.tokens);
+  body.f64(scalars.liveWords);
+  const root = scalars.root;
+  for (const value of [root.childSum, root.n1, root.n2, root.n3, root.rawTotal]) body.f64(value);
+  body.f64Array(scalars.countOfCounts);
+  for (const table of counts.tables) {
+    const state = table.exportState();
+    body.i32(state.size);
+    body.i32(state.live);
+    body.i32(state.freeHead);
+    body.int32Array(state.data);
+    body.int32Array(state.slots);
+  }
+
+  const list = [...documents];
+  body.u32(list.length);
+  for (const document of list) {
+    body.string(document.key);
+    body.f64(document.size);
+    body.f64(document.mtimeMs);
+    body.int32Array(document.encoded);
+  }
+
+  const bodyBytes = body.result();
+  const out = new Uint8Array(HEADER_BYTES + bodyBytes.length);
+  const header = new DataView(out.buffer);
+  out.set(utf8Encoder.encode(SNAPSHOT_MAGIC), 0);
+  header.setUint32(4, SNAPSHOT_VERSION, true);
+  header.setUint32(8, bodyBytes.length, true);
+  header.setUint32(12, crc32(bodyBytes), true);
+  out.set(bodyBytes, HEADER_BYTES);
+  return out;
+}
+
+/** Reads `writeSnapshot`'s bytes back; throws an Error naming the problem for anything else. */
+export function readSnapshot(bytes: Uint8Array): Snapshot {
+  assertLittleEndian();
+  if (bytes.length < HEADER_BYTES) throw new Error(`not a Next Word Lab snapshot: ${bytes.length} bytes is shorter than the header`);
+  const magic = String.fromCharCode(...bytes.subarray(0, 4));
+  if (magic !== SNAPSHOT_MAGIC) throw new Error(`not a Next Word Lab snapshot: the file starts with ${JSON.stringify(magic)}, not "${SNAPSHOT_MAGIC}"`);
+  const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
+  const version = header.getUint32(4, true);
+  if (version !== SNAPSHOT_VERSION) throw new Error(`snapshot format version ${version} is not supported (this build reads version ${SNAPSHOT_VERSION})`);
+  const bodyLength = header.getUint32(8, true);
+  const available = bytes.length - HEADER_BYTES;
+  if (bodyLength > available) throw new Error(`snapshot is truncated: the header announces ${bodyLength} bytes of data, ${available} are present`);
+  if (bodyLength < available) throw new Error(`snapshot has ${available - bodyLength} unexpected bytes after its data`);
+  const body = bytes.subarray(HEADER_BYTES);
+  if (crc32(body) !== header.getUint32(12, true)) throw new Error('snapshot is corrupt: its checksum does not match its data');
+  return readBody(new Reader(body));
+}
+
+function readBody(reader: Reader): Snapshot {
+  const order = reader.u32('order');
+  if (!(order >= MIN_ORDER && order <= MAX_ORDER)) throw new Error(`snapshot has an invalid order ${order}`);
+  const estimatorName = reader.string('estimator') as EstimatorName;
+  if (!ESTIMATOR_NAMES.includes(estimatorName)) throw new Error(`snapshot names an unknown estimator ${JSON.stringify(estimatorName)}`);
+  const addK = reader.f64('add-k');
+  const tokenizer = reader.string('tokenizer') as TokenizerName;
+  if (!TOKENIZER_NAMES.includes(tokenizer)) throw new Error(`snapshot names an unknown tokenizer ${JSON.stringify(tokenizer)}`);
+
+  const wordCount = reader.u32('vocabulary size');
+  const lengths = reader.int32Array('word lengths');
+  const allWords = reader.string('words');
+  if (lengths.length !== wordCount) throw new Error(`snapshot vocabulary lists ${lengths.length} lengths for ${wordCount} words`);
+  const words: string[] = [];
+  let offset = 0;
+  for (const length of lengths) {
+    if (length < 0 || offset + length > allWords.length) throw new Error('snapshot vocabulary lengths do not match its words');
+    words.push(allWords.slice(offset, offset + length));
+    offset += length;
+  }
+  if (offset !== allWords.length) throw new Error('snapshot vocabulary lengths do not match its words');
+  const vocabulary = Vocabulary.fromWords(words);
+
+  const sentences = reader.f64('sentences');
+  const tokens = reader.f64('tokens');
+  const liveWords = reader.f64('live words');
+  const [childSum, n1, n2, n3, rawTotal] = [0, 0, 0, 0, 0].map(() => reader.f64('root sums'));
+  const countOfCounts = reader.f64Array('count-of-counts');
+  const tables: OrderTableState[] = [];
+  for (let n = 1; n <= order; n++) {
+    const size = reader.i32(`table ${n} size`);
+    const live = reader.i32(`table ${n} live`);
+    const freeHead = reader.i32(`table ${n} free list`);
+    const data = reader.int32Array(`table ${n} records`);
+    const slots = reader.int32Array(`table ${n} slots`);
+    tables.push({ size, live, freeHead, data, slots });
+  }
+  const counts = NgramCounts.fromState(order, tables, {
+    sentences,
+    tokens,
+    liveWords,
+    root: { childSum, n1, n2, n3, rawTotal },
+    countOfCounts,
+  });
+  if (counts.tables[0].size > vocabulary.size) throw new Error('snapshot counts words its vocabulary does not have');
+  const estimator = { name: estimatorName, ...(Number.isNaN(addK) ? {} : { addK }) };
+  const model = new NgramModel({ order, estimator, tokenizer }, vocabulary, counts);
+
+  const documentCount = reader.u32('document count');
+  const documents: SnapshotDocument[] = [];
+  for (let i = 0; i < documentCount; i++) {
+    const key = reader.string('document key');
+    const size = reader.f64('document size');
+    const mtimeMs = reader.f64('document mtime');
+    const encoded = reader.int32Array('document sentences');
+    for (const id of encoded) {
+      if (id < 0 || id >= vocabulary.size) throw new Error(`snapshot document ${JSON.stringify(key)} has a word id outside the vocabulary`);
+    }
+    documents.push({ key, size, mtimeMs, encoded });
+  }
+  if (!reader.atEnd) throw new Error('snapshot has unread data after its documents');
+  return { model, documents };
+}
