@@ -8,7 +8,7 @@ import path from 'node:path';
 import { codeServerCommand, ensureCodeServer } from './install.mjs';
 
 /** Settings every run starts from: no telemetry, no welcome page, no update or gallery checks. */
-export const BASE_USER_SETTINGS = {
+const BASE_USER_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -38,7 +38,7 @@ export function chromiumPath() {
     : 'Chromium not found at /usr/bin/chromium: install Debian chromium (apt-get install -y chromium), or set NEXT_WORD_LAB_CHROMIUM=/path/to/chromium');
 }
 
-export function freePort() {
+function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.on('error', reject);
@@ -121,7 +121,7 @@ export async function startCodeServer({ stateDir, userDataDir, extensionsDir, po
 }
 
 /** SIGTERM to the whole group, SIGKILL if it is still there after a few seconds. */
-export async function stopProcessGroup(child) {
+async function stopProcessGroup(child) {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) {
     killGroup(child.pid, 'SIGKILL'); // the leader is gone; its children may not be
     return;

@@ -1,0 +1,29 @@
+// Types of code-server.mjs for the TypeScript callers (the e2e harness).
+export const CHROMIUM_ARGS: readonly string[];
+export function chromiumPath(): string;
+export function writeUserSettings(userDataDir: string, settings?: Record<string, unknown>): string;
+export function installVsix(vsixPath: string, dirs: { userDataDir: string; extensionsDir: string }): void;
+
+export interface RunningCodeServer {
+  baseUrl: string;
+  port: number;
+  pid: number;
+  userDataDir: string;
+  extensionsDir: string;
+  stop(): Promise<void>;
+}
+export function startCodeServer(options: {
+  stateDir: string;
+  userDataDir?: string;
+  extensionsDir?: string;
+  port?: number;
+  logFile?: string;
+  log?: (line: string) => void;
+}): Promise<RunningCodeServer>;
+
+export function workbenchUrl(baseUrl: string, target: {
+  folder?: string;
+  extensionDevelopmentPath?: string;
+  extensionTestsPath?: string;
+}): string;
+export function makeStateDir(prefix: string): string;
