@@ -17,6 +17,12 @@ export interface NextWordLabApi {
   whenReady(): Promise<ModelStatus>;
   /** Runs Predict Next Word in the active editor; resolves to the text inserted at each cursor. */
   predictNextWord(): Promise<readonly string[]>;
+  /** Where the server persists the model (the workspace storage); undefined without a workspace. */
+  readonly storagePath: string | undefined;
+  /** Stops the language server; it saves the model first. */
+  stopServer(): Promise<void>;
+  /** Starts a fresh language server, which loads the saved model. */
+  startServer(): void;
 }
 
 class NextWordLab extends Disposable {
@@ -46,6 +52,9 @@ export function activate(context: vscode.ExtensionContext): NextWordLabApi {
     model: extension.model,
     whenReady: () => extension.model.whenReady(),
     predictNextWord: () => extension.commands.predictNextWord(),
+    storagePath: context.storageUri?.fsPath,
+    stopServer: () => extension.host.stop(),
+    startServer: () => void extension.host.start(),
   };
 }
 

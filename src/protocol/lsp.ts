@@ -19,6 +19,9 @@ export interface InitializationOptions {
   readonly storagePath?: string;
 }
 
+/** The snapshot's file name inside `storagePath`. */
+export const SNAPSHOT_FILE_NAME = 'model.nwlm';
+
 // ---------------------------------------------------------------------------------------------
 // Status
 

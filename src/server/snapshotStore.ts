@@ -7,10 +7,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readSnapshot, writeSnapshot, type SnapshotDocument } from '../core/snapshot';
+import { SNAPSHOT_FILE_NAME } from '../protocol/lsp';
 import { pathToUri } from './paths';
 import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
 
-const SNAPSHOT_FILE = 'model.nwlm';
 /** A stamp no file has: documents saved with it are read again on the next start. */
 const UNKNOWN_MTIME = -1;
 
@@ -18,7 +18,7 @@ export class SnapshotStore {
   private readonly file: string;
 
   constructor(private readonly directory: string) {
-    this.file = path.join(directory, SNAPSHOT_FILE);
+    this.file = path.join(directory, SNAPSHOT_FILE_NAME);
   }
 
   /** The saved model configured as `configuration` asks, or undefined (nothing usable was saved). */
