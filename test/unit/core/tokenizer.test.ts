@@ -1,0 +1,68 @@
+import { strict as assert } from 'node:assert';
+import { contextBeforeCursor, tokenizeLine, tokenizeText } from '../../../src/core/tokenizer';
+
+describe('tokenizer', () => {
+  describe('words', () => {
+    const words = (text: string): string[] => tokenizeLine('words', text);
+
+    it('keeps runs of letters, digits and underscores together and splits every other character off', () => {
+      assert.deepEqual(words('total += items[i].price;'), ['total', '+', '=', 'items', '[', 'i', ']', '.', 'price', ';']);
+      assert.deepEqual(words('snake_case_2x camelCase99'), ['snake_case_2x', 'camelCase99']);
+      assert.deepEqual(words('a->b'), ['a', '-', '>', 'b']);
+    });
+
+    it('treats Unicode letters, digits and combining marks as word characters', () => {
+      assert.deepEqual(words('naïve café_au_lait → 42€'), ['naïve', 'café_au_lait', '→', '42', '€']);
+      // "é" written as e + U+0301 COMBINING ACUTE ACCENT stays one word.
+      assert.deepEqual(words('cafe\u0301 ok'), ['cafe\u0301', 'ok']);
+      assert.deepEqual(words('Привет, мир! 東京タワー'), ['Привет', ',', 'мир', '!', '東京タワー']);
+      assert.deepEqual(words('x٣=٤'), ['x٣', '=', '٤']);
+    });
+
+    it('makes a symbol outside the BMP one token, not two halves of a surrogate pair', () => {
+      assert.deepEqual(words('go🚀now'), ['go', '🚀', 'now']);
+      assert.deepEqual(words('𝑥+1'), ['𝑥', '+', '1']);
+    });
+
+    it('splits on any Unicode white space', () => {
+      assert.deepEqual(words('a\u00a0b\u3000c\td'), ['a', 'b', 'c', 'd']);
+    });
+
+    it('gives nothing for blank text', () => {
+      assert.deepEqual(words(''), []);
+      assert.deepEqual(words(' \t '), []);
+    });
+  });
+
+  describe('whitespace', () => {
+    it('splits on runs of spaces and tabs only', () => {
+      assert.deepEqual(tokenizeLine('whitespace', 'a  b\tc+d  '), ['a', 'b', 'c+d']);
+      assert.deepEqual(tokenizeLine('whitespace', 'x\u00a0y'), ['x\u00a0y']);
+    });
+  });
+
+  describe('sentences', () => {
+    it('makes every line with tokens a sentence, whatever the line ending, and skips blank lines', () => {
+      assert.deepEqual(tokenizeText('words', 'a b\r\n\r\nc;\rd\n  \n'), [['a', 'b'], ['c', ';'], ['d']]);
+      assert.deepEqual(tokenizeText('whitespace', 'x y\n\nz'), [['x', 'y'], ['z']]);
+      assert.deepEqual(tokenizeText('words', ''), []);
+    });
+  });
+
+  describe('contextBeforeCursor', () => {
+    it('starts with <s> and holds the tokens of the line before the cursor', () => {
+      assert.deepEqual(contextBeforeCursor('words', 'const x = f(', 12), ['<s>', 'const', 'x', '=', 'f', '(']);
+      assert.deepEqual(contextBeforeCursor('words', 'const x = f(', 7), ['<s>', 'const', 'x']);
+    });
+
+    it('is just <s> at a line start', () => {
+      assert.deepEqual(contextBeforeCursor('words', 'anything', 0), ['<s>']);
+      assert.deepEqual(contextBeforeCursor('words', '    ', 4), ['<s>']);
+    });
+
+    it('cuts a word the cursor is inside of, and clamps the cursor to the line', () => {
+      assert.deepEqual(contextBeforeCursor('words', 'hello world', 8), ['<s>', 'hello', 'wo']);
+      assert.deepEqual(contextBeforeCursor('whitespace', 'a b', 99), ['<s>', 'a', 'b']);
+    });
+  });
+});
