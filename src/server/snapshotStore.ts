@@ -25,7 +25,9 @@ export class SnapshotStore {
   async load(configuration: ModelConfiguration, log: (message: string) => void): Promise<WorkspaceModel | undefined> {
     let bytes: Uint8Array;
     try {
-      bytes = await fs.readFile(this.file);
+      const buffer = await fs.readFile(this.file);
+      // A plain Uint8Array view: a Buffer's slice() shares memory where Uint8Array's copies.
+      bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     } catch {
       return undefined; // first start: nothing saved yet
     }

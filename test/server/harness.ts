@@ -43,6 +43,7 @@ import {
   type SkippedFile,
 } from '../../src/protocol/lsp';
 import { NextWordServer } from '../../src/server/nextWordServer';
+import { SnapshotStore } from '../../src/server/snapshotStore';
 
 /** A duplex whose writes come out of its own read side: one direction of a connection. */
 class LoopbackStream extends Duplex {
@@ -88,7 +89,7 @@ export class TestSession {
     const toClient = new LoopbackStream();
     // Reader/writer objects (not raw streams): with raw streams the library exits the process on close.
     const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-    new NextWordServer(serverConnection);
+    new NextWordServer(serverConnection, { createSnapshotStore: (storagePath) => new SnapshotStore(storagePath) });
     serverConnection.listen();
     const client = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
     const session = new TestSession(client, options);

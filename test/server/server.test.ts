@@ -1,9 +1,10 @@
 // The language server end to end over in-process streams: learning a workspace, predictions,
-// edits, file events, secrets and skipped files, settings and completions.
+// edits, file events, secrets and skipped files, settings, completions and the persisted snapshot.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SNAPSHOT_FILE_NAME } from '../../src/protocol/lsp';
 import { TestSession, copyFixture, tempDir } from './harness';
 
 describe('language server', () => {
@@ -275,6 +276,46 @@ describe('language server', () => {
       assert.equal(items[0].label, 'sat');
       assert.match(items[0].detail, /^\d+\.\d % · next word \(3\/3, 3-gram\)$/);
       assert.ok(items.every((item) => item.sortText > 'zzzz'), 'sorted after ordinary labels');
+    });
+  });
+
+  describe('persistence', () => {
+    it('saves the model, restores it on the next start and re-learns only changed files', async () => {
+      const folder = copyFixture('basic');
+      const storage = tempDir('storage');
+      const first = await start({ folders: [folder], storagePath: storage });
+      await first.whenReady();
+      await first.dispose();
+      sessions.splice(sessions.indexOf(first), 1);
+      assert.ok(fs.existsSync(path.join(storage, SNAPSHOT_FILE_NAME)), 'snapshot written on shutdown');
+
+      const later = new Date(Date.now() + 5_000);
+      fs.writeFileSync(path.join(folder, 'notes', 'animals.txt'), 'the cat slept all day\n'.repeat(3));
+      fs.utimesSync(path.join(folder, 'notes', 'animals.txt'), later, later);
+
+      const second = await start({ folders: [folder], storagePath: storage });
+      const status = await second.whenReady();
+      assert.equal(status.restoredFromSnapshot, true);
+      assert.equal(status.filesLearned, 2);
+      assert.ok(second.logs.some((line) => /Found 2 files to learn \(1 new or changed\)/.test(line)), second.logs.join('\n'));
+      assert.equal(await second.argmax('the cat'), 'slept');
+    });
+
+    it('discards a corrupt snapshot with a log line and rebuilds it', async () => {
+      const folder = copyFixture('basic');
+      const storage = tempDir('storage');
+      fs.writeFileSync(path.join(storage, SNAPSHOT_FILE_NAME), 'this is not a model');
+      const session = await start({ folders: [folder], storagePath: storage });
+      const status = await session.whenReady();
+      assert.equal(status.restoredFromSnapshot, false);
+      assert.ok(session.logs.some((line) => line.startsWith('Discarded the saved model')), session.logs.join('\n'));
+      assert.equal(await session.argmax('the cat'), 'sat');
+      await session.dispose();
+      sessions.splice(sessions.indexOf(session), 1);
+
+      const restarted = await start({ folders: [folder], storagePath: storage });
+      assert.equal((await restarted.whenReady()).restoredFromSnapshot, true, 'the rebuilt snapshot loads');
+      assert.equal(await restarted.argmax('the cat'), 'sat');
     });
   });
 });
