@@ -1,0 +1,207 @@
+// `demo`: the lesson of docs/lesson.md walked in the terminal on a real model of a folder (by
+// default the bundled sample workspace): what the model learned, P(next word | context) with the
+// counts behind it, greedy decoding falling into a loop, sampling, and temperature.
+
+import path from 'node:path';
+import { applyTemperature, entropyBits, generate, sample, type Generation } from '../../core/decoding';
+import type { NgramModel } from '../../core/model';
+import { createRandom } from '../../core/prng';
+import { tokenizeText } from '../../core/tokenizer';
+import type { Candidate, ModelStats } from '../../core/types';
+import { OUTPUT_OPTIONS, type Command, type Io } from '../command';
+import { UsageError } from '../errors';
+import { MODEL_OPTIONS, trainFrom, trainingOptions } from '../load';
+import { numberOption, stringOption } from '../options';
+import { bar, bytes, integer, joinTokens, probability, table, token } from '../render';
+import { answeredBy, contextTokens } from './predict';
+
+const DEMO_SEED = 'next-word-lab';
+const DEMO_TEMPERATURES = [0.2, 1, 2];
+const SHOWN_CANDIDATES = 6;
+const DEFAULT_WORDS = 24;
+const HISTOGRAM_DRAWS = 1000;
+const BAR_WIDTH = 24;
+/** A context worth showing has been seen at least this often, with this many different next words. */
+const MIN_CONTEXT_COUNT = 3;
+const MIN_CONTINUATIONS = 3;
+/** A token made of letters, digits and `_`: contexts of such tokens read best. */
+const READABLE_TOKEN = /^[\p{L}\p{N}_]+$/u;
+
+/** The sample workspace shipped beside dist/ (the demo's default folder). */
+const BUNDLED_SAMPLE = path.resolve(__dirname, '..', 'sample-workspace');
+
+interface ChosenContext {
+  readonly tokens: string[];
+  readonly file: string;
+  readonly line: number;
+}
+
+interface Occurrence {
+  readonly file: string;
+  readonly line: number;
+  readonly tokens: string[];
+}
+
+/**
+ * A context from the learned text that shows conditional probability well: order−1 readable tokens,
+ * seen often, followed by several different words. The first best one in reading order wins.
+ */
+function chooseContext(model: NgramModel, occurrences: readonly Occurrence[]): ChosenContext | undefined {
+  const length = model.order - 1;
+  const seen = new Set<string>();
+  let best: { context: ChosenContext; score: number } | undefined;
+  for (const occurrence of occurrences) {
+    for (let end = length; end < occurrence.tokens.length; end++) {
+      const tokens = occurrence.tokens.slice(end - length, end);
+      const key = tokens.join(' ');
+      if (seen.has(key) || !tokens.every((word) => READABLE_TOKEN.test(word))) continue;
+      seen.add(key);
+      const full = model.candidates(tokens, 50).filter((candidate) => candidate.order === model.order);
+      const contextCount = full[0]?.contextCount ?? 0;
+      if (contextCount < MIN_CONTEXT_COUNT || full.length < MIN_CONTINUATIONS) continue;
+      const score = contextCount * Math.min(full.length, SHOWN_CANDIDATES);
+      if (best === undefined || score > best.score) best = { context: { tokens, file: occurrence.file, line: occurrence.line }, score };
+    }
+  }
+  return best?.context;
+}
+
+function heading(io: Io, step: string, title: string): void {
+  io.print();
+  io.print(io.style.bold(`${step}  ${title}`));
+}
+
+function candidateRows(io: Io, candidates: readonly Candidate[], weights?: Float64Array): string[][] {
+  return candidates.map((candidate, i) => {
+    const shown = weights ? weights[candidate.id] : candidate.probability;
+    return [
+      `${i + 1}`,
+      token(candidate.word),
+      probability(shown),
+      io.style.accent(bar(shown, BAR_WIDTH)),
+      ...(weights ? [] : [`${integer(candidate.count)} / ${integer(candidate.contextCount)}`, `${candidate.order}-gram`]),
+    ];
+  });
+}
+
+/** The generated tokens with the loop's first period bracketed: `a b [c d] c d c`. */
+function markLoop(generation: Generation): string {
+  const { tokens, loop } = generation;
+  if (loop === undefined) return joinTokens(tokens);
+  const shown = tokens.map((word) => (word === '</s>' ? '⏎' : word));
+  shown[loop.start] = `[${shown[loop.start]}`;
+  shown[loop.start + loop.period - 1] = `${shown[loop.start + loop.period - 1]}]`;
+  return shown.join(' ');
+}
+
+function modelLines(stats: ModelStats, files: number, seconds: number): string[][] {
+  const orderNames = ['unigrams', 'bigrams', 'trigrams', '4-grams', '5-grams', '6-grams'];
+  return [
+    ['text', `${integer(files)} files, ${integer(stats.sentences)} lines, ${integer(stats.tokens)} tokens`],
+    ['vocabulary', `${integer(stats.vocabularySize)} distinct tokens (with <unk> and </s>)`],
+    ['order', `${stats.order}: the next word is predicted from the ${stats.order - 1} before it`],
+    ['parameters', stats.ngrams.map((count, i) => `${integer(count)} ${orderNames[i]}`).join(', ')],
+    ['estimator', `${stats.estimator} smoothing, ${stats.tokenizer} tokenizer`],
+    ['size', `${bytes(stats.modelBytes)}, learned in ${seconds.toFixed(2)} s`],
+  ];
+}
+
+export const demoCommand: Command = {
+  name: 'demo',
+  synopsis: 'demo [FOLDER] [--context TEXT] [--seed S] [options]',
+  summary: 'the lesson in the terminal, on the bundled sample workspace or a folder of yours',
+  description: [
+    'Learns the folder (default: the bundled sample-workspace/) and walks the lesson on the real numbers: what the model learned; a context from the text with its likeliest next words as P(word | context), the counts they came from and the n-gram order that answered; a greedy continuation with the loop it falls into marked; a histogram of draws against the distribution; and samples at T = 0.2, 1 and 2 with the entropy at each temperature. The draws use a fixed seed unless --seed is given, so the demo prints the same thing every time.',
+  ],
+  positionals: 1,
+  options: {
+    ...MODEL_OPTIONS,
+    context: { type: 'string', short: 'c', value: 'TEXT', help: 'the context to study (default: one chosen from the text)' },
+    words: { type: 'string', short: 'n', value: 'N', help: `tokens per generated continuation (default ${DEFAULT_WORDS})` },
+    seed: { type: 'string', value: 'SEED', help: `seed of the draws (default "${DEMO_SEED}")` },
+    quiet: OUTPUT_OPTIONS.quiet,
+  },
+  examples: ['demo', 'demo ~/projects/my-app --order 4', 'demo --context "the model" --seed 42'],
+  async run({ values, positionals }, io) {
+    if (values.train !== undefined || values.model !== undefined) throw new UsageError('demo learns the folder given as its argument, not --train or --model');
+    const folder = positionals[0] ?? BUNDLED_SAMPLE;
+    const words = numberOption(values, 'words', { min: 1, max: 1000, integer: true }, DEFAULT_WORDS);
+    const seed = stringOption(values, 'seed') ?? DEMO_SEED;
+    const options = trainingOptions(values);
+    const occurrences: Occurrence[] = [];
+    const loaded = await trainFrom(folder, options, io.progress(values), (file, text) => {
+      tokenizeText(options.tokenizer, text).forEach((tokens, i) => occurrences.push({ file, line: i + 1, tokens }));
+    });
+    const ngram = loaded.model;
+    const stats = ngram.stats();
+    const { style } = io;
+
+    io.print(style.bold(`Next Word Lab — how a language model picks the next word, on ${folder}`));
+    heading(io, '1.', 'The model is a probability distribution learned from data');
+    io.print(table(modelLines(stats, loaded.files, loaded.seconds), ['l', 'l']));
+
+    const given = stringOption(values, 'context');
+    const chosen: ChosenContext | undefined =
+      given !== undefined ? { tokens: contextTokens(ngram, values), file: '', line: 0 } : chooseContext(ngram, occurrences);
+    const context = chosen?.tokens ?? ['<s>'];
+    const where = chosen && chosen.file !== '' ? ` (from ${path.relative(folder, chosen.file) || path.basename(chosen.file)}, line ${chosen.line})` : '';
+    const distribution = ngram.distribution(context);
+    const contextText = distribution.context.map(token).join(' ');
+
+    heading(io, '2.', 'Next-word prediction is conditional probability');
+    io.print(`context  ${style.accent(`"${contextText}"`)}${where}`);
+    io.print(style.dim(`P(word | context) = count(context, word) / count(context), smoothed by ${stats.estimator}; ${answeredBy(distribution.matchedContextLength, distribution.context.length)}`));
+    const candidates = ngram.candidates(context, SHOWN_CANDIDATES);
+    io.print(table([['', 'word', 'P', '', 'count', 'answered by'], ...candidateRows(io, candidates)], ['r', 'l', 'r', 'l', 'r', 'l']));
+    const shownMass = candidates.reduce((sum, candidate) => sum + candidate.probability, 0);
+    io.print(style.dim(`the other ${integer(stats.vocabularySize - candidates.length)} tokens share ${probability(Math.max(0, 1 - shownMass))}`));
+
+    heading(io, '3.', 'Greedy decoding repeats itself');
+    const greedy = generate(ngram, context, { tokens: words, sampling: { temperature: 0 }, random: createRandom(seed), acrossLines: true });
+    io.print(`${contextText} ${style.bold('→')} ${markLoop(greedy)}`);
+    if (greedy.loop !== undefined) {
+      const cycle = greedy.tokens.slice(greedy.loop.start, greedy.loop.start + greedy.loop.period);
+      io.print(style.warn(`from token ${greedy.loop.start + 1} on, the same ${greedy.loop.period} token${greedy.loop.period === 1 ? '' : 's'} [${joinTokens(cycle).replace(/\n/g, ' ⏎ ')}] come back forever: the likeliest word after a context is always the same`));
+    } else {
+      io.print(style.dim(`no loop within ${words} tokens (the text reached new contexts each time); try --words ${words * 4}`));
+    }
+
+    heading(io, '4.', 'Sampling: draw the next word instead of taking the top one');
+    const random = createRandom(seed);
+    const draws = new Float64Array(distribution.probabilities.length);
+    for (let i = 0; i < HISTOGRAM_DRAWS; i++) draws[sample(distribution.probabilities, random)]++;
+    io.print(
+      table(
+        [
+          ['', 'word', 'P', `drawn (of ${integer(HISTOGRAM_DRAWS)})`, ''],
+          ...candidates.map((candidate, i) => [
+            `${i + 1}`,
+            token(candidate.word),
+            probability(candidate.probability),
+            integer(draws[candidate.id]),
+            style.accent(bar(draws[candidate.id] / HISTOGRAM_DRAWS, BAR_WIDTH)),
+          ]),
+        ],
+        ['r', 'l', 'r', 'r', 'l'],
+      ),
+    );
+    io.print(style.dim(`the likeliest word is likely, not certain: it came ${integer(draws[candidates[0]?.id ?? 0])} times in ${integer(HISTOGRAM_DRAWS)} draws`));
+
+    heading(io, '5.', 'Temperature: p^(1/T), renormalised (the softmax of log p / T)');
+    const top = candidates[0];
+    for (const temperature of DEMO_TEMPERATURES) {
+      const weights = applyTemperature(distribution.probabilities, temperature);
+      io.print();
+      io.print(
+        `${style.bold(`T = ${temperature}`)}  entropy ${entropyBits(weights).toFixed(2)} bits` +
+          (top ? style.dim(`   P(${token(top.word)}) ${probability(top.probability)} → ${probability(weights[top.id])}`) : ''),
+      );
+      io.print(table(candidateRows(io, candidates, weights), ['r', 'l', 'r', 'l']));
+      const sampled = generate(ngram, context, { tokens: words, sampling: { temperature }, random: createRandom(`${seed}/${temperature}`), acrossLines: true });
+      io.print(`${contextText} ${style.bold('→')} ${joinTokens(sampled.tokens).replace(/\n/g, ' ⏎ ')}`);
+    }
+    io.print();
+    io.print(style.dim(`entropy of the model itself (T = 1): ${entropyBits(distribution.probabilities).toFixed(2)} bits. Low T is nearly greedy; high T flattens toward uniform noise.`));
+    io.print(style.dim(`seed "${seed}": run again with --seed to draw differently.`));
+  },
+};

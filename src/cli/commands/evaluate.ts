@@ -1,0 +1,75 @@
+// `eval`: perplexity of held-out text, as KenLM's `query` reports it.
+
+import { perplexityOf } from '../../core/evaluation';
+import type { Perplexity } from '../../core/types';
+import { OUTPUT_OPTIONS, type Command, type Io } from '../command';
+import { MODEL_OPTIONS, loadModel, readTextFile, type LoadedModel } from '../load';
+import { requiredString, type OptionValues } from '../options';
+import { bytes, integer, table } from '../render';
+import { describeModel } from './train';
+
+export interface EvalReport extends Perplexity {
+  readonly trainSeconds: number;
+  readonly evalSeconds: number;
+  readonly modelBytes: number;
+  readonly order: number;
+  readonly source: LoadedModel['kind'];
+}
+
+/** Reads and scores `testFile`; the time includes reading (as a user waits for it). */
+export async function evaluate(loaded: LoadedModel, testFile: string): Promise<EvalReport> {
+  const started = performance.now();
+  const text = await readTextFile(testFile);
+  const { model } = loaded;
+  const perplexity = perplexityOf(model.scoreSentences(model.encodeForScoring(text)));
+  return {
+    ...perplexity,
+    trainSeconds: loaded.seconds,
+    evalSeconds: (performance.now() - started) / 1000,
+    modelBytes: model.byteLength(),
+    order: model.order,
+    source: loaded.kind,
+  };
+}
+
+export function printEvaluation(io: Io, report: EvalReport, loaded: LoadedModel, values: OptionValues): void {
+  const learned = loaded.kind === 'ngram' && values.train !== undefined;
+  io.print(
+    table(
+      [
+        ['perplexity', report.perplexity.toFixed(2), `including ${integer(report.oov)} unknown words`],
+        ['without unknown words', report.perplexityExcludingOov.toFixed(2), ''],
+        ['cross-entropy', report.crossEntropyBits.toFixed(3), 'bits per token'],
+        ['tokens', integer(report.tokens), 'words plus one </s> per line'],
+        ['model', bytes(report.modelBytes), describeModel(loaded)],
+        ['time', `${report.trainSeconds.toFixed(2)} s`, `${learned ? 'learning' : 'loading'}; scoring ${report.evalSeconds.toFixed(2)} s`],
+      ],
+      ['l', 'r', 'l'],
+    ),
+  );
+}
+
+export const evalCommand: Command = {
+  name: 'eval',
+  synopsis: 'eval (--train PATH | --model FILE) --test FILE [options]',
+  summary: 'perplexity of held-out text, with and without out-of-vocabulary words',
+  description: [
+    "Scores every line of the test file as a sentence `<s> w1 … wk </s>`, as KenLM's query does: every word and one `</s>` per line count as tokens, an unknown word is scored as `<unk>` and stays in the context. Perplexity = 10^(−Σ log10 p / tokens); excluding OOVs drops the unknown words' probabilities and count. trainSeconds is the time to learn (or load) the model, evalSeconds the time to read and score the test file.",
+  ],
+  options: {
+    ...MODEL_OPTIONS,
+    test: { type: 'string', value: 'FILE', help: 'the held-out text to score' },
+    ...OUTPUT_OPTIONS,
+  },
+  examples: [
+    'eval --train train.txt --test test.txt --order 3 --smoothing kneser-ney --tokenizer whitespace --json',
+    'eval --model model.arpa --test test.txt',
+  ],
+  async run({ values }, io) {
+    const testFile = requiredString(values, 'test', 'the text to score');
+    const loaded = await loadModel(values, io.progress(values));
+    const report = await evaluate(loaded, testFile);
+    if (values.json) io.json(report);
+    else printEvaluation(io, report, loaded, values);
+  },
+};

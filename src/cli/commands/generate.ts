@@ -1,0 +1,58 @@
+// `generate`: continue a context word by word, greedily or by sampling, reproducibly for a seed.
+
+import { generate, type Repetition } from '../../core/decoding';
+import { createRandom } from '../../core/prng';
+import { OUTPUT_OPTIONS, SAMPLING_OPTIONS, samplingOptions, seedOption, type Command } from '../command';
+import { MODEL_OPTIONS, loadModel } from '../load';
+import { flag, numberOption } from '../options';
+import { joinTokens } from '../render';
+import { contextTokens } from './predict';
+
+const DEFAULT_WORDS = 30;
+const MAX_WORDS = 100_000;
+
+export const generateCommand: Command = {
+  name: 'generate',
+  synopsis: 'generate (--train PATH | --model FILE) [--context TEXT] [--words N] [--temperature T] [--seed S] [options]',
+  summary: 'continue a context, greedily (T = 0) or by sampling; the same seed prints the same text',
+  description: [
+    'Generation starts from the context (the start of a line) and produces N tokens, a line end counting as one. At a line end it continues on a new line (the model sees `<s>` again) unless --one-line is given. `<unk>` is never produced. With --temperature 0 (or --greedy) every step takes the likeliest word, and the output soon loops; the loop is reported on stderr.',
+  ],
+  options: {
+    ...MODEL_OPTIONS,
+    context: { type: 'string', short: 'c', value: 'TEXT', help: 'the words to continue (default: a line start)' },
+    words: { type: 'string', short: 'n', value: 'N', help: `how many tokens to generate (default ${DEFAULT_WORDS})` },
+    ...SAMPLING_OPTIONS,
+    greedy: { type: 'boolean', help: 'always take the likeliest word (same as --temperature 0)' },
+    'one-line': { type: 'boolean', help: 'stop at the first line end' },
+    ...OUTPUT_OPTIONS,
+  },
+  examples: ['generate --train sample-workspace --context "the model" --temperature 0.8 --seed 7', 'generate --train notes.md --greedy --words 40'],
+  async run({ values }, io) {
+    const words = numberOption(values, 'words', { min: 0, max: MAX_WORDS, integer: true }, DEFAULT_WORDS);
+    const sampling = flag(values, 'greedy') ? { temperature: 0 } : samplingOptions(values);
+    const seed = seedOption(values);
+    const { model } = await loadModel(values, io.progress(values));
+    const context = contextTokens(model, values);
+    const result = generate(model, context, {
+      tokens: words,
+      sampling,
+      random: createRandom(seed),
+      acrossLines: !flag(values, 'one-line'),
+    });
+    // Only greedy decoding is bound to loop; a repeat in sampled text is a coincidence.
+    const loop = sampling.temperature === 0 ? result.loop : undefined;
+    if (values.json) {
+      io.json({ seed, ...sampling, context: model.distribution(context).context, tokens: result.tokens, text: joinTokens(result.tokens), loop: loop ?? null });
+      return;
+    }
+    io.print(joinTokens(result.tokens));
+    if (loop !== undefined) io.note(`greedy decoding ${describeLoop(result.tokens, loop)}`);
+  },
+};
+
+/** "greedy decoding loops from token 4: `is the model` over and over (period 3)". */
+export function describeLoop(tokens: readonly string[], loop: Repetition): string {
+  const cycle = tokens.slice(loop.start, loop.start + loop.period);
+  return `loops from token ${loop.start + 1}: "${joinTokens(cycle).replace(/\n/g, ' ⏎ ')}" over and over (period ${loop.period})`;
+}

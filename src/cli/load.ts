@@ -1,0 +1,197 @@
+// Where a command's model comes from: text to learn (a file, or a folder walked with the same file
+// rules as the extension), a snapshot written by `train`, or an ARPA file.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { readArpa, type ArpaModel } from '../core/arpa';
+import { NgramModel } from '../core/model';
+import { SNAPSHOT_MAGIC, readSnapshot } from '../core/snapshot';
+import { DEFAULT_ORDER, ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES, type EstimatorOptions, type TokenizerName } from '../core/types';
+import { DEFAULT_SETTINGS, MAX_FILE_SIZE_KB_RANGE, ADD_K_RANGE } from '../protocol/settings';
+import { discoverFiles, type SkippedPath } from '../server/discovery';
+import { decodeText } from '../server/fileFilter';
+import { CliError, UsageError } from './errors';
+import { choiceOption, numberOption, stringOption, type OptionSpecs, type OptionValues } from './options';
+import type { Progress } from './progress';
+
+/** What every query command needs of a model; `NgramModel` and the ARPA back-off model both have it. */
+export type QueryModel = Pick<
+  NgramModel,
+  'order' | 'tokenizer' | 'vocabulary' | 'score' | 'distribution' | 'candidates' | 'encodeForScoring' | 'scoreSentences' | 'byteLength'
+>;
+
+export type LoadedModel =
+  | { readonly kind: 'ngram'; readonly model: NgramModel; readonly source: string; readonly seconds: number; readonly files: number; readonly skipped: readonly SkippedPath[] }
+  | { readonly kind: 'arpa'; readonly model: ArpaModel; readonly source: string; readonly seconds: number };
+
+export const MODEL_OPTIONS: OptionSpecs = {
+  train: { type: 'string', value: 'PATH', help: 'learn this text file, or every text file in this folder' },
+  model: { type: 'string', value: 'FILE', help: 'use a model saved by `train`, or an ARPA file' },
+  order: { type: 'string', value: 'N', help: `n-gram order, ${MIN_ORDER}–${MAX_ORDER} (default ${DEFAULT_ORDER})` },
+  smoothing: { type: 'string', value: 'NAME', help: `${ESTIMATOR_NAMES.join(' | ')} (default ${DEFAULT_SETTINGS.smoothing})` },
+  'add-k': { type: 'string', value: 'K', help: `the k of add-k smoothing (default ${DEFAULT_SETTINGS.addK})` },
+  tokenizer: { type: 'string', value: 'NAME', help: `${TOKENIZER_NAMES.join(' | ')} (default ${DEFAULT_SETTINGS.tokenizer}; whitespace for ARPA files)` },
+  'max-file-kb': { type: 'string', value: 'KB', help: `in a folder, skip files larger than this (default ${DEFAULT_SETTINGS.maxFileSizeKB})` },
+};
+
+export interface TrainingOptions {
+  readonly order: number;
+  readonly estimator: EstimatorOptions;
+  readonly tokenizer: TokenizerName;
+  readonly maxFileSizeKB: number;
+}
+
+export function trainingOptions(values: OptionValues): TrainingOptions {
+  const name = choiceOption(values, 'smoothing', ESTIMATOR_NAMES, DEFAULT_SETTINGS.smoothing);
+  const addK = numberOption(values, 'add-k', ADD_K_RANGE, DEFAULT_SETTINGS.addK);
+  if (stringOption(values, 'add-k') !== undefined && name !== 'add-k') throw new UsageError('--add-k only applies with --smoothing add-k');
+  return {
+    order: numberOption(values, 'order', { min: MIN_ORDER, max: MAX_ORDER, integer: true }, DEFAULT_ORDER),
+    estimator: name === 'add-k' ? { name, addK } : { name },
+    tokenizer: choiceOption(values, 'tokenizer', TOKENIZER_NAMES, DEFAULT_SETTINGS.tokenizer),
+    maxFileSizeKB: numberOption(values, 'max-file-kb', { ...MAX_FILE_SIZE_KB_RANGE, integer: true }, DEFAULT_SETTINGS.maxFileSizeKB),
+  };
+}
+
+/** The text of a file the user named: learned even with very long lines, refused when binary. */
+export async function readTextFile(file: string): Promise<string> {
+  const bytes = await readInput(file);
+  const decoded = decodeText(bytes);
+  if ('text' in decoded) return decoded.text;
+  if (decoded.reason === 'minified') return new TextDecoder().decode(bytes);
+  throw new CliError(`${file} is not a text file (${decoded.detail})`);
+}
+
+/** A file's bytes, with a one-line reason when it cannot be read. */
+export async function readInput(file: string): Promise<Uint8Array> {
+  try {
+    return await fs.readFile(file);
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${describeFsError(error)}`);
+  }
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder';
+    default:
+      return code ?? (error as Error).message;
+  }
+}
+
+/** Receives each learned file's text (the demo looks for a context in it). */
+export type TextVisitor = (fsPath: string, text: string) => void;
+
+/** Learns a text file or a folder into a new model. */
+export async function trainFrom(
+  source: string,
+  options: TrainingOptions,
+  progress: Progress,
+  visit?: TextVisitor,
+): Promise<LoadedModel & { kind: 'ngram' }> {
+  const started = performance.now();
+  let stat;
+  try {
+    stat = await fs.stat(source);
+  } catch (error) {
+    throw new CliError(`cannot read ${source}: ${describeFsError(error)}`);
+  }
+  const model = new NgramModel({ order: options.order, estimator: options.estimator, tokenizer: options.tokenizer });
+  let files = 0;
+  let skipped: readonly SkippedPath[] = [];
+  if (stat.isDirectory()) {
+    const found = await discoverFiles([
+      {
+        fsPath: path.resolve(source),
+        rules: { ...DEFAULT_SETTINGS, filesExclude: {}, searchExclude: {}, maxFileSizeKB: options.maxFileSizeKB },
+      },
+    ]);
+    const contentSkips: SkippedPath[] = [];
+    for (const file of found.files) {
+      progress.update(() => `learning ${files} of ${found.files.length} files…`);
+      let bytes: Uint8Array;
+      try {
+        bytes = await fs.readFile(file.fsPath);
+      } catch (error) {
+        contentSkips.push({ fsPath: file.fsPath, isDirectory: false, reason: 'unreadable', detail: describeFsError(error) });
+        continue;
+      }
+      const decoded = decodeText(bytes);
+      if ('text' in decoded) {
+        model.addText(decoded.text);
+        visit?.(file.fsPath, decoded.text);
+        files++;
+      } else {
+        contentSkips.push({ fsPath: file.fsPath, isDirectory: false, ...decoded });
+      }
+    }
+    skipped = [...found.skipped, ...contentSkips];
+    if (files === 0) throw new CliError(`found no text files to learn in ${source}`);
+  } else {
+    progress.update(() => `learning ${source}…`);
+    const text = await readTextFile(source);
+    model.addText(text);
+    visit?.(source, text);
+    files = 1;
+  }
+  progress.done();
+  return { kind: 'ngram', model, source, seconds: (performance.now() - started) / 1000, files, skipped };
+}
+
+/** The model a query command works on: `--train` (learned now) or `--model` (a saved model or ARPA). */
+export async function loadModel(values: OptionValues, progress: Progress): Promise<LoadedModel> {
+  const train = stringOption(values, 'train');
+  const modelFile = stringOption(values, 'model');
+  if (train !== undefined && modelFile !== undefined) throw new UsageError('give either --train or --model, not both');
+  if (train !== undefined) return trainFrom(train, trainingOptions(values), progress);
+  if (modelFile === undefined) throw new UsageError('no model: give --train PATH (text to learn) or --model FILE');
+  return openModelFile(modelFile, values, progress);
+}
+
+/** A saved model or an ARPA file, told apart by their first bytes. */
+async function openModelFile(file: string, values: OptionValues, progress: Progress): Promise<LoadedModel> {
+  const started = performance.now();
+  const bytes = await readInput(file);
+  progress.update(() => `reading ${file}…`);
+  const start = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart();
+  const seconds = () => (performance.now() - started) / 1000;
+  if (start.startsWith(SNAPSHOT_MAGIC)) {
+    const { model } = described(file, () => readSnapshot(bytes));
+    if (stringOption(values, 'order') !== undefined && trainingOptions(values).order !== model.order) {
+      throw new UsageError(`${file} is a model of order ${model.order}; learn the text again to change the order`);
+    }
+    if (stringOption(values, 'tokenizer') !== undefined && trainingOptions(values).tokenizer !== model.tokenizer) {
+      throw new UsageError(`${file} was learned with the ${model.tokenizer} tokenizer; learn the text again to change it`);
+    }
+    // The snapshot keeps every count any estimator needs, so the smoothing can change here.
+    if (stringOption(values, 'smoothing') !== undefined) model.setEstimator(trainingOptions(values).estimator);
+    progress.done();
+    return { kind: 'ngram', model, source: file, seconds: seconds(), files: 0, skipped: [] };
+  }
+  if (start.startsWith('\\data\\')) {
+    for (const option of ['order', 'smoothing', 'add-k'] as const) {
+      if (stringOption(values, option) !== undefined) throw new UsageError(`--${option} does not apply to an ARPA file: its estimates are fixed`);
+    }
+    const tokenizer = choiceOption(values, 'tokenizer', TOKENIZER_NAMES, 'whitespace');
+    const model = described(file, () => readArpa(new TextDecoder().decode(bytes), tokenizer));
+    progress.done();
+    return { kind: 'arpa', model, source: file, seconds: seconds() };
+  }
+  throw new CliError(`${file} is neither a model saved by \`train\` nor an ARPA file`);
+}
+
+/** Runs a parser, prefixing its error with the file it was reading. */
+function described<T>(file: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new CliError(`${file}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,92 @@
+// Plain-text rendering for the terminal: aligned tables, probability bars, a little colour when
+// stdout is a terminal (and NO_COLOR is unset), and token sequences joined back into text.
+
+import { EOS_TOKEN } from '../core/vocabulary';
+
+export interface Style {
+  bold(text: string): string;
+  dim(text: string): string;
+  accent(text: string): string;
+  warn(text: string): string;
+}
+
+const wrap = (open: number, close: number) => (text: string) => `\x1b[${open}m${text}\x1b[${close}m`;
+
+const COLOURS: Style = { bold: wrap(1, 22), dim: wrap(2, 22), accent: wrap(36, 39), warn: wrap(33, 39) };
+const PLAIN: Style = { bold: (t) => t, dim: (t) => t, accent: (t) => t, warn: (t) => t };
+
+export function styleFor(stream: { readonly isTTY?: boolean }): Style {
+  return stream.isTTY && process.env.NO_COLOR === undefined ? COLOURS : PLAIN;
+}
+
+const ESCAPES = /\x1b\[[0-9;]*m/g;
+
+function visibleLength(text: string): number {
+  return [...text.replace(ESCAPES, '')].length;
+}
+
+/** Rows as aligned columns; `align` per column ('r' for numbers). */
+export function table(rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[]): string {
+  const widths = align.map((_, column) => Math.max(0, ...rows.map((row) => visibleLength(row[column] ?? ''))));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => {
+          const padding = ' '.repeat(widths[column] - visibleLength(cell));
+          return align[column] === 'r' ? padding + cell : cell + padding;
+        })
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+const BAR_EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** A horizontal bar of `fraction` (0–1) of `width` cells, in eighths of a cell. */
+export function bar(fraction: number, width: number): string {
+  const eighths = Math.round(Math.max(0, Math.min(1, fraction)) * width * 8);
+  return '█'.repeat(Math.floor(eighths / 8)) + BAR_EIGHTHS[eighths % 8];
+}
+
+/** A probability for reading: fixed 4 decimals, scientific notation below 0.0001. */
+export function probability(p: number): string {
+  if (p === 0) return '0';
+  return p >= 1e-4 ? p.toFixed(4) : p.toExponential(2);
+}
+
+export function integer(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function bytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A token as shown inside prose: quoted, with the line end spelled out. */
+export function token(word: string): string {
+  return word === EOS_TOKEN ? '</s> (end of line)' : JSON.stringify(word).slice(1, -1);
+}
+
+/** Generated tokens as text: tokens separated by spaces, a new line for each `</s>`. */
+export function joinTokens(tokens: readonly string[]): string {
+  let text = '';
+  let lineStart = true;
+  for (const word of tokens) {
+    if (word === EOS_TOKEN) {
+      text += '\n';
+      lineStart = true;
+    } else {
+      text += lineStart ? word : ` ${word}`;
+      lineStart = false;
+    }
+  }
+  return text;
+}
