@@ -10,6 +10,8 @@ export interface RunningCodeServer {
   pid: number;
   userDataDir: string;
   extensionsDir: string;
+  /** Resolves with code-server's exit code when it stops. */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 export function startCodeServer(options: {

@@ -110,6 +110,7 @@ export async function startCodeServer({ stateDir, userDataDir, extensionsDir, po
   });
   fs.closeSync(output);
   const baseUrl = `http://127.0.0.1:${listenPort}`;
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = () => stopProcessGroup(child);
   try {
     await waitUntilHealthy(baseUrl, child, 60_000);
@@ -117,7 +118,7 @@ export async function startCodeServer({ stateDir, userDataDir, extensionsDir, po
     await stop();
     throw error;
   }
-  return { baseUrl, port: listenPort, pid: child.pid, userDataDir: userData, extensionsDir: extensions, stop };
+  return { baseUrl, port: listenPort, pid: child.pid, userDataDir: userData, extensionsDir: extensions, exited, stop };
 }
 
 /** SIGTERM to the whole group, SIGKILL if it is still there after a few seconds. */
