@@ -120,11 +120,15 @@ describe('Next Word Lab in VS Code', () => {
     const before = await api.model.predict({ context: 'the sky is', temperature: 0 });
     assert.equal(before.chosen?.word, 'blue');
     const end = document.lineAt(document.lineCount - 1).range.end;
-    // Four "sky is green" outnumber the three "sky is blue".
-    await editor.edit((builder) => builder.insert(end, '\nthe sky is green'.repeat(4)));
-    const after = await api.model.predict({ context: 'the sky is', temperature: 0 });
-    assert.equal(after.chosen?.word, 'green');
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    try {
+      // Four "sky is green" outnumber the three "sky is blue".
+      await editor.edit((builder) => builder.insert(end, '\nthe sky is green'.repeat(4)));
+      const after = await api.model.predict({ context: 'the sky is', temperature: 0 });
+      assert.equal(after.chosen?.word, 'green');
+    } finally {
+      // Never leave the fixture edited: a dirty editor could be saved when the window closes.
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
     const reverted = await api.model.predict({ context: 'the sky is', temperature: 0 });
     assert.equal(reverted.chosen?.word, 'blue');
   });
