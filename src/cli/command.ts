@@ -61,8 +61,14 @@ export const OUTPUT_OPTIONS: OptionSpecs = {
   quiet: { type: 'boolean', short: 'q', help: 'no progress messages on stderr' },
 };
 
+/**
+ * The command line samples the model as learned unless told otherwise (the editor's default,
+ * `nextWordLab.temperature`, is a little cooler so suggestions stay sensible).
+ */
+const CLI_TEMPERATURE = 1;
+
 export const SAMPLING_OPTIONS: OptionSpecs = {
-  temperature: { type: 'string', short: 't', value: 'T', help: `re-weight p^(1/T): 0 = greedy, 1 = as learned (default ${DEFAULT_SETTINGS.temperature})` },
+  temperature: { type: 'string', short: 't', value: 'T', help: `re-weight p^(1/T): 0 = greedy, 1 = as learned (default ${CLI_TEMPERATURE})` },
   'top-k': { type: 'string', value: 'K', help: 'sample only among the K likeliest words (default 0 = off)' },
   'top-p': { type: 'string', value: 'P', help: 'sample only among the likeliest words holding mass P (default 1 = off)' },
   seed: { type: 'string', value: 'SEED', help: 'seed of the random draws: the same seed repeats them (default: fresh)' },
@@ -70,7 +76,7 @@ export const SAMPLING_OPTIONS: OptionSpecs = {
 
 export function samplingOptions(values: OptionValues): SamplingOptions {
   return {
-    temperature: numberOption(values, 'temperature', TEMPERATURE_RANGE, DEFAULT_SETTINGS.temperature),
+    temperature: numberOption(values, 'temperature', TEMPERATURE_RANGE, CLI_TEMPERATURE),
     topK: numberOption(values, 'top-k', { ...TOP_K_RANGE, integer: true }, DEFAULT_SETTINGS.topK),
     topP: numberOption(values, 'top-p', TOP_P_RANGE, DEFAULT_SETTINGS.topP),
   };

@@ -152,39 +152,39 @@ export async function loadModel(values: OptionValues, progress: Progress): Promi
   if (train !== undefined && modelFile !== undefined) throw new UsageError('give either --train or --model, not both');
   if (train !== undefined) return trainFrom(train, trainingOptions(values), progress);
   if (modelFile === undefined) throw new UsageError('no model: give --train PATH (text to learn) or --model FILE');
-  return openModelFile(modelFile, values, progress);
+  return openModelFile(modelFile, values);
 }
 
 /** A saved model or an ARPA file, told apart by their first bytes. */
-async function openModelFile(file: string, values: OptionValues, progress: Progress): Promise<LoadedModel> {
+async function openModelFile(file: string, values: OptionValues): Promise<LoadedModel> {
   const started = performance.now();
   const bytes = await readInput(file);
-  progress.update(() => `reading ${file}…`);
   const start = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart();
-  const seconds = () => (performance.now() - started) / 1000;
-  if (start.startsWith(SNAPSHOT_MAGIC)) {
-    const { model } = described(file, () => readSnapshot(bytes));
-    if (stringOption(values, 'order') !== undefined && trainingOptions(values).order !== model.order) {
-      throw new UsageError(`${file} is a model of order ${model.order}; learn the text again to change the order`);
-    }
-    if (stringOption(values, 'tokenizer') !== undefined && trainingOptions(values).tokenizer !== model.tokenizer) {
-      throw new UsageError(`${file} was learned with the ${model.tokenizer} tokenizer; learn the text again to change it`);
-    }
-    // The snapshot keeps every count any estimator needs, so the smoothing can change here.
-    if (stringOption(values, 'smoothing') !== undefined) model.setEstimator(trainingOptions(values).estimator);
-    progress.done();
-    return { kind: 'ngram', model, source: file, seconds: seconds(), files: 0, skipped: [] };
+  if (start.startsWith('\\data\\')) return openArpa(file, bytes, values, started);
+  if (!start.startsWith(SNAPSHOT_MAGIC)) {
+    throw new CliError(`${file} is neither a model saved by \`train\` nor an ARPA file (it starts with neither "${SNAPSHOT_MAGIC}" nor "\\data\\")`);
   }
-  if (start.startsWith('\\data\\')) {
-    for (const option of ['order', 'smoothing', 'add-k'] as const) {
-      if (stringOption(values, option) !== undefined) throw new UsageError(`--${option} does not apply to an ARPA file: its estimates are fixed`);
-    }
-    const tokenizer = choiceOption(values, 'tokenizer', TOKENIZER_NAMES, 'whitespace');
-    const model = described(file, () => readArpa(new TextDecoder().decode(bytes), tokenizer));
-    progress.done();
-    return { kind: 'arpa', model, source: file, seconds: seconds() };
+  const { model } = described(file, () => readSnapshot(bytes));
+  const requested = trainingOptions(values);
+  if (stringOption(values, 'order') !== undefined && requested.order !== model.order) {
+    throw new UsageError(`${file} is a model of order ${model.order}; learn the text again to change the order`);
   }
-  throw new CliError(`${file} is neither a model saved by \`train\` nor an ARPA file`);
+  if (stringOption(values, 'tokenizer') !== undefined && requested.tokenizer !== model.tokenizer) {
+    throw new UsageError(`${file} was learned with the ${model.tokenizer} tokenizer; learn the text again to change it`);
+  }
+  // The snapshot keeps every count any estimator needs, so the smoothing can change here.
+  if (stringOption(values, 'smoothing') !== undefined) model.setEstimator(requested.estimator);
+  return { kind: 'ngram', model, source: file, seconds: (performance.now() - started) / 1000, files: 0, skipped: [] };
+}
+
+/** Reads an ARPA file's bytes; problems are reported with the file's name and line. */
+export function openArpa(file: string, bytes: Uint8Array, values: OptionValues, started = performance.now()): LoadedModel & { kind: 'arpa' } {
+  for (const option of ['order', 'smoothing', 'add-k'] as const) {
+    if (stringOption(values, option) !== undefined) throw new UsageError(`--${option} does not apply to an ARPA file: its estimates are fixed`);
+  }
+  const tokenizer = choiceOption(values, 'tokenizer', TOKENIZER_NAMES, 'whitespace');
+  const model = described(file, () => readArpa(new TextDecoder().decode(bytes), tokenizer));
+  return { kind: 'arpa', model, source: file, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Runs a parser, prefixing its error with the file it was reading. */

@@ -34,8 +34,10 @@ export function parseOptions(args: readonly string[], specs: OptionSpecs, maxPos
   try {
     parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
-    // parseArgs explains itself well ("Unknown option '--x'"); drop its advice about '--' positionals.
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    // parseArgs explains itself well ("Unknown option '--x'") over several lines; keep one line
+    // without its guesses about positionals.
+    const lines = (error as Error).message.split('\n').filter((line) => !line.startsWith('Did you forget'));
+    throw new UsageError(lines.join(' ').replace(/\. To specify a positional argument.*$/s, ''));
   }
   if (parsed.positionals.length > maxPositionals) {
     throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[maxPositionals])}`);

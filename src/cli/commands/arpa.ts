@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import { arpaRefusal, writeArpa } from '../../core/arpa';
 import { OUTPUT_OPTIONS, SAMPLING_OPTIONS, type Command } from '../command';
 import { CliError, UsageError } from '../errors';
-import { MODEL_OPTIONS, describeFsError, loadModel } from '../load';
+import { MODEL_OPTIONS, describeFsError, loadModel, openArpa, readInput } from '../load';
 import { stringOption, requiredString } from '../options';
 import { bytes, integer, table } from '../render';
 import { describeModel } from './train';
@@ -65,8 +65,8 @@ export const importArpaCommand: Command = {
   async run({ values }, io) {
     const file = requiredString(values, 'arpa', 'the ARPA file to read');
     const top = topOption(values);
-    const loaded = await loadModel({ ...values, model: file }, io.progress(values));
-    if (loaded.kind !== 'arpa') throw new UsageError(`${file} is not an ARPA file (use --model for a snapshot)`);
+    const started = performance.now();
+    const loaded = openArpa(file, await readInput(file), values, started);
     const { model } = loaded;
     const prediction = values.context !== undefined ? predict(model, contextTokens(model, values), top, values) : undefined;
     const evaluation = typeof values.test === 'string' ? await evaluate(loaded, values.test) : undefined;
