@@ -236,6 +236,16 @@ export class OrderTable {
     if (table.hashed && (slots.length < MIN_SLOTS || (slots.length & (slots.length - 1)) !== 0 || slots.length < 2 * state.live)) {
       throw new Error(`snapshot table ${n}: hash slots are not a power of two above twice the n-grams`);
     }
+    if (table.hashed) {
+      // Every slot names a node or is empty, and as many are taken as there are n-grams: so probes
+      // always reach an empty slot (lookups terminate) even in a forged file.
+      let taken = 0;
+      for (const slot of slots) {
+        if (slot < 0 || slot > state.size) throw new Error(`snapshot table ${n}: a hash slot names no n-gram`);
+        if (slot !== 0) taken++;
+      }
+      if (taken !== state.live) throw new Error(`snapshot table ${n}: ${taken} hash slots for ${state.live} n-grams`);
+    }
     table.size = state.size;
     table.live = state.live;
     table.freeHead = state.freeHead;
@@ -301,6 +311,7 @@ export class NgramCounts {
     counts.tokens = scalars.tokens;
     counts.liveWords = scalars.liveWords;
     counts.checkConsistency();
+    counts.verify();
     return counts;
   }
 
@@ -347,7 +358,127 @@ export class NgramCounts {
         if (table.find(parent, word) !== node) throw new Error(`snapshot table ${n}: hash index does not match the n-grams`);
       }
       if (live !== table.live) throw new Error(`snapshot table ${n}: live count does not match its counts`);
+      if (!table.isTop) this.checkChildLists(table);
     }
+  }
+
+  /** Every context's child list holds exactly its children, once each (no cycles, nothing missing). */
+  private checkChildLists(table: OrderTable): void {
+    const children = this.tables[table.n];
+    let budget = children.live;
+    for (let node = 0; node < table.size; node++) {
+      if (table.get(node, COUNT) === 0) continue;
+      for (let child = table.get(node, FIRST_CHILD); child !== NONE; child = children.get(child, NEXT)) {
+        if (child < 0 || child >= children.size || budget-- === 0) throw new Error(`snapshot table ${table.n + 1}: child lists are broken`);
+        if (children.get(child, PARENT) !== node || children.get(child, COUNT) <= 0) {
+          throw new Error(`snapshot table ${table.n + 1}: a child list holds an n-gram of another context`);
+        }
+      }
+    }
+    if (budget !== 0) throw new Error(`snapshot table ${table.n + 1}: ${budget} n-grams are in no child list`);
+  }
+
+  /**
+   * Recomputes every derived statistic from the raw counts and the n-gram structure alone (KN
+   * adjusted counts from the left extensions, each context's sums and buckets, count-of-counts, the
+   * root's sums and the totals) and throws if any stored value differs. One pass per order, one
+   * hash probe per n-gram: how a loaded snapshot proves it is not a silently wrong model, and how the
+   * tests check the incremental bookkeeping.
+   */
+  verify(): void {
+    const fail = (what: string): never => {
+      throw new Error(`snapshot statistics do not match its counts: ${what}`);
+    };
+    const order = this.order;
+    const tables = this.tables;
+    const unigrams = tables[0];
+    // Suffix link (the node of its last n−1 words) and "starts with <s>" of every n-gram, n ≥ 2.
+    const suffixOf: Int32Array[] = [];
+    const startsWithBos: Uint8Array[] = [];
+    for (let n = 2; n <= order; n++) {
+      const table = tables[n - 1];
+      const suffix = new Int32Array(table.size).fill(NONE);
+      const bos = new Uint8Array(table.size);
+      for (let node = 0; node < table.size; node++) {
+        if (table.get(node, COUNT) === 0) continue;
+        const parent = table.get(node, PARENT);
+        const word = table.get(node, WORD);
+        if (n === 2) {
+          suffix[node] = word;
+          bos[node] = parent === BOS ? 1 : 0;
+        } else {
+          const parentSuffix = suffixOf[n - 3][parent];
+          suffix[node] = tables[n - 2].find(parentSuffix, word);
+          if (suffix[node] === NONE) fail(`a ${n}-gram's last ${n - 1} words were never counted`);
+          bos[node] = startsWithBos[n - 3][parent];
+        }
+      }
+      suffixOf.push(suffix);
+      startsWithBos.push(bos);
+    }
+    // Distinct left extensions of every n-gram below the top order.
+    const extensions: Int32Array[] = [];
+    for (let n = 1; n < order; n++) {
+      const counted = new Int32Array(tables[n - 1].size);
+      const longer = tables[n];
+      const suffix = suffixOf[n - 1];
+      for (let node = 0; node < longer.size; node++) if (longer.get(node, COUNT) > 0) counted[suffix[node]]++;
+      extensions.push(counted);
+    }
+    const expectedAdjusted = (n: number, node: number): number => {
+      if (n === 1 && node === BOS) return 0;
+      if (n === order || (n >= 2 && startsWithBos[n - 2][node] === 1)) return tables[n - 1].get(node, COUNT);
+      return extensions[n - 1][node];
+    };
+    const countOfCounts = new Float64Array(this.countOfCounts.length);
+    for (let n = 1; n <= order; n++) {
+      const table = tables[n - 1];
+      const children = n < order ? tables[n] : null;
+      for (let node = 0; node < table.size; node++) {
+        const count = table.get(node, COUNT);
+        if (count === 0) continue;
+        const adjusted = expectedAdjusted(n, node);
+        // The unigram <s> has no adjusted count (in a unigram model its field is its raw count).
+        if (table.get(node, table.adjustedField) !== adjusted && !(n === 1 && node === BOS)) fail(`adjusted count of a ${n}-gram`);
+        if (adjusted >= 1 && adjusted <= COUNT_OF_COUNTS_MAX) countOfCounts[n * (COUNT_OF_COUNTS_MAX + 1) + adjusted]++;
+        if (!children) continue;
+        // Every occurrence of a context is followed by a token, unless the context ends a sentence.
+        let rawSum = 0;
+        let adjustedSum = 0;
+        const buckets = [0, 0, 0, 0];
+        for (let child = table.get(node, FIRST_CHILD); child !== NONE; child = children.get(child, NEXT)) {
+          const childAdjusted = expectedAdjusted(n + 1, child);
+          rawSum += children.get(child, COUNT);
+          adjustedSum += childAdjusted;
+          buckets[childAdjusted >= 3 ? 3 : childAdjusted]++;
+        }
+        const endsSentence = (n === 1 ? node : table.get(node, WORD)) === EOS;
+        if (rawSum !== (endsSentence ? 0 : count)) fail(`the continuations of a ${n}-gram do not add up to its count`);
+        if (table.get(node, CHILD_SUM) !== adjustedSum || table.get(node, N1) !== buckets[1] || table.get(node, N2) !== buckets[2] || table.get(node, N3) !== buckets[3]) {
+          fail(`the sums of a ${n}-gram's continuations`);
+        }
+      }
+    }
+    if (countOfCounts.some((value, i) => value !== this.countOfCounts[i])) fail('count-of-counts');
+    const root = { childSum: 0, n1: 0, n2: 0, n3: 0, rawTotal: 0 };
+    let liveWords = 0;
+    for (let word = 0; word < unigrams.size; word++) {
+      const count = unigrams.get(word, COUNT);
+      if (count === 0 || word === BOS) continue;
+      root.rawTotal += count;
+      if (word >= FIRST_WORD_ID) liveWords++;
+      const adjusted = expectedAdjusted(1, word);
+      root.childSum += adjusted;
+      if (adjusted === 1) root.n1++;
+      else if (adjusted === 2) root.n2++;
+      else if (adjusted >= 3) root.n3++;
+    }
+    const stored = this.root;
+    if (stored.childSum !== root.childSum || stored.n1 !== root.n1 || stored.n2 !== root.n2 || stored.n3 !== root.n3 || stored.rawTotal !== root.rawTotal) {
+      fail('unigram sums');
+    }
+    const sentences = unigrams.get(BOS, COUNT);
+    if (this.sentences !== sentences || this.tokens !== root.rawTotal - sentences || this.liveWords !== liveWords) fail('totals');
   }
 
   unigramCount(word: number): number {

@@ -106,9 +106,13 @@ describe('counts', () => {
         model.addText(text(base));
         const before = statistics(model);
         const encoded = documents.map((document) => model.addText(text(document)));
+        model.tables.verify();
         if (compactFirst) model.compact();
         // Remove in another order than added.
-        for (const sentences of encoded.reverse()) model.removeSentences(sentences);
+        for (const sentences of encoded.reverse()) {
+          model.removeSentences(sentences);
+          model.tables.verify();
+        }
         assert.deepEqual(statistics(model), before);
         assert.deepEqual(before, oracle(base, order));
       }),
@@ -141,6 +145,13 @@ describe('counts', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('verify() recomputes the derived statistics and catches a wrong one', () => {
+    const model = trained(['a b c', 'b c', 'c c c'], 3);
+    model.tables.verify();
+    model.tables.root.n1++;
+    assert.throws(() => model.tables.verify(), /do not match its counts: unigram sums/);
   });
 
   it('rejects sentences that were never added, leaving the tables untouched', () => {

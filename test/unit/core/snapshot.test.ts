@@ -1,0 +1,143 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { NgramModel } from '../../../src/core/model';
+import { crc32, readSnapshot, SNAPSHOT_VERSION, writeSnapshot, type SnapshotDocument } from '../../../src/core/snapshot';
+import { ESTIMATOR_NAMES } from '../../../src/core/types';
+import { statistics } from './helpers';
+
+const WORDS = ['a', 'b', 'c', 'ü', '→', 'word_with_underscore'];
+const documentArb = fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 });
+
+/** A model of `order` over some documents, and the documents as the server would keep them. */
+function sample(order = 3): { model: NgramModel; documents: SnapshotDocument[] } {
+  const model = new NgramModel({ order, estimator: { name: 'add-k', addK: 0.25 }, tokenizer: 'words' });
+  const documents = ['const x = f(a, b);\nreturn x;', 'naïve café → 42€\n\nconst y = x;'].map((text, i) => ({
+    key: `/work/file${i}.ts`,
+    size: text.length,
+    mtimeMs: 1700000000000.5 + i,
+    encoded: model.addText(text),
+  }));
+  return { model, documents };
+}
+
+/** The body re-signed after `mutate`, so only the content checks can catch the change. */
+function resigned(bytes: Uint8Array, mutate: (body: Uint8Array) => void): Uint8Array {
+  const copy = bytes.slice();
+  const body = copy.subarray(16);
+  mutate(body);
+  new DataView(copy.buffer).setUint32(12, crc32(body), true);
+  return copy;
+}
+
+describe('snapshot', () => {
+  it('round-trips the model exactly: options, vocabulary, every statistic, answers and documents', () => {
+    fc.assert(
+      fc.property(fc.array(documentArb, { maxLength: 4 }), fc.integer({ min: 1, max: 6 }), fc.constantFrom(...ESTIMATOR_NAMES), fc.boolean(), (texts, order, name, compact) => {
+        const model = new NgramModel({ order, estimator: { name }, tokenizer: 'whitespace' });
+        const documents = texts.map((sentences, i) => ({
+          key: `doc${i}`,
+          size: i,
+          mtimeMs: i * 1.5,
+          encoded: model.addText(sentences.map((s) => s.join(' ')).join('\n')),
+        }));
+        if (compact) model.compact();
+        const loaded = readSnapshot(writeSnapshot(model, documents));
+        assert.deepEqual([loaded.model.order, loaded.model.estimator, loaded.model.tokenizer], [order, { name }, 'whitespace']);
+        assert.deepEqual(loaded.model.vocabulary.allWords(), model.vocabulary.allWords());
+        assert.deepEqual(statistics(loaded.model), statistics(model));
+        assert.deepEqual(loaded.model.distribution(['<s>', 'a']), model.distribution(['<s>', 'a']));
+        assert.deepEqual(loaded.documents, documents);
+        // The loaded model keeps learning and forgetting exactly.
+        for (const document of loaded.documents) loaded.model.removeSentences(document.encoded);
+        assert.deepEqual(statistics(loaded.model), statistics(new NgramModel({ order, tokenizer: 'whitespace' })));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps add-k’s k, the words tokenizer and Unicode words', () => {
+    const { model, documents } = sample();
+    const loaded = readSnapshot(writeSnapshot(model, documents));
+    assert.deepEqual(loaded.model.estimator, { name: 'add-k', addK: 0.25 });
+    assert.equal(loaded.model.tokenizer, 'words');
+    assert.ok(loaded.model.vocabulary.has('naïve') && loaded.model.vocabulary.has('€'));
+    assert.deepEqual(loaded.model.candidates(['<s>', 'const'], 5), model.candidates(['<s>', 'const'], 5));
+  });
+
+  it('reads from a buffer at any byte offset', () => {
+    const { model, documents } = sample();
+    const bytes = writeSnapshot(model, documents);
+    const shifted = new Uint8Array(bytes.length + 3);
+    shifted.set(bytes, 3);
+    assert.deepEqual(statistics(readSnapshot(shifted.subarray(3)).model), statistics(model));
+  });
+
+  describe('rejects', () => {
+    const { model, documents } = sample();
+    const bytes = writeSnapshot(model, documents);
+
+    it('input shorter than the header', () => {
+      assert.throws(() => readSnapshot(new Uint8Array(0)), /not a Next Word Lab snapshot: 0 bytes is shorter than the header/);
+    });
+
+    it('a foreign file', () => {
+      const zip = Uint8Array.from([0x50, 0x4b, 0x03, 0x04, ...new Array(40).fill(0)]);
+      assert.throws(() => readSnapshot(zip), /not a Next Word Lab snapshot: the file starts with "PK\\u0003\\u0004"/);
+      assert.throws(() => readSnapshot(new TextEncoder().encode('{"order": 3, "lines": []}')), /not a Next Word Lab snapshot/);
+    });
+
+    it('another format version', () => {
+      const future = bytes.slice();
+      new DataView(future.buffer).setUint32(4, SNAPSHOT_VERSION + 1, true);
+      assert.throws(() => readSnapshot(future), new RegExp(`format version ${SNAPSHOT_VERSION + 1} is not supported \\(this build reads version ${SNAPSHOT_VERSION}\\)`));
+    });
+
+    it('a snapshot cut short anywhere', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: bytes.length - 1 }), (length) => {
+          assert.throws(() => readSnapshot(bytes.subarray(0, length)), /shorter than the header|is truncated/);
+        }),
+      );
+    });
+
+    it('trailing bytes', () => {
+      const longer = new Uint8Array(bytes.length + 4);
+      longer.set(bytes);
+      assert.throws(() => readSnapshot(longer), /4 unexpected bytes after its data/);
+    });
+
+    it('any corrupted byte of the body, by its checksum', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 16, max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), (index, flip) => {
+          const corrupt = bytes.slice();
+          corrupt[index] ^= flip;
+          assert.throws(() => readSnapshot(corrupt), /snapshot is corrupt: its checksum does not match its data/);
+        }),
+      );
+    });
+
+    it('content that does not fit together, even with a valid checksum', () => {
+      // Body: order (u32), then the estimator name's length (u32) and bytes.
+      assert.throws(() => readSnapshot(resigned(bytes, (body) => new DataView(body.buffer, body.byteOffset).setUint32(0, 9, true))), /invalid order 9/);
+      assert.throws(() => readSnapshot(resigned(bytes, (body) => body.fill(0x78, 8, 13))), /unknown estimator "xxxxx"/);
+      assert.throws(() => readSnapshot(resigned(bytes, (body) => new DataView(body.buffer, body.byteOffset).setUint32(4, 1e6, true))), /truncated or corrupt: estimator runs past the end/);
+    });
+
+    it('forged tables without hanging or crashing: an Error, or a model that still answers', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: bytes.length - 17 }), fc.integer({ min: 1, max: 255 }), (index, flip) => {
+          let loaded: NgramModel;
+          try {
+            loaded = readSnapshot(resigned(bytes, (body) => (body[index] ^= flip))).model;
+          } catch (error) {
+            assert.ok(error instanceof Error);
+            return;
+          }
+          loaded.distribution(['<s>', 'const']);
+          loaded.candidates(['<s>', 'const'], 5);
+        }),
+        { numRuns: 300 },
+      );
+    });
+  });
+});
