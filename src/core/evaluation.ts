@@ -14,6 +14,9 @@ export interface Evaluation {
   readonly sentences?: TokenScore[][];
 }
 
+/** What scoring needs of a model: `NgramModel` and the ARPA back-off model (arpa.ts) both have it. */
+export type ScoringModel = Pick<NgramModel, 'tokenizer' | 'encodeForScoring' | 'scoreSentences'>;
+
 const LOG2_10 = Math.log2(10);
 
 /** Perplexities and cross-entropy from a scan's sums. */
@@ -30,12 +33,12 @@ export function perplexityOf(totals: ScanTotals): Perplexity {
 }
 
 /** Scores encoded sentences (as `model.encodeForScoring` makes them) without per-token detail. */
-export function evaluateEncoded(model: NgramModel, sentences: EncodedSentences): Perplexity {
+export function evaluateEncoded(model: ScoringModel, sentences: EncodedSentences): Perplexity {
   return perplexityOf(model.scoreSentences(sentences));
 }
 
 /** Scores `text` (a line is a sentence) with the model's tokenizer. */
-export function evaluateText(model: NgramModel, text: string, options: { readonly perToken?: boolean } = {}): Evaluation {
+export function evaluateText(model: ScoringModel, text: string, options: { readonly perToken?: boolean } = {}): Evaluation {
   if (!options.perToken) return { perplexity: evaluateEncoded(model, model.encodeForScoring(text)) };
   // The same tokens encodeForScoring keeps, so index i of the scan is words[i].
   const lines = tokenizeText(model.tokenizer, text)
