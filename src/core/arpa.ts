@@ -38,10 +38,11 @@
 // Error naming the line and what is wrong.
 
 import type { Candidate, NextWordDistribution, TokenizerName } from './types';
-import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, UNK_TOKEN, Vocabulary } from './vocabulary';
+import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, Vocabulary, isReservedToken } from './vocabulary';
 import { COUNT, PARENT } from './counts';
 import type { EncodedSentences, NgramModel, ScanTotals, TokenVisitor, WordScore } from './model';
 import { scanText } from './tokenizer';
+import { evaluateText, type Evaluation } from './evaluation';
 import { rankedIds } from './decoding';
 
 /** How ARPA files spell log10 0 (the probability of `<s>`, a back-off weight of 0). */
@@ -439,7 +440,7 @@ export class ArpaModel {
     scanText(this.tokenizer, text, {
       token: (token) => {
         // Literal markers in text are not words (as in NgramModel).
-        if (token !== BOS_TOKEN && token !== EOS_TOKEN && token !== UNK_TOKEN) ids.push(this.vocabulary.idOf(token));
+        if (!isReservedToken(token)) ids.push(this.vocabulary.idOf(token));
       },
       endSentence: () => {
         if (ids.length > sentenceStart) {
@@ -576,4 +577,13 @@ export function writeArpa(model: NgramModel): string {
   }
   out.push('', '\\end\\', '');
   return out.join('\n');
+}
+
+/**
+ * KenLM `query`'s numbers for `text` under an ARPA file: perplexities and, per line, each token's
+ * log10 p, matched n-gram length and vocabulary status. Lets a script check an imported KenLM model
+ * against KenLM's own output token by token (text split on whitespace, as KenLM does).
+ */
+export function queryArpa(arpaText: string, text: string): Evaluation {
+  return evaluateText(readArpa(arpaText, 'whitespace'), text, { perToken: true });
 }

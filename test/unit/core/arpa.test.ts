@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { MISSING_UNK_LOG10_PROB, readArpa, writeArpa } from '../../../src/core/arpa';
+import { MISSING_UNK_LOG10_PROB, queryArpa, readArpa, writeArpa } from '../../../src/core/arpa';
 import { NgramModel } from '../../../src/core/model';
 import { tokenizeText } from '../../../src/core/tokenizer';
 
@@ -98,6 +98,21 @@ describe('ARPA reading', () => {
       assert.equal(totals.oov, 1);
       closeTo(totals.log10ProbTotal, -3.8, 'total');
       closeTo(totals.oovLog10ProbTotal, -1.5, 'OOV total');
+    });
+  });
+
+  describe('queryArpa', () => {
+    it("reports KenLM query's per-token numbers and perplexities for a text", () => {
+      const result = queryArpa(fixture('tiny-bigram.arpa'), 'a b\nzz a\n');
+      assert.deepEqual(
+        result.sentences?.map((line) => line.map((t) => [t.word, Math.round(t.log10Prob * 1e9) / 1e9, t.ngramLength, t.inVocabulary])),
+        [
+          [['a', -0.2, 2, true], ['b', -0.4, 2, true], ['</s>', -0.3, 2, true]],
+          [['zz', -1.5, 1, false], ['a', -0.6, 1, true], ['</s>', -0.8, 1, true]],
+        ],
+      );
+      closeTo(result.perplexity.perplexity, 10 ** (3.8 / 6), 'perplexity');
+      closeTo(result.perplexity.perplexityExcludingOov, 10 ** (2.3 / 5), 'perplexity without OOVs');
     });
   });
 
