@@ -162,11 +162,14 @@ class Reader {
     }
   }
 
-  /** A copy, so the result owns aligned memory whatever the input's offset. */
+  /**
+   * A copy, so the result owns aligned memory whatever the input's offset. `new Uint8Array(view)`
+   * copies for a Node Buffer too, whose slice() would share memory.
+   */
   int32Array(what: string): Int32Array {
     const length = this.u32(what);
     const start = this.take(4 * length, what);
-    const copy = this.bytes.slice(start, start + 4 * length);
+    const copy = new Uint8Array(this.bytes.subarray(start, start + 4 * length));
     return new Int32Array(copy.buffer, 0, length);
   }
 
