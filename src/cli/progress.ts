@@ -12,19 +12,22 @@ export interface ProgressStream {
 }
 
 export class Progress {
-  private readonly start = performance.now();
+  private readonly start: number;
   private lastShown = -Infinity;
   private showing = false;
 
   constructor(
     private readonly enabled: boolean,
     private readonly stream: ProgressStream = process.stderr,
-  ) {}
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.start = now();
+  }
 
   /** Reports `message` (built only when it will be shown). */
   update(message: () => string): void {
     if (!this.enabled) return;
-    const now = performance.now();
+    const now = this.now();
     const interval = this.stream.isTTY ? TERMINAL_INTERVAL_MS : LOG_INTERVAL_MS;
     if (now - this.start < QUIET_START_MS || now - this.lastShown < interval) return;
     this.lastShown = now;

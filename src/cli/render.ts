@@ -90,3 +90,8 @@ export function joinTokens(tokens: readonly string[]): string {
   }
   return text;
 }
+
+/** Tokens on one line, a line end shown as ⏎ (for loops and samples quoted inside prose). */
+export function inlineTokens(tokens: readonly string[]): string {
+  return tokens.map((word) => (word === EOS_TOKEN ? '⏎' : word)).join(' ');
+}

@@ -12,7 +12,7 @@ import { OUTPUT_OPTIONS, type Command, type Io } from '../command';
 import { UsageError } from '../errors';
 import { MODEL_OPTIONS, trainFrom, trainingOptions } from '../load';
 import { numberOption, stringOption } from '../options';
-import { bar, bytes, integer, joinTokens, probability, table, token } from '../render';
+import { bar, bytes, inlineTokens, integer, probability, table, token } from '../render';
 import { answeredBy, contextTokens } from './predict';
 
 const DEMO_SEED = 'next-word-lab';
@@ -84,14 +84,12 @@ function candidateRows(io: Io, candidates: readonly Candidate[], weights?: Float
   });
 }
 
-/** The generated tokens with the loop's first period bracketed: `a b [c d] c d c`. */
+/** The generated tokens on one line, the loop's first period bracketed: `a b [c d] c d c`. */
 function markLoop(generation: Generation): string {
   const { tokens, loop } = generation;
-  if (loop === undefined) return joinTokens(tokens);
-  const shown = tokens.map((word) => (word === '</s>' ? '⏎' : word));
-  shown[loop.start] = `[${shown[loop.start]}`;
-  shown[loop.start + loop.period - 1] = `${shown[loop.start + loop.period - 1]}]`;
-  return shown.join(' ');
+  if (loop === undefined) return inlineTokens(tokens);
+  const end = loop.start + loop.period;
+  return [inlineTokens(tokens.slice(0, loop.start)), `[${inlineTokens(tokens.slice(loop.start, end))}]`, inlineTokens(tokens.slice(end))].filter((part) => part !== '').join(' ');
 }
 
 function modelLines(stats: ModelStats, files: number, seconds: number): string[][] {
@@ -161,7 +159,7 @@ export const demoCommand: Command = {
     io.print(`${contextText} ${style.bold('→')} ${markLoop(greedy)}`);
     if (greedy.loop !== undefined) {
       const cycle = greedy.tokens.slice(greedy.loop.start, greedy.loop.start + greedy.loop.period);
-      io.print(style.warn(`from token ${greedy.loop.start + 1} on, the same ${greedy.loop.period} token${greedy.loop.period === 1 ? '' : 's'} [${joinTokens(cycle).replace(/\n/g, ' ⏎ ')}] come back forever: the likeliest word after a context is always the same`));
+      io.print(style.warn(`from token ${greedy.loop.start + 1} on, the same ${greedy.loop.period} token${greedy.loop.period === 1 ? '' : 's'} [${inlineTokens(cycle)}] come back forever: the likeliest word after a context is always the same`));
     } else {
       io.print(style.dim(`no loop within ${words} tokens (the text reached new contexts each time); try --words ${words * 4}`));
     }
@@ -198,7 +196,7 @@ export const demoCommand: Command = {
       );
       io.print(table(candidateRows(io, candidates, weights), ['r', 'l', 'r', 'l']));
       const sampled = generate(ngram, context, { tokens: words, sampling: { temperature }, random: createRandom(`${seed}/${temperature}`), acrossLines: true });
-      io.print(`${contextText} ${style.bold('→')} ${joinTokens(sampled.tokens).replace(/\n/g, ' ⏎ ')}`);
+      io.print(`${contextText} ${style.bold('→')} ${inlineTokens(sampled.tokens)}`);
     }
     io.print();
     io.print(style.dim(`entropy of the model itself (T = 1): ${entropyBits(distribution.probabilities).toFixed(2)} bits. Low T is nearly greedy; high T flattens toward uniform noise.`));

@@ -5,7 +5,7 @@ import { createRandom } from '../../core/prng';
 import { OUTPUT_OPTIONS, SAMPLING_OPTIONS, samplingOptions, seedOption, type Command } from '../command';
 import { MODEL_OPTIONS, loadModel } from '../load';
 import { flag, numberOption } from '../options';
-import { joinTokens } from '../render';
+import { inlineTokens, joinTokens } from '../render';
 import { contextTokens } from './predict';
 
 const DEFAULT_WORDS = 30;
@@ -46,7 +46,8 @@ export const generateCommand: Command = {
       io.json({ seed, ...sampling, context: model.distribution(context).context, tokens: result.tokens, text: joinTokens(result.tokens), loop: loop ?? null });
       return;
     }
-    io.print(joinTokens(result.tokens));
+    // A final </s> is the line end print adds anyway.
+    io.print(joinTokens(result.tokens).replace(/\n$/, ''));
     if (loop !== undefined) io.note(`greedy decoding ${describeLoop(result.tokens, loop)}`);
   },
 };
@@ -54,5 +55,5 @@ export const generateCommand: Command = {
 /** "greedy decoding loops from token 4: `is the model` over and over (period 3)". */
 export function describeLoop(tokens: readonly string[], loop: Repetition): string {
   const cycle = tokens.slice(loop.start, loop.start + loop.period);
-  return `loops from token ${loop.start + 1}: "${joinTokens(cycle).replace(/\n/g, ' ⏎ ')}" over and over (period ${loop.period})`;
+  return `loops from token ${loop.start + 1}: "${inlineTokens(cycle)}" over and over (period ${loop.period})`;
 }

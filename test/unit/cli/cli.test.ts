@@ -1,0 +1,333 @@
+// The built command line, run as a child process on small fixtures: outputs, files and exit codes.
+
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+import { readArpa } from '../../../src/core/arpa';
+import { perplexityOf } from '../../../src/core/evaluation';
+import { NgramModel } from '../../../src/core/model';
+import { tokenizeText } from '../../../src/core/tokenizer';
+
+const root = path.join(__dirname, '../../..');
+const fixtures = path.join(root, 'test/fixtures/cli');
+const corpusFile = path.join(fixtures, 'corpus.txt');
+const testFile = path.join(fixtures, 'test.txt');
+const corpus = readFileSync(corpusFile, 'utf8');
+const test = readFileSync(testFile, 'utf8');
+
+let workDir = '';
+let cli = '';
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(...args: string[]): Run {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: workDir, env: { ...process.env, NO_COLOR: '1' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs a command that must succeed and returns its stdout. */
+function ok(...args: string[]): string {
+  const result = run(...args);
+  assert.equal(result.status, 0, `${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** Runs a command that must fail with `status` and one line on stderr matching `message`. */
+function fails(status: number, message: RegExp, ...args: string[]): void {
+  const result = run(...args);
+  assert.equal(result.status, status, `${args.join(' ')}: exit ${result.status}, stderr ${result.stderr}`);
+  const lines = result.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line on stderr, got: ${result.stderr}`);
+  assert.match(lines[0], message);
+  assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+}
+
+function trained(order: number, name: 'kneser-ney' | 'mle' = 'kneser-ney'): NgramModel {
+  const model = new NgramModel({ order, estimator: { name }, tokenizer: 'whitespace' });
+  model.addText(corpus);
+  return model;
+}
+
+const TRAIN = ['--train', corpusFile, '--order', '3', '--smoothing', 'kneser-ney', '--tokenizer', 'whitespace'];
+
+describe('command line (built dist/cli.js, run as a child process)', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    workDir = mkdtempSync(path.join(os.tmpdir(), 'nwl-cli-'));
+    cli = path.join(workDir, 'cli.js');
+    await esbuild.build({
+      entryPoints: [path.join(root, 'src/cli/cli.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile: cli,
+      logLevel: 'silent',
+    });
+  });
+
+  after(() => rmSync(workDir, { recursive: true, force: true }));
+
+  describe('help', () => {
+    const commands = ['demo', 'train', 'predict', 'generate', 'eval', 'export-arpa', 'import-arpa'];
+
+    it('lists every command with --help, and exits 2 with the same text when no command is given', () => {
+      const help = ok('--help');
+      for (const name of commands) assert.match(help, new RegExp(`^  ${name} `, 'm'));
+      const bare = run();
+      assert.equal(bare.status, 2);
+      assert.equal(bare.stdout, help);
+    });
+
+    for (const name of commands) {
+      it(`explains ${name} with --help`, () => {
+        const help = ok(name, '--help');
+        assert.match(help, new RegExp(`^Usage: next-word-lab ${name} `));
+        assert.match(help, /^Options:$/m);
+        assert.match(help, /^Examples:$/m);
+        assert.equal(ok('help', name), help);
+      });
+    }
+  });
+
+  describe('eval', () => {
+    it('prints the documented JSON object, with the numbers the engine computes', () => {
+      const report = JSON.parse(ok('eval', ...TRAIN, '--test', testFile, '--json')) as Record<string, number>;
+      for (const key of ['perplexity', 'perplexityExcludingOov', 'tokens', 'oov', 'trainSeconds', 'evalSeconds', 'modelBytes']) {
+        assert.equal(typeof report[key], 'number', key);
+      }
+      const model = trained(3);
+      const expected = perplexityOf(model.scoreSentences(model.encodeForScoring(test)));
+      assert.equal(report.perplexity, expected.perplexity);
+      assert.equal(report.perplexityExcludingOov, expected.perplexityExcludingOov);
+      // Words plus one </s> per line; OOVs are the test words never seen in training.
+      const lines = tokenizeText('whitespace', test);
+      const known = new Set(corpus.split(/\s+/));
+      assert.equal(report.tokens, lines.reduce((sum, line) => sum + line.length + 1, 0));
+      assert.equal(report.oov, lines.flat().filter((word) => !known.has(word)).length);
+      assert.ok(report.trainSeconds >= 0 && report.evalSeconds >= 0 && report.modelBytes > 0);
+    });
+
+    it('prints a readable report without --json', () => {
+      const text = ok('eval', ...TRAIN, '--test', testFile);
+      assert.match(text, /^perplexity\s+\d+\.\d\d\s+including \d+ unknown words$/m);
+      assert.match(text, /^tokens\s+29\s/m);
+    });
+  });
+
+  describe('predict', () => {
+    it('lists the top candidates with unrounded probabilities, counts and orders', () => {
+      const result = JSON.parse(ok('predict', ...TRAIN, '--context', 'the next', '--top', '4', '--json')) as {
+        candidates: { word: string; probability: number; count: number; order: number; weight: number }[];
+        context: string[];
+      };
+      const expected = trained(3).candidates(['<s>', 'the', 'next'], 4);
+      assert.deepEqual(result.context, ['the', 'next']);
+      assert.deepEqual(
+        result.candidates.map(({ word, probability, count, order }) => ({ word, probability, count, order })),
+        expected.map(({ word, probability, count, order }) => ({ word, probability, count, order })),
+      );
+      assert.equal(result.candidates[0].word, 'word');
+      // Without re-weighting options the weights are the probabilities, renormalised (T = 1).
+      for (const candidate of result.candidates) assert.ok(Math.abs(candidate.weight - candidate.probability) < 1e-12);
+    });
+
+    it('re-weights with --temperature: T = 0 gives the top word all the chance', () => {
+      const result = JSON.parse(ok('predict', ...TRAIN, '--context', 'the next', '--top', '2', '--temperature', '0', '--json')) as {
+        candidates: { weight: number }[];
+      };
+      assert.deepEqual(result.candidates.map((c) => c.weight), [1, 0]);
+    });
+
+    it('shows a table with bars, counts and the answering order', () => {
+      const text = ok('predict', ...TRAIN, '--context', 'the next', '--top', '3');
+      assert.match(text, /^context {2}the next {3}all 2 context tokens seen in training$/m);
+      assert.match(text, /^1 {2}word\s+0\.\d{4} {2}█+.*4 \/ 4\s+3$/m);
+    });
+  });
+
+  describe('generate', () => {
+    const generateArgs = ['generate', '--train', corpusFile, '--order', '3', '--temperature', '1.5', '--words', '25'];
+
+    it('prints the same text for the same seed and different text for another', () => {
+      const first = ok(...generateArgs, '--seed', '7');
+      assert.equal(ok(...generateArgs, '--seed', '7'), first);
+      assert.notEqual(ok(...generateArgs, '--seed', '8'), first);
+      // 25 tokens: the words plus one line break per </s>.
+      const tokens = first.trimEnd().split(/[ \n]/).length + (first.trimEnd().match(/\n/g) ?? []).length;
+      assert.equal(tokens, 25);
+    });
+
+    it('decodes greedily at T = 0, reports the loop on stderr, and stops at a line end with --one-line', () => {
+      const model = trained(3);
+      let context = ['<s>', 'greedy'];
+      const expected: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const [top] = model.candidates(context, 2).filter((candidate) => candidate.word !== '<unk>');
+        expected.push(top.word);
+        context = top.word === '</s>' ? ['<s>'] : [...context, top.word];
+      }
+      const result = run('generate', ...TRAIN, '--context', 'greedy', '--temperature', '0', '--words', '20');
+      assert.equal(result.status, 0);
+      assert.equal(result.stdout.trimEnd().replace(/\n/g, ' </s> '), expected.join(' ').replace(/ ?<\/s> ?$/, ''));
+      assert.match(result.stderr, /^greedy decoding loops from token 7: "⏎ the model sure" over and over \(period 4\)\n$/);
+      const oneLine = ok('generate', ...TRAIN, '--context', 'greedy', '--greedy', '--words', '20', '--one-line');
+      assert.equal(oneLine, `${expected.slice(0, expected.indexOf('</s>')).join(' ')}\n`);
+    });
+
+    it('reports the seed and the tokens in JSON', () => {
+      const result = JSON.parse(ok(...generateArgs, '--seed', 'abc', '--json')) as { seed: string; tokens: string[]; text: string };
+      assert.equal(result.seed, 'abc');
+      assert.equal(result.tokens.length, 25);
+      assert.equal(`${result.text.replace(/\n$/, '')}\n`, ok(...generateArgs, '--seed', 'abc'));
+    });
+  });
+
+  describe('ARPA', () => {
+    it('export-arpa writes a file that reads back as the same model', () => {
+      const out = path.join(workDir, 'corpus.arpa');
+      ok('export-arpa', ...TRAIN, '--out', out, '--quiet');
+      const imported = readArpa(readFileSync(out, 'utf8'));
+      const model = trained(3);
+      for (const [context, word] of [
+        [['<s>', 'the'], 'model'],
+        [['the', 'next'], 'word'],
+        [['next', 'word'], 'never-seen'],
+      ] as const) {
+        assert.ok(Math.abs(imported.score(context, word).log10Prob - model.score(context, word).log10Prob) < 1e-8);
+      }
+      assert.equal(ok('export-arpa', ...TRAIN), readFileSync(out, 'utf8'), 'stdout without --out');
+    });
+
+    it('import-arpa answers candidates and perplexity from the file', () => {
+      const out = path.join(workDir, 'round-trip.arpa');
+      ok('export-arpa', ...TRAIN, '--out', out, '--quiet');
+      const result = JSON.parse(ok('import-arpa', '--arpa', out, '--context', 'the next', '--top', '2', '--test', testFile, '--json')) as {
+        order: number;
+        prediction: { candidates: { word: string; probability: number }[] };
+        evaluation: { perplexity: number; tokens: number; oov: number };
+      };
+      const model = trained(3);
+      const expected = perplexityOf(model.scoreSentences(model.encodeForScoring(test)));
+      assert.equal(result.order, 3);
+      assert.equal(result.prediction.candidates[0].word, 'word');
+      assert.ok(Math.abs(result.evaluation.perplexity - expected.perplexity) / expected.perplexity < 1e-7);
+      assert.equal(result.evaluation.tokens, expected.tokens);
+      assert.equal(result.evaluation.oov, expected.oov);
+      // Any query command takes the ARPA file as --model.
+      const viaModel = JSON.parse(ok('eval', '--model', out, '--test', testFile, '--json')) as { perplexity: number };
+      assert.equal(viaModel.perplexity, result.evaluation.perplexity);
+    });
+
+    it('refuses corrupt ARPA files with the line and the problem, and estimators without a back-off form', () => {
+      const broken = path.join(workDir, 'broken.arpa');
+      writeFileSync(broken, readFileSync(path.join(fixtures, 'tiny-bigram.arpa'), 'utf8').replace('-0.4\ta b', 'oops\ta b'));
+      fails(1, /^next-word-lab import-arpa: .*broken\.arpa: ARPA line 14: "oops" is not a log10 probability$/, 'import-arpa', '--arpa', broken);
+      fails(1, /^next-word-lab import-arpa: .*test\.txt: ARPA line 1: expected "\\data\\"/, 'import-arpa', '--arpa', testFile);
+      fails(1, /^next-word-lab export-arpa: cannot export: stupid-backoff gives scores, not probabilities/, 'export-arpa', '--train', corpusFile, '--smoothing', 'stupid-backoff');
+      fails(2, /^next-word-lab eval: --order does not apply to an ARPA file/, 'eval', '--model', path.join(fixtures, 'tiny-bigram.arpa'), '--order', '2', '--test', testFile);
+    });
+  });
+
+  describe('train and --model', () => {
+    it('saves a snapshot that answers exactly as learning again, and can switch smoothing', () => {
+      const snapshot = path.join(workDir, 'corpus.nwl');
+      const summary = JSON.parse(ok('train', ...TRAIN, '--out', snapshot, '--json')) as { order: number; ngrams: number[]; files: number };
+      assert.equal(summary.order, 3);
+      assert.deepEqual(summary.ngrams, trained(3).stats().ngrams);
+      assert.equal(summary.files, 1);
+      const query = ['--context', 'the model', '--top', '5', '--json'];
+      assert.equal(ok('predict', '--model', snapshot, ...query), ok('predict', ...TRAIN, ...query));
+      const mle = JSON.parse(ok('predict', '--model', snapshot, '--smoothing', 'mle', ...query)) as { candidates: { probability: number }[] };
+      const expected = trained(3, 'mle').candidates(['<s>', 'the', 'model'], 5);
+      assert.deepEqual(mle.candidates.map((c) => c.probability), expected.map((c) => c.probability));
+      fails(2, /--order must be|is a model of order 3/, 'predict', '--model', snapshot, '--order', '2');
+    });
+
+    it('learns a folder as the extension would: text files only, no node_modules, binary or git-ignored files', () => {
+      const folder = path.join(workDir, 'workspace');
+      for (const file of ['docs/guide.md', 'docs/data.txt', 'src/counter.ts']) {
+        mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
+        copyFileSync(path.join(fixtures, 'workspace', file), path.join(folder, file));
+      }
+      mkdirSync(path.join(folder, 'node_modules/dep'), { recursive: true });
+      writeFileSync(path.join(folder, 'node_modules/dep/index.js'), 'zzzdependency\n');
+      writeFileSync(path.join(folder, '.gitignore'), 'ignored.md\n');
+      writeFileSync(path.join(folder, 'ignored.md'), 'zzzignored\n');
+      writeFileSync(path.join(folder, 'picture.png'), 'not learned: not a text extension\n');
+      const summary = JSON.parse(ok('train', '--train', folder, '--out', path.join(workDir, 'ws.nwl'), '--json')) as { files: number; skipped: number };
+      assert.equal(summary.files, 2, 'guide.md and counter.ts');
+      assert.ok(summary.skipped >= 2, 'data.txt (binary) and node_modules or ignored.md are reported');
+      const vocabulary = JSON.parse(ok('predict', '--model', path.join(workDir, 'ws.nwl'), '--context', 'The counter', '--json')) as {
+        candidates: { word: string }[];
+      };
+      assert.equal(vocabulary.candidates[0].word, 'reads');
+      for (const word of ['zzzdependency', 'zzzignored']) {
+        const score = JSON.parse(ok('predict', '--model', path.join(workDir, 'ws.nwl'), '--context', word, '--json')) as { context: string[] };
+        assert.deepEqual(score.context, ['<s>', '<unk>'], `${word} was not learned`);
+      }
+    });
+  });
+
+  describe('demo', () => {
+    it('walks the lesson on a folder, the same way every time', () => {
+      const withoutTiming = (text: string) => text.replace(/learned in \d+\.\d+ s/, 'learned in … s');
+      const first = withoutTiming(ok('demo', path.join(root, 'sample-workspace')));
+      for (const heading of [
+        /^1\. {2}The model is a probability distribution learned from data$/m,
+        /^2\. {2}Next-word prediction is conditional probability$/m,
+        /^3\. {2}Greedy decoding repeats itself$/m,
+        /^4\. {2}Sampling/m,
+        /^5\. {2}Temperature/m,
+      ]) {
+        assert.match(first, heading);
+      }
+      assert.match(first, /^context {2}".+" \(from .+, line \d+\)$/m);
+      assert.match(first, /\[[^\]]+\]/, 'the loop is marked');
+      for (const t of ['0.2', '1', '2']) assert.match(first, new RegExp(`^T = ${t} {2}entropy \\d+\\.\\d\\d bits`, 'm'));
+      assert.equal(withoutTiming(ok('demo', path.join(root, 'sample-workspace'))), first);
+    });
+
+    it('the entropy grows with the temperature', () => {
+      const text = ok('demo', path.join(root, 'sample-workspace'), '--context', 'the model');
+      const entropies = [...text.matchAll(/^T = [\d.]+ {2}entropy (\d+\.\d\d) bits/gm)].map((match) => Number(match[1]));
+      assert.equal(entropies.length, 3);
+      assert.ok(entropies[0] < entropies[1] && entropies[1] < entropies[2], entropies.join(' < '));
+    });
+  });
+
+  describe('bad input', () => {
+    it('ends with one line on stderr and exit 2 for bad arguments', () => {
+      fails(2, /^next-word-lab: unknown command "bogus" \(see next-word-lab --help\)$/, 'bogus');
+      fails(2, /^next-word-lab predict: no model: give --train PATH/, 'predict');
+      fails(2, /^next-word-lab predict: Unknown option '--frobnicate'/, 'predict', '--frobnicate');
+      fails(2, /^next-word-lab predict: --order must be an integer from 1 to 6, got 9/, 'predict', '--train', corpusFile, '--order', '9');
+      fails(2, /^next-word-lab predict: --smoothing must be one of kneser-ney, stupid-backoff, add-k, mle, got "magic"/, 'predict', '--train', corpusFile, '--smoothing', 'magic');
+      fails(2, /^next-word-lab generate: --temperature must be a number from 0 to 100, got 500/, 'generate', '--train', corpusFile, '--temperature', '500');
+      fails(2, /^next-word-lab generate: Option '--temperature' argument is ambiguous/, 'generate', '--train', corpusFile, '--temperature', '-1');
+      fails(2, /^next-word-lab eval: --test is required/, 'eval', '--train', corpusFile);
+      fails(2, /^next-word-lab predict: give either --train or --model, not both/, 'predict', '--train', corpusFile, '--model', corpusFile);
+      fails(2, /^next-word-lab predict: unexpected argument "extra"/, 'predict', '--train', corpusFile, 'extra');
+    });
+
+    it('ends with one line on stderr and exit 1 for missing, unreadable or unsuitable input', () => {
+      fails(1, /^next-word-lab predict: cannot read .*nope\.txt: no such file or folder$/, 'predict', '--train', path.join(workDir, 'nope.txt'));
+      fails(1, /^next-word-lab eval: cannot read .*missing\.txt: no such file or folder$/, 'eval', '--train', corpusFile, '--test', path.join(workDir, 'missing.txt'));
+      fails(1, /^next-word-lab predict: .*data\.txt is not a text file \(contains NUL bytes\)$/, 'predict', '--train', path.join(fixtures, 'workspace/docs/data.txt'));
+      fails(1, /^next-word-lab predict: found no text files to learn in .*empty-folder$/, 'predict', '--train', path.join(fixtures, 'empty-folder'));
+      fails(1, /^next-word-lab predict: .*corpus\.txt is neither a model saved by `train` nor an ARPA file/, 'predict', '--model', corpusFile);
+      const corrupt = path.join(workDir, 'corrupt.nwl');
+      writeFileSync(corrupt, 'NWLM and then nonsense');
+      fails(1, /^next-word-lab predict: .*corrupt\.nwl: snapshot/, 'predict', '--model', corrupt);
+      fails(1, /^next-word-lab train: cannot write .*: no such file or folder$/, 'train', '--train', corpusFile, '--out', path.join(workDir, 'no/such/dir/x.nwl'));
+    });
+  });
+});
