@@ -751,9 +751,10 @@ export class NgramCounts {
         parentData[parent * parentStride + FIRST_CHILD] = size;
         for (; child !== NONE; child = old[child * stride + NEXT]) {
           const base = size * stride;
-          data.set(old.subarray(child * stride, (child + 1) * stride), base);
+          const from = child * stride;
+          for (let field = 0; field < stride; field++) data[base + field] = old[from + field];
           data[base + PARENT] = parent;
-          data[base + NEXT] = old[child * stride + NEXT] === NONE ? NONE : size + 1;
+          data[base + NEXT] = old[from + NEXT] === NONE ? NONE : size + 1;
           size++;
         }
       }

@@ -222,6 +222,8 @@ export class Estimator {
   private readonly levelStamps: Uint32Array[] = [];
   /** Per level, p_j of the children of c_j in the current top-k query (valid where stamped). */
   private readonly levelValues: Float64Array[] = [];
+  /** Per level, the children's ids, probabilities and heap of the current top-k query. */
+  private readonly childBuffers: { ids: Int32Array; probs: Float64Array; heap: Int32Array }[] = [];
   private stamp = 0;
   /** The n-gram length the last `scoreAndAdvance` matched (0 when even its unigram was unseen). */
   lastMatched = 0;
@@ -392,6 +394,7 @@ export class Estimator {
    * A word outside V scores 0 here: callers score it as `<unk>`.
    */
   scoreAndAdvance(chain: ContextChain, word: number, next: ContextChain): number {
+    if (this.kind === Kind.KneserNey) return this.scoreKneserNey(chain, word, next);
     const counts = this.counts;
     const tables = counts.tables;
     const topContext = counts.order - 1;
@@ -415,12 +418,73 @@ export class Estimator {
       p = this.step(j, child === NONE ? 0 : this.childCount(j, child), p);
     }
     this.lastMatched = matched;
+    this.settleNext(next, matched);
+    return known ? p : 0;
+  }
+
+  /**
+   * `scoreAndAdvance` for Kneser-Ney, the hot path of evaluation: the same arithmetic as `step`
+   * over `prepareLevel`'s parameters (so results are bit-identical to `distribution`), with the
+   * level parameters kept in locals.
+   */
+  private scoreKneserNey(chain: ContextChain, word: number, next: ContextChain): number {
+    const counts = this.counts;
+    const tables = counts.tables;
+    const discounts = this.knDiscounts();
+    const topContext = counts.order - 1;
+    const nodes = chain.nodes;
+    const m = chain.length;
+    const unigrams = tables[0];
+    const unigramIndex = word * unigrams.stride;
+    const unigramCount = word < unigrams.size ? unigrams.data[unigramIndex + COUNT] : 0;
+    const known = word === UNK || word === EOS || (word >= FIRST_WORD_ID && unigramCount > 0);
+    let p = 1 / (counts.liveWords + 2);
+    let matched = 0;
+    const root = counts.root;
+    if (root.childSum > 0) {
+      const inverse = 1 / root.childSum;
+      const gamma = (discounts[5] * root.n1 + discounts[6] * root.n2 + discounts[7] * root.n3) / root.childSum;
+      const a = known && unigramCount > 0 ? unigrams.data[unigramIndex + unigrams.adjustedField] : 0;
+      p = a > 0 ? (a - discounts[4 + (a >= 3 ? 3 : a)]) * inverse + gamma * p : gamma * p;
+    }
+    if (known && unigramCount > 0) {
+      matched = 1;
+      if (topContext > 0) next.nodes[1] = word;
+    }
+    for (let j = 1; j <= m; j++) {
+      const contextTable = tables[j - 1];
+      const contextData = contextTable.data;
+      const base = nodes[j] * contextTable.stride;
+      const denominator = contextData[base + CHILD_SUM];
+      const d = 4 * (j + 1);
+      const inverse = 1 / denominator;
+      const gamma = (discounts[d + 1] * contextData[base + N1] + discounts[d + 2] * contextData[base + N2] + discounts[d + 3] * contextData[base + N3]) / denominator;
+      let a = 0;
+      // Once c_j·w is unseen, so is every longer c_j'·w (its suffix would have been counted).
+      if (matched === j) {
+        const childTable = tables[j];
+        const child = childTable.find(nodes[j], word);
+        if (child !== NONE) {
+          matched = j + 1;
+          if (j < topContext) next.nodes[j + 1] = child;
+          a = childTable.data[child * childTable.stride + childTable.adjustedField];
+        }
+      }
+      p = a > 0 ? (a - discounts[d + (a >= 3 ? 3 : a)]) * inverse + gamma * p : gamma * p;
+    }
+    this.lastMatched = matched;
+    this.settleNext(next, matched);
+    return known ? p : 0;
+  }
+
+  /** Sets the length of the context after a word that matched an n-gram of length `matched`. */
+  private settleNext(next: ContextChain, matched: number): void {
+    const tables = this.counts.tables;
     next.nodes[0] = 0;
-    let length = Math.min(matched, topContext);
+    let length = Math.min(matched, this.counts.order - 1);
     // A suffix without continuations (one ending in `</s>`) is no context.
     while (length > 0 && tables[length - 1].get(next.nodes[length], FIRST_CHILD) === NONE) length--;
     next.length = length;
-    return known ? p : 0;
   }
 
   /** p_0 for every id (the unigram level over the uniform base), cached per model version. */
@@ -522,11 +586,11 @@ export class Estimator {
   }
 
   /** p_j(word) of the current top-k query, for levels whose children are stamped with `stamp`. */
-  private levelProbability(first: number, j: number, word: number, stamp: number): number {
+  private levelProbability(first: number, j: number, word: number, stamp: number, rootProbs: Float64Array): number {
     if (j < first) return 1 / this.vocabularySize();
-    if (j === 0) return this.rootLevel()[word];
+    if (j === 0) return rootProbs[word];
     if (this.levelStamps[j][word] === stamp) return this.levelValues[j][word];
-    return this.unseenWeight[j] * this.levelProbability(first, j - 1, word, stamp);
+    return this.unseenWeight[j] * this.levelProbability(first, j - 1, word, stamp, rootProbs);
   }
 
   private levelStream(chain: ContextChain, first: number, j: number, lower: RankedStream, stamp: number): LevelStream {
@@ -538,21 +602,32 @@ export class Estimator {
     const node = chain.nodes[j];
     const contextTable = tables[j - 1];
     const childCount = contextTable.get(node, N1) + contextTable.get(node, N2) + contextTable.get(node, N3);
-    const childIds = new Int32Array(childCount);
-    const childProbs = new Float64Array(childCount);
+    const buffers = this.levelBuffers(j, childCount);
+    const rootProbs = first === 0 ? this.rootLevel() : new Float64Array(0);
     const stamps = this.levelStamps[j];
     const values = this.levelValues[j];
     let i = 0;
     for (let child = contextTable.get(node, FIRST_CHILD); child !== NONE; child = data[child * stride + NEXT]) {
       const base = child * stride;
       const word = data[base + WORD];
-      const p = this.step(j, data[base + countField], this.levelProbability(first, j - 1, word, stamp));
+      const p = this.step(j, data[base + countField], this.levelProbability(first, j - 1, word, stamp, rootProbs));
       stamps[word] = stamp;
       values[word] = p;
-      childIds[i] = word;
-      childProbs[i++] = p;
+      buffers.ids[i] = word;
+      buffers.probs[i++] = p;
     }
-    return new LevelStream(childIds, childProbs, new Int32Array(i), i, lower, this.unseenWeight[j], stamps, stamp);
+    return new LevelStream(buffers.ids, buffers.probs, buffers.heap, i, lower, this.unseenWeight[j], stamps, stamp);
+  }
+
+  /** Level j's reusable child buffers, grown to hold `count` children. */
+  private levelBuffers(j: number, count: number): { ids: Int32Array; probs: Float64Array; heap: Int32Array } {
+    let buffers = this.childBuffers[j];
+    if (!buffers || buffers.ids.length < count) {
+      const capacity = Math.max(count, 64, 2 * (buffers?.ids.length ?? 0));
+      buffers = { ids: new Int32Array(capacity), probs: new Float64Array(capacity), heap: new Int32Array(capacity) };
+      this.childBuffers[j] = buffers;
+    }
+    return buffers;
   }
 
   /** A fresh stamp for the per-level child marks, sized for `size` ids. */
