@@ -6,6 +6,7 @@ import { loopRepeats, markLoop } from '../loop';
 
 export interface GreedyStepProps {
   readonly generation: Generation | undefined;
+  /** Words asked for: the model stops early once it is caught in a loop. */
   readonly length: number;
   readonly loading: boolean;
   readonly error: string | null;
@@ -59,7 +60,9 @@ export function GreedyStep(props: GreedyStepProps) {
             : `Loop: from word ${loop.start + 1} on, the same ${loop.length} word${loop.length === 1 ? '' : 's'} (“${tokens
                 .slice(loop.start, loop.start + loop.length)
                 .map(displayInlineToken)
-                .join(' ')}”) come back ${loopRepeats(tokens, loop).toFixed(1)} times, and would forever. Sampling (next step) breaks out of such loops.`}
+                .join(' ')}”) come back ${loopRepeats(tokens, loop).toFixed(1)} times${
+                tokens.length < props.length ? ', and the model stopped there: they would come back forever' : ', and would forever'
+              }. Sampling (next step) breaks out of such loops.`}
       </p>
     </div>
   );

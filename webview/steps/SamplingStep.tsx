@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CandidateView, PredictionView, SamplingSettings } from '../../src/protocol/webview';
 import { BarList } from '../components/BarList';
 import { ChartFrame } from '../components/ChartFrame';
-import { displayToken, formatCount, formatPercent } from '../format';
+import { displayInlineToken, displayToken, formatCount, formatPercent } from '../format';
 import { binHistogram } from '../histogram';
 import { requestPrediction } from '../host';
 import { canInsert } from '../prediction';
@@ -40,7 +40,7 @@ function slicesOf(candidates: readonly CandidateView[], othersWeight: number): S
   const slices: Slice[] = [];
   let start = 0;
   candidates.slice(0, SHOWN_WORDS).forEach((candidate, i) => {
-    slices.push({ key: String(i), label: displayToken(candidate.word), start, weight: candidate.weight });
+    slices.push({ key: String(i), label: displayInlineToken(candidate.word), start, weight: candidate.weight });
     start += candidate.weight;
   });
   const rest = candidates.slice(SHOWN_WORDS).reduce((sum, candidate) => sum + candidate.weight, othersWeight);

@@ -1,0 +1,237 @@
+// The visualizer in a real VS Code (code-server) and a real browser: opened from the command palette on
+// the fixture workspace, read and driven inside its webview frame, synchronised with the temperature
+// setting both ways, inserting into the editor, surviving a window reload, screenshotted in dark and
+// light themes.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FrameLocator, Locator } from 'playwright-core';
+import { FIXTURE_WORKSPACE, REPO_ROOT, Workbench } from './harness';
+
+const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'e2e');
+const CONTEXT = 'Some people like';
+/** The fixture's notes say "like tennis" and "like football": both must be among the first candidates. */
+const EXPECTED_NEXT = ['tennis', 'football'];
+
+/** The words and values of a bar chart, as shown. */
+async function readBars(chart: Locator): Promise<{ word: string; value: string }[]> {
+  const rows = chart.locator('.bar-row');
+  const words = await rows.locator('.bar-label').allInnerTexts();
+  const values = await rows.locator('.bar-value').allInnerTexts();
+  return words.map((word, i) => ({ word: word.trim(), value: values[i].trim() }));
+}
+
+/** Monaco renders spaces as non-breaking spaces. */
+const plain = (text: string): string => text.replace(/\u00a0/g, ' ');
+
+/** A line of the editor holding exactly `text` (any kind of space between words). */
+const exactLine = (text: string): RegExp => new RegExp(`^${text.split(' ').join('\\s')}$`);
+
+describe('visualizer panel', function () {
+  this.timeout(300_000);
+  let workbench: Workbench;
+  let panel: FrameLocator;
+  // The test types into a file: it works on a copy, so the fixture never changes.
+  let folder: string;
+
+  const step = (name: string): Locator => panel.getByRole('tab', { name });
+  const statusBarTemperature = (): Locator =>
+    workbench.page.locator('.statusbar-item', { hasText: /^T [\d.]+ ·/ }).first();
+  const editorLines = (): Locator =>
+    workbench.page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
+
+  /** The panel down to the end of its content (the window is tall enough for all of it), as test-results/e2e/<name>.png. */
+  async function panelShot(name: string): Promise<void> {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await workbench.step(`screenshot ${name}`, async () => {
+      const frame = await workbench.page.locator('iframe.webview').filter({ visible: true }).first().boundingBox();
+      const content = await panel.locator('.app').boundingBox();
+      assert.ok(frame && content, 'the panel is not on screen');
+      const height = Math.min(frame.height, content.y + content.height - frame.y);
+      await workbench.page.screenshot({
+        path: path.join(SCREENSHOTS, `${name}.png`),
+        clip: { x: frame.x, y: frame.y, width: frame.width, height },
+        animations: 'disabled',
+      });
+    });
+  }
+
+  /**
+   * Edits a setting through the settings JSON editor with the first editor group active, so that the
+   * settings file opens there and the panel beside it stays visible.
+   */
+  async function updateSetting(key: string, value: unknown): Promise<void> {
+    await workbench.runCommand('View: Focus First Editor Group');
+    await workbench.updateSetting(key, value);
+  }
+
+  /** Picks a colour theme (by its label) with "Preferences: Color Theme" and waits for the workbench to wear it. */
+  async function chooseTheme(theme: string, workbenchSelector: string): Promise<void> {
+    const page = workbench.page;
+    await workbench.runCommand('Preferences: Color Theme');
+    await workbench.step(`theme ${theme}`, async () => {
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.fill(theme);
+      // Not Enter: the list also offers "Browse Additional Color Themes…", which may hold the focus.
+      await page
+        .locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${theme}$`) }) })
+        .first()
+        .click();
+      await page.locator(workbenchSelector).waitFor();
+    });
+  }
+
+  before(async () => {
+    folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nwl-panel-')), 'workspace');
+    fs.cpSync(FIXTURE_WORKSPACE, folder, { recursive: true });
+    workbench = await Workbench.open({
+      folder,
+      settings: { 'nextWordLab.temperature': 0.7 },
+      // Tall enough for every step to fit in the panel's screenshot.
+      viewport: { width: 1800, height: 1800 },
+    });
+    const page = workbench.page;
+    // A theme named in the initial user settings is not always applied: pick it as a person would.
+    await chooseTheme('Dark Modern', '.monaco-workbench.vs-dark');
+    await workbench.runCommand('Go to File...');
+    await workbench.step('open notes/tennis.md', async () => {
+      await page.keyboard.insertText('tennis.md');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'tennis.md' }).first().click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'tennis.md' }).waitFor();
+    });
+    await workbench.step('type a context on a new last line', async () => {
+      await editorLines().click();
+      await page.keyboard.press('ControlOrMeta+End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.insertText(CONTEXT);
+    });
+    await workbench.runCommand('Next Word Lab: Open Visualizer');
+    panel = workbench.webviewFrame();
+    await workbench.step('the panel renders', () => panel.locator('.app').waitFor());
+  });
+
+  after(async () => {
+    await workbench?.close();
+    fs.rmSync(path.dirname(folder), { recursive: true, force: true });
+  });
+
+  it('shows the next-word bars for the words before the cursor', async () => {
+    await step('Next word').click();
+    const chart = panel.locator('[data-chart="candidates"]');
+    await workbench.step('bars for the context', () =>
+      panel.locator('.context-text', { hasText: CONTEXT }).waitFor().then(() => chart.locator('.bar-row').first().waitFor()),
+    );
+    await workbench.step('the model answered from the full context', () =>
+      panel.locator('.token.matched', { hasText: 'like' }).waitFor(),
+    );
+    const bars = await readBars(chart);
+    const top = bars.slice(0, 3).map((bar) => bar.word);
+    for (const word of EXPECTED_NEXT) assert.ok(top.includes(word), `${word} not among ${top.join(', ')}`);
+    const values = bars.map((bar) => Number(bar.value));
+    assert.ok(values.every((value) => value > 0 && value <= 1), values.join(' '));
+    assert.deepEqual(values, [...values].sort((a, b) => b - a));
+    await panelShot('panel-dark-2-next-word');
+  });
+
+  it('inserts a clicked candidate at the editor cursor', async () => {
+    const chart = panel.locator('[data-chart="candidates"]');
+    const first = (await readBars(chart))[0].word;
+    await chart.locator('button.bar-row').first().click();
+    await workbench.step(`"${first}" appears after the context in the editor`, () =>
+      editorLines().locator('.view-line', { hasText: exactLine(`${CONTEXT} ${first}`) }).waitFor(),
+    );
+    const lines = (await editorLines().locator('.view-line').allInnerTexts()).map(plain);
+    assert.ok(lines.some((line) => line === `${CONTEXT} ${first}`), lines.join(' | '));
+    // The cursor moved past the word, so the panel now predicts what follows it.
+    await workbench.step('the context follows the cursor', () =>
+      panel.locator('.context-text', { hasText: `${CONTEXT} ${first}` }).waitFor(),
+    );
+  });
+
+  it('changes P(A|B) when a person is toggled, and greys out everyone outside B', async () => {
+    await step('Conditional probability').click();
+    const aGivenB = panel.locator('#p-a-given-b');
+    assert.match(plain(await aGivenB.innerText()), /3\s*8\s*0\.375/);
+    await panelShot('panel-dark-1-conditional');
+    // Person 1 likes tennis; one click makes them a football fan: B grows to 9, A and B stays 3.
+    await panel.getByRole('button', { name: /^Person 1: likes tennis/ }).click();
+    await workbench.step('P(A|B) = 3/9', () => aGivenB.locator('.value', { hasText: '0.333' }).waitFor());
+    assert.match(plain(await aGivenB.innerText()), /3\s*9\s*0\.333/);
+    await panel.getByLabel('Given B: keep only football fans').check();
+    assert.equal(await panel.locator('.person.outside').count(), 14 - 9);
+  });
+
+  it('draws one word, then 1,000 into a histogram', async () => {
+    await step('Sampling').click();
+    await panel.getByRole('button', { name: 'Sample', exact: true }).click();
+    await workbench.step('the draw is announced', () => panel.locator('.draw-result', { hasText: /^Drew “.+”/ }).waitFor());
+    assert.equal(await panel.locator('.draw-result').getAttribute('aria-live'), 'polite');
+    await panel.getByRole('button', { name: 'Draw 1,000' }).click();
+    const histogram = panel.locator('[data-chart="histogram"]');
+    await workbench.step('the histogram', () => histogram.locator('.bar-row').first().waitFor());
+    await panelShot('panel-dark-5-sampling');
+    await histogram.getByRole('button', { name: 'Table view' }).click();
+    const draws = await histogram.locator('tbody tr td:nth-child(2)').allInnerTexts();
+    assert.equal(draws.reduce((sum, cell) => sum + Number(cell.replace(/,/g, '')), 0), 1000);
+  });
+
+  it('shows greedy text with its loop highlighted', async () => {
+    await step('Greedy repeats').click();
+    await workbench.step('a greedy continuation', () => panel.locator('.greedy-text .word').first().waitFor());
+    await panelShot('panel-dark-4-greedy');
+  });
+
+  it('writes the temperature setting when the slider moves', async () => {
+    await step('Temperature').click();
+    const slider = panel.locator('#temperature-slider');
+    await slider.focus();
+    await workbench.page.keyboard.press('Home');
+    await workbench.step('the setting is 0 (status bar)', () => statusBarTemperature().filter({ hasText: /^T 0 ·/ }).waitFor());
+    await workbench.page.keyboard.press('End');
+    await workbench.step('the setting is 5 (status bar)', () => statusBarTemperature().filter({ hasText: /^T 5 ·/ }).waitFor());
+    assert.equal(await panel.locator('.temperature-value').innerText(), 'T = 5');
+  });
+
+  it('moves the slider when the setting is edited', async () => {
+    await updateSetting('nextWordLab.temperature', 1.5);
+    const slider = panel.locator('#temperature-slider');
+    await workbench.step('the slider follows the setting', () =>
+      panel.locator('.temperature-value', { hasText: /^T = 1\.5$/ }).waitFor(),
+    );
+    assert.equal(await slider.getAttribute('aria-valuetext'), 'T = 1.5');
+    const position = Number(await slider.inputValue());
+    const max = Number(await slider.getAttribute('max'));
+    // 1.5 of a 0…5 track on a quadratic scale sits at √(1.5/5) of the way.
+    assert.ok(Math.abs(position / max - Math.sqrt(1.5 / 5)) < 0.01, `${position} / ${max}`);
+    await panelShot('panel-dark-6-temperature');
+  });
+
+  it('is restored after a window reload, with its state', async () => {
+    await step('Conditional probability').click();
+    await workbench.runCommand('Developer: Reload Window');
+    await workbench.step('the workbench is back', () => workbench.page.locator('.monaco-workbench').waitFor());
+    panel = workbench.webviewFrame();
+    await workbench.step('the panel is restored', () => panel.locator('.app').waitFor({ timeout: 60_000 }), 60_000);
+    const selected = await panel.locator('[role="tab"][aria-selected="true"]').innerText();
+    assert.match(selected, /Conditional probability/);
+    // The toggled person and "given B" came back from the webview's saved state.
+    assert.ok(await panel.getByRole('button', { name: /^Person 1: likes football/ }).isVisible());
+    assert.ok(await panel.getByLabel('Given B: keep only football fans').isChecked());
+  });
+
+  it('follows the light theme', async () => {
+    await chooseTheme('Light Modern', '.monaco-workbench.vs');
+    await panel.getByLabel('Given B: keep only football fans').uncheck();
+    await panelShot('panel-light-1-conditional');
+    await step('Next word').click();
+    await panel.locator('[data-chart="candidates"] .bar-row').first().waitFor();
+    await panelShot('panel-light-2-next-word');
+    await step('Temperature').click();
+    await panel.locator('.examples .generated').first().waitFor();
+    await panelShot('panel-light-6-temperature');
+    await step('Greedy repeats').click();
+    await panel.locator('.greedy-text .word').first().waitFor();
+    await panelShot('panel-light-4-greedy');
+  });
+});
