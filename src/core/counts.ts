@@ -226,7 +226,7 @@ export class OrderTable {
     };
   }
 
-  /** Rebuilds a table from `exportState`'s arrays (copied); throws if they do not fit together. */
+  /** Rebuilds a table from `exportState`'s arrays, adopting them (callers pass copies); throws if they do not fit together. */
   static fromState(n: number, isTop: boolean, state: OrderTableState): OrderTable {
     const table = new OrderTable(n, isTop);
     if (!(state.size >= 0) || state.data.length !== state.size * table.stride) {
@@ -249,8 +249,8 @@ export class OrderTable {
     table.size = state.size;
     table.live = state.live;
     table.freeHead = state.freeHead;
-    table.data = state.data.slice();
-    table.slots = table.hashed ? slots.slice() : new Int32Array(0);
+    table.data = state.data;
+    table.slots = table.hashed ? slots : new Int32Array(0);
     table.mask = table.slots.length - 1;
     return table;
   }

@@ -35,20 +35,39 @@ export interface Snapshot {
   readonly documents: SnapshotDocument[];
 }
 
-const CRC_TABLE = (() => {
-  const table = new Int32Array(256);
+/** CRC-32 lookup tables for slicing-by-8: table k maps a byte k positions back. */
+const CRC_TABLES = (() => {
+  const tables = new Int32Array(8 * 256);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c;
+    tables[n] = c;
   }
-  return table;
+  for (let n = 0; n < 256; n++) {
+    for (let k = 1; k < 8; k++) tables[k * 256 + n] = tables[(k - 1) * 256 + n] >>> 8 ^ tables[tables[(k - 1) * 256 + n] & 0xff];
+  }
+  return tables;
 })();
 
-/** CRC-32 (IEEE 802.3, as zlib and PNG compute it). */
+/** CRC-32 (IEEE 802.3, as zlib and PNG compute it), eight bytes per step. */
 export function crc32(bytes: Uint8Array): number {
+  const t = CRC_TABLES;
   let crc = -1;
-  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  let i = 0;
+  const end8 = bytes.length - (bytes.length % 8);
+  for (; i < end8; i += 8) {
+    const low = crc ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+    crc =
+      t[1792 + (low & 0xff)] ^
+      t[1536 + ((low >>> 8) & 0xff)] ^
+      t[1280 + ((low >>> 16) & 0xff)] ^
+      t[1024 + (low >>> 24)] ^
+      t[768 + bytes[i + 4]] ^
+      t[512 + bytes[i + 5]] ^
+      t[256 + bytes[i + 6]] ^
+      t[bytes[i + 7]];
+  }
+  for (; i < bytes.length; i++) crc = t[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ -1) >>> 0;
 }
 
