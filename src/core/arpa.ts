@@ -38,7 +38,7 @@
 // Error naming the line and what is wrong.
 
 import type { Candidate, NextWordDistribution, TokenizerName } from './types';
-import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, Vocabulary, isReservedToken } from './vocabulary';
+import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, UNK_TOKEN, Vocabulary, isReservedToken } from './vocabulary';
 import { COUNT, PARENT } from './counts';
 import type { EncodedSentences, NgramModel, ScanTotals, TokenVisitor, WordScore } from './model';
 import { scanText } from './tokenizer';
@@ -286,8 +286,10 @@ export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace'):
         continue;
       }
       const ids = fields.slice(1, n + 1).map((word) => {
-        if (!vocabulary.has(word)) throw arpaError(lines.lineNumber, `the word ${quoted(word)} is not among the 1-grams`);
-        return vocabulary.idOf(word);
+        const id = vocabulary.idOf(word);
+        // idOf answers UNK for a word it does not know: only `<unk>` itself may map there.
+        if (id === UNK && word !== UNK_TOKEN) throw arpaError(lines.lineNumber, `the word ${quoted(word)} is not among the 1-grams`);
+        return id;
       });
       let context = ids[0];
       for (let k = 1; k < n - 1; k++) {
@@ -495,9 +497,16 @@ export class ArpaModel {
   }
 }
 
+/** log10 values as written: 9 significant digits without trailing zeros, log10 0 as −99. */
 function formatLog10(value: number): string {
   if (value === -Infinity || value < ARPA_LOG10_ZERO) return String(ARPA_LOG10_ZERO);
-  return String(Number(value.toPrecision(WRITTEN_DIGITS)));
+  if (value === 0) return '0';
+  const text = value.toPrecision(WRITTEN_DIGITS);
+  if (text.includes('e') || !text.includes('.')) return text;
+  let end = text.length;
+  while (text[end - 1] === '0') end--;
+  if (text[end - 1] === '.') end--;
+  return text.slice(0, end);
 }
 
 /** Why `model` has no back-off form, or undefined when it has one. */
@@ -510,6 +519,18 @@ export function arpaRefusal(model: Pick<NgramModel, 'estimator' | 'order'>): str
   return undefined;
 }
 
+/** One order's listed n-grams while writing: node ids, their text and probabilities. */
+interface WrittenOrder {
+  readonly nodes: number[];
+  /** "log10 p<TAB>words" per listed node (the back-off is appended once the next order is known). */
+  readonly lines: string[];
+  /** p(w | h) by node id (the next order reads p(w | h minus its first word) here). */
+  readonly probability: Float64Array;
+  /** Per node as a context: Σ p(w | h) and Σ p(w | h minus its first word) over the words seen after it. */
+  readonly seenMass: Float64Array;
+  readonly shorterMass: Float64Array;
+}
+
 /** The model in ARPA form: every n-gram with a non-zero count, its log10 probability and back-off. */
 export function writeArpa(model: NgramModel): string {
   const refusal = arpaRefusal(model);
@@ -517,66 +538,68 @@ export function writeArpa(model: NgramModel): string {
   const counts = model.tables;
   const words = model.vocabulary.allWords();
   const order = model.order;
+  const orders: WrittenOrder[] = [];
+  const newOrder = (size: number): WrittenOrder => ({
+    nodes: [],
+    lines: [],
+    probability: new Float64Array(size),
+    seenMass: new Float64Array(size),
+    shorterMass: new Float64Array(size),
+  });
 
-  // Orders ascending: the listed nodes, their log10 p, and per context node (order below) the
-  // sums behind its γ: Σ p(w | h) and Σ p(w | h minus its first word) over the words seen after h.
-  const nodes: Int32Array[] = [];
-  const log10Probs: Float64Array[] = [];
-  const seenMass: Float64Array[] = [];
-  const shorterMass: Float64Array[] = [];
-
-  const unigrams = words.map((_, id) => id).filter((id) => id === UNK || id === BOS || id === EOS || counts.unigramCount(id) > 0);
-  nodes.push(Int32Array.from(unigrams));
-  log10Probs.push(Float64Array.from(unigrams, (id) => (id === BOS ? ARPA_LOG10_ZERO : model.score([], words[id]).log10Prob)));
+  // Unigram nodes are word ids: <unk>, <s> and </s> always, then every word with a count.
+  const unigrams = newOrder(words.length);
+  for (let id = 0; id < words.length; id++) {
+    if (id !== UNK && id !== BOS && id !== EOS && counts.unigramCount(id) === 0) continue;
+    const probability = id === BOS ? 0 : model.score([], words[id]).probability;
+    unigrams.nodes.push(id);
+    unigrams.probability[id] = probability;
+    unigrams.lines.push(`${formatLog10(id === BOS ? -Infinity : Math.log10(probability))}\t${words[id]}`);
+  }
+  orders.push(unigrams);
 
   for (let n = 2; n <= order; n++) {
     const table = counts.tables[n - 1];
-    const listed: number[] = [];
-    const probs: number[] = [];
-    const parents = counts.tables[n - 2].size;
-    const seen = new Float64Array(parents);
-    const shorter = new Float64Array(parents);
+    const lower = orders[n - 2];
+    const current = newOrder(table.size);
     for (let node = 0; node < table.size; node++) {
       if (table.get(node, COUNT) <= 0) continue;
-      const ngram = counts.wordsOf(n, node).map((id) => words[id]);
-      const context = ngram.slice(0, -1);
-      const word = ngram[n - 1];
-      const probability = model.score(context, word).probability;
+      const ids = counts.wordsOf(n, node);
+      const ngram = ids.map((id) => words[id]);
+      const probability = model.score(ngram.slice(0, -1), ngram[n - 1]).probability;
+      // p(w | h minus its first word) is the probability of the listed (n−1)-gram w2 … wn.
+      let suffix = ids[1];
+      for (let k = 2; k < n; k++) suffix = counts.tables[k - 1].find(suffix, ids[k]);
       const parent = table.get(node, PARENT);
-      seen[parent] += probability;
-      shorter[parent] += model.score(context.slice(1), word).probability;
-      listed.push(node);
-      probs.push(Math.log10(probability));
+      lower.seenMass[parent] += probability;
+      // Every suffix of a counted n-gram is counted, so `suffix` exists; scoring is the safe fallback.
+      lower.shorterMass[parent] += suffix >= 0 ? lower.probability[suffix] : model.score(ngram.slice(1, -1), ngram[n - 1]).probability;
+      current.nodes.push(node);
+      current.probability[node] = probability;
+      current.lines.push(`${formatLog10(Math.log10(probability))}\t${ngram.join(' ')}`);
     }
-    nodes.push(Int32Array.from(listed));
-    log10Probs.push(Float64Array.from(probs));
-    seenMass.push(seen);
-    shorterMass.push(shorter);
+    orders.push(current);
   }
 
-  const log10Backoff = (n: number, node: number): number => {
-    if (n === order) return 0;
-    const seen = seenMass[n - 1][node];
-    if (!(seen > 0)) return 0; // never followed by anything: γ = 1
-    const left = 1 - seen;
-    if (left <= MASS_ROUNDING) return -Infinity;
-    return Math.log10(left / (1 - shorterMass[n - 1][node]));
-  };
-
   const out: string[] = ['\\data\\'];
-  for (let n = 1; n <= order; n++) out.push(`ngram ${n}=${nodes[n - 1].length}`);
+  for (let n = 1; n <= order; n++) out.push(`ngram ${n}=${orders[n - 1].nodes.length}`);
   for (let n = 1; n <= order; n++) {
     out.push('', `\\${n}-grams:`);
-    const listed = nodes[n - 1];
-    for (let i = 0; i < listed.length; i++) {
-      const node = listed[i];
-      const ngram = n === 1 ? words[node] : counts.wordsOf(n, node).map((id) => words[id]).join(' ');
-      const line = `${formatLog10(log10Probs[n - 1][i])}\t${ngram}`;
-      out.push(n < order ? `${line}\t${formatLog10(log10Backoff(n, node))}` : line);
+    const { nodes, lines, seenMass, shorterMass } = orders[n - 1];
+    for (let i = 0; i < nodes.length; i++) {
+      out.push(n < order ? `${lines[i]}\t${formatLog10(log10Backoff(seenMass[nodes[i]], shorterMass[nodes[i]]))}` : lines[i]);
     }
   }
   out.push('', '\\end\\', '');
   return out.join('\n');
+}
+
+/** log10 γ(h) from the two sums over the words seen after h (0 when nothing follows h: γ = 1). */
+function log10Backoff(seenMass: number, shorterMass: number): number {
+  if (!(seenMass > 0)) return 0;
+  const left = 1 - seenMass;
+  if (left <= MASS_ROUNDING) return -Infinity;
+  return Math.log10(left / (1 - shorterMass));
 }
 
 /**
