@@ -41,6 +41,13 @@ describe('visualizer panel', function () {
   const editorLines = (): Locator =>
     workbench.page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
 
+  /** Relative luminance (0 black … 1 white) of the panel's background, as the theme's variables paint it. */
+  async function panelLuminance(): Promise<number> {
+    const color = await panel.locator('body').evaluate((body) => getComputedStyle(body).backgroundColor);
+    const [r, g, b] = (color.match(/\d+(\.\d+)?/g) ?? []).map(Number);
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+  }
+
   /** The panel down to the end of its content (the window is tall enough for all of it), as test-results/e2e/<name>.png. */
   async function panelShot(name: string): Promise<void> {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -149,6 +156,16 @@ describe('visualizer panel', function () {
     );
   });
 
+  it('moves between the steps with the arrow keys', async () => {
+    await step('Next word').focus();
+    await workbench.page.keyboard.press('ArrowRight');
+    assert.equal(await step('The model').getAttribute('aria-selected'), 'true');
+    assert.ok(await step('The model').evaluate((tab) => tab === document.activeElement));
+    await workbench.step('step 3 shows the model', () => panel.locator('.stat-grid').waitFor());
+    await workbench.page.keyboard.press('Home');
+    assert.equal(await step('Conditional probability').getAttribute('aria-selected'), 'true');
+  });
+
   it('changes P(A|B) when a person is toggled, and greys out everyone outside B', async () => {
     await step('Conditional probability').click();
     const aGivenB = panel.locator('#p-a-given-b');
@@ -220,10 +237,27 @@ describe('visualizer panel', function () {
     assert.ok(await panel.getByLabel('Given B: keep only football fans').isChecked());
   });
 
+  it('labels stupid-backoff numbers as scores', async () => {
+    await updateSetting('nextWordLab.smoothing', 'stupid-backoff');
+    await step('Next word').click();
+    await workbench.step('the chart speaks of scores', () =>
+      panel.locator('[data-chart="candidates"] h3', { hasText: /^Score\(next word \|/ }).waitFor(),
+    );
+    assert.match(await panel.locator('.warning').innerText(), /scores, not probabilities/);
+    await updateSetting('nextWordLab.smoothing', 'kneser-ney');
+    await workbench.step('back to probabilities', () =>
+      panel.locator('[data-chart="candidates"] h3', { hasText: /^P\(next word \|/ }).waitFor(),
+    );
+  });
+
   it('follows the light theme', async () => {
+    assert.ok((await panelLuminance()) < 0.5, 'the panel is dark in the dark theme');
     await chooseTheme('Light Modern', '.monaco-workbench.vs');
-    await panel.getByLabel('Given B: keep only football fans').uncheck();
-    await panelShot('panel-light-1-conditional');
+    await workbench.step('the panel turns light', async () => {
+      while ((await panelLuminance()) < 0.5) await workbench.page.waitForTimeout(50);
+    });
+    await step('Conditional probability').click();
+    await panelShot('panel-light-1-conditional-given-b');
     await step('Next word').click();
     await panel.locator('[data-chart="candidates"] .bar-row').first().waitFor();
     await panelShot('panel-light-2-next-word');
