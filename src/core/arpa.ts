@@ -216,9 +216,28 @@ function parseLog10(field: string, what: string, lineNumber: number): number {
 }
 
 const SECTION_HEADER = /^\\(\d+)-grams:$/;
-/** Fields are separated by spaces and tabs only (as KenLM reads them): other Unicode spaces can be part of a word. */
-const FIELD_SEPARATOR = /[ \t]+/;
-const EDGE_BLANKS = /^[ \t]+|[ \t\r]+$/g;
+const SPACE = 0x20;
+const TAB = 0x09;
+const CR = 0x0d;
+
+/**
+ * The fields of an n-gram line. Fields are separated by spaces and tabs only, as KenLM reads them
+ * (another Unicode space can be part of a word); a trailing CR is a Windows line end.
+ */
+function splitFields(line: string): string[] {
+  const fields: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const code = i < line.length ? line.charCodeAt(i) : SPACE;
+    const blank = code === SPACE || code === TAB || (code === CR && i === line.length - 1);
+    if (!blank && start < 0) start = i;
+    else if (blank && start >= 0) {
+      fields.push(line.slice(start, i));
+      start = -1;
+    }
+  }
+  return fields;
+}
 const COUNT_LINE = /^ngram\s+(\d+)\s*=\s*(\d+)$/;
 
 /**
@@ -266,14 +285,13 @@ export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace'):
     for (let listed = 0; listed < declared[n - 1]; listed++) {
       const entry = lines.next();
       if (entry === undefined) throw truncated(`after ${listed} of the ${declared[n - 1]} ${n}-grams the header announced`);
-      const trimmed = entry.replace(EDGE_BLANKS, '');
-      if (trimmed === '' || trimmed.startsWith('\\')) {
+      const fields = splitFields(entry);
+      if (fields.length === 0 || fields[0].startsWith('\\')) {
         throw arpaError(lines.lineNumber, `the \\${n}-grams: section ends after ${listed} of the ${declared[n - 1]} n-grams the header announced`);
       }
-      const fields = trimmed.split(FIELD_SEPARATOR);
       if (!fieldCounts.includes(fields.length)) {
         const expected = n < order ? `a log10 probability, ${n} word(s) and an optional back-off` : `a log10 probability and ${n} word(s) (no back-off at the top order)`;
-        throw arpaError(lines.lineNumber, `a ${n}-gram line has ${expected}; found ${fields.length} fields in ${quoted(trimmed)}`);
+        throw arpaError(lines.lineNumber, `a ${n}-gram line has ${expected}; found ${fields.length} fields in ${quoted(fields.join(' '))}`);
       }
       const log10Prob = parseLog10(fields[0], 'log10 probability', lines.lineNumber);
       if (log10Prob > 0) throw arpaError(lines.lineNumber, `log10 probability ${fields[0]} is above 0`);
@@ -318,8 +336,6 @@ export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace'):
   return new ArpaModel(vocabulary, tables, tokenizer);
 }
 
-/** Where a context suffix was found: its node at order `length` (−1 when it is not listed). */
-type ContextNodes = Int32Array;
 
 /**
  * A back-off model read from an ARPA file. It answers the queries `NgramModel` answers (`score`,
@@ -329,8 +345,10 @@ type ContextNodes = Int32Array;
  */
 export class ArpaModel {
   readonly order: number;
-  /** n-grams listed per order (index 0 = unigrams), as the header announced them. */
+  /** n-grams listed per order (index 0 = unigrams, `<unk>` included even where the file omits it). */
   readonly ngramCounts: readonly number[];
+  /** `resolveSuffixes`' result. */
+  private readonly suffixes: Int32Array;
 
   constructor(
     readonly vocabulary: Vocabulary,
@@ -339,6 +357,7 @@ export class ArpaModel {
     readonly tokenizer: TokenizerName = 'whitespace',
   ) {
     this.order = tables.length;
+    this.suffixes = new Int32Array(this.order);
     this.ngramCounts = tables.map((table) => {
       let listed = 0;
       for (let node = 0; node < table.size; node++) if (!Number.isNaN(table.log10Prob[node])) listed++;
@@ -357,29 +376,31 @@ export class ArpaModel {
   }
 
   /**
-   * Nodes of the context's suffixes: entry j−1 is the node of the last j tokens at order j, and the
-   * array stops at the first suffix that is not listed (a listed n-gram's suffixes are all listed).
+   * Finds the nodes of the context's suffixes: `suffixes[j − 1]` becomes the node of the last j of
+   * `ids[0..count)` at order j. Stops at the first suffix that is not listed (a listed n-gram's
+   * suffixes are all listed) and returns how many were found. Reuses one scratch array: a query
+   * reads it before the next one starts.
    */
-  private suffixNodes(ids: readonly number[]): ContextNodes {
-    const nodes: number[] = [];
-    const longest = Math.min(ids.length, this.order - 1);
+  private resolveSuffixes(ids: ArrayLike<number>, count: number): number {
+    const longest = Math.min(count, this.order - 1);
+    let found = 0;
     for (let length = 1; length <= longest; length++) {
-      const first = ids.length - length;
+      const first = count - length;
       let node = this.tables[0].find(-1, ids[first]);
       for (let k = 1; k < length && node >= 0; k++) node = this.tables[k].find(node, ids[first + k]);
       if (node < 0) break;
-      nodes.push(node);
+      this.suffixes[found++] = node;
     }
-    return Int32Array.from(nodes);
+    return found;
   }
 
-  /** log10 p(word | context) by the back-off rule, and the length of the listed n-gram that answered. */
-  private lookup(nodes: ContextNodes, word: number): { log10Prob: number; ngramLength: number } {
+  /** log10 p(word | context) by the back-off rule for `resolveSuffixes`' result, and the listed n-gram's length. */
+  private lookup(found: number, word: number): { log10Prob: number; ngramLength: number } {
     let log10Prob = this.tables[0].log10Prob[word];
     let ngramLength = 1;
     let pendingBackoff = 0;
-    for (let length = 1; length <= nodes.length; length++) {
-      const context = nodes[length - 1];
+    for (let length = 1; length <= found; length++) {
+      const context = this.suffixes[length - 1];
       const table = this.tables[length];
       const node = table.find(context, word);
       if (node >= 0 && !Number.isNaN(table.log10Prob[node])) {
@@ -397,7 +418,7 @@ export class ArpaModel {
   score(context: readonly string[], word: string): WordScore {
     const ids = this.contextIds(context);
     const id = this.vocabulary.idOf(word);
-    const { log10Prob, ngramLength } = this.lookup(this.suffixNodes(ids), id);
+    const { log10Prob, ngramLength } = this.lookup(this.resolveSuffixes(ids, ids.length), id);
     return { word, probability: 10 ** log10Prob, log10Prob, ngramLength, inVocabulary: id !== UNK };
   }
 
@@ -407,7 +428,7 @@ export class ArpaModel {
    */
   distribution(context: readonly string[]): NextWordDistribution {
     const ids = this.contextIds(context);
-    const nodes = this.suffixNodes(ids);
+    const nodes = this.suffixes.slice(0, this.resolveSuffixes(ids, ids.length));
     const unigrams = this.tables[0];
     const probabilities = new Float64Array(this.vocabulary.size);
     for (let id = 0; id < probabilities.length; id++) probabilities[id] = 10 ** unigrams.log10Prob[id];
@@ -456,8 +477,11 @@ export class ArpaModel {
 
   /** Scores encoded sentences as KenLM's query does, with the same visitor and totals as `NgramModel.scoreSentences`. */
   scoreSentences(sentences: EncodedSentences, visit?: TokenVisitor): ScanTotals {
-    const contextLength = this.order - 1;
-    let context: number[] = [BOS];
+    // The last order−1 ids, oldest first: `<s>` at each sentence start.
+    const window = new Int32Array(Math.max(1, this.order - 1));
+    const startLength = this.order > 1 ? 1 : 0;
+    window[0] = BOS;
+    let filled = startLength;
     let tokens = 0;
     let oov = 0;
     let total = 0;
@@ -466,7 +490,7 @@ export class ArpaModel {
       const word = sentences[i];
       const inVocabulary = word === EOS || (word !== UNK && word !== BOS && word < this.vocabulary.size);
       const scored = inVocabulary ? word : UNK;
-      const { log10Prob, ngramLength } = this.lookup(this.suffixNodes(context), scored);
+      const { log10Prob, ngramLength } = this.lookup(this.resolveSuffixes(window, filled), scored);
       tokens++;
       total += log10Prob;
       if (!inVocabulary) {
@@ -474,16 +498,23 @@ export class ArpaModel {
         oovTotal += log10Prob;
       }
       visit?.(i, scored, log10Prob, ngramLength, inVocabulary);
-      if (word === EOS) context = [BOS];
-      else if (contextLength > 0) context = [...context.slice(Math.max(0, context.length - contextLength + 1)), scored];
+      if (word === EOS) {
+        window[0] = BOS;
+        filled = startLength;
+      } else if (this.order > 1) {
+        if (filled === window.length) window.copyWithin(0, 1);
+        else filled++;
+        window[filled - 1] = scored;
+      }
     }
     return { tokens, oov, log10ProbTotal: total, oovLog10ProbTotal: oovTotal };
   }
 
   /** The k likeliest next words (ties by lower id); count and contextCount are 0 (ARPA has no counts). */
   candidates(context: readonly string[], k: number): Candidate[] {
-    const nodes = this.suffixNodes(this.contextIds(context));
     const { probabilities } = this.distribution(context);
+    const ids = this.contextIds(context);
+    const found = this.resolveSuffixes(ids, ids.length);
     return rankedIds(probabilities)
       .slice(0, k)
       .map((id) => ({
@@ -492,7 +523,7 @@ export class ArpaModel {
         probability: probabilities[id],
         count: 0,
         contextCount: 0,
-        order: this.lookup(nodes, id).ngramLength,
+        order: this.lookup(found, id).ngramLength,
       }));
   }
 }
