@@ -71,25 +71,28 @@ async function walk(
   const names = new Set(entries.map((entry) => entry.name));
   const levels = names.has(GITIGNORE) ? [...gitignores, await readGitignore(dirPath, relativeDir)] : gitignores;
 
+  const subdirectories: string[] = [];
+  const candidates: string[] = [];
   for (const entry of entries) {
     const relativePath = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
     const fsPath = path.join(dirPath, entry.name);
     if (entry.isDirectory()) {
       const skip = checkEntry(filter, levels, relativePath, names, true);
-      if (skip === undefined) await walk(folder, filter, relativePath, levels, result, shouldStop);
+      if (skip === undefined) subdirectories.push(relativePath);
       else if (skip !== 'ignore') result.skipped.push({ fsPath, isDirectory: true, ...skip });
     } else if (entry.isFile()) {
       const verdict = checkEntry(filter, levels, relativePath, names, false);
-      if (verdict === 'ignore') continue;
-      if (verdict !== undefined) {
-        result.skipped.push({ fsPath, isDirectory: false, ...verdict });
-        continue;
-      }
-      const found = await statFile(fsPath, folder.rules.maxFileSizeKB);
-      if ('reason' in found) result.skipped.push({ fsPath, isDirectory: false, ...found });
-      else result.files.push(found);
+      if (verdict === undefined) candidates.push(fsPath);
+      else if (verdict !== 'ignore') result.skipped.push({ fsPath, isDirectory: false, ...verdict });
     }
   }
+  // A folder's files are stat'ed together: the file system answers them in parallel.
+  const stats = await Promise.all(candidates.map((fsPath) => statFile(fsPath, folder.rules.maxFileSizeKB)));
+  stats.forEach((found, i) => {
+    if ('reason' in found) result.skipped.push({ fsPath: candidates[i], isDirectory: false, ...found });
+    else result.files.push(found);
+  });
+  for (const subdirectory of subdirectories) await walk(folder, filter, subdirectory, levels, result, shouldStop);
 }
 
 /** Size and modification time of a file, or why it is skipped before it is even read. */

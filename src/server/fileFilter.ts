@@ -3,7 +3,7 @@
 // for a reason the user might not expect is reported with that reason; files that simply do not match
 // `nextWordLab.include` (images, lock files …) are ignored silently.
 
-import { minimatch, type MinimatchOptions } from 'minimatch';
+import { Minimatch, type MinimatchOptions } from 'minimatch';
 import type { SkipReason } from '../protocol/lsp';
 
 export interface Skip {
@@ -68,9 +68,12 @@ const NAME_OPTIONS: MinimatchOptions = { dot: true, nocase: true };
 /** A name no real file has: a pattern that matches `folder/<probe>` matches every child of the folder. */
 const ANY_CHILD_PROBE = '\u0000';
 
+/** Patterns are compiled once: a walk tests thousands of paths against each. */
+const SECRET_MATCHERS = SECRET_NAME_PATTERNS.map((pattern) => new Minimatch(pattern, NAME_OPTIONS));
+
 /** The secret rule a file name matches, if any. */
 export function secretRule(fileName: string): string | undefined {
-  return SECRET_NAME_PATTERNS.find((pattern) => minimatch(fileName, pattern, NAME_OPTIONS));
+  return SECRET_MATCHERS.find((matcher) => matcher.match(fileName))?.pattern;
 }
 
 /**
@@ -78,13 +81,13 @@ export function secretRule(fileName: string): string | undefined {
  * Directory checks let discovery prune whole trees (node_modules) without listing them.
  */
 export class PathFilter {
-  private readonly include: readonly string[];
+  private readonly include: readonly Minimatch[];
   private readonly exclusions: readonly { readonly reason: SkipReason; readonly patterns: ExcludePattern[] }[];
 
   constructor(rules: FolderRules) {
-    this.include = rules.include;
+    this.include = rules.include.map((glob) => new Minimatch(glob, GLOB_OPTIONS));
     this.exclusions = [
-      { reason: 'excluded', patterns: rules.exclude.map((glob) => ({ glob })) },
+      { reason: 'excluded', patterns: rules.exclude.map((glob) => ({ glob, matcher: new Minimatch(glob, GLOB_OPTIONS) })) },
       { reason: 'files.exclude', patterns: activePatterns(rules.filesExclude) },
       { reason: 'search.exclude', patterns: activePatterns(rules.searchExclude) },
     ];
@@ -102,7 +105,7 @@ export class PathFilter {
   checkFile(relativePath: string, siblings: ReadonlySet<string>): Skip | 'ignore' | undefined {
     const secret = secretRule(baseName(relativePath));
     if (secret !== undefined) return { reason: 'secret', detail: `never learned (matches ${secret})` };
-    if (!this.include.some((glob) => minimatch(relativePath, glob, GLOB_OPTIONS))) return 'ignore';
+    if (!this.include.some((matcher) => matcher.match(relativePath))) return 'ignore';
     return this.excludedBy(relativePath, siblings, false);
   }
 
@@ -110,8 +113,7 @@ export class PathFilter {
     for (const { reason, patterns } of this.exclusions) {
       for (const pattern of patterns) {
         const matches =
-          minimatch(relativePath, pattern.glob, GLOB_OPTIONS) ||
-          (isDirectory && minimatch(`${relativePath}/${ANY_CHILD_PROBE}`, pattern.glob, GLOB_OPTIONS));
+          pattern.matcher.match(relativePath) || (isDirectory && pattern.matcher.match(`${relativePath}/${ANY_CHILD_PROBE}`));
         if (matches && siblingConditionHolds(pattern, relativePath, siblings)) {
           return { reason, detail: `matches ${pattern.glob}` };
         }
@@ -123,6 +125,7 @@ export class PathFilter {
 
 interface ExcludePattern {
   readonly glob: string;
+  readonly matcher: Minimatch;
   /** VS Code's `{ "when": "$(basename).ts" }`: excluded only if that sibling exists. */
   readonly whenSibling?: string;
 }
@@ -130,9 +133,10 @@ interface ExcludePattern {
 function activePatterns(map: ExcludeMap): ExcludePattern[] {
   const patterns: ExcludePattern[] = [];
   for (const [glob, value] of Object.entries(map)) {
-    if (value === true) patterns.push({ glob });
+    const matcher = new Minimatch(glob, GLOB_OPTIONS);
+    if (value === true) patterns.push({ glob, matcher });
     else if (typeof value === 'object' && value !== null && typeof (value as { when?: unknown }).when === 'string') {
-      patterns.push({ glob, whenSibling: (value as { when: string }).when });
+      patterns.push({ glob, matcher, whenSibling: (value as { when: string }).when });
     }
   }
   return patterns;

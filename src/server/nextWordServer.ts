@@ -2,6 +2,7 @@
 // settings, answering the custom requests of src/protocol/lsp.ts and (optionally) completions.
 
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import {
   CompletionItemKind,
   DidChangeWorkspaceFoldersNotification,
@@ -391,9 +392,13 @@ export class NextWordServer {
       const snapshots = this.snapshots;
       if (snapshots === undefined || !this.isDirty() || this.learner.busy) return;
       const state = { workspace: this.workspace, version: this.workspace.version };
+      const started = performance.now();
       try {
-        await snapshots.save(state.workspace);
+        const bytes = await snapshots.save(state.workspace);
         this.saved = state;
+        this.connection.console.info(
+          `Saved the model (${state.workspace.documentCount} documents, ${(bytes / 1e6).toFixed(1)} MB) in ${Math.round(performance.now() - started)} ms.`,
+        );
       } catch (error) {
         this.connection.console.error(`Could not save the model: ${String(error)}`);
       }

@@ -37,7 +37,8 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
   const context = contextBeforeCursor(model.tokenizer, options.linePrefix, options.linePrefix.length);
   const distribution = model.distribution(context);
   const probabilities = options.insertableOnly ? withoutUnknown(distribution.probabilities) : distribution.probabilities;
-  const weights = reweight(probabilities, options.sampling);
+  const { sampling } = options;
+  const weights = reweight(probabilities, sampling);
 
   const shownCount = Math.max(0, Math.min(MAX_CANDIDATES, Math.floor(options.candidates)));
   const ranked = model
@@ -54,14 +55,17 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
     insertText: insertTextFor(candidate.word, options.linePrefix, model.tokenizer),
   }));
 
-  const probabilityTotal = sum(probabilities);
+  const support = supportOf(probabilities);
   const shownProbability = candidates.reduce((total, candidate) => total + candidate.probability, 0);
   const shownWeight = candidates.reduce((total, candidate) => total + candidate.weight, 0);
-  const supportSize = probabilities.reduce((count, p) => (p > 0 ? count + 1 : count), 0);
 
   let chosen: Prediction['chosen'] = null;
-  const drawn = options.sampling.temperature === 0 ? { id: argmax(probabilities), draw: null } : drawOnce(weights, options.random);
-  if (drawn.id >= 0) {
+  if (support.size > 0) {
+    // At temperature 0 the draw is the argmax, which is the first candidate (same ranking, same ties).
+    const drawn =
+      sampling.temperature === 0
+        ? { id: ranked[0]?.id ?? argmax(probabilities), draw: null }
+        : drawOnce(weights, options.random);
     const word = model.vocabulary.word(drawn.id);
     chosen = {
       word,
@@ -73,19 +77,25 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
     };
   }
 
+  const modelEntropy = entropyBits(probabilities);
+  const unchanged = sampling.temperature === 1 && sampling.topK === 0 && sampling.topP === 1;
   return {
     context: distribution.context,
     matchedContextLength: distribution.matchedContextLength,
     candidates,
     others: {
-      words: supportSize - candidates.length,
-      probability: Math.max(0, probabilityTotal - shownProbability),
+      words: support.size - candidates.length,
+      probability: Math.max(0, support.total - shownProbability),
       weight: Math.max(0, 1 - shownWeight),
     },
     isProbability: distribution.isProbability,
-    entropy: { model: entropyBits(probabilities), sampling: entropyBits(weights) },
+    entropy: {
+      model: modelEntropy,
+      // The greedy choice is certain; T = 1 without filters samples the model as it is.
+      sampling: sampling.temperature === 0 ? 0 : unchanged ? modelEntropy : entropyBits(weights),
+    },
     chosen,
-    sampling: options.sampling,
+    sampling,
     ...(options.draws > 0 && candidates.length > 0
       ? { histogram: histogram(candidates.map((c) => c.weight), Math.max(0, 1 - shownWeight), options.draws, options.random) }
       : {}),
@@ -94,13 +104,15 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
 
 /** `<unk>` stands for every unseen word: it can be shown, but never typed into an editor. */
 function withoutUnknown(probabilities: Float64Array): Float64Array {
-  const copy = Float64Array.from(probabilities);
+  if (!(probabilities[UNK] > 0)) return probabilities;
+  // A copy: the model may hand out a vector it keeps.
+  const copy = probabilities.slice();
   copy[UNK] = 0;
   return copy;
 }
 
-function drawOnce(weights: Float64Array, random: UniformRandom): { id: number; draw: number | null } {
-  if (sum(weights) === 0) return { id: -1, draw: null };
+/** One draw from re-weighted probabilities (never empty: re-weighting keeps at least the top word). */
+function drawOnce(weights: Float64Array, random: UniformRandom): { id: number; draw: number } {
   const draw = random();
   return { id: sample(weights, () => draw), draw };
 }
@@ -169,8 +181,15 @@ export function insertTextFor(word: string, linePrefix: string, tokenizer: Token
   return WORD_END.test(linePrefix) || SPACE_BEFORE_WORD_AFTER.has(last) ? ` ${word}` : word;
 }
 
-function sum(values: Float64Array): number {
+/** How many words have a probability, and their total (1 for a proper estimator, any for scores). */
+function supportOf(probabilities: Float64Array): { size: number; total: number } {
+  let size = 0;
   let total = 0;
-  for (const value of values) if (value > 0) total += value;
-  return total;
+  for (let id = 0; id < probabilities.length; id++) {
+    if (probabilities[id] > 0) {
+      size++;
+      total += probabilities[id];
+    }
+  }
+  return { size, total };
 }

@@ -56,7 +56,8 @@ export class SnapshotStore {
     return workspace;
   }
 
-  async save(workspace: WorkspaceModel): Promise<void> {
+  /** Writes the snapshot; resolves to its size in bytes. */
+  async save(workspace: WorkspaceModel): Promise<number> {
     const documents: SnapshotDocument[] = [];
     for (const entry of workspace.entries()) {
       if (!entry.counted) continue;
@@ -69,6 +70,7 @@ export class SnapshotStore {
     const temporary = `${this.file}.${process.pid}.tmp`;
     await fs.writeFile(temporary, bytes);
     await fs.rename(temporary, this.file);
+    return bytes.length;
   }
 
   async discard(): Promise<void> {

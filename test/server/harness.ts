@@ -74,6 +74,7 @@ export class TestSession {
   private settings: SettingsSections;
   private readonly filesExclude: Record<string, unknown>;
   private readonly waiters: { predicate: (status: ModelStatus) => boolean; resolve: (status: ModelStatus) => void }[] = [];
+  private readonly logWaiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   private versions = new Map<string, number>();
 
   private constructor(
@@ -120,6 +121,10 @@ export class TestSession {
     });
     this.client.onNotification(LogMessageNotification.type, ({ message }) => {
       this.logs.push(message);
+      for (const waiter of this.logWaiters.filter(({ pattern }) => pattern.test(message))) {
+        this.logWaiters.splice(this.logWaiters.indexOf(waiter), 1);
+        waiter.resolve(message);
+      }
     });
     this.client.onNotification(ShowMessageNotification.type, ({ message }) => {
       this.messages.push(message);
@@ -144,6 +149,13 @@ export class TestSession {
     const current = await this.client.sendRequest(StatusRequest.type);
     if (predicate(current)) return current;
     return new Promise((resolve) => this.waiters.push({ predicate, resolve }));
+  }
+
+  /** The first log line matching `pattern` from the `from`-th line on (logged already or still to come). */
+  waitForLog(pattern: RegExp, from = 0): Promise<string> {
+    const logged = this.logs.slice(from).find((line) => pattern.test(line));
+    if (logged !== undefined) return Promise.resolve(logged);
+    return new Promise((resolve) => this.logWaiters.push({ pattern, resolve }));
   }
 
   whenReady(): Promise<ModelStatus> {
