@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startCodeServer, workbenchUrl, writeUserSettings } from './vscode-runtime/code-server.mjs';
+import { linkExtensionUnderDevelopment, makeStateDir, startCodeServer, workbenchUrl, writeUserSettings } from './vscode-runtime/code-server.mjs';
 import { CODE_SERVER_VERSION, REPO_ROOT, RUNTIME_ROOT } from './vscode-runtime/install.mjs';
 
 const workspace = path.join(REPO_ROOT, 'sample-workspace');
@@ -35,6 +35,7 @@ async function main() {
   if (!fs.existsSync(path.join(userDataDir, 'User', 'settings.json'))) writeUserSettings(userDataDir);
   const port = process.env.NEXT_WORD_LAB_PORT ? Number(process.env.NEXT_WORD_LAB_PORT) : undefined;
   const server = await startCodeServer({ stateDir, userDataDir, port, log: (line) => console.log(line) });
+  const linkDir = makeStateDir('nwl-start-');
 
   let stopping = false;
   const stop = async (signal) => {
@@ -42,12 +43,13 @@ async function main() {
     stopping = true;
     console.log(`\n${signal}: stopping code-server…`);
     await server.stop();
+    fs.rmSync(linkDir, { recursive: true, force: true });
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  const url = workbenchUrl(server.baseUrl, { folder: workspace, extensionDevelopmentPath: REPO_ROOT });
+  const url = workbenchUrl(server.baseUrl, { folder: workspace, extensionDevelopmentPath: linkExtensionUnderDevelopment(linkDir, REPO_ROOT) });
   console.log(`\nNext Word Lab in VS Code 1.100.3 (code-server ${CODE_SERVER_VERSION}) on ${path.relative(REPO_ROOT, workspace)}/:`);
   console.log(`\n  ${url}\n`);
   console.log(`Open that URL in a browser (after \`npm run build\`, run "Developer: Reload Window" to load the new build).`);
@@ -55,6 +57,7 @@ async function main() {
 
   const code = await server.exited;
   if (!stopping) {
+    fs.rmSync(linkDir, { recursive: true, force: true });
     console.error(`code-server exited unexpectedly (code ${code}); see ${path.join(stateDir, 'code-server.log')}`);
     process.exit(1);
   }

@@ -23,6 +23,7 @@ export function startCodeServer(options: {
   log?: (line: string) => void;
 }): Promise<RunningCodeServer>;
 
+export function linkExtensionUnderDevelopment(dir: string, extensionPath: string): string;
 export function workbenchUrl(baseUrl: string, target: {
   folder?: string;
   extensionDevelopmentPath?: string;

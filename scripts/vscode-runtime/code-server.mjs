@@ -144,6 +144,19 @@ function killGroup(pid, signal) {
 }
 
 /**
+ * Links the extension under development from `dir` (outside the repository) and returns the link.
+ * code-server is installed inside the repository (.vscode-test/), so the repository folder contains
+ * VS Code's built-in themes; a workbench whose one development extension contains themes applies them
+ * (how theme authors preview theirs), replacing the user's `workbench.colorTheme` with Light+.
+ * Loaded through a path outside the repository, the extension contains no themes.
+ */
+export function linkExtensionUnderDevelopment(dir, extensionPath) {
+  const link = path.join(dir, 'extension-under-development');
+  fs.symlinkSync(path.resolve(extensionPath), link, 'dir');
+  return link;
+}
+
+/**
  * The workbench URL that opens `folder` and, through the `payload` query (code-server's CLI rejects
  * the desktop flags), loads a development extension and optionally runs an extension test suite.
  */

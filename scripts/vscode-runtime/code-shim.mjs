@@ -7,7 +7,9 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
-import { CHROMIUM_ARGS, chromiumPath, makeStateDir, startCodeServer, workbenchUrl, writeUserSettings } from './code-server.mjs';
+import {
+  CHROMIUM_ARGS, chromiumPath, linkExtensionUnderDevelopment, makeStateDir, startCodeServer, workbenchUrl, writeUserSettings,
+} from './code-server.mjs';
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 // The workbench's own chatter (connection set-up, offline gallery lookups); never the tests' output.
@@ -75,7 +77,7 @@ async function main() {
 
     const url = workbenchUrl(server.baseUrl, {
       folder: options.folder,
-      extensionDevelopmentPath: options.extensionDevelopmentPath,
+      extensionDevelopmentPath: linkExtensionUnderDevelopment(stateDir, options.extensionDevelopmentPath),
       extensionTestsPath: options.extensionTestsPath,
     });
     log(`opening ${url}`);

@@ -9,6 +9,7 @@ import {
   CHROMIUM_ARGS,
   chromiumPath,
   installVsix,
+  linkExtensionUnderDevelopment,
   makeStateDir,
   startCodeServer,
   workbenchUrl,
@@ -92,7 +93,7 @@ export class Workbench {
       const workbench = new Workbench(page, context, server, stateDir, stepTimeoutMs);
       const url = workbenchUrl(server.baseUrl, {
         folder: options.folder ?? FIXTURE_WORKSPACE,
-        extensionDevelopmentPath: vsix ? undefined : REPO_ROOT,
+        extensionDevelopmentPath: vsix ? undefined : linkExtensionUnderDevelopment(stateDir, REPO_ROOT),
       });
       await workbench.step('open the workbench', async () => {
         await page.goto(url);
