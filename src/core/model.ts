@@ -4,10 +4,10 @@
 
 import { COUNT, NgramCounts } from './counts';
 import { Estimator, type ContextChain, type Discounts } from './estimators';
-import { scanText } from './tokenizer';
+import { scanTextRanges } from './tokenizer';
 import type { Candidate, EstimatorOptions, ModelStats, NextWordDistribution, TokenizerName } from './types';
 import { DEFAULT_ORDER, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';
-import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, isReservedToken, UNK, UNK_TOKEN, Vocabulary } from './vocabulary';
+import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, isReservedRange, UNK, UNK_TOKEN, Vocabulary } from './vocabulary';
 
 /**
  * Sentences as word ids, each sentence terminated by EOS (2); `<s>` is implicit. What `encodeText`
@@ -118,20 +118,26 @@ export class NgramModel {
 
   /** Tokenizes `text` (a line is a sentence) and interns its words, without counting them. */
   encodeText(text: string): EncodedSentences {
-    return this.encode(text, (token) => this.vocabulary.intern(token));
+    const vocabulary = this.vocabulary;
+    return this.encode(text, (start, end) => vocabulary.internRange(text, start, end));
   }
 
   /** Like `encodeText` but interns nothing: words the model has no count for become `<unk>` (for scoring). */
   encodeForScoring(text: string): EncodedSentences {
-    return this.encode(text, (token) => this.knownId(token));
+    const vocabulary = this.vocabulary;
+    const counts = this.counts;
+    return this.encode(text, (start, end) => {
+      const id = vocabulary.idOfRange(text, start, end);
+      return id === EOS || counts.unigramCount(id) > 0 ? id : UNK;
+    });
   }
 
-  private encode(text: string, idOf: (token: string) => number): EncodedSentences {
+  private encode(text: string, idOf: (start: number, end: number) => number): EncodedSentences {
     const buffer = new IdBuffer();
     let sentenceStart = 0;
-    scanText(this.tokenizer, text, {
-      token: (token) => {
-        if (!isReservedToken(token)) buffer.push(idOf(token));
+    scanTextRanges(this.tokenizer, text, {
+      range: (start, end) => {
+        if (!isReservedRange(text, start, end)) buffer.push(idOf(start, end));
       },
       endSentence: () => {
         if (buffer.length > sentenceStart) {
@@ -310,11 +316,9 @@ export class NgramModel {
     };
   }
 
-  /** Bytes held: the tables' typed arrays plus an estimate of the vocabulary's strings and map. */
+  /** Bytes held: the tables' typed arrays and the vocabulary. */
   byteLength(): number {
-    let vocabularyBytes = 0;
-    for (const word of this.vocabulary.allWords()) vocabularyBytes += 2 * word.length + VOCABULARY_ENTRY_OVERHEAD;
-    return this.counts.byteLength() + vocabularyBytes;
+    return this.counts.byteLength() + this.vocabulary.byteLength();
   }
 
   /**
@@ -327,6 +331,3 @@ export class NgramModel {
     return model;
   }
 }
-
-/** Per vocabulary word beyond its characters: a string header, an array slot and a Map entry (V8, 64-bit). */
-const VOCABULARY_ENTRY_OVERHEAD = 48;

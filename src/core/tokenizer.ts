@@ -20,6 +20,12 @@ export interface TokenSink {
   endSentence(): void;
 }
 
+/** Like TokenSink, with each token as its [start, end) range in the text (no string made). */
+export interface TokenRangeSink {
+  range(start: number, end: number): void;
+  endSentence(): void;
+}
+
 const enum CharClass {
   Space,
   Word,
@@ -61,7 +67,7 @@ function classifyNonAscii(codePoint: number): CharClass {
   return charClass;
 }
 
-function scanWords(text: string, end: number, sink: TokenSink): void {
+function scanWords(text: string, end: number, sink: TokenRangeSink): void {
   let wordStart = -1;
   let lineHasTokens = false;
   let i = 0;
@@ -81,12 +87,12 @@ function scanWords(text: string, end: number, sink: TokenSink): void {
       if (wordStart < 0) wordStart = i;
     } else {
       if (wordStart >= 0) {
-        sink.token(text.slice(wordStart, i));
+        sink.range(wordStart, i);
         wordStart = -1;
         lineHasTokens = true;
       }
       if (charClass === CharClass.Symbol) {
-        sink.token(text.slice(i, i + width));
+        sink.range(i, i + width);
         lineHasTokens = true;
       } else if (charClass === CharClass.LineBreak) {
         if (lineHasTokens) sink.endSentence();
@@ -97,13 +103,13 @@ function scanWords(text: string, end: number, sink: TokenSink): void {
     i += width;
   }
   if (wordStart >= 0) {
-    sink.token(text.slice(wordStart, end));
+    sink.range(wordStart, end);
     lineHasTokens = true;
   }
   if (lineHasTokens) sink.endSentence();
 }
 
-function scanWhitespace(text: string, end: number, sink: TokenSink): void {
+function scanWhitespace(text: string, end: number, sink: TokenRangeSink): void {
   let tokenStart = -1;
   let lineHasTokens = false;
   for (let i = 0; i < end; i++) {
@@ -114,7 +120,7 @@ function scanWhitespace(text: string, end: number, sink: TokenSink): void {
       continue;
     }
     if (tokenStart >= 0) {
-      sink.token(text.slice(tokenStart, i));
+      sink.range(tokenStart, i);
       tokenStart = -1;
       lineHasTokens = true;
     }
@@ -124,16 +130,21 @@ function scanWhitespace(text: string, end: number, sink: TokenSink): void {
     }
   }
   if (tokenStart >= 0) {
-    sink.token(text.slice(tokenStart, end));
+    sink.range(tokenStart, end);
     lineHasTokens = true;
   }
   if (lineHasTokens) sink.endSentence();
 }
 
-/** Streams the tokens of `text` (the first `end` UTF-16 units of it) into `sink`, sentence by sentence. */
-export function scanText(tokenizer: TokenizerName, text: string, sink: TokenSink, end = text.length): void {
+/** Streams the token ranges of `text` (its first `end` UTF-16 units) into `sink`, sentence by sentence. */
+export function scanTextRanges(tokenizer: TokenizerName, text: string, sink: TokenRangeSink, end = text.length): void {
   if (tokenizer === 'words') scanWords(text, end, sink);
   else scanWhitespace(text, end, sink);
+}
+
+/** Streams the tokens of `text` (its first `end` UTF-16 units) into `sink`, sentence by sentence. */
+export function scanText(tokenizer: TokenizerName, text: string, sink: TokenSink, end = text.length): void {
+  scanTextRanges(tokenizer, text, { range: (start, stop) => sink.token(text.slice(start, stop)), endSentence: () => sink.endSentence() }, end);
 }
 
 /** The sentences of `text`: one token array per line that has tokens. */

@@ -19,9 +19,31 @@ export function isReservedToken(token: string): boolean {
   return token === UNK_TOKEN || token === BOS_TOKEN || token === EOS_TOKEN;
 }
 
+/** `isReservedToken` for text[start, end), without making the string unless it could be one. */
+export function isReservedRange(text: string, start: number, end: number): boolean {
+  return text.charCodeAt(start) === LESS_THAN && end - start <= UNK_TOKEN.length && isReservedToken(text.slice(start, end));
+}
+
+const LESS_THAN = 0x3c;
+
+/** FNV-1a over the UTF-16 units of text[start, end). */
+function hashRange(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  // As an int32, the way the hashes array stores it (the offset basis alone is above 2^31).
+  return h | 0;
+}
+
+const MIN_SLOTS = 64;
+
+/**
+ * An open-addressing table of the words (slots hold id + 1), so a token can be looked up straight
+ * from its range in the text: no substring is made for a word already known, which is most tokens.
+ */
 export class Vocabulary {
-  private readonly ids = new Map<string, number>();
   private readonly words: string[] = [];
+  private hashes = new Int32Array(MIN_SLOTS / 2);
+  private slots = new Int32Array(MIN_SLOTS);
 
   constructor() {
     for (const token of [UNK_TOKEN, BOS_TOKEN, EOS_TOKEN]) this.intern(token);
@@ -44,24 +66,74 @@ export class Vocabulary {
     return this.words.length;
   }
 
+  /** The id of text[start, end), or UNK when it was never interned. */
+  idOfRange(text: string, start: number, end: number): number {
+    return this.find(text, start, end, hashRange(text, start, end));
+  }
+
+  /** The id of text[start, end), adding the word if it is new. */
+  internRange(text: string, start: number, end: number): number {
+    const hash = hashRange(text, start, end);
+    const id = this.find(text, start, end, hash);
+    if (id !== UNK || this.matches(UNK, text, start, end)) return id;
+    return this.add(text.slice(start, end), hash);
+  }
+
   /** The id of `word`, adding it if it is new. */
   intern(word: string): number {
-    let id = this.ids.get(word);
-    if (id === undefined) {
-      id = this.words.length;
-      this.ids.set(word, id);
-      this.words.push(word);
-    }
-    return id;
+    return this.internRange(word, 0, word.length);
   }
 
   /** The id of `word`, or UNK when it was never interned. */
   idOf(word: string): number {
-    return this.ids.get(word) ?? UNK;
+    return this.idOfRange(word, 0, word.length);
   }
 
   has(word: string): boolean {
-    return this.ids.has(word);
+    return this.idOf(word) !== UNK || word === UNK_TOKEN;
+  }
+
+  private matches(id: number, text: string, start: number, end: number): boolean {
+    const word = this.words[id];
+    if (word === undefined || word.length !== end - start) return false;
+    for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+    return true;
+  }
+
+  private find(text: string, start: number, end: number, hash: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let i = hash & mask; slots[i] !== 0; i = (i + 1) & mask) {
+      const id = slots[i] - 1;
+      if (this.hashes[id] === hash && this.matches(id, text, start, end)) return id;
+    }
+    return UNK;
+  }
+
+  private add(word: string, hash: number): number {
+    const id = this.words.length;
+    this.words.push(word);
+    if (id >= this.hashes.length) {
+      const hashes = new Int32Array(this.hashes.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+    }
+    this.hashes[id] = hash;
+    if (2 * this.words.length > this.slots.length) {
+      this.slots = new Int32Array(this.slots.length * 2);
+      for (let other = 0; other < this.words.length; other++) this.place(other);
+    } else {
+      this.place(id);
+    }
+    return id;
+  }
+
+  private place(id: number): void {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = this.hashes[id] & mask;
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    slots[i] = id + 1;
   }
 
   /** The word of `id`; throws on an id that was never handed out. */
@@ -76,7 +148,17 @@ export class Vocabulary {
     return this.words;
   }
 
+  /** Bytes held: the strings (2 per UTF-16 unit plus a header each, on V8) and the hash table. */
+  byteLength(): number {
+    let bytes = this.slots.byteLength + this.hashes.byteLength + 8 * this.words.length;
+    for (const word of this.words) bytes += 2 * word.length + STRING_HEADER_BYTES;
+    return bytes;
+  }
+
   clone(): Vocabulary {
     return Vocabulary.fromWords(this.words);
   }
 }
+
+/** A V8 string's header on 64-bit builds (map, hash, length), rounded to its allocation. */
+const STRING_HEADER_BYTES = 24;
