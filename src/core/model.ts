@@ -211,14 +211,10 @@ export class NgramModel {
     const chain = this.resolveContext(context);
     const id = word === EOS_TOKEN ? EOS : this.knownId(word);
     const inVocabulary = id !== UNK && id !== BOS;
+    // `<s>` is context only: never predicted, and no n-gram ends in it.
     const probability = id === BOS ? 0 : this.estimatorImpl.scoreAndAdvance(chain, id, this.scratchChain);
-    return {
-      word,
-      probability,
-      log10Prob: Math.log10(probability),
-      ngramLength: Math.max(1, this.estimatorImpl.lastMatched),
-      inVocabulary,
-    };
+    const ngramLength = id === BOS ? 1 : Math.max(1, this.estimatorImpl.lastMatched);
+    return { word, probability, log10Prob: Math.log10(probability), ngramLength, inVocabulary };
   }
 
   /** The full next-word distribution after `context` (index = word id). */

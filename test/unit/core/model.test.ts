@@ -106,7 +106,8 @@ describe('NgramModel', () => {
     assert.equal(score.inVocabulary, false);
     assert.equal(score.ngramLength, 1);
     assert.equal(score.probability, model.score(['a'], '<unk>').probability);
-    assert.equal(model.score(['a'], '<s>').probability, 0);
+    model.score(['a'], 'b');
+    assert.deepEqual([model.score(['a'], '<s>').probability, model.score(['a'], '<s>').ngramLength], [0, 1]);
   });
 
   it('reports the context it used: the last order − 1 tokens, unknown words as <unk>', () => {
