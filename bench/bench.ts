@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TokenizerName } from '../src/core/types';
 import { coreMarkdown, coreSummary, DEFAULT_CORE_OPTIONS, runCoreBench, type CoreCorpus } from './core';
+import { runServerBench, serverMarkdown, serverSummary } from './server';
 
 /** One part of the benchmark: runs on the corpus, returns its JSON and its Markdown and console lines. */
 export interface BenchSection {
@@ -29,6 +30,14 @@ const SECTIONS: BenchSection[] = [
     run: async (corpus, runs) => {
       const result = runCoreBench(corpus, { ...DEFAULT_CORE_OPTIONS, runs });
       return { json: result, markdown: coreMarkdown(result), summary: coreSummary(result) };
+    },
+  },
+  {
+    name: 'server',
+    title: 'Language server (src/server) and extension',
+    run: async (corpus) => {
+      const result = await runServerBench({ text: corpus.train, tokenizer: corpus.tokenizer, distDir: path.join(REPO, 'dist') });
+      return { json: result, markdown: serverMarkdown(result), summary: serverSummary(result) };
     },
   },
 ];
