@@ -37,7 +37,8 @@
 // context is recreated with γ = 1 (it has no probability of its own). Any other problem throws an
 // Error naming the line and what is wrong.
 
-import type { Candidate, NextWordDistribution, TokenizerName } from './types';
+import { TOKENIZER_NAMES, type Candidate, type NextWordDistribution, type TokenizerName } from './types';
+import { crc32 } from './snapshot';
 import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, UNK_TOKEN, Vocabulary, isReservedToken } from './vocabulary';
 import { COUNT, PARENT } from './counts';
 import type { EncodedSentences, NgramModel, ScanTotals, TokenVisitor, WordScore } from './model';
@@ -49,6 +50,10 @@ import { rankedIds } from './decoding';
 export const ARPA_LOG10_ZERO = -99;
 /** What KenLM assumes for log10 p(<unk>) when a file does not list `<unk>`. */
 export const MISSING_UNK_LOG10_PROB = -100;
+/** The binary form of a back-off model (`ArpaModel.toBytes`). */
+export const BACKOFF_MAGIC = 'NWLA';
+const BACKOFF_VERSION = 1;
+const BACKOFF_HEADER_BYTES = 16;
 /** Significant digits written: enough to round-trip a float32, as KenLM stores them. */
 const WRITTEN_DIGITS = 9;
 /** Probability mass left after the seen words that is only rounding error (MLE leaves none). */
@@ -508,6 +513,116 @@ export class ArpaModel {
       }
     }
     return { tokens, oov, log10ProbTotal: total, oovLog10ProbTotal: oovTotal };
+  }
+
+  /**
+   * The model as bytes that load without parsing text (KenLM's build_binary, in spirit). Layout,
+   * little-endian, 8-byte aligned: header "NWLA" · format version u32 · body length u32 · CRC-32 of
+   * the body u32; body: order u32, tokenizer u32 (0 words, 1 whitespace), vocabulary byte length u32
+   * and the words joined by newlines in UTF-8 (ARPA words hold no blanks), then per order: node count
+   * u32, log10 p (f64 ×n), log10 back-off (f64 ×n), parent node (i32 ×n), word id (i32 ×n).
+   */
+  toBytes(): Uint8Array {
+    const vocabulary = new TextEncoder().encode(this.vocabulary.allWords().join('\n'));
+    const align = (length: number) => Math.ceil(length / 8) * 8;
+    let bodyLength = 16 + align(vocabulary.length);
+    for (const table of this.tables) bodyLength += 8 + align(24 * table.size);
+    const bytes = new Uint8Array(BACKOFF_HEADER_BYTES + bodyLength);
+    const view = new DataView(bytes.buffer);
+    let offset = BACKOFF_HEADER_BYTES;
+    view.setUint32(offset, this.order, true);
+    view.setUint32(offset + 4, TOKENIZER_NAMES.indexOf(this.tokenizer), true);
+    view.setUint32(offset + 8, vocabulary.length, true);
+    offset += 16;
+    bytes.set(vocabulary, offset);
+    offset += align(vocabulary.length);
+    for (const table of this.tables) {
+      const size = table.size;
+      view.setUint32(offset, size, true);
+      offset += 8;
+      for (const array of [table.log10Prob, table.log10Backoff, table.parent, table.word]) {
+        const part = new Uint8Array(array.buffer, array.byteOffset, array.BYTES_PER_ELEMENT * size);
+        bytes.set(part, offset);
+        offset += part.length;
+      }
+      offset = BACKOFF_HEADER_BYTES + align(offset - BACKOFF_HEADER_BYTES);
+    }
+    bytes.set(new TextEncoder().encode(BACKOFF_MAGIC), 0);
+    view.setUint32(4, BACKOFF_VERSION, true);
+    view.setUint32(8, bodyLength, true);
+    view.setUint32(12, crc32(bytes.subarray(BACKOFF_HEADER_BYTES)), true);
+    return bytes;
+  }
+
+  /** Reads `toBytes`' output back; anything else throws an Error saying what is wrong. */
+  static fromBytes(input: Uint8Array): ArpaModel {
+    // A copy: aligned typed-array views need an aligned buffer (a Node Buffer may start anywhere).
+    const bytes = new Uint8Array(input);
+    const fail = (problem: string): never => {
+      throw new Error(`not a readable back-off model: ${problem}`);
+    };
+    if (bytes.length < BACKOFF_HEADER_BYTES) fail(`${bytes.length} bytes is shorter than the header`);
+    const magic = new TextDecoder().decode(bytes.subarray(0, 4));
+    if (magic !== BACKOFF_MAGIC) fail(`the file starts with ${JSON.stringify(magic)}, not "${BACKOFF_MAGIC}"`);
+    const view = new DataView(bytes.buffer);
+    const version = view.getUint32(4, true);
+    if (version !== BACKOFF_VERSION) fail(`format version ${version} (this build reads ${BACKOFF_VERSION})`);
+    const bodyLength = view.getUint32(8, true);
+    if (bodyLength !== bytes.length - BACKOFF_HEADER_BYTES) fail(`the header announces ${bodyLength} bytes of data, ${bytes.length - BACKOFF_HEADER_BYTES} are present`);
+    if (crc32(bytes.subarray(BACKOFF_HEADER_BYTES)) !== view.getUint32(12, true)) fail('its checksum does not match its data');
+    let offset = BACKOFF_HEADER_BYTES;
+    const need = (length: number) => {
+      if (offset + length > bytes.length) fail('it ends inside its data');
+    };
+    need(16);
+    const order = view.getUint32(offset, true);
+    const tokenizer = TOKENIZER_NAMES[view.getUint32(offset + 4, true)];
+    const vocabularyLength = view.getUint32(offset + 8, true);
+    if (order < 1 || order > MAX_ARPA_ORDER) fail(`order ${order}`);
+    if (tokenizer === undefined) fail('an unknown tokenizer');
+    offset += 16;
+    need(vocabularyLength);
+    const words = new TextDecoder().decode(bytes.subarray(offset, offset + vocabularyLength)).split('\n');
+    offset += Math.ceil(vocabularyLength / 8) * 8;
+    let vocabulary: Vocabulary;
+    try {
+      vocabulary = Vocabulary.fromWords(words);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+    const tables: BackoffTable[] = [];
+    for (let n = 1; n <= order; n++) {
+      need(8);
+      const size = view.getUint32(offset, true);
+      offset += 8;
+      need(24 * size);
+      const take = <T>(make: (buffer: ArrayBuffer, start: number, length: number) => T, width: number): T => {
+        const array = make(bytes.buffer, offset, size);
+        offset += width * size;
+        return array;
+      };
+      const log10Prob = take((b, o, l) => new Float64Array(b, o, l), 8);
+      const log10Backoff = take((b, o, l) => new Float64Array(b, o, l), 8);
+      const parent = take((b, o, l) => new Int32Array(b, o, l), 4);
+      const word = take((b, o, l) => new Int32Array(b, o, l), 4);
+      offset = BACKOFF_HEADER_BYTES + Math.ceil((offset - BACKOFF_HEADER_BYTES) / 8) * 8;
+      const table = new BackoffTable(n, size);
+      if (n === 1 && size !== vocabulary.size) fail(`${size} unigrams for ${vocabulary.size} words`);
+      const parents = n === 1 ? 0 : tables[n - 2].size;
+      for (let node = 0; node < size; node++) {
+        if (!(word[node] >= 0 && word[node] < vocabulary.size)) fail(`a ${n}-gram has word id ${word[node]}`);
+        if (n === 1) {
+          table.setUnigram(node, log10Prob[node], log10Backoff[node]);
+          continue;
+        }
+        if (!(parent[node] >= 0 && parent[node] < parents)) fail(`a ${n}-gram has context node ${parent[node]}`);
+        if (table.find(parent[node], word[node]) >= 0) fail(`a ${n}-gram is listed twice`);
+        table.add(parent[node], word[node], log10Prob[node], log10Backoff[node]);
+      }
+      tables.push(table);
+    }
+    if (offset !== bytes.length) fail('unexpected bytes after its data');
+    return new ArpaModel(vocabulary, tables, tokenizer);
   }
 
   /** The k likeliest next words (ties by lower id); count and contextCount are 0 (ARPA has no counts). */

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { MISSING_UNK_LOG10_PROB, queryArpa, readArpa, writeArpa } from '../../../src/core/arpa';
+import { ArpaModel, MISSING_UNK_LOG10_PROB, queryArpa, readArpa, writeArpa } from '../../../src/core/arpa';
 import { NgramModel } from '../../../src/core/model';
+import { crc32 } from '../../../src/core/snapshot';
 import { tokenizeText } from '../../../src/core/tokenizer';
 
 const fixtures = path.join(__dirname, '../../fixtures/cli');
@@ -303,5 +304,61 @@ describe('ARPA writing', () => {
     const unigrams = trained(1, 'add-k');
     const imported = readArpa(writeArpa(unigrams));
     assert.ok(Math.abs(imported.score([], 'the').log10Prob - unigrams.score([], 'the').log10Prob) < 1e-8);
+  });
+});
+
+describe('back-off model bytes', () => {
+  const corpus = fixture('corpus.txt');
+
+  function exported(order: number): ArpaModel {
+    const model = new NgramModel({ order, tokenizer: 'whitespace' });
+    model.addText(corpus);
+    return readArpa(writeArpa(model));
+  }
+
+  it('round-trip exactly: same vocabulary, counts, scores and distributions', () => {
+    for (const original of [exported(3), readArpa(fixture('srilm-style-trigram.arpa'), 'words')]) {
+      const bytes = original.toBytes();
+      // At an odd offset inside a larger buffer, as a file read may hand it over.
+      const shifted = new Uint8Array(bytes.length + 3);
+      shifted.set(bytes, 3);
+      const copy = ArpaModel.fromBytes(shifted.subarray(3));
+      assert.deepEqual(copy.vocabulary.allWords(), original.vocabulary.allWords());
+      assert.deepEqual(copy.ngramCounts, original.ngramCounts);
+      assert.equal(copy.tokenizer, original.tokenizer);
+      for (const context of [['<s>'], ['<s>', 'the'], ['the', 'next'], ['b', 'a'], ['never', 'seen']]) {
+        assert.deepEqual(copy.distribution(context), original.distribution(context));
+        for (const word of ['the', 'model', 'b', '</s>', 'zzz']) assert.deepEqual(copy.score(context, word), original.score(context, word));
+      }
+    }
+  });
+
+  it('refuse anything else, saying what is wrong', () => {
+    const bytes = exported(2).toBytes();
+    const corrupted = bytes.slice();
+    corrupted[corrupted.length - 5] ^= 0xff;
+    const cases: [Uint8Array, RegExp][] = [
+      [bytes.subarray(0, 10), /^not a readable back-off model: 10 bytes is shorter than the header$/],
+      [new TextEncoder().encode('\\data\\\nngram 1=3\n'), /^not a readable back-off model: the file starts with "\\\\dat", not "NWLA"$/],
+      [bytes.subarray(0, bytes.length - 8), /^not a readable back-off model: the header announces \d+ bytes of data, \d+ are present$/],
+      [corrupted, /^not a readable back-off model: its checksum does not match its data$/],
+    ];
+    for (const [input, message] of cases) assert.throws(() => ArpaModel.fromBytes(input), { message });
+  });
+
+  it('refuse a well-checksummed file whose n-grams point nowhere', () => {
+    const model = exported(2);
+    const bytes = model.toBytes();
+    // The documented layout: header 16, then order/tokenizer/vocabulary length (16) and the padded
+    // vocabulary, the unigram block (8 + 24·V, padded), then the bigram count (8), its log10 p and
+    // back-offs (16 per bigram), and its parent nodes.
+    const align = (n: number) => Math.ceil(n / 8) * 8;
+    const view = new DataView(bytes.buffer);
+    const vocabularyBytes = view.getUint32(16 + 8, true);
+    const bigrams = 16 + 16 + align(vocabularyBytes) + 8 + align(24 * model.vocabulary.size);
+    const firstParent = bigrams + 8 + 16 * view.getUint32(bigrams, true);
+    view.setInt32(firstParent, 1_000_000, true);
+    view.setUint32(12, crc32(bytes.subarray(16)), true);
+    assert.throws(() => ArpaModel.fromBytes(bytes), { message: 'not a readable back-off model: a 2-gram has context node 1000000' });
   });
 });
