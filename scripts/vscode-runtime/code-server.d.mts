@@ -1,6 +1,11 @@
 // Types of code-server.mjs for the TypeScript callers (the e2e harness).
-export const CHROMIUM_ARGS: readonly string[];
 export function chromiumPath(): string;
+export function chromiumLaunchOptions(stateDir: string): {
+  executablePath: string;
+  headless: boolean;
+  args: string[];
+  env: Record<string, string | undefined>;
+};
 export function writeUserSettings(userDataDir: string, settings?: Record<string, unknown>): string;
 export function installVsix(vsixPath: string, dirs: { userDataDir: string; extensionsDir: string }): void;
 

@@ -18,7 +18,7 @@ const BASE_USER_SETTINGS = {
 };
 
 /** Flags headless Chromium needs in a container; playwright refuses `--user-data-dir` here. */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -36,6 +36,19 @@ export function chromiumPath() {
   throw new Error(configured
     ? `NEXT_WORD_LAB_CHROMIUM=${configured} does not exist`
     : 'Chromium not found at /usr/bin/chromium: install Debian chromium (apt-get install -y chromium), or set NEXT_WORD_LAB_CHROMIUM=/path/to/chromium');
+}
+
+/**
+ * Options for playwright's `chromium.launchPersistentContext(path.join(stateDir, 'chromium'), …)`:
+ * headless Debian Chromium, with its crash reports and caches under `stateDir` instead of the home folder.
+ */
+export function chromiumLaunchOptions(stateDir) {
+  return {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: CHROMIUM_ARGS,
+    env: { ...process.env, XDG_CONFIG_HOME: path.join(stateDir, 'xdg-config'), XDG_CACHE_HOME: path.join(stateDir, 'xdg-cache') },
+  };
 }
 
 function freePort() {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
 import {
-  CHROMIUM_ARGS, chromiumPath, linkExtensionUnderDevelopment, makeStateDir, startCodeServer, workbenchUrl, writeUserSettings,
+  chromiumLaunchOptions, linkExtensionUnderDevelopment, makeStateDir, startCodeServer, workbenchUrl, writeUserSettings,
 } from './code-server.mjs';
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -50,11 +50,7 @@ async function main() {
   let context;
   try {
     log(`code-server pid ${server.pid} on ${server.baseUrl}, log ${path.join(stateDir, 'code-server.log')}`);
-    context = await chromium.launchPersistentContext(path.join(stateDir, 'chromium'), {
-      executablePath: chromiumPath(),
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    context = await chromium.launchPersistentContext(path.join(stateDir, 'chromium'), chromiumLaunchOptions(stateDir));
     const page = context.pages()[0] ?? await context.newPage();
     // The workbench calls window.codeAutomationExit(code) once the extension host's run() settles.
     const exitCode = new Promise((resolve) => {

@@ -6,8 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import {
-  CHROMIUM_ARGS,
-  chromiumPath,
+  chromiumLaunchOptions,
   installVsix,
   linkExtensionUnderDevelopment,
   makeStateDir,
@@ -80,9 +79,7 @@ export class Workbench {
     let context: BrowserContext | undefined;
     try {
       context = await chromium.launchPersistentContext(path.join(stateDir, 'chromium'), {
-        executablePath: chromiumPath(),
-        headless: true,
-        args: [...CHROMIUM_ARGS],
+        ...chromiumLaunchOptions(stateDir),
         viewport: options.viewport ?? { width: 1400, height: 900 },
       });
       const page = context.pages()[0] ?? await context.newPage();
