@@ -47,7 +47,7 @@ export async function discoverFiles(
 ): Promise<DiscoveryResult> {
   const result: DiscoveryResult = { files: [], skipped: [] };
   for (const folder of folders) {
-    await walk(folder, new PathFilter(folder.rules), '', [], result, shouldStop);
+    await walk(folder, pathFilterFor(folder.rules), '', [], result, shouldStop);
   }
   return result;
 }
@@ -140,7 +140,8 @@ function gitignored(levels: readonly GitignoreLevel[], relativePath: string, isD
 
 /**
  * The path checks for a single file (a watcher event or a newly opened document), with the
- * .gitignore files read along its path. `undefined` means it may be learned.
+ * .gitignore files read along its path. `undefined` means it may be learned. A file inside a folder
+ * that is left out is `'ignore'`d: the folder itself is what the skipped list shows.
  */
 export async function checkSinglePath(
   folder: WorkspaceFolderInfo,
@@ -149,17 +150,36 @@ export async function checkSinglePath(
   const relative = path.relative(folder.fsPath, fsPath);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return 'outside';
   const parts = relative.split(path.sep);
-  const filter = new PathFilter(folder.rules);
+  const filter = pathFilterFor(folder.rules);
+  // Folders by name first: a burst of events inside node_modules costs no I/O at all.
+  for (let depth = 1; depth < parts.length; depth++) {
+    if (filter.checkDirectory(parts.slice(0, depth).join('/'), NO_NAMES) !== undefined) return 'ignore';
+  }
   const levels: GitignoreLevel[] = [];
   for (let depth = 0; depth < parts.length; depth++) {
     const relativeDir = parts.slice(0, depth).join('/');
     const dirPath = path.join(folder.fsPath, ...parts.slice(0, depth));
     const names = await listNames(dirPath);
     if (names.has(GITIGNORE)) levels.push(await readGitignore(dirPath, relativeDir));
-    const verdict = checkEntry(filter, levels, parts.slice(0, depth + 1).join('/'), names, depth < parts.length - 1);
-    if (verdict !== undefined) return verdict;
+    const isFile = depth === parts.length - 1;
+    const verdict = checkEntry(filter, levels, parts.slice(0, depth + 1).join('/'), names, !isFile);
+    if (verdict !== undefined) return isFile ? verdict : 'ignore';
   }
   return undefined;
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/** Compiled filters by rules object: the settings cache hands out the same rules until they change. */
+const filters = new WeakMap<FolderRules, PathFilter>();
+
+function pathFilterFor(rules: FolderRules): PathFilter {
+  let filter = filters.get(rules);
+  if (filter === undefined) {
+    filter = new PathFilter(rules);
+    filters.set(rules, filter);
+  }
+  return filter;
 }
 
 async function listNames(dirPath: string): Promise<ReadonlySet<string>> {

@@ -54,7 +54,8 @@ export class Learner {
   private running: Promise<void> | undefined;
   private firstPassDone = false;
   private currentProgress: PassProgress | undefined;
-  private queuedReads = 0;
+  /** Files the running pass found that the model does not hold yet. */
+  private readonly unreadNewFiles = new Set<string>();
 
   constructor(private readonly host: LearnerHost) {}
 
@@ -71,9 +72,9 @@ export class Learner {
     return this.currentProgress;
   }
 
-  /** Files found but not read yet in the running pass. */
+  /** Files found but not read yet in the running pass, and not in the model from before. */
   get pendingReads(): number {
-    return this.queuedReads;
+    return this.unreadNewFiles.size;
   }
 
   /** Resolves when no work is left (now, if none is). */
@@ -89,10 +90,12 @@ export class Learner {
     this.kick();
   }
 
-  /** Counts the documents a reconfiguration left uncounted. */
+  /**
+   * Counts the documents a reconfiguration left uncounted. A pass in progress goes on: everything it
+   * learns from now on is counted into the new model, and the recount follows it.
+   */
   requestRecount(): void {
     this.paused = false;
-    this.generation++;
     this.kick();
   }
 
@@ -174,7 +177,7 @@ export class Learner {
       `Found ${found.files.length} files to learn (${toRead.length} new or changed), ${found.skipped.length} skipped.`,
     );
     await this.withProgress('Learning the workspace', toRead.length, generation, async (advance) => {
-      this.queuedReads = toRead.length;
+      for (const file of toRead) if (workspace.get(file.fsPath) === undefined) this.unreadNewFiles.add(file.fsPath);
       try {
         for (let start = 0; start < toRead.length; start += READ_BATCH) {
           const batch = toRead.slice(start, start + READ_BATCH);
@@ -183,7 +186,7 @@ export class Learner {
           let sliceStart = performance.now();
           for (let i = 0; i < batch.length; i++) {
             this.learnBytes(batch[i], contents[i]);
-            this.queuedReads--;
+            this.unreadNewFiles.delete(batch[i].fsPath);
             advance();
             if (performance.now() - sliceStart > SLICE_MS) {
               await yieldToRequests();
@@ -193,7 +196,7 @@ export class Learner {
           }
         }
       } finally {
-        this.queuedReads = 0;
+        this.unreadNewFiles.clear();
       }
     });
   }

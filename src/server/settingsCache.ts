@@ -14,6 +14,7 @@ export interface ResourceSettings {
 
 export class SettingsCache {
   private readonly cache = new Map<string, Promise<ResourceSettings>>();
+  private readonly rules = new Map<string, Promise<FolderRules>>();
   private readonly reported = new Set<string>();
   /** Whether the client answers workspace/configuration (known at initialize; until then, defaults). */
   private canPull = false;
@@ -22,7 +23,7 @@ export class SettingsCache {
 
   clientCanAnswer(canPull: boolean): void {
     this.canPull = canPull;
-    this.cache.clear();
+    this.clear();
   }
 
   /** The settings for a folder or file URI (undefined: the window's settings, which hold the model's). */
@@ -36,19 +37,25 @@ export class SettingsCache {
     return pending;
   }
 
-  async folderRules(folderUri: string): Promise<FolderRules> {
-    const { settings, filesExclude, searchExclude } = await this.get(folderUri);
-    return {
-      include: settings.include,
-      exclude: settings.exclude,
-      maxFileSizeKB: settings.maxFileSizeKB,
-      filesExclude,
-      searchExclude,
-    };
+  /** The file rules of a folder: the same object until the settings change (so matchers compiled for it can be kept). */
+  folderRules(folderUri: string): Promise<FolderRules> {
+    let pending = this.rules.get(folderUri);
+    if (pending === undefined) {
+      pending = this.get(folderUri).then(({ settings, filesExclude, searchExclude }) => ({
+        include: settings.include,
+        exclude: settings.exclude,
+        maxFileSizeKB: settings.maxFileSizeKB,
+        filesExclude,
+        searchExclude,
+      }));
+      this.rules.set(folderUri, pending);
+    }
+    return pending;
   }
 
   clear(): void {
     this.cache.clear();
+    this.rules.clear();
   }
 
   private async pull(scopeUri: string | undefined): Promise<ResourceSettings> {

@@ -119,7 +119,11 @@ describe('file selection', () => {
         reason: 'gitignore',
         detail: 'ignored by pkg/.gitignore',
       });
-      assert.deepEqual(await checkSinglePath(folder, path.join(root, 'logs', 'x.txt')), { reason: 'gitignore', detail: 'ignored by .gitignore' });
+      // Inside a folder that is left out, a file is ignored: the skipped list shows the folder.
+      assert.equal(await checkSinglePath(folder, path.join(root, 'logs', 'x.txt')), 'ignore');
+      assert.equal(await checkSinglePath(folder, path.join(root, 'node_modules', 'm', 'index.js')), 'ignore');
+      assert.deepEqual(await checkSinglePath(folder, path.join(root, 'b.tmp.txt')), { reason: 'gitignore', detail: 'ignored by .gitignore' });
+      assert.deepEqual(await checkSinglePath(folder, path.join(root, '.env')), { reason: 'secret', detail: 'never learned (matches .env)' });
       assert.equal(await checkSinglePath(folder, path.join(root, 'image.png')), 'ignore');
       assert.equal(await checkSinglePath(folder, path.join(path.dirname(root), 'elsewhere.txt')), 'outside');
     });
