@@ -3,7 +3,7 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readArpa, type ArpaModel } from '../core/arpa';
+import { ArpaModel, BACKOFF_MAGIC, readArpa } from '../core/arpa';
 import { NgramModel } from '../core/model';
 import { SNAPSHOT_MAGIC, readSnapshot } from '../core/snapshot';
 import { DEFAULT_ORDER, ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES, type EstimatorOptions, type TokenizerName } from '../core/types';
@@ -26,7 +26,7 @@ export type LoadedModel =
 
 export const MODEL_OPTIONS: OptionSpecs = {
   train: { type: 'string', value: 'PATH', help: 'learn this text file, or every text file in this folder' },
-  model: { type: 'string', value: 'FILE', help: 'use a model saved by `train`, or an ARPA file' },
+  model: { type: 'string', value: 'FILE', help: 'use a model saved by `train` or `import-arpa --out`, or an ARPA file' },
   order: { type: 'string', value: 'N', help: `n-gram order, ${MIN_ORDER}–${MAX_ORDER} (default ${DEFAULT_ORDER})` },
   smoothing: { type: 'string', value: 'NAME', help: `${ESTIMATOR_NAMES.join(' | ')} (default ${DEFAULT_SETTINGS.smoothing})` },
   'add-k': { type: 'string', value: 'K', help: `the k of add-k smoothing (default ${DEFAULT_SETTINGS.addK})` },
@@ -161,8 +161,16 @@ async function openModelFile(file: string, values: OptionValues): Promise<Loaded
   const bytes = await readInput(file);
   const start = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart();
   if (start.startsWith('\\data\\')) return openArpa(file, bytes, values, started);
+  if (start.startsWith(BACKOFF_MAGIC)) {
+    rejectEstimateOptions(values);
+    const model = described(file, () => ArpaModel.fromBytes(bytes));
+    if (stringOption(values, 'tokenizer') !== undefined && trainingOptions(values).tokenizer !== model.tokenizer) {
+      throw new UsageError(`${file} was imported for the ${model.tokenizer} tokenizer; import the ARPA file again to change it`);
+    }
+    return { kind: 'arpa', model, source: file, seconds: (performance.now() - started) / 1000 };
+  }
   if (!start.startsWith(SNAPSHOT_MAGIC)) {
-    throw new CliError(`${file} is neither a model saved by \`train\` nor an ARPA file (it starts with neither "${SNAPSHOT_MAGIC}" nor "\\data\\")`);
+    throw new CliError(`${file} is not a model: not a snapshot from \`train\`, an ARPA file or an imported one from \`import-arpa --out\``);
   }
   const { model } = described(file, () => readSnapshot(bytes));
   const requested = trainingOptions(values);
@@ -179,12 +187,16 @@ async function openModelFile(file: string, values: OptionValues): Promise<Loaded
 
 /** Reads an ARPA file's bytes; problems are reported with the file's name and line. */
 export function openArpa(file: string, bytes: Uint8Array, values: OptionValues, started = performance.now()): LoadedModel & { kind: 'arpa' } {
-  for (const option of ['order', 'smoothing', 'add-k'] as const) {
-    if (stringOption(values, option) !== undefined) throw new UsageError(`--${option} does not apply to an ARPA file: its estimates are fixed`);
-  }
+  rejectEstimateOptions(values);
   const tokenizer = choiceOption(values, 'tokenizer', TOKENIZER_NAMES, 'whitespace');
   const model = described(file, () => readArpa(new TextDecoder().decode(bytes), tokenizer));
   return { kind: 'arpa', model, source: file, seconds: (performance.now() - started) / 1000 };
+}
+
+function rejectEstimateOptions(values: OptionValues): void {
+  for (const option of ['order', 'smoothing', 'add-k'] as const) {
+    if (stringOption(values, option) !== undefined) throw new UsageError(`--${option} does not apply to an ARPA model: its estimates are fixed`);
+  }
 }
 
 /** Runs a parser, prefixing its error with the file it was reading. */

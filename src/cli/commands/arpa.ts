@@ -47,13 +47,14 @@ export const exportArpaCommand: Command = {
 
 export const importArpaCommand: Command = {
   name: 'import-arpa',
-  synopsis: 'import-arpa --arpa FILE [--context TEXT [--top K]] [--test FILE] [options]',
+  synopsis: 'import-arpa --arpa FILE [--out FILE] [--context TEXT [--top K]] [--test FILE] [options]',
   summary: 'read an ARPA file (KenLM, SRILM or export-arpa) and query it: candidates, perplexity',
   description: [
-    'The file is checked as KenLM checks it (header counts, sections, \\end\\); a problem is reported with its line number. Without a query the command prints what the file holds. --context lists the likeliest next words as predict does (an ARPA file has no counts, so only probabilities and the answering order are shown); --test scores a file as eval does, reproducing KenLM’s query numbers. Any command also takes an ARPA file as --model.',
+    'The file is checked as KenLM checks it (header counts, sections, \\end\\); a problem is reported with its line number. Without a query the command prints what the file holds. --out saves the model in a binary form that --model loads without parsing text. --context lists the likeliest next words as predict does (an ARPA file has no counts, so only probabilities and the answering order are shown); --test scores a file as eval does, reproducing KenLM’s query numbers. Any command also takes an ARPA file as --model.',
   ],
   options: {
     arpa: { type: 'string', value: 'FILE', help: 'the ARPA file to read' },
+    out: { type: 'string', short: 'o', value: 'FILE', help: 'save the imported model (binary) for --model' },
     tokenizer: { type: 'string', value: 'NAME', help: 'how --context and --test text is split (default whitespace)' },
     context: { type: 'string', short: 'c', value: 'TEXT', help: 'list the likeliest next words after TEXT (a line start)' },
     ...TOP_OPTION,
@@ -61,16 +62,38 @@ export const importArpaCommand: Command = {
     temperature: SAMPLING_OPTIONS.temperature,
     ...OUTPUT_OPTIONS,
   },
-  examples: ['import-arpa --arpa kenlm.arpa --test test.txt --json', 'import-arpa --arpa corpus.arpa --context "the model" --top 5'],
+  examples: [
+    'import-arpa --arpa kenlm.arpa --test test.txt --json',
+    'import-arpa --arpa corpus.arpa --context "the model" --top 5',
+    'import-arpa --arpa kenlm.arpa --out kenlm.nwla && next-word-lab predict --model kenlm.nwla --context "import {"',
+  ],
   async run({ values }, io) {
     const file = requiredString(values, 'arpa', 'the ARPA file to read');
     const top = topOption(values);
     const started = performance.now();
     const loaded = openArpa(file, await readInput(file), values, started);
     const { model } = loaded;
+    const out = stringOption(values, 'out');
+    let savedBytes: number | undefined;
+    if (out !== undefined) {
+      const bytes = model.toBytes();
+      try {
+        await fs.writeFile(out, bytes);
+      } catch (error) {
+        throw new CliError(`cannot write ${out}: ${describeFsError(error)}`);
+      }
+      savedBytes = bytes.length;
+    }
     const prediction = values.context !== undefined ? predict(model, contextTokens(model, values), top, values) : undefined;
     const evaluation = typeof values.test === 'string' ? await evaluate(loaded, values.test) : undefined;
-    const summary = { order: model.order, ngrams: model.ngramCounts, vocabularySize: model.vocabulary.size, modelBytes: model.byteLength(), loadSeconds: loaded.seconds };
+    const summary = {
+      order: model.order,
+      ngrams: model.ngramCounts,
+      vocabularySize: model.vocabulary.size,
+      modelBytes: model.byteLength(),
+      loadSeconds: loaded.seconds,
+      ...(out !== undefined ? { out, savedBytes } : {}),
+    };
     if (values.json) {
       io.json({ ...summary, ...(prediction ? { prediction } : {}), ...(evaluation ? { evaluation } : {}) });
       return;
@@ -83,6 +106,7 @@ export const importArpaCommand: Command = {
           ['vocabulary', `${integer(model.vocabulary.size)} words (with <s>, </s>, <unk>)`],
           ['memory', bytes(summary.modelBytes)],
           ['read in', `${loaded.seconds.toFixed(2)} s`],
+          ...(out !== undefined ? [['saved', `${out} (${bytes(savedBytes ?? 0)})`]] : []),
         ],
         ['l', 'l'],
       ),

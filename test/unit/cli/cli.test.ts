@@ -222,9 +222,16 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
       assert.ok(Math.abs(result.evaluation.perplexity - expected.perplexity) / expected.perplexity < 1e-7);
       assert.equal(result.evaluation.tokens, expected.tokens);
       assert.equal(result.evaluation.oov, expected.oov);
-      // Any query command takes the ARPA file as --model.
+      // Any query command takes the ARPA file as --model, or the binary import-arpa --out saves.
       const viaModel = JSON.parse(ok('eval', '--model', out, '--test', testFile, '--json')) as { perplexity: number };
       assert.equal(viaModel.perplexity, result.evaluation.perplexity);
+      const binary = path.join(workDir, 'round-trip.nwla');
+      const saved = JSON.parse(ok('import-arpa', '--arpa', out, '--out', binary, '--json')) as { out: string; savedBytes: number };
+      assert.equal(saved.out, binary);
+      assert.ok(saved.savedBytes > 0);
+      const viaBinary = JSON.parse(ok('eval', '--model', binary, '--test', testFile, '--json')) as { perplexity: number; source: string };
+      assert.equal(viaBinary.perplexity, result.evaluation.perplexity);
+      assert.equal(viaBinary.source, 'arpa');
     });
 
     it('refuses corrupt ARPA files with the line and the problem, and estimators without a back-off form', () => {
@@ -233,7 +240,7 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
       fails(1, /^next-word-lab import-arpa: .*broken\.arpa: ARPA line 14: "oops" is not a log10 probability$/, 'import-arpa', '--arpa', broken);
       fails(1, /^next-word-lab import-arpa: .*test\.txt: ARPA line 1: expected "\\data\\"/, 'import-arpa', '--arpa', testFile);
       fails(1, /^next-word-lab export-arpa: cannot export: stupid-backoff gives scores, not probabilities/, 'export-arpa', '--train', corpusFile, '--smoothing', 'stupid-backoff');
-      fails(2, /^next-word-lab eval: --order does not apply to an ARPA file/, 'eval', '--model', path.join(fixtures, 'tiny-bigram.arpa'), '--order', '2', '--test', testFile);
+      fails(2, /^next-word-lab eval: --order does not apply to an ARPA model/, 'eval', '--model', path.join(fixtures, 'tiny-bigram.arpa'), '--order', '2', '--test', testFile);
     });
   });
 
@@ -323,7 +330,7 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
       fails(1, /^next-word-lab eval: cannot read .*missing\.txt: no such file or folder$/, 'eval', '--train', corpusFile, '--test', path.join(workDir, 'missing.txt'));
       fails(1, /^next-word-lab predict: .*data\.txt is not a text file \(contains NUL bytes\)$/, 'predict', '--train', path.join(fixtures, 'workspace/docs/data.txt'));
       fails(1, /^next-word-lab predict: found no text files to learn in .*empty-folder$/, 'predict', '--train', path.join(fixtures, 'empty-folder'));
-      fails(1, /^next-word-lab predict: .*corpus\.txt is neither a model saved by `train` nor an ARPA file/, 'predict', '--model', corpusFile);
+      fails(1, /^next-word-lab predict: .*corpus\.txt is not a model: not a snapshot from `train`, an ARPA file or an imported one/, 'predict', '--model', corpusFile);
       const corrupt = path.join(workDir, 'corrupt.nwl');
       writeFileSync(corrupt, 'NWLM and then nonsense');
       fails(1, /^next-word-lab predict: .*corrupt\.nwl: snapshot/, 'predict', '--model', corrupt);
