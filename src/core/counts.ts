@@ -14,7 +14,7 @@ const COUNT_OF_COUNTS_MAX = 4;
 const MIN_SLOTS = 16;
 const GROWTH = 1.5;
 
-function hashKey(parent: number, word: number): number {
+export function hashKey(parent: number, word: number): number {
   let h = Math.imul(parent, 0x9e3779b1) ^ word;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
@@ -137,6 +137,22 @@ export class OrderTable {
       if (data[base + WORD] === word && data[base + PARENT] === parent) return slot - 1;
       i = (i + 1) & mask;
     }
+  }
+
+  /**
+   * `find` continued from a slot value already read at `index` (the first probe): lets a caller
+   * read the first slot of several tables before resolving any, so their cache misses overlap.
+   */
+  findFrom(index: number, slot: number, parent: number, word: number): number {
+    const slots = this.slots;
+    const data = this.data;
+    const stride = this.stride;
+    const mask = this.mask;
+    for (let i = index; slot !== 0; slot = slots[(i = (i + 1) & mask)]) {
+      const base = (slot - 1) * stride;
+      if (data[base + WORD] === word && data[base + PARENT] === parent) return slot - 1;
+    }
+    return NONE;
   }
 
   /** A fresh node for (parent, word), in the hash; its counts are 0. */
@@ -493,6 +509,8 @@ export class NgramCounts {
     const tables = this.tables;
     let previous = new Int32Array(order + 1);
     let current = new Int32Array(order + 1);
+    const probeIndex = new Int32Array(order + 1);
+    const probeSlot = new Int32Array(order + 1);
     let position = 0;
     this.version++;
     for (let i = 0; i < sentences.length; i++) {
@@ -505,10 +523,17 @@ export class NgramCounts {
       this.changeUnigram(word, +1);
       current[1] = word;
       const top = Math.min(order, position + 1);
+      // First probe of every order before resolving any, so their cache misses overlap.
+      for (let n = 2; n <= top; n++) {
+        const table = tables[n - 1];
+        const index = hashKey(previous[n - 1], word) & table.mask;
+        probeIndex[n] = index;
+        probeSlot[n] = table.slots[index];
+      }
       for (let n = 2; n <= top; n++) {
         const table = tables[n - 1];
         const parent = previous[n - 1];
-        let node = table.find(parent, word);
+        let node = table.findFrom(probeIndex[n], probeSlot[n], parent, word);
         if (node === NONE) node = this.createNode(n, parent, word);
         this.increment(n, node, n === position + 1, current[n - 1]);
         current[n] = node;

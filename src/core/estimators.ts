@@ -10,7 +10,7 @@
 // full distribution and an exact top-k.
 
 import type { NgramCounts } from './counts';
-import { CHILD_SUM, COUNT, FIRST_CHILD, N1, N2, N3, NEXT, NONE, WORD } from './counts';
+import { CHILD_SUM, COUNT, FIRST_CHILD, hashKey, N1, N2, N3, NEXT, NONE, WORD } from './counts';
 import type { EstimatorName, EstimatorOptions } from './types';
 import { MAX_ORDER } from './types';
 import { EOS, FIRST_WORD_ID, UNK } from './vocabulary';
@@ -227,6 +227,9 @@ export class Estimator {
   private stamp = 0;
   /** The n-gram length the last `scoreAndAdvance` matched (0 when even its unigram was unseen). */
   lastMatched = 0;
+  /** First hash probe (slot index and value) per level, for `scoreKneserNey`. */
+  private readonly probeIndex = new Int32Array(MAX_LEVELS);
+  private readonly probeSlot = new Int32Array(MAX_LEVELS);
 
   constructor(
     private readonly counts: NgramCounts,
@@ -451,6 +454,18 @@ export class Estimator {
       matched = 1;
       if (topContext > 0) next.nodes[1] = word;
     }
+    // Read the first hash slot of every level before resolving any: the loads are independent,
+    // so the processor overlaps their cache misses (lookups are what scoring waits on).
+    const probeIndex = this.probeIndex;
+    const probeSlot = this.probeSlot;
+    if (known) {
+      for (let j = 1; j <= m; j++) {
+        const childTable = tables[j];
+        const index = hashKey(nodes[j], word) & childTable.mask;
+        probeIndex[j] = index;
+        probeSlot[j] = childTable.slots[index];
+      }
+    }
     for (let j = 1; j <= m; j++) {
       const contextTable = tables[j - 1];
       const contextData = contextTable.data;
@@ -463,7 +478,7 @@ export class Estimator {
       // Once c_j·w is unseen, so is every longer c_j'·w (its suffix would have been counted).
       if (matched === j) {
         const childTable = tables[j];
-        const child = childTable.find(nodes[j], word);
+        const child = childTable.findFrom(probeIndex[j], probeSlot[j], nodes[j], word);
         if (child !== NONE) {
           matched = j + 1;
           if (j < topContext) next.nodes[j + 1] = child;
