@@ -12,7 +12,7 @@ import { canInsert } from '../prediction';
 
 /** Words with their own slice and their own histogram bin; the rest share one. */
 const SHOWN_WORDS = 8;
-export const DRAWS_PER_BATCH = 1000;
+const DRAWS_PER_BATCH = 1000;
 const DRAW_ANIMATION_MS = 900;
 /** A slice this wide (of the whole line) has room for its word. */
 const LABELLED_SLICE = 0.07;
