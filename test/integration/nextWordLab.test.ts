@@ -4,6 +4,7 @@
 // (the model's status events, command completion), never a timer.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -176,5 +177,19 @@ describe('Next Word Lab in VS Code', () => {
     assert.ok(fs.readFileSync(snapshot).length > 100, 'a new snapshot replaced it');
     api.startServer();
     assert.equal((await statusWhere(api, (s) => s.state === 'ready')).restoredFromSnapshot, true);
+  });
+
+  it('restarts a language server that died, and keeps answering', async () => {
+    await api.whenReady();
+    // The server is a child of this extension host: find it by its parent and its module, kill it.
+    const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+    const server = children.split('\n').find((line) => line.includes('dist/server.js'));
+    assert.ok(server, `no server process among:\n${children}`);
+    const restarting = statusWhere(api, (status) => status.state !== 'ready');
+    process.kill(Number(server.trim().split(/\s+/)[0]), 'SIGKILL');
+    await restarting;
+    const status = await statusWhere(api, (s) => s.state === 'ready');
+    assert.equal(status.filesLearned, 5);
+    assert.equal((await api.model.predict({ context: 'the sky is', temperature: 0 })).chosen?.word, 'blue');
   });
 });
