@@ -238,6 +238,8 @@ export function coreMarkdown(result: CoreBenchResult): string[] {
   const header = ['', ...result.orders.map((r) => `order ${r.order}`), 'target (order 3)'];
   return [
     `Corpus: ${result.corpus} (${result.tokenizer} tokenizer); ${result.orders[0]?.predictContexts.toLocaleString('en-US')} prediction contexts (every prefix of the first test lines).`,
+    'Training is text in → compacted, queryable model; scoring counts every word and `</s>`, as KenLM\'s query does.',
+    'For scale (reference README): KenLM builds the order-3 model in about 1 s (≈ 2.75 M tokens/s) and its probing structure scores about 12 M tokens/s on this machine.',
     '',
     `| ${header.join(' | ')} |`,
     `|${header.map((_, i) => (i === 0 ? '---' : '--:')).join('|')}|`,
