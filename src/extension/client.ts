@@ -81,9 +81,6 @@ export class LanguageServerHost extends Disposable {
   private crashTimes: number[] = [];
   private readonly statusEmitter = this._register(new vscode.EventEmitter<ModelStatus>());
   readonly onDidChangeStatus = this.statusEmitter.event;
-  private readonly sessionEmitter = this._register(new vscode.EventEmitter<ServerSession>());
-  /** Fires when a new server process session begins (at start and after each restart). */
-  readonly onDidStartSession = this.sessionEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -108,7 +105,6 @@ export class LanguageServerHost extends Disposable {
     this.lastStatus = undefined;
     const session = new ServerSession(this.context, this.output, this);
     this.session = session;
-    this.sessionEmitter.fire(session);
     session.whenStarted().catch((error: unknown) => {
       this.output.error(`The language server did not start: ${String(error)}`);
     });

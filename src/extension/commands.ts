@@ -257,7 +257,7 @@ function candidateItem(candidate: PredictedCandidate, isProbability: boolean): C
   };
 }
 
-export function ngramName(order: number): string {
+function ngramName(order: number): string {
   return ['unigram', 'bigram', 'trigram'][order - 1] ?? `${order}-gram`;
 }
 

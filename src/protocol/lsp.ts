@@ -188,8 +188,9 @@ export interface GenerateResult {
   readonly tokens: readonly string[];
   /**
    * Where the output starts repeating itself for good: from `tokens[start]` on, the same `length`
-   * tokens come back again and again (greedy decoding of an n-gram model always ends in such a loop
-   * once a context repeats). Null when no loop was reached.
+   * tokens come back again and again, and the model's whole context has come round to a state it was
+   * in one period earlier (greedy decoding can then only repeat; it stops there). Null when no loop was
+   * reached. For sampled output it only says the draws happened to go round so far.
    */
   readonly loop: { readonly start: number; readonly length: number } | null;
   readonly status: ModelStatus;

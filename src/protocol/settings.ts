@@ -30,11 +30,6 @@ export interface Settings {
   readonly completionsEnabled: boolean;
 }
 
-/** The settings that change the counts or the estimates (a background re-estimate); the rest only re-weight. */
-export const MODEL_SETTING_KEYS = ['order', 'smoothing', 'addK', 'tokenizer'] as const;
-/** The settings that change which files are learned (a new discovery pass). */
-export const FILE_SETTING_KEYS = ['include', 'exclude', 'maxFileSizeKB'] as const;
-
 export const TEMPERATURE_RANGE = { min: 0, max: 100 } as const;
 export const TOP_K_RANGE = { min: 0, max: 1000 } as const;
 export const TOP_P_RANGE = { min: 0.01, max: 1 } as const;

@@ -77,11 +77,6 @@ export class Learner {
     return this.unreadNewFiles.size;
   }
 
-  /** Resolves when no work is left (now, if none is). */
-  async whenIdle(): Promise<void> {
-    while (this.running !== undefined) await this.running;
-  }
-
   /** Finds the files again and brings the model in line with them. */
   requestFullPass(): void {
     this.discoveryWanted = true;
