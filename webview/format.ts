@@ -42,6 +42,11 @@ export function formatExp(naturalExponent: number): string {
   return `${mantissa.toFixed(2)}×10${superscript}`;
 }
 
+/** What a failed request says to the reader. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** A token as a list shows it: the sentence markers and the unknown word spelled out. */
 export function displayToken(token: string): string {
   if (token === '</s>') return '⏎ (end of line)';

@@ -2,6 +2,7 @@
 // while a new one is on its way (no flicker as the cursor moves).
 import { useEffect, useState } from 'preact/hooks';
 import type { Inputs } from 'preact/hooks';
+import { errorMessage } from './format';
 
 export type Answer<T> =
   | { readonly state: 'idle' }
@@ -33,8 +34,7 @@ export function useAnswer<T>(start: () => Promise<T> | null, inputs: Inputs): An
       setAnswer((before) => ({ state: 'loading', previous: valueOf(before) }));
       request.then(
         (value) => current && setAnswer({ state: 'done', value }),
-        (error: unknown) =>
-          current && setAnswer({ state: 'failed', message: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => current && setAnswer({ state: 'failed', message: errorMessage(error) }),
       );
     }, SETTLE_MS);
     return () => {

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CandidateView, PredictionView, SamplingSettings } from '../../src/protocol/webview';
 import { BarList } from '../components/BarList';
 import { ChartFrame } from '../components/ChartFrame';
-import { displayInlineToken, displayToken, formatCount, formatPercent } from '../format';
+import { displayInlineToken, displayToken, errorMessage, formatCount, formatPercent } from '../format';
 import { binHistogram } from '../histogram';
 import { requestPrediction } from '../host';
 import { canInsert } from '../prediction';
@@ -108,7 +108,7 @@ export function SamplingStep(props: SamplingStepProps) {
       }
       setDrawn(answer);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     } finally {
       setBusy(null);
     }
@@ -122,7 +122,7 @@ export function SamplingStep(props: SamplingStepProps) {
       const answer = await requestPrediction(props.text, sampling(props.seed, DRAWS_PER_BATCH));
       if (currentQuestion.current === asked) setBatch(answer);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     } finally {
       setBusy(null);
     }
