@@ -1,5 +1,6 @@
 // Where a command's model comes from: text to learn (a file, or a folder walked with the same file
-// rules as the extension), a snapshot written by `train`, or an ARPA file.
+// rules as the extension), a snapshot written by `train`, an ARPA file, or the binary form of one
+// that `import-arpa --out` saved.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -24,14 +25,24 @@ export type LoadedModel =
   | { readonly kind: 'ngram'; readonly model: NgramModel; readonly source: string; readonly seconds: number; readonly files: number; readonly skipped: readonly SkippedPath[] }
   | { readonly kind: 'arpa'; readonly model: ArpaModel; readonly source: string; readonly seconds: number };
 
-export const MODEL_OPTIONS: OptionSpecs = {
+export const TRAIN_OPTION: OptionSpecs = {
   train: { type: 'string', value: 'PATH', help: 'learn this text file, or every text file in this folder' },
-  model: { type: 'string', value: 'FILE', help: 'use a model saved by `train` or `import-arpa --out`, or an ARPA file' },
+};
+
+/** How text is learned: order, smoothing, tokenizer, file size limit. */
+export const LEARNING_OPTIONS: OptionSpecs = {
   order: { type: 'string', value: 'N', help: `n-gram order, ${MIN_ORDER}–${MAX_ORDER} (default ${DEFAULT_ORDER})` },
   smoothing: { type: 'string', value: 'NAME', help: `${ESTIMATOR_NAMES.join(' | ')} (default ${DEFAULT_SETTINGS.smoothing})` },
   'add-k': { type: 'string', value: 'K', help: `the k of add-k smoothing (default ${DEFAULT_SETTINGS.addK})` },
   tokenizer: { type: 'string', value: 'NAME', help: `${TOKENIZER_NAMES.join(' | ')} (default ${DEFAULT_SETTINGS.tokenizer}; whitespace for ARPA files)` },
   'max-file-kb': { type: 'string', value: 'KB', help: `in a folder, skip files larger than this (default ${DEFAULT_SETTINGS.maxFileSizeKB})` },
+};
+
+/** A model learned now (--train) or loaded (--model), for the query commands. */
+export const MODEL_OPTIONS: OptionSpecs = {
+  ...TRAIN_OPTION,
+  model: { type: 'string', value: 'FILE', help: 'use a model saved by `train` or `import-arpa --out`, or an ARPA file' },
+  ...LEARNING_OPTIONS,
 };
 
 export interface TrainingOptions {

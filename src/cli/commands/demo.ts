@@ -6,11 +6,10 @@ import path from 'node:path';
 import { applyTemperature, entropyBits, generate, sample, type Generation } from '../../core/decoding';
 import type { NgramModel } from '../../core/model';
 import { createRandom } from '../../core/prng';
-import { tokenizeText } from '../../core/tokenizer';
+import { tokenizeLine } from '../../core/tokenizer';
 import type { Candidate, ModelStats } from '../../core/types';
 import { OUTPUT_OPTIONS, type Command, type Io } from '../command';
-import { UsageError } from '../errors';
-import { MODEL_OPTIONS, trainFrom, trainingOptions } from '../load';
+import { LEARNING_OPTIONS, trainFrom, trainingOptions } from '../load';
 import { numberOption, stringOption } from '../options';
 import { bar, bytes, inlineTokens, integer, probability, table, token } from '../render';
 import { answeredBy, contextTokens } from './predict';
@@ -113,7 +112,7 @@ export const demoCommand: Command = {
   ],
   positionals: 1,
   options: {
-    ...MODEL_OPTIONS,
+    ...LEARNING_OPTIONS,
     context: { type: 'string', short: 'c', value: 'TEXT', help: 'the context to study (default: one chosen from the text)' },
     words: { type: 'string', short: 'n', value: 'N', help: `tokens per generated continuation (default ${DEFAULT_WORDS})` },
     seed: { type: 'string', value: 'SEED', help: `seed of the draws (default "${DEMO_SEED}")` },
@@ -121,14 +120,14 @@ export const demoCommand: Command = {
   },
   examples: ['demo', 'demo ~/projects/my-app --order 4', 'demo --context "the model" --seed 42'],
   async run({ values, positionals }, io) {
-    if (values.train !== undefined || values.model !== undefined) throw new UsageError('demo learns the folder given as its argument, not --train or --model');
     const folder = positionals[0] ?? BUNDLED_SAMPLE;
     const words = numberOption(values, 'words', { min: 1, max: 1000, integer: true }, DEFAULT_WORDS);
     const seed = stringOption(values, 'seed') ?? DEMO_SEED;
     const options = trainingOptions(values);
     const occurrences: Occurrence[] = [];
     const loaded = await trainFrom(folder, options, io.progress(values), (file, text) => {
-      tokenizeText(options.tokenizer, text).forEach((tokens, i) => occurrences.push({ file, line: i + 1, tokens }));
+      // Line by line (not tokenizeText, which skips blank lines) so the reported line number is right.
+      text.split(/\r\n|\r|\n/).forEach((line, i) => occurrences.push({ file, line: i + 1, tokens: tokenizeLine(options.tokenizer, line) }));
     });
     const ngram = loaded.model;
     const stats = ngram.stats();

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { writeSnapshot } from '../../core/snapshot';
 import { OUTPUT_OPTIONS, type Command } from '../command';
 import { CliError } from '../errors';
-import { MODEL_OPTIONS, describeFsError, trainFrom, trainingOptions, type LoadedModel } from '../load';
+import { LEARNING_OPTIONS, TRAIN_OPTION, describeFsError, trainFrom, trainingOptions, type LoadedModel } from '../load';
 import { requiredString } from '../options';
 import { bytes, integer, table } from '../render';
 
@@ -26,7 +26,8 @@ export const trainCommand: Command = {
     'A folder is walked as the extension walks a workspace: text files by extension (source code, Markdown, plain text …), skipping node_modules, build output, .gitignore’d paths, secrets, binary and minified files and files over --max-file-kb. A single file is learned whatever its extension. Each line is a sentence. The snapshot keeps the counts, so --smoothing can still be changed when it is loaded.',
   ],
   options: {
-    ...MODEL_OPTIONS,
+    ...TRAIN_OPTION,
+    ...LEARNING_OPTIONS,
     out: { type: 'string', short: 'o', value: 'FILE', help: 'where to write the snapshot' },
     ...OUTPUT_OPTIONS,
   },

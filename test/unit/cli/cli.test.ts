@@ -297,7 +297,10 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
       ]) {
         assert.match(first, heading);
       }
-      assert.match(first, /^context {2}".+" \(from .+, line \d+\)$/m);
+      // The context really is on the line it names.
+      const [, context, file, line] = /^context {2}"(.+)" \(from (.+), line (\d+)\)$/m.exec(first) ?? [];
+      const text = readFileSync(path.join(root, 'sample-workspace', file), 'utf8').split('\n')[Number(line) - 1];
+      assert.match(text, new RegExp(context.split(' ').join('\\s+')));
       assert.match(first, /\[[^\]]+\]/, 'the loop is marked');
       for (const t of ['0.2', '1', '2']) assert.match(first, new RegExp(`^T = ${t} {2}entropy \\d+\\.\\d\\d bits`, 'm'));
       assert.equal(withoutTiming(ok('demo', path.join(root, 'sample-workspace'))), first);
