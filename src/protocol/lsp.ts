@@ -144,7 +144,7 @@ export interface PredictResult {
   readonly isProbability: boolean;
   /** Entropy in bits of the model's distribution and of the re-weighted one actually sampled. */
   readonly entropy: { readonly model: number; readonly sampling: number };
-  /** The sampled word, or null when the model knows nothing yet. */
+  /** The sampled word, or null when the model has learned nothing yet (`status` says why). */
   readonly chosen: {
     readonly word: string;
     /** Index in `candidates`, or -1 when the draw landed among `others`. */

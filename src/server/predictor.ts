@@ -60,7 +60,9 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
   const shownWeight = candidates.reduce((total, candidate) => total + candidate.weight, 0);
 
   let chosen: Prediction['chosen'] = null;
-  if (support.size > 0) {
+  // A model that learned nothing still has a distribution (uniform over `<unk>` and `</s>`), but
+  // nothing worth typing: no word is chosen, and the status says why.
+  if (support.size > 0 && model.stats().tokens > 0) {
     // At temperature 0 the draw is the argmax, which is the first candidate (same ranking, same ties).
     const drawn =
       sampling.temperature === 0

@@ -124,6 +124,17 @@ describe('language server', () => {
       assert.equal(await session.argmax('the cat'), 'sat');
     });
 
+    it('chooses nothing while nothing is learned, and says why through the status', async () => {
+      const folder = tempDir('empty');
+      fs.writeFileSync(path.join(folder, 'logo.png'), 'not text we learn');
+      const session = await start({ folders: [folder] });
+      const status = await session.whenReady();
+      assert.equal(status.state, 'empty');
+      const result = await session.predict({ context: 'the', temperature: 1, insertableOnly: true });
+      assert.equal(result.chosen, null);
+      assert.equal(result.status.tokens, 0);
+    });
+
     it('generates greedily until the output loops, and says where the loop starts', async () => {
       const folder = tempDir('loop');
       fs.writeFileSync(path.join(folder, 'loop.txt'), 'the model is the model is the model is good\nthe model is fine\n');
