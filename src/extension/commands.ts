@@ -87,7 +87,7 @@ export class Commands extends Disposable {
     }
     const position = editor.selection.active;
     const result = await this.predictAt(editor.document, position, CHOICES);
-    if (result.candidates.length === 0) {
+    if (result.chosen === null) {
       this.explainNothingToPredict(result.status);
       return undefined;
     }
