@@ -26,21 +26,22 @@
 //   γ(h) = (1 − Σ_{w seen after h} p(w | h)) / (1 − Σ_{w seen after h} p(w | h minus its first word)),
 // which for Kneser-Ney is exactly its interpolation weight (D1·N1 + D2·N2 + D3·N3+) / Σ a, and 0 for
 // MLE. `<s>` gets log10 p = −99, SRILM's spelling of log10 0 (lmplz writes 0; since `<s>` is never
-// predicted, both tools read either). Add-k (above order 1) gives unseen words a
-// constant share, not a scaled shorter context, and stupid backoff gives scores, not probabilities:
-// neither has a back-off form, so they are refused.
+// predicted, both tools read either). Add-k (above order 1) gives unseen words a constant share, not
+// a scaled shorter context, and stupid backoff gives scores, not probabilities: neither has a
+// back-off form, so they are refused.
 //
 // Reading follows KenLM's rules: the first non-blank line must be `\data\`, the header counts must
 // match the sections, the top order has no back-off, a log10 probability may not be positive, and
 // every word of a longer n-gram must be a listed unigram. A file whose `<unk>` is missing gets
 // KenLM's default log10 p(<unk>) = −100. SRILM may drop a context n-gram whose back-off is 0: such a
 // context is recreated with γ = 1 (it has no probability of its own). Any other problem throws an
-// Error naming the line and what is wrong.
+// Error naming the line and what is wrong. `ArpaModel.toBytes` keeps an imported model as checksummed
+// arrays that load without parsing text.
 
 import { TOKENIZER_NAMES, type Candidate, type NextWordDistribution, type TokenizerName } from './types';
 import { crc32 } from './snapshot';
 import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, UNK_TOKEN, Vocabulary, isReservedToken } from './vocabulary';
-import { COUNT, PARENT } from './counts';
+import { COUNT, PARENT, hashKey } from './counts';
 import type { EncodedSentences, NgramModel, ScanTotals, TokenVisitor, WordScore } from './model';
 import { scanText } from './tokenizer';
 import { evaluateText, type Evaluation } from './evaluation';
@@ -65,13 +66,6 @@ const MAX_ARPA_ORDER = 16;
 const CONTEXT_ONLY = NaN;
 
 const MIN_SLOTS = 16;
-
-function hashPair(parent: number, word: number): number {
-  let h = Math.imul(parent, 0x9e3779b1) ^ word;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
 
 /**
  * The n-grams of one order: node i is (parent[i], word[i]) where parent is a node of the order
@@ -106,7 +100,7 @@ class BackoffTable {
 
   find(parent: number, word: number): number {
     if (this.n === 1) return word < this.size ? word : -1;
-    for (let i = hashPair(parent, word) & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = hashKey(parent, word) & this.mask; ; i = (i + 1) & this.mask) {
       const slot = this.slots[i];
       if (slot === 0) return -1;
       if (this.word[slot - 1] === word && this.parent[slot - 1] === parent) return slot - 1;
@@ -137,7 +131,7 @@ class BackoffTable {
   }
 
   private place(node: number): void {
-    let i = hashPair(this.parent[node], this.word[node]) & this.mask;
+    let i = hashKey(this.parent[node], this.word[node]) & this.mask;
     while (this.slots[i] !== 0) i = (i + 1) & this.mask;
     this.slots[i] = node + 1;
   }
