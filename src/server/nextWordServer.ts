@@ -20,7 +20,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createRandom, randomSeed, type UniformRandom } from '../core/prng';
-import type { EstimatorOptions } from '../core/types';
+import type { EstimatorOptions, ModelStats } from '../core/types';
 import { EOS_TOKEN } from '../core/vocabulary';
 import {
   GenerateRequest,
@@ -86,6 +86,7 @@ export class NextWordServer {
   /** What the snapshot on disk holds: this workspace model at this version. */
   private saved: { readonly workspace: WorkspaceModel; readonly version: number } | undefined;
   private saving: Promise<void> = Promise.resolve();
+  private stats: { readonly workspace: WorkspaceModel; readonly version: number; readonly stats: ModelStats } | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -236,15 +237,17 @@ export class NextWordServer {
   private async predict(params: PredictParams): Promise<PredictResult> {
     const sampling = await this.reweighting(params);
     const random = await this.randomFor(params);
+    const status = this.status();
     const result = predict(this.workspace.model, {
       linePrefix: this.linePrefix(params),
+      learned: status.tokens > 0,
       candidates: params.candidates ?? DEFAULT_CANDIDATES,
       insertableOnly: params.insertableOnly === true,
       draws: params.draws ?? 0,
       sampling,
       random,
     });
-    return { ...result, status: this.status() };
+    return { ...result, status };
   }
 
   private async generate(params: GenerateParams): Promise<GenerateResult> {
@@ -268,6 +271,7 @@ export class NextWordServer {
     const typedWord = /[\p{L}\p{N}\p{M}_]*$/u.exec(line)?.[0] ?? '';
     const result = predict(this.workspace.model, {
       linePrefix: line.slice(0, line.length - typedWord.length),
+      learned: this.status().tokens > 0,
       candidates: COMPLETION_CANDIDATES,
       insertableOnly: true,
       draws: 0,
@@ -320,7 +324,7 @@ export class NextWordServer {
   // Status and persistence
 
   status(): ModelStatus {
-    const stats = this.workspace.stats();
+    const stats = this.modelStats();
     const learner = this.learner;
     const state: ModelStatus['state'] = learner.busy
       ? learner.hasFinishedFirstPass || stats.tokens > 0
@@ -345,6 +349,15 @@ export class NextWordServer {
       ...(learner.progress === undefined ? {} : { progress: learner.progress }),
       restoredFromSnapshot: this.restoredFromSnapshot,
     };
+  }
+
+  /** The model's statistics, computed once per version of the workspace (they walk the vocabulary). */
+  private modelStats(): ModelStats {
+    const { workspace } = this;
+    if (this.stats?.workspace !== workspace || this.stats.version !== workspace.version) {
+      this.stats = { workspace, version: workspace.version, stats: workspace.stats() };
+    }
+    return this.stats.stats;
   }
 
   private modelChanged(): void {

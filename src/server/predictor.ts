@@ -24,6 +24,8 @@ export interface Reweighting {
 export interface PredictOptions {
   /** The text of the line before the cursor. */
   readonly linePrefix: string;
+  /** Whether the model has learned any text (an empty model chooses no word). */
+  readonly learned: boolean;
   readonly candidates: number;
   readonly insertableOnly: boolean;
   readonly draws: number;
@@ -62,7 +64,7 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
   let chosen: Prediction['chosen'] = null;
   // A model that learned nothing still has a distribution (uniform over `<unk>` and `</s>`), but
   // nothing worth typing: no word is chosen, and the status says why.
-  if (support.size > 0 && model.stats().tokens > 0) {
+  if (support.size > 0 && options.learned) {
     // At temperature 0 the draw is the argmax, which is the first candidate (same ranking, same ties).
     const drawn =
       sampling.temperature === 0
