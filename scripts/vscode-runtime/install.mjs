@@ -16,6 +16,9 @@ const PACKAGE_DIR = path.join(INSTALL_DIR, 'node_modules', 'code-server');
 // The entry that code-server's own `bin` points at; run with the current Node (20), as its engines demand.
 const ENTRY = path.join(PACKAGE_DIR, 'out', 'node', 'entry.js');
 
+const STAGING_PREFIX = 'code-server.installing-';
+const ABANDONED_AFTER_MS = 60 * 60_000;
+
 // @vscode/ripgrep's postinstall downloads this exact archive from GitHub; seeding its cache with
 // Debian's `rg` makes it print "Using cached download" instead of failing offline.
 const RIPGREP_CACHE_DIR = path.join(os.tmpdir(), 'vscode-ripgrep-cache-1.15.11');
@@ -31,6 +34,18 @@ function installedVersion() {
     return JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8')).version;
   } catch {
     return undefined;
+  }
+}
+
+function isInstalled() {
+  return installedVersion() === CODE_SERVER_VERSION && fs.existsSync(ENTRY);
+}
+
+/** Staging folders of killed installs (300 MB each): an install takes minutes, so one an hour old is dead. */
+function removeAbandonedStaging() {
+  for (const name of fs.readdirSync(RUNTIME_ROOT).filter((entry) => entry.startsWith(STAGING_PREFIX))) {
+    const folder = path.join(RUNTIME_ROOT, name);
+    if (Date.now() - fs.statSync(folder).mtimeMs > ABANDONED_AFTER_MS) fs.rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -81,8 +96,8 @@ function seedRipgrepCache() {
  * looks complete and two concurrent first runs do not write over each other.
  */
 export function ensureCodeServer({ log = (line) => console.log(line) } = {}) {
+  if (isInstalled()) return INSTALL_DIR;
   const found = installedVersion();
-  if (found === CODE_SERVER_VERSION && fs.existsSync(ENTRY)) return INSTALL_DIR;
 
   const missing = missingPrerequisites();
   if (missing.length > 0) {
@@ -90,12 +105,13 @@ export function ensureCodeServer({ log = (line) => console.log(line) } = {}) {
   }
   log(found
     ? `[vscode-runtime] replacing code-server ${found} with ${CODE_SERVER_VERSION} in ${INSTALL_DIR}`
-    : `[vscode-runtime] installing code-server ${CODE_SERVER_VERSION} (VS Code 1.100.3) into ${INSTALL_DIR} (about a minute, 300 MB)`);
+    : `[vscode-runtime] installing code-server ${CODE_SERVER_VERSION} (VS Code 1.100.3) into ${INSTALL_DIR} (one to two minutes, 300 MB)`);
   const started = Date.now();
   seedRipgrepCache();
 
   fs.mkdirSync(RUNTIME_ROOT, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(RUNTIME_ROOT, 'code-server.installing-'));
+  removeAbandonedStaging();
+  const staging = fs.mkdtempSync(path.join(RUNTIME_ROOT, STAGING_PREFIX));
   try {
     fs.writeFileSync(path.join(staging, 'package.json'), `${JSON.stringify({
       name: 'next-word-lab-vscode-runtime',
@@ -121,12 +137,16 @@ export function ensureCodeServer({ log = (line) => console.log(line) } = {}) {
       throw new Error(`npm install code-server@${CODE_SERVER_VERSION} failed (exit ${result.status ?? result.signal}):\n${output}`);
     }
     verify(path.join(staging, 'node_modules', 'code-server', 'out', 'node', 'entry.js'));
-    fs.rmSync(INSTALL_DIR, { recursive: true, force: true });
+    if (isInstalled()) {
+      // Another process finished the same install meanwhile and may be using it: keep theirs.
+      fs.rmSync(staging, { recursive: true, force: true });
+      return INSTALL_DIR;
+    }
+    fs.rmSync(INSTALL_DIR, { recursive: true, force: true }); // another version, or a broken leftover
     fs.renameSync(staging, INSTALL_DIR);
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
-    // Another process finished the same install meanwhile: use theirs.
-    if (installedVersion() === CODE_SERVER_VERSION && fs.existsSync(ENTRY)) return INSTALL_DIR;
+    if (isInstalled()) return INSTALL_DIR;
     throw error;
   }
   log(`[vscode-runtime] code-server ${CODE_SERVER_VERSION} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
