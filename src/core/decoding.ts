@@ -176,8 +176,8 @@ export interface Repetition {
 /**
  * Finds the loop a sequence has fallen into: the earliest `start` (then the shortest `period`) such
  * that the whole tail from `start` is periodic and holds at least `minRepeats` full periods. The last
- * period may be cut short. Greedy decoding of an n-gram model is deterministic in its last n−1
- * tokens, so once such a tail appears it would repeat forever. O(length²); generated texts are short.
+ * period may be cut short. `decodingLoop` says when such a tail proves that greedy decoding will go
+ * round it forever. O(length²); generated texts are short.
  */
 export function findRepetition<T>(sequence: readonly T[], minRepeats = 2): Repetition | undefined {
   let found: Repetition | undefined;
@@ -205,7 +205,7 @@ export function decodingLoop<T>(tokens: readonly T[], order: number): Repetition
 /** What generation needs of a model; `NgramModel` and the ARPA back-off model both provide it. */
 export interface NextWordModel {
   readonly order: number;
-  readonly vocabulary: { word(id: number): string; readonly size: number };
+  readonly vocabulary: { word(id: number): string };
   distribution(context: readonly string[]): NextWordDistribution;
 }
 

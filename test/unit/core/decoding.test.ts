@@ -307,7 +307,7 @@ describe('generation', () => {
   function bigramModel(next: Record<string, number[]>): NextWordModel {
     return {
       order: 2,
-      vocabulary: { word: (id) => words[id], size: words.length },
+      vocabulary: { word: (id) => words[id] },
       distribution: (context) => {
         const last = context[context.length - 1];
         return { context: [last], probabilities: Float64Array.from(next[last]), isProbability: true, matchedContextLength: 1 };
