@@ -31,8 +31,8 @@ export interface LearnerHost {
   editorText(fsPath: string): string | undefined;
   /** Something the status shows has changed. */
   changed(): void;
-  /** The learner has no work left. */
-  idle(): void;
+  /** The learner has no work left; `afterPass` when that work included a full pass or a recount. */
+  idle(afterPass: boolean): void;
 }
 
 export interface PassProgress {
@@ -120,19 +120,21 @@ export class Learner {
 
   private kick(): void {
     if (this.running !== undefined) return;
-    this.running = this.run().finally(() => {
+    let afterPass = false;
+    this.running = this.run(() => (afterPass = true)).finally(() => {
       this.running = undefined;
       this.currentProgress = undefined;
       this.host.changed();
-      this.host.idle();
+      this.host.idle(afterPass);
     });
   }
 
-  private async run(): Promise<void> {
+  private async run(passRan: () => void): Promise<void> {
     for (;;) {
       try {
         if (this.discoveryWanted && !this.paused) {
           this.discoveryWanted = false;
+          passRan();
           await this.fullPass(this.generation);
           this.firstPassDone = true;
         } else if (this.changedPaths.size > 0) {
@@ -140,6 +142,7 @@ export class Learner {
           this.changedPaths.clear();
           for (const fsPath of paths) await this.updateFile(fsPath);
         } else if (!this.paused && this.hasUncounted()) {
+          passRan();
           await this.recountPass(this.generation);
         } else {
           return;

@@ -48,8 +48,12 @@ import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
 
 /** Status notifications at most this often while learning (state changes are sent at once). */
 const STATUS_INTERVAL_MS = 200;
-/** After the last edit, the snapshot is written this much later (a burst of typing writes once). */
-const SAVE_DELAY_MS = 5_000;
+/**
+ * After a small change (an edit, a saved file) the snapshot is written this much later. Small changes
+ * are cheap to redo on the next start (a changed file is read again by its stamp; text from an open
+ * editor always is), so they never cost a full write each: only passes are saved at once.
+ */
+const SAVE_DELAY_MS = 60_000;
 /** Words offered as completion items. */
 const COMPLETION_CANDIDATES = 20;
 /** Sorts after any label a language server would use, so the language's own items come first. */
@@ -101,7 +105,7 @@ export class NextWordServer {
       folders: () => this.folders,
       editorText: (fsPath) => this.openDocumentText(fsPath),
       changed: () => this.modelChanged(),
-      idle: () => this.learnerIdle(),
+      idle: (afterPass) => this.learnerIdle(afterPass),
     });
 
     connection.onInitialize((params) => this.initialize(params));
@@ -382,9 +386,11 @@ export class NextWordServer {
     void this.connection.sendNotification(StatusNotification.type, status);
   }
 
-  private learnerIdle(): void {
+  private learnerIdle(afterPass: boolean): void {
+    if (!this.isDirty()) return;
     // A finished pass is saved at once: it is the expensive work a restart should not repeat.
-    if (this.isDirty()) void this.flushSnapshot();
+    if (afterPass) void this.flushSnapshot();
+    else this.scheduleSave();
   }
 
   private isDirty(): boolean {
