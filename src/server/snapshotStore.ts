@@ -23,6 +23,7 @@ export class SnapshotStore {
 
   /** The saved model configured as `configuration` asks, or undefined (nothing usable was saved). */
   async load(configuration: ModelConfiguration, log: (message: string) => void): Promise<WorkspaceModel | undefined> {
+    await this.removeUnfinishedWrites();
     let bytes: Uint8Array;
     try {
       const buffer = await fs.readFile(this.file);
@@ -75,5 +76,17 @@ export class SnapshotStore {
 
   async discard(): Promise<void> {
     await fs.rm(this.file, { force: true });
+  }
+
+  /** Temp files of writes a killed server never finished (the snapshot they were to replace is intact). */
+  private async removeUnfinishedWrites(): Promise<void> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.directory);
+    } catch {
+      return;
+    }
+    const unfinished = names.filter((name) => name.startsWith(`${SNAPSHOT_FILE_NAME}.`) && name.endsWith('.tmp'));
+    await Promise.all(unfinished.map((name) => fs.rm(path.join(this.directory, name), { force: true })));
   }
 }
