@@ -43,6 +43,10 @@ async function main() {
   if (!options.extensionTestsPath || !options.extensionDevelopmentPath) {
     throw new Error('usage: code-shim.mjs --extensionDevelopmentPath=DIR --extensionTestsPath=MODULE [--user-data-dir=DIR] [--extensions-dir=DIR] [FOLDER]');
   }
+  // Ctrl+C (runTests forwards it as SIGINT) still goes through the clean-up, which stops code-server.
+  const interrupted = new Promise((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => resolve(signal));
+  });
   const stateDir = makeStateDir('nwl-shim-');
   if (!options.userDataDir) writeUserSettings(path.join(stateDir, 'user-data'));
   const log = (line) => console.log(`[shim] ${line}`);
@@ -50,7 +54,12 @@ async function main() {
   let context;
   try {
     log(`code-server pid ${server.pid} on ${server.baseUrl}, log ${path.join(stateDir, 'code-server.log')}`);
-    context = await chromium.launchPersistentContext(path.join(stateDir, 'chromium'), chromiumLaunchOptions(stateDir));
+    context = await chromium.launchPersistentContext(path.join(stateDir, 'chromium'), {
+      ...chromiumLaunchOptions(stateDir),
+      // Playwright would exit on these at once and leave code-server running; the shim stops both.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+    });
     const page = context.pages()[0] ?? await context.newPage();
     // The workbench calls window.codeAutomationExit(code) once the extension host's run() settles.
     const exitCode = new Promise((resolve) => {
@@ -81,11 +90,12 @@ async function main() {
     const timeoutMs = Number(process.env.NEXT_WORD_LAB_TEST_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS;
     let timer;
     const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
-    const result = await Promise.race([exitCode, timedOut]);
+    const result = await Promise.race([exitCode, timedOut, interrupted]);
     clearTimeout(timer);
     await printed;
     if (result === 'timeout') log(`the test suite did not finish within ${timeoutMs / 1000} s`);
-    const code = result === 'timeout' ? 1 : result;
+    if (typeof result === 'string' && result !== 'timeout') log(`${result}: stopping`);
+    const code = typeof result === 'number' ? result : 1;
     if (!suiteReported || process.env.NEXT_WORD_LAB_VERBOSE) {
       for (const line of warnings.slice(-40)) console.log(line);
     }
