@@ -3,7 +3,9 @@
 //   1. code-small, orders 3 and 5: every probe token's log10 p within 1e-6 of KenLM's `query`, the
 //      same matched n-gram length and vocabulary status, the same discounts (as printed, 6
 //      significant digits) and the same summary (perplexities, OOVs, tokens);
-//   2. the full code corpus, orders 3 and 5: KenLM's n-gram counts, OOVs and perplexities (as the
+//   2. KenLM's own ARPA files for code-small, imported (src/core/arpa.ts): scoring the probe file
+//      reproduces KenLM's per-token log10 p (within 1e-6), n-gram lengths and vocabulary status;
+//   3. the full code corpus, orders 3 and 5: KenLM's n-gram counts, OOVs and perplexities (as the
 //      reference README gives them, to 2 decimals).
 // Prints what it compared and the largest deviation; exits 1 on any mismatch, 0 (with a message)
 // when the reference data is not there.
@@ -12,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { queryArpa } from '../src/core/arpa';
 import { perplexityOf } from '../src/core/evaluation';
 import { NgramModel } from '../src/core/model';
 
@@ -112,6 +115,28 @@ function verifySmall(directory: string, order: 3 | 5): void {
   );
 }
 
+function verifyImportedArpa(directory: string, order: 3 | 5): void {
+  const golden = JSON.parse(readFileSync(path.join(directory, `kenlm-code-small-o${order}.json`), 'utf8')) as Golden;
+  const probeText = readFileSync(path.join(directory, 'code-small.test.txt'), 'utf8');
+  const result = queryArpa(unpack(path.join(directory, `kenlm-code-small-o${order}.arpa.xz`)), probeText);
+  const expected = golden.lines.flatMap((line) => line.tokens);
+  const actual = (result.sentences ?? []).flat();
+  check(actual.length === expected.length, `imported ARPA order ${order}: scored ${actual.length} tokens, KenLM ${expected.length}`);
+  let maxDelta = 0;
+  actual.forEach((token, index) => {
+    const want = expected[index];
+    if (!want) return;
+    const delta = Math.abs(token.log10Prob - want.log10_prob);
+    maxDelta = Math.max(maxDelta, delta);
+    check(delta <= TOLERANCE_LOG10, `imported ARPA order ${order}: token ${index} "${want.word}": log10 p ${token.log10Prob}, KenLM ${want.log10_prob}`);
+    check(
+      token.word === want.word && token.ngramLength === want.ngram_length && token.inVocabulary === want.in_vocab,
+      `imported ARPA order ${order}: token ${index} "${token.word}" n-gram length ${token.ngramLength} (in vocabulary ${token.inVocabulary}), KenLM "${want.word}" ${want.ngram_length} (${want.in_vocab})`,
+    );
+  });
+  console.log(`imported KenLM ARPA order ${order}: ${actual.length} tokens, max |Δ log10 p| = ${maxDelta.toExponential(2)}, perplexity ${result.perplexity.perplexity.toFixed(6)} vs ${golden.summary['Perplexity including OOVs'].toFixed(6)}`);
+}
+
 function unpack(file: string): string {
   return execFileSync('xz', ['-dkc', file], { maxBuffer: 1 << 30 }).toString('utf8');
 }
@@ -158,6 +183,8 @@ function main(): void {
   console.log(`reference data: ${directory}`);
   verifySmall(directory, 3);
   verifySmall(directory, 5);
+  verifyImportedArpa(directory, 3);
+  verifyImportedArpa(directory, 5);
   verifyFull(directory);
   if (failures.length > 0) {
     console.error(`\n${failures.length} mismatch(es) with KenLM:`);
