@@ -167,6 +167,8 @@ export class NextWordServer {
     this.applied = settings;
     this.appliedFolderRules = await this.folderRulesKey();
     await this.restoreSnapshot(settings);
+    // Editors opened while the snapshot loaded: their text, not the saved one, is what counts.
+    for (const document of this.documents.all()) this.editorTextChanged(document);
     this.learner.requestFullPass();
     this.modelChanged();
   }
