@@ -140,13 +140,14 @@ function benchOrder(corpus: CoreCorpus, order: number, options: CoreBenchOptions
   let run: TrainingRun | undefined;
   const throughputs: number[] = [];
   let phases = { encode: Infinity, count: Infinity, compact: Infinity };
-  let modelBytes = Infinity;
+  let modelBytes = 0;
   for (let i = 0; i < options.runs; i++) {
     run = undefined;
-    const baseline = heldBytes();
+    const baseline = i === 0 ? heldBytes() : 0;
     run = trainOnce(corpus, order);
-    // Garbage that survives a collection can only inflate a reading: keep the smallest.
-    modelBytes = Math.min(modelBytes, heldBytes() - baseline - run.encoded.byteLength);
+    // Memory from the first run only: later runs start while the loop's frame may still hold the
+    // previous model, which would make the baseline too high.
+    if (i === 0) modelBytes = heldBytes() - baseline - run.encoded.byteLength;
     throughputs.push(run.model.stats().tokens / phaseTotal(run.phases));
     if (phaseTotal(run.phases) < phaseTotal(phases)) phases = run.phases;
   }
