@@ -226,6 +226,8 @@ describe('language server', () => {
       await session.updateSettings({ order: 4 });
       const status = await session.waitForStatus((s) => s.order === 4 && s.state === 'ready');
       assert.equal(status.filesLearned, 2);
+      assert.ok(session.progress.some((message) => /^Re-counting at order 4: 2 \/ 2 files$/.test(message)), session.progress.join('\n'));
+      assert.equal(session.logs.filter((line) => line.startsWith('Found ')).length, 1, 'no file was looked for or read again');
       result = await session.predict({ context: 'the cat sat on the', temperature: 0, candidates: 2 });
       assert.deepEqual(result.context, ['sat', 'on', 'the']);
       assert.deepEqual(result.candidates.map((candidate) => [candidate.word, candidate.order, candidate.count]).sort(), [
