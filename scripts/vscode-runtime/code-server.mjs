@@ -7,7 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { codeServerCommand, ensureCodeServer } from './install.mjs';
 
-/** Settings every run starts from: no telemetry, no welcome page, no update or gallery checks. */
+/**
+ * Settings every run starts from: no telemetry, no welcome page, no update or gallery checks, and no
+ * "open the repository in the parent folder?" toast (the workspaces live inside this repository).
+ */
 const BASE_USER_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
   'workbench.startupEditor': 'none',
@@ -15,6 +18,7 @@ const BASE_USER_SETTINGS = {
   'extensions.autoUpdate': false,
   'extensions.autoCheckUpdates': false,
   'update.mode': 'none',
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 /** Flags headless Chromium needs in a container; playwright refuses `--user-data-dir` here. */
