@@ -146,14 +146,28 @@ export async function trainFrom(
     skipped = [...found.skipped, ...contentSkips];
     if (files === 0) throw new CliError(`found no text files to learn in ${source}`);
   } else {
-    progress.update(() => `learning ${source}…`);
     const text = await readTextFile(source);
-    model.addText(text);
+    learnInChunks(model, text, (done) => progress.update(() => `learning ${source}: ${Math.floor((100 * done) / text.length)}%`));
     visit?.(source, text);
     files = 1;
   }
   progress.done();
   return { kind: 'ngram', model, source, seconds: (performance.now() - started) / 1000, files, skipped };
+}
+
+/** Text learned per step of a big file, so progress can be reported between steps. */
+const CHUNK_CHARS = 1 << 20;
+
+/** Learns `text` in pieces cut at line ends (a line is a sentence, so the counts are the same). */
+function learnInChunks(model: NgramModel, text: string, onProgress: (done: number) => void): void {
+  let start = 0;
+  while (start < text.length) {
+    const lineEnd = text.indexOf('\n', Math.min(text.length, start + CHUNK_CHARS));
+    const end = lineEnd < 0 ? text.length : lineEnd + 1;
+    model.addText(text.slice(start, end));
+    start = end;
+    onProgress(start);
+  }
 }
 
 /** The model a query command works on: `--train` (learned now) or `--model` (a saved model or ARPA). */

@@ -26,11 +26,14 @@ export const exportArpaCommand: Command = {
   },
   examples: ['export-arpa --train corpus.txt --tokenizer whitespace --order 3 --out corpus.arpa', 'export-arpa --model sample.nwl | head -20'],
   async run({ values }, io) {
-    const loaded = await loadModel(values, io.progress(values));
-    if (loaded.kind === 'arpa') throw new UsageError(`${loaded.source} is already an ARPA file`);
+    const progress = io.progress(values);
+    const loaded = await loadModel(values, progress);
+    if (loaded.kind === 'arpa') throw new UsageError(`${loaded.source} is already an ARPA model`);
     const refusal = arpaRefusal(loaded.model);
     if (refusal !== undefined) throw new CliError(`cannot export: ${refusal}`);
+    progress.update(() => 'writing the ARPA file…');
     const arpa = writeArpa(loaded.model);
+    progress.done();
     const out = stringOption(values, 'out');
     if (out === undefined) {
       io.stdout.write(arpa);
