@@ -3,7 +3,7 @@
 //
 // Order n's n-grams are nodes of one OrderTable. A unigram's node id is its word id; an n-gram of
 // order ≥ 2 is keyed by (node of its first n−1 words, last word) in an open-addressing hash whose
-// slots hold node ids, so node ids never move. Node fields live in parallel typed arrays.
+// slots hold node ids, so node ids never move. A node's fields are one record of adjacent int32s.
 
 import { BOS, EOS, FIRST_WORD_ID } from './vocabulary';
 
@@ -12,6 +12,13 @@ export const NONE = -1;
 /** Adjusted counts are bucketed 1, 2, 3+ per context (N1, N2, N3+) and counted 1..4 per order (t_k). */
 const COUNT_OF_COUNTS_MAX = 4;
 const MIN_SLOTS = 16;
+
+/** Hash slots for `live` keys: a power of two, at least twice as many (load ≤ ½). */
+function slotsFor(live: number): number {
+  let slotCount = MIN_SLOTS;
+  while (slotCount < 2 * live) slotCount *= 2;
+  return slotCount;
+}
 const GROWTH = 1.5;
 
 export function hashKey(parent: number, word: number): number {
@@ -48,10 +55,8 @@ export interface OrderTableState {
   readonly size: number;
   readonly live: number;
   readonly freeHead: number;
-  /** `size` node records. */
+  /** `size` node records (the hash index is rebuilt from them). */
   readonly data: Int32Array;
-  /** Hash slots (node id + 1, 0 = empty); empty for unigrams. */
-  readonly slots: Int32Array;
 }
 
 /**
@@ -157,7 +162,7 @@ export class OrderTable {
 
   /** A fresh node for (parent, word), in the hash; its counts are 0. */
   allocate(parent: number, word: number): number {
-    if (2 * (this.live + 1) > this.slots.length) this.rehash(this.slots.length * 2);
+    if (2 * (this.live + 1) > this.slots.length) this.index(this.slots.length * 2, false);
     let node = this.freeHead;
     if (node !== NONE) {
       this.freeHead = this.data[node * this.stride + NEXT];
@@ -202,25 +207,12 @@ export class OrderTable {
     this.live--;
   }
 
-  private rehash(slotCount: number): void {
-    this.slots = new Int32Array(slotCount);
-    this.mask = slotCount - 1;
-    for (let node = 0; node < this.size; node++) {
-      if (this.data[node * this.stride + COUNT] === 0) continue;
-      let i = this.homeSlot(node);
-      while (this.slots[i] !== 0) i = (i + 1) & this.mask;
-      this.slots[i] = node + 1;
-    }
-  }
-
   /** Takes `data` (exactly `size` live records) as the table's records, and re-indexes them. */
   replaceRecords(data: Int32Array, size: number): void {
     this.data = data;
     this.size = this.live = size;
     this.freeHead = NONE;
-    let slotCount = MIN_SLOTS;
-    while (slotCount < 2 * size) slotCount *= 2;
-    this.rehash(slotCount);
+    this.index(slotsFor(size), false);
   }
 
   /** Drops the spare capacity of the records. */
@@ -238,38 +230,52 @@ export class OrderTable {
       live: this.live,
       freeHead: this.freeHead,
       data: this.data.subarray(0, this.size * this.stride),
-      slots: this.slots,
     };
   }
 
-  /** Rebuilds a table from `exportState`'s arrays, adopting them (callers pass copies); throws if they do not fit together. */
+  /**
+   * Rebuilds a table from `exportState`'s records, adopting the array (callers pass a copy), and
+   * indexes them afresh; throws if they do not fit together or two nodes share a key.
+   */
   static fromState(n: number, isTop: boolean, state: OrderTableState): OrderTable {
     const table = new OrderTable(n, isTop);
-    if (!(state.size >= 0) || state.data.length !== state.size * table.stride) {
+    if (!(state.size >= 0 && state.live >= 0 && state.live <= state.size) || state.data.length !== state.size * table.stride) {
       throw new Error(`snapshot table ${n}: ${state.data.length} values for ${state.size} n-grams`);
-    }
-    const slots = state.slots;
-    if (table.hashed && (slots.length < MIN_SLOTS || (slots.length & (slots.length - 1)) !== 0 || slots.length < 2 * state.live)) {
-      throw new Error(`snapshot table ${n}: hash slots are not a power of two above twice the n-grams`);
-    }
-    if (table.hashed) {
-      // Every slot names a node or is empty, and as many are taken as there are n-grams: so probes
-      // always reach an empty slot (lookups terminate) even in a forged file.
-      let taken = 0;
-      for (const slot of slots) {
-        if (slot < 0 || slot > state.size) throw new Error(`snapshot table ${n}: a hash slot names no n-gram`);
-        if (slot !== 0) taken++;
-      }
-      if (taken !== state.live) throw new Error(`snapshot table ${n}: ${taken} hash slots for ${state.live} n-grams`);
     }
     table.size = state.size;
     table.live = state.live;
     table.freeHead = state.freeHead;
     table.data = state.data;
-    table.slots = table.hashed ? slots : new Int32Array(0);
-    table.mask = table.slots.length - 1;
+    if (table.hashed) table.index(slotsFor(table.live), true);
     return table;
   }
+
+  /** Builds a hash index of `slotCount` slots over the live nodes (optionally refusing a key stored twice). */
+  private index(slotCount: number, checkUnique: boolean): void {
+    const slots = new Int32Array(slotCount);
+    const mask = slotCount - 1;
+    const data = this.data;
+    const stride = this.stride;
+    let indexed = 0;
+    for (let node = 0; node < this.size; node++) {
+      const base = node * stride;
+      if (data[base + COUNT] === 0) continue;
+      if (++indexed > this.live) throw new Error(`snapshot table ${this.n}: more n-grams than it says it has`);
+      const parent = data[base + PARENT];
+      const word = data[base + WORD];
+      let i = hashKey(parent, word) & mask;
+      for (; slots[i] !== 0; i = (i + 1) & mask) {
+        const other = (slots[i] - 1) * stride;
+        if (checkUnique && data[other + WORD] === word && data[other + PARENT] === parent) {
+          throw new Error(`snapshot table ${this.n}: the same n-gram is stored twice`);
+        }
+      }
+      slots[i] = node + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+
 }
 
 /** Counts and statistics of the empty context (the parent of every unigram). */
@@ -371,7 +377,6 @@ export class NgramCounts {
         const next = table.get(node, NEXT);
         if (parent < 0 || parent >= parentSize || word < 0 || word >= unigrams.size) throw new Error(`snapshot table ${n}: n-gram key out of range`);
         if (next < NONE || next >= table.size) throw new Error(`snapshot table ${n}: sibling link out of range`);
-        if (table.find(parent, word) !== node) throw new Error(`snapshot table ${n}: hash index does not match the n-grams`);
       }
       if (live !== table.live) throw new Error(`snapshot table ${n}: live count does not match its counts`);
       if (!table.isTop) this.checkChildLists(table);

@@ -6,7 +6,7 @@
 //   body    options: order u32, estimator string, add-k f64, tokenizer string
 //           vocabulary: word count u32, UTF-16 length per word (u32 array), UTF-8 of all words (string)
 //           counts: sentences, tokens, live words, root sums (f64 each), count-of-counts (f64 array)
-//           per order: size, live, free head (i32), node records (i32 array), hash slots (i32 array)
+//           per order: size, live, free head (i32), node records (i32 array); the hash index is rebuilt
 //           documents: count u32, then per document key (string), size f64, mtimeMs f64, sentences (i32 array)
 // Strings are a byte length u32 and UTF-8 padded to 4 bytes; arrays are an element count u32 and the
 // elements. Anything wrong (magic, version, length, checksum, an inconsistent table) throws an Error
@@ -19,7 +19,8 @@ import { ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types'
 import { Vocabulary } from './vocabulary';
 
 export const SNAPSHOT_MAGIC = 'NWLM';
-export const SNAPSHOT_VERSION = 1;
+/** 2: the hash slots are no longer stored (rebuilt on load). */
+export const SNAPSHOT_VERSION = 2;
 const HEADER_BYTES = 16;
 
 /** One document's sentences and the file stamp they were read with. */
@@ -232,7 +233,6 @@ export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDoc
     body.i32(state.live);
     body.i32(state.freeHead);
     body.int32Array(state.data);
-    body.int32Array(state.slots);
   }
 
   const list = [...documents];
@@ -307,8 +307,7 @@ function readBody(reader: Reader): Snapshot {
     const live = reader.i32(`table ${n} live`);
     const freeHead = reader.i32(`table ${n} free list`);
     const data = reader.int32Array(`table ${n} records`);
-    const slots = reader.int32Array(`table ${n} slots`);
-    tables.push({ size, live, freeHead, data, slots });
+    tables.push({ size, live, freeHead, data });
   }
   const counts = NgramCounts.fromState(order, tables, {
     sentences,
@@ -328,8 +327,9 @@ function readBody(reader: Reader): Snapshot {
     const size = reader.f64('document size');
     const mtimeMs = reader.f64('document mtime');
     const encoded = reader.int32Array('document sentences');
-    for (const id of encoded) {
-      if (id < 0 || id >= vocabulary.size) throw new Error(`snapshot document ${JSON.stringify(key)} has a word id outside the vocabulary`);
+    const words = vocabulary.size;
+    for (let i = 0; i < encoded.length; i++) {
+      if (encoded[i] < 0 || encoded[i] >= words) throw new Error(`snapshot document ${JSON.stringify(key)} has a word id outside the vocabulary`);
     }
     documents.push({ key, size, mtimeMs, encoded });
   }
