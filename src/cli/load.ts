@@ -82,6 +82,15 @@ export async function readInput(file: string): Promise<Uint8Array> {
   }
 }
 
+/** Writes a result file, with a one-line reason when it cannot be written. */
+export async function writeOutput(file: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await fs.writeFile(file, data);
+  } catch (error) {
+    throw new CliError(`cannot write ${file}: ${describeFsError(error)}`);
+  }
+}
+
 export function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {

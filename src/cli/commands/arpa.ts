@@ -1,11 +1,10 @@
 // `export-arpa` and `import-arpa`: the model in the standard back-off format KenLM and SRILM read,
 // and any ARPA file (theirs or ours) queried as a model.
 
-import { promises as fs } from 'node:fs';
 import { arpaRefusal, writeArpa } from '../../core/arpa';
 import { OUTPUT_OPTIONS, SAMPLING_OPTIONS, type Command } from '../command';
 import { CliError, UsageError } from '../errors';
-import { MODEL_OPTIONS, describeFsError, loadModel, openArpa, readInput } from '../load';
+import { MODEL_OPTIONS, writeOutput, loadModel, openArpa, readInput } from '../load';
 import { stringOption, requiredString } from '../options';
 import { bytes, integer, table } from '../render';
 import { describeModel } from './train';
@@ -39,11 +38,7 @@ export const exportArpaCommand: Command = {
       io.stdout.write(arpa);
       return;
     }
-    try {
-      await fs.writeFile(out, arpa);
-    } catch (error) {
-      throw new CliError(`cannot write ${out}: ${describeFsError(error)}`);
-    }
+    await writeOutput(out, arpa);
     if (values.quiet !== true) io.note(`wrote ${out} (${bytes(arpa.length)}): ${loaded.model.stats().ngrams.map(integer).join(' / ')} n-grams plus <unk>`);
   },
 };
@@ -80,11 +75,7 @@ export const importArpaCommand: Command = {
     let savedBytes: number | undefined;
     if (out !== undefined) {
       const bytes = model.toBytes();
-      try {
-        await fs.writeFile(out, bytes);
-      } catch (error) {
-        throw new CliError(`cannot write ${out}: ${describeFsError(error)}`);
-      }
+      await writeOutput(out, bytes);
       savedBytes = bytes.length;
     }
     const prediction = values.context !== undefined ? predict(model, contextTokens(model, values), top, values) : undefined;

@@ -1,10 +1,8 @@
 // `train`: learn text into a model and save it as a snapshot the other commands load with --model.
 
-import { promises as fs } from 'node:fs';
 import { writeSnapshot } from '../../core/snapshot';
 import { OUTPUT_OPTIONS, type Command } from '../command';
-import { CliError } from '../errors';
-import { LEARNING_OPTIONS, TRAIN_OPTION, describeFsError, trainFrom, trainingOptions, type LoadedModel } from '../load';
+import { LEARNING_OPTIONS, TRAIN_OPTION, writeOutput, trainFrom, trainingOptions, type LoadedModel } from '../load';
 import { requiredString } from '../options';
 import { bytes, integer, table } from '../render';
 
@@ -37,11 +35,7 @@ export const trainCommand: Command = {
     const out = requiredString(values, 'out', 'the snapshot file to write');
     const loaded = await trainFrom(source, trainingOptions(values), io.progress(values));
     const snapshot = writeSnapshot(loaded.model);
-    try {
-      await fs.writeFile(out, snapshot);
-    } catch (error) {
-      throw new CliError(`cannot write ${out}: ${describeFsError(error)}`);
-    }
+    await writeOutput(out, snapshot);
     const stats = loaded.model.stats();
     if (values.json) {
       io.json({ ...stats, files: loaded.files, skipped: loaded.skipped.length, trainSeconds: loaded.seconds, out, snapshotBytes: snapshot.length });
