@@ -12,7 +12,7 @@ export function describeModel(loaded: LoadedModel): string {
     return `ARPA back-off model of order ${loaded.model.order}, ${loaded.model.ngramCounts.map(integer).join(' / ')} n-grams, ${loaded.model.tokenizer} tokenizer`;
   }
   const { model } = loaded;
-  const files = loaded.files === 1 ? '' : `, ${integer(loaded.files)} files`;
+  const files = loaded.files > 1 ? `, ${integer(loaded.files)} files` : '';
   return `order ${model.order} ${model.estimator.name}, ${model.tokenizer} tokenizer${files}`;
 }
 
