@@ -124,6 +124,15 @@ describe('language server', () => {
       assert.equal(await session.argmax('the cat'), 'sat');
     });
 
+    it('learns every folder of a multi-root workspace', async () => {
+      const other = tempDir('second-root');
+      fs.writeFileSync(path.join(other, 'cats.txt'), 'the cat purred\n'.repeat(4));
+      const session = await start({ folders: [copyFixture('basic'), other] });
+      const status = await session.whenReady();
+      assert.equal(status.filesLearned, 3);
+      assert.equal(await session.argmax('the cat'), 'purred', 'four "purred" in the second folder, three "sat" in the first');
+    });
+
     it('chooses nothing while nothing is learned, and says why through the status', async () => {
       const folder = tempDir('empty');
       fs.writeFileSync(path.join(folder, 'logo.png'), 'not text we learn');
