@@ -2,6 +2,7 @@
 // commands), all owned by one disposable registered in the context. The returned API lets the
 // integration tests (and any other extension) await the model and ask it directly.
 
+import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { LanguageServerHost } from './client';
 import { Commands } from './commands';
@@ -23,16 +24,19 @@ export interface NextWordLabApi {
   stopServer(): Promise<void>;
   /** Starts a fresh language server, which loads the saved model. */
   startServer(): void;
+  /** How long activate() took: the extension's own cost to the window's startup (the server starts in its own process). */
+  readonly activationMs: number;
 }
 
 class NextWordLab extends Disposable {
   readonly model: ClientModelService;
   readonly commands: Commands;
   readonly host: LanguageServerHost;
+  readonly output: vscode.LogOutputChannel;
 
   constructor(context: vscode.ExtensionContext) {
     super();
-    const output = this._register(vscode.window.createOutputChannel('Next Word Lab', { log: true }));
+    const output = (this.output = this._register(vscode.window.createOutputChannel('Next Word Lab', { log: true })));
     const config = this._register(new Config());
     const host = (this.host = this._register(new LanguageServerHost(context, output)));
     this.model = new ClientModelService(host);
@@ -46,8 +50,11 @@ class NextWordLab extends Disposable {
 let active: NextWordLab | undefined;
 
 export function activate(context: vscode.ExtensionContext): NextWordLabApi {
+  const started = performance.now();
   const extension = (active = new NextWordLab(context));
   context.subscriptions.push(extension);
+  const activationMs = performance.now() - started;
+  extension.output.info(`Activated in ${activationMs.toFixed(1)} ms.`);
   return {
     model: extension.model,
     whenReady: () => extension.model.whenReady(),
@@ -55,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): NextWordLabApi {
     storagePath: context.storageUri?.fsPath,
     stopServer: () => extension.host.stop(),
     startServer: () => void extension.host.start(),
+    activationMs,
   };
 }
 

@@ -55,6 +55,7 @@ describe('Next Word Lab in VS Code', () => {
     const extension = vscode.extensions.getExtension<NextWordLabApi>(extensionId);
     assert.ok(extension, `${extensionId} is loaded`);
     api = await extension.activate();
+    console.log(`Next Word Lab activated in ${api.activationMs.toFixed(1)} ms`);
     await api.whenReady();
     // Maximum likelihood makes the expected words plain counting: in notes/weather.txt "sky is" is
     // followed by "blue" three times and by "cloudy" twice, so P(blue | sky is) = 3/5 is the argmax.
