@@ -42,15 +42,16 @@ export interface WorkbenchOptions {
   stepTimeoutMs?: number;
 }
 
-/** Workbenches still running, so an aborted test process does not leave code-server behind. */
-const running = new Set<RunningCodeServer>();
+/** Workbenches still running, so an aborted test process (Ctrl+C) leaves no code-server or state behind. */
+const running = new Map<RunningCodeServer, string>();
 process.once('exit', () => {
-  for (const server of running) {
+  for (const [server, stateDir] of running) {
     try {
       process.kill(-server.pid, 'SIGKILL');
     } catch {
       // Already gone.
     }
+    fs.rmSync(stateDir, { recursive: true, force: true });
   }
 });
 
@@ -75,7 +76,7 @@ export class Workbench {
     writeUserSettings(userDataDir, options.settings);
     if (vsix) installVsix(vsix, { userDataDir, extensionsDir });
     const server = await startCodeServer({ stateDir, userDataDir, extensionsDir });
-    running.add(server);
+    running.set(server, stateDir);
     let context: BrowserContext | undefined;
     try {
       context = await chromium.launchPersistentContext(path.join(stateDir, 'chromium'), {
