@@ -83,6 +83,13 @@ function ranksBefore(pa: number, ia: number, pb: number, ib: number): boolean {
   return pa > pb || (pa === pb && ia < ib);
 }
 
+/** Ids with p > 0 ranked by p descending, then id: a comparison sort (the general case). */
+function rankByComparison(probs: Float64Array): Int32Array {
+  const ids: number[] = [];
+  for (let word = 0; word < probs.length; word++) if (probs[word] > 0) ids.push(word);
+  return Int32Array.from(ids.sort((a, b) => probs[b] - probs[a] || a - b));
+}
+
 /** A ranked sequence of words consumed front to back; `id` is NONE once it is exhausted. */
 interface RankedStream {
   id: number;
@@ -381,16 +388,6 @@ export class Estimator {
     return this.counts.tables[j].find(chain.nodes[j], word);
   }
 
-  /** p_upTo(word) over levels first..upTo, whose parameters are prepared; `word` must be in V. */
-  private probabilityUpTo(chain: ContextChain, first: number, upTo: number, word: number): number {
-    let p = 1 / this.vocabularySize();
-    for (let j = first; j <= upTo; j++) {
-      const child = this.childOf(chain, j, word);
-      p = this.step(j, child === NONE ? 0 : this.childCount(j, child), p);
-    }
-    return p;
-  }
-
   /**
    * P(word | chain), then moves `next` to the context that follows `word` (the state of a left-to-
    * right scan, as KenLM's query keeps it); `lastMatched` tells the n-gram length that matched.
@@ -399,7 +396,6 @@ export class Estimator {
   scoreAndAdvance(chain: ContextChain, word: number, next: ContextChain): number {
     if (this.kind === Kind.KneserNey) return this.scoreKneserNey(chain, word, next);
     const counts = this.counts;
-    const tables = counts.tables;
     const topContext = counts.order - 1;
     const m = chain.length;
     const first = this.firstLevel(m);
@@ -410,7 +406,7 @@ export class Estimator {
       // Once c_j·w is unseen, so is every longer c_j'·w (its suffix would have been counted).
       let child = NONE;
       if (matched === j && known) {
-        child = j === 0 ? (counts.unigramCount(word) > 0 ? word : NONE) : tables[j].find(chain.nodes[j], word);
+        child = this.childOf(chain, j, word);
         if (child !== NONE) {
           matched = j + 1;
           if (j < topContext) next.nodes[j + 1] = child;
@@ -507,11 +503,14 @@ export class Estimator {
     const counts = this.counts;
     const size = counts.tables[0].size;
     if (this.rootVersion !== counts.version || this.rootProbs.length !== size) {
-      const chain: ContextChain = { nodes: new Int32Array(1), length: 0 };
       this.prepareLevel(0, 0);
+      const unigrams = counts.tables[0];
+      const countField = this.kind === Kind.KneserNey ? unigrams.adjustedField : COUNT;
+      const uniform = 1 / this.vocabularySize();
       const probs = new Float64Array(size);
       for (let word = 0; word < size; word++) {
-        if (this.inVocabulary(word)) probs[word] = this.probabilityUpTo(chain, 0, 0, word);
+        // The unigram level over the uniform base: the same `step` scoring and distributions take.
+        if (this.inVocabulary(word)) probs[word] = this.step(0, word === UNK ? 0 : unigrams.get(word, countField), uniform);
       }
       this.rootProbs = probs;
       this.rootVersion = counts.version;
@@ -524,10 +523,7 @@ export class Estimator {
     const counts = this.counts;
     const probs = this.rootLevel();
     if (this.rankedVersion !== counts.version || this.rankedFrom !== probs) {
-      const ids: number[] = [];
-      for (let word = 0; word < probs.length; word++) if (probs[word] > 0) ids.push(word);
-      ids.sort((a, b) => probs[b] - probs[a] || a - b);
-      const ranked = Int32Array.from(ids);
+      const ranked = this.rankByCount(probs) ?? rankByComparison(probs);
       const rankedProbs = new Float64Array(ranked.length);
       for (let i = 0; i < ranked.length; i++) rankedProbs[i] = probs[ranked[i]];
       this.rootRanked = { ids: ranked, probs: rankedProbs, length: ranked.length };
@@ -535,6 +531,44 @@ export class Estimator {
       this.rankedFrom = probs;
     }
     return this.rootRanked;
+  }
+
+  /**
+   * p_0 is a function of the count the unigram level uses (though not always an increasing one:
+   * KN's a − D(a) can fall from a = 1 to a = 2). So only the few distinct counts are sorted, by their
+   * p_0, and the words are bucketed by the rank of their count in id order (a counting sort): O(|V|)
+   * instead of a comparison sort of every word. The result is checked against p_0; undefined when
+   * the premise fails (the caller then compares probabilities).
+   */
+  private rankByCount(probs: Float64Array): Int32Array | undefined {
+    const unigrams = this.counts.tables[0];
+    const field = this.kind === Kind.KneserNey ? unigrams.adjustedField : COUNT;
+    const countOf = (word: number): number => (word === UNK ? 0 : unigrams.get(word, field));
+    const probabilityOfCount = new Map<number, number>();
+    for (let word = 0; word < probs.length; word++) if (probs[word] > 0) probabilityOfCount.set(countOf(word), probs[word]);
+    const distinct = [...probabilityOfCount.keys()].sort((a, b) => (probabilityOfCount.get(b) ?? 0) - (probabilityOfCount.get(a) ?? 0));
+    // Counts whose p_0 is equal share a rank, so their words interleave by id.
+    const rankOfCount = new Map<number, number>();
+    distinct.forEach((count, i) => {
+      const previous = distinct[i - 1];
+      const tied = i > 0 && probabilityOfCount.get(previous) === probabilityOfCount.get(count);
+      rankOfCount.set(count, tied ? (rankOfCount.get(previous) ?? i) : i);
+    });
+    const wordRank = new Int32Array(probs.length).fill(NONE);
+    const bucketStart = new Int32Array(distinct.length + 1);
+    for (let word = 0; word < probs.length; word++) {
+      if (!(probs[word] > 0)) continue;
+      const rank = rankOfCount.get(countOf(word)) ?? 0;
+      wordRank[word] = rank;
+      bucketStart[rank + 1]++;
+    }
+    for (let rank = 0; rank < distinct.length; rank++) bucketStart[rank + 1] += bucketStart[rank];
+    const ranked = new Int32Array(bucketStart[distinct.length]);
+    for (let word = 0; word < probs.length; word++) if (wordRank[word] !== NONE) ranked[bucketStart[wordRank[word]]++] = word;
+    for (let i = 1; i < ranked.length; i++) {
+      if (!ranksBefore(probs[ranked[i - 1]], ranked[i - 1], probs[ranked[i]], ranked[i])) return undefined;
+    }
+    return ranked;
   }
 
   /** The distribution over ids 0..size−1 (`<s>` and words without counts get 0). */
