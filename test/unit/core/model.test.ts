@@ -100,6 +100,29 @@ describe('NgramModel', () => {
     );
   });
 
+  it('ranks the unigram level right when the KN numerator a − D(a) falls from a = 1 to a = 2', () => {
+    // Continuation counts: p, y0..y8 have one left neighbour (t1 = 10), x0..x99 two (<s> and p:
+    // t2 = 100), z three (t3 = 1). Y = 10/210, D1 = Y ≈ 0.048, D2 = 2 − 3·Y·1/100 ≈ 1.9986: a word
+    // seen after one context outranks a word seen after two.
+    const lines = [
+      ...Array.from({ length: 100 }, (_, i) => [`x${i}`, `p x${i}`]).flat(),
+      ...Array.from({ length: 9 }, (_, i) => `y${i}`),
+      'z',
+      'p z',
+      'y0 z',
+    ];
+    const model = trained(lines, 2);
+    const d = model.discounts(1);
+    assert.ok(!d.fallback && d.d2 - d.d1 > 1, JSON.stringify(d));
+    const probabilities = model.distribution(['unknown']).probabilities;
+    const top = model.candidates(['unknown'], 30);
+    assert.deepEqual(
+      top.map((candidate) => candidate.id),
+      ranked(probabilities).slice(0, 30),
+    );
+    assert.deepEqual(top.slice(0, 12).map((candidate) => candidate.word), ['</s>', 'p', ...Array.from({ length: 9 }, (_, i) => `y${i}`), 'x0']);
+  });
+
   it('scores unknown words as <unk>, and says they are not in the vocabulary', () => {
     const model = trained(['a b', 'a c'], 2);
     const score = model.score(['a'], 'never-seen');
