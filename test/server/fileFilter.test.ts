@@ -85,47 +85,56 @@ describe('file selection', () => {
   describe('discovery', () => {
     it('walks the folder with nested .gitignore files and reports what it leaves out', async () => {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nwl-discovery-'));
-      const write = (relative: string, content = 'text\n'): void => {
-        fs.mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
-        fs.writeFileSync(path.join(root, relative), content);
-      };
-      write('.gitignore', 'logs/\n*.tmp.txt\n');
-      write('a.txt');
-      write('b.tmp.txt');
-      write('logs/x.txt');
-      write('pkg/.gitignore', 'generated.ts\n');
-      write('pkg/generated.ts');
-      write('pkg/kept.ts');
-      write('node_modules/m/index.js');
-      write('.env');
-      write('image.png');
-
-      const found = await discoverFiles([{ fsPath: root, rules: defaultRules }]);
-      const relative = (fsPath: string): string => path.relative(root, fsPath).split(path.sep).join('/');
-      assert.deepEqual(found.files.map((file) => relative(file.fsPath)).sort(), ['a.txt', 'pkg/kept.ts']);
-      const skipped = Object.fromEntries(found.skipped.map((skip) => [relative(skip.fsPath), `${skip.reason}: ${skip.detail}`]));
-      assert.deepEqual(skipped, {
-        '.env': 'secret: never learned (matches .env)',
-        'b.tmp.txt': 'gitignore: ignored by .gitignore',
-        logs: 'gitignore: ignored by .gitignore',
-        node_modules: 'excluded: matches **/node_modules/**',
-        'pkg/generated.ts': 'gitignore: ignored by pkg/.gitignore',
-      });
-
-      // A single path (a watcher event) gets the same verdicts.
-      const folder = { fsPath: root, rules: defaultRules };
-      assert.equal(await checkSinglePath(folder, path.join(root, 'pkg', 'kept.ts')), undefined);
-      assert.deepEqual(await checkSinglePath(folder, path.join(root, 'pkg', 'generated.ts')), {
-        reason: 'gitignore',
-        detail: 'ignored by pkg/.gitignore',
-      });
-      // Inside a folder that is left out, a file is ignored: the skipped list shows the folder.
-      assert.equal(await checkSinglePath(folder, path.join(root, 'logs', 'x.txt')), 'ignore');
-      assert.equal(await checkSinglePath(folder, path.join(root, 'node_modules', 'm', 'index.js')), 'ignore');
-      assert.deepEqual(await checkSinglePath(folder, path.join(root, 'b.tmp.txt')), { reason: 'gitignore', detail: 'ignored by .gitignore' });
-      assert.deepEqual(await checkSinglePath(folder, path.join(root, '.env')), { reason: 'secret', detail: 'never learned (matches .env)' });
-      assert.equal(await checkSinglePath(folder, path.join(root, 'image.png')), 'ignore');
-      assert.equal(await checkSinglePath(folder, path.join(path.dirname(root), 'elsewhere.txt')), 'outside');
+      try {
+        await discoverIn(root);
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
     });
   });
 });
+
+/** Walks a folder laid out to exercise every path rule, and checks the same paths one by one. */
+async function discoverIn(root: string): Promise<void> {
+  const write = (relative: string, content = 'text\n'): void => {
+    fs.mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+    fs.writeFileSync(path.join(root, relative), content);
+  };
+  write('.gitignore', 'logs/\n*.tmp.txt\n');
+  write('a.txt');
+  write('b.tmp.txt');
+  write('logs/x.txt');
+  write('pkg/.gitignore', 'generated.ts\n');
+  write('pkg/generated.ts');
+  write('pkg/kept.ts');
+  write('node_modules/m/index.js');
+  write('.env');
+  write('image.png');
+
+  const found = await discoverFiles([{ fsPath: root, rules: defaultRules }]);
+  const relative = (fsPath: string): string => path.relative(root, fsPath).split(path.sep).join('/');
+  assert.deepEqual(found.files.map((file) => relative(file.fsPath)).sort(), ['a.txt', 'pkg/kept.ts']);
+  const skipped = Object.fromEntries(found.skipped.map((skip) => [relative(skip.fsPath), `${skip.reason}: ${skip.detail}`]));
+  assert.deepEqual(skipped, {
+    '.env': 'secret: never learned (matches .env)',
+    'b.tmp.txt': 'gitignore: ignored by .gitignore',
+    logs: 'gitignore: ignored by .gitignore',
+    node_modules: 'excluded: matches **/node_modules/**',
+    'pkg/generated.ts': 'gitignore: ignored by pkg/.gitignore',
+  });
+
+  // A single path (a watcher event) gets the same verdicts.
+  const folder = { fsPath: root, rules: defaultRules };
+  assert.equal(await checkSinglePath(folder, path.join(root, 'pkg', 'kept.ts')), undefined);
+  assert.deepEqual(await checkSinglePath(folder, path.join(root, 'pkg', 'generated.ts')), {
+    reason: 'gitignore',
+    detail: 'ignored by pkg/.gitignore',
+  });
+  // Inside a folder that is left out, a file is ignored: the skipped list shows the folder.
+  assert.equal(await checkSinglePath(folder, path.join(root, 'logs', 'x.txt')), 'ignore');
+  assert.equal(await checkSinglePath(folder, path.join(root, 'node_modules', 'm', 'index.js')), 'ignore');
+  assert.deepEqual(await checkSinglePath(folder, path.join(root, 'b.tmp.txt')), { reason: 'gitignore', detail: 'ignored by .gitignore' });
+  assert.deepEqual(await checkSinglePath(folder, path.join(root, '.env')), { reason: 'secret', detail: 'never learned (matches .env)' });
+  assert.equal(await checkSinglePath(folder, path.join(root, 'image.png')), 'ignore');
+  assert.equal(await checkSinglePath(folder, path.join(path.dirname(root), 'elsewhere.txt')), 'outside');
+}

@@ -239,14 +239,23 @@ export class TestSession {
   }
 }
 
+const createdDirs: string[] = [];
+
 /** A fresh copy of a fixture folder under the OS temp dir (tests write into their workspace). */
 export function copyFixture(name: string): string {
   const source = path.join(__dirname, '..', 'fixtures', 'server', name);
-  const target = fs.mkdtempSync(path.join(os.tmpdir(), `nwl-${name}-`));
+  const target = tempDir(name);
   fs.cpSync(source, target, { recursive: true });
   return target;
 }
 
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `nwl-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `nwl-${prefix}-`));
+  createdDirs.push(dir);
+  return dir;
+}
+
+/** Removes every folder copyFixture and tempDir made. */
+export function removeTempDirs(): void {
+  for (const dir of createdDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SNAPSHOT_FILE_NAME } from '../../src/protocol/lsp';
-import { TestSession, copyFixture, tempDir } from './harness';
+import { TestSession, copyFixture, removeTempDirs, tempDir } from './harness';
 
 describe('language server', () => {
   const sessions: TestSession[] = [];
@@ -17,6 +17,7 @@ describe('language server', () => {
   afterEach(async () => {
     for (const session of sessions.splice(0)) await session.dispose();
   });
+  after(removeTempDirs);
 
   describe('learning and predicting', () => {
     it('learns the workspace, reports progress and predicts the argmax at temperature 0', async () => {
