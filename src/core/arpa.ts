@@ -239,6 +239,12 @@ function splitFields(line: string): string[] {
 }
 const COUNT_LINE = /^ngram\s+(\d+)\s*=\s*(\d+)$/;
 
+function countLines(text: string): number {
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
+}
+
 /**
  * Reads an ARPA file (KenLM's, SRILM's, or this engine's) into a back-off model; `tokenizer` is how
  * it will split text it scores.
@@ -273,7 +279,10 @@ export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace'):
   const order = declared.length;
 
   const vocabulary = new Vocabulary();
-  const tables = declared.map((count, i) => new BackoffTable(i + 1, i === 0 ? count + 3 : count));
+  // Sized by the header, but never beyond what the file can hold (one n-gram per line; tables grow
+  // as needed): "ngram 1=99999999999" must end in the error below, not in a 2 TB allocation.
+  const lineCount = countLines(text);
+  const tables = declared.map((count, i) => new BackoffTable(i + 1, Math.min(count, lineCount) + (i === 0 ? 3 : 0)));
   const listedUnigram: boolean[] = [];
 
   for (let n = 1; n <= order; n++) {
@@ -295,6 +304,7 @@ export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace'):
       const log10Prob = parseLog10(fields[0], 'log10 probability', lines.lineNumber);
       if (log10Prob > 0) throw arpaError(lines.lineNumber, `log10 probability ${fields[0]} is above 0`);
       const log10Backoff = fields.length === n + 2 ? parseLog10(fields[n + 1], 'log10 back-off', lines.lineNumber) : 0;
+      if (log10Backoff === Infinity) throw arpaError(lines.lineNumber, `log10 back-off ${fields[n + 1]} is infinite`);
       if (n === 1) {
         const id = vocabulary.intern(fields[1]);
         if (listedUnigram[id]) throw arpaError(lines.lineNumber, `the 1-gram ${quoted(fields[1])} is listed twice`);
@@ -605,6 +615,9 @@ export class ArpaModel {
       const parents = n === 1 ? 0 : tables[n - 2].size;
       for (let node = 0; node < size; node++) {
         if (!(word[node] >= 0 && word[node] < vocabulary.size)) fail(`a ${n}-gram has word id ${word[node]}`);
+        // As the text reader allows: log10 p ≤ 0 (NaN only marks a context without a probability of its own), γ < ∞.
+        if (!(log10Prob[node] <= 0 || (n > 1 && Number.isNaN(log10Prob[node])))) fail(`a ${n}-gram has log10 probability ${log10Prob[node]}`);
+        if (!(log10Backoff[node] < Infinity)) fail(`a ${n}-gram has log10 back-off ${log10Backoff[node]}`);
         if (n === 1) {
           table.setUnigram(node, log10Prob[node], log10Backoff[node]);
           continue;
