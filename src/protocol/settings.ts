@@ -89,7 +89,7 @@ export function normalizeSettings(raw: unknown): NormalizedSettings {
     tokenizer: reader.oneOf('tokenizer', TOKENIZER_NAMES),
     include: reader.strings('include'),
     exclude: reader.strings('exclude'),
-    maxFileSizeKB: reader.number('maxFileSizeKB', MAX_FILE_SIZE_KB_RANGE),
+    maxFileSizeKB: Math.round(reader.number('maxFileSizeKB', MAX_FILE_SIZE_KB_RANGE)),
     completionsEnabled:
       isRecord(completions) && typeof completions['enabled'] === 'boolean'
         ? completions['enabled']
@@ -154,8 +154,11 @@ class SettingReader {
   }
 
   private report(key: string, given: unknown, used: unknown): void {
-    this.problems.push(
-      `${SETTINGS_SECTION}.${key} = ${JSON.stringify(given)} is out of range; using ${JSON.stringify(used)}.`,
-    );
+    this.problems.push(`${SETTINGS_SECTION}.${key} = ${describe(given)} is out of range; using ${describe(used)}.`);
   }
+}
+
+/** A value as the user wrote it; JSON would print NaN and ±Infinity as null. */
+function describe(value: unknown): string {
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
 }
