@@ -62,8 +62,27 @@ const SECRET_NAME_PATTERNS: readonly string[] = [
   'service-account*.json',
 ];
 
-const GLOB_OPTIONS: MinimatchOptions = { dot: true };
+/**
+ * Brace sets expand to at most this many patterns: a setting like `{1..100000}` would otherwise
+ * compile into 100,000 regular expressions (seconds of work, then every path tested against each).
+ */
+const BRACE_EXPANSION_LIMIT = 1_000;
+const GLOB_OPTIONS: MinimatchOptions = { dot: true, braceExpandMax: BRACE_EXPANSION_LIMIT };
 const NAME_OPTIONS: MinimatchOptions = { dot: true, nocase: true };
+
+/** A glob from the settings, compiled; minimatch refuses patterns over 64 KB, and such a glob matches nothing. */
+function compileGlob(glob: string): Minimatch | undefined {
+  try {
+    return new Minimatch(glob, GLOB_OPTIONS);
+  } catch {
+    return undefined;
+  }
+}
+
+function compiledPattern(glob: string): ExcludePattern | undefined {
+  const matcher = compileGlob(glob);
+  return matcher === undefined ? undefined : { glob, matcher };
+}
 
 /** A name no real file has: a pattern that matches `folder/<probe>` matches every child of the folder. */
 const ANY_CHILD_PROBE = '\u0000';
@@ -85,9 +104,9 @@ export class PathFilter {
   private readonly exclusions: readonly { readonly reason: SkipReason; readonly patterns: ExcludePattern[] }[];
 
   constructor(rules: FolderRules) {
-    this.include = rules.include.map((glob) => new Minimatch(glob, GLOB_OPTIONS));
+    this.include = rules.include.flatMap((glob) => compileGlob(glob) ?? []);
     this.exclusions = [
-      { reason: 'excluded', patterns: rules.exclude.map((glob) => ({ glob, matcher: new Minimatch(glob, GLOB_OPTIONS) })) },
+      { reason: 'excluded', patterns: rules.exclude.flatMap((glob) => compiledPattern(glob) ?? []) },
       { reason: 'files.exclude', patterns: activePatterns(rules.filesExclude) },
       { reason: 'search.exclude', patterns: activePatterns(rules.searchExclude) },
     ];
@@ -133,10 +152,11 @@ interface ExcludePattern {
 function activePatterns(map: ExcludeMap): ExcludePattern[] {
   const patterns: ExcludePattern[] = [];
   for (const [glob, value] of Object.entries(map)) {
-    const matcher = new Minimatch(glob, GLOB_OPTIONS);
-    if (value === true) patterns.push({ glob, matcher });
+    const pattern = compiledPattern(glob);
+    if (pattern === undefined) continue;
+    if (value === true) patterns.push(pattern);
     else if (typeof value === 'object' && value !== null && typeof (value as { when?: unknown }).when === 'string') {
-      patterns.push({ glob, matcher, whenSibling: (value as { when: string }).when });
+      patterns.push({ ...pattern, whenSibling: (value as { when: string }).when });
     }
   }
   return patterns;
