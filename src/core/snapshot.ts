@@ -279,6 +279,8 @@ function readBody(reader: Reader): Snapshot {
   const estimatorName = reader.string('estimator') as EstimatorName;
   if (!ESTIMATOR_NAMES.includes(estimatorName)) throw new Error(`snapshot names an unknown estimator ${JSON.stringify(estimatorName)}`);
   const addK = reader.f64('add-k');
+  // NaN means "no k"; any other value must be one an add-k estimator accepts.
+  if (!Number.isNaN(addK) && !(addK > 0 && Number.isFinite(addK))) throw new Error(`snapshot has an invalid add-k ${addK}`);
   const tokenizer = reader.string('tokenizer') as TokenizerName;
   if (!TOKENIZER_NAMES.includes(tokenizer)) throw new Error(`snapshot names an unknown tokenizer ${JSON.stringify(tokenizer)}`);
 
