@@ -87,10 +87,18 @@ const collectGarbage: () => void = (() => {
   return vm.runInNewContext('gc') as () => void;
 })();
 
+/** Heap and array-buffer bytes in use after full collections (array buffers are released a
+ * collection late, so collect until the reading stops falling). */
 function heldBytes(): number {
-  collectGarbage();
-  const usage = process.memoryUsage();
-  return usage.heapUsed + usage.arrayBuffers;
+  let previous = Infinity;
+  for (let round = 0; round < 5; round++) {
+    collectGarbage();
+    const usage = process.memoryUsage();
+    const held = usage.heapUsed + usage.arrayBuffers;
+    if (held >= previous) return held;
+    previous = held;
+  }
+  return previous;
 }
 
 function bestAndMedian(values: number[]): BestAndMedian {
@@ -145,8 +153,7 @@ function benchOrder(corpus: CoreCorpus, order: number, options: CoreBenchOptions
     run = undefined;
     const baseline = i === 0 ? heldBytes() : 0;
     run = trainOnce(corpus, order);
-    // Memory from the first run only: later runs start while the loop's frame may still hold the
-    // previous model, which would make the baseline too high.
+    // Memory from the first run only: later baselines may still hold the previous run's model.
     if (i === 0) modelBytes = heldBytes() - baseline - run.encoded.byteLength;
     throughputs.push(run.model.stats().tokens / phaseTotal(run.phases));
     if (phaseTotal(run.phases) < phaseTotal(phases)) phases = run.phases;
