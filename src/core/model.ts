@@ -67,6 +67,9 @@ class IdBuffer {
   }
 }
 
+/** A running product of probabilities is folded into its log10 below this (far above the smallest double). */
+const UNDERFLOW_GUARD = 1e-250;
+
 function checkOrder(order: number): number {
   if (!Number.isInteger(order) || order < MIN_ORDER || order > MAX_ORDER) {
     throw new RangeError(`order must be an integer from ${MIN_ORDER} to ${MAX_ORDER}, got ${order}`);
@@ -268,6 +271,10 @@ export class NgramModel {
     let oov = 0;
     let total = 0;
     let oovTotal = 0;
+    // Without a visitor the probabilities are multiplied and a product's log10 taken only before it
+    // could underflow: the same sum, with a fraction of the logarithms.
+    let product = 1;
+    let oovProduct = 1;
     let atStart = true;
     for (let i = 0; i < sentences.length; i++) {
       if (atStart) {
@@ -277,19 +284,35 @@ export class NgramModel {
       let word = sentences[i];
       const inVocabulary = word === EOS || (word !== UNK && word !== BOS && this.counts.unigramCount(word) > 0);
       if (!inVocabulary) word = UNK;
-      const log10Prob = Math.log10(estimator.scoreAndAdvance(chain, word, next));
+      const probability = estimator.scoreAndAdvance(chain, word, next);
       tokens++;
-      total += log10Prob;
-      if (!inVocabulary) {
-        oov++;
-        oovTotal += log10Prob;
+      if (!inVocabulary) oov++;
+      if (visit) {
+        const log10Prob = Math.log10(probability);
+        total += log10Prob;
+        if (!inVocabulary) oovTotal += log10Prob;
+        visit(i, word, log10Prob, Math.max(1, estimator.lastMatched), inVocabulary);
+      } else {
+        product *= probability;
+        if (product < UNDERFLOW_GUARD) {
+          total += Math.log10(product);
+          product = 1;
+        }
+        if (!inVocabulary) {
+          oovProduct *= probability;
+          if (oovProduct < UNDERFLOW_GUARD) {
+            oovTotal += Math.log10(oovProduct);
+            oovProduct = 1;
+          }
+        }
       }
-      visit?.(i, word, log10Prob, Math.max(1, estimator.lastMatched), inVocabulary);
       const swap = chain;
       chain = next;
       next = swap;
       if (sentences[i] === EOS) atStart = true;
     }
+    total += Math.log10(product);
+    oovTotal += Math.log10(oovProduct);
     return { tokens, oov, log10ProbTotal: total, oovLog10ProbTotal: oovTotal };
   }
 
