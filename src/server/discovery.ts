@@ -2,7 +2,7 @@
 // found on the way. Symbolic links are not followed (they can loop, and what they point to is
 // usually learned where it lives). Content checks happen later, when a file is read.
 
-import { promises as fs, type Dirent } from 'node:fs';
+import { promises as fs, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { PathFilter, checkSize, type FolderRules, type Skip } from './fileFilter';
@@ -65,8 +65,12 @@ async function walk(
   let entries: Dirent[];
   try {
     entries = await fs.readdir(dirPath, { withFileTypes: true });
-  } catch {
-    return; // vanished or unreadable folder: nothing to learn there
+  } catch (error) {
+    // A folder that vanished has nothing to learn; one that cannot be listed (its path is longer than
+    // the system allows, …) is reported, since its files are not learned.
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    if (code !== 'ENOENT') result.skipped.push({ fsPath: dirPath, isDirectory: true, reason: 'unreadable', detail: `cannot be listed (${code})` });
+    return;
   }
   const names = new Set(entries.map((entry) => entry.name));
   const levels = names.has(GITIGNORE) ? [...gitignores, await readGitignore(dirPath, relativeDir)] : gitignores;
@@ -80,10 +84,14 @@ async function walk(
       const skip = checkEntry(filter, levels, relativePath, names, true);
       if (skip === undefined) subdirectories.push(relativePath);
       else if (skip !== 'ignore') result.skipped.push({ fsPath, isDirectory: true, ...skip });
-    } else if (entry.isFile()) {
+    } else if (!entry.isSymbolicLink()) {
       const verdict = checkEntry(filter, levels, relativePath, names, false);
-      if (verdict === undefined) candidates.push(fsPath);
-      else if (verdict !== 'ignore') result.skipped.push({ fsPath, isDirectory: false, ...verdict });
+      if (verdict === undefined) {
+        if (entry.isFile()) candidates.push(fsPath);
+        else result.skipped.push({ fsPath, isDirectory: false, ...notARegularFile(entry) });
+      } else if (verdict !== 'ignore') {
+        result.skipped.push({ fsPath, isDirectory: false, ...verdict });
+      }
     }
   }
   // A folder's files are stat'ed together: the file system answers them in parallel.
@@ -99,10 +107,17 @@ async function walk(
 export async function statFile(fsPath: string, maxFileSizeKB: number): Promise<FoundFile | Skip> {
   try {
     const stat = await fs.stat(fsPath);
+    if (!stat.isFile()) return notARegularFile(stat);
     return checkSize(stat.size, maxFileSizeKB) ?? { fsPath, size: stat.size, mtimeMs: stat.mtimeMs };
   } catch (error) {
     return { reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? String(error) };
   }
+}
+
+/** Never read: a named pipe's read waits for a writer for ever, a device's may never end. */
+function notARegularFile(kind: Dirent | Stats): Skip {
+  const what = kind.isFIFO() ? 'a named pipe' : kind.isSocket() ? 'a socket' : kind.isDirectory() ? 'a folder' : 'a device';
+  return { reason: 'unreadable', detail: `${what}, not a regular file` };
 }
 
 async function readGitignore(dirPath: string, relativeDir: string): Promise<GitignoreLevel> {

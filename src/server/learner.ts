@@ -4,7 +4,7 @@
 // short slices: between slices the event loop serves requests, so predictions stay prompt while the
 // workspace is being learned, and they answer from whatever has been learned so far.
 
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver';
@@ -240,14 +240,16 @@ export class Learner {
       this.host.changed();
       return;
     }
-    let isDirectory = false;
+    let entry: Stats;
     try {
-      isDirectory = (await fs.stat(fsPath)).isDirectory();
+      entry = await fs.lstat(fsPath);
     } catch {
       this.deleted(fsPath);
       return;
     }
-    if (isDirectory) {
+    // Links are not followed, as in discovery: a link may point anywhere (a key outside the workspace, /dev/zero).
+    if (entry.isSymbolicLink()) return forget();
+    if (entry.isDirectory()) {
       // A folder appeared (moved in, checked out): only a walk finds what it holds.
       this.requestFullPass();
       return;
