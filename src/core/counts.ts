@@ -314,6 +314,7 @@ export class NgramCounts {
 
   private scratchNodes = new Int32Array(0);
   private scratchPositions = new Int32Array(0);
+  private scratchColumn = new Int32Array(0);
 
   constructor(readonly order: number) {
     this.tables = [];
@@ -509,7 +510,7 @@ export class NgramCounts {
 
   /** Adds encoded sentences (ids, each sentence ended by EOS). */
   add(sentences: Int32Array): void {
-    this.validate(sentences);
+    this.tables[0].extendTo(this.validate(sentences) + 1);
     const order = this.order;
     const tables = this.tables;
     let previous = new Int32Array(order + 1);
@@ -557,8 +558,9 @@ export class NgramCounts {
   }
 
   /**
-   * Subtracts encoded sentences that were added before. Every n-gram is looked up before anything
-   * changes, so sentences that were never added are rejected with the tables untouched.
+   * Subtracts encoded sentences that were added before. Every n-gram is looked up, and its count
+   * checked against how often the sentences hold it, before anything changes: sentences that were
+   * never added (or more copies than were added) are rejected with the tables untouched.
    */
   remove(sentences: Int32Array): void {
     this.validate(sentences);
@@ -586,6 +588,7 @@ export class NgramCounts {
       }
       position = word === EOS ? 1 : position + 1;
     }
+    this.checkRemovable(length, positions);
     // Release right to left, longest n-grams first: children and left extensions go before the
     // n-grams they extend, so a node is freed exactly when its count reaches 0.
     this.version++;
@@ -604,7 +607,35 @@ export class NgramCounts {
     }
   }
 
-  private validate(sentences: Int32Array): void {
+  /**
+   * Throws unless every n-gram the resolved sentences hold (`scratchNodes`, `positions`) has a count
+   * at least as large as the number of times they hold it: otherwise the removal would run a count
+   * below 0 partway through. Each order's nodes are sorted so that repeats sit together.
+   */
+  private checkRemovable(length: number, positions: Int32Array): void {
+    const order = this.order;
+    const nodes = this.scratchNodes;
+    let sentences = 0;
+    for (let i = 0; i < length; i++) if (positions[i] === 1) sentences++;
+    if (sentences > this.sentences) throw new Error('cannot remove sentences that were never added (more sentences than were added)');
+    if (this.scratchColumn.length < length) this.scratchColumn = new Int32Array(length);
+    for (let n = 1; n <= order; n++) {
+      let size = 0;
+      // A word at position p ends n-grams of every order up to p + 1 (`<s>` starts the longest).
+      for (let i = 0; i < length; i++) if (n <= positions[i] + 1) this.scratchColumn[size++] = nodes[i * order + n - 1];
+      const column = this.scratchColumn.subarray(0, size).sort();
+      const table = this.tables[n - 1];
+      for (let start = 0, end = 0; start < size; start = end) {
+        while (end < size && column[end] === column[start]) end++;
+        if (table.get(column[start], COUNT) < end - start) {
+          throw new Error(`cannot remove sentences that were never added (a ${n}-gram more often than it was counted)`);
+        }
+      }
+    }
+  }
+
+  /** Checks the shape of encoded sentences; returns their largest id. */
+  private validate(sentences: Int32Array): number {
     const length = sentences.length;
     if (length > 0 && sentences[length - 1] !== EOS) throw new Error('encoded sentences must end with </s>');
     let maxId = 0;
@@ -616,7 +647,7 @@ export class NgramCounts {
       if (word > maxId) maxId = word;
       previous = word;
     }
-    this.tables[0].extendTo(maxId + 1);
+    return maxId;
   }
 
   private createNode(n: number, parent: number, word: number): number {

@@ -163,6 +163,59 @@ describe('counts', () => {
     assert.deepEqual(statistics(model), before);
   });
 
+  it('rejects removing more copies of a sentence than were added, leaving the tables untouched', () => {
+    const model = trained(['a b c', 'b c'], 3);
+    const before = statistics(model);
+    const once = model.encodeText('a b c');
+    const twice = model.encodeText('a b c\na b c');
+    assert.throws(() => model.removeSentences(twice), /never added/);
+    assert.deepEqual(statistics(model), before);
+    // Each n-gram of "b c" alone is there twice, but the sentence <s> b c </s> only once.
+    assert.throws(() => model.removeSentences(model.encodeText('b c\nb c')), /never added/);
+    assert.deepEqual(statistics(model), before);
+    model.removeSentences(once);
+    assert.deepEqual(statistics(model), oracle([['b', 'c']], 3));
+  });
+
+  it('a removal either subtracts exactly what was asked or changes nothing', () => {
+    // Removal requests drawn from the added sentences, with repeats: some are possible, some not.
+    const requestArb = fc.array(fc.nat(), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(corpusArb, requestArb, orderArb, fc.boolean(), (corpus, picks, order, compactFirst) => {
+        fc.pre(corpus.length > 0);
+        const model = new NgramModel({ order, tokenizer: 'whitespace' });
+        model.addText(text(corpus));
+        if (compactFirst) model.compact();
+        const before = statistics(model);
+        const removed = picks.map((pick) => corpus[pick % corpus.length]);
+        const remaining = [...corpus];
+        let possible = true;
+        for (const sentence of removed) {
+          const index = remaining.findIndex((candidate) => candidate.join(' ') === sentence.join(' '));
+          if (index < 0) possible = false;
+          else remaining.splice(index, 1);
+        }
+        let threw = false;
+        try {
+          model.removeSentences(model.encodeText(text(removed)));
+        } catch (error) {
+          threw = true;
+          assert.match(String(error), /never added/);
+        }
+        model.tables.verify();
+        if (threw) {
+          assert.deepEqual(statistics(model), before);
+          assert.ok(!possible, 'a removal of sentences that were all added was refused');
+        } else if (possible) {
+          assert.deepEqual(statistics(model), oracle(remaining, order));
+        }
+        // A request of sentences that were not all added can still pass at low orders, when each of
+        // its n-grams was counted often enough: the tables then stay consistent (verify above).
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('rejects malformed encoded sentences', () => {
     const model = trained(['a b'], 2);
     assert.throws(() => model.addSentences(Int32Array.of(3, 4)), /must end with <\/s>/);
