@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: build, type-check and lint (each stops the run on failure), then every test layer: unit +
 // server (mocha), integration (mocha inside a real VS Code extension host), e2e (a real browser on the
-// real workbench). Each mocha layer reports its counts as JSON (scripts/testing/summaryReporter.ts);
+// real workbench, with the extension installed from the .vsix that `npm run package` builds first, as
+// users get it). Each mocha layer reports its counts as JSON (scripts/testing/summaryReporter.ts);
 // the last line printed is always the totals, "N passed, N failed". A step or layer that cannot run
 // counts as one failure, so a broken run never ends in "0 failed".
 //   node scripts/test-all.mjs                 everything
@@ -10,6 +11,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { vsixPath } from './package.mjs';
 import { chromiumPath } from './vscode-runtime/code-server.mjs';
 import { ensureCodeServer } from './vscode-runtime/install.mjs';
 
@@ -25,6 +27,8 @@ const LAYERS = {
   integration: { needsVSCode: true, command: [process.execPath, 'test/integration/runTests.mjs'] },
   e2e: {
     needsVSCode: true,
+    // The harness installs this package (built by the `package` step) instead of loading the source tree.
+    env: { NEXT_WORD_LAB_VSIX: vsixPath() },
     command: [bin('mocha'), '--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--timeout', String(E2E_TIMEOUT_MS),
       '--reporter', REPORTER, 'test/e2e/**/*.e2e.ts'],
   },
@@ -71,12 +75,12 @@ async function gate(name, action) {
   return ok;
 }
 
-async function layer(name, { command }) {
+async function layer(name, { command, env }) {
   banner(name);
   const started = Date.now();
   const resultsFile = path.join(resultsDir, `${name}.json`);
   fs.rmSync(resultsFile, { force: true });
-  const code = await run(command, { NEXT_WORD_LAB_RESULTS_FILE: resultsFile });
+  const code = await run(command, { ...env, NEXT_WORD_LAB_RESULTS_FILE: resultsFile });
   let results;
   try {
     results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
@@ -134,6 +138,9 @@ async function main() {
     ...(everything ? [
       ['typecheck', async () => await run([bin('tsc'), '--noEmit', '-p', '.']) === 0],
       ['lint', async () => await run([bin('eslint'), '.']) === 0],
+    ] : []),
+    ...(layers.includes('e2e') ? [
+      ['package', async () => await run([process.execPath, 'scripts/package.mjs']) === 0],
     ] : []),
     ...(layers.some((name) => LAYERS[name].needsVSCode) ? [
       ['vscode runtime', async () => {
