@@ -433,28 +433,28 @@ export class ArpaModel {
 
   /**
    * p(· | context) for every word id, built as the back-off rule reads: start from the unigrams, then
-   * for each longer listed context scale everything by its γ and overwrite the words it lists.
+   * for each longer listed context scale everything by its γ and overwrite the words it lists. In log10
+   * space, as `score` computes it: 10^-324 · 10^309 would be 0 · ∞ = NaN in linear space.
    */
   distribution(context: readonly string[]): NextWordDistribution {
     const ids = this.contextIds(context);
     const nodes = this.suffixes.slice(0, this.resolveSuffixes(ids, ids.length));
-    const unigrams = this.tables[0];
-    const probabilities = new Float64Array(this.vocabulary.size);
-    for (let id = 0; id < probabilities.length; id++) probabilities[id] = 10 ** unigrams.log10Prob[id];
+    const log10Probs = Float64Array.from(this.tables[0].log10Prob.subarray(0, this.vocabulary.size));
     let matchedContextLength = 0;
     for (let length = 1; length <= nodes.length; length++) {
       const contextNode = nodes[length - 1];
-      const backoff = 10 ** this.tables[length - 1].log10Backoff[contextNode];
-      if (backoff !== 1) for (let id = 0; id < probabilities.length; id++) probabilities[id] *= backoff;
+      const log10Backoff = this.tables[length - 1].log10Backoff[contextNode];
+      if (log10Backoff !== 0) for (let id = 0; id < log10Probs.length; id++) log10Probs[id] += log10Backoff;
       const table = this.tables[length];
       const end = table.childStart[contextNode + 1];
       for (let i = table.childStart[contextNode]; i < end; i++) {
         const child = table.children[i];
         if (Number.isNaN(table.log10Prob[child])) continue;
-        probabilities[table.word[child]] = 10 ** table.log10Prob[child];
+        log10Probs[table.word[child]] = table.log10Prob[child];
         matchedContextLength = length;
       }
     }
+    const probabilities = log10Probs.map((log10Prob) => 10 ** log10Prob);
     // KenLM writes p(<s>) as 10^-99; `<s>` is context only and never predicted.
     probabilities[BOS] = 0;
     return {
