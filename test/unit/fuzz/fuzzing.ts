@@ -75,8 +75,9 @@ export function fuzzTarget<T>(
  * 7: "x" is not a log10 probability" and its siblings count as one reason.
  */
 export function reasonOf(message: string): string {
+  // Quoted input is not escaped, so a quote ends a span only where the sentence goes on (or ends).
   return message
-    .replace(/"[^"\n]*"/g, '"…"')
+    .replace(/"[^\n]*?"(?=$|\s(?:is|are|not|in|at|to)\b|[,;:)])/g, '"…"')
     .replace(/\d+(?:[.,]\d+)*/g, 'N')
     .slice(0, 120);
 }
