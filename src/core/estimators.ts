@@ -13,7 +13,7 @@ import type { NgramCounts } from './counts';
 import { CHILD_SUM, COUNT, FIRST_CHILD, hashKey, N1, N2, N3, NEXT, NONE, WORD } from './counts';
 import type { EstimatorName, EstimatorOptions } from './types';
 import { MAX_ORDER } from './types';
-import { EOS, FIRST_WORD_ID, UNK } from './vocabulary';
+import { BOS, EOS, FIRST_WORD_ID, UNK } from './vocabulary';
 
 /** Stupid backoff's α (Brants et al. 2007). */
 export const STUPID_BACKOFF_ALPHA = 0.4;
@@ -83,11 +83,20 @@ function ranksBefore(pa: number, ia: number, pb: number, ib: number): boolean {
   return pa > pb || (pa === pb && ia < ib);
 }
 
-/** Ids with p > 0 ranked by p descending, then id: a comparison sort (the general case). */
-function rankByComparison(probs: Float64Array): Int32Array {
-  const ids: number[] = [];
-  for (let word = 0; word < probs.length; word++) if (probs[word] > 0) ids.push(word);
-  return Int32Array.from(ids.sort((a, b) => probs[b] - probs[a] || a - b));
+/**
+ * A whole next-word distribution as runs of words of equal probability, likeliest first: every word
+ * with p > 0 is in exactly one run. Valid until the model changes.
+ */
+export interface ProbabilityRuns {
+  readonly length: number;
+  /** The probability (a score for stupid backoff) of each word of run r. */
+  readonly probability: Float64Array;
+  /** How many words run r holds. */
+  readonly size: Int32Array;
+  /** The index-th word of run r (0 ≤ index < size[r]; a run's words in id order). */
+  word(run: number, index: number): number;
+  /** The run holding `word`, or NONE when its probability is 0 (or it was left out). */
+  runOf(word: number): number;
 }
 
 /** A ranked sequence of words consumed front to back; `id` is NONE once it is exhausted. */
@@ -97,20 +106,58 @@ interface RankedStream {
   advance(): void;
 }
 
-class ArrayStream implements RankedStream {
+/**
+ * The unigram level ranked. p_0 depends on a word's count alone, so the words of V with p_0 > 0 fall
+ * into a few classes of equal p_0: classes ranked by p_0 (descending), the words of a class in id
+ * order, which is the ranking's tie-break.
+ */
+interface RootRanking {
+  /** The counts' version it was built for. */
+  readonly version: number;
+  readonly classes: number;
+  /** p_0 of class c (descending in c). */
+  readonly classValue: Float64Array;
+  /** Class c's words are words[classStart[c]] … words[classStart[c + 1] − 1]. */
+  readonly classStart: Int32Array;
+  readonly words: Int32Array;
+  /** The class of each id below the unigram table's size; NONE outside V or at p_0 = 0. */
+  readonly classOf: Int32Array;
+}
+
+const EMPTY_RANKING: RootRanking = {
+  version: -1,
+  classes: 0,
+  classValue: new Float64Array(0),
+  classStart: new Int32Array(1),
+  words: new Int32Array(0),
+  classOf: new Int32Array(0),
+};
+
+/** Counts below this are tallied in an array while ranking; the few larger ones in a map. */
+const DENSE_COUNTS = 4096;
+
+/** The unigram level's ranking, front to back. */
+class RootStream implements RankedStream {
   id = NONE;
   prob = 0;
   private index = -1;
+  private rankClass = 0;
 
-  constructor(private readonly words: RankedWords) {
+  constructor(private readonly ranking: RootRanking) {
     this.advance();
   }
 
   advance(): void {
+    const ranking = this.ranking;
     this.index++;
-    const inRange = this.index < this.words.length;
-    this.id = inRange ? this.words.ids[this.index] : NONE;
-    this.prob = inRange ? this.words.probs[this.index] : 0;
+    if (this.index >= ranking.words.length) {
+      this.id = NONE;
+      this.prob = 0;
+      return;
+    }
+    while (ranking.classStart[this.rankClass + 1] <= this.index) this.rankClass++;
+    this.id = ranking.words[this.index];
+    this.prob = ranking.classValue[this.rankClass];
   }
 }
 
@@ -220,17 +267,15 @@ export class Estimator {
   /** Discount per order n and adjusted count bucket k at [4n + k]; [4n] = 1 marks a fallback. */
   private discounts = new Float64Array(0);
   private discountsVersion = -1;
-  private rootProbs = new Float64Array(0);
-  private rootVersion = -1;
-  private rootRanked: RankedWords = { ids: new Int32Array(0), probs: new Float64Array(0), length: 0 };
-  private rankedVersion = -1;
-  private rankedFrom: Float64Array = new Float64Array(0);
+  private ranking: RootRanking = EMPTY_RANKING;
   /** Per level, which words are children of c_j in the current top-k query. */
   private readonly levelStamps: Uint32Array[] = [];
   /** Per level, p_j of the children of c_j in the current top-k query (valid where stamped). */
   private readonly levelValues: Float64Array[] = [];
   /** Per level, the children's ids, probabilities and heap of the current top-k query. */
   private readonly childBuffers: { ids: Int32Array; probs: Float64Array; heap: Int32Array }[] = [];
+  /** Which words are continuations of some level in the current `runs` query. */
+  private continuationStamps = new Uint32Array(0);
   private stamp = 0;
   /** The n-gram length the last `scoreAndAdvance` matched (0 when even its unigram was unseen). */
   lastMatched = 0;
@@ -498,77 +543,71 @@ export class Estimator {
     next.length = length;
   }
 
-  /** p_0 for every id (the unigram level over the uniform base), cached per model version. */
-  private rootLevel(): Float64Array {
-    const counts = this.counts;
-    const size = counts.tables[0].size;
-    if (this.rootVersion !== counts.version || this.rootProbs.length !== size) {
-      this.prepareLevel(0, 0);
-      const unigrams = counts.tables[0];
-      const countField = this.kind === Kind.KneserNey ? unigrams.adjustedField : COUNT;
-      const uniform = 1 / this.vocabularySize();
-      const probs = new Float64Array(size);
-      for (let word = 0; word < size; word++) {
-        // The unigram level over the uniform base: the same `step` scoring and distributions take.
-        if (this.inVocabulary(word)) probs[word] = this.step(0, word === UNK ? 0 : unigrams.get(word, countField), uniform);
-      }
-      this.rootProbs = probs;
-      this.rootVersion = counts.version;
-    }
-    return this.rootProbs;
-  }
-
-  /** All words with p_0 > 0, ranked; cached per model version. */
-  private rankedRoot(): RankedWords {
-    const counts = this.counts;
-    const probs = this.rootLevel();
-    if (this.rankedVersion !== counts.version || this.rankedFrom !== probs) {
-      const ranked = this.rankByCount(probs) ?? rankByComparison(probs);
-      const rankedProbs = new Float64Array(ranked.length);
-      for (let i = 0; i < ranked.length; i++) rankedProbs[i] = probs[ranked[i]];
-      this.rootRanked = { ids: ranked, probs: rankedProbs, length: ranked.length };
-      this.rankedVersion = counts.version;
-      this.rankedFrom = probs;
-    }
-    return this.rootRanked;
-  }
-
   /**
-   * p_0 is a function of the count the unigram level uses (though not always an increasing one:
-   * KN's a − D(a) can fall from a = 1 to a = 2). So only the few distinct counts are sorted, by their
-   * p_0, and the words are bucketed by the rank of their count in id order (a counting sort): O(|V|)
-   * instead of a comparison sort of every word. The result is checked against p_0; undefined when
-   * the premise fails (the caller then compares probabilities).
+   * The unigram level ranked (see RootRanking), rebuilt on the first query after a change: two passes
+   * over the unigram records and a sort of the few distinct counts, without a per-word allocation.
+   * p_0 is a function of the count the level uses, though not always an increasing one (KN's a − D(a)
+   * can fall from a = 1 to a = 2), so the counts are ranked by p_0, not by size.
    */
-  private rankByCount(probs: Float64Array): Int32Array | undefined {
-    const unigrams = this.counts.tables[0];
-    const field = this.kind === Kind.KneserNey ? unigrams.adjustedField : COUNT;
-    const countOf = (word: number): number => (word === UNK ? 0 : unigrams.get(word, field));
-    const probabilityOfCount = new Map<number, number>();
-    for (let word = 0; word < probs.length; word++) if (probs[word] > 0) probabilityOfCount.set(countOf(word), probs[word]);
-    const distinct = [...probabilityOfCount.keys()].sort((a, b) => (probabilityOfCount.get(b) ?? 0) - (probabilityOfCount.get(a) ?? 0));
-    // Counts whose p_0 is equal share a rank, so their words interleave by id.
-    const rankOfCount = new Map<number, number>();
-    distinct.forEach((count, i) => {
-      const previous = distinct[i - 1];
-      const tied = i > 0 && probabilityOfCount.get(previous) === probabilityOfCount.get(count);
-      rankOfCount.set(count, tied ? (rankOfCount.get(previous) ?? i) : i);
-    });
-    const wordRank = new Int32Array(probs.length).fill(NONE);
-    const bucketStart = new Int32Array(distinct.length + 1);
-    for (let word = 0; word < probs.length; word++) {
-      if (!(probs[word] > 0)) continue;
-      const rank = rankOfCount.get(countOf(word)) ?? 0;
-      wordRank[word] = rank;
-      bucketStart[rank + 1]++;
+  private rootRanking(): RootRanking {
+    const counts = this.counts;
+    if (this.ranking.version === counts.version) return this.ranking;
+    this.prepareLevel(0, 0);
+    const unigrams = counts.tables[0];
+    const data = unigrams.data;
+    const stride = unigrams.stride;
+    const countField = this.kind === Kind.KneserNey ? unigrams.adjustedField : COUNT;
+    const size = unigrams.size;
+    // The count a word of V is ranked by, or NONE outside V (`<s>`, words whose count fell to 0).
+    const rankedCount = (word: number): number => {
+      const base = word * stride;
+      return word === BOS || (word >= FIRST_WORD_ID && data[base + COUNT] === 0) ? NONE : data[base + countField];
+    };
+    const denseTally = new Int32Array(DENSE_COUNTS);
+    const sparseTally = new Map<number, number>();
+    for (let word = 0; word < size; word++) {
+      const count = rankedCount(word);
+      if (count === NONE) continue;
+      if (count < DENSE_COUNTS) denseTally[count]++;
+      else sparseTally.set(count, (sparseTally.get(count) ?? 0) + 1);
     }
-    for (let rank = 0; rank < distinct.length; rank++) bucketStart[rank + 1] += bucketStart[rank];
-    const ranked = new Int32Array(bucketStart[distinct.length]);
-    for (let word = 0; word < probs.length; word++) if (wordRank[word] !== NONE) ranked[bucketStart[wordRank[word]]++] = word;
-    for (let i = 1; i < ranked.length; i++) {
-      if (!ranksBefore(probs[ranked[i - 1]], ranked[i - 1], probs[ranked[i]], ranked[i])) return undefined;
+    const uniform = 1 / this.vocabularySize();
+    const distinct: { count: number; words: number; value: number }[] = [];
+    const addCount = (count: number, words: number): void => {
+      // The unigram level over the uniform base: the same `step` scoring and distributions take.
+      const value = this.step(0, count, uniform);
+      if (value > 0) distinct.push({ count, words, value });
+    };
+    for (let count = 0; count < DENSE_COUNTS; count++) if (denseTally[count] > 0) addCount(count, denseTally[count]);
+    for (const [count, words] of sparseTally) addCount(count, words);
+    distinct.sort((a, b) => b.value - a.value);
+    // Counts of equal p_0 share a class, so their words interleave by id.
+    const classValue = new Float64Array(distinct.length);
+    const classStart = new Int32Array(distinct.length + 1);
+    const denseClass = new Int32Array(DENSE_COUNTS).fill(NONE);
+    const sparseClass = new Map<number, number>();
+    let classes = 0;
+    for (const { count, words, value } of distinct) {
+      if (classes === 0 || value !== classValue[classes - 1]) classValue[classes++] = value;
+      classStart[classes] += words;
+      if (count < DENSE_COUNTS) denseClass[count] = classes - 1;
+      else sparseClass.set(count, classes - 1);
     }
-    return ranked;
+    for (let c = 0; c < classes; c++) classStart[c + 1] += classStart[c];
+    // A counting sort of the words by class; id order within a class comes free.
+    const next = classStart.slice(0, classes);
+    const words = new Int32Array(classStart[classes]);
+    const classOf = new Int32Array(size).fill(NONE);
+    for (let word = 0; word < size; word++) {
+      const count = rankedCount(word);
+      if (count === NONE) continue;
+      const c = count < DENSE_COUNTS ? denseClass[count] : (sparseClass.get(count) ?? NONE);
+      if (c === NONE) continue;
+      classOf[word] = c;
+      words[next[c]++] = word;
+    }
+    this.ranking = { version: counts.version, classes, classValue: classValue.subarray(0, classes), classStart: classStart.subarray(0, classes + 1), words, classOf };
+    return this.ranking;
   }
 
   /** The distribution over ids 0..size−1 (`<s>` and words without counts get 0). */
@@ -577,8 +616,12 @@ export class Estimator {
     const first = this.firstLevel(m);
     const out = new Float64Array(size);
     if (first === 0) {
-      const root = this.rootLevel();
-      out.set(root.length > size ? root.subarray(0, size) : root);
+      const { classOf, classValue } = this.rootRanking();
+      const ranked = Math.min(size, classOf.length);
+      for (let word = 0; word < ranked; word++) {
+        const c = classOf[word];
+        if (c !== NONE) out[word] = classValue[c];
+      }
     } else {
       const uniform = 1 / this.vocabularySize();
       for (let word = 0; word < size; word++) if (this.inVocabulary(word)) out[word] = uniform;
@@ -609,21 +652,26 @@ export class Estimator {
   /**
    * The k likeliest ids after `chain` with p > 0, ranked (descending, ties by lower id), as
    * `distribution` would rank them, without scoring the whole vocabulary: a stream per level
-   * (see LevelStream) over the cached ranking of the unigram level, or over V in id order for
-   * estimators that use the longest context alone. Each level's children are walked once and
-   * their p_j kept by word id, so p_{j−1} of the next level's children needs no lookups.
+   * (see LevelStream) over the ranking of the unigram level, or over V in id order for estimators
+   * that use the longest context alone. Each level's children are walked once and their p_j kept by
+   * word id, so p_{j−1} of the next level's children needs no lookups.
    */
   topK(chain: ContextChain, k: number): RankedWords {
     const m = chain.length;
     const first = this.firstLevel(m);
+    const ranking = this.rootRanking();
     this.prepare(chain, first);
     const size = Math.max(this.counts.tables[0].size, FIRST_WORD_ID);
     let stream: RankedStream =
       first === 0
-        ? new ArrayStream(this.rankedRoot())
+        ? new RootStream(ranking)
         : new UniformStream(1 / this.vocabularySize(), size, (word) => this.inVocabulary(word));
     const stamp = this.nextStamp(size);
-    for (let j = Math.max(first, 1); j <= m; j++) stream = this.levelStream(chain, first, j, stream, stamp);
+    for (let j = Math.max(first, 1); j <= m; j++) {
+      const children = this.scoreChildren(chain, first, j, stamp, ranking);
+      const buffers = this.childBuffers[j];
+      stream = new LevelStream(buffers.ids, buffers.probs, buffers.heap, children, stream, this.unseenWeight[j], this.levelStamps[j], stamp);
+    }
     const ids = new Int32Array(k);
     const probs = new Float64Array(k);
     let length = 0;
@@ -634,15 +682,79 @@ export class Estimator {
     return { ids, probs, length };
   }
 
-  /** p_j(word) of the current top-k query, for levels whose children are stamped with `stamp`. */
-  private levelProbability(first: number, j: number, word: number, stamp: number, rootProbs: Float64Array): number {
-    if (j < first) return 1 / this.vocabularySize();
-    if (j === 0) return rootProbs[word];
-    if (this.levelStamps[j][word] === stamp) return this.levelValues[j][word];
-    return this.unseenWeight[j] * this.levelProbability(first, j - 1, word, stamp, rootProbs);
+  /**
+   * The whole distribution after `chain` as runs of words of equal probability, likeliest first,
+   * without scoring every word. A word that continues no seen suffix of the context gets its unigram
+   * class's p_0 (or the uniform base) times the unseen weight of every level, so it shares a run with
+   * the rest of its class; only the continuations are scored one by one. O(continuations + classes).
+   * `leftOut` (a word id, or NONE) is left out, as if its probability were 0.
+   */
+  runs(chain: ContextChain, leftOut: number): ProbabilityRuns {
+    const m = chain.length;
+    const first = this.firstLevel(m);
+    const ranking = this.rootRanking();
+    this.prepare(chain, first);
+    const stamp = this.nextStamp(Math.max(this.counts.tables[0].size, FIRST_WORD_ID));
+    const continuations: number[] = [];
+    const isContinuation = this.continuationStamps;
+    for (let j = Math.max(first, 1); j <= m; j++) {
+      const children = this.scoreChildren(chain, first, j, stamp, ranking);
+      const ids = this.childBuffers[j].ids;
+      for (let i = 0; i < children; i++) {
+        if (isContinuation[ids[i]] === stamp) continue;
+        isContinuation[ids[i]] = stamp;
+        continuations.push(ids[i]);
+      }
+    }
+    const skipped = new Set(continuations);
+    if (leftOut !== NONE) skipped.add(leftOut);
+
+    const explicitProbs = new Map(continuations.map((word) => [word, this.levelProbability(first, m, word, stamp, ranking)]));
+    const explicit = continuations.filter((word) => word !== leftOut && (explicitProbs.get(word) ?? 0) > 0);
+    explicit.sort((a, b) => (explicitProbs.get(b) ?? 0) - (explicitProbs.get(a) ?? 0) || a - b);
+
+    // Every other word of a class: the class's base, scaled level by level as `distribution` scales it.
+    const outside = new Int32Array(ranking.classes);
+    for (let c = 0; c < ranking.classes; c++) outside[c] = ranking.classStart[c + 1] - ranking.classStart[c];
+    for (const word of skipped) {
+      const c = word < ranking.classOf.length ? ranking.classOf[word] : NONE;
+      if (c !== NONE) outside[c]--;
+    }
+    const uniform = 1 / this.vocabularySize();
+    const groupValue = (c: number): number => {
+      let value = first === 0 ? ranking.classValue[c] : uniform;
+      for (let j = Math.max(first, 1); j <= m; j++) value = this.unseenWeight[j] * value;
+      return value;
+    };
+
+    const builder = new RunsBuilder(explicit.length + ranking.classes);
+    let e = 0;
+    for (let c = 0; c < ranking.classes; c++) {
+      const value = groupValue(c);
+      if (outside[c] === 0 || !(value > 0)) continue;
+      for (; e < explicit.length && (explicitProbs.get(explicit[e]) ?? 0) >= value; e++) builder.word(explicit[e], explicitProbs.get(explicit[e]) ?? 0);
+      builder.group(c, value, outside[c]);
+    }
+    for (; e < explicit.length; e++) builder.word(explicit[e], explicitProbs.get(explicit[e]) ?? 0);
+    return builder.build(ranking, skipped);
   }
 
-  private levelStream(chain: ContextChain, first: number, j: number, lower: RankedStream, stamp: number): LevelStream {
+  /** p_j(word) of the current query, for levels whose children are stamped with `stamp`. */
+  private levelProbability(first: number, j: number, word: number, stamp: number, ranking: RootRanking): number {
+    if (j < first) return 1 / this.vocabularySize();
+    if (j === 0) {
+      const c = ranking.classOf[word];
+      return c === NONE ? 0 : ranking.classValue[c];
+    }
+    if (this.levelStamps[j][word] === stamp) return this.levelValues[j][word];
+    return this.unseenWeight[j] * this.levelProbability(first, j - 1, word, stamp, ranking);
+  }
+
+  /**
+   * Scores the children of c_j (level j, whose lower levels are already stamped): their ids and p_j
+   * into level j's buffers, stamped and kept by word id. Returns how many there are.
+   */
+  private scoreChildren(chain: ContextChain, first: number, j: number, stamp: number, ranking: RootRanking): number {
     const tables = this.counts.tables;
     const childTable = tables[j];
     const data = childTable.data;
@@ -652,20 +764,19 @@ export class Estimator {
     const contextTable = tables[j - 1];
     const childCount = contextTable.get(node, N1) + contextTable.get(node, N2) + contextTable.get(node, N3);
     const buffers = this.levelBuffers(j, childCount);
-    const rootProbs = first === 0 ? this.rootLevel() : new Float64Array(0);
     const stamps = this.levelStamps[j];
     const values = this.levelValues[j];
     let i = 0;
     for (let child = contextTable.get(node, FIRST_CHILD); child !== NONE; child = data[child * stride + NEXT]) {
       const base = child * stride;
       const word = data[base + WORD];
-      const p = this.step(j, data[base + countField], this.levelProbability(first, j - 1, word, stamp, rootProbs));
+      const p = this.step(j, data[base + countField], this.levelProbability(first, j - 1, word, stamp, ranking));
       stamps[word] = stamp;
       values[word] = p;
       buffers.ids[i] = word;
       buffers.probs[i++] = p;
     }
-    return new LevelStream(buffers.ids, buffers.probs, buffers.heap, i, lower, this.unseenWeight[j], stamps, stamp);
+    return i;
   }
 
   /** Level j's reusable child buffers, grown to hold `count` children. */
@@ -682,15 +793,85 @@ export class Estimator {
   /** A fresh stamp for the per-level child marks, sized for `size` ids. */
   private nextStamp(size: number): number {
     const levels = this.counts.order;
-    if (this.levelStamps.length < levels || this.levelStamps[0].length < size || this.stamp === 0xffffffff) {
+    if (this.levelStamps.length < levels || this.continuationStamps.length < size || this.stamp === 0xffffffff) {
       this.levelStamps.length = 0;
       this.levelValues.length = 0;
       for (let j = 0; j < levels; j++) {
         this.levelStamps.push(new Uint32Array(size));
         this.levelValues.push(new Float64Array(size));
       }
+      this.continuationStamps = new Uint32Array(size);
       this.stamp = 0;
     }
     return ++this.stamp;
+  }
+}
+
+/** Collects runs in rank order (see `Estimator.runs`). */
+class RunsBuilder {
+  private readonly probability: Float64Array;
+  private readonly size: Int32Array;
+  /** The word of a one-word run, or NONE for a class's run. */
+  private readonly runWord: Int32Array;
+  /** The class of a class's run, or NONE. */
+  private readonly runClass: Int32Array;
+  private length = 0;
+
+  constructor(capacity: number) {
+    this.probability = new Float64Array(capacity);
+    this.size = new Int32Array(capacity);
+    this.runWord = new Int32Array(capacity);
+    this.runClass = new Int32Array(capacity);
+  }
+
+  word(word: number, probability: number): void {
+    this.add(probability, 1, word, NONE);
+  }
+
+  group(rankClass: number, probability: number, words: number): void {
+    this.add(probability, words, NONE, rankClass);
+  }
+
+  private add(probability: number, words: number, word: number, rankClass: number): void {
+    const r = this.length++;
+    this.probability[r] = probability;
+    this.size[r] = words;
+    this.runWord[r] = word;
+    this.runClass[r] = rankClass;
+  }
+
+  build(ranking: RootRanking, skipped: ReadonlySet<number>): ProbabilityRuns {
+    const length = this.length;
+    const probability = this.probability.subarray(0, length);
+    const size = this.size.subarray(0, length);
+    const runWord = this.runWord.subarray(0, length);
+    const runClass = this.runClass.subarray(0, length);
+    const runOfWord = new Map<number, number>();
+    const runOfClass = new Int32Array(ranking.classes).fill(NONE);
+    for (let r = 0; r < length; r++) {
+      if (runWord[r] !== NONE) runOfWord.set(runWord[r], r);
+      else runOfClass[runClass[r]] = r;
+    }
+    return {
+      length,
+      probability,
+      size,
+      word(run, index) {
+        if (runWord[run] !== NONE) return runWord[run];
+        const c = runClass[run];
+        for (let i = ranking.classStart[c], seen = 0; i < ranking.classStart[c + 1]; i++) {
+          const word = ranking.words[i];
+          if (!skipped.has(word) && seen++ === index) return word;
+        }
+        throw new RangeError(`run ${run} has no word ${index}`);
+      },
+      runOf(word) {
+        const run = runOfWord.get(word);
+        if (run !== undefined) return run;
+        if (skipped.has(word) || word < 0 || word >= ranking.classOf.length) return NONE;
+        const c = ranking.classOf[word];
+        return c === NONE ? NONE : runOfClass[c];
+      },
+    };
   }
 }

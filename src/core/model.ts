@@ -2,8 +2,8 @@
 // front end uses. Training input is "encoded sentences": one Int32Array of word ids in which every
 // sentence is terminated by EOS (`<s>` is implicit). The same array removes the sentences again.
 
-import { COUNT, NgramCounts } from './counts';
-import { Estimator, type ContextChain, type Discounts } from './estimators';
+import { COUNT, NgramCounts, NONE } from './counts';
+import { Estimator, type ContextChain, type Discounts, type ProbabilityRuns } from './estimators';
 import { scanTextRanges } from './tokenizer';
 import type { Candidate, EstimatorOptions, ModelStats, NextWordDistribution, TokenizerName } from './types';
 import { DEFAULT_ORDER, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';
@@ -22,6 +22,13 @@ export interface NgramModelOptions {
   readonly estimator?: EstimatorOptions;
   /** Default `words`. */
   readonly tokenizer?: TokenizerName;
+}
+
+export type { ProbabilityRuns } from './estimators';
+
+/** `distribution`'s answer with the probabilities as runs of equal value (see `NgramModel.runs`). */
+export interface RunDistribution extends Omit<NextWordDistribution, 'probabilities'> {
+  readonly runs: ProbabilityRuns;
 }
 
 /** One word scored after a context. */
@@ -226,6 +233,22 @@ export class NgramModel {
     return {
       context: this.usedContext(context),
       probabilities: this.estimatorImpl.distribution(chain, this.vocabulary.size),
+      isProbability: this.estimatorImpl.isProbability,
+      matchedContextLength: chain.length,
+    };
+  }
+
+  /**
+   * The same distribution as `distribution`, as runs of words of equal probability, likeliest first:
+   * O(continuations of the context + distinct unigram counts) instead of O(|V|), so sums over the
+   * whole vocabulary (a softmax's denominator, entropy, a draw) cost as little. `withoutUnknown`
+   * leaves `<unk>` out. Valid until the model changes.
+   */
+  runs(context: readonly string[], options: { readonly withoutUnknown?: boolean } = {}): RunDistribution {
+    const chain = this.resolveContext(context);
+    return {
+      context: this.usedContext(context),
+      runs: this.estimatorImpl.runs(chain, options.withoutUnknown === true ? UNK : NONE),
       isProbability: this.estimatorImpl.isProbability,
       matchedContextLength: chain.length,
     };

@@ -72,6 +72,39 @@ describe('NgramModel', () => {
     );
   });
 
+  it('runs hold every word of the distribution once, at its exact probability, likeliest run first', () => {
+    fc.assert(
+      fc.property(corpusArb, orderArb, estimatorArb, contextArb, fc.boolean(), fc.boolean(), (corpus, order, estimator, context, withoutUnknown, changed) => {
+        const model = build(corpus, order, estimator);
+        // A change after the first query: the unigram ranking must follow it.
+        model.distribution(context);
+        if (changed) model.addText('a b\nf f f');
+        const probabilities = model.distribution(context).probabilities;
+        const { runs, context: used, matchedContextLength } = model.runs(context, { withoutUnknown });
+        assert.deepEqual(used, model.distribution(context).context);
+        assert.equal(matchedContextLength, model.distribution(context).matchedContextLength);
+        const fromRuns = new Float64Array(probabilities.length);
+        const seen = new Set<number>();
+        for (let r = 0; r < runs.length; r++) {
+          assert.ok(runs.size[r] > 0 && runs.probability[r] > 0);
+          if (r > 0) assert.ok(runs.probability[r] <= runs.probability[r - 1], 'runs are likeliest first');
+          for (let i = 0; i < runs.size[r]; i++) {
+            const word = runs.word(r, i);
+            assert.ok(!seen.has(word), `word ${word} is in two runs`);
+            seen.add(word);
+            fromRuns[word] = runs.probability[r];
+            assert.equal(runs.runOf(word), r);
+          }
+        }
+        const expected = probabilities.slice();
+        if (withoutUnknown) expected[0] = 0;
+        assert.deepEqual(fromRuns, expected);
+        for (let id = 0; id < probabilities.length; id++) if (!(expected[id] > 0)) assert.equal(runs.runOf(id), -1);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('candidates report the longest seen n-gram and its counts', () => {
     const model = trained(['x y z', 'x y w', 'q y z'], 3);
     const byWord = new Map(model.candidates(['<s>', 'x', 'y'], 10).map((candidate) => [candidate.word, candidate]));
