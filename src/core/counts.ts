@@ -117,6 +117,16 @@ export class OrderTable {
     if (!this.isTop) data[base + FIRST_CHILD] = NONE;
   }
 
+  /** Whether `node` holds exactly what `initNode(node, parent, word)` wrote. */
+  isInitial(node: number, parent: number, word: number): boolean {
+    const base = node * this.stride;
+    for (let field = 0; field < this.stride; field++) {
+      const initial = field === PARENT ? parent : field === WORD ? word : field === NEXT || (field === FIRST_CHILD && !this.isTop) ? NONE : 0;
+      if (this.data[base + field] !== initial) return false;
+    }
+    return true;
+  }
+
   /** Makes node ids below `size` valid (unigrams, whose ids are word ids). */
   extendTo(size: number): void {
     this.reserve(size);
@@ -363,7 +373,12 @@ export class NgramCounts {
       for (let node = 0; node < table.size; node++) {
         const count = table.get(node, COUNT);
         if (count < 0) throw new Error(`snapshot table ${n}: negative count`);
-        if (count === 0) continue;
+        if (count === 0) {
+          // Unigrams are read by word id, counted or not: an uncounted word must be as new (a stray
+          // continuation count would give it probability and make the distribution sum past 1).
+          if (n === 1 && !table.isInitial(node, NONE, node)) throw new Error(`snapshot table 1: uncounted word ${node} has statistics`);
+          continue;
+        }
         if (!table.isTop) {
           const firstChild = table.get(node, FIRST_CHILD);
           if (firstChild < NONE || firstChild >= childSize) throw new Error(`snapshot table ${n}: child link out of range`);
