@@ -85,7 +85,8 @@ function ranksBefore(pa: number, ia: number, pb: number, ib: number): boolean {
 
 /**
  * A whole next-word distribution as runs of words of equal probability, likeliest first: every word
- * with p > 0 is in exactly one run. Valid until the model changes.
+ * with p > 0 is in exactly one run, and no two runs have the same probability, so the ranking
+ * (probability descending, ties by lower id) is run by run, then by id. Valid until the model changes.
  */
 export interface ProbabilityRuns {
   readonly length: number;
@@ -93,7 +94,7 @@ export interface ProbabilityRuns {
   readonly probability: Float64Array;
   /** How many words run r holds. */
   readonly size: Int32Array;
-  /** The index-th word of run r (0 ≤ index < size[r]; a run's words in id order). */
+  /** The index-th word of run r (0 ≤ index < size[r]), lower ids first: the engine's ranking. */
   word(run: number, index: number): number;
   /** The run holding `word`, or NONE when its probability is 0 (or it was left out). */
   runOf(word: number): number;
@@ -694,49 +695,75 @@ export class Estimator {
     const first = this.firstLevel(m);
     const ranking = this.rootRanking();
     this.prepare(chain, first);
-    const stamp = this.nextStamp(Math.max(this.counts.tables[0].size, FIRST_WORD_ID));
-    const continuations: number[] = [];
-    const isContinuation = this.continuationStamps;
+    const size = Math.max(this.counts.tables[0].size, FIRST_WORD_ID);
+    const stamp = this.nextStamp(size);
+    // Words the class runs leave out: the continuations (scored one by one) and `leftOut`.
+    const excluded = new Uint8Array(size);
+    if (leftOut >= 0 && leftOut < size) excluded[leftOut] = 1;
+    const found: number[] = [];
     for (let j = Math.max(first, 1); j <= m; j++) {
       const children = this.scoreChildren(chain, first, j, stamp, ranking);
       const ids = this.childBuffers[j].ids;
       for (let i = 0; i < children; i++) {
-        if (isContinuation[ids[i]] === stamp) continue;
-        isContinuation[ids[i]] = stamp;
-        continuations.push(ids[i]);
+        if (excluded[ids[i]] === 1) continue;
+        excluded[ids[i]] = 1;
+        found.push(ids[i]);
       }
     }
-    const skipped = new Set(continuations);
-    if (leftOut !== NONE) skipped.add(leftOut);
-
-    const explicitProbs = new Map(continuations.map((word) => [word, this.levelProbability(first, m, word, stamp, ranking)]));
-    const explicit = continuations.filter((word) => word !== leftOut && (explicitProbs.get(word) ?? 0) > 0);
-    explicit.sort((a, b) => (explicitProbs.get(b) ?? 0) - (explicitProbs.get(a) ?? 0) || a - b);
+    const continuations = this.rankContinuations(Int32Array.from(found).sort(), first, m, stamp, ranking);
 
     // Every other word of a class: the class's base, scaled level by level as `distribution` scales it.
     const outside = new Int32Array(ranking.classes);
     for (let c = 0; c < ranking.classes; c++) outside[c] = ranking.classStart[c + 1] - ranking.classStart[c];
-    for (const word of skipped) {
+    for (const word of leftOut === NONE ? found : [...found, leftOut]) {
       const c = word < ranking.classOf.length ? ranking.classOf[word] : NONE;
       if (c !== NONE) outside[c]--;
     }
     const uniform = 1 / this.vocabularySize();
-    const groupValue = (c: number): number => {
+    const builder = new RunsBuilder(ranking, excluded, continuations);
+    let g = 0;
+    for (let c = 0; c < ranking.classes; c++) {
       let value = first === 0 ? ranking.classValue[c] : uniform;
       for (let j = Math.max(first, 1); j <= m; j++) value = this.unseenWeight[j] * value;
-      return value;
-    };
-
-    const builder = new RunsBuilder(explicit.length + ranking.classes);
-    let e = 0;
-    for (let c = 0; c < ranking.classes; c++) {
-      const value = groupValue(c);
       if (outside[c] === 0 || !(value > 0)) continue;
-      for (; e < explicit.length && (explicitProbs.get(explicit[e]) ?? 0) >= value; e++) builder.word(explicit[e], explicitProbs.get(explicit[e]) ?? 0);
-      builder.group(c, value, outside[c]);
+      for (; g < continuations.values.length && continuations.values[g] >= value; g++) builder.continuations(g);
+      builder.rankClass(c, value, outside[c]);
     }
-    for (; e < explicit.length; e++) builder.word(explicit[e], explicitProbs.get(explicit[e]) ?? 0);
-    return builder.build(ranking, skipped);
+    for (; g < continuations.values.length; g++) builder.continuations(g);
+    return builder.build();
+  }
+
+  /**
+   * The continuations (ids ascending) grouped by probability, groups descending, ids ascending within
+   * a group: the distinct probabilities are sorted natively and each word bucketed by its value's
+   * rank (a counting sort, no comparison of words). Words at probability 0 are dropped.
+   */
+  private rankContinuations(ids: Int32Array, first: number, m: number, stamp: number, ranking: RootRanking): RankedContinuations {
+    const probs = new Float64Array(ids.length);
+    for (let i = 0; i < ids.length; i++) probs[i] = this.levelProbability(first, m, ids[i], stamp, ranking);
+    const sorted = Float64Array.from(probs).sort().reverse();
+    let distinct = 0;
+    for (let i = 0; i < sorted.length; i++) if (sorted[i] > 0 && (distinct === 0 || sorted[i] !== sorted[distinct - 1])) sorted[distinct++] = sorted[i];
+    const values = sorted.slice(0, distinct);
+    const groupOf = new Int32Array(ids.length);
+    const start = new Int32Array(distinct + 1);
+    for (let i = 0; i < ids.length; i++) {
+      // The rank of the word's value among the distinct values (descending), by binary search.
+      let low = 0;
+      let high = distinct;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (values[middle] > probs[i]) low = middle + 1;
+        else high = middle;
+      }
+      groupOf[i] = probs[i] > 0 ? low : NONE;
+      if (probs[i] > 0) start[low + 1]++;
+    }
+    for (let group = 0; group < distinct; group++) start[group + 1] += start[group];
+    const next = start.slice(0, distinct);
+    const words = new Int32Array(start[distinct]);
+    for (let i = 0; i < ids.length; i++) if (groupOf[i] !== NONE) words[next[groupOf[i]]++] = ids[i];
+    return { ids, groupOf, values, start, words };
   }
 
   /** p_j(word) of the current query, for levels whose children are stamped with `stamp`. */
@@ -807,70 +834,112 @@ export class Estimator {
   }
 }
 
-/** Collects runs in rank order (see `Estimator.runs`). */
+/** The continuations of a `runs` query, grouped by probability (see `rankContinuations`). */
+interface RankedContinuations {
+  /** Every continuation, ascending. */
+  readonly ids: Int32Array;
+  /** The group of ids[i], or NONE at probability 0. */
+  readonly groupOf: Int32Array;
+  /** Each group's probability, descending. */
+  readonly values: Float64Array;
+  /** Group g's words are words[start[g]] … words[start[g + 1] − 1], ascending. */
+  readonly start: Int32Array;
+  readonly words: Int32Array;
+}
+
+/**
+ * Collects runs in rank order (see `Estimator.runs`): a run is a group of continuations, one or more
+ * classes of the unigram ranking, or both when their probabilities are equal.
+ */
 class RunsBuilder {
-  private readonly probability: Float64Array;
-  private readonly size: Int32Array;
-  /** The word of a one-word run, or NONE for a class's run. */
-  private readonly runWord: Int32Array;
-  /** The class of a class's run, or NONE. */
-  private readonly runClass: Int32Array;
-  private length = 0;
+  private readonly probability: number[] = [];
+  private readonly size: number[] = [];
+  /** The continuation group in a run, or NONE. */
+  private readonly group: number[] = [];
+  /** The classes classFrom[r] … classTo[r] − 1 are in run r. */
+  private readonly classFrom: number[] = [];
+  private readonly classTo: number[] = [];
 
-  constructor(capacity: number) {
-    this.probability = new Float64Array(capacity);
-    this.size = new Int32Array(capacity);
-    this.runWord = new Int32Array(capacity);
-    this.runClass = new Int32Array(capacity);
+  constructor(
+    private readonly ranking: RootRanking,
+    /** Words the classes' runs leave out (continuations and a left-out word), by id. */
+    private readonly excluded: Uint8Array,
+    private readonly ranked: RankedContinuations,
+  ) {}
+
+  continuations(group: number): void {
+    const r = this.runFor(this.ranked.values[group]);
+    this.group[r] = group;
+    this.size[r] += this.ranked.start[group + 1] - this.ranked.start[group];
   }
 
-  word(word: number, probability: number): void {
-    this.add(probability, 1, word, NONE);
+  rankClass(c: number, probability: number, words: number): void {
+    const r = this.runFor(probability);
+    if (this.classFrom[r] === this.classTo[r]) this.classFrom[r] = c;
+    this.classTo[r] = c + 1;
+    this.size[r] += words;
   }
 
-  group(rankClass: number, probability: number, words: number): void {
-    this.add(probability, words, NONE, rankClass);
+  /** The last run if it has this probability (equal probabilities rank by id, whatever their source), else a new one. */
+  private runFor(probability: number): number {
+    const last = this.probability.length - 1;
+    if (last >= 0 && this.probability[last] === probability) return last;
+    this.probability.push(probability);
+    this.size.push(0);
+    this.group.push(NONE);
+    this.classFrom.push(0);
+    this.classTo.push(0);
+    return last + 1;
   }
 
-  private add(probability: number, words: number, word: number, rankClass: number): void {
-    const r = this.length++;
-    this.probability[r] = probability;
-    this.size[r] = words;
-    this.runWord[r] = word;
-    this.runClass[r] = rankClass;
-  }
-
-  build(ranking: RootRanking, skipped: ReadonlySet<number>): ProbabilityRuns {
-    const length = this.length;
-    const probability = this.probability.subarray(0, length);
-    const size = this.size.subarray(0, length);
-    const runWord = this.runWord.subarray(0, length);
-    const runClass = this.runClass.subarray(0, length);
-    const runOfWord = new Map<number, number>();
+  build(): ProbabilityRuns {
+    const { ranking, excluded, ranked, group, classFrom, classTo } = this;
+    const length = this.probability.length;
+    const runOfGroup = new Int32Array(ranked.values.length).fill(NONE);
     const runOfClass = new Int32Array(ranking.classes).fill(NONE);
     for (let r = 0; r < length; r++) {
-      if (runWord[r] !== NONE) runOfWord.set(runWord[r], r);
-      else runOfClass[runClass[r]] = r;
+      if (group[r] !== NONE) runOfGroup[group[r]] = r;
+      for (let c = classFrom[r]; c < classTo[r]; c++) runOfClass[c] = r;
     }
+    const classWords = function* (c: number): Generator<number> {
+      for (let i = ranking.classStart[c]; i < ranking.classStart[c + 1]; i++) if (excluded[ranking.words[i]] === 0) yield ranking.words[i];
+    };
+    // A run of several sources lists its words in id order the first time one is asked for.
+    const merged = new Map<number, Int32Array>();
+    const mergedWords = (r: number): Int32Array => {
+      let words = merged.get(r);
+      if (words === undefined) {
+        const parts: number[] = group[r] === NONE ? [] : Array.from(ranked.words.subarray(ranked.start[group[r]], ranked.start[group[r] + 1]));
+        for (let c = classFrom[r]; c < classTo[r]; c++) parts.push(...classWords(c));
+        words = Int32Array.from(parts).sort();
+        merged.set(r, words);
+      }
+      return words;
+    };
     return {
       length,
-      probability,
-      size,
+      probability: Float64Array.from(this.probability),
+      size: Int32Array.from(this.size),
       word(run, index) {
-        if (runWord[run] !== NONE) return runWord[run];
-        const c = runClass[run];
-        for (let i = ranking.classStart[c], seen = 0; i < ranking.classStart[c + 1]; i++) {
-          const word = ranking.words[i];
-          if (!skipped.has(word) && seen++ === index) return word;
-        }
+        const classes = classTo[run] - classFrom[run];
+        if (classes === 0) return ranked.words[ranked.start[group[run]] + index];
+        if (classes > 1 || group[run] !== NONE) return mergedWords(run)[index];
+        let seen = 0;
+        for (const word of classWords(classFrom[run])) if (seen++ === index) return word;
         throw new RangeError(`run ${run} has no word ${index}`);
       },
       runOf(word) {
-        const run = runOfWord.get(word);
-        if (run !== undefined) return run;
-        if (skipped.has(word) || word < 0 || word >= ranking.classOf.length) return NONE;
-        const c = ranking.classOf[word];
-        return c === NONE ? NONE : runOfClass[c];
+        if (word < 0 || word >= ranking.classOf.length) return NONE;
+        if (excluded[word] === 0) return ranking.classOf[word] === NONE ? NONE : runOfClass[ranking.classOf[word]];
+        // A continuation (or the left-out word, which is in no run): found among the sorted ids.
+        let low = 0;
+        let high = ranked.ids.length;
+        while (low < high) {
+          const middle = (low + high) >> 1;
+          if (ranked.ids[middle] < word) low = middle + 1;
+          else high = middle;
+        }
+        return ranked.ids[low] === word && ranked.groupOf[low] !== NONE ? runOfGroup[ranked.groupOf[low]] : NONE;
       },
     };
   }

@@ -87,9 +87,10 @@ describe('NgramModel', () => {
         const seen = new Set<number>();
         for (let r = 0; r < runs.length; r++) {
           assert.ok(runs.size[r] > 0 && runs.probability[r] > 0);
-          if (r > 0) assert.ok(runs.probability[r] <= runs.probability[r - 1], 'runs are likeliest first');
+          if (r > 0) assert.ok(runs.probability[r] < runs.probability[r - 1], 'runs are likeliest first, one per probability');
           for (let i = 0; i < runs.size[r]; i++) {
             const word = runs.word(r, i);
+            if (i > 0) assert.ok(word > runs.word(r, i - 1), 'a run lists its words by id');
             assert.ok(!seen.has(word), `word ${word} is in two runs`);
             seen.add(word);
             fromRuns[word] = runs.probability[r];
@@ -98,6 +99,10 @@ describe('NgramModel', () => {
         }
         const expected = probabilities.slice();
         if (withoutUnknown) expected[0] = 0;
+        // Run by run, then by id, the words come in the engine's ranking.
+        const inRunOrder: number[] = [];
+        for (let r = 0; r < runs.length; r++) for (let i = 0; i < runs.size[r]; i++) inRunOrder.push(runs.word(r, i));
+        assert.deepEqual(inRunOrder, ranked(expected));
         assert.deepEqual(fromRuns, expected);
         for (let id = 0; id < probabilities.length; id++) if (!(expected[id] > 0)) assert.equal(runs.runOf(id), -1);
       }),
