@@ -11,7 +11,7 @@ import type { UniformRandom } from './prng';
 import { BOS_TOKEN, EOS, UNK } from './vocabulary';
 
 /** Relative slack when comparing a cumulative mass with top-p, so that 0.6 + 0.3 counts as reaching 0.9. */
-const NUCLEUS_TOLERANCE = 1e-9;
+export const NUCLEUS_TOLERANCE = 1e-9;
 
 function isInSupport(probability: number): boolean {
   return probability > 0;

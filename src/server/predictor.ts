@@ -2,13 +2,15 @@
 // candidates and their counts, the re-weighted distribution, one draw, greedy or sampled generation,
 // and the text that types a word after the cursor. Nothing here counts or estimates: that is the model's.
 
-import { argmax, entropyBits, generate, reweight, sample } from '../core/decoding';
+import { generate, sample } from '../core/decoding';
 import type { NgramModel } from '../core/model';
 import type { UniformRandom } from '../core/prng';
 import { contextBeforeCursor } from '../core/tokenizer';
 import type { TokenizerName } from '../core/types';
-import { EOS_TOKEN, UNK } from '../core/vocabulary';
+import { NONE } from '../core/counts';
+import { EOS_TOKEN } from '../core/vocabulary';
 import type { GenerateResult, PredictResult, PredictedCandidate } from '../protocol/lsp';
+import { RunWeights, summarizeRuns } from './runWeights';
 
 export const DEFAULT_CANDIDATES = 10;
 export const MAX_CANDIDATES = 200;
@@ -37,66 +39,62 @@ type Prediction = Omit<PredictResult, 'status'>;
 
 export function predict(model: NgramModel, options: PredictOptions): Prediction {
   const context = contextBeforeCursor(model.tokenizer, options.linePrefix, options.linePrefix.length);
-  const distribution = model.distribution(context);
-  const probabilities = options.insertableOnly ? withoutUnknown(distribution.probabilities) : distribution.probabilities;
+  // The distribution as runs of equal probability: sums over the vocabulary cost O(runs), not O(|V|).
+  const distribution = model.runs(context, { withoutUnknown: options.insertableOnly });
+  const { runs } = distribution;
   const { sampling } = options;
-  const weights = reweight(probabilities, sampling);
+  const weights = new RunWeights(runs, sampling);
 
   const shownCount = Math.max(0, Math.min(MAX_CANDIDATES, Math.floor(options.candidates)));
-  const ranked = model
-    .candidates(context, shownCount + 1)
-    .filter((candidate) => probabilities[candidate.id] > 0)
-    .slice(0, shownCount);
-  const candidates: PredictedCandidate[] = ranked.map((candidate) => ({
+  // Two more than shown: `<unk>` may be left out, and the likeliest word is needed even when none is shown.
+  const ranked = model.candidates(context, shownCount + 2).filter((candidate) => runs.runOf(candidate.id) !== NONE);
+  const shown = ranked.slice(0, shownCount);
+  const candidates: PredictedCandidate[] = shown.map((candidate, rank) => ({
     word: candidate.word,
     probability: candidate.probability,
-    weight: weights[candidate.id],
+    weight: weights.weightOf(runs.runOf(candidate.id), rank),
     count: candidate.count,
     contextCount: candidate.contextCount,
     order: candidate.order,
     insertText: insertTextFor(candidate.word, options.linePrefix, model.tokenizer),
   }));
 
-  const support = supportOf(probabilities);
+  const support = summarizeRuns(runs);
   const shownProbability = candidates.reduce((total, candidate) => total + candidate.probability, 0);
   const shownWeight = candidates.reduce((total, candidate) => total + candidate.weight, 0);
 
   let chosen: Prediction['chosen'] = null;
   // A model that learned nothing still has a distribution (uniform over `<unk>` and `</s>`), but
   // nothing worth typing: no word is chosen, and the status says why.
-  if (support.size > 0 && options.learned) {
+  if (support.words > 0 && options.learned) {
     // At temperature 0 the draw is the argmax, which is the first candidate (same ranking, same ties).
-    const drawn =
-      sampling.temperature === 0
-        ? { id: ranked[0]?.id ?? argmax(probabilities), draw: null }
-        : drawOnce(weights, options.random);
+    const drawn = weights.greedy ? { id: ranked[0].id, weight: 1, draw: null } : drawOnce(weights, options.random);
     const word = model.vocabulary.word(drawn.id);
     chosen = {
       word,
-      rank: ranked.findIndex((candidate) => candidate.id === drawn.id),
-      probability: probabilities[drawn.id],
-      weight: weights[drawn.id],
+      rank: shown.findIndex((candidate) => candidate.id === drawn.id),
+      probability: runs.probability[runs.runOf(drawn.id)],
+      weight: drawn.weight,
       insertText: insertTextFor(word, options.linePrefix, model.tokenizer),
       draw: drawn.draw,
     };
   }
 
-  const modelEntropy = entropyBits(probabilities);
   const unchanged = sampling.temperature === 1 && sampling.topK === 0 && sampling.topP === 1;
   return {
     context: distribution.context,
     matchedContextLength: distribution.matchedContextLength,
     candidates,
     others: {
-      words: support.size - candidates.length,
+      words: support.words - candidates.length,
       probability: Math.max(0, support.total - shownProbability),
       weight: Math.max(0, 1 - shownWeight),
     },
     isProbability: distribution.isProbability,
     entropy: {
-      model: modelEntropy,
+      model: support.entropyBits,
       // The greedy choice is certain; T = 1 without filters samples the model as it is.
-      sampling: sampling.temperature === 0 ? 0 : unchanged ? modelEntropy : entropyBits(weights),
+      sampling: weights.greedy ? 0 : unchanged ? support.entropyBits : weights.entropyBits(),
     },
     chosen,
     sampling,
@@ -106,19 +104,12 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
   };
 }
 
-/** `<unk>` stands for every unseen word: it can be shown, but never typed into an editor. */
-function withoutUnknown(probabilities: Float64Array): Float64Array {
-  if (!(probabilities[UNK] > 0)) return probabilities;
-  // A copy: the model may hand out a vector it keeps.
-  const copy = probabilities.slice();
-  copy[UNK] = 0;
-  return copy;
-}
-
-/** One draw from re-weighted probabilities (never empty: re-weighting keeps at least the top word). */
-function drawOnce(weights: Float64Array, random: UniformRandom): { id: number; draw: number } {
+/** One draw from the re-weighted distribution (never empty: re-weighting keeps at least the top word). */
+function drawOnce(weights: RunWeights, random: UniformRandom): { id: number; weight: number; draw: number } {
   const draw = random();
-  return { id: sample(weights, () => draw), draw };
+  const drawn = weights.draw(draw);
+  if (drawn === undefined) throw new Error('cannot sample from an empty distribution');
+  return { id: drawn.word, weight: drawn.weight, draw };
 }
 
 /**
@@ -183,17 +174,4 @@ export function insertTextFor(word: string, linePrefix: string, tokenizer: Token
   if (!WORD_START.test(word)) return word;
   const last = linePrefix[linePrefix.length - 1];
   return WORD_END.test(linePrefix) || SPACE_BEFORE_WORD_AFTER.has(last) ? ` ${word}` : word;
-}
-
-/** How many words have a probability, and their total (1 for a proper estimator, any for scores). */
-function supportOf(probabilities: Float64Array): { size: number; total: number } {
-  let size = 0;
-  let total = 0;
-  for (let id = 0; id < probabilities.length; id++) {
-    if (probabilities[id] > 0) {
-      size++;
-      total += probabilities[id];
-    }
-  }
-  return { size, total };
 }

@@ -1,0 +1,123 @@
+// The predictor re-weights, sums and draws over the model's runs of equal probability; the engine's
+// decoding functions do the same over the full probability vector. The two must agree.
+
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { entropyBits, reweight } from '../../src/core/decoding';
+import { NgramModel } from '../../src/core/model';
+import { contextBeforeCursor } from '../../src/core/tokenizer';
+import { ESTIMATOR_NAMES, type EstimatorOptions } from '../../src/core/types';
+import { UNK } from '../../src/core/vocabulary';
+import { predict, type Reweighting } from '../../src/server/predictor';
+
+const WORDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+const corpusArb = fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 7 }), { minLength: 1, maxLength: 15 });
+const prefixArb = fc.array(fc.constantFrom(...WORDS, 'unknown'), { maxLength: 4 }).map((words) => words.join(' '));
+const estimatorArb: fc.Arbitrary<EstimatorOptions> = fc.oneof(
+  fc.constantFrom(...ESTIMATOR_NAMES).map((name) => ({ name })),
+  fc.double({ min: 0.05, max: 3, noNaN: true }).map((addK) => ({ name: 'add-k' as const, addK })),
+);
+const samplingArb: fc.Arbitrary<Reweighting> = fc.record({
+  temperature: fc.oneof(fc.constantFrom(0, 0.3, 1, 2.5, 10), fc.double({ min: 0.01, max: 20, noNaN: true })),
+  topK: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 8 })),
+  // Round values: a p within rounding of a partial sum (p·(1 + 1e-9) = 0.75 + 1e-16) may keep one word
+  // more or less depending on the order the masses were added in, which is no disagreement.
+  topP: fc.constantFrom(1, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99),
+});
+
+function close(actual: number, expected: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= 1e-12 + 1e-9 * Math.abs(expected), `${what}: ${actual} ≠ ${expected}`);
+}
+
+/** What decoding.ts gives for the same question over the full vector. */
+function reference(model: NgramModel, linePrefix: string, insertableOnly: boolean, sampling: Reweighting) {
+  const context = contextBeforeCursor(model.tokenizer, linePrefix, linePrefix.length);
+  const probabilities = model.distribution(context).probabilities.slice();
+  if (insertableOnly) probabilities[UNK] = 0;
+  return { probabilities, weights: reweight(probabilities, sampling) };
+}
+
+describe('predictor', () => {
+  it('re-weights, sums and measures entropy exactly as the engine does over the whole vocabulary', () => {
+    fc.assert(
+      fc.property(
+        corpusArb,
+        fc.integer({ min: 1, max: 4 }),
+        estimatorArb,
+        prefixArb,
+        samplingArb,
+        fc.boolean(),
+        fc.integer({ min: 0, max: 12 }),
+        (corpus, order, estimator, linePrefix, sampling, insertableOnly, shown) => {
+          const model = new NgramModel({ order, estimator, tokenizer: 'whitespace' });
+          model.addText(corpus.map((line) => line.join(' ')).join('\n'));
+          const { probabilities, weights } = reference(model, linePrefix, insertableOnly, sampling);
+          const result = predict(model, { linePrefix, learned: true, candidates: shown, insertableOnly, draws: 0, sampling, random: () => 0.5 });
+
+          const support = probabilities.filter((p) => p > 0);
+          const total = support.reduce((sum, p) => sum + p, 0);
+          assert.equal(result.candidates.length, Math.min(shown, support.length));
+          for (const candidate of result.candidates) {
+            const id = model.vocabulary.idOf(candidate.word);
+            assert.equal(candidate.probability, probabilities[id]);
+            close(candidate.weight, weights[id], `weight of ${candidate.word}`);
+          }
+          assert.equal(result.others.words, support.length - result.candidates.length);
+          close(result.others.probability, Math.max(0, total - result.candidates.reduce((sum, c) => sum + c.probability, 0)), 'others');
+          close(result.entropy.model, entropyBits(probabilities), 'model entropy');
+          close(result.entropy.sampling, sampling.temperature === 0 ? 0 : entropyBits(weights), 'sampling entropy');
+          const chosen = result.chosen;
+          assert.ok(chosen !== null);
+          const chosenId = model.vocabulary.idOf(chosen.word);
+          assert.ok(weights[chosenId] > 0, `${chosen.word} cannot be drawn`);
+          close(chosen.weight, weights[chosenId], 'chosen weight');
+          assert.equal(chosen.probability, probabilities[chosenId]);
+          assert.equal(chosen.rank, result.candidates.findIndex((candidate) => candidate.word === chosen.word));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('draws each word as often as its weight says', () => {
+    // Uniform numbers spread evenly over [0, 1): each word is drawn for a share of them equal to its
+    // weight, give or take one draw at each end of its slice.
+    fc.assert(
+      fc.property(corpusArb, fc.integer({ min: 1, max: 3 }), estimatorArb, prefixArb, samplingArb, (corpus, order, estimator, linePrefix, sampling) => {
+        fc.pre(sampling.temperature > 0);
+        const model = new NgramModel({ order, estimator, tokenizer: 'whitespace' });
+        model.addText(corpus.map((line) => line.join(' ')).join('\n'));
+        const { weights } = reference(model, linePrefix, true, sampling);
+        const draws = 1_000;
+        const counts = new Map<string, number>();
+        for (let i = 0; i < draws; i++) {
+          const uniform = (i + 0.5) / draws;
+          const result = predict(model, { linePrefix, learned: true, candidates: 0, insertableOnly: true, draws: 0, sampling, random: () => uniform });
+          const word = result.chosen?.word ?? '';
+          counts.set(word, (counts.get(word) ?? 0) + 1);
+        }
+        for (const [id, weight] of weights.entries()) {
+          const drawn = counts.get(model.vocabulary.word(id)) ?? 0;
+          assert.ok(Math.abs(drawn - weight * draws) <= 1, `${model.vocabulary.word(id)}: ${drawn} draws for weight ${weight}`);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('an empty model shows its two entries but chooses nothing', () => {
+    const model = new NgramModel({ order: 3, tokenizer: 'whitespace' });
+    const result = predict(model, {
+      linePrefix: 'a',
+      learned: false,
+      candidates: 10,
+      insertableOnly: false,
+      draws: 0,
+      sampling: { temperature: 0.7, topK: 0, topP: 1 },
+      random: () => 0.5,
+    });
+    assert.deepEqual(result.candidates.map((candidate) => [candidate.word, candidate.probability]), [['<unk>', 0.5], ['</s>', 0.5]]);
+    assert.equal(result.chosen, null);
+    assert.equal(result.entropy.model, 1);
+  });
+});
