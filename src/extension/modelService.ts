@@ -30,6 +30,8 @@ export interface ModelService {
    * if it already has. Not a timer: it follows the server's status notifications.
    */
   whenReady(): Promise<ModelStatus>;
+  /** Resolves with the first status (the current one included) that satisfies `predicate`. */
+  whenStatus(predicate: (status: ModelStatus) => boolean): Promise<ModelStatus>;
   /** P(next word | context) and one draw; sampling fields left out come from the settings. */
   predict(params: PredictParams, token?: vscode.CancellationToken): Promise<PredictResult>;
   /** A greedy or sampled continuation, with where it starts looping. */
@@ -51,11 +53,15 @@ export class ClientModelService implements ModelService {
   }
 
   whenReady(): Promise<ModelStatus> {
+    return this.whenStatus(isSettled);
+  }
+
+  whenStatus(predicate: (status: ModelStatus) => boolean): Promise<ModelStatus> {
     const current = this.host.status;
-    if (current !== undefined && isSettled(current)) return Promise.resolve(current);
+    if (current !== undefined && predicate(current)) return Promise.resolve(current);
     return new Promise((resolve) => {
       const listener = this.host.onDidChangeStatus((status) => {
-        if (!isSettled(status)) return;
+        if (!predicate(status)) return;
         listener.dispose();
         resolve(status);
       });

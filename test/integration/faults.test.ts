@@ -21,18 +21,6 @@ const FIXTURE_FILES = 5;
 const GENERATED_FILES = 400;
 const GENERATED_FOLDER = 'faults-generated';
 
-/** The next status satisfying `predicate` (the current one if it already does). */
-function statusWhere(api: NextWordLabApi, predicate: (status: ModelStatus) => boolean): Promise<ModelStatus> {
-  const current = api.model.status;
-  if (current !== undefined && predicate(current)) return Promise.resolve(current);
-  return new Promise((resolve) => {
-    const listener = api.model.onDidChangeStatus((status) => {
-      if (!predicate(status)) return;
-      listener.dispose();
-      resolve(status);
-    });
-  });
-}
 
 /** The language server: the extension host's child running dist/server.js. */
 function serverPid(): number {
@@ -88,7 +76,7 @@ async function killAndTime(api: NextWordLabApi, expectedFiles: number): Promise<
   });
   process.kill(killedPid, 'SIGKILL');
   const firstStatusMs = await firstStatus;
-  const ready = await statusWhere(api, (status) => status.state === 'ready' && status.filesLearned === expectedFiles);
+  const ready = await api.model.whenStatus((status) => status.state === 'ready' && status.filesLearned === expectedFiles);
   const readyMs = performance.now() - killedAt;
   assert.notEqual(serverPid(), killedPid, 'a new server process answers');
   return { firstStatusMs, readyMs, ready };
@@ -118,7 +106,7 @@ describe('faults: the language server killed', function () {
     if (generated !== undefined && fs.existsSync(generated)) {
       fs.rmSync(generated, { recursive: true, force: true });
       // Leave the model as the other suites expect it: the fixture's five files.
-      await statusWhere(api, (status) => status.state === 'ready' && status.filesLearned === FIXTURE_FILES);
+      await api.model.whenStatus((status) => status.state === 'ready' && status.filesLearned === FIXTURE_FILES);
     }
     console.log(figures.map((line) => `      ${line}`).join('\n'));
   });
@@ -131,10 +119,10 @@ describe('faults: the language server killed', function () {
       fs.writeFileSync(path.join(generated, `file-${i}.txt`), lines.join('\n'));
     }
     const total = FIXTURE_FILES + GENERATED_FILES;
-    await statusWhere(api, (status) => status.state === 'ready' && status.filesLearned === total);
+    await api.model.whenStatus((status) => status.state === 'ready' && status.filesLearned === total);
 
     await vscode.commands.executeCommand('nextWordLab.relearnWorkspace');
-    const learning = await statusWhere(api, (s) => s.state === 'learning' && s.progress !== undefined && s.progress.done > 0 && s.progress.done < s.progress.total);
+    const learning = await api.model.whenStatus((s) => s.state === 'learning' && s.progress !== undefined && s.progress.done > 0 && s.progress.done < s.progress.total);
     const before = messages.shown.length;
     const { firstStatusMs, readyMs, ready } = await killAndTime(api, total);
 
@@ -152,7 +140,7 @@ describe('faults: the language server killed', function () {
 
   it('in the middle of a predict request: the request fails quietly, one message, the next prediction works', async () => {
     const total = FIXTURE_FILES + GENERATED_FILES;
-    await statusWhere(api, (status) => status.state === 'ready' && status.filesLearned === total);
+    await api.model.whenStatus((status) => status.state === 'ready' && status.filesLearned === total);
     const before = messages.shown.length;
     // A heavy request (100,000 draws over 200 candidates), killed while it is on its way or being answered.
     const request = api.model.predict({ context: 'the generated line', temperature: 1, candidates: 200, draws: 100_000 });

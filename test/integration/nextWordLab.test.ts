@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import manifest from '../../package.json';
 import type { NextWordLabApi } from '../../src/extension/extension';
-import { SNAPSHOT_FILE_NAME, type ModelStatus } from '../../src/protocol/lsp';
+import { SNAPSHOT_FILE_NAME } from '../../src/protocol/lsp';
 
 const extensionId = `${manifest.publisher}.${manifest.name}`;
 /** The words of the .env line `NWL_SECRET_TOKEN_DO_NOT_LEARN=hunter2-canary` that appear nowhere else. */
@@ -35,18 +35,6 @@ async function setting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('nextWordLab').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
-/** The next status the server sends that satisfies `predicate` (or the current one if it already does). */
-function statusWhere(api: NextWordLabApi, predicate: (status: ModelStatus) => boolean): Promise<ModelStatus> {
-  const current = api.model.status;
-  if (current !== undefined && predicate(current)) return Promise.resolve(current);
-  return new Promise((resolve) => {
-    const listener = api.model.onDidChangeStatus((status) => {
-      if (!predicate(status)) return;
-      listener.dispose();
-      resolve(status);
-    });
-  });
-}
 
 describe('Next Word Lab in VS Code', () => {
   let api: NextWordLabApi;
@@ -61,7 +49,7 @@ describe('Next Word Lab in VS Code', () => {
     // followed by "blue" three times and by "cloudy" twice, so P(blue | sky is) = 3/5 is the argmax.
     // (Kneser-Ney, with this tiny corpus's discount D3+ = 3, would prefer "cloudy".)
     await setting('smoothing', 'mle');
-    await statusWhere(api, (status) => status.estimator === 'mle');
+    await api.model.whenStatus((status) => status.estimator === 'mle');
   });
 
   after(async () => {
@@ -164,12 +152,12 @@ describe('Next Word Lab in VS Code', () => {
     await api.stopServer();
     assert.ok(fs.existsSync(snapshot), 'the model was saved');
     api.startServer();
-    assert.equal((await statusWhere(api, (s) => s.state === 'ready')).restoredFromSnapshot, true);
+    assert.equal((await api.model.whenStatus((s) => s.state === 'ready')).restoredFromSnapshot, true);
 
     await api.stopServer();
     fs.writeFileSync(snapshot, 'not a model at all');
     api.startServer();
-    const rebuilt = await statusWhere(api, (s) => s.state === 'ready');
+    const rebuilt = await api.model.whenStatus((s) => s.state === 'ready');
     assert.equal(rebuilt.restoredFromSnapshot, false, 'the corrupt snapshot was discarded');
     assert.equal(rebuilt.filesLearned, 5);
     assert.equal((await api.model.predict({ context: 'the sky is', temperature: 0 })).chosen?.word, 'blue');
@@ -177,7 +165,7 @@ describe('Next Word Lab in VS Code', () => {
     await api.stopServer();
     assert.ok(fs.readFileSync(snapshot).length > 100, 'a new snapshot replaced it');
     api.startServer();
-    assert.equal((await statusWhere(api, (s) => s.state === 'ready')).restoredFromSnapshot, true);
+    assert.equal((await api.model.whenStatus((s) => s.state === 'ready')).restoredFromSnapshot, true);
   });
 
   it('restarts a language server that died, and keeps answering', async () => {
@@ -186,10 +174,10 @@ describe('Next Word Lab in VS Code', () => {
     const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
     const server = children.split('\n').find((line) => line.includes('dist/server.js'));
     assert.ok(server, `no server process among:\n${children}`);
-    const restarting = statusWhere(api, (status) => status.state !== 'ready');
+    const restarting = api.model.whenStatus((status) => status.state !== 'ready');
     process.kill(Number(server.trim().split(/\s+/)[0]), 'SIGKILL');
     await restarting;
-    const status = await statusWhere(api, (s) => s.state === 'ready');
+    const status = await api.model.whenStatus((s) => s.state === 'ready');
     assert.equal(status.filesLearned, 5);
     assert.equal((await api.model.predict({ context: 'the sky is', temperature: 0 })).chosen?.word, 'blue');
   });
