@@ -134,6 +134,9 @@ const EMPTY_RANKING: RootRanking = {
   classOf: new Int32Array(0),
 };
 
+/** How much the per-word query marks grow when the vocabulary outgrows them. */
+const STAMP_GROWTH = 1.5;
+
 /** Counts below this are tallied in an array while ranking; the few larger ones in a map. */
 const DENSE_COUNTS = 4096;
 
@@ -817,17 +820,21 @@ export class Estimator {
     return buffers;
   }
 
-  /** A fresh stamp for the per-level child marks, sized for `size` ids. */
+  /**
+   * A fresh stamp for the per-level child marks, sized for `size` ids. They grow with room to spare:
+   * while a workspace is learned the vocabulary grows between almost every two queries.
+   */
   private nextStamp(size: number): number {
     const levels = this.counts.order;
     if (this.levelStamps.length < levels || this.continuationStamps.length < size || this.stamp === 0xffffffff) {
+      const capacity = Math.max(size, Math.ceil(this.continuationStamps.length * STAMP_GROWTH));
       this.levelStamps.length = 0;
       this.levelValues.length = 0;
       for (let j = 0; j < levels; j++) {
-        this.levelStamps.push(new Uint32Array(size));
-        this.levelValues.push(new Float64Array(size));
+        this.levelStamps.push(new Uint32Array(capacity));
+        this.levelValues.push(new Float64Array(capacity));
       }
-      this.continuationStamps = new Uint32Array(size);
+      this.continuationStamps = new Uint32Array(capacity);
       this.stamp = 0;
     }
     return ++this.stamp;

@@ -15,8 +15,11 @@ import { folderOf, pathToUri, type Folder } from './paths';
 import type { SettingsCache } from './settingsCache';
 import type { WorkspaceModel } from './workspaceModel';
 
-/** CPU time a slice may take before the learner yields to pending requests. */
-const SLICE_MS = 8;
+/**
+ * CPU time a slice may take before the learner yields to pending requests: a request that arrives
+ * while a slice runs waits for the rest of it (the prediction itself takes about a millisecond).
+ */
+const SLICE_MS = 2;
 /** Files read from disk concurrently. */
 const READ_BATCH = 16;
 /** Minimum time between two progress reports to the client. */
@@ -29,6 +32,8 @@ export interface LearnerHost {
   folders(): readonly Folder[];
   /** The text of the document if it is open in an editor (its unsaved edits are what counts). */
   editorText(fsPath: string): string | undefined;
+  /** Resolves once the requests being answered are answered (at once when there are none). */
+  whenRequestsAnswered(): Promise<void>;
   /** Something the status shows has changed. */
   changed(): void;
   /** The learner has no work left; `afterPass` when that work included a full pass or a recount. */
@@ -40,7 +45,7 @@ export interface PassProgress {
   readonly total: number;
 }
 
-const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class Learner {
   /** Files left out of the model and why, by path. */
@@ -176,10 +181,17 @@ export class Learner {
     );
     await this.withProgress('Learning the workspace', toRead.length, generation, async (advance) => {
       for (const file of toRead) if (workspace.get(file.fsPath) === undefined) this.unreadNewFiles.add(file.fsPath);
+      const readBatch = (start: number): Promise<(Uint8Array | NodeJS.ErrnoException)[]> =>
+        Promise.all(toRead.slice(start, start + READ_BATCH).map((file) => readBytes(file.fsPath)));
       try {
+        let reading = readBatch(0);
         for (let start = 0; start < toRead.length; start += READ_BATCH) {
           const batch = toRead.slice(start, start + READ_BATCH);
-          const contents = await Promise.all(batch.map((file) => readBytes(file.fsPath)));
+          const contents = await reading;
+          // The next files are read while these are learned.
+          if (start + READ_BATCH < toRead.length) reading = readBatch(start + READ_BATCH);
+          // Reads finish in the poll phase: start the slice from the check phase, behind any request they let in.
+          await this.yieldToRequests();
           if (stale() || this.paused) return;
           let sliceStart = performance.now();
           for (let i = 0; i < batch.length; i++) {
@@ -187,7 +199,7 @@ export class Learner {
             this.unreadNewFiles.delete(batch[i].fsPath);
             advance();
             if (performance.now() - sliceStart > SLICE_MS) {
-              await yieldToRequests();
+              await this.yieldToRequests();
               if (stale() || this.paused) return;
               sliceStart = performance.now();
             }
@@ -209,12 +221,24 @@ export class Learner {
         if (workspace.get(entry.fsPath) === entry) workspace.count(entry);
         advance();
         if (performance.now() - sliceStart > SLICE_MS) {
-          await yieldToRequests();
+          await this.yieldToRequests();
           if (generation !== this.generation || this.paused) return;
           sliceStart = performance.now();
         }
       }
     });
+  }
+
+  /**
+   * Ends a slice: every request that arrived during it is answered before the next one. The connection
+   * reads a message in the event loop's poll phase and dispatches it from a `setImmediate` queued there,
+   * behind the one queued here at the end of the slice; the second turn comes after the dispatch, and
+   * then the learner waits for the answers to be written.
+   */
+  private async yieldToRequests(): Promise<void> {
+    await nextTurn();
+    await nextTurn();
+    await this.host.whenRequestsAnswered();
   }
 
   /** Brings one file in line with the disk (a watcher event or a closed editor). */

@@ -91,6 +91,9 @@ export class NextWordServer {
   private saved: { readonly workspace: WorkspaceModel; readonly version: number } | undefined;
   private saving: Promise<void> = Promise.resolve();
   private stats: { readonly workspace: WorkspaceModel; readonly version: number; readonly stats: ModelStats } | undefined;
+  /** Requests received and not answered yet; learning waits for them (see `answering`). */
+  private requestsInProgress = 0;
+  private readonly waitingForAnswers: (() => void)[] = [];
 
   constructor(
     private readonly connection: Connection,
@@ -104,6 +107,7 @@ export class NextWordServer {
       workspace: () => this.workspace,
       folders: () => this.folders,
       editorText: (fsPath) => this.openDocumentText(fsPath),
+      whenRequestsAnswered: () => this.whenRequestsAnswered(),
       changed: () => this.modelChanged(),
       idle: (afterPass) => this.learnerIdle(afterPass),
     });
@@ -127,14 +131,39 @@ export class NextWordServer {
       const fsPath = uriToPath(document.uri);
       if (fsPath !== undefined) this.learner.editorClosed(fsPath);
     });
-    connection.onRequest(StatusRequest.type, () => this.status());
-    connection.onRequest(PredictRequest.type, (params) => this.predict(params));
-    connection.onRequest(GenerateRequest.type, (params) => this.generate(params));
-    connection.onRequest(SkippedFilesRequest.type, () => [...this.learner.skipped.values()]);
-    connection.onRequest(RelearnRequest.type, () => this.relearn());
-    connection.onCompletion((params) => this.complete(params));
+    connection.onRequest(StatusRequest.type, this.answering(() => this.status()));
+    connection.onRequest(PredictRequest.type, this.answering((params: PredictParams) => this.predict(params)));
+    connection.onRequest(GenerateRequest.type, this.answering((params: GenerateParams) => this.generate(params)));
+    connection.onRequest(SkippedFilesRequest.type, this.answering(() => [...this.learner.skipped.values()]));
+    connection.onRequest(RelearnRequest.type, this.answering(() => this.relearn()));
+    connection.onCompletion(this.answering((params: CompletionParams) => this.complete(params)));
     connection.onShutdown(() => this.flushSnapshot());
     this.documents.listen(connection);
+  }
+
+  /**
+   * Wraps a request handler so that background learning holds its next slice until the answer is
+   * written. The connection writes a response from a `setImmediate` it queues once the handler's
+   * promise settles; the count drops one turn after that.
+   */
+  private answering<P extends unknown[], R>(handler: (...params: P) => R | Promise<R>): (...params: P) => Promise<R> {
+    return async (...params) => {
+      this.requestsInProgress++;
+      try {
+        return await handler(...params);
+      } finally {
+        setImmediate(() => setImmediate(() => this.requestAnswered()));
+      }
+    };
+  }
+
+  private requestAnswered(): void {
+    if (--this.requestsInProgress === 0) for (const resume of this.waitingForAnswers.splice(0)) resume();
+  }
+
+  /** Resolves once no request is being answered. */
+  private whenRequestsAnswered(): Promise<void> {
+    return this.requestsInProgress === 0 ? Promise.resolve() : new Promise((resolve) => this.waitingForAnswers.push(resolve));
   }
 
   private initialize(params: InitializeParams): InitializeResult {
@@ -333,15 +362,8 @@ export class NextWordServer {
   status(): ModelStatus {
     const stats = this.modelStats();
     const learner = this.learner;
-    const state: ModelStatus['state'] = learner.busy
-      ? learner.hasFinishedFirstPass || stats.tokens > 0
-        ? 'learning'
-        : 'starting'
-      : stats.tokens > 0
-        ? 'ready'
-        : 'empty';
     return {
-      state,
+      state: this.state(),
       filesLearned: this.workspace.countedCount,
       filesTotal: this.workspace.documentCount + learner.pendingReads,
       filesSkipped: learner.skipped.size,
@@ -358,7 +380,13 @@ export class NextWordServer {
     };
   }
 
-  /** The model's statistics, computed once per version of the workspace (they walk the vocabulary). */
+  private state(): ModelStatus['state'] {
+    const learned = this.workspace.model.tables.tokens > 0;
+    if (this.learner.busy) return this.learner.hasFinishedFirstPass || learned ? 'learning' : 'starting';
+    return learned ? 'ready' : 'empty';
+  }
+
+  /** The model's statistics, computed once per version of the workspace. */
   private modelStats(): ModelStats {
     const { workspace } = this;
     if (this.stats?.workspace !== workspace || this.stats.version !== workspace.version) {
@@ -370,9 +398,9 @@ export class NextWordServer {
   private modelChanged(): void {
     if (!this.learner.busy && this.isDirty()) this.scheduleSave();
     if (this.statusTimer !== undefined) return;
-    const status = this.status();
-    if (status.state !== this.lastSentState) {
-      this.sendStatus(status);
+    // Every learned file and edit lands here: the full status is built only when it is sent.
+    if (this.state() !== this.lastSentState) {
+      this.sendStatus(this.status());
       return;
     }
     this.statusTimer = setTimeout(() => {
