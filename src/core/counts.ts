@@ -325,6 +325,8 @@ export class NgramCounts {
   private scratchNodes = new Int32Array(0);
   private scratchPositions = new Int32Array(0);
   private scratchColumn = new Int32Array(0);
+  /** N-grams (orders ≥ 2) created since the tables were last laid out by `compact`. */
+  private createdSinceCompaction = 0;
 
   constructor(readonly order: number) {
     this.tables = [];
@@ -666,6 +668,7 @@ export class NgramCounts {
   }
 
   private createNode(n: number, parent: number, word: number): number {
+    this.createdSinceCompaction++;
     const node = this.tables[n - 1].allocate(parent, word);
     const parentTable = this.tables[n - 2];
     const parentBase = parent * parentTable.stride;
@@ -805,37 +808,64 @@ export class NgramCounts {
   }
 
   /**
+   * Whether enough n-grams were created since the last `compact` (at least a quarter of those there
+   * are) that their contexts' continuations lie scattered: a model learned piece by piece, or after
+   * many files changed.
+   */
+  get compactionDue(): boolean {
+    let live = 0;
+    for (let n = 2; n <= this.order; n++) live += this.tables[n - 1].live;
+    return this.createdSinceCompaction > 0 && 4 * this.createdSinceCompaction >= live;
+  }
+
+  /**
    * Renumbers every order's nodes so that each context's continuations sit side by side in memory
    * (walking them for a distribution or a top-k then streams through memory instead of jumping),
-   * drops freed nodes and spare capacity. One pass over the tables; counts do not change, node ids do.
+   * drops freed nodes and spare capacity. Counts do not change, node ids do. Per order, a counting
+   * sort by (renumbered) parent that reads the old records in order: following the child lists
+   * instead would jump through memory on a model learned piece by piece.
    */
   compact(): void {
+    this.createdSinceCompaction = 0;
     this.tables[0].trim();
+    // Old node id → new node id of the order just compacted (unigrams keep their ids: word ids).
+    let renumbered: Int32Array | undefined;
     for (let n = 2; n <= this.order; n++) {
       const table = this.tables[n - 1];
       const parentTable = this.tables[n - 2];
       const old = table.data;
       const stride = table.stride;
+      const parents = parentTable.size;
+      const newParent = (node: number): number => {
+        const parent = old[node * stride + PARENT];
+        return renumbered === undefined ? parent : renumbered[parent];
+      };
+      const start = new Int32Array(parents + 1);
+      for (let node = 0; node < table.size; node++) if (old[node * stride + COUNT] !== 0) start[newParent(node) + 1]++;
+      for (let parent = 0; parent < parents; parent++) start[parent + 1] += start[parent];
+      const live = start[parents];
+      if (live !== table.live) throw new Error(`order ${n}: ${live} n-grams with a count, ${table.live} counted`);
+      const next = start.slice(0, parents);
+      const data = new Int32Array(live * stride);
+      const map = new Int32Array(table.size).fill(NONE);
+      for (let node = 0; node < table.size; node++) {
+        const from = node * stride;
+        if (old[from + COUNT] === 0) continue;
+        const parent = newParent(node);
+        const to = next[parent]++;
+        map[node] = to;
+        const base = to * stride;
+        for (let field = 0; field < stride; field++) data[base + field] = old[from + field];
+        data[base + PARENT] = parent;
+        data[base + NEXT] = to + 1 < start[parent + 1] ? to + 1 : NONE;
+      }
       const parentData = parentTable.data;
       const parentStride = parentTable.stride;
-      const data = new Int32Array(table.live * stride);
-      let size = 0;
-      // Parents are already in their new order; their FIRST_CHILD still holds this table's old ids.
-      for (let parent = 0; parent < parentTable.size; parent++) {
-        let child = parentData[parent * parentStride + FIRST_CHILD];
-        if (child === NONE) continue;
-        parentData[parent * parentStride + FIRST_CHILD] = size;
-        for (; child !== NONE; child = old[child * stride + NEXT]) {
-          const base = size * stride;
-          const from = child * stride;
-          for (let field = 0; field < stride; field++) data[base + field] = old[from + field];
-          data[base + PARENT] = parent;
-          data[base + NEXT] = old[from + NEXT] === NONE ? NONE : size + 1;
-          size++;
-        }
+      for (let parent = 0; parent < parents; parent++) {
+        parentData[parent * parentStride + FIRST_CHILD] = start[parent] < start[parent + 1] ? start[parent] : NONE;
       }
-      if (size !== table.live) throw new Error(`order ${n}: ${size} n-grams reachable from their contexts, ${table.live} counted`);
-      table.replaceRecords(data, size);
+      table.replaceRecords(data, live);
+      renumbered = map;
     }
   }
 

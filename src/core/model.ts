@@ -200,6 +200,11 @@ export class NgramModel {
     this.counts.compact();
   }
 
+  /** Whether the tables have changed enough since the last `compact` for another to pay (see `NgramCounts.compactionDue`). */
+  get compactionDue(): boolean {
+    return this.counts.compactionDue;
+  }
+
   private resolveContext(context: readonly string[]): ContextChain {
     const ids = context.slice(Math.max(0, context.length - (this.order - 1))).map((token) => this.knownId(token));
     this.estimatorImpl.resolve(ids, this.chain);

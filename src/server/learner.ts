@@ -150,6 +150,7 @@ export class Learner {
           passRan();
           await this.recountPass(this.generation);
         } else {
+          await this.compactIfScattered();
           return;
         }
       } catch (error) {
@@ -227,6 +228,22 @@ export class Learner {
         }
       }
     });
+  }
+
+  /**
+   * Once the work is done, lays the tables out again if a pass (or a batch of changed files) created
+   * many n-grams since the last time: their continuations lie scattered, which slows every prediction.
+   * It is one synchronous step, so no learning step or request ever sees the tables half laid out.
+   */
+  private async compactIfScattered(): Promise<void> {
+    if (!this.host.workspace().model.compactionDue) return;
+    // Requests that came in during the last slice go first.
+    await this.yieldToRequests();
+    const model = this.host.workspace().model;
+    if (!model.compactionDue) return;
+    const started = performance.now();
+    model.compact();
+    this.host.connection.console.info(`Compacted the model in ${Math.round(performance.now() - started)} ms.`);
   }
 
   /**

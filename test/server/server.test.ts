@@ -29,6 +29,8 @@ describe('language server', () => {
       assert.equal(status.order, 3);
       assert.ok(status.tokens > 40, `tokens: ${status.tokens}`);
       assert.ok(session.progress.some((message) => /Learning the workspace: \d+ \/ 2 files/.test(message)), session.progress.join('\n'));
+      // Learned file by file, the tables are laid out once the pass is done (before it says ready).
+      assert.ok(session.logs.some((line) => /^Compacted the model in \d+ ms\.$/.test(line)), session.logs.join('\n'));
 
       const result = await session.predict({ context: 'the cat', temperature: 0 });
       assert.deepEqual(result.context, ['the', 'cat']);

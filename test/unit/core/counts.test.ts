@@ -147,6 +147,21 @@ describe('counts', () => {
     );
   });
 
+  it('says a compaction is due once a quarter of the n-grams are new since the last one', () => {
+    const model = new NgramModel({ order: 3, tokenizer: 'whitespace' });
+    assert.equal(model.compactionDue, false, 'an empty model');
+    model.addText('a b c d e f\ng h i j k l');
+    assert.equal(model.compactionDue, true, 'everything is new');
+    model.compact();
+    assert.equal(model.compactionDue, false);
+    // 26 n-grams of orders 2 and 3 (7 + 6 per line); "a c" adds 4 of them: 4 of 30 is under a quarter.
+    model.addText('a c');
+    assert.equal(model.compactionDue, false);
+    // "m n o p" adds 5 + 4: 13 new of 39.
+    model.addText('m n o p');
+    assert.equal(model.compactionDue, true);
+  });
+
   it('verify() recomputes the derived statistics and catches a wrong one', () => {
     const model = trained(['a b c', 'b c', 'c c c'], 3);
     model.tables.verify();
