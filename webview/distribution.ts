@@ -1,16 +1,27 @@
 // The prediction as one probability vector the core's decoding functions work on: the listed
-// candidates first (index i = candidates[i]), then one entry per other vocabulary word. The server
-// sends the others lumped together, so each of them gets their average probability: exact at T = 1
-// and in the T → ∞ limit, an approximation of the tail in between (small when the candidates carry
-// most of the mass).
+// candidates first (index i = candidates[i]), then every other word. The server sends the others as
+// runs of words of equal probability (`rest`), so the vector is the whole distribution and temperature
+// re-weights it exactly; only past MAX_REST_WORDS words, or without `rest`, is a lump spread evenly
+// (exact at T = 1 and as T → ∞, an approximation of the tail in between).
 import type { PredictionView } from '../src/protocol/webview';
 
 export function expandDistribution(prediction: PredictionView): Float64Array {
-  const { candidates, others } = prediction;
-  const vector = new Float64Array(candidates.length + others.words);
+  const { candidates, others, rest } = prediction;
+  const runs = rest ?? { probabilities: others.words > 0 ? [others.probability / others.words] : [], words: others.words > 0 ? [others.words] : [] };
+  const size = runs.words.reduce((total, words) => total + words, candidates.length);
+  const vector = new Float64Array(size);
   candidates.forEach((candidate, i) => (vector[i] = candidate.probability));
-  if (others.words > 0) vector.fill(others.probability / others.words, candidates.length);
+  let offset = candidates.length;
+  runs.words.forEach((words, r) => {
+    vector.fill(runs.probabilities[r], offset, offset + words);
+    offset += words;
+  });
   return vector;
+}
+
+/** Whether `expandDistribution` had to spread some words' probability evenly (the tail is approximate). */
+export function isApproximate(prediction: PredictionView): boolean {
+  return prediction.rest === undefined ? prediction.others.words > 1 : prediction.rest.approximate;
 }
 
 /**

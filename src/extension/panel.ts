@@ -19,7 +19,7 @@ import { Disposable } from './disposable';
 import type { ModelService } from './modelService';
 import { renderPanelHtml } from './panelHtml';
 
-/** Candidates per prediction: enough that temperature re-weighting in the panel sees nearly all the mass. */
+/** Candidates per prediction (the bars and tables show the top of them; the rest comes as runs). */
 const PANEL_CANDIDATES = 200;
 /** Cursor moves and typing settle for this long before the panel hears of them. */
 const EDITOR_SETTLE_MS = 80;
@@ -272,7 +272,8 @@ class VisualizerPanel extends Disposable {
     this.distribution?.cancel();
     this.distribution?.dispose();
     const cancellation = (this.distribution = new vscode.CancellationTokenSource());
-    return this.model.predict({ context: message.text, candidates: PANEL_CANDIDATES }, cancellation.token);
+    // With every other word's probability: the temperature step re-weights the whole distribution itself.
+    return this.model.predict({ context: message.text, candidates: PANEL_CANDIDATES, rest: true }, cancellation.token);
   }
 
   private async answer(requestId: number, ask: () => Promise<ToWebview>): Promise<void> {
@@ -316,5 +317,6 @@ function toPredictionView(text: string, result: PredictResult): PredictionView {
         ? null
         : { word: result.chosen.word, rank: result.chosen.rank, weight: result.chosen.weight, insertText: result.chosen.insertText },
     histogram: result.histogram ?? null,
+    ...(result.rest === undefined ? {} : { rest: result.rest }),
   };
 }

@@ -110,7 +110,32 @@ export type PredictParams = ContextParams & SamplingParams & {
   readonly insertableOnly?: boolean;
   /** Also draw this many times (at most 100,000) and return the histogram (lesson step 5). */
   readonly draws?: number;
+  /**
+   * Also return the probability of every other word (`rest`), so that the client can re-weight the
+   * whole distribution itself (the panel's temperature step moves a slider without a request).
+   */
+  readonly rest?: boolean;
 };
+
+/** The most words `rest` lists one by one; beyond them the rest is approximated (`DistributionRest`). */
+export const MAX_REST_WORDS = 200_000;
+
+/**
+ * Every word with a probability beyond `candidates`, as runs of words of equal probability, likeliest
+ * first (a vocabulary of tens of thousands of words has a few hundred distinct probabilities after a
+ * context: the words it never saw there share their unigram count's).
+ */
+export interface DistributionRest {
+  /** The probability (a score for stupid-backoff) of each word of a run. */
+  readonly probabilities: readonly number[];
+  /** How many words each run holds. */
+  readonly words: readonly number[];
+  /**
+   * Set when the rest holds more than MAX_REST_WORDS words: the runs then give the likeliest of them
+   * exactly, and one last run spreads what the others share evenly over them.
+   */
+  readonly approximate: boolean;
+}
 
 export interface PredictedCandidate {
   readonly word: string;
@@ -159,6 +184,8 @@ export interface PredictResult {
   readonly sampling: { readonly temperature: number; readonly topK: number; readonly topP: number };
   /** Present when `draws` was asked: how often each candidate (same order) and the others were drawn. */
   readonly histogram?: { readonly counts: readonly number[]; readonly others: number; readonly draws: number };
+  /** Present when `rest` was asked: `others`, word by word. */
+  readonly rest?: DistributionRest;
   /** The model's status when it answered (an empty result explains itself through `state`). */
   readonly status: ModelStatus;
 }

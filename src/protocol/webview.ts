@@ -1,7 +1,7 @@
 // The visualizer panel's messages, both ways, and the runtime guards each receiving side applies:
 // a webview message is untrusted input until its shape has been checked.
 import { ESTIMATOR_NAMES, TOKENIZER_NAMES } from '../core/types';
-import type { ModelState, ModelStatus } from './lsp';
+import { MAX_REST_WORDS, type DistributionRest, type ModelState, type ModelStatus } from './lsp';
 
 export const VISUALIZER_VIEW_TYPE = 'nextWordLab.visualizer';
 
@@ -70,6 +70,8 @@ export interface PredictionView {
   readonly candidates: readonly CandidateView[];
   /** Every other vocabulary entry, lumped together. */
   readonly others: { readonly words: number; readonly probability: number; readonly weight: number };
+  /** `others` word by word, in runs of equal probability (absent: only the lump is known). */
+  readonly rest?: DistributionRest;
   /** The re-weighting `weight` was computed with. */
   readonly sampling: { readonly temperature: number; readonly topK: number; readonly topP: number };
   /** Present when the request asked for sampling and the model knows some words. */
@@ -216,6 +218,16 @@ const isCandidateView = object<CandidateView>({
   insertText: isString,
 });
 
+const isPositive: Guard<number> = (value): value is number => isNumber(value) && value > 0;
+const isRestShape = object<DistributionRest>({
+  probabilities: arrayOf(isPositive),
+  words: arrayOf((value): value is number => isCount(value) && value > 0),
+  approximate: isBoolean,
+});
+/** Runs that pair up, no more of them than the words the rest may list (plus the approximated remainder). */
+const isDistributionRest: Guard<DistributionRest> = (value): value is DistributionRest =>
+  isRestShape(value) && value.probabilities.length === value.words.length && value.words.length <= MAX_REST_WORDS + 1;
+
 const isPredictionView = object<PredictionView>({
   text: isString,
   context: arrayOf(isString),
@@ -233,6 +245,7 @@ const isPredictionView = object<PredictionView>({
     }),
   ),
   histogram: nullable(object<HistogramView>({ counts: arrayOf(isCount), others: isCount, draws: isCount })),
+  rest: optional(isDistributionRest),
 });
 
 const isSamplingRequest = object<SamplingRequest>({

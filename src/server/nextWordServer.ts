@@ -280,6 +280,7 @@ export class NextWordServer {
       candidates: params.candidates ?? DEFAULT_CANDIDATES,
       insertableOnly: params.insertableOnly === true,
       draws: params.draws ?? 0,
+      rest: params.rest === true,
       sampling,
       random,
     });

@@ -3,13 +3,13 @@
 // and the text that types a word after the cursor. Nothing here counts or estimates: that is the model's.
 
 import { generate, sample } from '../core/decoding';
-import type { NgramModel } from '../core/model';
+import type { NgramModel, ProbabilityRuns } from '../core/model';
 import type { UniformRandom } from '../core/prng';
 import { contextBeforeCursor } from '../core/tokenizer';
 import type { TokenizerName } from '../core/types';
 import { NONE } from '../core/counts';
 import { EOS_TOKEN } from '../core/vocabulary';
-import type { GenerateResult, PredictResult, PredictedCandidate } from '../protocol/lsp';
+import { MAX_REST_WORDS, type DistributionRest, type GenerateResult, type PredictResult, type PredictedCandidate } from '../protocol/lsp';
 import { RunWeights, summarizeRuns } from './runWeights';
 
 export const DEFAULT_CANDIDATES = 10;
@@ -31,6 +31,8 @@ export interface PredictOptions {
   readonly candidates: number;
   readonly insertableOnly: boolean;
   readonly draws: number;
+  /** Also list every other word's probability (`PredictResult.rest`). */
+  readonly rest?: boolean;
   readonly sampling: Reweighting;
   readonly random: UniformRandom;
 }
@@ -101,7 +103,38 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
     ...(options.draws > 0 && candidates.length > 0
       ? { histogram: histogram(candidates.map((c) => c.weight), Math.max(0, 1 - shownWeight), options.draws, options.random) }
       : {}),
+    ...(options.rest === true ? { rest: restOfDistribution(runs, shown.map((candidate) => candidate.id), MAX_REST_WORDS) } : {}),
   };
+}
+
+/**
+ * The runs without the words shown as candidates, likeliest first. Past `maxWords` words, one last
+ * run spreads what the remaining words share evenly over them (marked approximate).
+ */
+export function restOfDistribution(runs: ProbabilityRuns, shown: readonly number[], maxWords: number): DistributionRest {
+  const left = Array.from(runs.size);
+  for (const id of shown) left[runs.runOf(id)]--;
+  const probabilities: number[] = [];
+  const words: number[] = [];
+  let listed = 0;
+  let spreadWords = 0;
+  let spreadMass = 0;
+  for (let r = 0; r < runs.length; r++) {
+    if (left[r] === 0) continue;
+    const listedHere = Math.min(left[r], maxWords - listed);
+    if (listedHere > 0) {
+      probabilities.push(runs.probability[r]);
+      words.push(listedHere);
+      listed += listedHere;
+    }
+    spreadWords += left[r] - listedHere;
+    spreadMass += (left[r] - listedHere) * runs.probability[r];
+  }
+  if (spreadWords > 0) {
+    probabilities.push(spreadMass / spreadWords);
+    words.push(spreadWords);
+  }
+  return { probabilities, words, approximate: spreadWords > 0 };
 }
 
 /** One draw from the re-weighted distribution (never empty: re-weighting keeps at least the top word). */

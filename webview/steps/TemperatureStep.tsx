@@ -4,7 +4,7 @@ import { applyTemperature, entropyBits } from '../../src/core/decoding';
 import type { PredictionView } from '../../src/protocol/webview';
 import { BarList } from '../components/BarList';
 import { ChartFrame } from '../components/ChartFrame';
-import { logSoftmaxDenominator } from '../distribution';
+import { isApproximate, logSoftmaxDenominator } from '../distribution';
 import { displayInlineToken, displayToken, formatExp, formatProbability } from '../format';
 import { SLIDER_MAX_TEMPERATURE, SLIDER_STEPS, positionOf, temperatureAt } from '../temperatureScale';
 import type { Generation } from '../host';
@@ -46,6 +46,8 @@ export function TemperatureStep(props: TemperatureStepProps) {
   const shown = prediction.candidates.slice(0, BAR_ROWS);
   const otherMass = Math.max(0, 1 - shown.reduce((sum, _c, i) => sum + tempered[i], 0));
   const beyondSlider = temperature > SLIDER_MAX_TEMPERATURE;
+  const approximate = isApproximate(prediction);
+  const spread = prediction.rest?.approximate ? (prediction.rest.words.at(-1) ?? 0) : prediction.others.words;
   const examples = valueOf(props.examples);
 
   return (
@@ -145,6 +147,12 @@ export function TemperatureStep(props: TemperatureStepProps) {
               </tr>
             </tfoot>
           </table>
+        )}
+        {approximate && temperature !== 1 && (
+          <p class="note approximate">
+            Approximate: the {spread.toLocaleString('en-US')} least likely words are too many to list one by one, so
+            their share is spread evenly over them. Far from T = 1 the sum, the entropy and the bars are close, not exact.
+          </p>
         )}
       </div>
 

@@ -1,8 +1,69 @@
 import * as assert from 'node:assert/strict';
-import { applyTemperature } from '../../../src/core/decoding';
+import fs from 'node:fs';
+import path from 'node:path';
+import { applyTemperature, entropyBits } from '../../../src/core/decoding';
+import { NgramModel } from '../../../src/core/model';
+import { contextBeforeCursor } from '../../../src/core/tokenizer';
+import type { EstimatorName } from '../../../src/core/types';
+import type { PredictResult } from '../../../src/protocol/lsp';
 import type { CandidateView, PredictionView } from '../../../src/protocol/webview';
-import { expandDistribution, logSoftmaxDenominator } from '../../../webview/distribution';
+import { isToWebview } from '../../../src/protocol/webview';
+import { predict, restOfDistribution } from '../../../src/server/predictor';
+import { expandDistribution, isApproximate, logSoftmaxDenominator } from '../../../webview/distribution';
 import { formatExp } from '../../../webview/format';
+
+const CORPUS = fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'webview', 'corpus.txt'), 'utf8');
+
+function corpusModel(estimator: EstimatorName, order = 2): NgramModel {
+  const model = new NgramModel({ order, estimator: { name: estimator }, tokenizer: 'words' });
+  model.addText(CORPUS);
+  return model;
+}
+
+/** What the panel host makes of the server's answer (src/extension/panel.ts). */
+function viewOf(linePrefix: string, result: Omit<PredictResult, 'status'>): PredictionView {
+  return {
+    text: linePrefix,
+    context: result.context,
+    matchedContextLength: result.matchedContextLength,
+    isProbability: result.isProbability,
+    candidates: result.candidates.map(({ word, probability, weight, count, contextCount, order, insertText }) => ({
+      word,
+      probability,
+      weight,
+      count,
+      contextCount,
+      order,
+      insertText,
+    })),
+    others: result.others,
+    sampling: result.sampling,
+    chosen: null,
+    histogram: null,
+    ...(result.rest === undefined ? {} : { rest: result.rest }),
+  };
+}
+
+function panelPrediction(model: NgramModel, linePrefix: string, candidates: number): PredictionView {
+  const result = predict(model, {
+    linePrefix,
+    learned: true,
+    candidates,
+    insertableOnly: false,
+    draws: 0,
+    rest: true,
+    sampling: { temperature: 1, topK: 0, topP: 1 },
+    random: () => 0.5,
+  });
+  const view = viewOf(linePrefix, result);
+  // The message crosses to the webview through its guard.
+  assert.ok(isToWebview({ type: 'prediction', requestId: 1, prediction: view }));
+  return view;
+}
+
+function close(actual: number, expected: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= 1e-12 + 1e-9 * Math.abs(expected), `${what}: ${actual} ≠ ${expected}`);
+}
 
 const candidate = (word: string, probability: number): CandidateView => ({
   word,
@@ -35,6 +96,47 @@ describe('webview distribution vector', () => {
   it('has no rest entries when the candidates are the whole vocabulary', () => {
     const vector = expandDistribution(prediction([candidate('a', 0.75), candidate('b', 0.25)], { words: 0, probability: 0 }));
     assert.deepEqual([...vector], [0.75, 0.25]);
+  });
+
+  it('re-weights the whole distribution exactly: the top probabilities equal the core’s temperature over every word', () => {
+    for (const estimator of ['kneser-ney', 'stupid-backoff', 'add-k', 'mle'] as const) {
+      const model = corpusModel(estimator);
+      for (const linePrefix of ['the', 'sat on', 'zebra', '']) {
+        // Three bars: the rest carries most of the mass, so spreading it evenly would be far off.
+        const prediction = panelPrediction(model, linePrefix, 3);
+        const vector = expandDistribution(prediction);
+        assert.equal(isApproximate(prediction), false);
+        const full = model.distribution(contextBeforeCursor('words', linePrefix, linePrefix.length)).probabilities;
+        const ids = prediction.candidates.map((candidate) => model.vocabulary.idOf(candidate.word));
+        assert.equal(vector.length, full.filter((p) => p > 0).length, `${estimator} “${linePrefix}”: one entry per word with a probability`);
+        for (const temperature of [0, 0.3, 1, 2.5, 10]) {
+          const tempered = applyTemperature(vector, temperature);
+          const exact = applyTemperature(full, temperature);
+          const what = `${estimator} “${linePrefix}” T = ${temperature}`;
+          ids.forEach((id, i) => close(tempered[i], exact[id], `${what}, ${prediction.candidates[i].word}`));
+          close(entropyBits(tempered), entropyBits(exact), `${what}, entropy`);
+          if (temperature > 0) close(logSoftmaxDenominator(vector, temperature), logSoftmaxDenominator(full, temperature), `${what}, Σ exp(z/T)`);
+        }
+      }
+    }
+  });
+
+  it('spreads evenly only past the most words it lists, and says it is approximate', () => {
+    const model = corpusModel('kneser-ney');
+    const context = contextBeforeCursor('words', 'the', 3);
+    const { runs } = model.runs(context);
+    const shown = model.candidates(context, 3).map((candidate) => candidate.id);
+    const complete = restOfDistribution(runs, shown, Number.MAX_SAFE_INTEGER);
+    const words = complete.words.reduce((total, n) => total + n, 0);
+    const capped = restOfDistribution(runs, shown, 10);
+    assert.equal(complete.approximate, false);
+    assert.equal(capped.approximate, true);
+    assert.equal(capped.words.reduce((total, n) => total + n, 0), words, 'every word is still counted');
+    assert.equal(capped.words.slice(0, -1).reduce((total, n) => total + n, 0), 10);
+    const mass = (rest: typeof capped): number => rest.words.reduce((total, n, r) => total + n * rest.probabilities[r], 0);
+    close(mass(capped), mass(complete), 'the rest’s mass');
+    // The listed runs are the likeliest words, exactly.
+    assert.deepEqual(capped.probabilities.slice(0, 2), complete.probabilities.slice(0, 2));
   });
 
   it('gives the softmax denominator that the core’s temperature divides by', () => {

@@ -44,6 +44,8 @@ const validToWebview: ToWebview[] = [
   { type: 'editorContext', context: null },
   { type: 'prediction', requestId: 7, prediction },
   { type: 'prediction', requestId: 8, prediction: { ...prediction, chosen: null, histogram: null } },
+  // `others` word by word: 38 words in three runs of equal probability.
+  { type: 'prediction', requestId: 12, prediction: { ...prediction, rest: { probabilities: [0.004, 0.0025, 0.002], words: [5, 20, 13], approximate: false } } },
   { type: 'generation', requestId: 9, tokens: ['a', 'b', 'a', 'b'], loop: { start: 0, length: 2 } },
   { type: 'generation', requestId: 10, tokens: [], loop: null },
   { type: 'requestFailed', requestId: 11, message: 'no model' },
@@ -124,9 +126,16 @@ describe('webview message validation', () => {
       [validToWebview[6], ['prediction', 'others'], undefined],
       [validToWebview[6], ['prediction', 'chosen', 'rank'], -2],
       [validToWebview[6], ['prediction', 'histogram', 'counts'], [1, 'two']],
-      [validToWebview[8], ['loop'], { start: 0 }],
-      [validToWebview[8], ['tokens', 0], 1],
-      [validToWebview[10], ['message'], undefined],
+      [validToWebview[8], ['prediction', 'rest', 'words'], [5, 20]],
+      [validToWebview[8], ['prediction', 'rest', 'words', 1], 0],
+      [validToWebview[8], ['prediction', 'rest', 'words', 1], 2.5],
+      [validToWebview[8], ['prediction', 'rest', 'probabilities', 0], 0],
+      [validToWebview[8], ['prediction', 'rest', 'probabilities', 0], Number.NaN],
+      [validToWebview[8], ['prediction', 'rest', 'approximate'], 'no'],
+      [validToWebview[8], ['prediction', 'rest'], null],
+      [validToWebview[9], ['loop'], { start: 0 }],
+      [validToWebview[9], ['tokens', 0], 1],
+      [validToWebview[11], ['message'], undefined],
     ];
     for (const [message, path, replacement] of malformed) {
       const bad = altered(message, path, replacement);
