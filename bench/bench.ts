@@ -1,4 +1,4 @@
-// npm run bench [folder-or-file] [--tokenizer words|whitespace] [--runs N]
+// npm run bench [folder-or-file] [--tokenizer words|whitespace] [--runs N] [--only core|server]
 //
 // Runs each benchmark section on a corpus and writes, per section, bench/results/<section>.json and
 // its part of docs/benchmarks.md (between `<!-- bench:<section> -->` markers, so sections can be
@@ -119,28 +119,33 @@ const DOCUMENT_HEADER = `# Benchmarks
 text) and rewrites its section below; raw numbers are in \`bench/results/<section>.json\`.
 `;
 
-function parseArguments(argv: readonly string[]): { target?: string; tokenizer?: TokenizerName; runs: number } {
+function parseArguments(argv: readonly string[]): { target?: string; tokenizer?: TokenizerName; runs: number; only?: string } {
   let target: string | undefined;
   let tokenizer: TokenizerName | undefined;
   let runs = DEFAULT_CORE_OPTIONS.runs;
+  let only: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i];
     if (argument === '--tokenizer') tokenizer = argv[++i] === 'whitespace' ? 'whitespace' : 'words';
     else if (argument === '--runs') runs = Math.max(1, Number(argv[++i]) || runs);
+    else if (argument === '--only') only = argv[++i];
     else target = argument;
   }
-  return { target, tokenizer, runs };
+  if (only !== undefined && !SECTIONS.some((section) => section.name === only)) {
+    throw new Error(`--only takes one of ${SECTIONS.map((section) => section.name).join(', ')}, got ${JSON.stringify(only)}`);
+  }
+  return { target, tokenizer, runs, only };
 }
 
 async function main(): Promise<void> {
-  const { target, tokenizer, runs } = parseArguments(process.argv.slice(2));
+  const { target, tokenizer, runs, only } = parseArguments(process.argv.slice(2));
   const corpus = loadCorpus(target, tokenizer);
   const machineLine = machine();
   console.log(machineLine);
   const resultsDirectory = path.join(REPO, 'bench', 'results');
   fs.mkdirSync(resultsDirectory, { recursive: true });
   const markdownFile = path.join(REPO, 'docs', 'benchmarks.md');
-  for (const section of SECTIONS) {
+  for (const section of SECTIONS.filter((candidate) => only === undefined || candidate.name === only)) {
     const { json, markdown, summary } = await section.run(corpus, runs);
     for (const line of summary) console.log(line);
     fs.writeFileSync(path.join(resultsDirectory, `${section.name}.json`), `${JSON.stringify({ machine: machineLine, date: new Date().toISOString(), ...(json as object) }, null, 2)}\n`);

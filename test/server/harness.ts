@@ -2,6 +2,8 @@
 // no child process), with the client answering what VS Code would: workspace/configuration from a
 // settings object, work-done progress creation, messages and log lines recorded for assertions.
 
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +17,10 @@ import {
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  ExitNotification,
   FileChangeType,
+  IPCMessageReader,
+  IPCMessageWriter,
   InitializeRequest,
   InitializedNotification,
   LogMessageNotification,
@@ -80,6 +85,8 @@ export class TestSession {
   private constructor(
     readonly client: ProtocolConnection,
     options: StartOptions,
+    /** The server's process, when it runs in one of its own (`spawn`). */
+    readonly serverProcess?: ChildProcess,
   ) {
     this.settings = { ...(options.settings ?? {}) };
     this.filesExclude = options.filesExclude ?? {};
@@ -93,7 +100,22 @@ export class TestSession {
     new NextWordServer(serverConnection, { createSnapshotStore: (storagePath) => new SnapshotStore(storagePath) });
     serverConnection.listen();
     const client = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
-    const session = new TestSession(client, options);
+    return TestSession.initialize(new TestSession(client, options), options);
+  }
+
+  /**
+   * The built server (`serverModule`, dist/server.js) in a process of its own over Node IPC, as VS Code
+   * runs it: requests cross a process boundary, and the client's work does not share the server's
+   * event loop (in-process, each request also waits for the turns the client takes).
+   */
+  static async spawn(serverModule: string, options: StartOptions): Promise<TestSession> {
+    const server = fork(serverModule, ['--node-ipc'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const client = createProtocolConnection(new IPCMessageReader(server), new IPCMessageWriter(server));
+    return TestSession.initialize(new TestSession(client, options, server), options);
+  }
+
+  private static async initialize(session: TestSession, options: StartOptions): Promise<TestSession> {
+    const { client } = session;
     session.listen();
     client.listen();
     await client.sendRequest(InitializeRequest.type, {
@@ -234,7 +256,15 @@ export class TestSession {
   /** Shuts the server down (it saves its snapshot) and closes both ends. */
   async dispose(): Promise<void> {
     await this.client.sendRequest(ShutdownRequest.type);
-    // No exit notification: the server's library would end this very process.
+    const server = this.serverProcess;
+    if (server === undefined) {
+      // No exit notification: the server's library would end this very process.
+      this.client.dispose();
+      return;
+    }
+    const exited = once(server, 'exit');
+    await this.client.sendNotification(ExitNotification.type);
+    await exited;
     this.client.dispose();
   }
 }
