@@ -207,6 +207,11 @@ export interface NextWordModel {
   readonly order: number;
   readonly vocabulary: { word(id: number): string };
   distribution(context: readonly string[]): NextWordDistribution;
+  /**
+   * Optional: the id `chooseNext` would pick from `distribution(context)` (`<unk>` set to 0 when
+   * `withoutUnknown`), for a model that can choose without a vector over its whole vocabulary.
+   */
+  choose?(context: readonly string[], sampling: SamplingOptions, random: UniformRandom, withoutUnknown: boolean): number;
 }
 
 export interface GenerationOptions {
@@ -243,14 +248,19 @@ export function generate(model: NextWordModel, context: readonly string[], optio
   const tokens: string[] = [];
   const ids: number[] = [];
   let current = [...context];
-  while (ids.length < options.tokens) {
+  const excludeUnknown = options.excludeUnknown ?? true;
+  const choose = (): number => {
+    if (model.choose) return model.choose(current, options.sampling, options.random, excludeUnknown);
     let probabilities = model.distribution(current).probabilities;
-    if (options.excludeUnknown ?? true) {
+    if (excludeUnknown) {
       // A copy: the model may hand out a vector it keeps.
       probabilities = probabilities.slice();
       probabilities[UNK] = 0;
     }
-    const id = chooseNext(probabilities, options.sampling, options.random);
+    return chooseNext(probabilities, options.sampling, options.random);
+  };
+  while (ids.length < options.tokens) {
+    const id = choose();
     if (id < 0) break;
     const word = model.vocabulary.word(id);
     ids.push(id);

@@ -212,7 +212,7 @@ export class NgramModel {
   }
 
   /** The context as the model uses it: its last order−1 tokens, unknown words as `<unk>`. */
-  private usedContext(context: readonly string[]): string[] {
+  usedContext(context: readonly string[]): string[] {
     return context
       .slice(Math.max(0, context.length - (this.order - 1)))
       .map((token) => (this.knownId(token) === UNK ? UNK_TOKEN : token));

@@ -2,13 +2,13 @@
 // candidates and their counts, the re-weighted distribution, one draw, greedy or sampled generation,
 // and the text that types a word after the cursor. Nothing here counts or estimates: that is the model's.
 
-import { generate, sample } from '../core/decoding';
+import { generate, sample, type NextWordModel } from '../core/decoding';
 import type { NgramModel, ProbabilityRuns } from '../core/model';
 import type { UniformRandom } from '../core/prng';
 import { contextBeforeCursor } from '../core/tokenizer';
-import type { TokenizerName } from '../core/types';
+import type { SamplingOptions, TokenizerName } from '../core/types';
 import { NONE } from '../core/counts';
-import { EOS_TOKEN } from '../core/vocabulary';
+import { EOS_TOKEN, UNK } from '../core/vocabulary';
 import { MAX_REST_WORDS, type DistributionRest, type GenerateResult, type PredictResult, type PredictedCandidate } from '../protocol/lsp';
 import { RunWeights, summarizeRuns } from './runWeights';
 
@@ -172,10 +172,19 @@ export interface GenerateOptions {
   readonly random: UniformRandom;
 }
 
-/** Continues the line with the engine's decoder; greedy decoding stops once its loop is established. */
+/**
+ * Continues the line with the engine's decoder; greedy decoding stops once its loop is established.
+ * Each word is chosen over the model's runs (see `chooseFromRuns`), not a vector over the vocabulary.
+ */
 export function generateAfter(model: NgramModel, options: GenerateOptions): Omit<GenerateResult, 'status'> {
   const start = contextBeforeCursor(model.tokenizer, options.linePrefix, options.linePrefix.length);
-  const generation = generate(model, start, {
+  const decoder: NextWordModel = {
+    order: model.order,
+    vocabulary: model.vocabulary,
+    distribution: (context) => model.distribution(context),
+    choose: (context, sampling, random, withoutUnknown) => chooseFromRuns(model, context, sampling, random, withoutUnknown),
+  };
+  const generation = generate(decoder, start, {
     tokens: Math.max(0, Math.min(MAX_GENERATED_WORDS, Math.floor(options.words))),
     sampling: options.greedy ? { temperature: 0 } : options.sampling,
     random: options.random,
@@ -183,10 +192,25 @@ export function generateAfter(model: NgramModel, options: GenerateOptions): Omit
     stopAtLoop: options.greedy,
   });
   return {
-    context: model.distribution(start).context,
+    context: model.usedContext(start),
     tokens: generation.tokens,
     loop: generation.loop === undefined ? null : { start: generation.loop.start, length: generation.loop.period },
   };
+}
+
+/**
+ * What decoding.ts's `chooseNext` picks from the distribution after `context`, over its runs: the
+ * likeliest word at T = 0 (no draw), otherwise one draw from the re-weighted runs; -1 when nothing
+ * has a probability.
+ */
+export function chooseFromRuns(model: NgramModel, context: readonly string[], sampling: SamplingOptions, random: UniformRandom, withoutUnknown: boolean): number {
+  if (sampling.temperature === 0) {
+    // Two: `<unk>` may be the likeliest and left out.
+    return model.candidates(context, 2).find((candidate) => !(withoutUnknown && candidate.id === UNK))?.id ?? -1;
+  }
+  const { runs } = model.runs(context, { withoutUnknown });
+  if (runs.length === 0) return -1;
+  return new RunWeights(runs, sampling).draw(random())?.word ?? -1;
 }
 
 const WORD_START = /^[\p{L}\p{N}\p{M}_]/u;

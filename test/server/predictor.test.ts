@@ -3,12 +3,13 @@
 
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { entropyBits, reweight } from '../../src/core/decoding';
+import { entropyBits, generate, reweight } from '../../src/core/decoding';
 import { NgramModel } from '../../src/core/model';
+import { createRandom } from '../../src/core/prng';
 import { contextBeforeCursor } from '../../src/core/tokenizer';
 import { ESTIMATOR_NAMES, type EstimatorOptions } from '../../src/core/types';
 import { UNK } from '../../src/core/vocabulary';
-import { predict, type Reweighting } from '../../src/server/predictor';
+import { generateAfter, predict, type Reweighting } from '../../src/server/predictor';
 
 const WORDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
 const corpusArb = fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 7 }), { minLength: 1, maxLength: 15 });
@@ -102,6 +103,32 @@ describe('predictor', () => {
         }
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('generates over the runs as the engine does over the vector: the same greedy words, sampled words it could draw', () => {
+    fc.assert(
+      fc.property(corpusArb, fc.integer({ min: 1, max: 4 }), estimatorArb, prefixArb, samplingArb, fc.boolean(), (corpus, order, estimator, linePrefix, sampling, greedy) => {
+        const model = new NgramModel({ order, estimator, tokenizer: 'whitespace' });
+        model.addText(corpus.map((line) => line.join(' ')).join('\n'));
+        const random = createRandom(`${linePrefix}|${order}`);
+        const result = generateAfter(model, { linePrefix, words: 12, greedy, acrossLines: true, sampling, random });
+        const start = contextBeforeCursor(model.tokenizer, linePrefix, linePrefix.length);
+        if (greedy) {
+          const expected = generate(model, start, { tokens: 12, sampling: { temperature: 0 }, random, acrossLines: true, stopAtLoop: true });
+          assert.deepEqual(result.tokens, expected.tokens);
+          return;
+        }
+        // Each sampled word had a chance under the engine's re-weighting of the context it followed.
+        let context = start;
+        for (const word of result.tokens) {
+          const probabilities = model.distribution(context).probabilities.slice();
+          probabilities[UNK] = 0;
+          assert.ok(reweight(probabilities, sampling)[model.vocabulary.idOf(word)] > 0, `${word} after ${context.join(' ')}`);
+          context = word === '</s>' ? ['<s>'] : [...context, word].slice(-Math.max(1, order - 1));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 
