@@ -13,13 +13,17 @@ import { checkSinglePath, discoverFiles, statFile, type FoundFile, type Workspac
 import { decodeText, type Skip } from './fileFilter';
 import { folderOf, pathToUri, type Folder } from './paths';
 import type { SettingsCache } from './settingsCache';
-import type { WorkspaceModel } from './workspaceModel';
+import type { FileStamp, WorkspaceModel } from './workspaceModel';
 
 /**
  * CPU time a slice may take before the learner yields to pending requests: a request that arrives
  * while a slice runs waits for the rest of it (the prediction itself takes about a millisecond).
  */
 const SLICE_MS = 2;
+/** Texts longer than this (in UTF-16 units) are counted a piece at a time (`learnInSteps`). */
+const LARGE_TEXT_CHARS = 65_536;
+/** About how much text one piece holds: whole lines, some 2 ms of counting. */
+const TEXT_PIECE_CHARS = 16_384;
 /** Files read from disk concurrently. */
 const READ_BATCH = 16;
 /** Minimum time between two progress reports to the client. */
@@ -196,7 +200,7 @@ export class Learner {
           if (stale() || this.paused) return;
           let sliceStart = performance.now();
           for (let i = 0; i < batch.length; i++) {
-            this.learnBytes(batch[i], contents[i]);
+            await this.learnBytes(batch[i], contents[i]);
             this.unreadNewFiles.delete(batch[i].fsPath);
             advance();
             if (performance.now() - sliceStart > SLICE_MS) {
@@ -300,13 +304,13 @@ export class Learner {
       workspace.remove(fsPath);
       this.skip(fsPath, found, false);
     } else {
-      this.learnBytes(found, await readBytes(fsPath));
+      await this.learnBytes(found, await readBytes(fsPath));
     }
     this.host.changed();
   }
 
   /** Learns a file's bytes, or records why they cannot be learned. */
-  private learnBytes(file: FoundFile, bytes: Uint8Array | NodeJS.ErrnoException): void {
+  private async learnBytes(file: FoundFile, bytes: Uint8Array | NodeJS.ErrnoException): Promise<void> {
     const workspace = this.host.workspace();
     if (!(bytes instanceof Uint8Array)) {
       workspace.remove(file.fsPath);
@@ -323,9 +327,35 @@ export class Learner {
     this.skipped.delete(file.fsPath);
     const stamp = { size: file.size, mtimeMs: file.mtimeMs };
     const editorText = this.host.editorText(file.fsPath);
+    if (editorText === undefined && decoded.text.length > LARGE_TEXT_CHARS) {
+      await this.learnInSteps(file.fsPath, decoded.text, stamp);
+      return;
+    }
     const entry = workspace.setText(file.fsPath, pathToUri(file.fsPath), editorText ?? decoded.text, stamp);
     // An open document gets its line index now, so its next keystroke re-counts one line.
     if (editorText !== undefined && entry.lines === undefined) workspace.applyEditorText(entry, editorText);
+  }
+
+  /**
+   * Counts a large text a few whole lines at a time, yielding to requests between pieces, so that one
+   * big file does not hold them for tens of milliseconds (a 1 MB file takes 50–100 ms). The document
+   * is registered once it is counted whole; a model replaced meanwhile (another order or tokenizer, a
+   * re-learn) takes the pieces with it.
+   */
+  private async learnInSteps(fsPath: string, text: string, stamp: FileStamp): Promise<void> {
+    const workspace = this.host.workspace();
+    const pending = workspace.beginDocument(fsPath);
+    for (let start = 0; start < text.length; ) {
+      const newline = text.indexOf('\n', start + TEXT_PIECE_CHARS);
+      const end = newline < 0 ? text.length : newline + 1;
+      pending.add(text.slice(start, end));
+      start = end;
+      if (start < text.length) {
+        await this.yieldToRequests();
+        if (this.host.workspace() !== workspace || !pending.current) return;
+      }
+    }
+    pending.finish(pathToUri(fsPath), stamp);
   }
 
   private skip(fsPath: string, skip: Skip, isDirectory: boolean): void {

@@ -45,6 +45,8 @@ export function splitLines(text: string): string[] {
 export class WorkspaceModel {
   private current: NgramModel;
   private readonly documents = new Map<string, DocumentEntry>();
+  /** Documents being counted a piece at a time, by path. */
+  private readonly pending = new Map<string, PendingDocument>();
   private countedDocuments = 0;
   private mutations = 0;
 
@@ -109,6 +111,27 @@ export class WorkspaceModel {
     this.mutations++;
   }
 
+  /**
+   * Starts counting a document a piece at a time (the learner yields between pieces); it joins the
+   * documents when `finish` is called. Whatever it was before is forgotten now.
+   */
+  beginDocument(fsPath: string): PendingDocument {
+    this.remove(fsPath);
+    const pending = new PendingDocument(this, this.current, fsPath);
+    this.pending.set(fsPath, pending);
+    return pending;
+  }
+
+  /** A pending document is done: counted whole and registered, or dropped. */
+  settled(pending: PendingDocument): void {
+    if (this.pending.get(pending.fsPath) === pending) this.pending.delete(pending.fsPath);
+  }
+
+  /** A change to the counts that belongs to no document yet (a `PendingDocument`'s piece). */
+  touch(): void {
+    this.mutations++;
+  }
+
   /** Counts a document that is not counted yet (after a recount reset). */
   count(entry: DocumentEntry): void {
     if (entry.counted) return;
@@ -119,6 +142,8 @@ export class WorkspaceModel {
   }
 
   remove(fsPath: string): boolean {
+    // A file deleted while it was being counted: its pieces go now, and it never joins the documents.
+    this.pending.get(fsPath)?.drop();
     const entry = this.documents.get(fsPath);
     if (entry === undefined) return false;
     if (entry.counted) {
@@ -133,6 +158,7 @@ export class WorkspaceModel {
   /** Removes every document at or below `fsPath` (a deleted folder); returns how many. */
   removeUnder(fsPath: string, separator: string): number {
     const prefix = fsPath.endsWith(separator) ? fsPath : fsPath + separator;
+    for (const path of [...this.pending.keys()]) if (path === fsPath || path.startsWith(prefix)) this.pending.get(path)?.drop();
     let removed = 0;
     for (const path of [...this.documents.keys()]) {
       if ((path === fsPath || path.startsWith(prefix)) && this.remove(path)) removed++;
@@ -198,12 +224,14 @@ export class WorkspaceModel {
       this.mutations++;
       this.current = new NgramModel(configuration);
       this.documents.clear();
+      this.pending.clear();
       this.countedDocuments = 0;
       return 'relearn';
     }
     if (configuration.order !== model.order) {
       this.mutations++;
       this.current = new NgramModel(configuration, model.vocabulary);
+      this.pending.clear();
       for (const entry of this.documents.values()) entry.counted = false;
       this.countedDocuments = 0;
       return 'recount';
@@ -221,6 +249,7 @@ export class WorkspaceModel {
     this.mutations++;
     this.current = new NgramModel(configuration);
     this.documents.clear();
+    this.pending.clear();
     this.countedDocuments = 0;
   }
 
@@ -241,6 +270,52 @@ export class WorkspaceModel {
     const starts = new Int32Array(texts.length + 1);
     for (let i = 0; i < perLine.length; i++) starts[i + 1] = starts[i] + perLine[i].length;
     entry.lines = { texts, starts };
+  }
+}
+
+/** A document counted piece by piece (`WorkspaceModel.beginDocument`). */
+export class PendingDocument {
+  private readonly pieces: Int32Array[] = [];
+  private dropped = false;
+
+  constructor(
+    private readonly workspace: WorkspaceModel,
+    private readonly model: NgramModel,
+    readonly fsPath: string,
+  ) {}
+
+  /**
+   * Whether counting should go on: the document was not dropped (its file deleted) and the workspace
+   * still counts into the model the pieces went into (no new order, tokenizer or re-learn since).
+   */
+  get current(): boolean {
+    return !this.dropped && this.workspace.model === this.model;
+  }
+
+  /** Counts whole lines of the document, in order. */
+  add(lines: string): void {
+    if (!this.current) throw new Error(`${this.fsPath} is no longer being learned`);
+    const sentences = this.model.encodeText(lines);
+    this.model.addSentences(sentences);
+    this.pieces.push(sentences);
+    this.workspace.touch();
+  }
+
+  /** The document, counted whole, joins the workspace's documents. */
+  finish(uri: string, stamp: FileStamp): void {
+    if (!this.current) throw new Error(`${this.fsPath} is no longer being learned`);
+    this.workspace.settled(this);
+    this.workspace.adoptCounted(this.fsPath, uri, concat(this.pieces), stamp);
+  }
+
+  /** Takes the pieces counted so far out of the model: the document will not join. */
+  drop(): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    this.workspace.settled(this);
+    if (this.workspace.model !== this.model) return;
+    for (const sentences of this.pieces) this.model.removeSentences(sentences);
+    this.workspace.touch();
   }
 }
 

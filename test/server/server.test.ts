@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { NgramModel } from '../../src/core/model';
+import { contextBeforeCursor } from '../../src/core/tokenizer';
 import { SNAPSHOT_FILE_NAME } from '../../src/protocol/lsp';
 import { TestSession, copyFixture, removeTempDirs, tempDir } from './harness';
 
@@ -125,6 +127,32 @@ describe('language server', () => {
       const status = await session.waitForStatus((s) => s.tokens === learned.tokens);
       assert.equal(status.filesLearned, 2);
       assert.equal(await session.argmax('the cat'), 'sat');
+    });
+
+    it('learns a large file a piece at a time, exactly as a whole', async () => {
+      const folder = tempDir('large');
+      // About 200 KB: counted in pieces of whole lines, with requests let in between them.
+      const lines = Array.from({ length: 6_000 }, (_, i) => `line ${i % 97} says word${i % 13} then word${(i * 7) % 11} .`);
+      const text = `${lines.join('\n')}\n`;
+      fs.writeFileSync(path.join(folder, 'big.txt'), text);
+      fs.writeFileSync(path.join(folder, 'small.txt'), 'line 1 says hello .\n');
+      const session = await start({ folders: [folder] });
+      const status = await session.whenReady();
+      assert.equal(status.filesLearned, 2);
+      const expected = new NgramModel({ order: 3, tokenizer: 'words' });
+      expected.addText(text);
+      expected.addText('line 1 says hello .\n');
+      assert.equal(status.tokens, expected.stats().tokens);
+      for (const context of ['line 5 says', 'word3 then', '']) {
+        const result = await session.predict({ context, candidates: 5, temperature: 1 });
+        const tokens = contextBeforeCursor('words', context, context.length);
+        // Words of equal probability may rank in another order (ids are given in learning order).
+        assert.deepEqual(
+          result.candidates.map((candidate) => candidate.probability),
+          expected.candidates(tokens, 5).map((candidate) => candidate.probability),
+        );
+        for (const candidate of result.candidates) assert.equal(candidate.probability, expected.score(tokens, candidate.word).probability, candidate.word);
+      }
     });
 
     it('learns every folder of a multi-root workspace', async () => {

@@ -74,6 +74,41 @@ describe('workspace model: incremental edits', () => {
     assert.equal(workspace.stats().tokens, 0);
   });
 
+  it('a document counted piece by piece joins as if it had been counted whole, or leaves nothing when dropped', () => {
+    const pieces = ['the cat sat on the mat\nthe mat sat\n', '( the cat )\n\n', 'on the mat . the end\n'];
+    const whole = new WorkspaceModel(configuration);
+    whole.setText('/workspace/other.txt', 'file:///workspace/other.txt', 'the cat\n', STAMP);
+    const expected = whole.setText(FILE, URI, pieces.join(''), STAMP);
+
+    const workspace = new WorkspaceModel(configuration);
+    workspace.setText('/workspace/other.txt', 'file:///workspace/other.txt', 'the cat\n', STAMP);
+    const pending = workspace.beginDocument(FILE);
+    for (const piece of pieces) pending.add(piece);
+    assert.equal(workspace.get(FILE), undefined, 'not a document until it is counted whole');
+    pending.finish(URI, STAMP);
+    assert.deepEqual(Array.from(workspace.get(FILE)?.encoded ?? []), Array.from(expected.encoded));
+    assert.equal(workspace.countedCount, 2);
+    assertSameModel(workspace.model, whole.model);
+
+    // Deleted halfway (the file, or a folder above it): its pieces leave the model, and it never joins.
+    const counts = (): object => ({ ...workspace.stats(), modelBytes: 0 });
+    const before = counts();
+    for (const remove of [() => workspace.remove('/workspace/sub/big.txt'), () => workspace.removeUnder('/workspace/sub', '/')]) {
+      const deleted = workspace.beginDocument('/workspace/sub/big.txt');
+      deleted.add(pieces[0]);
+      remove();
+      assert.equal(deleted.current, false);
+      assert.throws(() => deleted.finish('file:///workspace/sub/big.txt', STAMP), /no longer being learned/);
+      assert.equal(workspace.documentCount, 2);
+      assert.deepEqual(counts(), before);
+    }
+    // A new order halfway: the pieces went with the old model.
+    const orphan = workspace.beginDocument('/workspace/sub/big.txt');
+    orphan.add(pieces[1]);
+    assert.equal(workspace.reconfigure({ ...configuration, order: 2 }), 'recount');
+    assert.equal(orphan.current, false);
+  });
+
   it('a recount at another order keeps every document and counts them again', () => {
     const workspace = new WorkspaceModel(configuration);
     workspace.setText(FILE, URI, 'the cat sat on the mat\n', STAMP);
