@@ -153,8 +153,10 @@ export class Learner {
         } else if (!this.paused && this.hasUncounted()) {
           passRan();
           await this.recountPass(this.generation);
+        } else if (this.host.workspace().model.compactionDue) {
+          // Then look for work again: it may have come in while the compaction let requests in first.
+          await this.compact();
         } else {
-          await this.compactIfScattered();
           return;
         }
       } catch (error) {
@@ -239,8 +241,7 @@ export class Learner {
    * many n-grams since the last time: their continuations lie scattered, which slows every prediction.
    * It is one synchronous step, so no learning step or request ever sees the tables half laid out.
    */
-  private async compactIfScattered(): Promise<void> {
-    if (!this.host.workspace().model.compactionDue) return;
+  private async compact(): Promise<void> {
     // Requests that came in during the last slice go first.
     await this.yieldToRequests();
     const model = this.host.workspace().model;
