@@ -143,8 +143,8 @@ export class NextWordServer {
 
   /**
    * Wraps a request handler so that background learning holds its next slice until the answer is
-   * written. The connection writes a response from a `setImmediate` it queues once the handler's
-   * promise settles; the count drops one turn after that.
+   * written. Over a stream the connection writes a response from a `setImmediate` it queues once the
+   * handler's promise settles (over Node IPC at once); the count drops one turn after that.
    */
   private answering<P extends unknown[], R>(handler: (...params: P) => R | Promise<R>): (...params: P) => Promise<R> {
     return async (...params) => {
