@@ -30,6 +30,11 @@ export interface Candidate {
   readonly order: number;
 }
 
+/** A candidate as a decoder sees it: its chance of being drawn after temperature, top-k and top-p. */
+export interface WeightedCandidate extends Omit<Candidate, 'id'> {
+  readonly weight: number;
+}
+
 /** A model's full answer for one context. */
 export interface NextWordDistribution {
   /** The context actually used: at most order-1 tokens, `<s>` first at a line start, OOV words as `<unk>`. */

@@ -9,7 +9,6 @@ import type {
   EditorContext,
   FromWebview,
   PanelBootstrap,
-  PredictionView,
   SamplingSettings,
   ToWebview,
 } from '../protocol/webview';
@@ -18,6 +17,7 @@ import type { Config } from './config';
 import { Disposable } from './disposable';
 import type { ModelService } from './modelService';
 import { renderPanelHtml } from './panelHtml';
+import { toPredictionView } from './predictionView';
 
 /** Candidates per prediction (the bars and tables show the top of them; the rest comes as runs). */
 const PANEL_CANDIDATES = 200;
@@ -295,28 +295,3 @@ class VisualizerPanel extends Disposable {
   }
 }
 
-function toPredictionView(text: string, result: PredictResult): PredictionView {
-  return {
-    text,
-    context: result.context,
-    matchedContextLength: result.matchedContextLength,
-    isProbability: result.isProbability,
-    candidates: result.candidates.map(({ word, probability, weight, count, contextCount, order, insertText }) => ({
-      word,
-      probability,
-      weight,
-      count,
-      contextCount,
-      order,
-      insertText,
-    })),
-    others: result.others,
-    sampling: result.sampling,
-    chosen:
-      result.chosen === null
-        ? null
-        : { word: result.chosen.word, rank: result.chosen.rank, weight: result.chosen.weight, insertText: result.chosen.insertText },
-    histogram: result.histogram ?? null,
-    ...(result.rest === undefined ? {} : { rest: result.rest }),
-  };
-}

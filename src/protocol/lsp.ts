@@ -11,7 +11,7 @@ import {
   RequestType0,
   TextDocumentIdentifier,
 } from 'vscode-languageserver-protocol';
-import type { EstimatorName, TokenizerName } from '../core/types';
+import type { EstimatorName, TokenizerName, WeightedCandidate } from '../core/types';
 
 /** Sent by the client in `initialize`'s `initializationOptions`. */
 export interface InitializationOptions {
@@ -137,18 +137,8 @@ export interface DistributionRest {
   readonly approximate: boolean;
 }
 
-export interface PredictedCandidate {
-  readonly word: string;
-  /** P(word | context) under the estimator (a score for stupid-backoff: see `isProbability`). */
-  readonly probability: number;
-  /** The chance of drawing this word after temperature, top-k and top-p. */
-  readonly weight: number;
-  /** c(context, word) at the order that answered. */
-  readonly count: number;
-  /** c(context) at the order that answered. */
-  readonly contextCount: number;
-  /** The n-gram length that answered (1 = unigram). */
-  readonly order: number;
+/** A candidate (a score rather than a probability for stupid-backoff: see `isProbability`). */
+export interface PredictedCandidate extends WeightedCandidate {
   /**
    * The text that types this word after the context: a space between two words, none before
    * punctuation, a line break for `</s>` (spacing follows the tokenizer, which only the server knows).

@@ -1,7 +1,7 @@
 // The visualizer panel's messages, both ways, and the runtime guards each receiving side applies:
 // a webview message is untrusted input until its shape has been checked.
 import { ESTIMATOR_NAMES, TOKENIZER_NAMES } from '../core/types';
-import { MAX_REST_WORDS, type DistributionRest, type ModelState, type ModelStatus } from './lsp';
+import { MAX_REST_WORDS, type DistributionRest, type ModelState, type ModelStatus, type PredictedCandidate } from './lsp';
 
 export const VISUALIZER_VIEW_TYPE = 'nextWordLab.visualizer';
 
@@ -24,21 +24,8 @@ export interface EditorContext {
   readonly textBeforeCursor: string;
 }
 
-export interface CandidateView {
-  readonly word: string;
-  /** P(word | context) (a score for stupid-backoff). */
-  readonly probability: number;
-  /** The chance of drawing it after temperature, top-k and top-p. */
-  readonly weight: number;
-  /** c(context, word) at the order that answered. */
-  readonly count: number;
-  /** c(context) at the order that answered. */
-  readonly contextCount: number;
-  /** The n-gram length that answered (1 = unigram). */
-  readonly order: number;
-  /** What typing this word after the context inserts (spacing as the tokenizer implies). */
-  readonly insertText: string;
-}
+/** A candidate as the panel shows it: the server's, field for field (the guard below checks each). */
+export type CandidateView = PredictedCandidate;
 
 /** One word drawn by the model. */
 export interface DrawView {

@@ -2,6 +2,7 @@
 
 import { entropyBits, reweight } from '../../core/decoding';
 import { contextBeforeCursor } from '../../core/tokenizer';
+import type { WeightedCandidate } from '../../core/types';
 import { OUTPUT_OPTIONS, SAMPLING_OPTIONS, samplingOptions, type Command, type Io } from '../command';
 import { MODEL_OPTIONS, loadModel, type QueryModel } from '../load';
 import { numberOption, stringOption, type OptionSpecs, type OptionValues } from '../options';
@@ -20,15 +21,7 @@ export function topOption(values: OptionValues): number {
   return numberOption(values, 'top', { min: 1, max: MAX_TOP, integer: true }, DEFAULT_TOP);
 }
 
-export interface PredictedCandidate {
-  readonly word: string;
-  readonly probability: number;
-  /** The chance of drawing the word after temperature, top-k and top-p. */
-  readonly weight: number;
-  readonly count: number;
-  readonly contextCount: number;
-  readonly order: number;
-}
+export type PredictedCandidate = WeightedCandidate;
 
 export interface Prediction {
   readonly context: readonly string[];

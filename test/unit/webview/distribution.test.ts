@@ -5,9 +5,9 @@ import { applyTemperature, entropyBits } from '../../../src/core/decoding';
 import { NgramModel } from '../../../src/core/model';
 import { contextBeforeCursor } from '../../../src/core/tokenizer';
 import type { EstimatorName } from '../../../src/core/types';
-import type { PredictResult } from '../../../src/protocol/lsp';
 import type { CandidateView, PredictionView } from '../../../src/protocol/webview';
 import { isToWebview } from '../../../src/protocol/webview';
+import { toPredictionView } from '../../../src/extension/predictionView';
 import { predict, restOfDistribution } from '../../../src/server/predictor';
 import { expandDistribution, isApproximate, logSoftmaxDenominator } from '../../../webview/distribution';
 import { formatExp } from '../../../webview/format';
@@ -20,29 +20,6 @@ function corpusModel(estimator: EstimatorName, order = 2): NgramModel {
   return model;
 }
 
-/** What the panel host makes of the server's answer (src/extension/panel.ts). */
-function viewOf(linePrefix: string, result: Omit<PredictResult, 'status'>): PredictionView {
-  return {
-    text: linePrefix,
-    context: result.context,
-    matchedContextLength: result.matchedContextLength,
-    isProbability: result.isProbability,
-    candidates: result.candidates.map(({ word, probability, weight, count, contextCount, order, insertText }) => ({
-      word,
-      probability,
-      weight,
-      count,
-      contextCount,
-      order,
-      insertText,
-    })),
-    others: result.others,
-    sampling: result.sampling,
-    chosen: null,
-    histogram: null,
-    ...(result.rest === undefined ? {} : { rest: result.rest }),
-  };
-}
 
 function panelPrediction(model: NgramModel, linePrefix: string, candidates: number): PredictionView {
   const result = predict(model, {
@@ -55,7 +32,7 @@ function panelPrediction(model: NgramModel, linePrefix: string, candidates: numb
     sampling: { temperature: 1, topK: 0, topP: 1 },
     random: () => 0.5,
   });
-  const view = viewOf(linePrefix, result);
+  const view = toPredictionView(linePrefix, result);
   // The message crosses to the webview through its guard.
   assert.ok(isToWebview({ type: 'prediction', requestId: 1, prediction: view }));
   return view;
