@@ -1,0 +1,61 @@
+// Choose Next Word as a person uses it, in a real VS Code (code-server) and a real browser: the quick
+// pick lists the candidates as "word — probability · count / context count · n-gram", and the one
+// picked is written at the cursor.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FIXTURE_WORKSPACE, Workbench } from './harness';
+
+const FILE = 'tennis.md';
+const CONTEXT = 'Some people like';
+/** notes/tennis.md says "like tennis" three times and "like football" once after "people like". */
+const LIKELIEST = 'tennis';
+
+describe('Choose Next Word in the editor', function () {
+  this.timeout(180_000);
+  let workbench: Workbench;
+  let folder: string;
+
+  before(async () => {
+    folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nwl-editor-')), 'workspace');
+    fs.cpSync(FIXTURE_WORKSPACE, folder, { recursive: true });
+    workbench = await Workbench.open({ folder });
+  });
+
+  after(async () => {
+    await workbench?.close();
+    if (folder) fs.rmSync(path.dirname(folder), { recursive: true, force: true });
+  });
+
+  it('offers the candidates with their numbers and writes the one picked at the cursor', async () => {
+    const page = workbench.page;
+    await workbench.runCommand('Go to File...');
+    await workbench.step(`open ${FILE}`, async () => {
+      await page.keyboard.insertText(FILE);
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: FILE }).first().click();
+      await page.locator('.editor-instance .monaco-editor.focused').waitFor();
+    });
+    await workbench.step('type a context on a new last line', async () => {
+      await page.keyboard.press('ControlOrMeta+End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.insertText(CONTEXT);
+    });
+    await workbench.runCommand('Next Word Lab: Choose Next Word');
+    const rows = page.locator('.quick-input-widget .monaco-list-row');
+    const first = await workbench.step('the quick pick of candidates', async () => {
+      await rows.first().waitFor();
+      return (await rows.first().innerText()).replace(/\s+/g, ' ');
+    });
+    // "tennis — 13.2 % · 2/5 · trigram": the quick pick draws the dash between label and description.
+    assert.match(first, new RegExp(`^${LIKELIEST} ?[\\d.]+ % · \\d+/\\d+ · (unigram|bigram|trigram)$`));
+    await page.keyboard.press('Enter');
+    // Saved and read from disk: the file's text, not Monaco's rendering of it.
+    await workbench.step('the word written after the context', async () => {
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+      await page.keyboard.press('ControlOrMeta+S');
+      const saved = path.join(folder, 'notes', FILE);
+      while (!fs.readFileSync(saved, 'utf8').trimEnd().endsWith('\n' + CONTEXT + ' ' + LIKELIEST)) await page.waitForTimeout(100);
+    });
+  });
+});
