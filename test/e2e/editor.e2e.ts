@@ -20,7 +20,7 @@ describe('Choose Next Word in the editor', function () {
   before(async () => {
     folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nwl-editor-')), 'workspace');
     fs.cpSync(FIXTURE_WORKSPACE, folder, { recursive: true });
-    workbench = await Workbench.open({ folder });
+    workbench = await Workbench.open({ folder, settings: { 'workbench.colorTheme': 'Default Dark Modern' }, viewport: { width: 1200, height: 700 } });
   });
 
   after(async () => {
@@ -47,6 +47,7 @@ describe('Choose Next Word in the editor', function () {
       await rows.first().waitFor();
       return (await rows.first().innerText()).replace(/\s+/g, ' ');
     });
+    await workbench.screenshot('editor-choose-next-word');
     // "tennis — 13.2 % · 2/5 · trigram": the quick pick draws the dash between label and description.
     assert.match(first, new RegExp(`^${LIKELIEST} ?[\\d.]+ % · \\d+/\\d+ · (unigram|bigram|trigram)$`));
     await page.keyboard.press('Enter');
