@@ -232,7 +232,7 @@ export function coreMarkdown(result: CoreBenchResult): string[] {
   const t = result.targets;
   const rows: [string, (r: CoreOrderResult) => string, string][] = [
     ['training tokens', (r) => r.trainTokens.toLocaleString('en-US'), ''],
-    ['n-grams per order', (r) => r.ngrams.map((n) => n.toLocaleString('en-US')).join(' / '), ''],
+    ['n-grams per order (counted; an ARPA file also lists the uncounted `<unk>`)', (r) => r.ngrams.map((n) => n.toLocaleString('en-US')).join(' / '), ''],
     ['training, tokens/s (best · median)', (r) => `${millions(r.trainTokensPerSecond.best)} · ${millions(r.trainTokensPerSecond.median)}`, `≥ ${millions(t.trainTokensPerSecond)}`],
     ['— tokenize · count · compact (s)', (r) => `${r.trainPhases.encode.toFixed(2)} · ${r.trainPhases.count.toFixed(2)} · ${r.trainPhases.compact.toFixed(2)}`, ''],
     ['model memory (measured)', (r) => `${r.modelMegabytes.toFixed(1)} MB`, ''],
