@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FIXTURE_WORKSPACE, Workbench } from './harness';
+import { FIXTURE_WORKSPACE, Workbench, poll } from './harness';
 
 const FILE = 'tennis.md';
 const CONTEXT = 'Some people like';
@@ -56,7 +56,8 @@ describe('Choose Next Word in the editor', function () {
       await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
       await page.keyboard.press('ControlOrMeta+S');
       const saved = path.join(folder, 'notes', FILE);
-      while (!fs.readFileSync(saved, 'utf8').trimEnd().endsWith('\n' + CONTEXT + ' ' + LIKELIEST)) await page.waitForTimeout(100);
+      await poll(`"${CONTEXT} ${LIKELIEST}" saved`, () =>
+        (fs.readFileSync(saved, 'utf8').trimEnd().endsWith(`\n${CONTEXT} ${LIKELIEST}`) ? true : undefined));
     });
   });
 });

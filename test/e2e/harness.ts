@@ -254,7 +254,7 @@ export class Workbench {
       await this.page.keyboard.press('Delete');
       await this.page.keyboard.insertText(text);
       await this.page.keyboard.press('ControlOrMeta+S');
-      await pollUntil(() => isDeepEqualJson(fs.readFileSync(file, 'utf8'), settings), this.stepTimeoutMs, `settings.json to hold ${key}`);
+      await poll(`settings.json to hold ${key}`, () => (isDeepEqualJson(fs.readFileSync(file, 'utf8'), settings) ? true : undefined), this.stepTimeoutMs);
     });
     await this.runCommand('View: Close Editor');
   }
@@ -280,11 +280,19 @@ function isDeepEqualJson(text: string, expected: unknown): boolean {
   }
 }
 
-/** Polls a condition on disk until it holds or `timeoutMs` passes. */
-async function pollUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+const POLL_MS = 100;
+const POLL_TIMEOUT_MS = 30_000;
+
+/**
+ * Polls `probe` until it returns a value (for state no event reports: files on disk, processes,
+ * computed styles); gives up after `timeoutMs`, so no loop outlives its step.
+ */
+export async function poll<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = POLL_TIMEOUT_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { FIXTURE_WORKSPACE, REPO_ROOT, Workbench } from './harness';
+import { FIXTURE_WORKSPACE, REPO_ROOT, Workbench, poll } from './harness';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'e2e');
 const CONTEXT = 'Some people like';
@@ -253,9 +253,8 @@ describe('visualizer panel', function () {
   it('follows the light theme', async () => {
     assert.ok((await panelLuminance()) < 0.5, 'the panel is dark in the dark theme');
     await chooseTheme('Light Modern', '.monaco-workbench.vs');
-    await workbench.step('the panel turns light', async () => {
-      while ((await panelLuminance()) < 0.5) await workbench.page.waitForTimeout(50);
-    });
+    await workbench.step('the panel turns light', () =>
+      poll('a light panel', async () => ((await panelLuminance()) >= 0.5 ? true : undefined)));
     await step('Conditional probability').click();
     await panelShot('panel-light-1-conditional-given-b');
     await step('Next word').click();

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
 import manifest from '../../package.json';
-import { FIXTURE_WORKSPACE, REPO_ROOT, Workbench } from './harness';
+import { FIXTURE_WORKSPACE, REPO_ROOT, Workbench, poll } from './harness';
 
 const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 const [WALKTHROUGH] = manifest.contributes.walkthroughs;
@@ -25,8 +25,6 @@ const PREDICT_SHORTCUT = (() => {
   const names: Record<string, string> = { ctrl: 'Control', alt: 'Alt', shift: 'Shift' };
   return binding.key.split('+').map((part) => names[part] ?? part.toUpperCase()).join('+');
 })();
-const POLL_MS = 100;
-const POLL_TIMEOUT_MS = 30_000;
 
 const stepOf = (id: StepId) => {
   const step = WALKTHROUGH.steps.find((candidate) => candidate.id === id);
@@ -34,16 +32,6 @@ const stepOf = (id: StepId) => {
   return { ...step, qualifiedId: `${EXTENSION_ID}#${WALKTHROUGH.id}#${step.id}` };
 };
 
-/** Polls `probe` until it returns a value; gives up after `timeoutMs`, so no loop outlives its step. */
-async function poll<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = POLL_TIMEOUT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
 
 /** The first value `probe` finds in any of the page's frames (webviews are nested frames). */
 function findInFrames<T>(what: string, frames: () => Frame[], probe: (frame: Frame) => Promise<T | undefined>): Promise<T> {
