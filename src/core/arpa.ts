@@ -40,10 +40,9 @@
 
 import { TOKENIZER_NAMES, type Candidate, type NextWordDistribution, type TokenizerName } from './types';
 import { crc32 } from './snapshot';
-import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, UNK_TOKEN, Vocabulary, isReservedToken } from './vocabulary';
+import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, UNK_TOKEN, Vocabulary } from './vocabulary';
 import { COUNT, PARENT, hashKey } from './counts';
-import type { EncodedSentences, NgramModel, ScanTotals, TokenVisitor, WordScore } from './model';
-import { scanText } from './tokenizer';
+import { encodeSentences, type EncodedSentences, type NgramModel, type ScanTotals, type TokenVisitor, type WordScore } from './model';
 import { evaluateText, type Evaluation } from './evaluation';
 import { rankedIds } from './decoding';
 
@@ -467,21 +466,7 @@ export class ArpaModel {
 
   /** Text as encoded sentences (each ending in EOS), unknown words as UNK, as `NgramModel.encodeForScoring`. */
   encodeForScoring(text: string): EncodedSentences {
-    const ids: number[] = [];
-    let sentenceStart = 0;
-    scanText(this.tokenizer, text, {
-      token: (token) => {
-        // Literal markers in text are not words (as in NgramModel).
-        if (!isReservedToken(token)) ids.push(this.vocabulary.idOf(token));
-      },
-      endSentence: () => {
-        if (ids.length > sentenceStart) {
-          ids.push(EOS);
-          sentenceStart = ids.length;
-        }
-      },
-    });
-    return Int32Array.from(ids);
+    return encodeSentences(this.tokenizer, text, (start, end) => this.vocabulary.idOf(text.slice(start, end)));
   }
 
   /** Scores encoded sentences as KenLM's query does, with the same visitor and totals as `NgramModel.scoreSentences`. */

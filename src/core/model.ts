@@ -74,6 +74,27 @@ class IdBuffer {
   }
 }
 
+/**
+ * Text as sentences of ids, each ending in `EOS` (blank lines are no sentence); literal `<s>`, `</s>`
+ * and `<unk>` in the text are not words. `idOf` names each token by its range in `text`.
+ */
+export function encodeSentences(tokenizer: TokenizerName, text: string, idOf: (start: number, end: number) => number): EncodedSentences {
+  const buffer = new IdBuffer();
+  let sentenceStart = 0;
+  scanTextRanges(tokenizer, text, {
+    range: (start, end) => {
+      if (!isReservedRange(text, start, end)) buffer.push(idOf(start, end));
+    },
+    endSentence: () => {
+      if (buffer.length > sentenceStart) {
+        buffer.push(EOS);
+        sentenceStart = buffer.length;
+      }
+    },
+  });
+  return buffer.result();
+}
+
 /** A running product of probabilities is folded into its log10 below this (far above the smallest double). */
 const UNDERFLOW_GUARD = 1e-250;
 
@@ -130,35 +151,19 @@ export class NgramModel {
   /** Tokenizes `text` (a line is a sentence) and interns its words, without counting them. */
   encodeText(text: string): EncodedSentences {
     const vocabulary = this.vocabulary;
-    return this.encode(text, (start, end) => vocabulary.internRange(text, start, end));
+    return encodeSentences(this.tokenizer, text, (start, end) => vocabulary.internRange(text, start, end));
   }
 
   /** Like `encodeText` but interns nothing: words the model has no count for become `<unk>` (for scoring). */
   encodeForScoring(text: string): EncodedSentences {
     const vocabulary = this.vocabulary;
     const counts = this.counts;
-    return this.encode(text, (start, end) => {
+    return encodeSentences(this.tokenizer, text, (start, end) => {
       const id = vocabulary.idOfRange(text, start, end);
       return id === EOS || counts.unigramCount(id) > 0 ? id : UNK;
     });
   }
 
-  private encode(text: string, idOf: (start: number, end: number) => number): EncodedSentences {
-    const buffer = new IdBuffer();
-    let sentenceStart = 0;
-    scanTextRanges(this.tokenizer, text, {
-      range: (start, end) => {
-        if (!isReservedRange(text, start, end)) buffer.push(idOf(start, end));
-      },
-      endSentence: () => {
-        if (buffer.length > sentenceStart) {
-          buffer.push(EOS);
-          sentenceStart = buffer.length;
-        }
-      },
-    });
-    return buffer.result();
-  }
 
   /** The id of a word the model has a count for, else UNK (`<s>` maps to BOS). */
   private knownId(token: string): number {
