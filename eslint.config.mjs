@@ -36,6 +36,20 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['src/files/**'],
+    rules: restrict(
+      [['vscode', 'vscode-languageclient*', 'vscode-languageserver', 'vscode-languageserver/*'], 'the file rules serve the server and the command line alike: no VS Code or LSP runtime.'],
+      [['**/server/**', '**/extension/**', '**/webview/**', '**/cli/**'], 'the file rules import none of the parts that use them.'],
+    ),
+  },
+  {
+    files: ['src/cli/**'],
+    rules: restrict(
+      [['vscode', 'vscode-languageclient*', 'vscode-languageserver', 'vscode-languageserver/*'], 'the command line runs without VS Code or a language server.'],
+      [['**/server/**', '**/extension/**', '**/webview/**'], 'the command line uses src/core and src/files, never the server, the extension or the webview.'],
+    ),
+  },
+  {
     files: ['src/extension/**'],
     rules: restrict(
       [['**/server/**'], 'the extension asks the server over LSP; it never imports it.'],

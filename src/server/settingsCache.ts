@@ -4,7 +4,7 @@
 
 import type { Connection } from 'vscode-languageserver';
 import { SETTINGS_SECTION, normalizeSettings, type Settings } from '../protocol/settings';
-import type { ExcludeMap, FolderRules } from './fileFilter';
+import type { ExcludeMap, FolderRules } from '../files/fileFilter';
 
 export interface ResourceSettings {
   readonly settings: Settings;

@@ -9,7 +9,7 @@ import { NgramModel } from '../../../src/core/model';
 import { crc32, readSnapshot, writeSnapshot } from '../../../src/core/snapshot';
 import { UNK } from '../../../src/core/vocabulary';
 import { normalizeSettings } from '../../../src/protocol/settings';
-import { PathFilter } from '../../../src/server/fileFilter';
+import { PathFilter } from '../../../src/files/fileFilter';
 
 const ADD_K = 0.25;
 

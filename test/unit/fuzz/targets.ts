@@ -24,7 +24,7 @@ import {
   TOP_P_RANGE,
   normalizeSettings,
 } from '../../../src/protocol/settings';
-import { PathFilter, checkSize, decodeText, type FolderRules } from '../../../src/server/fileFilter';
+import { PathFilter, checkSize, decodeText, type FolderRules } from '../../../src/files/fileFilter';
 import { ACCEPTED, fuzzTarget, rejection, type FuzzTarget, type Outcome } from './fuzzing';
 import { damagedFiles, hostileField, hostileText } from './inputs';
 import { messageTargets } from './messages';

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkSinglePath, discoverFiles } from '../../src/server/discovery';
-import { PathFilter, checkSize, decodeText, secretRule, type FolderRules } from '../../src/server/fileFilter';
-import { DEFAULT_SETTINGS } from '../../src/protocol/settings';
+import { checkSinglePath, discoverFiles } from '../../../src/files/discovery';
+import { PathFilter, checkSize, decodeText, secretRule, type FolderRules } from '../../../src/files/fileFilter';
+import { DEFAULT_SETTINGS } from '../../../src/protocol/settings';
 
 const defaultRules: FolderRules = {
   include: DEFAULT_SETTINGS.include,
