@@ -23,7 +23,8 @@ const E2E_TIMEOUT_MS = 300_000;
 
 /** Each layer: the command that runs it; it writes its counts to the file in NEXT_WORD_LAB_RESULTS_FILE. */
 const LAYERS = {
-  unit: { needsVSCode: false, command: [bin('mocha'), '--reporter', REPORTER] }, // test/unit + test/server, from .mocharc.json
+  // needsVSCode: the keybinding test reads VS Code's own defaults from the test VS Code.
+  unit: { needsVSCode: true, command: [bin('mocha'), '--reporter', REPORTER] }, // test/unit + test/server, from .mocharc.json
   integration: { needsVSCode: true, command: [process.execPath, 'test/integration/runTests.mjs'] },
   e2e: {
     needsVSCode: true,
