@@ -1,4 +1,4 @@
-// npm run bench [folder-or-file] [--tokenizer words|whitespace] [--runs N] [--only core|server]
+// npm run bench [folder-or-file] [--tokenizer words|whitespace] [--runs N] [--only core|tokenizer|server]
 //
 // Runs each benchmark section on a corpus and writes, per section, bench/results/<section>.json and
 // its part of docs/benchmarks.md (between `<!-- bench:<section> -->` markers, so sections can be
@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { TokenizerName } from '../src/core/types';
 import { coreMarkdown, coreSummary, DEFAULT_CORE_OPTIONS, runCoreBench, type CoreCorpus } from './core';
 import { runServerBench, serverMarkdown, serverSummary } from './server';
+import { runTokenizerBench, tokenizerMarkdown, tokenizerSummary } from './tokenizer';
 
 /** One part of the benchmark: runs on the corpus, returns its JSON and its Markdown and console lines. */
 export interface BenchSection {
@@ -30,6 +31,14 @@ const SECTIONS: BenchSection[] = [
     run: async (corpus, runs) => {
       const result = runCoreBench(corpus, { ...DEFAULT_CORE_OPTIONS, runs });
       return { json: result, markdown: coreMarkdown(result), summary: coreSummary(result) };
+    },
+  },
+  {
+    name: 'tokenizer',
+    title: 'Tokenizer (src/core/tokenizer.ts): both paths of `words`',
+    run: async (corpus, runs) => {
+      const result = runTokenizerBench(corpus, runs);
+      return { json: result, markdown: tokenizerMarkdown(result), summary: tokenizerSummary(result) };
     },
   },
   {

@@ -101,7 +101,7 @@ function heldBytes(): number {
   return previous;
 }
 
-function bestAndMedian(values: number[]): BestAndMedian {
+export function bestAndMedian(values: number[]): BestAndMedian {
   const sorted = [...values].sort((a, b) => a - b);
   return { best: sorted[sorted.length - 1], median: sorted[Math.floor((sorted.length - 1) / 2)] };
 }

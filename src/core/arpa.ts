@@ -466,7 +466,7 @@ export class ArpaModel {
 
   /** Text as encoded sentences (each ending in EOS), unknown words as UNK, as `NgramModel.encodeForScoring`. */
   encodeForScoring(text: string): EncodedSentences {
-    return encodeSentences(this.tokenizer, text, (start, end) => this.vocabulary.idOf(text.slice(start, end)));
+    return encodeSentences(this.tokenizer, text, (normalized, start, end) => this.vocabulary.idOf(normalized.slice(start, end)));
   }
 
   /** Scores encoded sentences as KenLM's query does, with the same visitor and totals as `NgramModel.scoreSentences`. */

@@ -4,7 +4,7 @@
 
 import { COUNT, NgramCounts, NONE } from './counts';
 import { Estimator, type ContextChain, type Discounts, type ProbabilityRuns } from './estimators';
-import { scanTextRanges } from './tokenizer';
+import { normalizeForTokenizer, scanTextRanges } from './tokenizer';
 import type { Candidate, EstimatorOptions, ModelStats, NextWordDistribution, TokenizerName } from './types';
 import { DEFAULT_ORDER, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';
 import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, isReservedRange, UNK, UNK_TOKEN, Vocabulary } from './vocabulary';
@@ -76,14 +76,19 @@ class IdBuffer {
 
 /**
  * Text as sentences of ids, each ending in `EOS` (blank lines are no sentence); literal `<s>`, `</s>`
- * and `<unk>` in the text are not words. `idOf` names each token by its range in `text`.
+ * and `<unk>` in the text are not words. `idOf` names each token by its range in the text as the tokenizer normalised it.
  */
-export function encodeSentences(tokenizer: TokenizerName, text: string, idOf: (start: number, end: number) => number): EncodedSentences {
+export function encodeSentences(
+  tokenizer: TokenizerName,
+  original: string,
+  idOf: (text: string, start: number, end: number) => number,
+): EncodedSentences {
+  const text = normalizeForTokenizer(tokenizer, original);
   const buffer = new IdBuffer();
   let sentenceStart = 0;
   scanTextRanges(tokenizer, text, {
     range: (start, end) => {
-      if (!isReservedRange(text, start, end)) buffer.push(idOf(start, end));
+      if (!isReservedRange(text, start, end)) buffer.push(idOf(text, start, end));
     },
     endSentence: () => {
       if (buffer.length > sentenceStart) {
@@ -151,15 +156,15 @@ export class NgramModel {
   /** Tokenizes `text` (a line is a sentence) and interns its words, without counting them. */
   encodeText(text: string): EncodedSentences {
     const vocabulary = this.vocabulary;
-    return encodeSentences(this.tokenizer, text, (start, end) => vocabulary.internRange(text, start, end));
+    return encodeSentences(this.tokenizer, text, (normalized, start, end) => vocabulary.internRange(normalized, start, end));
   }
 
   /** Like `encodeText` but interns nothing: words the model has no count for become `<unk>` (for scoring). */
   encodeForScoring(text: string): EncodedSentences {
     const vocabulary = this.vocabulary;
     const counts = this.counts;
-    return encodeSentences(this.tokenizer, text, (start, end) => {
-      const id = vocabulary.idOfRange(text, start, end);
+    return encodeSentences(this.tokenizer, text, (normalized, start, end) => {
+      const id = vocabulary.idOfRange(normalized, start, end);
       return id === EOS || counts.unigramCount(id) > 0 ? id : UNK;
     });
   }

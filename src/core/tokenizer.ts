@@ -3,13 +3,18 @@
 // out one string per token, with no per-line arrays or regular expressions on the ASCII fast path,
 // because the server tokenizes whole workspaces.
 //
-// `words` — a run of letters, digits, combining marks and `_` (`[\p{L}\p{N}\p{M}_]+`) is one token;
-// every other character that is not white space is a token of its own (one code point):
+// `words` — the text is normalised to NFC (so `é` typed as e + ◌́ and as one code point is one word);
+// a run of letters, digits, combining marks, `_` and the joiners ZWNJ/ZWJ is a word, split further
+// by `Intl.Segmenter` (word granularity) where it holds a script written without spaces (Chinese,
+// Japanese, Thai, Lao, Khmer, Myanmar), so those get words rather than whole lines; every other
+// character that is not white space is a token of its own, whole with its grapheme cluster (an emoji
+// joined by ZWJ, a flag, a skin tone, a symbol with combining marks is one token, never invisible pieces):
 //   `total += items[i].price;`  →  total  +  =  items  [  i  ]  .  price  ;
 //   `naïve café_au_lait → 42€`  →  naïve  café_au_lait  →  42  €
-//   `x=="déjà vu"`              →  x  =  =  "  déjà  vu  "
+//   `我喜欢吃苹果`                →  我  喜欢  吃  苹果
+//   `hi 👨‍👩‍👧!`                    →  hi  👨‍👩‍👧  !
 // `whitespace` — split on runs of spaces and tabs only (KenLM's convention for text that is already
-// tokenized): `a  b\tc+d` → a  b  c+d
+// tokenized, taken as it is: no normalisation): `a  b\tc+d` → a  b  c+d
 
 import type { TokenizerName } from './types';
 import { BOS_TOKEN } from './vocabulary';
@@ -31,6 +36,8 @@ const enum CharClass {
   Word,
   Symbol,
   LineBreak,
+  /** A word character of a script written without spaces: its run is split by Intl.Segmenter. */
+  SegmentedWord,
 }
 
 const LF = 0x0a;
@@ -52,7 +59,18 @@ function buildAsciiTable(words: boolean): Uint8Array {
   return table;
 }
 
-const WORD_CODE_POINT = /^[\p{L}\p{N}\p{M}_]$/u;
+/** Word characters; ZWNJ and ZWJ join inside words (Persian, Indic scripts) rather than being invisible tokens. */
+const WORD_CODE_POINT = /^[\p{L}\p{N}\p{M}_\u200c\u200d]$/u;
+/**
+ * Scripts whose words are not separated by spaces. Within a run of other word characters UAX #29 finds
+ * no boundary, so only runs holding one of these need the segmenter.
+ */
+const UNSPACED_SCRIPT = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]$/u;
+/** A fixed locale: the same text gives the same tokens on every machine. */
+const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
+const graphemeSegmenter = new Intl.Segmenter('und', { granularity: 'grapheme' });
+/** Longer than any grapheme cluster text uses (a ZWJ family or a tag-sequence flag is under 16 units). */
+const MAX_CLUSTER_UNITS = 64;
 const SPACE_CODE_POINT = /^\s$/u;
 /** Non-ASCII code points seen so far; text rarely uses more than a few hundred distinct ones. */
 const nonAsciiClasses = new Map<number, CharClass>();
@@ -61,14 +79,38 @@ function classifyNonAscii(codePoint: number): CharClass {
   let charClass = nonAsciiClasses.get(codePoint);
   if (charClass === undefined) {
     const char = String.fromCodePoint(codePoint);
-    charClass = WORD_CODE_POINT.test(char) ? CharClass.Word : SPACE_CODE_POINT.test(char) ? CharClass.Space : CharClass.Symbol;
+    charClass = WORD_CODE_POINT.test(char)
+      ? UNSPACED_SCRIPT.test(char)
+        ? CharClass.SegmentedWord
+        : CharClass.Word
+      : SPACE_CODE_POINT.test(char)
+        ? CharClass.Space
+        : CharClass.Symbol;
     nonAsciiClasses.set(codePoint, charClass);
   }
   return charClass;
 }
 
+/** Sends the word run [start, end), split by the word segmenter when it holds an unspaced script. */
+function emitWordRun(text: string, start: number, end: number, segmented: boolean, sink: TokenRangeSink): void {
+  if (!segmented) {
+    sink.range(start, end);
+    return;
+  }
+  for (const { index, segment } of wordSegmenter.segment(text.slice(start, end))) {
+    sink.range(start + index, start + index + segment.length);
+  }
+}
+
+/** The end of the grapheme cluster that starts at `start` (at most `end`). */
+function clusterEnd(text: string, start: number, end: number): number {
+  const first = graphemeSegmenter.segment(text.slice(start, Math.min(end, start + MAX_CLUSTER_UNITS)))[Symbol.iterator]().next();
+  return start + (first.done === true ? 1 : first.value.segment.length);
+}
+
 function scanWords(text: string, end: number, sink: TokenRangeSink): void {
   let wordStart = -1;
+  let wordSegmented = false;
   let lineHasTokens = false;
   let i = 0;
   while (i < end) {
@@ -83,15 +125,19 @@ function scanWords(text: string, end: number, sink: TokenRangeSink): void {
       if (codePoint > 0xffff) width = 2;
       charClass = classifyNonAscii(codePoint);
     }
-    if (charClass === CharClass.Word) {
+    if (charClass === CharClass.Word || charClass === CharClass.SegmentedWord) {
       if (wordStart < 0) wordStart = i;
+      if (charClass === CharClass.SegmentedWord) wordSegmented = true;
     } else {
       if (wordStart >= 0) {
-        sink.range(wordStart, i);
+        emitWordRun(text, wordStart, i, wordSegmented, sink);
         wordStart = -1;
+        wordSegmented = false;
         lineHasTokens = true;
       }
       if (charClass === CharClass.Symbol) {
+        // A symbol followed by anything beyond ASCII may be the start of a longer cluster (ZWJ, marks).
+        if (i + width < end && text.charCodeAt(i + width) >= 128) width = clusterEnd(text, i, end) - i;
         sink.range(i, i + width);
         lineHasTokens = true;
       } else if (charClass === CharClass.LineBreak) {
@@ -103,7 +149,7 @@ function scanWords(text: string, end: number, sink: TokenRangeSink): void {
     i += width;
   }
   if (wordStart >= 0) {
-    sink.range(wordStart, end);
+    emitWordRun(text, wordStart, end, wordSegmented, sink);
     lineHasTokens = true;
   }
   if (lineHasTokens) sink.endSentence();
@@ -136,15 +182,27 @@ function scanWhitespace(text: string, end: number, sink: TokenRangeSink): void {
   if (lineHasTokens) sink.endSentence();
 }
 
-/** Streams the token ranges of `text` (its first `end` UTF-16 units) into `sink`, sentence by sentence. */
+/** Matches text that NFC could change: ASCII never changes, so most source files skip the normaliser. */
+const BEYOND_ASCII = /[^\x00-\x7f]/;
+
+/** The text as the tokenizer reads it: NFC for `words`, unchanged for `whitespace` (KenLM's input as it is). */
+export function normalizeForTokenizer(tokenizer: TokenizerName, text: string): string {
+  return tokenizer === 'words' && BEYOND_ASCII.test(text) ? text.normalize('NFC') : text;
+}
+
+/**
+ * Streams the token ranges of `text` (its first `end` UTF-16 units) into `sink`, sentence by sentence.
+ * The ranges are into `text` as given: pass it through `normalizeForTokenizer` first.
+ */
 export function scanTextRanges(tokenizer: TokenizerName, text: string, sink: TokenRangeSink, end = text.length): void {
   if (tokenizer === 'words') scanWords(text, end, sink);
   else scanWhitespace(text, end, sink);
 }
 
-/** Streams the tokens of `text` (its first `end` UTF-16 units) into `sink`, sentence by sentence. */
-export function scanText(tokenizer: TokenizerName, text: string, sink: TokenSink, end = text.length): void {
-  scanTextRanges(tokenizer, text, { range: (start, stop) => sink.token(text.slice(start, stop)), endSentence: () => sink.endSentence() }, end);
+/** Streams the tokens of `text` into `sink`, sentence by sentence. */
+export function scanText(tokenizer: TokenizerName, text: string, sink: TokenSink): void {
+  const normalized = normalizeForTokenizer(tokenizer, text);
+  scanTextRanges(tokenizer, normalized, { range: (start, stop) => sink.token(normalized.slice(start, stop)), endSentence: () => sink.endSentence() });
 }
 
 /** The sentences of `text`: one token array per line that has tokens. */
@@ -177,6 +235,6 @@ export function tokenizeLine(tokenizer: TokenizerName, line: string): string[] {
 export function contextBeforeCursor(tokenizer: TokenizerName, lineText: string, character: number): string[] {
   const end = Math.max(0, Math.min(character, lineText.length));
   const tokens = [BOS_TOKEN];
-  scanText(tokenizer, lineText, { token: (token) => tokens.push(token), endSentence: () => undefined }, end);
+  scanText(tokenizer, lineText.slice(0, end), { token: (token) => tokens.push(token), endSentence: () => undefined });
   return tokens;
 }

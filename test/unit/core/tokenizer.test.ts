@@ -13,10 +13,36 @@ describe('tokenizer', () => {
 
     it('treats Unicode letters, digits and combining marks as word characters', () => {
       assert.deepEqual(words('naïve café_au_lait → 42€'), ['naïve', 'café_au_lait', '→', '42', '€']);
-      // "é" written as e + U+0301 COMBINING ACUTE ACCENT stays one word.
-      assert.deepEqual(words('cafe\u0301 ok'), ['cafe\u0301', 'ok']);
-      assert.deepEqual(words('Привет, мир! 東京タワー'), ['Привет', ',', 'мир', '!', '東京タワー']);
+      assert.deepEqual(words('Привет, мир! Γειά σου κόσμε'), ['Привет', ',', 'мир', '!', 'Γειά', 'σου', 'κόσμε']);
       assert.deepEqual(words('x٣=٤'), ['x٣', '=', '٤']);
+    });
+
+    it('normalises to NFC: é typed as e + U+0301 and as U+00E9 is the same word', () => {
+      assert.deepEqual(words('cafe\u0301 ok'), ['caf\u00e9', 'ok']);
+      assert.deepEqual(words('caf\u00e9'), words('cafe\u0301'));
+      // Hangul typed as conjoining jamo becomes its syllables.
+      assert.deepEqual(words('\u1112\u1161\u11ab\u1100\u1173\u11af'), ['한글']);
+      assert.deepEqual(tokenizeText('words', 'Cafe\u0301\ncafe\u0301 noir'), [['Café'], ['café', 'noir']]);
+    });
+
+    it('segments Chinese, Japanese and Thai, written without spaces, into words (Intl.Segmenter)', () => {
+      assert.deepEqual(words('我喜欢吃苹果。'), ['我', '喜欢', '吃', '苹果', '。']);
+      assert.deepEqual(words('東京都に住んでいます'), ['東京', '都', 'に', '住', 'んで', 'い', 'ます']);
+      assert.deepEqual(words('ฉันรักภาษาไทยมาก'), ['ฉัน', 'รัก', 'ภาษา', 'ไทย', 'มาก']);
+      // Mixed with Latin and code, the other rules still hold around the segmented run.
+      assert.deepEqual(words('print("你好世界")'), ['print', '(', '"', '你好', '世界', '"', ')']);
+      assert.deepEqual(words('Unicode苹果'), ['Unicode', '苹果']);
+    });
+
+    it('keeps grapheme clusters whole: ZWJ emoji, flags, skin tones, symbols with combining marks', () => {
+      assert.deepEqual(words('family 👨\u200d👩\u200d👧 here'), ['family', '👨\u200d👩\u200d👧', 'here']);
+      assert.deepEqual(words('dev👩🏽\u200d💻!'), ['dev', '👩🏽\u200d💻', '!']);
+      assert.deepEqual(words('🇫🇷🇯🇵'), ['🇫🇷', '🇯🇵']);
+      assert.deepEqual(words('a→\u20d7b'), ['a', '→\u20d7', 'b']);
+      assert.deepEqual(words('❤\ufe0f ok'), ['❤\ufe0f', 'ok']);
+      // No token is an invisible piece (a lone ZWJ or variation selector).
+      const tokens = words('👨\u200d👩\u200d👧\u200d👦 👍🏻 🏳\ufe0f\u200d🌈');
+      assert.deepEqual(tokens, ['👨\u200d👩\u200d👧\u200d👦', '👍🏻', '🏳\ufe0f\u200d🌈']);
     });
 
     it('makes a symbol outside the BMP one token, not two halves of a surrogate pair', () => {

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { ArpaModel, readArpa, writeArpa } from '../../../src/core/arpa';
 import { NgramModel } from '../../../src/core/model';
 import { SNAPSHOT_MAGIC, readSnapshot, writeSnapshot } from '../../../src/core/snapshot';
-import { contextBeforeCursor, tokenizeLine, tokenizeText } from '../../../src/core/tokenizer';
+import { contextBeforeCursor, normalizeForTokenizer, tokenizeLine, tokenizeText } from '../../../src/core/tokenizer';
 import { ESTIMATOR_NAMES, TOKENIZER_NAMES, type EstimatorName, type TokenizerName } from '../../../src/core/types';
 import {
   ADD_K_RANGE,
@@ -31,7 +31,8 @@ import { messageTargets } from './messages';
 
 // ---- tokenizers ---------------------------------------------------------------------------------
 
-const WORD_RUN = /^[\p{L}\p{N}\p{M}_]+$/u;
+const WORD_RUN = /^[\p{L}\p{N}\p{M}_\u200c\u200d]+$/u;
+const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
 /** What each tokenizer drops between tokens (line ends included). */
 const SEPARATORS: Record<TokenizerName, RegExp> = { words: /\s/gu, whitespace: /[ \t\v\f\n\r]/g };
 const LINE_END = /\r\n|\r|\n/;
@@ -46,11 +47,11 @@ function tokenizerTarget(tokenizer: TokenizerName): FuzzTarget {
     for (const token of tokens) {
       assert.ok(token.length > 0, 'an empty token');
       assert.equal(token.replace(SEPARATORS[tokenizer], ''), token, `a separator inside ${JSON.stringify(token)}`);
-      // `words`: a run of word characters, or one other code point (a lone surrogate counts as one).
-      if (tokenizer === 'words') assert.ok(WORD_RUN.test(token) || [...token].length === 1, `not one token: ${JSON.stringify(token)}`);
+      // `words`: a run of word characters, or one grapheme cluster (a lone surrogate counts as one).
+      if (tokenizer === 'words') assert.ok(WORD_RUN.test(token) || [...graphemes.segment(token)].length === 1, `not one token: ${JSON.stringify(token)}`);
     }
-    // Nothing lost, nothing invented: the tokens are the text without its separators.
-    assert.equal(tokens.join(''), text.replace(SEPARATORS[tokenizer], ''));
+    // Nothing lost, nothing invented: the tokens are the (normalised) text without its separators.
+    assert.equal(tokens.join(''), normalizeForTokenizer(tokenizer, text).replace(SEPARATORS[tokenizer], ''));
     assert.ok(sentences.length <= text.split(LINE_END).length, 'more sentences than lines');
     // A sentence's tokens, spaced out, tokenize back to themselves.
     for (const sentence of sentences) assert.deepEqual(tokenizeLine(tokenizer, sentence.join(' ')), sentence);
