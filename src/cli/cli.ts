@@ -11,7 +11,9 @@ import { predictCommand } from './commands/predict';
 import { trainCommand } from './commands/train';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors';
 import { commandHelp, overallHelp } from './help';
+import { checkStandardInput } from './load';
 import { parseOptions } from './options';
+import { version } from '../../package.json';
 
 export const COMMANDS: readonly Command[] = [
   demoCommand,
@@ -33,6 +35,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.print(topic ? commandHelp(topic) : overallHelp(COMMANDS));
     return name === undefined ? EXIT_USAGE : 0;
   }
+  if (name === '--version' || name === '-V') {
+    io.print(`${PROGRAM} ${version}`);
+    return 0;
+  }
   const command = COMMANDS.find((candidate) => candidate.name === name);
   try {
     if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
@@ -41,6 +47,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.print(commandHelp(command));
       return 0;
     }
+    checkStandardInput(args.values);
     await command.run(args, io);
     return 0;
   } catch (error) {

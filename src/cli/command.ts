@@ -37,6 +37,11 @@ export class Io {
     this.stderr.write(`${text}\n`);
   }
 
+  /** This Io with its results on stderr, for a command whose stdout carries a file (`--out -`). */
+  resultsOnStderr(): Io {
+    return new Io(this.stderr, this.stderr);
+  }
+
   progress(values: OptionValues): Progress {
     return new Progress(values.quiet !== true, this.stderr);
   }

@@ -40,7 +40,8 @@ export function overallHelp(commands: readonly Command[]): string {
     'Commands:',
     ...commands.map((command) => `  ${command.name.padEnd(width)}${command.summary}`),
     '',
-    `Run \`${PROGRAM} <command> --help\` for a command's options and examples.`,
+    `Run \`${PROGRAM} <command> --help\` for a command's options and examples; \`${PROGRAM} --version\` prints the version.`,
+    'A file name of - is standard input (--train -, --test -) or standard output (--out -).',
     'Text is learned line by line: a line is a sentence. Results go to stdout (--json for one JSON object),',
     'progress and notes to stderr. Exit codes: 0 success, 1 failure (unreadable or invalid input), 2 bad arguments.',
   ].join('\n');

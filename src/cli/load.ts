@@ -26,7 +26,7 @@ export type LoadedModel =
   | { readonly kind: 'arpa'; readonly model: ArpaModel; readonly source: string; readonly seconds: number };
 
 export const TRAIN_OPTION: OptionSpecs = {
-  train: { type: 'string', value: 'PATH', help: 'learn this text file, or every text file in this folder' },
+  train: { type: 'string', value: 'PATH', help: 'learn this text file, every text file in this folder, or standard input (-)' },
 };
 
 /** How text is learned: order, smoothing, tokenizer, file size limit. */
@@ -70,11 +70,15 @@ export async function readTextFile(file: string): Promise<string> {
   const decoded = decodeText(bytes);
   if ('text' in decoded) return decoded.text;
   if (decoded.reason === 'minified') return new TextDecoder().decode(bytes);
-  throw new CliError(`${file} is not a text file (${decoded.detail})`);
+  throw new CliError(`${file === STANDARD_STREAM ? 'standard input' : file} is not a text file (${decoded.detail})`);
 }
 
-/** A file's bytes, with a one-line reason when it cannot be read. */
+/** As a file name, `-` is standard input (`--train -`, `--test -`) or standard output (`--out -`). */
+export const STANDARD_STREAM = '-';
+
+/** A file's bytes (standard input for `-`), with a one-line reason when it cannot be read. */
 export async function readInput(file: string): Promise<Uint8Array> {
+  if (file === STANDARD_STREAM) return readStandardInput();
   try {
     return await fs.readFile(file);
   } catch (error) {
@@ -82,8 +86,27 @@ export async function readInput(file: string): Promise<Uint8Array> {
   }
 }
 
-/** Writes a result file, with a one-line reason when it cannot be written. */
+/** The options that name a file to read, any of which may be `-`, but only one at a time. */
+const INPUT_OPTIONS = ['train', 'test', 'model', 'arpa'];
+
+/** Refuses two options reading standard input: the first would take it all. */
+export function checkStandardInput(values: OptionValues): void {
+  const readers = INPUT_OPTIONS.filter((name) => values[name] === STANDARD_STREAM);
+  if (readers.length > 1) throw new UsageError(`${readers.map((name) => `--${name}`).join(' and ')} cannot both read standard input (-)`);
+}
+
+async function readStandardInput(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Writes a result file (standard output for `-`), with a one-line reason when it cannot be written. */
 export async function writeOutput(file: string, data: string | Uint8Array): Promise<void> {
+  if (file === STANDARD_STREAM) {
+    await new Promise<void>((resolve, reject) => process.stdout.write(data, (error) => (error ? reject(error) : resolve())));
+    return;
+  }
   try {
     await fs.writeFile(file, data);
   } catch (error) {
@@ -119,14 +142,14 @@ export async function trainFrom(
   const started = performance.now();
   let stat;
   try {
-    stat = await fs.stat(source);
+    stat = source === STANDARD_STREAM ? undefined : await fs.stat(source);
   } catch (error) {
     throw new CliError(`cannot read ${source}: ${describeFsError(error)}`);
   }
   const model = new NgramModel({ order: options.order, estimator: options.estimator, tokenizer: options.tokenizer });
   let files = 0;
   let skipped: readonly SkippedPath[] = [];
-  if (stat.isDirectory()) {
+  if (stat?.isDirectory() === true) {
     const found = await discoverFiles([
       {
         fsPath: path.resolve(source),

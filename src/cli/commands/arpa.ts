@@ -4,7 +4,7 @@
 import { arpaRefusal, writeArpa } from '../../core/arpa';
 import { OUTPUT_OPTIONS, SAMPLING_OPTIONS, type Command } from '../command';
 import { CliError, UsageError } from '../errors';
-import { MODEL_OPTIONS, writeOutput, loadModel, openArpa, readInput } from '../load';
+import { MODEL_OPTIONS, STANDARD_STREAM, writeOutput, loadModel, openArpa, readInput } from '../load';
 import { stringOption, requiredString } from '../options';
 import { bytes, integer, table } from '../render';
 import { describeModel } from './train';
@@ -20,7 +20,7 @@ export const exportArpaCommand: Command = {
   ],
   options: {
     ...MODEL_OPTIONS,
-    out: { type: 'string', short: 'o', value: 'FILE', help: 'where to write the ARPA file (default: stdout)' },
+    out: { type: 'string', short: 'o', value: 'FILE', help: 'where to write the ARPA file (default, or -: standard output)' },
     quiet: OUTPUT_OPTIONS.quiet,
   },
   examples: ['export-arpa --train corpus.txt --tokenizer whitespace --order 3 --out corpus.arpa', 'export-arpa --model sample.nwl | head -20'],
@@ -34,7 +34,7 @@ export const exportArpaCommand: Command = {
     const arpa = writeArpa(loaded.model);
     progress.done();
     const out = stringOption(values, 'out');
-    if (out === undefined) {
+    if (out === undefined || out === STANDARD_STREAM) {
       io.stdout.write(arpa);
       return;
     }
@@ -52,11 +52,11 @@ export const importArpaCommand: Command = {
   ],
   options: {
     arpa: { type: 'string', value: 'FILE', help: 'the ARPA file to read' },
-    out: { type: 'string', short: 'o', value: 'FILE', help: 'save the imported model (binary) for --model' },
+    out: { type: 'string', short: 'o', value: 'FILE', help: 'save the imported model (binary) for --model (- for standard output; the report then goes to stderr)' },
     tokenizer: { type: 'string', value: 'NAME', help: 'how --context and --test text is split (default whitespace)' },
     context: { type: 'string', short: 'c', value: 'TEXT', help: 'list the likeliest next words after TEXT (a line start)' },
     ...TOP_OPTION,
-    test: { type: 'string', value: 'FILE', help: 'score this text: perplexity with and without unknown words' },
+    test: { type: 'string', value: 'FILE', help: 'score this text (- for standard input): perplexity with and without unknown words' },
     temperature: SAMPLING_OPTIONS.temperature,
     ...OUTPUT_OPTIONS,
   },
@@ -65,8 +65,9 @@ export const importArpaCommand: Command = {
     'import-arpa --arpa corpus.arpa --context "the model" --top 5',
     'import-arpa --arpa kenlm.arpa --out kenlm.nwla && next-word-lab predict --model kenlm.nwla --context "import {"',
   ],
-  async run({ values }, io) {
+  async run({ values }, stdio) {
     const file = requiredString(values, 'arpa', 'the ARPA file to read');
+    const io = stringOption(values, 'out') === STANDARD_STREAM ? stdio.resultsOnStderr() : stdio;
     const top = topOption(values);
     const started = performance.now();
     const loaded = openArpa(file, await readInput(file), values, started);

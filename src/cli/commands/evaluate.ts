@@ -58,7 +58,7 @@ export const evalCommand: Command = {
   ],
   options: {
     ...MODEL_OPTIONS,
-    test: { type: 'string', value: 'FILE', help: 'the held-out text to score' },
+    test: { type: 'string', value: 'FILE', help: 'the held-out text to score (- for standard input)' },
     ...OUTPUT_OPTIONS,
   },
   examples: [

@@ -5,20 +5,28 @@ import { contextBeforeCursor } from '../../core/tokenizer';
 import type { WeightedCandidate } from '../../core/types';
 import { OUTPUT_OPTIONS, SAMPLING_OPTIONS, samplingOptions, type Command, type Io } from '../command';
 import { MODEL_OPTIONS, loadModel, type QueryModel } from '../load';
-import { numberOption, stringOption, type OptionSpecs, type OptionValues } from '../options';
+import { UsageError } from '../errors';
+import { stringOption, type OptionSpecs, type OptionValues } from '../options';
 import { bar, probability, table, token } from '../render';
 
 const DEFAULT_TOP = 10;
-const MAX_TOP = 10_000;
+/** `--top all` lists the whole distribution. */
+const ALL = 'all';
 const BAR_WIDTH = 20;
 const REWEIGHTING_OPTIONS = ['temperature', 'top-k', 'top-p'];
 
+// `-n` as in `head -n` (and `generate -n`): `-k` would read as `--top-k`, the sampling filter.
 export const TOP_OPTION: OptionSpecs = {
-  top: { type: 'string', short: 'k', value: 'K', help: `how many candidates to list (default ${DEFAULT_TOP})` },
+  top: { type: 'string', short: 'n', value: 'N', help: `how many candidates to list, or \`all\` for the whole distribution (default ${DEFAULT_TOP})` },
 };
 
+/** How many candidates to list: a positive integer, or every word the model can predict. */
 export function topOption(values: OptionValues): number {
-  return numberOption(values, 'top', { min: 1, max: MAX_TOP, integer: true }, DEFAULT_TOP);
+  const text = stringOption(values, 'top');
+  if (text === ALL) return Number.POSITIVE_INFINITY;
+  const top = text === undefined ? DEFAULT_TOP : Number(text);
+  if (!Number.isSafeInteger(top) || top < 1 || text?.trim() === '') throw new UsageError(`--top must be a whole number ≥ 1 or ${ALL}, got ${JSON.stringify(text)}`);
+  return top;
 }
 
 export type PredictedCandidate = WeightedCandidate;
@@ -45,7 +53,8 @@ export function predict(model: QueryModel, context: readonly string[], top: numb
     matchedContextLength: distribution.matchedContextLength,
     isProbability: distribution.isProbability,
     entropyBits: entropyBits(distribution.probabilities),
-    candidates: model.candidates(context, top).map((candidate) => ({
+    // No more than the distribution holds (the candidate buffers are sized by the count asked for).
+    candidates: model.candidates(context, Math.min(top, distribution.probabilities.length)).map((candidate) => ({
       word: candidate.word,
       probability: candidate.probability,
       weight: weights[candidate.id],
@@ -85,7 +94,7 @@ export function printPrediction(io: Io, result: Prediction, values: OptionValues
 
 export const predictCommand: Command = {
   name: 'predict',
-  synopsis: 'predict (--train PATH | --model FILE) [--context TEXT] [--top K] [options]',
+  synopsis: 'predict (--train PATH | --model FILE) [--context TEXT] [--top N | --top all] [options]',
   summary: 'the likeliest next words after a context, with their probabilities and counts',
   description: [
     'The context is the start of a line: the model sees `<s>` and then the tokens of TEXT (only the last order−1 matter). Each candidate shows P(word | context), the counts it came from (count(context, word) / count(context) at the n-gram order that answered) and, when --temperature, --top-k or --top-p is given, its chance of being drawn after re-weighting. Probabilities in --json are unrounded.',
@@ -99,7 +108,7 @@ export const predictCommand: Command = {
     'top-p': SAMPLING_OPTIONS['top-p'],
     ...OUTPUT_OPTIONS,
   },
-  examples: ['predict --train sample-workspace --context "the next" --top 5', 'predict --model sample.nwl --context "import {" --temperature 2 --json'],
+  examples: ['predict --train sample-workspace --context "the next" --top 5', 'predict --model sample.nwl --context "the" --top all --json', 'cat notes.txt | next-word-lab predict --train - --context "the"', 'predict --model sample.nwl --context "import {" --temperature 2 --json'],
   async run({ values }, io) {
     const top = topOption(values);
     samplingOptions(values); // bad values fail before a possibly long training

@@ -2,7 +2,7 @@
 
 import { writeSnapshot } from '../../core/snapshot';
 import { OUTPUT_OPTIONS, type Command } from '../command';
-import { LEARNING_OPTIONS, TRAIN_OPTION, writeOutput, trainFrom, trainingOptions, type LoadedModel } from '../load';
+import { LEARNING_OPTIONS, STANDARD_STREAM, TRAIN_OPTION, writeOutput, trainFrom, trainingOptions, type LoadedModel } from '../load';
 import { requiredString } from '../options';
 import { bytes, integer, table } from '../render';
 
@@ -26,13 +26,14 @@ export const trainCommand: Command = {
   options: {
     ...TRAIN_OPTION,
     ...LEARNING_OPTIONS,
-    out: { type: 'string', short: 'o', value: 'FILE', help: 'where to write the snapshot' },
+    out: { type: 'string', short: 'o', value: 'FILE', help: 'where to write the snapshot (- for standard output; the report then goes to stderr)' },
     ...OUTPUT_OPTIONS,
   },
-  examples: ['train --train sample-workspace --out sample.nwl', 'train --train corpus.txt --tokenizer whitespace --order 5 --out corpus.nwl --json'],
-  async run({ values }, io) {
+  examples: ['train --train sample-workspace --out sample.nwl', 'cat *.txt | next-word-lab train --train - --out - > notes.nwl', 'train --train corpus.txt --tokenizer whitespace --order 5 --out corpus.nwl --json'],
+  async run({ values }, stdio) {
     const source = requiredString(values, 'train', 'the text file or folder to learn');
     const out = requiredString(values, 'out', 'the snapshot file to write');
+    const io = out === STANDARD_STREAM ? stdio.resultsOnStderr() : stdio;
     const loaded = await trainFrom(source, trainingOptions(values), io.progress(values));
     const snapshot = writeSnapshot(loaded.model);
     await writeOutput(out, snapshot);
@@ -49,7 +50,7 @@ export const trainCommand: Command = {
           ['n-grams', stats.ngrams.map((count, i) => `${integer(count)} ${i + 1}-grams`).join(', ')],
           ['skipped', loaded.skipped.length === 0 ? 'nothing' : `${integer(loaded.skipped.length)} files or folders`],
           ['time', `${loaded.seconds.toFixed(2)} s`],
-          ['saved', `${out} (${bytes(snapshot.length)})`],
+          ['saved', `${out === STANDARD_STREAM ? 'standard output' : out} (${bytes(snapshot.length)})`],
         ],
         ['l', 'l'],
       ),

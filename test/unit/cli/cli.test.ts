@@ -28,7 +28,12 @@ interface Run {
 }
 
 function run(...args: string[]): Run {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: workDir, env: { ...process.env, NO_COLOR: '1' } });
+  return runWithInput('', ...args);
+}
+
+/** Runs the command line with `input` on its standard input. */
+function runWithInput(input: string, ...args: string[]): Run {
+  const result = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', cwd: workDir, env: { ...process.env, NO_COLOR: '1' } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -321,6 +326,59 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
     });
   });
 
+  describe('standard streams, --version, --top all', () => {
+    it('prints its version', () => {
+      const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+      assert.equal(ok('--version'), `next-word-lab ${version}\n`);
+      assert.equal(ok('-V'), `next-word-lab ${version}\n`);
+    });
+
+    it('learns from standard input with --train - exactly as from the file', () => {
+      const query = ['--context', 'the next', '--top', '5', '--json', '--order', '3', '--tokenizer', 'whitespace'];
+      const piped = runWithInput(corpus, 'predict', '--train', '-', ...query);
+      assert.equal(piped.status, 0, piped.stderr);
+      assert.deepEqual(JSON.parse(piped.stdout), JSON.parse(ok('predict', '--train', corpusFile, ...query)));
+    });
+
+    it('scores standard input with --test -', () => {
+      const piped = runWithInput(test, 'eval', ...TRAIN, '--test', '-', '--json');
+      assert.equal(piped.status, 0, piped.stderr);
+      const fromFile = JSON.parse(ok('eval', ...TRAIN, '--test', testFile, '--json')) as { perplexity: number; tokens: number };
+      const fromStdin = JSON.parse(piped.stdout) as { perplexity: number; tokens: number };
+      assert.equal(fromStdin.perplexity, fromFile.perplexity);
+      assert.equal(fromStdin.tokens, fromFile.tokens);
+    });
+
+    it('writes the snapshot to standard output with --out -, the report to stderr', () => {
+      const result = spawnSync(process.execPath, [cli, 'train', ...TRAIN, '--out', '-', '--quiet'], { cwd: workDir, env: { ...process.env, NO_COLOR: '1' } });
+      assert.equal(result.status, 0, result.stderr.toString());
+      assert.equal(result.stdout.subarray(0, 4).toString('latin1'), 'NWLM');
+      assert.match(result.stderr.toString(), /saved\s+standard output/);
+      const file = path.join(workDir, 'from-stdout.nwl');
+      writeFileSync(file, result.stdout);
+      const query = ['--context', 'the model', '--top', '3', '--json'];
+      assert.deepEqual(JSON.parse(ok('predict', '--model', file, ...query)), JSON.parse(ok('predict', ...TRAIN, ...query)));
+      // export-arpa: - is standard output, as without --out.
+      assert.equal(ok('export-arpa', ...TRAIN, '--out', '-'), ok('export-arpa', ...TRAIN));
+    });
+
+    it('--top all lists the whole distribution: every word with a probability, summing to 1', () => {
+      const result = JSON.parse(ok('predict', ...TRAIN, '--context', 'the', '--top', 'all', '--json')) as { candidates: { probability: number }[] };
+      const model = trained(3);
+      const expected = model.distribution(['<s>', 'the']).probabilities.filter((p) => p > 0).length;
+      assert.equal(result.candidates.length, expected);
+      assert.ok(result.candidates.length > 10);
+      assert.ok(Math.abs(result.candidates.reduce((sum, candidate) => sum + candidate.probability, 0) - 1) < 1e-9);
+      // Beyond the old cap of 10,000 is fine too: it lists what there is.
+      assert.equal((JSON.parse(ok('predict', ...TRAIN, '--context', 'the', '--top', '20000', '--json')) as { candidates: unknown[] }).candidates.length, expected);
+    });
+
+    it('-n is --top; -k, which would read as --top-k, is no option', () => {
+      assert.deepEqual(JSON.parse(ok('predict', ...TRAIN, '--context', 'the', '-n', '2', '--json')), JSON.parse(ok('predict', ...TRAIN, '--context', 'the', '--top', '2', '--json')));
+      fails(2, /^next-word-lab predict: Unknown option '-k'/, 'predict', ...TRAIN, '-k', '2');
+    });
+  });
+
   describe('bad input', () => {
     it('ends with one line on stderr and exit 2 for bad arguments', () => {
       fails(2, /^next-word-lab: unknown command "bogus" \(see next-word-lab --help\)$/, 'bogus');
@@ -333,12 +391,15 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
       fails(2, /^next-word-lab eval: --test is required/, 'eval', '--train', corpusFile);
       fails(2, /^next-word-lab predict: give either --train or --model, not both/, 'predict', '--train', corpusFile, '--model', corpusFile);
       fails(2, /^next-word-lab predict: unexpected argument "extra"/, 'predict', '--train', corpusFile, 'extra');
+      fails(2, /^next-word-lab predict: --top must be a whole number ≥ 1 or all, got "most"/, 'predict', '--train', corpusFile, '--top', 'most');
+      fails(2, /^next-word-lab eval: --train and --test cannot both read standard input \(-\)/, 'eval', '--train', '-', '--test', '-');
     });
 
     it('ends with one line on stderr and exit 1 for missing, unreadable or unsuitable input', () => {
       fails(1, /^next-word-lab predict: cannot read .*nope\.txt: no such file or folder$/, 'predict', '--train', path.join(workDir, 'nope.txt'));
       fails(1, /^next-word-lab eval: cannot read .*missing\.txt: no such file or folder$/, 'eval', '--train', corpusFile, '--test', path.join(workDir, 'missing.txt'));
       fails(1, /^next-word-lab predict: .*data\.txt is not a text file \(contains NUL bytes\)$/, 'predict', '--train', path.join(fixtures, 'workspace/docs/data.txt'));
+      assert.match(runWithInput('a\u0000b', 'predict', '--train', '-').stderr, /^next-word-lab predict: standard input is not a text file \(contains NUL bytes\)\n$/);
       fails(1, /^next-word-lab predict: found no text files to learn in .*empty-folder$/, 'predict', '--train', path.join(fixtures, 'empty-folder'));
       fails(1, /^next-word-lab predict: .*corpus\.txt is not a model: not a snapshot from `train`, an ARPA file or an imported one/, 'predict', '--model', corpusFile);
       const corrupt = path.join(workDir, 'corrupt.nwl');
