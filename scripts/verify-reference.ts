@@ -5,7 +5,10 @@
 //      significant digits) and the same summary (perplexities, OOVs, tokens);
 //   2. KenLM's own ARPA files for code-small, imported (src/core/arpa.ts): scoring the probe file
 //      reproduces KenLM's per-token log10 p (within 1e-6), n-gram lengths and vocabulary status;
-//   3. the full code corpus, orders 3 and 5: KenLM's n-gram counts, OOVs and perplexities (as the
+//   3. the command line's `score --json` (the built dist/cli.js, run as its contract line reads) on
+//      code-small, orders 3 and 5: every token's word, log10 p (within 1e-6), n-gram length and
+//      vocabulary status as KenLM's `query` printed them, sentence by sentence;
+//   4. the full code corpus, orders 3 and 5: KenLM's n-gram counts, OOVs and perplexities (as the
 //      reference README gives them, to 2 decimals).
 // Prints what it compared and the largest deviation; exits 1 on any mismatch, 0 (with a message)
 // when the reference data is not there.
@@ -137,6 +140,48 @@ function verifyImportedArpa(directory: string, order: 3 | 5): void {
   console.log(`imported KenLM ARPA order ${order}: ${actual.length} tokens, max |Δ log10 p| = ${maxDelta.toExponential(2)}, perplexity ${result.perplexity.perplexity.toFixed(6)} vs ${golden.summary['Perplexity including OOVs'].toFixed(6)}`);
 }
 
+interface ScoreJson {
+  readonly sentences: { readonly word: string; readonly log10Prob: number; readonly ngramLength: number; readonly inVocabulary: boolean }[][];
+  readonly perplexity: number;
+  readonly tokens: number;
+  readonly oov: number;
+}
+
+function verifyScoreCommand(directory: string, order: 3 | 5): void {
+  const golden = JSON.parse(readFileSync(path.join(directory, `kenlm-code-small-o${order}.json`), 'utf8')) as Golden;
+  const cli = path.join(__dirname, 'cli.js');
+  const args = ['score', '--train', path.join(directory, 'code-small.train.txt'), '--test', path.join(directory, 'code-small.test.txt')];
+  const output = execFileSync(process.execPath, [cli, ...args, '--order', String(order), '--smoothing', 'kneser-ney', '--tokenizer', 'whitespace', '--json'], {
+    maxBuffer: 1 << 28,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).toString('utf8');
+  const result = JSON.parse(output) as ScoreJson;
+  const label = `score --json order ${order}`;
+  check(result.sentences.length === golden.lines.length, `${label}: ${result.sentences.length} sentences, KenLM ${golden.lines.length} lines`);
+  let maxDelta = 0;
+  let tokens = 0;
+  golden.lines.forEach((line, sentence) => {
+    const actual = result.sentences[sentence] ?? [];
+    check(actual.length === line.tokens.length, `${label}: sentence ${sentence} has ${actual.length} tokens, KenLM ${line.tokens.length}`);
+    line.tokens.forEach((want, index) => {
+      const token = actual[index];
+      if (!token) return;
+      tokens++;
+      const delta = Math.abs(token.log10Prob - want.log10_prob);
+      maxDelta = Math.max(maxDelta, delta);
+      check(delta <= TOLERANCE_LOG10, `${label}: sentence ${sentence} token ${index} "${want.word}": log10 p ${token.log10Prob}, KenLM ${want.log10_prob}`);
+      check(
+        token.word === want.word && token.ngramLength === want.ngram_length && token.inVocabulary === want.in_vocab,
+        `${label}: sentence ${sentence} token ${index} "${token.word}" n-gram length ${token.ngramLength} (in vocabulary ${token.inVocabulary}), KenLM "${want.word}" ${want.ngram_length} (${want.in_vocab})`,
+      );
+    });
+  });
+  const summary = golden.summary;
+  check(result.tokens === summary.Tokens && result.oov === summary.OOVs, `${label}: ${result.tokens} tokens / ${result.oov} OOVs, KenLM ${summary.Tokens} / ${summary.OOVs}`);
+  check(relative(result.perplexity, summary['Perplexity including OOVs']) <= PERPLEXITY_RELATIVE, `${label}: perplexity ${result.perplexity}, KenLM ${summary['Perplexity including OOVs']}`);
+  console.log(`${label} (dist/cli.js): ${golden.lines.length} sentences, ${tokens} tokens, max |Δ log10 p| = ${maxDelta.toExponential(2)}, perplexity ${result.perplexity.toFixed(6)} vs ${summary['Perplexity including OOVs'].toFixed(6)}`);
+}
+
 function unpack(file: string): string {
   return execFileSync('xz', ['-dkc', file], { maxBuffer: 1 << 30 }).toString('utf8');
 }
@@ -185,6 +230,8 @@ function main(): void {
   verifySmall(directory, 5);
   verifyImportedArpa(directory, 3);
   verifyImportedArpa(directory, 5);
+  verifyScoreCommand(directory, 3);
+  verifyScoreCommand(directory, 5);
   verifyFull(directory);
   if (failures.length > 0) {
     console.error(`\n${failures.length} mismatch(es) with KenLM:`);

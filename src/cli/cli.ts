@@ -8,6 +8,7 @@ import { demoCommand } from './commands/demo';
 import { evalCommand } from './commands/evaluate';
 import { generateCommand } from './commands/generate';
 import { predictCommand } from './commands/predict';
+import { scoreCommand } from './commands/score';
 import { trainCommand } from './commands/train';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors';
 import { commandHelp, overallHelp } from './help';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   predictCommand,
   generateCommand,
   evalCommand,
+  scoreCommand,
   exportArpaCommand,
   importArpaCommand,
 ];

@@ -82,7 +82,7 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
   after(() => rmSync(workDir, { recursive: true, force: true }));
 
   describe('help', () => {
-    const commands = ['demo', 'train', 'predict', 'generate', 'eval', 'export-arpa', 'import-arpa'];
+    const commands = ['demo', 'train', 'predict', 'generate', 'eval', 'score', 'export-arpa', 'import-arpa'];
 
     it('lists every command with --help, and exits 2 with the same text when no command is given', () => {
       const help = ok('--help');
@@ -126,6 +126,49 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
       assert.match(text, /^perplexity\s+\d+\.\d\d\s+including \d+ unknown words$/m);
       const tokens = tokenizeText('whitespace', test).reduce((sum, line) => sum + line.length + 1, 0);
       assert.match(text, new RegExp(`^tokens\\s+${tokens}\\s`, 'm'));
+    });
+  });
+
+  describe('score', () => {
+    interface ScoreJson {
+      sentences: { word: string; log10Prob: number; ngramLength: number; inVocabulary: boolean }[][];
+      perplexity: number;
+      tokens: number;
+      oov: number;
+    }
+
+    it('prints every token of every line as the engine scores it, with the same totals as eval', () => {
+      const report = JSON.parse(ok('score', ...TRAIN, '--test', testFile, '--json')) as ScoreJson;
+      const model = trained(3);
+      const lines = tokenizeText('whitespace', test);
+      assert.equal(report.sentences.length, lines.length);
+      // The words of every line, then </s>: the tokens eval scores, in order.
+      const words = lines.flatMap((line) => [...line, '</s>']);
+      const expected: ScoreJson['sentences'][number] = [];
+      model.scoreSentences(model.encodeForScoring(test), (index, _id, log10Prob, ngramLength, inVocabulary) => {
+        expected.push({ word: words[index], log10Prob, ngramLength, inVocabulary });
+      });
+      assert.ok(expected.some((token) => !token.inVocabulary), 'the fixture has unknown words');
+      assert.deepEqual(report.sentences.flat(), expected);
+      const evaluation = JSON.parse(ok('eval', ...TRAIN, '--test', testFile, '--json')) as ScoreJson;
+      assert.equal(report.perplexity, evaluation.perplexity);
+      assert.equal(report.tokens, evaluation.tokens);
+      assert.equal(report.oov, evaluation.oov);
+    });
+
+    it("prints KenLM query's layout without --json: word, n-gram length and log10 p per token, then the line's total", () => {
+      const text = ok('score', ...TRAIN, '--test', testFile);
+      const report = JSON.parse(ok('score', ...TRAIN, '--test', testFile, '--json')) as ScoreJson;
+      const printed = text.split('\n').slice(0, report.sentences.length);
+      report.sentences.forEach((sentence, index) => {
+        const fields = printed[index].split('\t');
+        assert.equal(fields.length, sentence.length + 1);
+        sentence.forEach((token, i) => assert.equal(fields[i], `${token.word} ${token.ngramLength} ${token.log10Prob.toPrecision(8)}`));
+        const total = sentence.reduce((sum, token) => sum + token.log10Prob, 0);
+        const oov = sentence.filter((token) => !token.inVocabulary).length;
+        assert.equal(fields[sentence.length], `Total: ${total.toPrecision(8)} OOV: ${oov}`);
+      });
+      assert.match(text, /^perplexity\s+\d+\.\d\d\s+including \d+ unknown words$/m);
     });
   });
 
