@@ -243,6 +243,11 @@ export class NgramModel {
     return { word, probability, log10Prob: Math.log10(probability), ngramLength, inVocabulary };
   }
 
+  /** The longest suffix of `context` the model has seen followed by something (0 = none: the unigram distribution answers). */
+  matchedContextLength(context: readonly string[]): number {
+    return this.resolveContext(context).length;
+  }
+
   /** The full next-word distribution after `context` (index = word id). */
   distribution(context: readonly string[]): NextWordDistribution {
     const chain = this.resolveContext(context);

@@ -80,7 +80,7 @@ const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Appends 4-byte-aligned fields to a growing buffer. */
-class Writer {
+export class Writer {
   private bytes = new Uint8Array(1 << 16);
   private view = new DataView(this.bytes.buffer);
   length = 0;
@@ -143,7 +143,7 @@ class Writer {
 }
 
 /** Reads what Writer wrote; every read checks that the body holds it. */
-class Reader {
+export class Reader {
   private offset = 0;
   private readonly view: DataView;
 
@@ -207,7 +207,6 @@ class Reader {
 
 /** The model's tables and vocabulary, and optionally documents, as snapshot bytes. */
 export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDocument> = []): Uint8Array {
-  assertLittleEndian();
   const body = new Writer();
   body.u32(model.order);
   body.string(model.estimator.name);
@@ -244,11 +243,16 @@ export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDoc
     body.int32Array(document.encoded);
   }
 
-  const bodyBytes = body.result();
+  return frame(SNAPSHOT_MAGIC, SNAPSHOT_VERSION, body.result());
+}
+
+/** A body behind the header: magic, version, length and CRC-32 (also the token index's format). */
+export function frame(magic: string, version: number, bodyBytes: Uint8Array): Uint8Array {
+  assertLittleEndian();
   const out = new Uint8Array(HEADER_BYTES + bodyBytes.length);
   const header = new DataView(out.buffer);
-  out.set(utf8Encoder.encode(SNAPSHOT_MAGIC), 0);
-  header.setUint32(4, SNAPSHOT_VERSION, true);
+  out.set(utf8Encoder.encode(magic), 0);
+  header.setUint32(4, version, true);
   header.setUint32(8, bodyBytes.length, true);
   header.setUint32(12, crc32(bodyBytes), true);
   out.set(bodyBytes, HEADER_BYTES);
@@ -257,20 +261,25 @@ export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDoc
 
 /** Reads `writeSnapshot`'s bytes back; throws an Error naming the problem for anything else. */
 export function readSnapshot(bytes: Uint8Array): Snapshot {
+  return readBody(new Reader(unframe(SNAPSHOT_MAGIC, SNAPSHOT_VERSION, bytes)));
+}
+
+/** `frame`'s body, after checking the header; throws an Error naming what is wrong. */
+export function unframe(expectedMagic: string, expectedVersion: number, bytes: Uint8Array): Uint8Array {
   assertLittleEndian();
   if (bytes.length < HEADER_BYTES) throw new Error(`not a Next Word Lab snapshot: ${bytes.length} bytes is shorter than the header`);
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
-  if (magic !== SNAPSHOT_MAGIC) throw new Error(`not a Next Word Lab snapshot: the file starts with ${JSON.stringify(magic)}, not "${SNAPSHOT_MAGIC}"`);
+  if (magic !== expectedMagic) throw new Error(`not a Next Word Lab snapshot: the file starts with ${JSON.stringify(magic)}, not "${expectedMagic}"`);
   const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
   const version = header.getUint32(4, true);
-  if (version !== SNAPSHOT_VERSION) throw new Error(`snapshot format version ${version} is not supported (this build reads version ${SNAPSHOT_VERSION})`);
+  if (version !== expectedVersion) throw new Error(`snapshot format version ${version} is not supported (this build reads version ${expectedVersion})`);
   const bodyLength = header.getUint32(8, true);
   const available = bytes.length - HEADER_BYTES;
   if (bodyLength > available) throw new Error(`snapshot is truncated: the header announces ${bodyLength} bytes of data, ${available} are present`);
   if (bodyLength < available) throw new Error(`snapshot has ${available - bodyLength} unexpected bytes after its data`);
   const body = bytes.subarray(HEADER_BYTES);
   if (crc32(body) !== header.getUint32(12, true)) throw new Error('snapshot is corrupt: its checksum does not match its data');
-  return readBody(new Reader(body));
+  return body;
 }
 
 function readBody(reader: Reader): Snapshot {

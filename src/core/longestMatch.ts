@@ -1,0 +1,298 @@
+// The longest-match estimator (an "∞-gram", Liu et al. 2024, "Infini-gram: Scaling Unbounded n-gram
+// Language Models to a Trillion Tokens"): the next word's distribution read from the longest suffix
+// of the context that the workspace holds followed by something, however long, across lines,
+// interpolated with the n-gram model's Kneser-Ney distribution so every word keeps a probability:
+//
+//   m = the longest suffix h_m of the context with n = Σ_w c(h_m w) > 0 (counted in the TokenIndex)
+//   if m < minLength:  P(w | h) = P_KN(w | line context)                    (the n-gram model alone)
+//   else:              P(w | h) = λ · c(h_m w) / n + (1 − λ) · P_KN(w | line context)
+//                      λ = n / (n + β · u),  u = the distinct words that follow h_m
+//
+// λ is Witten-Bell's weight with a tunable β: a context seen often with few different followers is
+// trusted, one followed by something new nearly every time is not. minLength, β and the context bound
+// were chosen on held-out text (docs/engine.md). P_KN sums to 1 and λ + (1 − λ) = 1, so P does.
+
+import type { ProbabilityRuns, RunDistribution, WordScore } from './model';
+import { NgramModel } from './model';
+import type { IndexMatch, TokenIndex } from './tokenIndex';
+import { scanText } from './tokenizer';
+import type { Candidate, TokenizerName } from './types';
+import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, isReservedToken, UNK } from './vocabulary';
+
+export interface LongestMatchOptions {
+  /** Context tokens looked at, at most (the rest is too far back to match). */
+  readonly maxContext: number;
+  /** The shortest match the index answers; shorter ones are the n-gram model's (which sees them too). */
+  readonly minLength: number;
+  /** β of λ = n / (n + β·u). */
+  readonly beta: number;
+}
+
+/** Chosen by held-out measurement on the reference corpus (docs/engine.md, "Longest match"). */
+export const DEFAULT_LONGEST_MATCH: LongestMatchOptions = { maxContext: 64, minLength: 3, beta: 1 };
+
+/** The longest match behind one prediction. */
+export interface LongestMatchAnswer {
+  /** The context's ids (last `maxContext` tokens; `<unk>` for unknown words). */
+  readonly contextIds: Int32Array;
+  /** The n-gram model's context: the line's tokens, `<s>` first when the line starts in the context. */
+  readonly lineContext: string[];
+  readonly match: IndexMatch;
+  /** The weight of the match's relative frequencies (0: the n-gram model answers alone). */
+  readonly lambda: number;
+}
+
+/** `RunDistribution` plus the length of the context that answered. */
+export interface LongestMatchRuns extends RunDistribution {
+  /** Tokens of context that answered: the index's match, or the n-gram model's matched context. */
+  readonly answeringLength: number;
+}
+
+/**
+ * The tokens before a cursor across lines, as the longest-match estimator reads them: every line
+ * that has tokens ends with `</s>` (the cursor's line, before the cursor, does not), and `<s>` comes
+ * first when `text` starts at the start of the document. Literal `<s>`, `</s>` and `<unk>` in the
+ * text are not words (as in the encoded documents).
+ */
+export function contextAcrossLines(tokenizer: TokenizerName, text: string, atDocumentStart: boolean): string[] {
+  const tokens: string[] = atDocumentStart ? [BOS_TOKEN] : [];
+  const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+  const sink = (sentences: boolean) => ({
+    token: (token: string) => {
+      if (!isReservedToken(token)) tokens.push(token);
+    },
+    endSentence: () => {
+      if (sentences && tokens.length > 0 && tokens[tokens.length - 1] !== EOS_TOKEN && tokens[tokens.length - 1] !== BOS_TOKEN) tokens.push(EOS_TOKEN);
+    },
+  });
+  scanText(tokenizer, text.slice(0, lastBreak + 1), sink(true));
+  scanText(tokenizer, text.slice(lastBreak + 1), sink(false));
+  return tokens;
+}
+
+/** The n-gram model's context within `context`: the tokens after the last `</s>`, `<s>` first when the line's start is in it. */
+export function lineContextOf(context: readonly string[]): string[] {
+  const lineStart = context.lastIndexOf(EOS_TOKEN);
+  if (lineStart >= 0) return [BOS_TOKEN, ...context.slice(lineStart + 1)];
+  return context[0] === BOS_TOKEN ? [...context] : context.slice();
+}
+
+/** The index of `word` in ids (ascending), or −1. */
+function findSorted(ids: Int32Array, word: number): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ids[middle] < word) low = middle + 1;
+    else high = middle;
+  }
+  return low < ids.length && ids[low] === word ? low : -1;
+}
+
+export class LongestMatchModel {
+  constructor(
+    /** The Kneser-Ney model it interpolates with (its estimator is used as it is). */
+    readonly ngram: NgramModel,
+    readonly index: TokenIndex,
+    readonly options: LongestMatchOptions = DEFAULT_LONGEST_MATCH,
+  ) {}
+
+  /** The context's ids: its last `maxContext` tokens, `<s>`/`</s>` as themselves, unknown words `<unk>`. */
+  contextIds(context: readonly string[]): Int32Array {
+    const used = context.slice(Math.max(0, context.length - this.options.maxContext));
+    const vocabulary = this.ngram.vocabulary;
+    return Int32Array.from(used, (token) => {
+      if (token === BOS_TOKEN) return BOS;
+      if (token === EOS_TOKEN) return EOS;
+      return vocabulary.idOf(token);
+    });
+  }
+
+  /** The index's longest match for `context` and the weight it gets. */
+  answer(context: readonly string[]): LongestMatchAnswer {
+    const contextIds = this.contextIds(context);
+    const match = this.index.longestMatch(contextIds);
+    const { minLength, beta } = this.options;
+    const lambda = match.length >= minLength && match.count > 0 ? match.count / (match.count + beta * match.words.length) : 0;
+    return { contextIds, lineContext: lineContextOf(context), match, lambda };
+  }
+
+  /** P(word | context), the n-gram length that answered it, as `NgramModel.score` reports. */
+  score(context: readonly string[], word: string): WordScore {
+    return this.scoreWith(this.answer(context), word);
+  }
+
+  scoreWith(answer: LongestMatchAnswer, word: string): WordScore {
+    const base = this.ngram.score(answer.lineContext, word);
+    if (answer.lambda === 0) return base;
+    const { match, lambda } = answer;
+    const id = word === EOS_TOKEN ? EOS : this.ngram.vocabulary.idOf(word);
+    const at = id === UNK ? -1 : findSorted(match.words, id);
+    const probability = (at >= 0 ? (lambda * match.counts[at]) / match.count : 0) + (1 - lambda) * base.probability;
+    return { ...base, probability, log10Prob: Math.log10(probability), ngramLength: at >= 0 ? match.length + 1 : base.ngramLength };
+  }
+
+  /**
+   * The whole distribution as runs of equal probability (see `NgramModel.runs`): the n-gram model's
+   * runs scaled by 1 − λ, with the match's continuations taken out of them and put back at their
+   * interpolated probability.
+   */
+  runs(context: readonly string[], options: { readonly withoutUnknown?: boolean } = {}): LongestMatchRuns {
+    const answer = this.answer(context);
+    const ngramRuns = this.ngram.runs(answer.lineContext, options);
+    const { match, lambda } = answer;
+    if (lambda === 0) return { ...ngramRuns, answeringLength: ngramRuns.matchedContextLength };
+    const base = ngramRuns.runs;
+    const scale = 1 - lambda;
+    const values = new Float64Array(match.words.length);
+    for (let i = 0; i < values.length; i++) {
+      const run = base.runOf(match.words[i]);
+      values[i] = (lambda * match.counts[i]) / match.count + scale * (run >= 0 ? base.probability[run] : 0);
+    }
+    return {
+      ...ngramRuns,
+      context: this.usedContext(answer),
+      runs: overlayRuns(base, scale, match.words, values),
+      answeringLength: match.length,
+    };
+  }
+
+  /** The context as the answer used it: the match's tokens, or the n-gram model's. */
+  private usedContext(answer: LongestMatchAnswer): string[] {
+    const ids = answer.contextIds.subarray(answer.contextIds.length - answer.match.length);
+    return Array.from(ids, (id) => this.ngram.vocabulary.word(id));
+  }
+
+  /**
+   * The k likeliest next words, ranked as `runs` ranks them: the n-gram model's k + u likeliest
+   * (at most u of them are continuations of the match) merged with the u continuations.
+   */
+  candidates(context: readonly string[], k: number): { answer: LongestMatchAnswer; answeringLength: number; candidates: Candidate[] } {
+    const answer = this.answer(context);
+    const { match, lambda } = answer;
+    if (lambda === 0) {
+      const candidates = this.ngram.candidates(answer.lineContext, k);
+      return { answer, answeringLength: this.ngram.matchedContextLength(answer.lineContext), candidates };
+    }
+    const scale = 1 - lambda;
+    const pool = new Map<number, Candidate>();
+    for (const candidate of this.ngram.candidates(answer.lineContext, k + match.words.length)) {
+      pool.set(candidate.id, { ...candidate, probability: scale * candidate.probability });
+    }
+    for (let i = 0; i < match.words.length; i++) {
+      const id = match.words[i];
+      const word = this.ngram.vocabulary.word(id);
+      const ngramProbability = this.ngram.score(answer.lineContext, word).probability;
+      pool.set(id, {
+        word,
+        id,
+        probability: (lambda * match.counts[i]) / match.count + scale * ngramProbability,
+        count: match.counts[i],
+        contextCount: match.count,
+        order: match.length + 1,
+      });
+    }
+    const ranked = [...pool.values()].filter((candidate) => candidate.probability > 0).sort((a, b) => b.probability - a.probability || a.id - b.id);
+    return { answer, answeringLength: match.length, candidates: ranked.slice(0, Math.max(0, Math.floor(k))) };
+  }
+}
+
+/**
+ * `base` scaled by `scale`, with `words` (ids ascending) taken out of their runs and given `values`
+ * instead; runs of equal value merge so that, as in every ProbabilityRuns, no two runs share a value.
+ */
+export function overlayRuns(base: ProbabilityRuns, scale: number, words: Int32Array, values: Float64Array): ProbabilityRuns {
+  interface Part {
+    value: number;
+    /** A base run (−1: none) and the indexes within it of the words taken out, ascending. */
+    baseRun: number;
+    excluded: number[];
+    /** Or the words themselves, ascending. */
+    explicit: Int32Array | null;
+    size: number;
+  }
+  const excludedOf = new Map<number, number[]>();
+  for (let i = 0; i < words.length; i++) {
+    const run = base.runOf(words[i]);
+    if (run < 0) continue;
+    // The word's index in its run: a run's words ascend, so bisect.
+    let low = 0;
+    let high = base.size[run];
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (base.word(run, middle) < words[i]) low = middle + 1;
+      else high = middle;
+    }
+    const list = excludedOf.get(run) ?? [];
+    list.push(low);
+    excludedOf.set(run, list);
+  }
+  const parts: Part[] = [];
+  for (let run = 0; run < base.length; run++) {
+    const excluded = (excludedOf.get(run) ?? []).sort((a, b) => a - b);
+    const size = base.size[run] - excluded.length;
+    const value = scale * base.probability[run];
+    if (size > 0 && value > 0) parts.push({ value, baseRun: run, excluded, explicit: null, size });
+  }
+  const order = Array.from(words.keys()).filter((i) => values[i] > 0).sort((a, b) => values[b] - values[a] || words[a] - words[b]);
+  for (let start = 0; start < order.length; ) {
+    let end = start + 1;
+    while (end < order.length && values[order[end]] === values[order[start]]) end++;
+    const explicit = Int32Array.from(order.slice(start, end), (i) => words[i]).sort();
+    parts.push({ value: values[order[start]], baseRun: -1, excluded: [], explicit, size: explicit.length });
+    start = end;
+  }
+  parts.sort((a, b) => b.value - a.value);
+
+  const wordsOf = (part: Part): Int32Array => {
+    if (part.explicit) return part.explicit;
+    const out = new Int32Array(part.size);
+    for (let i = 0; i < part.size; i++) out[i] = wordInPart(part, i);
+    return out;
+  };
+  const wordInPart = (part: Part, index: number): number => {
+    if (part.explicit) return part.explicit[index];
+    let j = index;
+    for (const e of part.excluded) {
+      if (e <= j) j++;
+      else break;
+    }
+    return base.word(part.baseRun, j);
+  };
+
+  // Parts of equal value become one run: its words listed explicitly, merged in id order.
+  const runs: Part[] = [];
+  for (let start = 0; start < parts.length; ) {
+    let end = start + 1;
+    while (end < parts.length && parts[end].value === parts[start].value) end++;
+    if (end - start === 1) runs.push(parts[start]);
+    else {
+      const merged = Int32Array.from(parts.slice(start, end).flatMap((part) => Array.from(wordsOf(part)))).sort();
+      runs.push({ value: parts[start].value, baseRun: -1, excluded: [], explicit: merged, size: merged.length });
+    }
+    start = end;
+  }
+
+  const probability = Float64Array.from(runs, (part) => part.value);
+  const size = Int32Array.from(runs, (part) => part.size);
+  const runOfBase = new Int32Array(base.length).fill(-1);
+  const runOfWord = new Map<number, number>();
+  runs.forEach((part, r) => {
+    if (part.explicit) for (const word of part.explicit) runOfWord.set(word, r);
+    else runOfBase[part.baseRun] = r;
+  });
+  const overridden = new Set(words);
+  return {
+    length: runs.length,
+    probability,
+    size,
+    word: (run, index) => wordInPart(runs[run], index),
+    runOf: (word) => {
+      const explicit = runOfWord.get(word);
+      if (explicit !== undefined) return explicit;
+      if (overridden.has(word)) return -1;
+      const run = base.runOf(word);
+      return run < 0 ? -1 : runOfBase[run];
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// Suffix array construction by induced sorting (SA-IS: Nong, Zhang & Chan, "Two Efficient Algorithms
+// for Linear Time Suffix Array Construction", 2011): O(n) time over an integer alphabet, which is what
+// token ids are. Sorting suffixes by comparison would cost O(n log n) comparisons of unbounded length
+// (code repeats itself: duplicated files give suffixes sharing thousands of tokens).
+
+/** `bucket[c]` = the start (or, with `ends`, the end) of character c's bucket in the suffix array. */
+function fillBuckets(text: Int32Array, bucket: Int32Array, ends: boolean): void {
+  bucket.fill(0);
+  for (let i = 0; i < text.length; i++) bucket[text[i]]++;
+  let sum = 0;
+  for (let c = 0; c < bucket.length; c++) {
+    sum += bucket[c];
+    bucket[c] = ends ? sum : sum - bucket[c];
+  }
+}
+
+/** Whether position i starts an LMS substring: S-type with an L-type on its left. */
+function isLms(types: Uint8Array, i: number): boolean {
+  return i > 0 && types[i] === 1 && types[i - 1] === 0;
+}
+
+/** Sorts the L-type suffixes from the LMS ones placed, then the S-type ones from those. */
+function induce(text: Int32Array, sa: Int32Array, types: Uint8Array, bucket: Int32Array): void {
+  const n = text.length;
+  fillBuckets(text, bucket, false);
+  for (let i = 0; i < n; i++) {
+    const j = sa[i] - 1;
+    if (j >= 0 && types[j] === 0) sa[bucket[text[j]]++] = j;
+  }
+  fillBuckets(text, bucket, true);
+  for (let i = n - 1; i >= 0; i--) {
+    const j = sa[i] - 1;
+    if (j >= 0 && types[j] === 1) sa[--bucket[text[j]]] = j;
+  }
+}
+
+/**
+ * SA-IS into `sa` (length n). `text[n − 1]` must be 0 and every other character in 1..alphabet−1:
+ * the unique smallest sentinel the induction starts from.
+ */
+function sais(text: Int32Array, sa: Int32Array, alphabet: number): void {
+  const n = text.length;
+  if (n === 1) {
+    sa[0] = 0;
+    return;
+  }
+  // types[i] = 1 when suffix i is S-type (smaller than suffix i+1), 0 when L-type.
+  const types = new Uint8Array(n);
+  types[n - 1] = 1;
+  for (let i = n - 2; i >= 0; i--) types[i] = text[i] < text[i + 1] || (text[i] === text[i + 1] && types[i + 1] === 1) ? 1 : 0;
+  const bucket = new Int32Array(alphabet);
+
+  // Stage 1: sort the LMS substrings by one induction from their bucket ends.
+  fillBuckets(text, bucket, true);
+  sa.fill(-1);
+  for (let i = 1; i < n; i++) if (isLms(types, i)) sa[--bucket[text[i]]] = i;
+  induce(text, sa, types, bucket);
+
+  let lmsCount = 0;
+  for (let i = 0; i < n; i++) if (isLms(types, sa[i])) sa[lmsCount++] = sa[i];
+  // Name the LMS substrings (equal substrings share a name), each at sa[lmsCount + position/2].
+  sa.fill(-1, lmsCount, n);
+  let names = 0;
+  let previous = -1;
+  for (let i = 0; i < lmsCount; i++) {
+    const position = sa[i];
+    let differs = previous < 0;
+    for (let d = 0; !differs; d++) {
+      if (text[position + d] !== text[previous + d] || types[position + d] !== types[previous + d]) differs = true;
+      else if (d > 0 && (isLms(types, position + d) || isLms(types, previous + d))) break;
+    }
+    if (differs) {
+      names++;
+      previous = position;
+    }
+    sa[lmsCount + (position >> 1)] = names - 1;
+  }
+  for (let i = n - 1, j = n - 1; i >= lmsCount; i--) if (sa[i] >= 0) sa[j--] = sa[i];
+
+  // Stage 2: sort the LMS suffixes: recursively when two LMS substrings share a name.
+  const reduced = sa.subarray(n - lmsCount, n);
+  const reducedSa = sa.subarray(0, lmsCount);
+  if (names < lmsCount) sais(reduced, reducedSa, names);
+  else for (let i = 0; i < lmsCount; i++) reducedSa[reduced[i]] = i;
+
+  // Stage 3: place the sorted LMS suffixes at their bucket ends and induce the rest.
+  for (let i = 1, j = 0; i < n; i++) if (isLms(types, i)) reduced[j++] = i;
+  for (let i = 0; i < lmsCount; i++) reducedSa[i] = reduced[reducedSa[i]];
+  sa.fill(-1, lmsCount, n);
+  fillBuckets(text, bucket, true);
+  for (let i = lmsCount - 1; i >= 0; i--) {
+    const j = sa[i];
+    sa[i] = -1;
+    sa[--bucket[text[j]]] = j;
+  }
+  induce(text, sa, types, bucket);
+}
+
+/**
+ * The suffix array of `text` (values 0 ≤ v < alphabet): the start positions of its suffixes in
+ * lexicographic order, a shorter suffix before every suffix it is a prefix of.
+ */
+export function buildSuffixArray(text: Int32Array, alphabet: number): Int32Array {
+  const n = text.length;
+  // Characters shift up by one to make room for the sentinel 0 the induction needs at the end.
+  const shifted = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const c = text[i];
+    if (!(c >= 0 && c < alphabet)) throw new RangeError(`character ${c} at ${i} is outside the alphabet 0..${alphabet - 1}`);
+    shifted[i] = c + 1;
+  }
+  const sa = new Int32Array(n + 1);
+  sais(shifted, sa, alphabet + 1);
+  // sa[0] is the sentinel's suffix.
+  return sa.slice(1);
+}

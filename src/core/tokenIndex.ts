@@ -1,0 +1,522 @@
+// The workspace's token stream, indexed so that any context of any length can be counted, its
+// continuations tallied and its occurrences listed: what the longest-match estimator and the evidence
+// for a prediction are read from.
+//
+// The stream: each document is `<s>` then its encoded sentences (every line's words then `</s>`: line
+// breaks are tokens, so contexts run across lines), then a separator (id 0, `<unk>`'s id, which no
+// document holds and no searched pattern contains, so no match ever runs from one document into the
+// next).
+//
+// Structure: a merged *base* — the stream of the documents at the last merge and its suffix array
+// (4 + 4 bytes per token) — plus the changes since: documents added or replaced since are *fresh*
+// (their token arrays only), base documents replaced or removed since are *retired* (flagged). A
+// query reads the base through its suffix array, subtracts what retired documents hold and adds what
+// fresh ones hold, both by one linear pass over those few tokens. So an edit costs O(1) (the document's
+// new tokens are kept, the old ones flagged) and queries stay exact; once the changes hold enough
+// tokens (`mergeDue`), a merge builds a new base by SA-IS (O(n)), on any thread (`mergeInput` /
+// `completeMerge`) or at once (`merge`).
+
+import { buildSuffixArray } from './suffixArray';
+import { BOS, UNK } from './vocabulary';
+
+/** The document separator in the stream. */
+const SEPARATOR = UNK;
+
+/** A merge pays once the changes hold this many tokens, or an eighth of the base, whichever is more. */
+const MERGE_MIN_TOKENS = 1 << 16;
+const MERGE_SHARE = 8;
+
+/** One place a pattern occurs: the document's key and the index in its encoded sentences of the pattern's first token (−1: the `<s>` before them). */
+export interface IndexOccurrence {
+  readonly key: string;
+  readonly offset: number;
+}
+
+/** The longest suffix of a context that the workspace holds followed by a token, and its continuations. */
+export interface IndexMatch {
+  /** Tokens of the context that matched (0: none, even its last token never occurs followed by something). */
+  readonly length: number;
+  /** How often that suffix occurs followed by a token. */
+  readonly count: number;
+  /** The distinct tokens that follow it, ids ascending, and how often each does (Σ = count). */
+  readonly words: Int32Array;
+  readonly counts: Int32Array;
+}
+
+export interface IndexStats {
+  readonly documents: number;
+  /** Tokens of the live documents: `<s>`, words and `</s>`. */
+  readonly tokens: number;
+  /** Tokens in the base, and in the changes since (fresh plus retired), which queries scan. */
+  readonly baseTokens: number;
+  readonly pendingTokens: number;
+  readonly bytes: number;
+}
+
+/** What a merge needs: the live documents' stream (built by `mergeInput`), to be suffix-sorted anywhere. */
+export interface MergeInput {
+  readonly stream: Int32Array;
+  readonly keys: readonly string[];
+  readonly starts: Int32Array;
+  /** Each document's version when the input was taken: one changed since stays a fresh document. */
+  readonly versions: Int32Array;
+  /** The alphabet `buildSuffixArray` needs: one past the largest id in the stream. */
+  readonly alphabet: number;
+}
+
+/** The parts of an index, as the snapshot stores them. */
+export interface TokenIndexState {
+  readonly stream: Int32Array;
+  readonly suffixArray: Int32Array;
+  readonly keys: readonly string[];
+  readonly starts: Int32Array;
+  readonly retired: Uint8Array;
+  readonly fresh: ReadonlyArray<{ readonly key: string; readonly tokens: Int32Array }>;
+}
+
+interface Base {
+  readonly stream: Int32Array;
+  readonly suffixArray: Int32Array;
+  readonly keys: readonly string[];
+  /** Document d occupies stream[starts[d] .. starts[d + 1] − 1], its separator last. */
+  readonly starts: Int32Array;
+  readonly retired: Uint8Array;
+}
+
+interface DocumentEntry {
+  /** The document's place in the base, or −1 when it is fresh. */
+  base: number;
+  /** A fresh document's `<s>` and encoded sentences. */
+  tokens: Int32Array | null;
+  version: number;
+}
+
+const EMPTY_BASE: Base = {
+  stream: new Int32Array([SEPARATOR]),
+  suffixArray: new Int32Array([0]),
+  keys: [],
+  starts: new Int32Array([0]),
+  retired: new Uint8Array(0),
+};
+
+/** A segment the linear pass reads: tokens[from..to), `weight` +1 (fresh) or −1 (retired), the base position of `from` (or −1). */
+interface Segment {
+  readonly tokens: Int32Array;
+  readonly from: number;
+  readonly to: number;
+  readonly weight: number;
+  readonly key: string;
+  /** Offset to subtract from a position to get the index in the document's encoded sentences. */
+  readonly origin: number;
+}
+
+export class TokenIndex {
+  private base: Base = EMPTY_BASE;
+  private readonly documents = new Map<string, DocumentEntry>();
+  private freshTokens = 0;
+  private retiredTokens = 0;
+  private liveTokens = 0;
+  private versionCounter = 0;
+
+  /** Adds a document, or replaces its tokens: `encoded` as the model takes it (sentences ending in `</s>`). */
+  set(key: string, encoded: Int32Array): void {
+    this.delete(key);
+    const tokens = new Int32Array(encoded.length + 1);
+    tokens[0] = BOS;
+    tokens.set(encoded, 1);
+    for (let i = 1; i < tokens.length; i++) {
+      if (tokens[i] <= SEPARATOR) throw new RangeError(`document ${JSON.stringify(key)} holds the id ${tokens[i]}, which no word has`);
+    }
+    this.documents.set(key, { base: -1, tokens, version: ++this.versionCounter });
+    this.freshTokens += tokens.length;
+    this.liveTokens += tokens.length;
+  }
+
+  /** Takes a document out; false when it was not there. */
+  delete(key: string): boolean {
+    const entry = this.documents.get(key);
+    if (!entry) return false;
+    this.documents.delete(key);
+    if (entry.tokens) {
+      this.freshTokens -= entry.tokens.length;
+      this.liveTokens -= entry.tokens.length;
+    } else {
+      const length = this.baseLength(entry.base);
+      this.base.retired[entry.base] = 1;
+      this.retiredTokens += length;
+      this.liveTokens -= length;
+    }
+    return true;
+  }
+
+  has(key: string): boolean {
+    return this.documents.has(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.documents.keys();
+  }
+
+  /** The document's `<s>` and tokens without its separator, in the base or fresh. */
+  private baseLength(document: number): number {
+    return this.base.starts[document + 1] - this.base.starts[document] - 1;
+  }
+
+  /** Whether enough has changed since the last merge for queries to be worth a new base. */
+  get mergeDue(): boolean {
+    const pending = this.freshTokens + this.retiredTokens;
+    return pending > Math.max(MERGE_MIN_TOKENS, this.liveTokens / MERGE_SHARE);
+  }
+
+  stats(): IndexStats {
+    const base = this.base;
+    let freshBytes = 0;
+    for (const entry of this.documents.values()) if (entry.tokens) freshBytes += entry.tokens.byteLength;
+    return {
+      documents: this.documents.size,
+      tokens: this.liveTokens,
+      baseTokens: base.stream.length - base.keys.length - 1,
+      pendingTokens: this.freshTokens + this.retiredTokens,
+      bytes: base.stream.byteLength + base.suffixArray.byteLength + base.starts.byteLength + base.retired.byteLength + freshBytes,
+    };
+  }
+
+  /** Builds a new base from every live document now (O(tokens); about a second for 2.75 M tokens). */
+  merge(): void {
+    const input = this.mergeInput();
+    this.completeMerge(input, buildSuffixArray(input.stream, input.alphabet));
+  }
+
+  /** The live documents' stream, for `buildSuffixArray` (which may run on another thread) and `completeMerge`. */
+  mergeInput(): MergeInput {
+    const keys = [...this.documents.keys()].sort();
+    const starts = new Int32Array(keys.length + 1);
+    const versions = new Int32Array(keys.length);
+    const stream = new Int32Array(this.liveTokens + keys.length + 1);
+    let position = 0;
+    let alphabet = BOS + 1;
+    keys.forEach((key, d) => {
+      const entry = this.documents.get(key) as DocumentEntry;
+      starts[d] = position;
+      versions[d] = entry.version;
+      const tokens = entry.tokens ?? this.base.stream.subarray(this.base.starts[entry.base], this.base.starts[entry.base + 1] - 1);
+      stream.set(tokens, position);
+      for (let i = 0; i < tokens.length; i++) if (tokens[i] >= alphabet) alphabet = tokens[i] + 1;
+      position += tokens.length;
+      stream[position++] = SEPARATOR;
+    });
+    starts[keys.length] = position;
+    // One separator more, so that even an empty index ends in one.
+    stream[position] = SEPARATOR;
+    return { stream, keys, starts, versions, alphabet };
+  }
+
+  /**
+   * Installs the base `input` and its suffix array describe. A document changed or deleted after
+   * `mergeInput` keeps its newer state: retired in the new base, fresh again if it is still there.
+   */
+  completeMerge(input: MergeInput, suffixArray: Int32Array): void {
+    if (suffixArray.length !== input.stream.length) throw new RangeError(`a suffix array of ${suffixArray.length} positions for a stream of ${input.stream.length}`);
+    const retired = new Uint8Array(input.keys.length);
+    const fresh = new Map<string, DocumentEntry>();
+    for (const [key, entry] of this.documents) fresh.set(key, entry);
+    input.keys.forEach((key, d) => {
+      const entry = this.documents.get(key);
+      if (entry && entry.version === input.versions[d]) {
+        entry.base = d;
+        entry.tokens = null;
+        fresh.delete(key);
+      } else {
+        retired[d] = 1;
+      }
+    });
+    this.base = { stream: input.stream, suffixArray, keys: input.keys, starts: input.starts, retired };
+    this.freshTokens = 0;
+    this.retiredTokens = 0;
+    for (const entry of fresh.values()) {
+      // A document that was in the base before this merge and changed since: copy its tokens out of the old base.
+      if (!entry.tokens) throw new Error('a merge left a document neither in the base nor fresh');
+      this.freshTokens += entry.tokens.length;
+    }
+    for (let d = 0; d < retired.length; d++) if (retired[d] === 1) this.retiredTokens += this.baseLength(d);
+  }
+
+  // ---- queries ----
+
+  /**
+   * The base's suffix-array range [low, high) of the suffixes starting with pattern[from..to) and,
+   * when `next` ≥ 0, then `next`.
+   */
+  private range(pattern: ArrayLike<number>, from: number, to: number, next = -1): [number, number] {
+    const { stream, suffixArray } = this.base;
+    const length = to - from + (next >= 0 ? 1 : 0);
+    const at = (k: number): number => (k < to - from ? pattern[from + k] : next);
+    // Compares the suffix at `position` with the pattern over `length` tokens: < 0, 0 (a prefix), > 0.
+    const compare = (position: number): number => {
+      for (let k = 0; k < length; k++) {
+        const difference = stream[position + k] - at(k);
+        if (difference !== 0) return difference;
+        // The stream ends in a separator, which the pattern never holds: the loop stops before the end.
+      }
+      return 0;
+    };
+    let low = 0;
+    let high = suffixArray.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compare(suffixArray[middle]) < 0) low = middle + 1;
+      else high = middle;
+    }
+    const first = low;
+    high = suffixArray.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compare(suffixArray[middle]) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    return [first, low];
+  }
+
+  /** In the base, how often context[from..to) occurs followed by a token (not by its document's end). */
+  private baseContinuations(context: ArrayLike<number>, from: number, to: number): number {
+    const [low, high] = this.range(context, from, to);
+    if (low === high) return 0;
+    // Those followed by the separator sort first in the range (it is the smallest id).
+    const [, ended] = this.range(context, from, to, SEPARATOR);
+    return high - ended;
+  }
+
+  private segments(): Segment[] {
+    const segments: Segment[] = [];
+    const base = this.base;
+    for (let d = 0; d < base.retired.length; d++) {
+      if (base.retired[d] === 1) segments.push({ tokens: base.stream, from: base.starts[d], to: base.starts[d + 1] - 1, weight: -1, key: base.keys[d], origin: base.starts[d] + 1 });
+    }
+    for (const [key, entry] of this.documents) {
+      if (entry.tokens) segments.push({ tokens: entry.tokens, from: 0, to: entry.tokens.length, weight: 1, key, origin: 1 });
+    }
+    return segments;
+  }
+
+  /**
+   * The longest suffix of `context` (ids; `<unk>` never matches) that occurs followed by a token,
+   * with its continuations. Suffixes longer than `maxLength` are not tried.
+   */
+  longestMatch(context: ArrayLike<number>, maxLength = context.length): IndexMatch {
+    const end = context.length;
+    let limit = Math.min(maxLength, end);
+    // A suffix through an unknown word occurs nowhere.
+    for (let k = 1; k <= limit; k++) {
+      if (context[end - k] === UNK) {
+        limit = k - 1;
+        break;
+      }
+    }
+    // Changes since the merge: per matched length, how many of their positions count (+ fresh, − retired).
+    const segments = this.segments();
+    const pendingByLength = new Int32Array(limit + 2);
+    const pending: { segment: Segment; position: number; length: number }[] = [];
+    for (const segment of segments) {
+      const tokens = segment.tokens;
+      for (let i = segment.from; i < segment.to - 1; i++) {
+        const length = matchEndingAt(tokens, segment.from, i, context, limit);
+        if (length === 0) continue;
+        pendingByLength[length] += segment.weight;
+        pending.push({ segment, position: i, length });
+      }
+    }
+    for (let k = limit - 1; k >= 0; k--) pendingByLength[k] += pendingByLength[k + 1];
+    const total = (k: number): number => this.baseContinuations(context, end - k, end) + pendingByLength[k];
+    // total(k) cannot grow with k (every occurrence of a longer suffix is one of a shorter): the
+    // longest k with total(k) > 0 by doubling, then bisection.
+    let good = 0;
+    let bad = limit + 1;
+    for (let k = 1; k <= limit; k *= 2) {
+      if (total(k) > 0) good = k;
+      else {
+        bad = k;
+        break;
+      }
+    }
+    if (bad === limit + 1 && good < limit) {
+      if (total(limit) > 0) good = limit;
+      else bad = limit;
+    }
+    while (bad - good > 1) {
+      const middle = (good + bad) >>> 1;
+      if (total(middle) > 0) good = middle;
+      else bad = middle;
+    }
+    if (good === 0) return { length: 0, count: 0, words: new Int32Array(0), counts: new Int32Array(0) };
+
+    const tally = new Map<number, number>();
+    this.tallyBase(context, end - good, end, tally);
+    for (const { segment, position, length } of pending) {
+      if (length < good) continue;
+      const next = segment.tokens[position + 1];
+      tally.set(next, (tally.get(next) ?? 0) + segment.weight);
+    }
+    const words = Int32Array.from([...tally.keys()].filter((word) => (tally.get(word) as number) > 0)).sort();
+    const counts = Int32Array.from(words, (word) => tally.get(word) as number);
+    let count = 0;
+    for (let i = 0; i < counts.length; i++) count += counts[i];
+    return { length: good, count, words, counts };
+  }
+
+  /**
+   * Adds to `tally` the base's continuations of context[from..to): the suffixes starting with it are
+   * sorted by the token that follows, so each distinct follower is one sub-range, found by galloping.
+   */
+  private tallyBase(context: ArrayLike<number>, from: number, to: number, tally: Map<number, number>): void {
+    const [low, high] = this.range(context, from, to);
+    const { stream, suffixArray } = this.base;
+    const depth = to - from;
+    const follower = (i: number): number => stream[suffixArray[i] + depth];
+    let i = low;
+    while (i < high) {
+      const word = follower(i);
+      // The end of word's sub-range: gallop, then bisect.
+      let step = 1;
+      let last = i;
+      while (last + step < high && follower(last + step) === word) {
+        last += step;
+        step *= 2;
+      }
+      let beyond = Math.min(last + step, high);
+      while (beyond - last > 1) {
+        const middle = (last + beyond) >>> 1;
+        if (follower(middle) === word) last = middle;
+        else beyond = middle;
+      }
+      if (word !== SEPARATOR) tally.set(word, (tally.get(word) ?? 0) + (beyond - i));
+      i = beyond;
+    }
+  }
+
+  /** How often `pattern` (ids) occurs in the live documents. */
+  count(pattern: ArrayLike<number>): number {
+    return this.occurrences(pattern, 0).total;
+  }
+
+  /**
+   * Where `pattern` occurs: the total, and up to `limit` occurrences in document order (keys
+   * ascending, then offsets).
+   */
+  occurrences(pattern: ArrayLike<number>, limit: number): { total: number; occurrences: IndexOccurrence[] } {
+    const length = pattern.length;
+    if (length === 0) return { total: this.liveTokens, occurrences: [] };
+    for (let k = 0; k < length; k++) if (pattern[k] === UNK) return { total: 0, occurrences: [] };
+    const base = this.base;
+    const [low, high] = this.range(pattern, 0, length);
+    let total = high - low;
+    const found: { key: string; offset: number }[] = [];
+    const collect = limit > 0;
+    for (const segment of this.segments()) {
+      const tokens = segment.tokens;
+      for (let i = segment.from; i + length <= segment.to; i++) {
+        if (matchEndingAt(tokens, segment.from, i + length - 1, pattern, length) !== length) continue;
+        total += segment.weight;
+        if (collect && segment.weight > 0) found.push({ key: segment.key, offset: i - segment.origin });
+      }
+    }
+    if (collect) {
+      // The base's live occurrences: all of them when few, else the first `limit` in suffix order.
+      for (let i = low; i < high && (high - low <= MAX_SORTED_OCCURRENCES || found.length < limit); i++) {
+        const position = base.suffixArray[i];
+        const document = documentAt(base.starts, position);
+        if (base.retired[document] === 1) continue;
+        found.push({ key: base.keys[document], offset: position - base.starts[document] - 1 });
+      }
+      found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.offset - b.offset));
+    }
+    return { total, occurrences: found.slice(0, limit) };
+  }
+
+  // ---- snapshot ----
+
+  /** The index's parts, for the snapshot. */
+  exportState(): TokenIndexState {
+    const fresh: { key: string; tokens: Int32Array }[] = [];
+    for (const [key, entry] of this.documents) if (entry.tokens) fresh.push({ key, tokens: entry.tokens });
+    const { stream, suffixArray, keys, starts, retired } = this.base;
+    return { stream, suffixArray, keys, starts, retired, fresh };
+  }
+
+  /**
+   * An index from `exportState`'s parts, checked so that no forged input can make a query read out
+   * of bounds or loop: the stream's shape, the suffix array a permutation of its positions in
+   * sorted order of their first tokens.
+   */
+  static fromState(state: TokenIndexState, vocabularySize: number): TokenIndex {
+    const { stream, suffixArray, keys, starts, retired } = state;
+    const documents = keys.length;
+    if (starts.length !== documents + 1 || retired.length !== documents) throw new Error('index snapshot: document table sizes do not match');
+    if (stream.length !== (documents > 0 ? starts[documents] : 0) + 1 || suffixArray.length !== stream.length) throw new Error('index snapshot: stream and suffix array sizes do not match');
+    if (starts[0] !== 0) throw new Error('index snapshot: the first document does not start the stream');
+    for (let d = 0; d < documents; d++) {
+      if (!(starts[d + 1] > starts[d] + 1) || stream[starts[d]] !== BOS || stream[starts[d + 1] - 1] !== SEPARATOR) throw new Error(`index snapshot: document ${d} is malformed`);
+      if (d > 0 && !(keys[d - 1] < keys[d])) throw new Error('index snapshot: document keys are not sorted and distinct');
+      if (retired[d] > 1) throw new Error('index snapshot: bad retired flag');
+    }
+    if (stream[stream.length - 1] !== SEPARATOR) throw new Error('index snapshot: the stream does not end in a separator');
+    checkIds(stream, vocabularySize, 'the stream');
+    const seen = new Uint8Array(stream.length);
+    for (let i = 0; i < suffixArray.length; i++) {
+      const position = suffixArray[i];
+      if (!(position >= 0 && position < stream.length) || seen[position] === 1) throw new Error('index snapshot: the suffix array is not a permutation of the stream');
+      seen[position] = 1;
+      if (i > 0 && stream[position] < stream[suffixArray[i - 1]]) throw new Error('index snapshot: the suffix array is not sorted');
+    }
+    const index = new TokenIndex();
+    index.base = { stream, suffixArray, keys: [...keys], starts, retired };
+    for (let d = 0; d < documents; d++) {
+      const length = starts[d + 1] - starts[d] - 1;
+      if (retired[d] === 1) index.retiredTokens += length;
+      else {
+        index.documents.set(keys[d], { base: d, tokens: null, version: ++index.versionCounter });
+        index.liveTokens += length;
+      }
+    }
+    for (const { key, tokens } of state.fresh) {
+      if (index.documents.has(key)) throw new Error(`index snapshot: document ${JSON.stringify(key)} is stored twice`);
+      if (tokens.length === 0 || tokens[0] !== BOS) throw new Error(`index snapshot: document ${JSON.stringify(key)} is malformed`);
+      checkIds(tokens.subarray(1), vocabularySize, `document ${JSON.stringify(key)}`, 1);
+      index.documents.set(key, { base: -1, tokens, version: ++index.versionCounter });
+      index.freshTokens += tokens.length;
+      index.liveTokens += tokens.length;
+    }
+    return index;
+  }
+}
+
+/** Occurrence lists up to this long are sorted whole, so the first ones listed are the first in the workspace. */
+const MAX_SORTED_OCCURRENCES = 1 << 16;
+
+function checkIds(ids: Int32Array, vocabularySize: number, what: string, smallest = 0): void {
+  for (let i = 0; i < ids.length; i++) {
+    if (!(ids[i] >= smallest && ids[i] < vocabularySize)) throw new Error(`index snapshot: ${what} holds an id outside the vocabulary`);
+  }
+}
+
+/** The document holding stream position `position` (starts ascending). */
+function documentAt(starts: Int32Array, position: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (high - low > 1) {
+    const middle = (low + high) >>> 1;
+    if (starts[middle] <= position) low = middle;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * How many of pattern's last tokens (at most `limit`) end at tokens[end], reading back no further
+ * than `from`.
+ */
+function matchEndingAt(tokens: Int32Array, from: number, end: number, pattern: ArrayLike<number>, limit: number): number {
+  const last = pattern.length - 1;
+  let k = 0;
+  while (k < limit && end - k >= from && tokens[end - k] === pattern[last - k]) k++;
+  return k;
+}

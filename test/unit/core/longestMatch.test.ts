@@ -1,0 +1,79 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { contextAcrossLines, LongestMatchModel } from '../../../src/core/longestMatch';
+import { NgramModel } from '../../../src/core/model';
+import { TokenIndex } from '../../../src/core/tokenIndex';
+
+const WORDS = ['a', 'b', 'c', 'd', '(', ')'];
+const documentArb = fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 7 }), { minLength: 1, maxLength: 8 }).map((lines) => lines.map((line) => line.join(' ')).join('\n'));
+
+function build(documents: string[], order: number, minLength: number): LongestMatchModel {
+  const ngram = new NgramModel({ order, tokenizer: 'whitespace' });
+  const index = new TokenIndex();
+  documents.forEach((text, i) => index.set(`doc${i}`, ngram.addText(text)));
+  index.merge();
+  return new LongestMatchModel(ngram, index, { maxContext: 16, minLength, beta: 1 });
+}
+
+describe('core/longestMatch', () => {
+  it('contextAcrossLines: `</s>` after every line with tokens, `<s>` at the document start, the cursor line open', () => {
+    assert.deepEqual(contextAcrossLines('whitespace', 'a b\n\n c\nd', true), ['<s>', 'a', 'b', '</s>', 'c', '</s>', 'd']);
+    assert.deepEqual(contextAcrossLines('whitespace', 'x\n', false), ['x', '</s>']);
+    assert.deepEqual(contextAcrossLines('words', 'f(x)\r\ny', false), ['f', '(', 'x', ')', '</s>', 'y']);
+    assert.deepEqual(contextAcrossLines('whitespace', '<s> a </s>\nb <unk>', false), ['a', '</s>', 'b']);
+  });
+
+  it('is a distribution: runs hold every word once at its score, sum to 1, and candidates rank as the runs do', () => {
+    fc.assert(
+      fc.property(
+        fc.array(documentArb, { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd', 'z', ' ', '\n'), maxLength: 24 }),
+        fc.boolean(),
+        (documents, order, minLength, text, atStart) => {
+          const model = build(documents, order, minLength);
+          const context = contextAcrossLines('whitespace', text, atStart);
+          const { runs, answeringLength } = model.runs(context);
+          let total = 0;
+          const seen = new Set<number>();
+          const ranking: number[] = [];
+          for (let r = 0; r < runs.length; r++) {
+            if (r > 0) assert.ok(runs.probability[r] < runs.probability[r - 1], 'runs descend strictly');
+            for (let i = 0; i < runs.size[r]; i++) {
+              const word = runs.word(r, i);
+              if (i > 0) assert.ok(word > runs.word(r, i - 1), 'ids ascend within a run');
+              assert.ok(!seen.has(word));
+              seen.add(word);
+              assert.equal(runs.runOf(word), r);
+              ranking.push(word);
+              const score = model.score(context, model.ngram.vocabulary.word(word));
+              assert.ok(Math.abs(score.probability - runs.probability[r]) <= 1e-15, `p(${word})`);
+            }
+            total += runs.size[r] * runs.probability[r];
+          }
+          assert.ok(Math.abs(total - 1) < 1e-9, `sums to ${total}`);
+          const { candidates, answeringLength: candidatesLength } = model.candidates(context, 5);
+          assert.deepEqual(candidates.map((candidate) => candidate.id), ranking.slice(0, 5));
+          assert.equal(candidatesLength, answeringLength);
+          const answer = model.answer(context);
+          if (answer.lambda > 0) assert.equal(answeringLength, answer.match.length);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a context spanning lines predicts the word only the longer context determines', () => {
+    const model = build(['x = 1\ny = 2\n', 'x = 3\nz = 4\n', 'q = 1\ny = 5\n'], 3, 3);
+    // Within the line, after "y =", 2 and 5 are equally likely; across lines, "x = 1 </s> y =" says 2.
+    const context = contextAcrossLines('whitespace', 'x = 1\ny =', true);
+    const { candidates, answeringLength } = model.candidates(context, 2);
+    assert.equal(candidates[0].word, '2');
+    // `<s> x = 1 </s> y =`: seven tokens answered.
+    assert.equal(answeringLength, 7);
+    assert.equal(candidates[0].order, 8);
+    const lineOnly = model.ngram.candidates(['<s>', 'y', '='], 2);
+    assert.equal(lineOnly[0].probability, lineOnly[1].probability);
+  });
+});

@@ -1,0 +1,180 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { readIndexSnapshot, writeIndexSnapshot } from '../../../src/core/indexSnapshot';
+import { buildSuffixArray } from '../../../src/core/suffixArray';
+import { TokenIndex } from '../../../src/core/tokenIndex';
+import { BOS, EOS } from '../../../src/core/vocabulary';
+
+/** Suffixes sorted by comparison, a shorter one before every suffix it is a prefix of. */
+function naiveSuffixArray(text: Int32Array): number[] {
+  const positions = Array.from(text.keys());
+  return positions.sort((a, b) => {
+    for (;;) {
+      if (a === text.length) return -1;
+      if (b === text.length) return 1;
+      if (text[a] !== text[b]) return text[a] - text[b];
+      a++;
+      b++;
+    }
+  });
+}
+
+/** Word ids 3..6 and `</s>`: small, so that contexts repeat and long matches happen. */
+const tokenArb = fc.constantFrom(3, 4, 5, 6, EOS);
+const documentArb = fc.array(tokenArb, { minLength: 0, maxLength: 40 }).map((ids) => {
+  // Encoded sentences end in `</s>` and hold no empty sentence.
+  const out: number[] = [];
+  for (const id of ids) if (id !== EOS || (out.length > 0 && out[out.length - 1] !== EOS)) out.push(id);
+  if (out.length > 0 && out[out.length - 1] !== EOS) out.push(EOS);
+  return Int32Array.from(out);
+});
+
+type Operation = { kind: 'set'; key: string; encoded: Int32Array } | { kind: 'delete'; key: string } | { kind: 'merge' };
+const keyArb = fc.constantFrom('a.ts', 'b.ts', 'c/d.md', 'e.txt');
+const operationArb: fc.Arbitrary<Operation> = fc.oneof(
+  fc.record({ kind: fc.constant('set' as const), key: keyArb, encoded: documentArb }),
+  fc.record({ kind: fc.constant('delete' as const), key: keyArb }),
+  fc.constant({ kind: 'merge' as const }),
+);
+
+/** The documents as the index should see them: `<s>` then the encoded sentences. */
+function apply(index: TokenIndex, truth: Map<string, Int32Array>, operation: Operation): void {
+  if (operation.kind === 'set') {
+    index.set(operation.key, operation.encoded);
+    truth.set(operation.key, Int32Array.from([BOS, ...operation.encoded]));
+  } else if (operation.kind === 'delete') {
+    assert.equal(index.delete(operation.key), truth.delete(operation.key));
+  } else index.merge();
+}
+
+function occursAt(tokens: Int32Array, at: number, pattern: ArrayLike<number>): boolean {
+  if (at + pattern.length > tokens.length) return false;
+  for (let k = 0; k < pattern.length; k++) if (tokens[at + k] !== pattern[k]) return false;
+  return true;
+}
+
+/** Brute force: every occurrence of `pattern`, in key order then offset (offset = index into the encoded sentences). */
+function bruteOccurrences(truth: Map<string, Int32Array>, pattern: ArrayLike<number>): { key: string; offset: number }[] {
+  const found: { key: string; offset: number }[] = [];
+  for (const key of [...truth.keys()].sort()) {
+    const tokens = truth.get(key) as Int32Array;
+    for (let at = 0; at < tokens.length; at++) if (occursAt(tokens, at, pattern)) found.push({ key, offset: at - 1 });
+  }
+  return found;
+}
+
+/** Brute force: the longest suffix of `context` followed by a token somewhere, and what follows it. */
+function bruteLongestMatch(truth: Map<string, Int32Array>, context: Int32Array): { length: number; tally: Map<number, number> } {
+  for (let length = context.length; length >= 1; length--) {
+    const suffix = context.subarray(context.length - length);
+    const tally = new Map<number, number>();
+    for (const tokens of truth.values()) {
+      for (let at = 0; at + length < tokens.length; at++) {
+        if (occursAt(tokens, at, suffix)) tally.set(tokens[at + length], (tally.get(tokens[at + length]) ?? 0) + 1);
+      }
+    }
+    if (tally.size > 0) return { length, tally };
+  }
+  return { length: 0, tally: new Map() };
+}
+
+describe('core/suffixArray', () => {
+  it('sorts the suffixes of any text as a comparison sort does', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }).chain((alphabet) => fc.tuple(fc.constant(alphabet), fc.array(fc.integer({ min: 0, max: alphabet - 1 }), { maxLength: 80 }))), ([alphabet, values]) => {
+        const text = Int32Array.from(values);
+        assert.deepEqual(Array.from(buildSuffixArray(text, alphabet)), naiveSuffixArray(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses a character outside the alphabet', () => {
+    assert.throws(() => buildSuffixArray(Int32Array.from([1, 5]), 3), /character 5 at 1 is outside the alphabet 0..2/);
+  });
+});
+
+describe('core/tokenIndex', () => {
+  it('answers longest matches, continuations and occurrences exactly as a brute-force scan, through edits and merges', () => {
+    fc.assert(
+      fc.property(
+        fc.array(operationArb, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.array(fc.constantFrom(3, 4, 5, 6, EOS, BOS, 0), { minLength: 0, maxLength: 8 }), { minLength: 1, maxLength: 6 }),
+        (operations, contexts) => {
+          const index = new TokenIndex();
+          const truth = new Map<string, Int32Array>();
+          for (const operation of operations) apply(index, truth, operation);
+          for (const values of contexts) {
+            const context = Int32Array.from(values);
+            const expected = bruteLongestMatch(truth, context.includes(0) ? context.subarray(context.lastIndexOf(0) + 1) : context);
+            const match = index.longestMatch(context);
+            assert.equal(match.length, expected.length);
+            assert.deepEqual(
+              Array.from(match.words, (word, i) => [word, match.counts[i]]),
+              [...expected.tally].sort((a, b) => a[0] - b[0]),
+            );
+            assert.equal(match.count, [...expected.tally.values()].reduce((a, b) => a + b, 0));
+            const occurrences = index.occurrences(context, 3);
+            const brute = context.includes(0) || context.length === 0 ? [] : bruteOccurrences(truth, context);
+            if (context.length > 0) {
+              assert.equal(occurrences.total, brute.length);
+              assert.deepEqual(occurrences.occurrences, brute.slice(0, 3));
+            }
+          }
+          assert.equal(index.stats().documents, truth.size);
+          assert.equal(index.stats().tokens, [...truth.values()].reduce((sum, tokens) => sum + tokens.length, 0));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never matches across documents: a context ending one document and starting the next occurs nowhere', () => {
+    const index = new TokenIndex();
+    index.set('a', Int32Array.from([3, 4, EOS]));
+    index.set('b', Int32Array.from([5, 6, EOS]));
+    index.merge();
+    assert.equal(index.count([4, EOS, BOS, 5]), 0);
+    assert.equal(index.count([EOS, 5]), 0);
+    assert.equal(index.count([BOS, 5, 6]), 1);
+    // `</s>` ends document a: nothing follows it there, so the longest match is the empty context.
+    assert.equal(index.longestMatch([3, 4, EOS]).length, 0);
+  });
+
+  it('keeps a document changed while a merge was being built as its newer version', () => {
+    const index = new TokenIndex();
+    index.set('a', Int32Array.from([3, 4, EOS]));
+    const input = index.mergeInput();
+    index.set('a', Int32Array.from([5, 6, EOS]));
+    index.completeMerge(input, buildSuffixArray(input.stream, input.alphabet));
+    assert.equal(index.count([3, 4]), 0);
+    assert.deepEqual(index.occurrences([5, 6], 10), { total: 1, occurrences: [{ key: 'a', offset: 0 }] });
+    assert.equal(index.stats().pendingTokens, 8);
+  });
+
+  it('round-trips through its snapshot and rejects corrupted or forged bytes', () => {
+    const index = new TokenIndex();
+    index.set('a.ts', Int32Array.from([3, 4, EOS, 3, 5, EOS]));
+    index.set('b.ts', Int32Array.from([4, 3, 4, EOS]));
+    index.merge();
+    index.set('b.ts', Int32Array.from([3, 4, 5, EOS]));
+    index.set('c.ts', Int32Array.from([6, EOS]));
+    const bytes = writeIndexSnapshot(index);
+    const restored = readIndexSnapshot(bytes, 7);
+    assert.deepEqual(restored.stats(), index.stats());
+    for (const pattern of [[3], [3, 4], [BOS, 3], [4, EOS], [6]]) assert.deepEqual(restored.occurrences(pattern, 10), index.occurrences(pattern, 10));
+    assert.throws(() => readIndexSnapshot(bytes, 6), /holds an id outside the vocabulary/);
+    const flipped = bytes.slice();
+    flipped[40] ^= 1;
+    assert.throws(() => readIndexSnapshot(flipped, 7), /checksum does not match/);
+    assert.throws(() => readIndexSnapshot(bytes.subarray(0, 30), 7), /truncated/);
+    // Forged parts (a snapshot signed anew would carry them): refused by the structure check.
+    const state = index.exportState();
+    const notPermutation = { ...state, suffixArray: new Int32Array(state.suffixArray.length) };
+    assert.throws(() => TokenIndex.fromState(notPermutation, 7), /suffix array is not a permutation/);
+    const unsorted = { ...state, suffixArray: state.suffixArray.slice().reverse() };
+    assert.throws(() => TokenIndex.fromState(unsorted, 7), /suffix array is not sorted/);
+    const shortStarts = { ...state, starts: state.starts.subarray(1) };
+    assert.throws(() => TokenIndex.fromState(shortStarts, 7), /document table sizes/);
+  });
+});
