@@ -491,7 +491,8 @@ export class ArpaModel {
         oov++;
         oovTotal += log10Prob;
       }
-      visit?.(i, scored, log10Prob, ngramLength, inVocabulary);
+      // A back-off model keeps no distribution to rank a word in (−1: not counted).
+      visit?.(i, scored, log10Prob, ngramLength, inVocabulary, -1);
       if (word === EOS) {
         window[0] = BOS;
         filled = startLength;

@@ -827,6 +827,8 @@ export class NgramCounts {
    */
   compact(): void {
     this.createdSinceCompaction = 0;
+    // Node ids change: whatever a reader cached by node for this version is stale.
+    this.version++;
     this.tables[0].trim();
     // Old node id → new node id of the order just compacted (unigrams keep their ids: word ids).
     let renumbered: Int32Array | undefined;

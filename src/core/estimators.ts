@@ -809,6 +809,80 @@ export class Estimator {
     return i;
   }
 
+  /**
+   * How many words of V are strictly likelier than `probability` after `chain` (a word's rank is
+   * one more: words of equal probability share the best rank). Level by level, as `distribution`
+   * builds p_m from the levels below: the words whose p_m is γ_m·p_{m−1} are counted at level m−1
+   * (with its threshold carried through the γs) minus the children of c_m, whose own p_m is counted
+   * instead. Each level's children are scored once per model version and context node and kept
+   * sorted, so a count costs O(levels² · log children) after the first query of its contexts.
+   * The γs are applied to each compared value exactly as scoring applies them, so ties are exact.
+   */
+  countLikelier(chain: ContextChain, probability: number): number {
+    if (this.likelierVersion !== this.counts.version) {
+      for (const cache of this.likelierCache) cache?.clear();
+      this.likelierVersion = this.counts.version;
+    }
+    const m = chain.length;
+    const first = this.firstLevel(m);
+    const ranking = this.rootRanking();
+    this.prepare(chain, first);
+    const unseen = this.unseenWeight;
+    // A value of level j as it reaches level m when no higher level has seen its word.
+    const lift = (j: number, value: number): number => {
+      for (let k = j + 1; k <= m; k++) value = unseen[k] * value;
+      return value;
+    };
+    let likelier = 0;
+    if (first === 0) {
+      // Classes are ranked by p_0, so the likelier ones are a prefix, and classStart counts their words.
+      likelier += ranking.classStart[countWhile(ranking.classValue, (value) => lift(0, value) > probability)];
+    } else if (lift(first - 1, 1 / this.vocabularySize()) > probability) {
+      likelier += this.vocabularySize();
+    }
+    for (let j = Math.max(first, 1); j <= m; j++) {
+      const level = this.likelierLevel(chain, first, j, ranking);
+      likelier += countWhile(level.own, (value) => lift(j, value) > probability);
+      likelier -= countWhile(level.lower, (value) => lift(j - 1, value) > probability);
+    }
+    return likelier;
+  }
+
+  /** Per level, by context node: its children's p_j and p_{j−1}, each sorted descending (for `countLikelier`). */
+  private readonly likelierCache: (Map<number, { own: Float64Array; lower: Float64Array }> | undefined)[] = [];
+  private likelierVersion = -1;
+
+  private likelierLevel(chain: ContextChain, first: number, j: number, ranking: RootRanking): { own: Float64Array; lower: Float64Array } {
+    const cache = (this.likelierCache[j] ??= new Map());
+    const node = chain.nodes[j];
+    const cached = cache.get(node);
+    if (cached) return cached;
+    const tables = this.counts.tables;
+    const childTable = tables[j];
+    const data = childTable.data;
+    const stride = childTable.stride;
+    const countField = this.kind === Kind.KneserNey ? childTable.adjustedField : COUNT;
+    const contextTable = tables[j - 1];
+    const children = contextTable.get(node, N1) + contextTable.get(node, N2) + contextTable.get(node, N3);
+    const own = new Float64Array(children);
+    const lower = new Float64Array(children);
+    let i = 0;
+    for (let child = contextTable.get(node, FIRST_CHILD); child !== NONE; child = data[child * stride + NEXT], i++) {
+      const word = data[child * stride + WORD];
+      // p_{j−1}(word): the same levels, in the same order, as scoring walks them.
+      let value = first === 0 ? (ranking.classOf[word] === NONE ? 0 : ranking.classValue[ranking.classOf[word]]) : 1 / this.vocabularySize();
+      for (let k = Math.max(first, 1); k < j; k++) {
+        const below = tables[k].find(chain.nodes[k], word);
+        value = this.step(k, below === NONE ? 0 : this.childCount(k, below), value);
+      }
+      lower[i] = value;
+      own[i] = this.step(j, data[child * stride + countField], value);
+    }
+    const level = { own: own.sort().reverse(), lower: lower.sort().reverse() };
+    cache.set(node, level);
+    return level;
+  }
+
   /** Level j's reusable child buffers, grown to hold `count` children. */
   private levelBuffers(j: number, count: number): { ids: Int32Array; probs: Float64Array; heap: Int32Array } {
     let buffers = this.childBuffers[j];
@@ -839,6 +913,18 @@ export class Estimator {
     }
     return ++this.stamp;
   }
+}
+
+/** How many leading values of `sorted` (descending) satisfy `test`, which holds for a prefix of them. */
+function countWhile(sorted: Float64Array, test: (value: number) => boolean): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (test(sorted[middle])) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** The continuations of a `runs` query, grouped by probability (see `rankContinuations`). */

@@ -45,7 +45,7 @@ export interface WordScore {
 }
 
 /** Receives each scored token of `scoreSentences`: its id as scored (`<unk>` for OOV words). */
-export type TokenVisitor = (index: number, word: number, log10Prob: number, ngramLength: number, inVocabulary: boolean) => void;
+export type TokenVisitor = (index: number, word: number, log10Prob: number, ngramLength: number, inVocabulary: boolean, likelier: number) => void;
 
 /** Sums over a scan, as KenLM's query totals them. */
 export interface ScanTotals {
@@ -159,11 +159,16 @@ export class NgramModel {
     return encodeSentences(this.tokenizer, text, (normalized, start, end) => vocabulary.internRange(normalized, start, end));
   }
 
-  /** Like `encodeText` but interns nothing: words the model has no count for become `<unk>` (for scoring). */
-  encodeForScoring(text: string): EncodedSentences {
+  /**
+   * Like `encodeText` but interns nothing: words the model has no count for become `<unk>` (for
+   * scoring). `ranges`, when given, receives each word's start and end in the text as the tokenizer
+   * read it (`normalizeForTokenizer`), two numbers per word (`</s>` has none).
+   */
+  encodeForScoring(text: string, ranges?: number[]): EncodedSentences {
     const vocabulary = this.vocabulary;
     const counts = this.counts;
     return encodeSentences(this.tokenizer, text, (normalized, start, end) => {
+      ranges?.push(start, end);
       const id = vocabulary.idOfRange(normalized, start, end);
       return id === EOS || counts.unigramCount(id) > 0 ? id : UNK;
     });
@@ -291,6 +296,15 @@ export class NgramModel {
     return candidates;
   }
 
+  /**
+   * The n-gram that answers P(word | context): the longest seen context suffix + word, with
+   * c(context, word) and c(context) at that order (order 1 with count 0 for an unseen word).
+   */
+  answering(context: readonly string[], word: string): { count: number; contextCount: number; order: number } {
+    const id = word === EOS_TOKEN ? EOS : this.knownId(word);
+    return this.answeringNgram(this.resolveContext(context), id);
+  }
+
   /** The longest seen n-gram c_j·word and its counts (order 1 with count 0 for an unseen word). */
   private answeringNgram(chain: ContextChain, word: number): { count: number; contextCount: number; order: number } {
     const counts = this.counts;
@@ -304,9 +318,11 @@ export class NgramModel {
   /**
    * Scores encoded sentences left to right exactly as KenLM's query does (`<s>` as the first context,
    * every word and one `</s>` per sentence scored, an OOV word as `<unk>`), calling `visit` per token.
-   * Ids without a count (including UNK) are OOV.
+   * Ids without a count (including UNK) are OOV. With `ranks`, `visit` also gets how many words the
+   * model found strictly likelier than each token in its context (its rank is one more).
    */
-  scoreSentences(sentences: EncodedSentences, visit?: TokenVisitor): ScanTotals {
+  scoreSentences(sentences: EncodedSentences, visit?: TokenVisitor, options: { readonly ranks?: boolean } = {}): ScanTotals {
+    const ranks = options.ranks === true;
     const estimator = this.estimatorImpl;
     const bos = [BOS];
     let chain = this.chain;
@@ -335,7 +351,8 @@ export class NgramModel {
         const log10Prob = Math.log10(probability);
         total += log10Prob;
         if (!inVocabulary) oovTotal += log10Prob;
-        visit(i, word, log10Prob, Math.max(1, estimator.lastMatched), inVocabulary);
+        const likelier = ranks ? estimator.countLikelier(chain, probability) : -1;
+        visit(i, word, log10Prob, Math.max(1, estimator.lastMatched), inVocabulary, likelier);
       } else {
         product *= probability;
         if (product < UNDERFLOW_GUARD) {

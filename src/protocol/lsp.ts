@@ -251,3 +251,82 @@ export namespace RelearnRequest {
   export const method = 'nextWordLab/relearn' as const;
   export const type = new RequestType0<void, void>(method);
 }
+
+/** Which document the surprisal lens scores: an open editor's text, as the server has it. */
+export interface SurprisalParams {
+  readonly textDocument: TextDocumentIdentifier;
+}
+
+/** Numbers per token in `SurprisalResult.spans`. */
+export const SURPRISAL_SPAN_FIELDS = 6;
+
+/**
+ * The document scored line by line (a line is a sentence) against the model without the document's
+ * own counts, so the file does not predict itself.
+ */
+export interface SurprisalResult {
+  /** The document version that was scored. */
+  readonly version: number;
+  /** Whether the document was learned and its own counts were left out while scoring. */
+  readonly ownCountsLeftOut: boolean;
+  /** False for stupid backoff: the figures are scores, not probabilities. */
+  readonly isProbability: boolean;
+  readonly order: number;
+  readonly estimator: EstimatorName;
+  /** Scored tokens: the words plus one `</s>` per non-blank line. */
+  readonly tokens: number;
+  readonly oov: number;
+  readonly log10ProbTotal: number;
+  /** −Σ log2 p / tokens, and 2 to that (null when a token has probability 0). */
+  readonly bitsPerToken: number | null;
+  readonly perplexity: number | null;
+  /**
+   * Per word (not `</s>`), SURPRISAL_SPAN_FIELDS numbers: line, start character, end character, rank
+   * (1 + the words the model found strictly likelier there), n-gram length that answered, 1 if in
+   * the vocabulary else 0.
+   */
+  readonly spans: readonly number[];
+  /** log10 p of each span's word (null for probability 0). */
+  readonly log10Probs: readonly (number | null)[];
+  /** Per line, the mean surprisal in bits of its tokens with its `</s>` (null for a blank line or a probability of 0). */
+  readonly lineBits: readonly (number | null)[];
+}
+
+/** client → server: score an open document for the surprisal lens. */
+export namespace SurprisalRequest {
+  export const method = 'nextWordLab/surprisal' as const;
+  export const type = new RequestType<SurprisalParams, SurprisalResult | null, void>(method);
+}
+
+export interface SurprisalTokenParams {
+  readonly textDocument: TextDocumentIdentifier;
+  readonly position: Position;
+}
+
+/** One token of the lens explained: its score, the n-gram that answered, and the likeliest words there. */
+export interface SurprisalTokenResult {
+  readonly version: number;
+  readonly word: string;
+  /** The token's start and end character on its line. */
+  readonly start: number;
+  readonly end: number;
+  /** The context as the model used it: at most order − 1 tokens, `<s>` at a line start, unknown words as `<unk>`. */
+  readonly context: readonly string[];
+  readonly probability: number;
+  readonly rank: number;
+  readonly inVocabulary: boolean;
+  readonly isProbability: boolean;
+  readonly ownCountsLeftOut: boolean;
+  /** c(context, word) and c(context) at the order that answered (the n-gram length). */
+  readonly count: number;
+  readonly contextCount: number;
+  readonly order: number;
+  /** The five likeliest words in this context, with their probabilities and counts. */
+  readonly alternatives: readonly { readonly word: string; readonly probability: number; readonly count: number; readonly contextCount: number; readonly order: number }[];
+}
+
+/** client → server: explain the token at a position (the lens's hover); null when there is none. */
+export namespace SurprisalTokenRequest {
+  export const method = 'nextWordLab/surprisalToken' as const;
+  export const type = new RequestType<SurprisalTokenParams, SurprisalTokenResult | null, void>(method);
+}

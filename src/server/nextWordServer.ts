@@ -29,6 +29,8 @@ import {
   SkippedFilesRequest,
   StatusNotification,
   StatusRequest,
+  SurprisalRequest,
+  SurprisalTokenRequest,
   type ContextParams,
   type GenerateParams,
   type GenerateResult,
@@ -37,6 +39,10 @@ import {
   type PredictParams,
   type PredictResult,
   type SamplingParams,
+  type SurprisalParams,
+  type SurprisalResult,
+  type SurprisalTokenParams,
+  type SurprisalTokenResult,
 } from '../protocol/lsp';
 import { DEFAULT_SETTINGS, TEMPERATURE_RANGE, TOP_K_RANGE, TOP_P_RANGE, type Settings } from '../protocol/settings';
 import { Learner } from './learner';
@@ -44,6 +50,7 @@ import { uriToPath, type Folder } from './paths';
 import { DEFAULT_CANDIDATES, generateAfter, predict, type Reweighting } from './predictor';
 import { SettingsCache } from './settingsCache';
 import type { SnapshotStore } from './snapshotStore';
+import { SurprisalLens, type LensDocument } from './surprisal';
 import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
 
 /** Status notifications at most this often while learning (state changes are sent at once). */
@@ -75,6 +82,7 @@ export class NextWordServer {
   private readonly settings: SettingsCache;
   private workspace: WorkspaceModel;
   private readonly learner: Learner;
+  private readonly lens = new SurprisalLens({ workspace: () => this.workspace, whenRequestsAnswered: () => this.whenRequestsAnswered() });
   private snapshots: SnapshotStore | undefined;
   private folders: Folder[] = [];
   private foldersChangeSupported = false;
@@ -128,6 +136,7 @@ export class NextWordServer {
     });
     this.documents.onDidChangeContent(({ document }) => this.editorTextChanged(document));
     this.documents.onDidClose(({ document }) => {
+      this.lens.closed(document.uri);
       const fsPath = uriToPath(document.uri);
       if (fsPath !== undefined) this.learner.editorClosed(fsPath);
     });
@@ -136,6 +145,9 @@ export class NextWordServer {
     connection.onRequest(GenerateRequest.type, this.answering((params: GenerateParams) => this.generate(params)));
     connection.onRequest(SkippedFilesRequest.type, this.answering(() => [...this.learner.skipped.values()]));
     connection.onRequest(RelearnRequest.type, this.answering(() => this.relearn()));
+    // Not `answering`: the lens scores in slices that themselves wait for other requests' answers.
+    connection.onRequest(SurprisalRequest.type, (params: SurprisalParams) => this.surprisal(params));
+    connection.onRequest(SurprisalTokenRequest.type, this.answering((params: SurprisalTokenParams) => this.surprisalToken(params)));
     connection.onCompletion(this.answering((params: CompletionParams) => this.complete(params)));
     connection.onShutdown(() => this.flushSnapshot());
     this.documents.listen(connection);
@@ -255,7 +267,9 @@ export class NextWordServer {
     const entry = fsPath === undefined ? undefined : this.workspace.get(fsPath);
     // Only files the model learned follow their editor: an open .env or an excluded file stays out.
     if (entry === undefined) return;
+    const before = this.workspace.version;
     this.workspace.applyEditorText(entry, document.getText());
+    this.lens.documentEdited(document.uri, before, this.workspace.version);
     this.modelChanged();
   }
 
@@ -285,6 +299,24 @@ export class NextWordServer {
       random,
     });
     return { ...result, status };
+  }
+
+  /** The surprisal lens: the document scored without its own counts; null when it is not open. */
+  private async surprisal(params: SurprisalParams): Promise<SurprisalResult | null> {
+    const uri = params.textDocument.uri;
+    const document = this.lensDocument(uri);
+    if (document === undefined) return null;
+    return this.lens.score(document, () => this.documents.get(uri) !== undefined);
+  }
+
+  private surprisalToken(params: SurprisalTokenParams): SurprisalTokenResult | null {
+    const document = this.lensDocument(params.textDocument.uri);
+    return document === undefined ? null : this.lens.token(document, params.position.line, params.position.character);
+  }
+
+  private lensDocument(uri: string): LensDocument | undefined {
+    const document = this.documents.get(uri);
+    return document === undefined ? undefined : { uri, fsPath: uriToPath(uri), version: document.version, getText: () => document.getText() };
   }
 
   private async generate(params: GenerateParams): Promise<GenerateResult> {

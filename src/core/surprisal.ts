@@ -1,0 +1,73 @@
+// The surprisal lens's maths: every token of a text scored as evaluation scores it (a line is a
+// sentence `<s> w1 … wk </s>`, an unknown word as `<unk>`), with where it stands in the line and how
+// the model ranked it among every word it could have predicted there.
+
+import type { NgramModel } from './model';
+import { normalizeForTokenizer } from './tokenizer';
+
+/** One scored token of a line. `</s>` (the line's end) is the last, with start = end = the line's length. */
+export interface TokenSurprisal {
+  /** UTF-16 offsets into the line as given. */
+  readonly start: number;
+  readonly end: number;
+  /** log10 P(token | the words before it on its line); −Infinity when the estimator gives it nothing. */
+  readonly log10Prob: number;
+  /** The n-gram length that answered (1 for an unknown word). */
+  readonly ngramLength: number;
+  readonly inVocabulary: boolean;
+  /** 1 + the number of words the model found strictly likelier in this context. */
+  readonly rank: number;
+}
+
+export type LineSurprisal = readonly TokenSurprisal[];
+
+/**
+ * Scores each line as a sentence (a blank line has no tokens). Lines are independent, so a caller
+ * may keep the result of a line for as long as the model does not change.
+ */
+export function scoreLines(model: NgramModel, lines: readonly string[]): LineSurprisal[] {
+  return lines.map((line) => scoreLine(model, line));
+}
+
+function scoreLine(model: NgramModel, line: string): LineSurprisal {
+  const ranges: number[] = [];
+  const sentences = model.encodeForScoring(line, ranges);
+  if (sentences.length === 0) return [];
+  const toOriginal = offsetMap(line, normalizeForTokenizer(model.tokenizer, line));
+  const tokens: TokenSurprisal[] = [];
+  model.scoreSentences(
+    sentences,
+    (index, _word, log10Prob, ngramLength, inVocabulary, likelier) => {
+      const word = 2 * index < ranges.length;
+      const start = word ? toOriginal(ranges[2 * index]) : line.length;
+      const end = word ? toOriginal(ranges[2 * index + 1]) : line.length;
+      tokens.push({ start, end, log10Prob, ngramLength, inVocabulary, rank: likelier + 1 });
+    },
+    { ranks: true },
+  );
+  return tokens;
+}
+
+/**
+ * Maps an offset into the tokenizer's (NFC) form of a line back to the line as given. NFC changes
+ * only runs of a starter and its combining marks, so the line is normalised run by run.
+ */
+function offsetMap(line: string, normalized: string): (offset: number) => number {
+  if (normalized === line) return (offset) => offset;
+  const normalizedStarts: number[] = [0];
+  const originalStarts: number[] = [0];
+  for (const run of line.match(/\P{M}\p{M}*|\p{M}+/gu) ?? []) {
+    normalizedStarts.push(normalizedStarts[normalizedStarts.length - 1] + run.normalize('NFC').length);
+    originalStarts.push(originalStarts[originalStarts.length - 1] + run.length);
+  }
+  return (offset) => {
+    let low = 0;
+    let high = normalizedStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (normalizedStarts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return Math.min(line.length, originalStarts[low] + (offset - normalizedStarts[low]));
+  };
+}

@@ -1,0 +1,108 @@
+// The surprisal lens through the language server: an open document scored against the workspace
+// model without its own counts, exactly as the engine scores it on a model that never learned it.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { NgramModel } from '../../src/core/model';
+import { scoreLines } from '../../src/core/surprisal';
+import { BOS_TOKEN } from '../../src/core/vocabulary';
+import { SURPRISAL_SPAN_FIELDS, SurprisalRequest, SurprisalTokenRequest, type SurprisalResult } from '../../src/protocol/lsp';
+import { TestSession, copyFixture, removeTempDirs } from './harness';
+
+/** What the lens must show for `text`: every line scored on a model of the other files alone. */
+function expectedLens(otherFiles: readonly string[], text: string): Pick<SurprisalResult, 'spans' | 'log10Probs' | 'tokens'> {
+  const model = new NgramModel({ order: 3, tokenizer: 'words' });
+  for (const other of otherFiles) model.addText(other);
+  const spans: number[] = [];
+  const log10Probs: number[] = [];
+  let tokens = 0;
+  scoreLines(model, text.split('\n')).forEach((scored, line) => {
+    tokens += scored.length;
+    for (const token of scored.slice(0, -1)) {
+      spans.push(line, token.start, token.end, token.rank, token.ngramLength, token.inVocabulary ? 1 : 0);
+      log10Probs.push(token.log10Prob);
+    }
+  });
+  return { spans, log10Probs, tokens };
+}
+
+describe('language server: surprisal lens', () => {
+  let session: TestSession | undefined;
+  afterEach(async () => {
+    await session?.dispose();
+    session = undefined;
+  });
+  after(removeTempDirs);
+
+  it('scores an open file without its own counts, follows its edits, and leaves predictions as they were', async () => {
+    const folder = copyFixture('basic');
+    session = await TestSession.start({ folders: [folder] });
+    await session.whenReady();
+    const file = path.join(folder, 'notes', 'animals.txt');
+    const other = fs.readFileSync(path.join(folder, 'src', 'greet.js'), 'utf8');
+    const text = fs.readFileSync(file, 'utf8');
+    const uri = await session.open(file, text);
+    const before = await session.predict({ context: 'the cat', temperature: 0, candidates: 10 });
+
+    const lens = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } });
+    assert.ok(lens);
+    assert.equal(lens.ownCountsLeftOut, true);
+    assert.equal(lens.version, 1);
+    const expected = expectedLens([other], text);
+    assert.deepEqual(lens.spans, expected.spans);
+    assert.deepEqual(lens.log10Probs, expected.log10Probs);
+    assert.equal(lens.tokens, expected.tokens);
+    assert.equal(lens.spans.length / SURPRISAL_SPAN_FIELDS, lens.log10Probs.length);
+    // Without its own counts, "cat" after "the" is not what the model expects: the file does not predict itself.
+    assert.ok(lens.spans[SURPRISAL_SPAN_FIELDS + 3] > 1, 'cat is not the top word after "the" once the file is left out');
+    const after = await session.predict({ context: 'the cat', temperature: 0, candidates: 10 });
+    assert.deepEqual(after.candidates, before.candidates, 'the shared model is exactly as it was');
+
+    // An edit: the new line is scored, the others come from the same model without the file.
+    await session.edit(uri, { start: [1, 0], end: [1, 0] }, 'the mat sat on the cat\n');
+    const edited = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } });
+    assert.ok(edited);
+    assert.equal(edited.version, 2);
+    const editedText = text.replace('\n', '\nthe mat sat on the cat\n');
+    assert.deepEqual(edited.spans, expectedLens([other], editedText).spans);
+    assert.deepEqual(edited.log10Probs, expectedLens([other], editedText).log10Probs);
+  });
+
+  it('explains a token: probability, rank, counts at the order that answered and the five likeliest words', async () => {
+    const folder = copyFixture('basic');
+    session = await TestSession.start({ folders: [folder] });
+    await session.whenReady();
+    const file = path.join(folder, 'notes', 'animals.txt');
+    const text = fs.readFileSync(file, 'utf8');
+    // The other files plus a line of its own that teaches "the dog sat".
+    fs.writeFileSync(path.join(folder, 'src', 'more.txt'), 'the dog sat on the mat\n');
+    await session.fileEvent(path.join(folder, 'src', 'more.txt'), 'created');
+    await session.waitForStatus((status) => status.state === 'ready' && status.filesLearned === 3);
+    const uri = await session.open(file, text);
+
+    const model = new NgramModel({ order: 3, tokenizer: 'words' });
+    model.addText(fs.readFileSync(path.join(folder, 'src', 'greet.js'), 'utf8'));
+    model.addText('the dog sat on the mat\n');
+    // "sat" on line 0, characters 8–11, after "<s> the cat".
+    const token = await session.client.sendRequest(SurprisalTokenRequest.type, { textDocument: { uri }, position: { line: 0, character: 9 } });
+    assert.ok(token);
+    const context = [BOS_TOKEN, 'the', 'cat'];
+    assert.equal(token.word, 'sat');
+    assert.deepEqual([token.start, token.end], [8, 11]);
+    assert.equal(token.probability, model.score(context, 'sat').probability);
+    assert.deepEqual(token.context, model.usedContext(context));
+    assert.deepEqual({ count: token.count, contextCount: token.contextCount, order: token.order }, model.answering(context, 'sat'));
+    // The five likeliest (ties are broken by word id, which differs between the two models).
+    assert.deepEqual(
+      token.alternatives.map((alternative) => alternative.probability),
+      model.candidates(context, 5).map((candidate) => candidate.probability),
+    );
+    for (const { word, probability, count, contextCount, order } of token.alternatives) {
+      assert.equal(probability, model.score(context, word).probability, word);
+      assert.deepEqual({ count, contextCount, order }, model.answering(context, word), word);
+    }
+    assert.equal(token.rank, scoreLines(model, [text.split('\n')[0]])[0][2].rank);
+    assert.equal(await session.client.sendRequest(SurprisalTokenRequest.type, { textDocument: { uri }, position: { line: 0, character: 3 } }), null, 'a space is no token');
+  });
+});

@@ -1,0 +1,70 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { scoreLines } from '../../../src/core/surprisal';
+import { tokenizeLine } from '../../../src/core/tokenizer';
+import { ESTIMATOR_NAMES, type EstimatorOptions } from '../../../src/core/types';
+import { BOS_TOKEN, EOS_TOKEN } from '../../../src/core/vocabulary';
+import { trained } from './helpers';
+
+const WORDS = ['a', 'b', 'c', 'd', 'e', 'f'];
+const corpusArb = fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 7 }), { minLength: 1, maxLength: 15 });
+const textArb = fc.array(fc.array(fc.constantFrom(...WORDS, 'unknown'), { maxLength: 6 }), { minLength: 1, maxLength: 4 });
+const estimatorArb: fc.Arbitrary<EstimatorOptions> = fc.oneof(
+  fc.constantFrom(...ESTIMATOR_NAMES).map((name) => ({ name })),
+  fc.double({ min: 0.01, max: 5, noNaN: true }).map((addK) => ({ name: 'add-k' as const, addK })),
+);
+
+describe('surprisal', () => {
+  it("ranks every token as the full distribution does: 1 + the words strictly likelier, for every estimator and order", () => {
+    fc.assert(
+      fc.property(corpusArb, textArb, estimatorArb, fc.integer({ min: 1, max: 5 }), (corpus, text, estimator, order) => {
+        const model = trained(corpus.map((line) => line.join(' ')), order, estimator);
+        const lines = text.map((line) => line.join(' '));
+        const scored = scoreLines(model, lines);
+        lines.forEach((line, index) => {
+          const words = tokenizeLine('whitespace', line);
+          assert.equal(scored[index].length, words.length === 0 ? 0 : words.length + 1);
+          scored[index].forEach((token, i) => {
+            const word = i < words.length ? words[i] : EOS_TOKEN;
+            const context = [BOS_TOKEN, ...words.slice(0, i)];
+            const expected = model.score(context, word);
+            assert.equal(token.log10Prob, expected.log10Prob);
+            assert.equal(token.ngramLength, expected.ngramLength);
+            const probabilities = model.distribution(context).probabilities;
+            const likelier = probabilities.filter((p) => p > expected.probability).length;
+            assert.equal(token.rank, likelier + 1, `rank of "${word}" after "${context.join(' ')}"`);
+            if (i < words.length) assert.equal(line.slice(token.start, token.end), word);
+            else assert.deepEqual([token.start, token.end], [line.length, line.length]);
+          });
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps ranks exact across changes to the model and compaction', () => {
+    const model = trained(['a b c a b', 'b c d', 'a b d e'], 3);
+    const before = scoreLines(model, ['a b c d']);
+    model.addText('a b e\nc d e f');
+    model.compact();
+    const after = scoreLines(model, ['a b c d']);
+    const words = ['a', 'b', 'c', 'd'];
+    after[0].forEach((token, i) => {
+      const context = [BOS_TOKEN, ...words.slice(0, i)];
+      const p = model.score(context, words[i] ?? EOS_TOKEN).probability;
+      assert.equal(token.rank, model.distribution(context).probabilities.filter((q) => q > p).length + 1);
+    });
+    assert.notDeepEqual(after, before);
+  });
+
+  it('gives offsets into the line as written when the tokenizer normalises it', () => {
+    const model = trained(['café au lait'], 2, { name: 'kneser-ney' }, { tokenizer: 'words' });
+    const line = 'un cafe\u0301 noir';
+    const [tokens] = scoreLines(model, [line]);
+    assert.deepEqual(
+      tokens.slice(0, -1).map((token) => line.slice(token.start, token.end)),
+      ['un', 'cafe\u0301', 'noir'],
+    );
+    assert.equal(tokens[1].inVocabulary, true);
+  });
+});
