@@ -11,6 +11,7 @@ import { Disposable } from './disposable';
 import { ClientModelService, type ModelService, type ModelStatus } from './modelService';
 import { registerVisualizer } from './panel';
 import { StatusBar } from './statusBar';
+import { SurprisalLens } from './surprisalLens';
 
 export interface NextWordLabApi {
   readonly model: ModelService;
@@ -24,6 +25,8 @@ export interface NextWordLabApi {
   stopServer(): Promise<void>;
   /** Starts a fresh language server, which loads the saved model. */
   startServer(): void;
+  /** The surprisal lens (Show Surprisal): what it shows per document, for the tests. */
+  readonly surprisal: SurprisalLens;
   /** How long activate() took: the extension's own cost to the window's startup (the server starts in its own process). */
   readonly activationMs: number;
 }
@@ -33,6 +36,7 @@ class NextWordLab extends Disposable {
   readonly commands: Commands;
   readonly host: LanguageServerHost;
   readonly output: vscode.LogOutputChannel;
+  readonly surprisal: SurprisalLens;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -42,6 +46,7 @@ class NextWordLab extends Disposable {
     this.model = new ClientModelService(host);
     this._register(new StatusBar(this.model, config));
     this.commands = this._register(new Commands(this.model, config));
+    this.surprisal = this._register(new SurprisalLens(this.model));
     this._register(registerVisualizer(context, this.model, config, output));
     host.start();
   }
@@ -62,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): NextWordLabApi {
     storagePath: context.storageUri?.fsPath,
     stopServer: () => extension.host.stop(),
     startServer: () => void extension.host.start(),
+    surprisal: extension.surprisal,
     activationMs,
   };
 }

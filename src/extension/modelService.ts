@@ -9,12 +9,18 @@ import {
   PredictRequest,
   RelearnRequest,
   SkippedFilesRequest,
+  SurprisalRequest,
+  SurprisalTokenRequest,
   type GenerateParams,
   type GenerateResult,
   type ModelStatus,
   type PredictParams,
   type PredictResult,
   type SkippedFile,
+  type SurprisalParams,
+  type SurprisalResult,
+  type SurprisalTokenParams,
+  type SurprisalTokenResult,
 } from '../protocol/lsp';
 import type { LanguageServerHost } from './client';
 
@@ -80,8 +86,27 @@ export class ClientModelService implements ModelService {
     return (await this.startedClient()).sendRequest(SkippedFilesRequest.type);
   }
 
+  /** An open document scored without its own counts (the surprisal lens); null when the server does not have it open. */
+  async surprisal(params: SurprisalParams, token?: vscode.CancellationToken): Promise<SurprisalResult | null> {
+    return (await this.startedClient()).sendRequest(SurprisalRequest.type, params, token);
+  }
+
+  /** One token of the lens explained (its hover). */
+  async surprisalToken(params: SurprisalTokenParams, token?: vscode.CancellationToken): Promise<SurprisalTokenResult | null> {
+    return (await this.startedClient()).sendRequest(SurprisalTokenRequest.type, params, token);
+  }
+
+  private readonly relearnListeners = new Set<() => void>();
+
+  /** Calls `listener` whenever the model is about to be forgotten and learned again. */
+  onWillRelearn(listener: () => void): vscode.Disposable {
+    this.relearnListeners.add(listener);
+    return { dispose: () => this.relearnListeners.delete(listener) };
+  }
+
   /** Forgets the model and learns the workspace again (starting the server if it was left stopped). */
   async relearn(): Promise<void> {
+    for (const listener of this.relearnListeners) listener();
     await (await this.startedClient()).sendRequest(RelearnRequest.type);
   }
 

@@ -1,0 +1,330 @@
+// The surprisal lens: Show Surprisal colours every token of the active editor by how the model ranked
+// it given the words before it on its line (top 1, top 10, top 100, beyond), scored by the server
+// without the file's own counts; the overview ruler marks the most surprising lines, the status bar
+// shows the file's bits per token with a legend, and a hover explains a token. It follows edits
+// (debounced) and turns off when its document closes or the model is learned again.
+
+import * as vscode from 'vscode';
+import { SURPRISAL_SPAN_FIELDS, type SurprisalResult, type SurprisalTokenResult } from '../protocol/lsp';
+import { Disposable } from './disposable';
+import type { ClientModelService } from './modelService';
+
+export const TOGGLE_SURPRISAL_COMMAND = 'nextWordLab.toggleSurprisal';
+
+/** How long typing must pause before the lens scores the document again. */
+const EDIT_DEBOUNCE_MS = 150;
+/** The most surprising lines marked in the overview ruler: this share of the scored lines, at most MAX. */
+const RULER_SHARE = 0.02;
+const RULER_MAX = 50;
+
+/** The colour classes, by rank: the colour ids are contributed in package.json with light, dark and high-contrast defaults. */
+export const SURPRISAL_BUCKETS = [
+  { id: 'top1', label: 'top 1', maxRank: 1, swatch: '🟩', meaning: 'the word the model expected most' },
+  { id: 'top10', label: 'top 10', maxRank: 10, swatch: '🟨', meaning: 'among its 10 likeliest' },
+  { id: 'top100', label: 'top 100', maxRank: 100, swatch: '🟧', meaning: 'among its 100 likeliest' },
+  { id: 'beyond', label: 'beyond', maxRank: Infinity, swatch: '🟥', meaning: 'a surprise: 100 words or more were likelier' },
+] as const;
+
+export type SurprisalBucketId = (typeof SURPRISAL_BUCKETS)[number]['id'];
+
+export function bucketOf(rank: number): number {
+  return SURPRISAL_BUCKETS.findIndex((bucket) => rank <= bucket.maxRank);
+}
+
+/** What the lens shows for a document, as the tests (and the hover) read it. */
+export interface SurprisalView {
+  readonly result: SurprisalResult;
+  /** The decorated ranges per bucket, in SURPRISAL_BUCKETS order. */
+  readonly ranges: readonly (readonly vscode.Range[])[];
+  /** The lines marked in the overview ruler. */
+  readonly rulerLines: readonly number[];
+}
+
+interface LensState {
+  readonly document: vscode.TextDocument;
+  view?: SurprisalView;
+  timer?: NodeJS.Timeout;
+  scoring?: vscode.CancellationTokenSource;
+}
+
+export class SurprisalLens extends Disposable {
+  private readonly lenses = new Map<string, LensState>();
+  private readonly bucketTypes = SURPRISAL_BUCKETS.map((bucket) =>
+    this._register(
+      vscode.window.createTextEditorDecorationType({
+        backgroundColor: new vscode.ThemeColor(`nextWordLab.surprisal.${bucket.id}Background`),
+        // Only high-contrast themes give the border a colour: there, a tint alone is not enough.
+        borderColor: new vscode.ThemeColor(`nextWordLab.surprisal.${bucket.id}Border`),
+        borderStyle: 'none none solid none',
+        borderWidth: '0 0 2px 0',
+        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      }),
+    ),
+  );
+  private readonly rulerType = this._register(
+    vscode.window.createTextEditorDecorationType({
+      overviewRulerColor: new vscode.ThemeColor('nextWordLab.surprisal.overviewRuler'),
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+      isWholeLine: true,
+    }),
+  );
+  private readonly item = this._register(vscode.window.createStatusBarItem('nextWordLab.surprisal', vscode.StatusBarAlignment.Right, 99));
+  private readonly updated = this._register(new vscode.EventEmitter<vscode.Uri>());
+  /** Fires when a document's lens has been drawn anew, or turned off. */
+  readonly onDidUpdate = this.updated.event;
+
+  constructor(private readonly model: ClientModelService) {
+    super();
+    this.item.name = 'Next Word Lab: Surprisal';
+    this.item.command = TOGGLE_SURPRISAL_COMMAND;
+    this._register(vscode.commands.registerCommand(TOGGLE_SURPRISAL_COMMAND, () => this.toggle()));
+    this._register(vscode.workspace.onDidChangeTextDocument(({ document, contentChanges }) => {
+      if (contentChanges.length > 0) this.schedule(document);
+    }));
+    this._register(vscode.workspace.onDidCloseTextDocument((document) => this.hide(document.uri)));
+    // VS Code disposes a closed file's document only later: closing its last tab is what the user sees.
+    this._register(vscode.window.tabGroups.onDidChangeTabs(() => this.hideWithoutTabs()));
+    this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.drawAll()));
+    this._register(vscode.window.onDidChangeActiveTextEditor(() => this.renderStatus()));
+    this._register(model.onWillRelearn(() => this.hideAll()));
+    let lastModel = '';
+    this._register(
+      model.onDidChangeStatus((status) => {
+        // A new estimator, order or tokenizer, or a finished pass: every score may have changed.
+        const key = `${status.estimator} ${status.order} ${status.tokenizer} ${status.state === 'ready'}`;
+        if (key !== lastModel) for (const lens of this.lenses.values()) this.schedule(lens.document);
+        lastModel = key;
+      }),
+    );
+    this._register(vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], { provideHover: (document, position, token) => this.hover(document, position, token) }));
+    this._register({ dispose: () => this.hideAll() });
+  }
+
+  /** Shows the lens on the active editor's document, or hides it if it is shown. */
+  async toggle(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (editor === undefined) {
+      void vscode.window.showInformationMessage('Next Word Lab: open a file, then run Show Surprisal to see how the model reads it.');
+      return;
+    }
+    const key = editor.document.uri.toString();
+    if (this.lenses.has(key)) {
+      this.hide(editor.document.uri);
+      return;
+    }
+    this.lenses.set(key, { document: editor.document });
+    this.renderStatus();
+    await this.score(editor.document);
+  }
+
+  isShown(uri: vscode.Uri): boolean {
+    return this.lenses.has(uri.toString());
+  }
+
+  view(uri: vscode.Uri): SurprisalView | undefined {
+    return this.lenses.get(uri.toString())?.view;
+  }
+
+  /** The status bar item as shown (undefined while hidden). */
+  get status(): { readonly text: string; readonly tooltip: string } | undefined {
+    if (!this.itemVisible) return undefined;
+    const tooltip = this.item.tooltip;
+    return { text: this.item.text, tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '') };
+  }
+
+  private itemVisible = false;
+
+  private hide(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const lens = this.lenses.get(key);
+    if (lens === undefined) return;
+    clearTimeout(lens.timer);
+    lens.scoring?.cancel();
+    this.lenses.delete(key);
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document.uri.toString() !== key) continue;
+      for (const type of this.bucketTypes) editor.setDecorations(type, []);
+      editor.setDecorations(this.rulerType, []);
+    }
+    this.renderStatus();
+    this.updated.fire(uri);
+  }
+
+  private hideWithoutTabs(): void {
+    const open = new Set<string>();
+    for (const group of vscode.window.tabGroups.all) {
+      for (const tab of group.tabs) {
+        const input = tab.input;
+        if (input instanceof vscode.TabInputText) open.add(input.uri.toString());
+        else if (input instanceof vscode.TabInputTextDiff) open.add(input.modified.toString());
+      }
+    }
+    for (const lens of [...this.lenses.values()]) if (!open.has(lens.document.uri.toString())) this.hide(lens.document.uri);
+  }
+
+  private hideAll(): void {
+    for (const lens of [...this.lenses.values()]) this.hide(lens.document.uri);
+  }
+
+  private schedule(document: vscode.TextDocument): void {
+    const lens = this.lenses.get(document.uri.toString());
+    if (lens === undefined) return;
+    clearTimeout(lens.timer);
+    lens.timer = setTimeout(() => void this.score(document), EDIT_DEBOUNCE_MS);
+  }
+
+  private async score(document: vscode.TextDocument): Promise<void> {
+    const lens = this.lenses.get(document.uri.toString());
+    if (lens === undefined) return;
+    lens.scoring?.cancel();
+    const scoring = (lens.scoring = new vscode.CancellationTokenSource());
+    this.renderStatus();
+    let result: SurprisalResult | null;
+    try {
+      result = await this.model.surprisal({ textDocument: { uri: document.uri.toString() } }, scoring.token);
+    } catch (error) {
+      if (scoring.token.isCancellationRequested) return;
+      this.hide(document.uri);
+      void vscode.window.showWarningMessage(`Next Word Lab: the surprisal lens could not score this file: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    if (scoring.token.isCancellationRequested || this.lenses.get(document.uri.toString()) !== lens) return;
+    lens.scoring = undefined;
+    if (result === null) {
+      this.hide(document.uri);
+      return;
+    }
+    // An edit arrived while it was scored: its own (debounced) request follows.
+    if (result.version !== document.version) return;
+    lens.view = viewOf(result);
+    this.draw(lens);
+    this.renderStatus();
+    this.updated.fire(document.uri);
+  }
+
+  private drawAll(): void {
+    for (const lens of this.lenses.values()) this.draw(lens);
+  }
+
+  private draw(lens: LensState): void {
+    const view = lens.view;
+    if (view === undefined) return;
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document !== lens.document) continue;
+      this.bucketTypes.forEach((type, bucket) => editor.setDecorations(type, view.ranges[bucket]));
+      editor.setDecorations(this.rulerType, view.rulerLines.map((line) => new vscode.Range(line, 0, line, 0)));
+    }
+  }
+
+  private renderStatus(): void {
+    const document = vscode.window.activeTextEditor?.document;
+    const lens = document === undefined ? undefined : this.lenses.get(document.uri.toString());
+    if (lens === undefined) {
+      this.item.hide();
+      this.itemVisible = false;
+      return;
+    }
+    const result = lens.view?.result;
+    if (result === undefined || lens.scoring !== undefined) {
+      this.item.text = result === undefined ? '$(sync~spin) Surprisal' : `$(sync~spin) ${figure(result)}`;
+    } else {
+      this.item.text = `$(eye) ${figure(result)}`;
+    }
+    this.item.tooltip = result === undefined ? 'Next Word Lab: scoring this file…' : legend(result, lens.view?.ranges ?? []);
+    this.item.show();
+    this.itemVisible = true;
+  }
+
+  private async hover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    if (!this.lenses.has(document.uri.toString())) return undefined;
+    const explained = await this.model.surprisalToken({ textDocument: { uri: document.uri.toString() }, position }, token);
+    if (explained === null || explained.version !== document.version) return undefined;
+    return new vscode.Hover(hoverText(explained), new vscode.Range(position.line, explained.start, position.line, explained.end));
+  }
+}
+
+function viewOf(result: SurprisalResult): SurprisalView {
+  const ranges: vscode.Range[][] = SURPRISAL_BUCKETS.map(() => []);
+  const { spans } = result;
+  for (let i = 0; i < spans.length; i += SURPRISAL_SPAN_FIELDS) {
+    ranges[bucketOf(spans[i + 3])].push(new vscode.Range(spans[i], spans[i + 1], spans[i], spans[i + 2]));
+  }
+  const scored = result.lineBits.flatMap((bits, line) => (bits === null ? [] : [{ line, bits }]));
+  const threshold = result.bitsPerToken ?? 0;
+  const rulerLines = scored
+    .filter(({ bits }) => bits > threshold)
+    .sort((a, b) => b.bits - a.bits)
+    .slice(0, Math.min(RULER_MAX, Math.max(1, Math.ceil(scored.length * RULER_SHARE))))
+    .map(({ line }) => line)
+    .sort((a, b) => a - b);
+  return { result, ranges, rulerLines };
+}
+
+/** The file's figure: bits per token (a score's −log2 for stupid backoff, which has no probabilities). */
+function figure(result: SurprisalResult): string {
+  if (result.bitsPerToken === null) return result.tokens === 0 ? 'no tokens' : '∞ bits/token';
+  return `${result.bitsPerToken.toFixed(2)} bits/token`;
+}
+
+function legend(result: SurprisalResult, ranges: readonly (readonly vscode.Range[])[]): vscode.MarkdownString {
+  const words = ranges.reduce((sum, bucket) => sum + bucket.length, 0);
+  const lines = [
+    '**Surprisal lens** — each word coloured by its rank under the model, given the words before it on its line',
+    '',
+    '| | rank | words | |',
+    '|---|---|---:|---|',
+    ...SURPRISAL_BUCKETS.map((bucket, index) => {
+      const count = ranges[index]?.length ?? 0;
+      return `| ${bucket.swatch} | ${bucket.label} | ${count.toLocaleString('en-US')} (${words === 0 ? 0 : Math.round((100 * count) / words)} %) | ${bucket.meaning} |`;
+    }),
+    '',
+    result.bitsPerToken === null
+      ? `${result.tokens.toLocaleString('en-US')} tokens; a token the model gives probability 0 makes the file's surprisal infinite.`
+      : `**${result.bitsPerToken.toFixed(2)} bits per token** (perplexity ${result.perplexity?.toFixed(2)}) over ${result.tokens.toLocaleString('en-US')} tokens: the words plus one end of line per line, ${result.oov.toLocaleString('en-US')} unknown.`,
+    '',
+    `${result.order}-gram model, ${result.estimator}${result.isProbability ? '' : ' (scores, not probabilities)'}; ` +
+      (result.ownCountsLeftOut ? "this file's own counts are left out, so it does not predict itself." : 'this file is not learned, so the model has never seen it.'),
+    '',
+    'The overview ruler marks the most surprising lines. Click to turn the lens off.',
+  ];
+  return new vscode.MarkdownString(lines.join('\n'));
+}
+
+export function formatProbability(p: number): string {
+  if (p === 0) return '0';
+  return p >= 0.001 ? `${(100 * p).toFixed(2)} %` : p.toExponential(2);
+}
+
+function hoverText(token: SurprisalTokenResult): vscode.MarkdownString {
+  const bits = -Math.log2(token.probability);
+  const p = token.isProbability ? 'P' : 'score';
+  const context = token.context.length === 0 ? '' : token.context.join(' ');
+  // The n-gram that answered: the last order − 1 words of the context, then the word.
+  const ngramContext = token.context.slice(token.context.length - (token.order - 1));
+  const answered =
+    token.order === 1
+      ? `answered by the unigram: c(${code(token.word)}) = ${token.count.toLocaleString('en-US')} of ${token.contextCount.toLocaleString('en-US')} tokens`
+      : `answered by the ${token.order}-gram ${code([...ngramContext, token.word].join(' '))}: seen ${token.count.toLocaleString('en-US')} times in ${token.contextCount.toLocaleString('en-US')} of ${code(ngramContext.join(' '))}`;
+  const bucket = SURPRISAL_BUCKETS[bucketOf(token.rank)];
+  const lines = [
+    `${bucket.swatch} ${code(token.word)}${token.inVocabulary ? '' : ' (unknown: scored as `<unk>`)'} after ${code(context)}`,
+    '',
+    `${p} = ${formatProbability(token.probability)} · surprisal ${Number.isFinite(bits) ? bits.toFixed(2) : '∞'} bits · rank ${token.rank.toLocaleString('en-US')} (${bucket.label})`,
+    '',
+    `${answered}${token.ownCountsLeftOut ? ', without this file' : ''}.`,
+    '',
+    '| likeliest here | ' + p + ' | counts | n-gram |',
+    '|---|---:|---:|---:|',
+    ...token.alternatives.map(
+      (alternative) =>
+        `| ${code(alternative.word)}${alternative.word === token.word ? ' ✓' : ''} | ${formatProbability(alternative.probability)} | ${alternative.count.toLocaleString('en-US')}/${alternative.contextCount.toLocaleString('en-US')} | ${alternative.order} |`,
+    ),
+  ];
+  return new vscode.MarkdownString(lines.join('\n'));
+}
+
+/** Inline code that survives backticks in the word. */
+function code(text: string): string {
+  const fence = text.includes('`') ? '``' : '`';
+  return `${fence}${text === '' ? ' ' : text.replace(/\|/g, '\\|')}${fence}`;
+}

@@ -1,0 +1,113 @@
+// The surprisal lens in a real VS Code: Show Surprisal decorates every word of the file by its rank,
+// the status bar shows the file's bits per token with a legend, a hover explains a word with the
+// likeliest alternatives, the lens follows an edit, and it goes away when toggled off or the file
+// closes. Every wait is on the lens's own update event or a command's completion, never a timer.
+
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import manifest from '../../package.json';
+import { tokenizeLine } from '../../src/core/tokenizer';
+import type { NextWordLabApi } from '../../src/extension/extension';
+import { SURPRISAL_BUCKETS, bucketOf } from '../../src/extension/surprisalLens';
+import { SURPRISAL_SPAN_FIELDS } from '../../src/protocol/lsp';
+
+const extensionId = `${manifest.publisher}.${manifest.name}`;
+
+function workspaceFile(...parts: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the fixture workspace is open');
+  return vscode.Uri.joinPath(folder.uri, ...parts);
+}
+
+describe('Surprisal lens in VS Code', () => {
+  let api: NextWordLabApi;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<NextWordLabApi>(extensionId);
+    assert.ok(extension, `${extensionId} is loaded`);
+    api = await extension.activate();
+    await api.whenReady();
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  /** The lens's status bar item as shown (a call, so no earlier assertion narrows it). */
+  const lensStatus = () => api.surprisal.status;
+
+  /** Resolves on the lens's next update of `uri` whose view satisfies `predicate`. */
+  function nextUpdate(uri: vscode.Uri, predicate: () => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const listener = api.surprisal.onDidUpdate((updated) => {
+        if (updated.toString() !== uri.toString() || !predicate()) return;
+        listener.dispose();
+        resolve();
+      });
+    });
+  }
+
+  it('colours every word by its rank, shows bits per token with a legend, explains a word on hover, and hides again', async () => {
+    const uri = workspaceFile('notes', 'weather.txt');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(document);
+    assert.equal(lensStatus(), undefined, 'no lens, no status figure');
+
+    await vscode.commands.executeCommand('nextWordLab.toggleSurprisal');
+    const view = api.surprisal.view(uri);
+    assert.ok(view, 'the lens is drawn when the command resolves');
+    assert.equal(view.result.ownCountsLeftOut, true, 'the file is learned, and its own counts were left out');
+
+    // Every word of every line is decorated once, in the bucket of its rank.
+    const decorated = view.ranges.flatMap((ranges, bucket) => ranges.map((range) => ({ range, bucket })));
+    decorated.sort((a, b) => a.range.start.compareTo(b.range.start));
+    const words = Array.from({ length: document.lineCount }, (_, line) => tokenizeLine('words', document.lineAt(line).text)).flat();
+    assert.deepEqual(decorated.map(({ range }) => document.getText(range)), words);
+    const { spans } = view.result;
+    for (let i = 0; i < spans.length; i += SURPRISAL_SPAN_FIELDS) {
+      assert.equal(decorated[i / SURPRISAL_SPAN_FIELDS].bucket, bucketOf(spans[i + 3]));
+    }
+    assert.ok(view.rulerLines.length >= 1, 'the most surprising line is marked in the overview ruler');
+
+    const status = lensStatus();
+    assert.ok(status, 'the status bar shows the figure');
+    assert.ok(view.result.bitsPerToken !== null);
+    assert.equal(status.text, `$(eye) ${view.result.bitsPerToken.toFixed(2)} bits/token`);
+    for (const bucket of SURPRISAL_BUCKETS) assert.ok(status.tooltip.includes(`| ${bucket.label} |`), `the legend lists ${bucket.label}`);
+
+    // The hover on the second word of the first line: its probability, bits and the likeliest words.
+    const second = decorated[1].range;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, second.start.translate(0, 1));
+    const text = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
+    assert.match(text, /surprisal \d+\.\d\d bits · rank \d+/);
+    assert.match(text, /\| likeliest here \| P \| counts \| n-gram \|/);
+    const alternatives = text.split('\n').filter((line) => /^\| `[^`]+`( ✓)? \| [\d.]+ %/.test(line));
+    assert.equal(alternatives.length, 5, text);
+
+    // An edit: the lens follows it with the new line's words.
+    const updated = nextUpdate(uri, () => (api.surprisal.view(uri)?.ranges.flat().length ?? 0) > decorated.length);
+    await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), 'the sky is purple today\n'));
+    await updated;
+    const after = api.surprisal.view(uri);
+    assert.ok(after);
+    assert.equal(after.ranges.flat().length, decorated.length + 5);
+    assert.equal(after.result.version, document.version);
+
+    await vscode.commands.executeCommand('nextWordLab.toggleSurprisal');
+    assert.equal(api.surprisal.view(uri), undefined);
+    assert.equal(lensStatus(), undefined, 'the status figure goes away with the lens');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('turns off when its file is closed', async () => {
+    const uri = workspaceFile('notes', 'tennis.md');
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('nextWordLab.toggleSurprisal');
+    assert.ok(api.surprisal.isShown(uri));
+    const hidden = nextUpdate(uri, () => !api.surprisal.isShown(uri));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await hidden;
+    assert.equal(lensStatus(), undefined);
+  });
+});
