@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TokenizerName } from '../src/core/types';
-import { StatusRequest } from '../src/protocol/lsp';
+import { StatusRequest, SurprisalRequest } from '../src/protocol/lsp';
 import { WorkspaceModel } from '../src/server/workspaceModel';
 import { TestSession } from '../test/server/harness';
 
@@ -19,6 +19,8 @@ const LINES_PER_FILE = 200;
 const PREDICT_REQUESTS = 2_000;
 const EDITED_FILE_LINES = 2_000;
 const EDITS = 200;
+/** Times the lens is shown afresh (the document opened again, so nothing is cached). */
+const LENS_SHOWS = 10;
 
 export interface ServerBenchResult {
   readonly files: number;
@@ -36,6 +38,11 @@ export interface ServerBenchResult {
   readonly predictWhileLearningMs: Percentiles;
   readonly incrementalUpdateMs: Percentiles;
   readonly editRoundTripMs: Percentiles;
+  /** Surprisal lens on the 2,000-line file: the whole file scored (opened afresh), then after each edit. */
+  readonly lensShowMs: Percentiles;
+  readonly lensAfterEditMs: Percentiles;
+  /** Predictions sent while the lens was scoring an edit. */
+  readonly predictWhileLensMs: Percentiles;
   readonly restartSeconds: number;
   /** The server's own log line for loading the snapshot (the rest of a restart is finding the files). */
   readonly restoreLine: string;
@@ -155,6 +162,42 @@ async function timeEdits(
   return { roundTrips, predictAfterEdit };
 }
 
+/**
+ * The surprisal lens on the 2,000-line file: shown (the document opened afresh, so every line is
+ * scored), then updated after each edit, with a prediction sent while each update is being scored.
+ */
+async function timeLens(
+  session: TestSession,
+  folder: string,
+  contexts: readonly string[],
+): Promise<{ shows: number[]; afterEdit: number[]; predictWhileLens: number[] }> {
+  const file = path.join(folder, 'src', 'big.ts');
+  const text = fs.readFileSync(file, 'utf8');
+  const shows: number[] = [];
+  for (let i = 0; i < LENS_SHOWS; i++) {
+    const uri = await session.open(file, text);
+    const start = performance.now();
+    const lens = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } });
+    shows.push(performance.now() - start);
+    if (!lens?.ownCountsLeftOut) throw new Error('the lens did not leave the file out');
+    await session.close(uri);
+  }
+  const uri = await session.open(file, text);
+  await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } });
+  const afterEdit: number[] = [];
+  const predictWhileLens: number[] = [];
+  for (let i = 0; i < EDITS; i++) {
+    const line = (i * 37) % EDITED_FILE_LINES;
+    const start = performance.now();
+    await session.edit(uri, { start: [line, 0], end: [line, 0] }, `lens${i} `);
+    const lens = session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } }).then(() => afterEdit.push(performance.now() - start));
+    predictWhileLens.push(...(await timePredictions(session, [contexts[i % contexts.length]], 1)));
+    await lens;
+  }
+  await session.close(uri);
+  return { shows, afterEdit, predictWhileLens };
+}
+
 /** Loads the built extension bundle with an inert `vscode` module, timing the require alone. */
 function timeExtensionLoad(bundle: string): number {
   const inert: object = new Proxy(function () {} as object, { get: () => inert, apply: () => inert, construct: () => inert });
@@ -200,6 +243,7 @@ export async function runServerBench(options: ServerBenchOptions): Promise<Serve
     const predict = await timePredictions(session, contexts, PREDICT_REQUESTS);
     const cpuAfter = processCpuMs(session.serverProcess?.pid);
     const edits = await timeEdits(session, folder, lines, contexts);
+    const lens = await timeLens(session, folder, contexts);
 
     // Learning again from scratch, with requests arriving all along: the learner must yield to them.
     const logged = session.logs.length;
@@ -233,6 +277,9 @@ export async function runServerBench(options: ServerBenchOptions): Promise<Serve
       predictWhileLearningMs: percentiles(whileLearning),
       incrementalUpdateMs: percentiles(timeIncrementalUpdates(lines, options.tokenizer)),
       editRoundTripMs: percentiles(edits.roundTrips),
+      lensShowMs: percentiles(lens.shows),
+      lensAfterEditMs: percentiles(lens.afterEdit),
+      predictWhileLensMs: percentiles(lens.predictWhileLens),
       restartSeconds,
       restoreLine,
       extensionBundleKB: fs.statSync(bundle).size / 1024,
@@ -261,6 +308,9 @@ export function serverSummary(result: ServerBenchResult): string[] {
     `server: predict while learning ${spread(result.predictWhileLearningMs)} (target p99 ≤ 20 ms)`,
     `server: incremental update, one line of a ${EDITED_FILE_LINES.toLocaleString('en-US')}-line file: ${spread(result.incrementalUpdateMs, 'edits')} (target ≤ 5 ms)`,
     `server: edit + request round trip: ${spread(result.editRoundTripMs, 'edits')}`,
+    `server: surprisal lens shown on a ${EDITED_FILE_LINES.toLocaleString('en-US')}-line file ${spread(result.lensShowMs, 'shows')} (target p99 ≤ 150 ms)`,
+    `server: surprisal lens after an edit ${spread(result.lensAfterEditMs, 'edits')} (target p99 ≤ 50 ms)`,
+    `server: predict while the lens scores an edit ${spread(result.predictWhileLensMs)} (target p99 ≤ 20 ms)`,
     `server: restart from the persisted model: ${result.restartSeconds.toFixed(2)} s (target ≤ 1 s for 3 M tokens); ${result.restoreLine}`,
     `extension: bundle ${result.extensionBundleKB.toFixed(0)} KB, loads in ${ms(result.extensionLoadMs)}`,
   ];
@@ -285,6 +335,9 @@ export function serverMarkdown(result: ServerBenchResult): string[] {
     row('predict while the workspace is being learned', spread(result.predictWhileLearningMs), 'p99 ≤ 20 ms'),
     row(`incremental update: one line of a ${EDITED_FILE_LINES.toLocaleString('en-US')}-line open file`, spread(result.incrementalUpdateMs, 'edits'), '≤ 5 ms'),
     row('didChange + next request round trip', spread(result.editRoundTripMs, 'edits')),
+    row(`surprisal lens shown: a ${EDITED_FILE_LINES.toLocaleString('en-US')}-line open file scored without its own counts`, spread(result.lensShowMs, 'shows'), 'p99 ≤ 150 ms'),
+    row('surprisal lens updated: edit sent to the new scores received', spread(result.lensAfterEditMs, 'edits'), 'p99 ≤ 50 ms'),
+    row('predict while the lens scores an edit', spread(result.predictWhileLensMs), 'p99 ≤ 20 ms'),
     row('restart from the persisted model (process start to status ready)', `${result.restartSeconds.toFixed(2)} s`, '≤ 1 s for 3 M tokens'),
     row('… of which loading the snapshot', result.restoreLine),
     row('extension bundle (dist/extension.js)', `${result.extensionBundleKB.toFixed(0)} KB, loads in ${ms(result.extensionLoadMs)}`),
