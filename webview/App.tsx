@@ -1,10 +1,11 @@
 // The panel: six steps in the lesson's order, one shown at a time, sharing the context and the model.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
+import type { Runs } from '../src/core/runs';
 import type { ModelStatus } from '../src/protocol/lsp';
 import type { EditorContext, PanelBootstrap, PredictionView, SamplingSettings } from '../src/protocol/webview';
 import { ContextBar } from './components/ContextBar';
-import { expandDistribution } from './distribution';
+import { predictionRuns } from './distribution';
 import { connectToHost, postToHost, requestGeneration, requestPrediction, saveState } from './host';
 import type { PanelState, StepId } from './panelState';
 import { STEPS } from './panelState';
@@ -104,7 +105,7 @@ export function App({ bootstrap, initialState }: AppProps) {
   );
 
   const shownPrediction = valueOf(prediction);
-  const vector = useMemo(() => (shownPrediction ? expandDistribution(shownPrediction) : null), [shownPrediction]);
+  const runs = useMemo(() => (shownPrediction ? predictionRuns(shownPrediction) : null), [shownPrediction]);
   const toggleTable = (id: string): void =>
     update({ tables: panel.tables.includes(id) ? panel.tables.filter((t) => t !== id) : [...panel.tables, id] });
   const insert = (insertText: string): void => postToHost({ type: 'insert', text: insertText });
@@ -123,12 +124,12 @@ export function App({ bootstrap, initialState }: AppProps) {
 
   /** A step drawn from the model's answer, or what stands in its way. */
   const withAnswer = (
-    content: (answer: PredictionView, probabilities: Float64Array, learned: ModelStatus) => ComponentChildren,
+    content: (answer: PredictionView, runs: Runs, learned: ModelStatus) => ComponentChildren,
   ): ComponentChildren => {
     if (!canPredict(status)) return <p class="placeholder">{describeStatus(status)}</p>;
     if (prediction.state === 'failed') return <p class="error">The model could not answer: {prediction.message}</p>;
-    if (shownPrediction === undefined || vector === null) return <p class="placeholder">Asking the model…</p>;
-    return content(shownPrediction, vector, status);
+    if (shownPrediction === undefined || runs === null) return <p class="placeholder">Asking the model…</p>;
+    return content(shownPrediction, runs, status);
   };
 
   return (
@@ -187,7 +188,7 @@ export function App({ bootstrap, initialState }: AppProps) {
           />
         )}
         {step === 'next-word' &&
-          withAnswer((answer, _probabilities, learned) => (
+          withAnswer((answer, _runs, learned) => (
             <NextWordStep
               prediction={answer}
               estimator={learned.estimator}
@@ -222,10 +223,10 @@ export function App({ bootstrap, initialState }: AppProps) {
             />
           ))}
         {step === 'temperature' &&
-          withAnswer((answer, probabilities) => (
+          withAnswer((answer, runs) => (
             <TemperatureStep
               prediction={answer}
-              vector={probabilities}
+              runs={runs}
               temperature={temperature}
               examples={examples}
               tables={panel.tables}

@@ -18,7 +18,7 @@ import type { Progress } from './progress';
 /** What every query command needs of a model; `NgramModel` and the ARPA back-off model both have it. */
 export type QueryModel = Pick<
   NgramModel,
-  'order' | 'tokenizer' | 'vocabulary' | 'score' | 'distribution' | 'candidates' | 'encodeForScoring' | 'scoreSentences' | 'byteLength'
+  'order' | 'tokenizer' | 'vocabulary' | 'score' | 'distribution' | 'runs' | 'candidates' | 'encodeForScoring' | 'scoreSentences' | 'byteLength'
 >;
 
 export type LoadedModel =

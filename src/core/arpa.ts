@@ -42,9 +42,9 @@ import { TOKENIZER_NAMES, type Candidate, type NextWordDistribution, type Tokeni
 import { crc32 } from './snapshot';
 import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, UNK_TOKEN, Vocabulary } from './vocabulary';
 import { COUNT, PARENT, hashKey } from './counts';
-import { encodeSentences, type EncodedSentences, type NgramModel, type ScanTotals, type TokenVisitor, type WordScore } from './model';
+import { encodeSentences, type EncodedSentences, type NgramModel, type RunDistribution, type ScanTotals, type TokenVisitor, type WordScore } from './model';
 import { evaluateText, type Evaluation } from './evaluation';
-import { rankedIds } from './decoding';
+import { runsOfVector } from './runs';
 
 /** How ARPA files spell log10 0 (the probability of `<s>`, a back-off weight of 0). */
 export const ARPA_LOG10_ZERO = -99;
@@ -618,21 +618,33 @@ export class ArpaModel {
     return new ArpaModel(vocabulary, tables, tokenizer);
   }
 
+  /** `distribution` as runs of equal probability, likeliest first (`<unk>` in none when `withoutUnknown`). */
+  runs(context: readonly string[], options: { readonly withoutUnknown?: boolean } = {}): RunDistribution {
+    const { probabilities, ...distribution } = this.distribution(context);
+    return { ...distribution, runs: runsOfVector(probabilities, options.withoutUnknown === true ? UNK : -1) };
+  }
+
   /** The k likeliest next words (ties by lower id); count and contextCount are 0 (ARPA has no counts). */
   candidates(context: readonly string[], k: number): Candidate[] {
     const { probabilities } = this.distribution(context);
+    const runs = runsOfVector(probabilities);
     const ids = this.contextIds(context);
     const found = this.resolveSuffixes(ids, ids.length);
-    return rankedIds(probabilities)
-      .slice(0, k)
-      .map((id) => ({
-        word: this.vocabulary.word(id),
-        id,
-        probability: probabilities[id],
-        count: 0,
-        contextCount: 0,
-        order: this.lookup(found, id).ngramLength,
-      }));
+    const candidates: Candidate[] = [];
+    for (let r = 0; r < runs.length && candidates.length < k; r++) {
+      for (let i = 0; i < runs.size[r] && candidates.length < k; i++) {
+        const id = runs.word(r, i);
+        candidates.push({
+          word: this.vocabulary.word(id),
+          id,
+          probability: probabilities[id],
+          count: 0,
+          contextCount: 0,
+          order: this.lookup(found, id).ngramLength,
+        });
+      }
+    }
+    return candidates;
   }
 }
 

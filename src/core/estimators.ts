@@ -10,6 +10,7 @@
 // full distribution and an exact top-k.
 
 import type { NgramCounts } from './counts';
+import type { ProbabilityRuns } from './runs';
 import { CHILD_SUM, COUNT, FIRST_CHILD, hashKey, N1, N2, N3, NEXT, NONE, WORD } from './counts';
 import type { EstimatorName, EstimatorOptions } from './types';
 import { MAX_ORDER } from './types';
@@ -81,23 +82,6 @@ const KINDS: Record<EstimatorName, Kind> = {
 /** Whether (pa, ia) ranks before (pb, ib): higher probability, then lower id. */
 function ranksBefore(pa: number, ia: number, pb: number, ib: number): boolean {
   return pa > pb || (pa === pb && ia < ib);
-}
-
-/**
- * A whole next-word distribution as runs of words of equal probability, likeliest first: every word
- * with p > 0 is in exactly one run, and no two runs have the same probability, so the ranking
- * (probability descending, ties by lower id) is run by run, then by id. Valid until the model changes.
- */
-export interface ProbabilityRuns {
-  readonly length: number;
-  /** The probability (a score for stupid backoff) of each word of run r. */
-  readonly probability: Float64Array;
-  /** How many words run r holds. */
-  readonly size: Int32Array;
-  /** The index-th word of run r (0 ≤ index < size[r]), lower ids first: the engine's ranking. */
-  word(run: number, index: number): number;
-  /** The run holding `word`, or NONE when its probability is 0 (or it was left out). */
-  runOf(word: number): number;
 }
 
 /** A ranked sequence of words consumed front to back; `id` is NONE once it is exhausted. */

@@ -3,7 +3,8 @@
 // sentence is terminated by EOS (`<s>` is implicit). The same array removes the sentences again.
 
 import { COUNT, NgramCounts, NONE } from './counts';
-import { Estimator, type ContextChain, type Discounts, type ProbabilityRuns } from './estimators';
+import { Estimator, type ContextChain, type Discounts } from './estimators';
+import type { ProbabilityRuns } from './runs';
 import { normalizeForTokenizer, scanTextRanges } from './tokenizer';
 import type { Candidate, EstimatorOptions, ModelStats, NextWordDistribution, TokenizerName } from './types';
 import { DEFAULT_ORDER, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';
@@ -24,7 +25,7 @@ export interface NgramModelOptions {
   readonly tokenizer?: TokenizerName;
 }
 
-export type { ProbabilityRuns } from './estimators';
+export type { ProbabilityRuns } from './runs';
 
 /** `distribution`'s answer with the probabilities as runs of equal value (see `NgramModel.runs`). */
 export interface RunDistribution extends Omit<NextWordDistribution, 'probabilities'> {

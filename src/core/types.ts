@@ -79,11 +79,15 @@ export interface Perplexity {
   readonly crossEntropyBits: number;
 }
 
+/** The re-weighting before a draw: temperature, then top-k, then top-p (src/core/runs.ts). */
 export interface SamplingOptions {
   /** ≥ 0; 0 = argmax (ties broken by the lower id). */
   readonly temperature: number;
-  /** 0 = off. */
+  /** Keep only the k likeliest words; 0 (or absent) = off. */
   readonly topK?: number;
-  /** 1 = off. */
+  /** Keep the fewest likeliest words whose mass reaches p; 1 (or absent) = off. */
   readonly topP?: number;
 }
+
+/** Every re-weighting value given, as the settings, the requests and the panel carry them. */
+export type Reweighting = Required<SamplingOptions>;

@@ -11,7 +11,7 @@ import {
   RequestType0,
   TextDocumentIdentifier,
 } from 'vscode-languageserver-protocol';
-import type { EstimatorName, TokenizerName, WeightedCandidate } from '../core/types';
+import type { EstimatorName, Reweighting, TokenizerName, WeightedCandidate } from '../core/types';
 
 /** Sent by the client in `initialize`'s `initializationOptions`. */
 export interface InitializationOptions {
@@ -76,13 +76,7 @@ export namespace StatusRequest {
 // Prediction
 
 /** Re-weighting of the model's distribution before a draw; omitted fields come from the settings. */
-export interface SamplingParams {
-  /** ≥ 0; 0 = always the likeliest word. */
-  readonly temperature?: number;
-  /** Keep only the k likeliest words; 0 = off. */
-  readonly topK?: number;
-  /** Keep the likeliest words whose mass reaches p; 1 = off. */
-  readonly topP?: number;
+export interface SamplingParams extends Partial<Reweighting> {
   /**
    * Draw from a fresh generator seeded with this value, for this request only. Omitted: draw from the
    * server's running generator (seeded from `nextWordLab.seed`, so a set seed repeats the same
@@ -108,7 +102,7 @@ export type PredictParams = ContextParams & SamplingParams & {
    * as Predict Next Word does. The panel leaves this off to show the model's full distribution.
    */
   readonly insertableOnly?: boolean;
-  /** Also draw this many times (at most 100,000) and return the histogram (lesson step 5). */
+  /** Also draw this many times (at most MAX_DRAWS, limits.ts) and return the histogram (lesson step 5). */
   readonly draws?: number;
   /**
    * Also return the probability of every other word (`rest`), so that the client can re-weight the
@@ -116,9 +110,6 @@ export type PredictParams = ContextParams & SamplingParams & {
    */
   readonly rest?: boolean;
 };
-
-/** The most words `rest` lists one by one; beyond them the rest is approximated (`DistributionRest`). */
-export const MAX_REST_WORDS = 200_000;
 
 /**
  * Every word with a probability beyond `candidates`, as runs of words of equal probability, likeliest
@@ -131,7 +122,7 @@ export interface DistributionRest {
   /** How many words each run holds. */
   readonly words: readonly number[];
   /**
-   * Set when the rest holds more than MAX_REST_WORDS words: the runs then give the likeliest of them
+   * Set when the rest holds more than MAX_REST_WORDS (limits.ts) words: the runs then give the likeliest of them
    * exactly, and one last run spreads what the others share evenly over them.
    */
   readonly approximate: boolean;
@@ -171,7 +162,7 @@ export interface PredictResult {
     readonly draw: number | null;
   } | null;
   /** The re-weighting that was applied (request values, else settings, after clamping). */
-  readonly sampling: { readonly temperature: number; readonly topK: number; readonly topP: number };
+  readonly sampling: Reweighting;
   /** Present when `draws` was asked: how often each candidate (same order) and the others were drawn. */
   readonly histogram?: { readonly counts: readonly number[]; readonly others: number; readonly draws: number };
   /** Present when `rest` was asked: `others`, word by word. */

@@ -9,15 +9,13 @@ import {
   MIN_ORDER,
   TOKENIZER_NAMES,
   type EstimatorName,
+  type Reweighting,
   type TokenizerName,
 } from '../core/types';
 
 export const SETTINGS_SECTION = 'nextWordLab';
 
-export interface Settings {
-  readonly temperature: number;
-  readonly topK: number;
-  readonly topP: number;
+export interface Settings extends Reweighting {
   /** Empty = a fresh random seed. */
   readonly seed: string;
   readonly order: number;

@@ -1,17 +1,13 @@
 // The visualizer panel's messages, both ways, and the runtime guards each receiving side applies:
 // a webview message is untrusted input until its shape has been checked.
-import { ESTIMATOR_NAMES, TOKENIZER_NAMES } from '../core/types';
-import { MAX_REST_WORDS, type DistributionRest, type ModelState, type ModelStatus, type PredictedCandidate } from './lsp';
+import { ESTIMATOR_NAMES, TOKENIZER_NAMES, type Reweighting } from '../core/types';
+import { MAX_DRAWS, MAX_REST_WORDS } from './limits';
+import type { DistributionRest, ModelState, ModelStatus, PredictedCandidate } from './lsp';
 
 export const VISUALIZER_VIEW_TYPE = 'nextWordLab.visualizer';
 
 /** The `nextWordLab.*` settings that only re-weight, as the panel shows and edits them. */
-export interface SamplingSettings {
-  readonly temperature: number;
-  /** 0 = off. */
-  readonly topK: number;
-  /** 1 = off. */
-  readonly topP: number;
+export interface SamplingSettings extends Reweighting {
   /** Empty = a fresh random seed. */
   readonly seed: string;
 }
@@ -60,17 +56,14 @@ export interface PredictionView {
   /** `others` word by word, in runs of equal probability (absent: only the lump is known). */
   readonly rest?: DistributionRest;
   /** The re-weighting `weight` was computed with. */
-  readonly sampling: { readonly temperature: number; readonly topK: number; readonly topP: number };
+  readonly sampling: Reweighting;
   /** Present when the request asked for sampling and the model knows some words. */
   readonly chosen: DrawView | null;
   readonly histogram: HistogramView | null;
 }
 
 /** Sampling asked of a prediction: one draw, plus `draws` more for a histogram (0 = none). */
-export interface SamplingRequest {
-  readonly temperature: number;
-  readonly topK: number;
-  readonly topP: number;
+export interface SamplingRequest extends Reweighting {
   /** Seed of a fresh generator for this request; empty = the model's running generator. */
   readonly seed: string;
   readonly draws: number;
@@ -123,8 +116,6 @@ export interface PanelBootstrap {
 
 /** The longest continuation a `generate` request may ask for. */
 export const MAX_GENERATE_LENGTH = 200;
-/** The most draws a `predict` request may ask for. */
-export const MAX_DRAWS = 100_000;
 /** The longest text a `predict`/`generate`/`insert` request may carry. */
 export const MAX_TEXT_LENGTH = 10_000;
 
@@ -165,12 +156,9 @@ function optional<T>(guard: Guard<T>): Guard<T | undefined> {
   return (value): value is T | undefined => value === undefined || guard(value);
 }
 
-const isSamplingSettings = object<SamplingSettings>({
-  temperature: isNonNegative,
-  topK: isCount,
-  topP: isNonNegative,
-  seed: isString,
-});
+const REWEIGHTING: Shape<Reweighting> = { temperature: isNonNegative, topK: isCount, topP: isNonNegative };
+
+const isSamplingSettings = object<SamplingSettings>({ ...REWEIGHTING, seed: isString });
 
 const isModelStatus = object<ModelStatus>({
   state: oneOf<ModelState>(['starting', 'learning', 'ready', 'empty']),
@@ -222,7 +210,7 @@ const isPredictionView = object<PredictionView>({
   isProbability: isBoolean,
   candidates: arrayOf(isCandidateView),
   others: object<PredictionView['others']>({ words: isCount, probability: isNonNegative, weight: isNonNegative }),
-  sampling: object<PredictionView['sampling']>({ temperature: isNonNegative, topK: isCount, topP: isNonNegative }),
+  sampling: object<Reweighting>(REWEIGHTING),
   chosen: nullable(
     object<DrawView>({
       word: isString,
@@ -236,9 +224,7 @@ const isPredictionView = object<PredictionView>({
 });
 
 const isSamplingRequest = object<SamplingRequest>({
-  temperature: isNonNegative,
-  topK: isCount,
-  topP: isNonNegative,
+  ...REWEIGHTING,
   seed: isShortString,
   draws: (value): value is number => isCount(value) && value <= MAX_DRAWS,
 });

@@ -47,7 +47,8 @@ import {
 import { DEFAULT_SETTINGS, TEMPERATURE_RANGE, TOP_K_RANGE, TOP_P_RANGE, type Settings } from '../protocol/settings';
 import { Learner } from './learner';
 import { uriToPath, type Folder } from './paths';
-import { DEFAULT_CANDIDATES, generateAfter, predict, type Reweighting } from './predictor';
+import type { Reweighting } from '../core/types';
+import { DEFAULT_CANDIDATES, generateAfter, predict } from './predictor';
 import { SettingsCache } from './settingsCache';
 import type { SnapshotStore } from './snapshotStore';
 import { SurprisalLens, type LensDocument } from './surprisal';

@@ -2,26 +2,20 @@
 // candidates and their counts, the re-weighted distribution, one draw, greedy or sampled generation,
 // and the text that types a word after the cursor. Nothing here counts or estimates: that is the model's.
 
-import { generate, sample, type NextWordModel } from '../core/decoding';
-import type { NgramModel, ProbabilityRuns } from '../core/model';
+import { generate } from '../core/decoding';
+import type { NgramModel } from '../core/model';
 import type { UniformRandom } from '../core/prng';
+import { NO_REWEIGHTING, RunWeights, singleWordRuns, summarizeRuns, type ProbabilityRuns } from '../core/runs';
 import { contextBeforeCursor } from '../core/tokenizer';
-import type { SamplingOptions, TokenizerName } from '../core/types';
+import type { Reweighting, TokenizerName } from '../core/types';
 import { NONE } from '../core/counts';
-import { EOS_TOKEN, UNK } from '../core/vocabulary';
-import { MAX_REST_WORDS, type DistributionRest, type GenerateResult, type PredictResult, type PredictedCandidate } from '../protocol/lsp';
-import { RunWeights, summarizeRuns } from './runWeights';
+import { EOS_TOKEN } from '../core/vocabulary';
+import { MAX_DRAWS, MAX_REST_WORDS } from '../protocol/limits';
+import type { DistributionRest, GenerateResult, PredictResult, PredictedCandidate } from '../protocol/lsp';
 
 export const DEFAULT_CANDIDATES = 10;
 export const MAX_CANDIDATES = 200;
-export const MAX_DRAWS = 100_000;
 export const MAX_GENERATED_WORDS = 500;
-
-export interface Reweighting {
-  readonly temperature: number;
-  readonly topK: number;
-  readonly topP: number;
-}
 
 export interface PredictOptions {
   /** The text of the line before the cursor. */
@@ -70,7 +64,7 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
   // nothing worth typing: no word is chosen, and the status says why.
   if (support.words > 0 && options.learned) {
     // At temperature 0 the draw is the argmax, which is the first candidate (same ranking, same ties).
-    const drawn = weights.greedy ? { id: ranked[0].id, weight: 1, draw: null } : drawOnce(weights, options.random);
+    const drawn = weights.greedy ? { id: ranked[0].id, weight: 1, draw: null } : drawOnce(runs, weights, options.random);
     const word = model.vocabulary.word(drawn.id);
     chosen = {
       word,
@@ -138,11 +132,11 @@ export function restOfDistribution(runs: ProbabilityRuns, shown: readonly number
 }
 
 /** One draw from the re-weighted distribution (never empty: re-weighting keeps at least the top word). */
-function drawOnce(weights: RunWeights, random: UniformRandom): { id: number; weight: number; draw: number } {
+function drawOnce(runs: ProbabilityRuns, weights: RunWeights, random: UniformRandom): { id: number; weight: number; draw: number } {
   const draw = random();
   const drawn = weights.draw(draw);
   if (drawn === undefined) throw new Error('cannot sample from an empty distribution');
-  return { id: drawn.word, weight: drawn.weight, draw };
+  return { id: runs.word(drawn.run, drawn.index), weight: drawn.weight, draw };
 }
 
 /**
@@ -157,9 +151,10 @@ function histogram(
   random: UniformRandom,
 ): NonNullable<PredictResult['histogram']> {
   const total = Math.min(MAX_DRAWS, Math.floor(draws));
-  const buckets = Float64Array.from([...candidateWeights, othersWeight]);
-  const counts = new Array<number>(buckets.length).fill(0);
-  for (let i = 0; i < total; i++) counts[sample(buckets, random)]++;
+  // The buckets' weights are the chances already: drawn as they are, in any order.
+  const buckets = new RunWeights(singleWordRuns([...candidateWeights, othersWeight]), NO_REWEIGHTING);
+  const counts = new Array<number>(candidateWeights.length + 1).fill(0);
+  for (let i = 0; i < total; i++) counts[buckets.draw(random())?.run ?? candidateWeights.length]++;
   return { counts: counts.slice(0, -1), others: counts[counts.length - 1], draws: total };
 }
 
@@ -172,19 +167,10 @@ export interface GenerateOptions {
   readonly random: UniformRandom;
 }
 
-/**
- * Continues the line with the engine's decoder; greedy decoding stops once its loop is established.
- * Each word is chosen over the model's runs (see `chooseFromRuns`), not a vector over the vocabulary.
- */
+/** Continues the line with the engine's decoder; greedy decoding stops once its loop is established. */
 export function generateAfter(model: NgramModel, options: GenerateOptions): Omit<GenerateResult, 'status'> {
   const start = contextBeforeCursor(model.tokenizer, options.linePrefix, options.linePrefix.length);
-  const decoder: NextWordModel = {
-    order: model.order,
-    vocabulary: model.vocabulary,
-    distribution: (context) => model.distribution(context),
-    choose: (context, sampling, random, withoutUnknown) => chooseFromRuns(model, context, sampling, random, withoutUnknown),
-  };
-  const generation = generate(decoder, start, {
+  const generation = generate(model, start, {
     tokens: Math.max(0, Math.min(MAX_GENERATED_WORDS, Math.floor(options.words))),
     sampling: options.greedy ? { temperature: 0 } : options.sampling,
     random: options.random,
@@ -196,21 +182,6 @@ export function generateAfter(model: NgramModel, options: GenerateOptions): Omit
     tokens: generation.tokens,
     loop: generation.loop === undefined ? null : { start: generation.loop.start, length: generation.loop.period },
   };
-}
-
-/**
- * What decoding.ts's `chooseNext` picks from the distribution after `context`, over its runs: the
- * likeliest word at T = 0 (no draw), otherwise one draw from the re-weighted runs; -1 when nothing
- * has a probability.
- */
-export function chooseFromRuns(model: NgramModel, context: readonly string[], sampling: SamplingOptions, random: UniformRandom, withoutUnknown: boolean): number {
-  if (sampling.temperature === 0) {
-    // Two: `<unk>` may be the likeliest and left out.
-    return model.candidates(context, 2).find((candidate) => !(withoutUnknown && candidate.id === UNK))?.id ?? -1;
-  }
-  const { runs } = model.runs(context, { withoutUnknown });
-  if (runs.length === 0) return -1;
-  return new RunWeights(runs, sampling).draw(random())?.word ?? -1;
 }
 
 const WORD_START = /^[\p{L}\p{N}\p{M}_]/u;

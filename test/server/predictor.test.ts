@@ -3,13 +3,15 @@
 
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { entropyBits, generate, reweight } from '../../src/core/decoding';
+import { generate, type NextWordModel } from '../../src/core/decoding';
 import { NgramModel } from '../../src/core/model';
 import { createRandom } from '../../src/core/prng';
+import { runsOfVector } from '../../src/core/runs';
 import { contextBeforeCursor } from '../../src/core/tokenizer';
-import { ESTIMATOR_NAMES, type EstimatorOptions } from '../../src/core/types';
+import { ESTIMATOR_NAMES, type EstimatorOptions, type Reweighting } from '../../src/core/types';
 import { UNK } from '../../src/core/vocabulary';
-import { generateAfter, predict, type Reweighting } from '../../src/server/predictor';
+import { generateAfter, predict } from '../../src/server/predictor';
+import { entropyBits, reweight } from '../unit/core/vectorDecoding';
 
 const WORDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
 const corpusArb = fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 7 }), { minLength: 1, maxLength: 15 });
@@ -115,7 +117,13 @@ describe('predictor', () => {
         const result = generateAfter(model, { linePrefix, words: 12, greedy, acrossLines: true, sampling, random });
         const start = contextBeforeCursor(model.tokenizer, linePrefix, linePrefix.length);
         if (greedy) {
-          const expected = generate(model, start, { tokens: 12, sampling: { temperature: 0 }, random, acrossLines: true, stopAtLoop: true });
+          // The same decoder over runs laid out from the full vector: the model's own runs must rank alike.
+          const overVector: NextWordModel = {
+            order: model.order,
+            vocabulary: model.vocabulary,
+            runs: (context, { withoutUnknown }) => ({ runs: runsOfVector(model.distribution(context).probabilities, withoutUnknown ? UNK : -1) }),
+          };
+          const expected = generate(overVector, start, { tokens: 12, sampling: { temperature: 0 }, random, acrossLines: true, stopAtLoop: true });
           assert.deepEqual(result.tokens, expected.tokens);
           return;
         }

@@ -1,10 +1,10 @@
 // Lesson step 6: temperature divides the logits before the softmax. The slider is the
 // `nextWordLab.temperature` setting; the re-weighting runs here, with the core's own functions.
-import { applyTemperature, entropyBits } from '../../src/core/decoding';
+import { RunWeights, summarizeRuns, type Runs } from '../../src/core/runs';
 import type { PredictionView } from '../../src/protocol/webview';
 import { BarList } from '../components/BarList';
 import { ChartFrame } from '../components/ChartFrame';
-import { isApproximate, logSoftmaxDenominator } from '../distribution';
+import { isApproximate } from '../distribution';
 import { displayInlineToken, displayToken, formatExp, formatProbability } from '../format';
 import { SLIDER_MAX_TEMPERATURE, SLIDER_STEPS, positionOf, temperatureAt } from '../temperatureScale';
 import type { Generation } from '../host';
@@ -24,7 +24,8 @@ const BAR_ROWS = 10;
 
 export interface TemperatureStepProps {
   readonly prediction: PredictionView;
-  readonly vector: Float64Array;
+  /** The prediction as runs (`predictionRuns`): run i is candidate i, then the rest. */
+  readonly runs: Runs;
   readonly temperature: number;
   readonly examples: Answer<readonly Generation[]>;
   readonly tables: readonly string[];
@@ -37,12 +38,13 @@ export interface TemperatureStepProps {
 }
 
 export function TemperatureStep(props: TemperatureStepProps) {
-  const { prediction, vector, temperature } = props;
-  const tempered = applyTemperature(vector, temperature);
-  const entropy = entropyBits(tempered);
-  const support = vector.reduce((count, p) => (p > 0 ? count + 1 : count), 0);
+  const { prediction, runs, temperature } = props;
+  const weights = new RunWeights(runs, { temperature });
+  const tempered = prediction.candidates.map((_candidate, i) => weights.weightOf(i, i));
+  const entropy = weights.entropyBits();
+  const support = summarizeRuns(runs).words;
   const maxEntropy = Math.log2(Math.max(support, 1));
-  const logDenominator = temperature > 0 ? logSoftmaxDenominator(vector, temperature) : NaN;
+  const logDenominator = weights.logPartition();
   const shown = prediction.candidates.slice(0, BAR_ROWS);
   const otherMass = Math.max(0, 1 - shown.reduce((sum, _c, i) => sum + tempered[i], 0));
   const beyondSlider = temperature > SLIDER_MAX_TEMPERATURE;
@@ -124,11 +126,11 @@ export function TemperatureStep(props: TemperatureStepProps) {
             </thead>
             <tbody>
               {prediction.candidates.slice(0, FORMULA_ROWS).map((candidate, i) => {
-                const z = Math.log(vector[i]);
+                const z = Math.log(runs.probability[i]);
                 return (
                   <tr key={i}>
                     <th scope="row">{displayToken(candidate.word)}</th>
-                    <td>{formatProbability(vector[i])}</td>
+                    <td>{formatProbability(runs.probability[i])}</td>
                     <td>{z.toFixed(3)}</td>
                     <td>{(z / temperature).toFixed(3)}</td>
                     <td>{formatExp(z / temperature)}</td>
@@ -170,7 +172,7 @@ export function TemperatureStep(props: TemperatureStepProps) {
                 key: String(i),
                 label: displayToken(candidate.word),
                 value: tempered[i],
-                reference: vector[i],
+                reference: runs.probability[i],
                 valueText: formatProbability(tempered[i]),
               })),
               ...(otherMass > 1e-9
@@ -192,7 +194,7 @@ export function TemperatureStep(props: TemperatureStepProps) {
               {shown.map((candidate, i) => (
                 <tr key={i}>
                   <th scope="row">{displayToken(candidate.word)}</th>
-                  <td>{formatProbability(vector[i])}</td>
+                  <td>{formatProbability(runs.probability[i])}</td>
                   <td>{formatProbability(tempered[i])}</td>
                 </tr>
               ))}

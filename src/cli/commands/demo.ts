@@ -3,9 +3,10 @@
 // counts behind it, greedy decoding falling into a loop, sampling, and temperature.
 
 import path from 'node:path';
-import { applyTemperature, entropyBits, generate, sample, type Generation } from '../../core/decoding';
+import { generate, type Generation } from '../../core/decoding';
 import type { NgramModel } from '../../core/model';
 import { createRandom } from '../../core/prng';
+import { NO_REWEIGHTING, RunWeights, summarizeRuns } from '../../core/runs';
 import { tokenizeLine } from '../../core/tokenizer';
 import type { Candidate, ModelStats } from '../../core/types';
 import { OUTPUT_OPTIONS, type Command, type Io } from '../command';
@@ -70,15 +71,16 @@ function heading(io: Io, step: string, title: string): void {
   io.print(io.style.bold(`${step}  ${title}`));
 }
 
-function candidateRows(io: Io, candidates: readonly Candidate[], weights?: Float64Array): string[][] {
+/** The candidates with their probabilities, or with their chances after re-weighting (`weightOf`). */
+function candidateRows(io: Io, candidates: readonly Candidate[], weightOf?: (candidate: Candidate, rank: number) => number): string[][] {
   return candidates.map((candidate, i) => {
-    const shown = weights ? weights[candidate.id] : candidate.probability;
+    const shown = weightOf ? weightOf(candidate, i) : candidate.probability;
     return [
       `${i + 1}`,
       token(candidate.word),
       probability(shown),
       io.style.accent(bar(shown, BAR_WIDTH)),
-      ...(weights ? [] : [`${integer(candidate.count)} / ${integer(candidate.contextCount)}`, `${candidate.order}-gram`]),
+      ...(weightOf ? [] : [`${integer(candidate.count)} / ${integer(candidate.contextCount)}`, `${candidate.order}-gram`]),
     ];
   });
 }
@@ -142,7 +144,8 @@ export const demoCommand: Command = {
       given !== undefined ? { tokens: contextTokens(ngram, values), file: '', line: 0 } : chooseContext(ngram, occurrences);
     const context = chosen?.tokens ?? ['<s>'];
     const where = chosen && chosen.file !== '' ? ` (from ${path.relative(folder, chosen.file) || path.basename(chosen.file)}, line ${chosen.line})` : '';
-    const distribution = ngram.distribution(context);
+    const distribution = ngram.runs(context);
+    const { runs } = distribution;
     const contextText = distribution.context.map(token).join(' ');
 
     heading(io, '2.', 'Next-word prediction is conditional probability');
@@ -165,8 +168,12 @@ export const demoCommand: Command = {
 
     heading(io, '4.', 'Sampling: draw the next word instead of taking the top one');
     const random = createRandom(seed);
-    const draws = new Float64Array(distribution.probabilities.length);
-    for (let i = 0; i < HISTOGRAM_DRAWS; i++) draws[sample(distribution.probabilities, random)]++;
+    const asLearned = new RunWeights(runs, NO_REWEIGHTING);
+    const draws = new Float64Array(ngram.vocabulary.size);
+    for (let i = 0; i < HISTOGRAM_DRAWS; i++) {
+      const drawn = asLearned.draw(random());
+      if (drawn !== undefined) draws[runs.word(drawn.run, drawn.index)]++;
+    }
     io.print(
       table(
         [
@@ -187,18 +194,19 @@ export const demoCommand: Command = {
     heading(io, '5.', 'Temperature: p^(1/T), renormalised (the softmax of log p / T)');
     const top = candidates[0];
     for (const temperature of DEMO_TEMPERATURES) {
-      const weights = applyTemperature(distribution.probabilities, temperature);
+      const weights = new RunWeights(runs, { temperature });
+      const weightOf = (candidate: Candidate, rank: number): number => weights.weightOf(runs.runOf(candidate.id), rank);
       io.print();
       io.print(
-        `${style.bold(`T = ${temperature}`)}  entropy ${entropyBits(weights).toFixed(2)} bits` +
-          (top ? style.dim(`   P(${token(top.word)}) ${probability(top.probability)} → ${probability(weights[top.id])}`) : ''),
+        `${style.bold(`T = ${temperature}`)}  entropy ${weights.entropyBits().toFixed(2)} bits` +
+          (top ? style.dim(`   P(${token(top.word)}) ${probability(top.probability)} → ${probability(weightOf(top, 0))}`) : ''),
       );
-      io.print(table(candidateRows(io, candidates, weights), ['r', 'l', 'r', 'l']));
+      io.print(table(candidateRows(io, candidates, weightOf), ['r', 'l', 'r', 'l']));
       const sampled = generate(ngram, context, { tokens: words, sampling: { temperature }, random: createRandom(`${seed}/${temperature}`), acrossLines: true });
       io.print(`${contextText} ${style.bold('→')} ${inlineTokens(sampled.tokens)}`);
     }
     io.print();
-    io.print(style.dim(`entropy of the model itself (T = 1): ${entropyBits(distribution.probabilities).toFixed(2)} bits. Low T is nearly greedy; high T flattens toward uniform noise.`));
+    io.print(style.dim(`entropy of the model itself (T = 1): ${summarizeRuns(runs).entropyBits.toFixed(2)} bits. Low T is nearly greedy; high T flattens toward uniform noise.`));
     io.print(style.dim(`seed "${seed}": run again with --seed to draw differently.`));
   },
 };

@@ -1,6 +1,6 @@
 // `predict`: P(next word | context) for the likeliest candidates, with the counts behind them.
 
-import { entropyBits, reweight } from '../../core/decoding';
+import { RunWeights, summarizeRuns } from '../../core/runs';
 import { contextBeforeCursor } from '../../core/tokenizer';
 import type { WeightedCandidate } from '../../core/types';
 import { OUTPUT_OPTIONS, SAMPLING_OPTIONS, samplingOptions, type Command, type Io } from '../command';
@@ -46,18 +46,20 @@ export function contextTokens(model: QueryModel, values: OptionValues): string[]
 }
 
 export function predict(model: QueryModel, context: readonly string[], top: number, values: OptionValues): Prediction {
-  const distribution = model.distribution(context);
-  const weights = reweight(distribution.probabilities, samplingOptions(values));
+  const distribution = model.runs(context);
+  const { runs } = distribution;
+  const weights = new RunWeights(runs, samplingOptions(values));
+  const support = summarizeRuns(runs);
   return {
     context: distribution.context,
     matchedContextLength: distribution.matchedContextLength,
     isProbability: distribution.isProbability,
-    entropyBits: entropyBits(distribution.probabilities),
+    entropyBits: support.entropyBits,
     // No more than the distribution holds (the candidate buffers are sized by the count asked for).
-    candidates: model.candidates(context, Math.min(top, distribution.probabilities.length)).map((candidate) => ({
+    candidates: model.candidates(context, Math.min(top, support.words)).map((candidate, rank) => ({
       word: candidate.word,
       probability: candidate.probability,
-      weight: weights[candidate.id],
+      weight: weights.weightOf(runs.runOf(candidate.id), rank),
       count: candidate.count,
       contextCount: candidate.contextCount,
       order: candidate.order,

@@ -1,22 +1,10 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import {
-  applyTemperature,
-  argmax,
-  chooseNext,
-  decodingLoop,
-  entropyBits,
-  findRepetition,
-  generate,
-  normalize,
-  type NextWordModel,
-  rankedIds,
-  reweight,
-  sample,
-  topK,
-  topP,
-} from '../../../src/core/decoding';
+import { decodingLoop, findRepetition, generate, type NextWordModel } from '../../../src/core/decoding';
 import { createRandom } from '../../../src/core/prng';
+import { runsOfVector } from '../../../src/core/runs';
+import { UNK } from '../../../src/core/vocabulary';
+import { applyTemperature, argmax, chooseNext, entropyBits, normalize, rankedIds, reweight, sample, topK, topP } from './vectorDecoding';
 
 /** Probability-like vectors with zeros, repeated values and extreme magnitudes. */
 const weights = fc.array(
@@ -49,7 +37,7 @@ function closeTo(actual: number, expected: number, tolerance: number, what = '')
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what} ${actual} is not within ${tolerance} of ${expected}`);
 }
 
-describe('decoding', () => {
+describe('decoding over a vector (the reference runs.ts is tested against)', () => {
   describe('temperature', () => {
     it('never produces NaN or Infinity, keeps zeros at zero and sums to 1, for any T in [0, 1e6]', () => {
       fc.assert(
@@ -314,10 +302,7 @@ describe('generation', () => {
     return {
       order: 2,
       vocabulary: { word: (id) => words[id] },
-      distribution: (context) => {
-        const last = context[context.length - 1];
-        return { context: [last], probabilities: Float64Array.from(next[last]), isProbability: true, matchedContextLength: 1 };
-      },
+      runs: (context, { withoutUnknown }) => ({ runs: runsOfVector(Float64Array.from(next[context[context.length - 1]]), withoutUnknown ? UNK : -1) }),
     };
   }
   //                     <unk>  <s>  </s>   x    y    z

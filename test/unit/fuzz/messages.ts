@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ESTIMATOR_NAMES, TOKENIZER_NAMES } from '../../../src/core/types';
+import { MAX_DRAWS } from '../../../src/protocol/limits';
 import {
-  MAX_DRAWS,
   MAX_GENERATE_LENGTH,
   MAX_TEXT_LENGTH,
   isFromWebview,

@@ -4,7 +4,8 @@
 // test/unit/fuzz covers arbitrary values; these are the attacks worth naming.
 
 import assert from 'node:assert/strict';
-import { MAX_DRAWS, MAX_GENERATE_LENGTH, MAX_TEXT_LENGTH, isFromWebview, isToWebview } from '../../../src/protocol/webview';
+import { MAX_DRAWS } from '../../../src/protocol/limits';
+import { MAX_GENERATE_LENGTH, MAX_TEXT_LENGTH, isFromWebview, isToWebview } from '../../../src/protocol/webview';
 import { DEFAULT_PANEL_STATE, restorePanelState } from '../../../webview/panelState';
 
 const predict = { type: 'predict', requestId: 1, text: 'the cat', sampling: null };

@@ -1,15 +1,16 @@
 import * as assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { applyTemperature, entropyBits } from '../../../src/core/decoding';
 import { NgramModel } from '../../../src/core/model';
+import { RunWeights, summarizeRuns } from '../../../src/core/runs';
 import { contextBeforeCursor } from '../../../src/core/tokenizer';
 import type { EstimatorName } from '../../../src/core/types';
 import type { CandidateView, PredictionView } from '../../../src/protocol/webview';
 import { isToWebview } from '../../../src/protocol/webview';
 import { toPredictionView } from '../../../src/extension/predictionView';
 import { predict, restOfDistribution } from '../../../src/server/predictor';
-import { expandDistribution, isApproximate, logSoftmaxDenominator } from '../../../webview/distribution';
+import { isApproximate, predictionRuns } from '../../../webview/distribution';
+import { applyTemperature, entropyBits } from '../core/vectorDecoding';
 import { formatExp } from '../../../webview/format';
 
 const CORPUS = fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'webview', 'corpus.txt'), 'utf8');
@@ -64,15 +65,25 @@ const prediction = (candidates: CandidateView[], others: { words: number; probab
   histogram: null,
 });
 
-describe('webview distribution vector', () => {
-  it('lists the candidates first, then spreads the lumped rest evenly over its words', () => {
-    const vector = expandDistribution(prediction([candidate('cat', 0.5), candidate('dog', 0.3)], { words: 4, probability: 0.2 }));
-    assert.deepEqual([...vector], [0.5, 0.3, 0.05, 0.05, 0.05, 0.05]);
+/** ln Σ_j exp(z_j / T) over a whole vector, by log-sum-exp: the reference for `logPartition`. */
+function logSumExp(vector: Float64Array, temperature: number): number {
+  let max = -Infinity;
+  for (const p of vector) if (p > 0) max = Math.max(max, Math.log(p) / temperature);
+  let total = 0;
+  for (const p of vector) if (p > 0) total += Math.exp(Math.log(p) / temperature - max);
+  return max + Math.log(total);
+}
+
+describe('webview distribution runs', () => {
+  it('lists the candidates as one-word runs first, then the lumped rest spread evenly over its words', () => {
+    const runs = predictionRuns(prediction([candidate('cat', 0.5), candidate('dog', 0.3)], { words: 4, probability: 0.2 }));
+    assert.deepEqual([...runs.probability], [0.5, 0.3, 0.05]);
+    assert.deepEqual([...Array.from({ length: runs.length }, (_r, r) => runs.size[r])], [1, 1, 4]);
   });
 
-  it('has no rest entries when the candidates are the whole vocabulary', () => {
-    const vector = expandDistribution(prediction([candidate('a', 0.75), candidate('b', 0.25)], { words: 0, probability: 0 }));
-    assert.deepEqual([...vector], [0.75, 0.25]);
+  it('has no rest run when the candidates are the whole vocabulary', () => {
+    const runs = predictionRuns(prediction([candidate('a', 0.75), candidate('b', 0.25)], { words: 0, probability: 0 }));
+    assert.equal(runs.length, 2);
   });
 
   it('re-weights the whole distribution exactly: the top probabilities equal the core’s temperature over every word', () => {
@@ -81,18 +92,18 @@ describe('webview distribution vector', () => {
       for (const linePrefix of ['the', 'sat on', 'zebra', '']) {
         // Three bars: the rest carries most of the mass, so spreading it evenly would be far off.
         const prediction = panelPrediction(model, linePrefix, 3);
-        const vector = expandDistribution(prediction);
+        const runs = predictionRuns(prediction);
         assert.equal(isApproximate(prediction), false);
         const full = model.distribution(contextBeforeCursor('words', linePrefix, linePrefix.length)).probabilities;
         const ids = prediction.candidates.map((candidate) => model.vocabulary.idOf(candidate.word));
-        assert.equal(vector.length, full.filter((p) => p > 0).length, `${estimator} “${linePrefix}”: one entry per word with a probability`);
+        assert.equal(summarizeRuns(runs).words, full.filter((p) => p > 0).length, `${estimator} “${linePrefix}”: every word with a probability`);
         for (const temperature of [0, 0.3, 1, 2.5, 10]) {
-          const tempered = applyTemperature(vector, temperature);
+          const weights = new RunWeights(runs, { temperature });
           const exact = applyTemperature(full, temperature);
           const what = `${estimator} “${linePrefix}” T = ${temperature}`;
-          ids.forEach((id, i) => close(tempered[i], exact[id], `${what}, ${prediction.candidates[i].word}`));
-          close(entropyBits(tempered), entropyBits(exact), `${what}, entropy`);
-          if (temperature > 0) close(logSoftmaxDenominator(vector, temperature), logSoftmaxDenominator(full, temperature), `${what}, Σ exp(z/T)`);
+          ids.forEach((id, i) => close(weights.weightOf(i, i), exact[id], `${what}, ${prediction.candidates[i].word}`));
+          close(weights.entropyBits(), entropyBits(exact), `${what}, entropy`);
+          if (temperature > 0) close(weights.logPartition(), logSumExp(full, temperature), `${what}, Σ exp(z/T)`);
         }
       }
     }
@@ -116,25 +127,10 @@ describe('webview distribution vector', () => {
     assert.deepEqual(capped.probabilities.slice(0, 2), complete.probabilities.slice(0, 2));
   });
 
-  it('gives the softmax denominator that the core’s temperature divides by', () => {
-    const vector = Float64Array.from([0.5, 0.3, 0.15, 0.05]);
-    for (const temperature of [0.3, 1, 2.5]) {
-      const direct = vector.reduce((sum, p) => sum + Math.pow(p, 1 / temperature), 0);
-      assert.ok(Math.abs(logSoftmaxDenominator(vector, temperature) - Math.log(direct)) < 1e-12);
-      const tempered = applyTemperature(vector, temperature);
-      const logDenominator = logSoftmaxDenominator(vector, temperature);
-      vector.forEach((p, i) => assert.ok(Math.abs(Math.exp(Math.log(p) / temperature - logDenominator) - tempered[i]) < 1e-12));
-    }
-  });
-
-  it('stays finite where every term of the sum underflows', () => {
-    const vector = Float64Array.from([0.5, 0.3, 0.2]);
-    const temperature = 0.0005;
-    assert.equal(vector.reduce((sum, p) => sum + Math.exp(Math.log(p) / temperature), 0), 0);
-    const logDenominator = logSoftmaxDenominator(vector, temperature);
-    // Dominated by the top word: ln 0.5 / T.
-    assert.ok(Math.abs(logDenominator - Math.log(0.5) / temperature) < 1e-9);
-    assert.match(formatExp(logDenominator), /^\d\.\d\d×10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+$/);
+  it('prints the softmax denominator where every term of the sum underflows', () => {
+    const runs = predictionRuns(prediction([candidate('a', 0.5), candidate('b', 0.3), candidate('c', 0.2)], { words: 0, probability: 0 }));
+    const logPartition = new RunWeights(runs, { temperature: 0.0005 }).logPartition();
+    assert.match(formatExp(logPartition), /^\d\.\d\d×10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+$/);
   });
 });
 
