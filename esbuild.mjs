@@ -35,6 +35,9 @@ const targets = [
     outdir: 'dist',
     jsx: 'automatic',
     jsxImportSource: 'preact',
+    // What went into the browser bundle: test/unit/package/webviewBundle.test.ts reads it.
+    metafile: true,
+    metafileOut: 'dist/webview.meta.json',
   },
   {
     ...node,
@@ -48,8 +51,16 @@ const targets = [
   },
 ].filter((t) => Object.keys(t.entryPoints).length > 0);
 
+/** esbuild's options without ours. */
+const optionsOf = ({ metafileOut: _metafileOut, ...options }) => options;
+
 if (watch) {
-  for (const t of targets) await (await esbuild.context(t)).watch();
+  for (const t of targets) await (await esbuild.context(optionsOf(t))).watch();
 } else {
-  await Promise.all(targets.map((t) => esbuild.build(t)));
+  await Promise.all(
+    targets.map(async (t) => {
+      const result = await esbuild.build(optionsOf(t));
+      if (t.metafileOut) fs.writeFileSync(t.metafileOut, JSON.stringify(result.metafile));
+    }),
+  );
 }

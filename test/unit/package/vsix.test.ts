@@ -11,6 +11,8 @@ import { readZip, type ZipEntry } from './zip';
 type Manifest = typeof repositoryManifest;
 
 const MAX_BYTES = 1024 * 1024;
+/** The panel's script: preact, the lesson and the core's decoding, without any LSP runtime (about 55 KB). */
+const MAX_WEBVIEW_BYTES = 80 * 1024;
 /** The bundles the extension host, the language server and the panel load (src/extension: client.ts, panel.ts). */
 const BUNDLES = ['dist/extension.js', 'dist/server.js', 'dist/webview.js', 'dist/webview.css'];
 /** The manifest and its documents, as vsce names them inside the package. */
@@ -47,6 +49,11 @@ describe('the .vsix package', function () {
   it('is at most 1 MB', () => {
     const size = fs.statSync(file).size;
     assert.ok(size <= MAX_BYTES, `${path.basename(file)} is ${size} bytes`);
+  });
+
+  it('ships the panel script under 80 KB', () => {
+    const size = packaged.get('dist/webview.js')?.read().length ?? 0;
+    assert.ok(size > 0 && size < MAX_WEBVIEW_BYTES, `dist/webview.js is ${size} bytes`);
   });
 
   it('holds no source maps, tests, sources or dependencies', () => {
