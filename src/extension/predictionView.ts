@@ -25,7 +25,13 @@ export function toPredictionView(text: string, result: Omit<PredictResult, 'stat
     chosen:
       result.chosen === null
         ? null
-        : { word: result.chosen.word, rank: result.chosen.rank, weight: result.chosen.weight, insertText: result.chosen.insertText },
+        : {
+            word: result.chosen.word,
+            rank: result.chosen.rank,
+            weight: result.chosen.weight,
+            insertText: result.chosen.insertText,
+            draw: result.chosen.draw,
+          },
     histogram: result.histogram ?? null,
     ...(result.rest === undefined ? {} : { rest: result.rest }),
   };

@@ -148,8 +148,6 @@ export interface PredictResult {
   readonly others: { readonly words: number; readonly probability: number; readonly weight: number };
   /** False for stupid-backoff: `probability` values are scores, normalised before re-weighting. */
   readonly isProbability: boolean;
-  /** Entropy in bits of the model's distribution and of the re-weighted one actually sampled. */
-  readonly entropy: { readonly model: number; readonly sampling: number };
   /** The sampled word, or null when the model has learned nothing yet (`status` says why). */
   readonly chosen: {
     readonly word: string;

@@ -30,6 +30,11 @@ export interface DrawView {
   readonly rank: number;
   readonly weight: number;
   readonly insertText: string;
+  /**
+   * The uniform number in [0, 1) that picked it, which is its place on the line of the chances laid end
+   * to end in rank order (the dart of lesson step 5); null at temperature 0 (the argmax, no draw).
+   */
+  readonly draw: number | null;
 }
 
 /** How often each candidate (same order) and the others were drawn. */
@@ -217,6 +222,7 @@ const isPredictionView = object<PredictionView>({
       rank: (value): value is number => Number.isSafeInteger(value) && (value as number) >= -1,
       weight: isNonNegative,
       insertText: isString,
+      draw: nullable((value): value is number => isNumber(value) && value >= 0 && value < 1),
     }),
   ),
   histogram: nullable(object<HistogramView>({ counts: arrayOf(isCount), others: isCount, draws: isCount })),

@@ -76,7 +76,6 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
     };
   }
 
-  const unchanged = sampling.temperature === 1 && sampling.topK === 0 && sampling.topP === 1;
   return {
     context: distribution.context,
     matchedContextLength: distribution.matchedContextLength,
@@ -87,11 +86,6 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
       weight: Math.max(0, 1 - shownWeight),
     },
     isProbability: distribution.isProbability,
-    entropy: {
-      model: support.entropyBits,
-      // The greedy choice is certain; T = 1 without filters samples the model as it is.
-      sampling: weights.greedy ? 0 : unchanged ? support.entropyBits : weights.entropyBits(),
-    },
     chosen,
     sampling,
     ...(options.draws > 0 && candidates.length > 0

@@ -2,7 +2,7 @@
 // The draws are the model's own (the server's sampler, the same one Choose Next Word uses), so a draw
 // can land on any word of the vocabulary, not only on the listed candidates.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { CandidateView, PredictionView, SamplingSettings } from '../../src/protocol/webview';
+import type { CandidateView, DrawView, PredictionView, SamplingSettings } from '../../src/protocol/webview';
 import { BarList } from '../components/BarList';
 import { ChartFrame } from '../components/ChartFrame';
 import { displayInlineToken, displayToken, errorMessage, formatCount, formatPercent } from '../format';
@@ -53,6 +53,13 @@ function sliceIndexOf(rank: number, slices: readonly Slice[]): number {
   return rank >= 0 && rank < SHOWN_WORDS && rank < slices.length ? rank : slices.length - 1;
 }
 
+/** Where the dart lands: the draw's own number (the line is the chances in rank order), or a greedy pick's slice middle. */
+function dartAt(chosen: DrawView, slices: readonly Slice[]): number {
+  if (chosen.draw !== null) return chosen.draw;
+  const slice = slices[sliceIndexOf(chosen.rank, slices)];
+  return slice.start + slice.weight / 2;
+}
+
 const prefersReducedMotion = (): boolean => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 export function SamplingStep(props: SamplingStepProps) {
@@ -96,10 +103,8 @@ export function SamplingStep(props: SamplingStepProps) {
       const chosen = answer.chosen;
       const element = pointer.current;
       if (chosen !== null && element !== null && !prefersReducedMotion()) {
-        const slices = slicesOf(answer.candidates, answer.others.weight);
-        const target = slices[sliceIndexOf(chosen.rank, slices)];
-        const landing = `${(target.start + target.weight / 2) * 100}%`;
-        // Sweep the whole line once, then settle on the drawn word's slice.
+        const landing = `${dartAt(chosen, slicesOf(answer.candidates, answer.others.weight)) * 100}%`;
+        // Sweep the whole line once, then settle where the draw's number lies.
         const animation = element.animate([{ left: '0%' }, { left: '100%', offset: 0.45 }, { left: landing }], {
           duration: DRAW_ANIMATION_MS,
           easing: 'ease-out',
@@ -188,7 +193,7 @@ export function SamplingStep(props: SamplingStepProps) {
               <span
                 ref={pointer}
                 class={chosenSlice < 0 && busy !== 'draw' ? 'pointer hidden' : 'pointer'}
-                style={{ left: chosenSlice < 0 ? '0%' : `${(slices[chosenSlice].start + slices[chosenSlice].weight / 2) * 100}%` }}
+                style={{ left: chosen === null ? '0%' : `${dartAt(chosen, slices) * 100}%` }}
               />
             </div>
             <div class="number-line-scale" aria-hidden="true">
@@ -225,7 +230,7 @@ export function SamplingStep(props: SamplingStepProps) {
           ? 'Drawing…'
           : chosen === null
             ? ''
-            : `Drew “${displayToken(chosen.word)}”${chosen.rank < 0 || chosen.rank >= SHOWN_WORDS ? ' (one of the other words)' : ''}: it had a ${formatPercent(chosen.weight)} chance.`}
+            : `Drew “${displayToken(chosen.word)}”${chosen.rank < 0 || chosen.rank >= SHOWN_WORDS ? ' (one of the other words)' : ''}: it had a ${formatPercent(chosen.weight)} chance${chosen.draw === null ? '' : `; the dart landed at ${chosen.draw.toFixed(3)}`}.`}
         {busy === null && chosen !== null && canInsert(chosen.word) && (
           <button type="button" class="link-button" onClick={() => props.onInsert(chosen.insertText)}>
             Insert it

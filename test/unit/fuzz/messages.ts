@@ -20,6 +20,8 @@ type Field =
   | { readonly kind: 'count'; readonly min?: number; readonly max?: number }
   | { readonly kind: 'rank' }
   | { readonly kind: 'nonNegative' }
+  /** A uniform draw: a number in [0, 1). */
+  | { readonly kind: 'unit' }
   | { readonly kind: 'string'; readonly maxLength?: number; readonly nonEmpty?: boolean }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'oneOf'; readonly values: readonly string[] }
@@ -72,7 +74,7 @@ const prediction = object({
   candidates: arrayOf(candidate),
   others: object({ words: count(), probability: nonNegative, weight: nonNegative }),
   sampling: object({ temperature: nonNegative, topK: count(), topP: nonNegative }),
-  chosen: nullable(object({ word: text, rank: { kind: 'rank' }, weight: nonNegative, insertText: text })),
+  chosen: nullable(object({ word: text, rank: { kind: 'rank' }, weight: nonNegative, insertText: text, draw: nullable({ kind: 'unit' }) })),
   histogram: nullable(object({ counts: arrayOf(count()), others: count(), draws: count() })),
 });
 
@@ -122,6 +124,8 @@ function valid(field: Field): fc.Arbitrary<unknown> {
       return fc.integer({ min: -1, max: 1_000 });
     case 'nonNegative':
       return fc.oneof(fc.double({ min: 0, max: 1e300, noNaN: true }), fc.constantFrom(0, Number.MIN_VALUE, Number.MAX_VALUE));
+    case 'unit':
+      return fc.oneof(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.constantFrom(0, 1 - Number.EPSILON / 2));
     case 'string': {
       const minLength = field.nonEmpty ? 1 : 0;
       const longest = field.maxLength === undefined ? fc.constant('x'.repeat(MAX_TEXT_LENGTH * 2)) : fc.constant('x'.repeat(field.maxLength));
@@ -164,6 +168,8 @@ function invalid(field: Field, where: string): fc.Arbitrary<Broken> {
       return at(fc.oneof(notANumber, fc.constantFrom(-2, 0.5, 2 ** 53)));
     case 'nonNegative':
       return at(fc.oneof(notANumber, fc.double({ max: -Number.MIN_VALUE, noNaN: true })));
+    case 'unit':
+      return at(fc.oneof(notANumber, fc.constantFrom(1, 1.5), fc.double({ max: -Number.MIN_VALUE, noNaN: true })));
     case 'string': {
       const tooLong = field.maxLength === undefined ? [] : ['x'.repeat(field.maxLength + 1)];
       const empty = field.nonEmpty ? [''] : [];

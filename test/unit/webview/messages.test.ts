@@ -31,7 +31,7 @@ const prediction: PredictionView = {
   ],
   others: { words: 38, probability: 0.1, weight: 0.05 },
   sampling: { temperature: 0.7, topK: 0, topP: 1 },
-  chosen: { word: 'is', rank: 0, weight: 0.7, insertText: ' is' },
+  chosen: { word: 'is', rank: 0, weight: 0.7, insertText: ' is', draw: 0.42 },
   histogram: { counts: [700, 250], others: 50, draws: 1000 },
 };
 
