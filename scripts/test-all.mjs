@@ -137,7 +137,7 @@ async function main() {
       return await run([process.execPath, 'esbuild.mjs']) === 0;
     }],
     ...(everything ? [
-      ['typecheck', async () => await run([bin('tsc'), '--noEmit', '-p', '.']) === 0],
+      ['typecheck', async () => await run([process.execPath, 'scripts/typecheck.mjs']) === 0],
       ['lint', async () => await run([bin('eslint'), '.']) === 0],
     ] : []),
     ...(layers.includes('e2e') ? [

@@ -56,6 +56,6 @@ export function createRandom(seed: Seed): UniformRandom {
 /** A fresh seed from the platform's cryptographic source (Web Crypto exists in Node ≥ 19 and browsers). */
 export function randomSeed(): string {
   const words = new Uint32Array(2);
-  globalThis.crypto.getRandomValues(words);
+  crypto.getRandomValues(words);
   return `${words[0].toString(36)}${words[1].toString(36)}`;
 }
