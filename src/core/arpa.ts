@@ -41,7 +41,7 @@
 import { TOKENIZER_NAMES, type Candidate, type NextWordDistribution, type TokenizerName } from './types';
 import { crc32 } from './snapshot';
 import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, UNK_TOKEN, Vocabulary } from './vocabulary';
-import { COUNT, PARENT, hashKey } from './counts';
+import { COUNT, PARENT, hashKey } from './orderTable';
 import { encodeSentences, type EncodedSentences, type NgramModel, type RunDistribution, type ScanTotals, type TokenVisitor, type WordScore } from './model';
 import { evaluateText, type Evaluation } from './evaluation';
 import { runsOfVector } from './runs';

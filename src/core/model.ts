@@ -2,7 +2,8 @@
 // front end uses. Training input is "encoded sentences": one Int32Array of word ids in which every
 // sentence is terminated by EOS (`<s>` is implicit). The same array removes the sentences again.
 
-import { COUNT, NgramCounts, NONE } from './counts';
+import { NgramCounts } from './counts';
+import { COUNT, NONE } from './orderTable';
 import { Estimator, type ContextChain, type Discounts } from './estimators';
 import type { ProbabilityRuns } from './runs';
 import { normalizeForTokenizer, scanTextRanges } from './tokenizer';

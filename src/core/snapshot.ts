@@ -12,7 +12,8 @@
 // elements. Anything wrong (magic, version, length, checksum, an inconsistent table) throws an Error
 // saying what.
 
-import { NgramCounts, type OrderTableState } from './counts';
+import { NgramCounts } from './counts';
+import type { OrderTableState } from './orderTable';
 import { NgramModel, type EncodedSentences } from './model';
 import type { EstimatorName, TokenizerName } from './types';
 import { ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';

@@ -8,7 +8,7 @@ import type { UniformRandom } from '../core/prng';
 import { NO_REWEIGHTING, RunWeights, singleWordRuns, summarizeRuns, type ProbabilityRuns } from '../core/runs';
 import { contextBeforeCursor } from '../core/tokenizer';
 import type { Reweighting, TokenizerName } from '../core/types';
-import { NONE } from '../core/counts';
+import { NONE } from '../core/orderTable';
 import { EOS_TOKEN } from '../core/vocabulary';
 import { MAX_DRAWS, MAX_REST_WORDS } from '../protocol/limits';
 import type { DistributionRest, GenerateResult, PredictResult, PredictedCandidate } from '../protocol/lsp';

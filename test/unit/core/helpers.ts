@@ -1,7 +1,7 @@
 // Test helpers for the engine: building toy models, and reading every statistic a model holds in a
 // form that does not depend on node ids (so two models counted in different orders compare equal).
 
-import { ADJUSTED, CHILD_SUM, COUNT, N1, N2, N3 } from '../../../src/core/counts';
+import { ADJUSTED, CHILD_SUM, COUNT, N1, N2, N3 } from '../../../src/core/orderTable';
 import { NgramModel, type NgramModelOptions } from '../../../src/core/model';
 import type { EstimatorOptions } from '../../../src/core/types';
 

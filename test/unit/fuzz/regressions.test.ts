@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { ArpaModel, readArpa, writeArpa } from '../../../src/core/arpa';
-import { ADJUSTED } from '../../../src/core/counts';
+import { ADJUSTED } from '../../../src/core/orderTable';
 import { NgramModel } from '../../../src/core/model';
 import { crc32, readSnapshot, writeSnapshot } from '../../../src/core/snapshot';
 import { UNK } from '../../../src/core/vocabulary';

@@ -1,0 +1,167 @@
+// The checks a loaded snapshot's count tables pass before the model uses them (and the tests' check
+// of the incremental bookkeeping): the structure is sound, and every derived statistic equals what
+// the raw counts imply.
+
+import type { NgramCounts } from './counts';
+import { CHILD_SUM, COUNT, COUNT_OF_COUNTS_MAX, FIRST_CHILD, N1, N2, N3, NEXT, NONE, PARENT, WORD, type OrderTable } from './orderTable';
+import { BOS, EOS, FIRST_WORD_ID } from './vocabulary';
+
+/**
+ * Structural checks of loaded tables, one pass: counts are not negative, every key and link points
+ * at a node that exists, the hash finds every n-gram, and the live counts add up.
+ */
+export function checkStructure(counts: NgramCounts): void {
+  const unigrams = counts.tables[0];
+  if (unigrams.size < FIRST_WORD_ID) throw new Error('snapshot unigram table lacks the reserved ids');
+  for (const table of counts.tables) {
+    const n = table.n;
+    const parentSize = n >= 2 ? counts.tables[n - 2].size : 0;
+    const childSize = n < counts.order ? counts.tables[n].size : 0;
+    let live = 0;
+    for (let node = 0; node < table.size; node++) {
+      const count = table.get(node, COUNT);
+      if (count < 0) throw new Error(`snapshot table ${n}: negative count`);
+      if (count === 0) {
+        // Unigrams are read by word id, counted or not: an uncounted word must be as new (a stray
+        // continuation count would give it probability and make the distribution sum past 1).
+        if (n === 1 && !table.isInitial(node, NONE, node)) throw new Error(`snapshot table 1: uncounted word ${node} has statistics`);
+        continue;
+      }
+      if (!table.isTop) {
+        const firstChild = table.get(node, FIRST_CHILD);
+        if (firstChild < NONE || firstChild >= childSize) throw new Error(`snapshot table ${n}: child link out of range`);
+      }
+      if (n === 1) {
+        if (node !== BOS) live++;
+        continue;
+      }
+      live++;
+      const parent = table.get(node, PARENT);
+      const word = table.get(node, WORD);
+      const next = table.get(node, NEXT);
+      if (parent < 0 || parent >= parentSize || word < 0 || word >= unigrams.size) throw new Error(`snapshot table ${n}: n-gram key out of range`);
+      if (next < NONE || next >= table.size) throw new Error(`snapshot table ${n}: sibling link out of range`);
+    }
+    if (live !== table.live) throw new Error(`snapshot table ${n}: live count does not match its counts`);
+    if (!table.isTop) checkChildLists(counts, table);
+  }
+}
+
+/** Every context's child list holds exactly its children, once each (no cycles, nothing missing). */
+function checkChildLists(counts: NgramCounts, table: OrderTable): void {
+  const children = counts.tables[table.n];
+  let budget = children.live;
+  for (let node = 0; node < table.size; node++) {
+    if (table.get(node, COUNT) === 0) continue;
+    for (let child = table.get(node, FIRST_CHILD); child !== NONE; child = children.get(child, NEXT)) {
+      if (child < 0 || child >= children.size || budget-- === 0) throw new Error(`snapshot table ${table.n + 1}: child lists are broken`);
+      if (children.get(child, PARENT) !== node || children.get(child, COUNT) <= 0) {
+        throw new Error(`snapshot table ${table.n + 1}: a child list holds an n-gram of another context`);
+      }
+    }
+  }
+  if (budget !== 0) throw new Error(`snapshot table ${table.n + 1}: ${budget} n-grams are in no child list`);
+}
+
+/**
+ * Recomputes every derived statistic from the raw counts and the n-gram structure alone (KN
+ * adjusted counts from the left extensions, each context's sums and buckets, count-of-counts, the
+ * root's sums and the totals) and throws if any stored value differs. One pass per order, one
+ * hash probe per n-gram: how a loaded snapshot proves it is not a silently wrong model, and how the
+ * tests check the incremental bookkeeping.
+ */
+export function verifyStatistics(counts: NgramCounts): void {
+  const fail = (what: string): never => {
+    throw new Error(`snapshot statistics do not match its counts: ${what}`);
+  };
+  const order = counts.order;
+  const tables = counts.tables;
+  const unigrams = tables[0];
+  // Suffix link (the node of its last n−1 words) and "starts with <s>" of every n-gram, n ≥ 2.
+  const suffixOf: Int32Array[] = [];
+  const startsWithBos: Uint8Array[] = [];
+  for (let n = 2; n <= order; n++) {
+    const table = tables[n - 1];
+    const suffix = new Int32Array(table.size).fill(NONE);
+    const bos = new Uint8Array(table.size);
+    for (let node = 0; node < table.size; node++) {
+      if (table.get(node, COUNT) === 0) continue;
+      const parent = table.get(node, PARENT);
+      const word = table.get(node, WORD);
+      if (n === 2) {
+        suffix[node] = word;
+        bos[node] = parent === BOS ? 1 : 0;
+      } else {
+        const parentSuffix = suffixOf[n - 3][parent];
+        suffix[node] = tables[n - 2].find(parentSuffix, word);
+        if (suffix[node] === NONE) fail(`a ${n}-gram's last ${n - 1} words were never counted`);
+        bos[node] = startsWithBos[n - 3][parent];
+      }
+    }
+    suffixOf.push(suffix);
+    startsWithBos.push(bos);
+  }
+  // Distinct left extensions of every n-gram below the top order.
+  const extensions: Int32Array[] = [];
+  for (let n = 1; n < order; n++) {
+    const counted = new Int32Array(tables[n - 1].size);
+    const longer = tables[n];
+    const suffix = suffixOf[n - 1];
+    for (let node = 0; node < longer.size; node++) if (longer.get(node, COUNT) > 0) counted[suffix[node]]++;
+    extensions.push(counted);
+  }
+  const expectedAdjusted = (n: number, node: number): number => {
+    if (n === 1 && node === BOS) return 0;
+    if (n === order || (n >= 2 && startsWithBos[n - 2][node] === 1)) return tables[n - 1].get(node, COUNT);
+    return extensions[n - 1][node];
+  };
+  const countOfCounts = new Float64Array(counts.countOfCounts.length);
+  for (let n = 1; n <= order; n++) {
+    const table = tables[n - 1];
+    const children = n < order ? tables[n] : null;
+    for (let node = 0; node < table.size; node++) {
+      const count = table.get(node, COUNT);
+      if (count === 0) continue;
+      const adjusted = expectedAdjusted(n, node);
+      // The unigram <s> has no adjusted count (in a unigram model its field is its raw count).
+      if (table.get(node, table.adjustedField) !== adjusted && !(n === 1 && node === BOS)) fail(`adjusted count of a ${n}-gram`);
+      if (adjusted >= 1 && adjusted <= COUNT_OF_COUNTS_MAX) countOfCounts[n * (COUNT_OF_COUNTS_MAX + 1) + adjusted]++;
+      if (!children) continue;
+      // Every occurrence of a context is followed by a token, unless the context ends a sentence.
+      let rawSum = 0;
+      let adjustedSum = 0;
+      const buckets = [0, 0, 0, 0];
+      for (let child = table.get(node, FIRST_CHILD); child !== NONE; child = children.get(child, NEXT)) {
+        const childAdjusted = expectedAdjusted(n + 1, child);
+        rawSum += children.get(child, COUNT);
+        adjustedSum += childAdjusted;
+        buckets[childAdjusted >= 3 ? 3 : childAdjusted]++;
+      }
+      const endsSentence = (n === 1 ? node : table.get(node, WORD)) === EOS;
+      if (rawSum !== (endsSentence ? 0 : count)) fail(`the continuations of a ${n}-gram do not add up to its count`);
+      if (table.get(node, CHILD_SUM) !== adjustedSum || table.get(node, N1) !== buckets[1] || table.get(node, N2) !== buckets[2] || table.get(node, N3) !== buckets[3]) {
+        fail(`the sums of a ${n}-gram's continuations`);
+      }
+    }
+  }
+  if (countOfCounts.some((value, i) => value !== counts.countOfCounts[i])) fail('count-of-counts');
+  const root = { childSum: 0, n1: 0, n2: 0, n3: 0, rawTotal: 0 };
+  let liveWords = 0;
+  for (let word = 0; word < unigrams.size; word++) {
+    const count = unigrams.get(word, COUNT);
+    if (count === 0 || word === BOS) continue;
+    root.rawTotal += count;
+    if (word >= FIRST_WORD_ID) liveWords++;
+    const adjusted = expectedAdjusted(1, word);
+    root.childSum += adjusted;
+    if (adjusted === 1) root.n1++;
+    else if (adjusted === 2) root.n2++;
+    else if (adjusted >= 3) root.n3++;
+  }
+  const stored = counts.root;
+  if (stored.childSum !== root.childSum || stored.n1 !== root.n1 || stored.n2 !== root.n2 || stored.n3 !== root.n3 || stored.rawTotal !== root.rawTotal) {
+    fail('unigram sums');
+  }
+  const sentences = unigrams.get(BOS, COUNT);
+  if (counts.sentences !== sentences || counts.tokens !== root.rawTotal - sentences || counts.liveWords !== liveWords) fail('totals');
+}
