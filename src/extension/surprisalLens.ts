@@ -19,10 +19,10 @@ const RULER_MAX = 50;
 
 /** The colour classes, by rank: the colour ids are contributed in package.json with light, dark and high-contrast defaults. */
 export const SURPRISAL_BUCKETS = [
-  { id: 'top1', label: 'top 1', maxRank: 1, swatch: '🟩', meaning: 'the word the model expected most' },
-  { id: 'top10', label: 'top 10', maxRank: 10, swatch: '🟨', meaning: 'among its 10 likeliest' },
-  { id: 'top100', label: 'top 100', maxRank: 100, swatch: '🟧', meaning: 'among its 100 likeliest' },
-  { id: 'beyond', label: 'beyond', maxRank: Infinity, swatch: '🟥', meaning: 'a surprise: 100 words or more were likelier' },
+  { id: 'top1', label: 'top 1', maxRank: 1, colour: 'green', meaning: 'the word the model expected most' },
+  { id: 'top10', label: 'top 10', maxRank: 10, colour: 'yellow', meaning: 'among its 10 likeliest' },
+  { id: 'top100', label: 'top 100', maxRank: 100, colour: 'orange', meaning: 'among its 100 likeliest' },
+  { id: 'beyond', label: 'beyond', maxRank: Infinity, colour: 'red', meaning: 'a surprise: 100 words or more were likelier' },
 ] as const;
 
 export type SurprisalBucketId = (typeof SURPRISAL_BUCKETS)[number]['id'];
@@ -271,11 +271,11 @@ function legend(result: SurprisalResult, ranges: readonly (readonly vscode.Range
   const lines = [
     '**Surprisal lens** — each word coloured by its rank under the model, given the words before it on its line',
     '',
-    '| | rank | words | |',
+    '| colour (default) | rank | words | |',
     '|---|---|---:|---|',
     ...SURPRISAL_BUCKETS.map((bucket, index) => {
       const count = ranges[index]?.length ?? 0;
-      return `| ${bucket.swatch} | ${bucket.label} | ${count.toLocaleString('en-US')} (${words === 0 ? 0 : Math.round((100 * count) / words)} %) | ${bucket.meaning} |`;
+      return `| ${bucket.colour} | ${bucket.label} | ${count.toLocaleString('en-US')} (${words === 0 ? 0 : Math.round((100 * count) / words)} %) | ${bucket.meaning} |`;
     }),
     '',
     result.bitsPerToken === null
@@ -307,7 +307,7 @@ function hoverText(token: SurprisalTokenResult): vscode.MarkdownString {
       : `answered by the ${token.order}-gram ${code([...ngramContext, token.word].join(' '))}: seen ${token.count.toLocaleString('en-US')} times in ${token.contextCount.toLocaleString('en-US')} of ${code(ngramContext.join(' '))}`;
   const bucket = SURPRISAL_BUCKETS[bucketOf(token.rank)];
   const lines = [
-    `${bucket.swatch} ${code(token.word)}${token.inVocabulary ? '' : ' (unknown: scored as `<unk>`)'} after ${code(context)}`,
+    `${code(token.word)}${token.inVocabulary ? '' : ' (unknown: scored as `<unk>`)'} after ${code(context)}`,
     '',
     `${p} = ${formatProbability(token.probability)} · surprisal ${Number.isFinite(bits) ? bits.toFixed(2) : '∞'} bits · rank ${token.rank.toLocaleString('en-US')} (${bucket.label})`,
     '',

@@ -30,12 +30,7 @@ describe('Choose Next Word in the editor', function () {
 
   it('offers the candidates with their numbers and writes the one picked at the cursor', async () => {
     const page = workbench.page;
-    await workbench.runCommand('Go to File...');
-    await workbench.step(`open ${FILE}`, async () => {
-      await page.keyboard.insertText(FILE);
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: FILE }).first().click();
-      await page.locator('.editor-instance .monaco-editor.focused').waitFor();
-    });
+    await workbench.openFile(FILE);
     await workbench.step('type a context on a new last line', async () => {
       await page.keyboard.press('ControlOrMeta+End');
       await page.keyboard.press('Enter');

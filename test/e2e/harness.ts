@@ -191,6 +191,16 @@ export class Workbench {
     });
   }
 
+  /** Opens a file of the workspace by name with "Go to File...", as a person would, and waits for its focused editor. */
+  async openFile(name: string): Promise<void> {
+    await this.runCommand('Go to File...');
+    await this.step(`open ${name}`, async () => {
+      await this.page.keyboard.insertText(name);
+      await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().click();
+      await this.page.locator('.editor-instance .monaco-editor.focused').waitFor();
+    });
+  }
+
   /** Waits until the palette lists `title`, i.e. the extension contributing it is registered. */
   async waitForCommand(title: string): Promise<void> {
     await this.step(`wait for command "${title}"`, async () => {
