@@ -2,7 +2,7 @@
 // rules as the extension), a snapshot written by `train`, an ARPA file, or the binary form of one
 // that `import-arpa --out` saved.
 
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { ArpaModel, BACKOFF_MAGIC, readArpa } from '../core/arpa';
 import { NgramModel } from '../core/model';
@@ -10,9 +10,10 @@ import { SNAPSHOT_MAGIC, readSnapshot } from '../core/snapshot';
 import { DEFAULT_ORDER, ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES, type EstimatorOptions, type TokenizerName } from '../core/types';
 import { DEFAULT_SETTINGS, MAX_FILE_SIZE_KB_RANGE, ADD_K_RANGE } from '../protocol/settings';
 import { discoverFiles, type SkippedPath } from '../files/discovery';
-import { decodeText } from '../files/fileFilter';
+import { decodeText, learnableBytes, learnableText, secretRule, type LearnableText } from '../files/fileFilter';
+import { describeWithheld, type Withheld } from '../files/secrets';
 import { CliError, UsageError } from './errors';
-import { choiceOption, numberOption, stringOption, type OptionSpecs, type OptionValues } from './options';
+import { choiceOption, flag, numberOption, stringOption, type OptionSpecs, type OptionValues } from './options';
 import type { Progress } from './progress';
 
 /** What every query command needs of a model; `NgramModel` and the ARPA back-off model both have it. */
@@ -22,11 +23,28 @@ export type QueryModel = Pick<
 >;
 
 export type LoadedModel =
-  | { readonly kind: 'ngram'; readonly model: NgramModel; readonly source: string; readonly seconds: number; readonly files: number; readonly skipped: readonly SkippedPath[] }
+  | {
+      readonly kind: 'ngram';
+      readonly model: NgramModel;
+      readonly source: string;
+      readonly seconds: number;
+      readonly files: number;
+      readonly skipped: readonly SkippedPath[];
+      /** Files learned without the lines that hold secrets. */
+      readonly withheld: readonly WithheldLines[];
+    }
   | { readonly kind: 'arpa'; readonly model: ArpaModel; readonly source: string; readonly seconds: number };
+
+export interface WithheldLines extends Withheld {
+  readonly fsPath: string;
+}
 
 export const TRAIN_OPTION: OptionSpecs = {
   train: { type: 'string', value: 'PATH', help: 'learn this text file, every text file in this folder, or standard input (-)' },
+  'trust-file': {
+    type: 'boolean',
+    help: 'learn a single --train file whose name marks it as secret (.env, *.key …) because you vouch for it; lines holding secrets are still left out',
+  },
 };
 
 /** How text is learned: order, smoothing, tokenizer, file size limit. */
@@ -76,14 +94,63 @@ export async function readTextFile(file: string): Promise<string> {
 /** As a file name, `-` is standard input (`--train -`, `--test -`) or standard output (`--out -`). */
 export const STANDARD_STREAM = '-';
 
-/** A file's bytes (standard input for `-`), with a one-line reason when it cannot be read. */
+/**
+ * A file's bytes (standard input for `-`), with a one-line reason when it cannot be read. Only regular
+ * files: a device (`/dev/zero`) never ends and a named pipe waits for a writer, so both are refused
+ * before a read. The file is opened without blocking (a pipe's open would wait too) and checked on the
+ * handle it is read from.
+ */
 export async function readInput(file: string): Promise<Uint8Array> {
   if (file === STANDARD_STREAM) return readStandardInput();
+  let handle: fs.FileHandle | undefined;
   try {
-    return await fs.readFile(file);
+    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new CliError(`cannot read ${file}: ${notARegularFile(stat)}`);
+    return await handle.readFile();
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw new CliError(`cannot read ${file}: ${describeFsError(error)}`);
+  } finally {
+    await handle?.close();
   }
+}
+
+function notARegularFile(stat: Stats): string {
+  if (stat.isDirectory()) return 'it is a folder';
+  const what = stat.isFIFO() ? 'a named pipe' : stat.isSocket() ? 'a socket' : 'a device';
+  return `it is ${what}, not a regular file`;
+}
+
+/** The same file (device and inode) as one of `inputs`, whatever the spelling or links. */
+async function sameFileAs(out: string, inputs: readonly string[]): Promise<string | undefined> {
+  let target: Stats;
+  try {
+    target = await fs.stat(out);
+  } catch {
+    return undefined; // a new file cannot be an input
+  }
+  for (const input of inputs) {
+    try {
+      const stat = await fs.stat(input);
+      if (stat.dev === target.dev && stat.ino === target.ino) return input;
+    } catch {
+      // an input that cannot be read is reported when it is read
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Refuses to write over an input (by device and inode, so `./a.txt`, a hard link or a symbolic link
+ * to it are all caught): `train --train corpus.txt --out corpus.txt` would replace the text by the
+ * model. An output inside a folder being learned is fine: the folder is read before anything is written.
+ */
+export async function refuseOverwritingInput(out: string, inputs: readonly (string | undefined)[]): Promise<void> {
+  if (out === STANDARD_STREAM) return;
+  const files = inputs.filter((file): file is string => file !== undefined && file !== STANDARD_STREAM);
+  const input = await sameFileAs(out, files);
+  if (input !== undefined) throw new UsageError(`--out ${out} is the input ${input}: writing it would destroy it; choose another file`);
 }
 
 /** The options that name a file to read, any of which may be `-`, but only one at a time. */
@@ -107,9 +174,17 @@ export async function writeOutput(file: string, data: string | Uint8Array): Prom
     await new Promise<void>((resolve, reject) => process.stdout.write(data, (error) => (error ? reject(error) : resolve())));
     return;
   }
+  // Atomically: the data goes to a temporary file in the same folder, which then replaces the target
+  // by a rename, so a write cut short (disk full, a size limit, a kill) leaves the previous file whole.
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
-    await fs.writeFile(file, data);
+    const existing = await fs.stat(file).catch(() => undefined);
+    if (existing !== undefined && !existing.isFile()) throw new CliError(`cannot write ${file}: ${notARegularFile(existing)}`);
+    await fs.writeFile(temporary, data, { mode: existing?.mode ?? 0o666 });
+    await fs.rename(temporary, file);
   } catch (error) {
+    await fs.rm(temporary, { force: true });
+    if (error instanceof CliError) throw error;
     throw new CliError(`cannot write ${file}: ${describeFsError(error)}`);
   }
 }
@@ -124,6 +199,10 @@ export function describeFsError(error: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'it is a folder';
+    case 'EFBIG':
+      return 'the file would pass the size limit (EFBIG)';
+    case 'ENOSPC':
+      return 'the disk is full (ENOSPC)';
     default:
       return code ?? (error as Error).message;
   }
@@ -132,12 +211,17 @@ export function describeFsError(error: unknown): string {
 /** Receives each learned file's text (the demo looks for a context in it). */
 export type TextVisitor = (fsPath: string, text: string) => void;
 
-/** Learns a text file or a folder into a new model. */
+/**
+ * Learns a text file or a folder into a new model, under the file rules the extension applies: a
+ * single file whose name marks it as secret is refused unless `trustFile`; in every file the lines
+ * holding secrets are left out, and files carrying credentials by structure are not learned.
+ */
 export async function trainFrom(
   source: string,
   options: TrainingOptions,
   progress: Progress,
   visit?: TextVisitor,
+  trustFile = false,
 ): Promise<LoadedModel & { kind: 'ngram' }> {
   const started = performance.now();
   let stat;
@@ -149,6 +233,12 @@ export async function trainFrom(
   const model = new NgramModel({ order: options.order, estimator: options.estimator, tokenizer: options.tokenizer });
   let files = 0;
   let skipped: readonly SkippedPath[] = [];
+  const withheld: WithheldLines[] = [];
+  const learnable = (fsPath: string, result: LearnableText): string | undefined => {
+    if ('reason' in result) return undefined;
+    if (result.withheld !== undefined) withheld.push({ fsPath, ...result.withheld });
+    return result.text;
+  };
   if (stat?.isDirectory() === true) {
     const found = await discoverFiles([
       {
@@ -166,25 +256,34 @@ export async function trainFrom(
         contentSkips.push({ fsPath: file.fsPath, isDirectory: false, reason: 'unreadable', detail: describeFsError(error) });
         continue;
       }
-      const decoded = decodeText(bytes);
-      if ('text' in decoded) {
-        model.addText(decoded.text);
-        visit?.(file.fsPath, decoded.text);
+      const decoded = learnableBytes(bytes);
+      const text = learnable(file.fsPath, decoded);
+      if (text !== undefined) {
+        model.addText(text);
+        visit?.(file.fsPath, text);
         files++;
-      } else {
+      } else if ('reason' in decoded) {
         contentSkips.push({ fsPath: file.fsPath, isDirectory: false, ...decoded });
       }
     }
     skipped = [...found.skipped, ...contentSkips];
     if (files === 0) throw new CliError(`found no text files to learn in ${source}`);
   } else {
-    const text = await readTextFile(source);
+    const rule = source === STANDARD_STREAM ? undefined : secretRule(path.resolve(source).split(path.sep).join('/'));
+    if (rule !== undefined && !trustFile) {
+      throw new CliError(`${source} is never learned: its name marks it as secret (matches ${rule}); give --trust-file to learn it anyway (lines holding secrets are still left out)`);
+    }
+    const screened = learnableText(await readTextFile(source));
+    if ('reason' in screened) throw new CliError(`${source}: ${screened.detail}`);
+    const text = learnable(source, screened) ?? '';
     learnInChunks(model, text, (done) => progress.update(() => `learning ${source}: ${Math.floor((100 * done) / text.length)}%`));
     visit?.(source, text);
     files = 1;
   }
   progress.done();
-  return { kind: 'ngram', model, source, seconds: (performance.now() - started) / 1000, files, skipped };
+  // Said on stderr, never the values themselves: the user learns that (and where) a secret was left out.
+  for (const file of withheld) progress.note(`${file.fsPath}: ${describeWithheld(file)}`);
+  return { kind: 'ngram', model, source, seconds: (performance.now() - started) / 1000, files, skipped, withheld };
 }
 
 /** Text learned per step of a big file, so progress can be reported between steps. */
@@ -207,7 +306,7 @@ export async function loadModel(values: OptionValues, progress: Progress): Promi
   const train = stringOption(values, 'train');
   const modelFile = stringOption(values, 'model');
   if (train !== undefined && modelFile !== undefined) throw new UsageError('give either --train or --model, not both');
-  if (train !== undefined) return trainFrom(train, trainingOptions(values), progress);
+  if (train !== undefined) return trainFrom(train, trainingOptions(values), progress, undefined, flag(values, 'trust-file'));
   if (modelFile === undefined) throw new UsageError('no model: give --train PATH (text to learn) or --model FILE');
   return openModelFile(modelFile, values);
 }
@@ -239,7 +338,7 @@ async function openModelFile(file: string, values: OptionValues): Promise<Loaded
   }
   // The snapshot keeps every count any estimator needs, so the smoothing can change here.
   if (stringOption(values, 'smoothing') !== undefined) model.setEstimator(requested.estimator);
-  return { kind: 'ngram', model, source: file, seconds: (performance.now() - started) / 1000, files: 0, skipped: [] };
+  return { kind: 'ngram', model, source: file, seconds: (performance.now() - started) / 1000, files: 0, skipped: [], withheld: [] };
 }
 
 /** Reads an ARPA file's bytes; problems are reported with the file's name and line. */

@@ -39,6 +39,13 @@ export class Progress {
     }
   }
 
+  /** A line for the person running the command (not part of the result), unless quiet. */
+  note(line: string): void {
+    if (!this.enabled) return;
+    this.done();
+    this.stream.write(`${line}\n`);
+  }
+
   /** Clears the in-place line, if one is showing. */
   done(): void {
     if (this.showing) this.stream.write('\r\x1b[K');

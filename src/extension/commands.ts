@@ -211,7 +211,9 @@ export class Commands extends Disposable {
     this.skippedChannel ??= this._register(vscode.window.createOutputChannel('Next Word Lab: Skipped Files'));
     const channel = this.skippedChannel;
     channel.clear();
-    channel.appendLine(`${skipped.length} files or folders are not learned:`);
+    const partly = skipped.filter((file) => file.reason === 'secret lines').length;
+    const partlyNote = partly === 0 ? '' : `; ${partly} ${partly === 1 ? 'file is' : 'files are'} learned without the lines that hold secrets`;
+    channel.appendLine(`${skipped.length - partly} files or folders are not learned${partlyNote}:`);
     for (const file of skipped) {
       channel.appendLine(`${displayPath(file.uri)} — ${file.reason}: ${file.detail}`);
     }

@@ -5,6 +5,7 @@
 
 import { Minimatch, type MinimatchOptions } from 'minimatch';
 import type { SkipReason } from '../protocol/lsp';
+import { scanText, structuralSecret, type Withheld } from './secrets';
 
 export interface Skip {
   readonly reason: SkipReason;
@@ -24,25 +25,33 @@ export interface FolderRules {
 
 /**
  * Never learned, whatever the settings say: a model that can be asked for the next word must not be
- * able to recite a key. Matched against the file's name (case-insensitively) wherever it lives.
+ * able to recite a key. A pattern without `/` is matched against the file's name (case-insensitively)
+ * wherever it lives; one with `/` against the end of its path (`.kube/config` is any `config` in a
+ * `.kube` folder).
  */
 const SECRET_NAME_PATTERNS: readonly string[] = [
   '.env',
   '.env.*',
   '*.env',
+  '.envrc',
   '*.pem',
   '*.key',
   '*.p12',
+  '*.p8',
   '*.pfx',
+  '*.ppk',
   '*.jks',
   '*.keystore',
   '*.kdbx',
   '*.gpg',
   '*.asc',
+  '*.ovpn',
   'id_rsa*',
   'id_dsa*',
   'id_ecdsa*',
   'id_ed25519*',
+  '*private_key*',
+  '*private-key*',
   '.npmrc',
   '.yarnrc',
   '.yarnrc.yml',
@@ -50,16 +59,52 @@ const SECRET_NAME_PATTERNS: readonly string[] = [
   '.netrc',
   '_netrc',
   '.pgpass',
+  '.my.cnf',
+  '.s3cfg',
+  '.boto',
+  '.vault-token',
   '.htpasswd',
   '.git-credentials',
   '.dockercfg',
+  '.docker/config.json',
+  '.kube/config',
+  'kubeconfig',
+  'kubeconfig.*',
+  '*.kubeconfig',
+  'gh/hosts.yml',
+  'sftp-config.json',
+  'sftp.json',
+  'auth.json',
+  'token.json',
+  '*_token.json',
+  '*-token.json',
   'credentials',
   'credentials.*',
   '*credentials*.json',
+  '*_credentials*',
+  '*-credentials*',
+  'client_secret*.json',
+  'serviceaccountkey*.json',
+  'service-account*.json',
+  '*-key.json',
+  '*_key.json',
+  'key.json',
   'secrets.*',
+  'secrets/*',
+  '*secret.yaml',
+  '*secret.yml',
+  '*secret.json',
   '*.secret',
   '*.secrets',
-  'service-account*.json',
+  '*.tfvars',
+  '*.tfvars.json',
+  '*.tfstate',
+  '*.tfstate.*',
+  'wp-config.php',
+  'database.yml',
+  '.*_history',
+  '.history',
+  'fish_history',
 ];
 
 /**
@@ -88,11 +133,16 @@ function compiledPattern(glob: string): ExcludePattern | undefined {
 const ANY_CHILD_PROBE = '\u0000';
 
 /** Patterns are compiled once: a walk tests thousands of paths against each. */
-const SECRET_MATCHERS = SECRET_NAME_PATTERNS.map((pattern) => new Minimatch(pattern, NAME_OPTIONS));
+const SECRET_MATCHERS = SECRET_NAME_PATTERNS.map((pattern) => ({
+  pattern,
+  matcher: new Minimatch(pattern.includes('/') ? `**/${pattern}` : pattern, NAME_OPTIONS),
+  byPath: pattern.includes('/'),
+}));
 
-/** The secret rule a file name matches, if any. */
-export function secretRule(fileName: string): string | undefined {
-  return SECRET_MATCHERS.find((matcher) => matcher.match(fileName))?.pattern;
+/** The secret rule a file matches, if any; `filePath` uses `/` (relative or absolute). */
+export function secretRule(filePath: string): string | undefined {
+  const name = baseName(filePath);
+  return SECRET_MATCHERS.find(({ matcher, byPath }) => matcher.match(byPath ? filePath : name))?.pattern;
 }
 
 /**
@@ -122,7 +172,7 @@ export class PathFilter {
    * match `include`, otherwise why it is skipped.
    */
   checkFile(relativePath: string, siblings: ReadonlySet<string>): Skip | 'ignore' | undefined {
-    const secret = secretRule(baseName(relativePath));
+    const secret = secretRule(relativePath);
     if (secret !== undefined) return { reason: 'secret', detail: `never learned (matches ${secret})` };
     if (!this.include.some((matcher) => matcher.match(relativePath))) return 'ignore';
     return this.excludedBy(relativePath, siblings, false);
@@ -207,6 +257,22 @@ export function decodeText(bytes: Uint8Array): { readonly text: string } | Skip 
   }
   const minified = minifiedDetail(text);
   return minified === undefined ? { text } : { reason: 'minified', detail: minified };
+}
+
+/** Text the model may learn: its secret lines blanked (and counted), or why none of it may be learned. */
+export type LearnableText = { readonly text: string; readonly withheld?: Withheld } | Skip;
+
+/** The secret rules by content, on text already decoded: a file carrying credentials by structure is left out whole. */
+export function learnableText(text: string): LearnableText {
+  const structure = structuralSecret(text);
+  if (structure !== undefined) return { reason: 'secret', detail: `never learned (holds ${structure})` };
+  return scanText(text);
+}
+
+/** A file's bytes as text the model may learn (`decodeText`, then `learnableText`). */
+export function learnableBytes(bytes: Uint8Array): LearnableText {
+  const decoded = decodeText(bytes);
+  return 'text' in decoded ? learnableText(decoded.text) : decoded;
 }
 
 function minifiedDetail(text: string): string | undefined {

@@ -217,11 +217,16 @@ export type SkipReason =
   | 'search.exclude'
   | 'gitignore'
   | 'secret'
+  | 'secret lines'
   | 'too large'
   | 'binary'
   | 'minified'
   | 'unreadable';
 
+/**
+ * A file or folder left out of the model, or (reason `secret lines`) a file learned without the lines
+ * that hold secrets: its detail says how many and of which kind.
+ */
 export interface SkippedFile {
   readonly uri: string;
   readonly reason: SkipReason;

@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import type { SkippedFile } from '../protocol/lsp';
 import { checkSinglePath, discoverFiles, statFile, type FoundFile, type WorkspaceFolderInfo } from '../files/discovery';
-import { decodeText, type Skip } from '../files/fileFilter';
+import { decodeText, learnableText, type LearnableText, type Skip } from '../files/fileFilter';
+import { describeWithheld } from '../files/secrets';
 import { folderOf, pathToUri, type Folder } from './paths';
 import type { SettingsCache } from './settingsCache';
 import type { FileStamp, WorkspaceModel } from './workspaceModel';
@@ -54,6 +55,8 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 export class Learner {
   /** Files left out of the model and why, by path. */
   readonly skipped = new Map<string, SkippedFile>();
+  /** Files learned without some of their lines (secrets), by path. */
+  readonly withheld = new Map<string, SkippedFile>();
   private discoveryWanted = false;
   private readonly changedPaths = new Set<string>();
   /** Bumped to abandon the pass in progress (new settings, new folders, re-learn). */
@@ -113,8 +116,10 @@ export class Learner {
   deleted(fsPath: string): void {
     const removed = this.host.workspace().removeUnder(fsPath, path.sep);
     let unskipped = 0;
-    for (const skippedPath of [...this.skipped.keys()]) {
-      if (skippedPath === fsPath || skippedPath.startsWith(fsPath + path.sep)) unskipped += this.skipped.delete(skippedPath) ? 1 : 0;
+    for (const map of [this.skipped, this.withheld]) {
+      for (const skippedPath of [...map.keys()]) {
+        if (skippedPath === fsPath || skippedPath.startsWith(fsPath + path.sep)) unskipped += map.delete(skippedPath) ? 1 : 0;
+      }
     }
     if (removed + unskipped > 0) this.host.changed();
   }
@@ -177,6 +182,8 @@ export class Learner {
     for (const skip of found.skipped) this.skip(skip.fsPath, skip, skip.isDirectory);
     const workspace = this.host.workspace();
     const present = new Set(found.files.map((file) => file.fsPath));
+    // Files learned before keep their withheld lines' entry until they are read again (or found gone).
+    for (const withheldPath of [...this.withheld.keys()]) if (!present.has(withheldPath)) this.withheld.delete(withheldPath);
     for (const entry of [...workspace.entries()]) if (!present.has(entry.fsPath)) workspace.remove(entry.fsPath);
 
     const toRead = found.files.filter((file) => {
@@ -268,7 +275,7 @@ export class Learner {
     const workspace = this.host.workspace();
     const folder = folderOf(this.host.folders(), fsPath);
     const forget = (): void => {
-      const changed = workspace.remove(fsPath) || this.skipped.delete(fsPath);
+      const changed = workspace.remove(fsPath) || this.skipped.delete(fsPath) || this.withheld.delete(fsPath);
       if (changed) this.host.changed();
     };
     if (folder === undefined) return forget();
@@ -319,15 +326,13 @@ export class Learner {
       if (bytes.code !== 'ENOENT') this.skip(file.fsPath, { reason: 'unreadable', detail: bytes.code ?? bytes.message }, false);
       return;
     }
-    const decoded = decodeText(bytes);
-    if ('reason' in decoded) {
-      workspace.remove(file.fsPath);
-      this.skip(file.fsPath, decoded, false);
-      return;
-    }
-    this.skipped.delete(file.fsPath);
+    const onDisk = decodeText(bytes);
+    const openText = this.host.editorText(file.fsPath);
+    // An open document's unsaved text is what is learned, under the same secret rules as the disk's.
+    const decoded = this.screened(file.fsPath, 'reason' in onDisk ? onDisk : learnableText(openText ?? onDisk.text));
+    if (decoded === undefined) return;
     const stamp = { size: file.size, mtimeMs: file.mtimeMs };
-    const editorText = this.host.editorText(file.fsPath);
+    const editorText = openText === undefined ? undefined : decoded.text;
     if (editorText === undefined && decoded.text.length > LARGE_TEXT_CHARS) {
       await this.learnInSteps(file.fsPath, decoded.text, stamp);
       return;
@@ -357,6 +362,36 @@ export class Learner {
       }
     }
     pending.finish(pathToUri(fsPath), stamp);
+  }
+
+  /**
+   * An open document's text changed: the model follows it, under the same secret rules as a file
+   * (a pasted key is withheld; credentials by structure take the document out until it is saved).
+   */
+  editorTextChanged(fsPath: string, text: string): void {
+    const workspace = this.host.workspace();
+    const entry = workspace.get(fsPath);
+    if (entry === undefined) return;
+    const screened = this.screened(fsPath, learnableText(text));
+    if (screened !== undefined) workspace.applyEditorText(entry, screened.text);
+    this.host.changed();
+  }
+
+  /**
+   * The text to learn, with its withheld lines recorded; `undefined` (the file taken out of the model
+   * and recorded as skipped) when none of it may be learned.
+   */
+  private screened(fsPath: string, learnable: LearnableText): { readonly text: string } | undefined {
+    if ('reason' in learnable) {
+      this.host.workspace().remove(fsPath);
+      this.withheld.delete(fsPath);
+      this.skip(fsPath, learnable, false);
+      return undefined;
+    }
+    this.skipped.delete(fsPath);
+    if (learnable.withheld === undefined) this.withheld.delete(fsPath);
+    else this.withheld.set(fsPath, { uri: pathToUri(fsPath), reason: 'secret lines', detail: `learned, ${describeWithheld(learnable.withheld)}` });
+    return learnable;
   }
 
   private skip(fsPath: string, skip: Skip, isDirectory: boolean): void {

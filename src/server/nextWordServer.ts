@@ -144,7 +144,7 @@ export class NextWordServer {
     connection.onRequest(StatusRequest.type, this.answering(() => this.status()));
     connection.onRequest(PredictRequest.type, this.answering((params: PredictParams) => this.predict(params)));
     connection.onRequest(GenerateRequest.type, this.answering((params: GenerateParams) => this.generate(params)));
-    connection.onRequest(SkippedFilesRequest.type, this.answering(() => [...this.learner.skipped.values()]));
+    connection.onRequest(SkippedFilesRequest.type, this.answering(() => [...this.learner.skipped.values(), ...this.learner.withheld.values()]));
     connection.onRequest(RelearnRequest.type, this.answering(() => this.relearn()));
     // Not `answering`: the lens scores in slices that themselves wait for other requests' answers.
     connection.onRequest(SurprisalRequest.type, (params: SurprisalParams) => this.surprisal(params));
@@ -267,9 +267,9 @@ export class NextWordServer {
     const fsPath = uriToPath(document.uri);
     const entry = fsPath === undefined ? undefined : this.workspace.get(fsPath);
     // Only files the model learned follow their editor: an open .env or an excluded file stays out.
-    if (entry === undefined) return;
+    if (fsPath === undefined || entry === undefined) return;
     const before = this.workspace.version;
-    this.workspace.applyEditorText(entry, document.getText());
+    this.learner.editorTextChanged(fsPath, document.getText());
     this.lens.documentEdited(document.uri, before, this.workspace.version);
     this.modelChanged();
   }

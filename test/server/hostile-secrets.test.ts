@@ -1,5 +1,7 @@
 // Secrets never come out. A workspace holds a canary in each kind of secret file (.env, .env.local,
-// prod.env, a private key, credentials JSON, .npmrc) with `include` set to every file; the canary
+// prod.env, a private key, credentials JSON, .npmrc, every name of the hostile review, files that carry
+// credentials by structure) and every shape of secret pasted into a learned file, with `include` set
+// to every file; the canary
 // words must not be in the vocabulary (a canary as context is `<unk>`), not among any candidates or
 // draws, not in generated text or completions, not in the persisted snapshot, and not in anything the
 // server logs or shows; not even after the .env is opened, edited and saved in an editor.
@@ -10,6 +12,7 @@ import path from 'node:path';
 import { CompletionRequest } from 'vscode-languageserver-protocol';
 import { SNAPSHOT_FILE_NAME } from '../../src/protocol/lsp';
 import { TestSession, removeTempDirs, tempDir } from './harness';
+import { CANARY_LINE_COUNT, SECRET_FILE_NAMES, STRUCTURED_SECRETS, canaryText } from '../fixtures/secrets/canaries';
 
 /** Secret file → its content; every word spelled `canary…` appears nowhere else. */
 const SECRET_FILES: Record<string, string> = {
@@ -20,9 +23,13 @@ const SECRET_FILES: Record<string, string> = {
   'keys/tls.key': 'the cat canarytlskey\n',
   'aws-credentials.json': '{ "aws_secret_access_key": "canaryawsWJalrXUtnFEMI" }\n',
   '.npmrc': '//registry.npmjs.org/:_authToken=canarynpmtoken\n',
+  ...Object.fromEntries(Object.entries(STRUCTURED_SECRETS).map(([name, text]) => [`config/${name}`, text])),
+  ...Object.fromEntries(SECRET_FILE_NAMES.map((name) => [name, `the cat sat canary${name.replace(/[^A-Za-z0-9]/g, '')}\n`])),
 };
+/** A learned file with every shape of secret pasted between ordinary lines. */
+const PASTED = canaryText();
 const isCanary = (word: string): boolean => /canary/i.test(word);
-const CANARY_WORDS = [...new Set(Object.values(SECRET_FILES).join(' ').split(/[^A-Za-z0-9_]+/).filter(isCanary))];
+const CANARY_WORDS = [...new Set([...Object.values(SECRET_FILES), PASTED].join(' ').split(/[^A-Za-z0-9_]+/).filter(isCanary))];
 
 describe('secrets never reach a prediction, the snapshot or a log', function () {
   this.timeout(60_000);
@@ -42,6 +49,7 @@ describe('secrets never reach a prediction, the snapshot or a log', function () 
     write('src/app.js', 'const the = cat;\nexport default the;\n');
     // The control: a word like the canaries, in a file that is learned, is found by the same checks.
     write('notes/control.txt', 'the cat controlword\n');
+    write('notes/pasted.md', PASTED);
     session = await TestSession.start({ folders: [folder], storagePath: storage, settings: { include: ['**/*'], completions: { enabled: true } } });
     await session.whenReady();
   });
@@ -62,7 +70,9 @@ describe('secrets never reach a prediction, the snapshot or a log', function () 
     for (const word of CANARY_WORDS) {
       assert.deepEqual((await session.predict({ context: word, temperature: 0 })).context, ['<s>', '<unk>'], `${word} is in the vocabulary`);
     }
-    for (const context of ['CANARYKEYENV =', 'export the cat =', 'the cat sat', 'the cat', '//registry.npmjs.org/:_authToken =']) {
+    const contexts = ['CANARYKEYENV =', 'export the cat =', 'the cat sat', 'the cat', '//registry.npmjs.org/:_authToken ='];
+    contexts.push('aws_secret_access_key =', 'DB_PASSWORD =', 'Authorization : Bearer', 'STRIPE', 'apiKey :', 'the cat sat on the mat');
+    for (const context of contexts) {
       const result = await session.predict({ context, temperature: 5, candidates: 200, draws: 2_000, seed: 'canary' });
       assert.deepEqual(result.candidates.map((candidate) => candidate.word).filter(isCanary), [], context);
       assert.ok(!isCanary(result.chosen?.word ?? ''), context);
@@ -85,7 +95,14 @@ describe('secrets never reach a prediction, the snapshot or a log', function () 
     const skipped = await session.skippedFiles();
     const secret = skipped.filter((file) => file.reason === 'secret').map((file) => path.relative(folder, new URL(file.uri).pathname));
     assert.deepEqual(secret.sort(), Object.keys(SECRET_FILES).sort());
-    assert.equal((await session.waitForStatus(() => true)).filesLearned, 3);
+    assert.equal((await session.waitForStatus(() => true)).filesLearned, 4);
+    // The pasted secrets' file is learned without them, and its entry says how many lines and why.
+    const partly = skipped.filter((file) => file.reason === 'secret lines');
+    assert.deepEqual(partly.map((file) => path.relative(folder, new URL(file.uri).pathname)), ['notes/pasted.md']);
+    assert.match(partly[0].detail, new RegExp(`^learned, ${CANARY_LINE_COUNT} lines withheld: private key, AWS access key, `));
+    assert.equal((await session.waitForStatus(() => true)).filesSkipped, Object.keys(SECRET_FILES).length);
+    const afterPasted = await session.predict({ context: 'the dog ran to the', temperature: 0 });
+    assert.equal(afterPasted.chosen?.word, 'park', 'the ordinary lines of the pasted file are learned');
     assert.deepEqual((await session.predict({ context: 'controlword', temperature: 0 })).context, ['<s>', 'controlword']);
     const candidates = (await session.predict({ context: 'the cat', temperature: 0, candidates: 200 })).candidates.map((c) => c.word);
     assert.ok(candidates.includes('controlword'), candidates.join(' '));
@@ -106,6 +123,21 @@ describe('secrets never reach a prediction, the snapshot or a log', function () 
     await session.fileEvent(path.join(folder, 'notes', 'cats.txt'), 'changed');
     await session.waitForStatus((status) => status.tokens === before.tokens + 3);
     CANARY_WORDS.push('canaryeditedenv');
+    await assertNoCanaryOut();
+    await session.close(uri);
+  });
+
+  it('nor when a secret is typed into a learned file open in an editor', async () => {
+    const catsPath = path.join(folder, 'notes', 'cats.txt');
+    const uri = await session.open(catsPath, fs.readFileSync(catsPath, 'utf8'));
+    const before = await session.waitForStatus(() => true);
+    await session.edit(uri, { start: [0, 0], end: [0, 0] }, 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYcanaryTyped\nthe cat purrs\n');
+    // The ordinary line typed with it is learned (3 tokens), the key's line is not.
+    const after = await session.waitForStatus((status) => status.tokens === before.tokens + 3);
+    assert.equal(after.tokens, before.tokens + 3);
+    const entry = (await session.skippedFiles()).find((file) => file.uri.endsWith('/notes/cats.txt'));
+    assert.deepEqual(entry && { reason: entry.reason, detail: entry.detail }, { reason: 'secret lines', detail: 'learned, 1 line withheld: credential assignment' });
+    CANARY_WORDS.push('canaryTyped');
     await assertNoCanaryOut();
     await session.close(uri);
   });

@@ -4,7 +4,7 @@
 import { arpaRefusal, writeArpa } from '../../core/arpa';
 import { OUTPUT_OPTIONS, SAMPLING_OPTIONS, type Command } from '../command';
 import { CliError, UsageError } from '../errors';
-import { MODEL_OPTIONS, STANDARD_STREAM, writeOutput, loadModel, openArpa, readInput } from '../load';
+import { MODEL_OPTIONS, STANDARD_STREAM, writeOutput, loadModel, openArpa, readInput, refuseOverwritingInput } from '../load';
 import { stringOption, requiredString } from '../options';
 import { bytes, integer, table } from '../render';
 import { describeModel } from './train';
@@ -26,6 +26,8 @@ export const exportArpaCommand: Command = {
   examples: ['export-arpa --train corpus.txt --tokenizer whitespace --order 3 --out corpus.arpa', 'export-arpa --model sample.nwl | head -20'],
   async run({ values }, io) {
     const progress = io.progress(values);
+    const out = stringOption(values, 'out');
+    if (out !== undefined) await refuseOverwritingInput(out, [stringOption(values, 'train'), stringOption(values, 'model')]);
     const loaded = await loadModel(values, progress);
     if (loaded.kind === 'arpa') throw new UsageError(`${loaded.source} is already an ARPA model`);
     const refusal = arpaRefusal(loaded.model);
@@ -33,7 +35,6 @@ export const exportArpaCommand: Command = {
     progress.update(() => 'writing the ARPA file…');
     const arpa = writeArpa(loaded.model);
     progress.done();
-    const out = stringOption(values, 'out');
     if (out === undefined || out === STANDARD_STREAM) {
       io.stdout.write(arpa);
       return;
@@ -67,12 +68,13 @@ export const importArpaCommand: Command = {
   ],
   async run({ values }, stdio) {
     const file = requiredString(values, 'arpa', 'the ARPA file to read');
-    const io = stringOption(values, 'out') === STANDARD_STREAM ? stdio.resultsOnStderr() : stdio;
+    const out = stringOption(values, 'out');
+    const io = out === STANDARD_STREAM ? stdio.resultsOnStderr() : stdio;
     const top = topOption(values);
+    if (out !== undefined) await refuseOverwritingInput(out, [file, stringOption(values, 'test')]);
     const started = performance.now();
     const loaded = openArpa(file, await readInput(file), values, started);
     const { model } = loaded;
-    const out = stringOption(values, 'out');
     let savedBytes: number | undefined;
     if (out !== undefined) {
       const bytes = model.toBytes();

@@ -2,8 +2,8 @@
 
 import { writeSnapshot } from '../../core/snapshot';
 import { OUTPUT_OPTIONS, type Command } from '../command';
-import { LEARNING_OPTIONS, STANDARD_STREAM, TRAIN_OPTION, writeOutput, trainFrom, trainingOptions, type LoadedModel } from '../load';
-import { requiredString } from '../options';
+import { LEARNING_OPTIONS, STANDARD_STREAM, TRAIN_OPTION, refuseOverwritingInput, writeOutput, trainFrom, trainingOptions, type LoadedModel } from '../load';
+import { flag, requiredString } from '../options';
 import { bytes, integer, table } from '../render';
 
 /** "order 3 kneser-ney, words tokenizer, 12 files": what a loaded model is, in one line. */
@@ -14,6 +14,14 @@ export function describeModel(loaded: LoadedModel): string {
   const { model } = loaded;
   const files = loaded.files > 1 ? `, ${integer(loaded.files)} files` : '';
   return `order ${model.order} ${model.estimator.name}, ${model.tokenizer} tokenizer${files}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${integer(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function withheldLines(loaded: LoadedModel & { kind: 'ngram' }): number {
+  return loaded.withheld.reduce((sum, file) => sum + file.lines, 0);
 }
 
 export const trainCommand: Command = {
@@ -34,12 +42,13 @@ export const trainCommand: Command = {
     const source = requiredString(values, 'train', 'the text file or folder to learn');
     const out = requiredString(values, 'out', 'the snapshot file to write');
     const io = out === STANDARD_STREAM ? stdio.resultsOnStderr() : stdio;
-    const loaded = await trainFrom(source, trainingOptions(values), io.progress(values));
+    await refuseOverwritingInput(out, [source]);
+    const loaded = await trainFrom(source, trainingOptions(values), io.progress(values), undefined, flag(values, 'trust-file'));
     const snapshot = writeSnapshot(loaded.model);
     await writeOutput(out, snapshot);
     const stats = loaded.model.stats();
     if (values.json) {
-      io.json({ ...stats, files: loaded.files, skipped: loaded.skipped.length, trainSeconds: loaded.seconds, out, snapshotBytes: snapshot.length });
+      io.json({ ...stats, files: loaded.files, skipped: loaded.skipped.length, withheldLines: withheldLines(loaded), trainSeconds: loaded.seconds, out, snapshotBytes: snapshot.length });
       return;
     }
     io.print(
@@ -49,6 +58,9 @@ export const trainCommand: Command = {
           ['text', `${integer(stats.sentences)} lines, ${integer(stats.tokens)} tokens, ${integer(stats.vocabularySize)} distinct words`],
           ['n-grams', stats.ngrams.map((count, i) => `${integer(count)} ${i + 1}-grams`).join(', ')],
           ['skipped', loaded.skipped.length === 0 ? 'nothing' : `${integer(loaded.skipped.length)} files or folders`],
+          ...(loaded.withheld.length === 0
+            ? []
+            : [['withheld', `${plural(withheldLines(loaded), 'line')} holding secrets, in ${plural(loaded.withheld.length, 'file')}`]]),
           ['time', `${loaded.seconds.toFixed(2)} s`],
           ['saved', `${out === STANDARD_STREAM ? 'standard output' : out} (${bytes(snapshot.length)})`],
         ],
