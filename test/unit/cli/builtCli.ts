@@ -8,6 +8,19 @@ import * as esbuild from 'esbuild';
 
 const root = path.join(__dirname, '../../..');
 
+/** Bundles src/cli/cli.ts into `outfile`, as `npm run build` does. */
+export async function buildCli(outfile: string): Promise<void> {
+  await esbuild.build({
+    entryPoints: [path.join(root, 'src/cli/cli.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    logLevel: 'silent',
+  });
+}
+
 export interface Run {
   readonly status: number | null;
   readonly stdout: string;
@@ -23,15 +36,7 @@ export class BuiltCli {
   static async build(prefix: string): Promise<BuiltCli> {
     const workDir = mkdtempSync(path.join(os.tmpdir(), prefix));
     const file = path.join(workDir, 'cli.js');
-    await esbuild.build({
-      entryPoints: [path.join(root, 'src/cli/cli.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile: file,
-      logLevel: 'silent',
-    });
+    await buildCli(file);
     return new BuiltCli(workDir, file);
   }
 

@@ -5,11 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
 import { readArpa } from '../../../src/core/arpa';
 import { perplexityOf } from '../../../src/core/evaluation';
 import { NgramModel } from '../../../src/core/model';
 import { tokenizeText } from '../../../src/core/tokenizer';
+import { buildCli } from './builtCli';
 
 const root = path.join(__dirname, '../../..');
 const fixtures = path.join(root, 'test/fixtures/cli');
@@ -68,15 +68,7 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
   before(async () => {
     workDir = mkdtempSync(path.join(os.tmpdir(), 'nwl-cli-'));
     cli = path.join(workDir, 'cli.js');
-    await esbuild.build({
-      entryPoints: [path.join(root, 'src/cli/cli.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile: cli,
-      logLevel: 'silent',
-    });
+    await buildCli(cli);
   });
 
   after(() => rmSync(workDir, { recursive: true, force: true }));
