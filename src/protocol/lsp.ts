@@ -86,13 +86,23 @@ export interface SamplingParams extends Partial<Reweighting> {
 }
 
 /**
- * What to predict after: either the words before `position` in an open or workspace document (the
- * document's current text, unsaved edits included), or an explicit `context`. Either way the context
- * is a line prefix: a line is a sentence, so the model sees `<s>` followed by the line's words.
+ * What to predict after: either the text before `position` in an open document (its current text,
+ * unsaved edits included), or an explicit `context`: the text before the cursor, which may run over
+ * previous lines. The server uses as much of it as the estimator can: the cursor's line for the n-gram
+ * estimators (a line is a sentence: `<s>` and the line's words), the lines before it too for an
+ * estimator that reads contexts across line breaks. Clients send at most `MAX_CONTEXT_LINES` lines.
  */
 export type ContextParams =
   | { readonly textDocument: TextDocumentIdentifier; readonly position: Position; readonly context?: undefined }
   | { readonly context: string; readonly textDocument?: undefined; readonly position?: undefined };
+
+/**
+ * The most lines before the cursor a context runs over (the cursor's own included). Chosen by measurement
+ * on the reference corpus (docs/server.md): longer contexts than this almost never match anywhere else.
+ */
+export const MAX_CONTEXT_LINES = 8;
+/** And the most characters of them (a minified or very long line must not make every request heavy). */
+export const MAX_CONTEXT_CHARS = 2_000;
 
 export type PredictParams = ContextParams & SamplingParams & {
   /** How many of the likeliest candidates to return (default 10, at most 200). */
@@ -140,7 +150,10 @@ export interface PredictedCandidate extends WeightedCandidate {
 export interface PredictResult {
   /** The context tokens the model used: at most order-1, `<s>` first at a line start, OOV words as `<unk>`. */
   readonly context: readonly string[];
-  /** The longest context suffix seen in training (0 = the unigram distribution answered). */
+  /**
+   * The length in tokens of the longest context suffix seen in training: the prediction is "answered
+   * by a N-token context" (0 = the unigram distribution answered).
+   */
   readonly matchedContextLength: number;
   /** The likeliest candidates, most likely first. */
   readonly candidates: readonly PredictedCandidate[];
@@ -206,6 +219,63 @@ export interface GenerateResult {
 export namespace GenerateRequest {
   export const method = 'nextWordLab/generate' as const;
   export const type = new RequestType<GenerateParams, GenerateResult, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evidence
+
+/** The most occurrences an evidence request lists (`total` still counts them all). */
+export const MAX_EVIDENCE_OCCURRENCES = 50;
+
+export type EvidenceParams = ContextParams & {
+  /** The next word to explain (`</s>` for the end of a line). */
+  readonly word: string;
+  /** How many occurrences to list (default and at most MAX_EVIDENCE_OCCURRENCES). */
+  readonly limit?: number;
+};
+
+/** One place in the learned text where the answering context was followed by the word. */
+export interface EvidenceOccurrence {
+  /** The file, as a URI the client can open. */
+  readonly uri: string;
+  /** Its path relative to its workspace folder (prefixed by the folder's name in a multi-root workspace), `/`-separated. */
+  readonly file: string;
+  /** 1-based line where the context starts (its first token; the word's own when the context is only `<s>`). */
+  readonly line: number;
+  /** 1-based column (UTF-16 units, as the editor counts) where the context starts. */
+  readonly column: number;
+  /** That line's text. */
+  readonly text: string;
+}
+
+export interface EvidenceResult {
+  /** The word asked about. */
+  readonly word: string;
+  /**
+   * The context that answered for this word: the longest suffix of the context that the learned text
+   * holds followed by the word, `<s>` first at a line start and `</s>` at a line break. Empty when no
+   * context was followed by the word (the unigram answered).
+   */
+  readonly context: readonly string[];
+  /** How often that context occurs in the learned text (with any next token). */
+  readonly contextCount: number;
+  /** How often the model counted it followed by the word (the count the quick pick and the panel show). */
+  readonly count: number;
+  /** How many occurrences the learned text holds, listed or not (equal to `count`: the search is exact). */
+  readonly total: number;
+  /** The first occurrences, in workspace order, at most `limit`. */
+  readonly occurrences: readonly EvidenceOccurrence[];
+  readonly status: ModelStatus;
+}
+
+/**
+ * client → server: where the learned text shows the context followed by the word, and the counts of
+ * context and context·word at the length that answered. Only learned text is searched: skipped and
+ * secret files never appear.
+ */
+export namespace EvidenceRequest {
+  export const method = 'nextWordLab/evidence' as const;
+  export const type = new RequestType<EvidenceParams, EvidenceResult, void>(method);
 }
 
 // ---------------------------------------------------------------------------------------------

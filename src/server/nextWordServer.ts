@@ -16,6 +16,7 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type Position,
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -23,7 +24,11 @@ import { createRandom, randomSeed, type UniformRandom } from '../core/prng';
 import type { EstimatorOptions, ModelStats } from '../core/types';
 import { EOS_TOKEN } from '../core/vocabulary';
 import {
+  EvidenceRequest,
   GenerateRequest,
+  MAX_CONTEXT_CHARS,
+  MAX_CONTEXT_LINES,
+  MAX_EVIDENCE_OCCURRENCES,
   PredictRequest,
   RelearnRequest,
   SkippedFilesRequest,
@@ -32,6 +37,8 @@ import {
   SurprisalRequest,
   SurprisalTokenRequest,
   type ContextParams,
+  type EvidenceParams,
+  type EvidenceResult,
   type GenerateParams,
   type GenerateResult,
   type InitializationOptions,
@@ -45,10 +52,11 @@ import {
   type SurprisalTokenResult,
 } from '../protocol/lsp';
 import { DEFAULT_SETTINGS, TEMPERATURE_RANGE, TOP_K_RANGE, TOP_P_RANGE, type Settings } from '../protocol/settings';
+import { evidencePattern, locate, scanDocuments, textSource } from './evidence';
 import { Learner } from './learner';
 import { uriToPath, type Folder } from './paths';
 import type { Reweighting } from '../core/types';
-import { DEFAULT_CANDIDATES, generateAfter, predict } from './predictor';
+import { DEFAULT_CANDIDATES, contextTokens, generateAfter, predict } from './predictor';
 import { SettingsCache } from './settingsCache';
 import type { SnapshotStore } from './snapshotStore';
 import { SurprisalLens, type LensDocument } from './surprisal';
@@ -144,6 +152,7 @@ export class NextWordServer {
     connection.onRequest(StatusRequest.type, this.answering(() => this.status()));
     connection.onRequest(PredictRequest.type, this.answering((params: PredictParams) => this.predict(params)));
     connection.onRequest(GenerateRequest.type, this.answering((params: GenerateParams) => this.generate(params)));
+    connection.onRequest(EvidenceRequest.type, this.answering((params: EvidenceParams) => this.evidence(params)));
     connection.onRequest(SkippedFilesRequest.type, this.answering(() => [...this.learner.skipped.values(), ...this.learner.withheld.values()]));
     connection.onRequest(RelearnRequest.type, this.answering(() => this.relearn()));
     // Not `answering`: the lens scores in slices that themselves wait for other requests' answers.
@@ -290,7 +299,7 @@ export class NextWordServer {
     const random = await this.randomFor(params);
     const status = this.status();
     const result = predict(this.workspace.model, {
-      linePrefix: this.linePrefix(params),
+      textBefore: this.textBefore(params),
       learned: status.tokens > 0,
       candidates: params.candidates ?? DEFAULT_CANDIDATES,
       insertableOnly: params.insertableOnly === true,
@@ -322,7 +331,7 @@ export class NextWordServer {
 
   private async generate(params: GenerateParams): Promise<GenerateResult> {
     const result = generateAfter(this.workspace.model, {
-      linePrefix: this.linePrefix(params),
+      textBefore: this.textBefore(params),
       words: params.words,
       greedy: params.mode === 'greedy',
       acrossLines: params.acrossLines === true,
@@ -332,15 +341,38 @@ export class NextWordServer {
     return { ...result, status: this.status() };
   }
 
+  private async evidence(params: EvidenceParams): Promise<EvidenceResult> {
+    if (typeof params.word !== 'string' || params.word === '') {
+      throw new ResponseError(ErrorCodes.InvalidParams, 'evidence needs the "word" to explain.');
+    }
+    const model = this.workspace.model;
+    const limit = Math.max(0, Math.min(MAX_EVIDENCE_OCCURRENCES, Math.floor(params.limit ?? MAX_EVIDENCE_OCCURRENCES)));
+    const answer = evidencePattern(model, contextTokens(model, this.textBefore(params)), params.word);
+    const found = answer.pattern === null ? { total: 0, hits: [] } : scanDocuments(this.workspace.entries(), answer.pattern, limit);
+    const occurrences =
+      answer.pattern === null
+        ? []
+        : await locate(model, found.hits, answer.pattern.ids.length, this.folders, textSource((fsPath) => this.openDocumentText(fsPath)));
+    return {
+      word: params.word,
+      context: answer.context,
+      contextCount: answer.contextCount,
+      count: answer.count,
+      total: found.total,
+      occurrences,
+      status: this.status(),
+    };
+  }
+
   private async complete(params: CompletionParams): Promise<CompletionItem[] | null> {
     const { settings } = await this.settings.get(params.textDocument.uri);
     const document = this.documents.get(params.textDocument.uri);
     if (!settings.completionsEnabled || document === undefined) return null;
-    const line = document.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
+    const before = documentTextBefore(document, params.position);
     // The word being typed is what the editor filters on; the context is what precedes it.
-    const typedWord = /[\p{L}\p{N}\p{M}_]*$/u.exec(line)?.[0] ?? '';
+    const typedWord = /[\p{L}\p{N}\p{M}_]*$/u.exec(before)?.[0] ?? '';
     const result = predict(this.workspace.model, {
-      linePrefix: line.slice(0, line.length - typedWord.length),
+      textBefore: before.slice(0, before.length - typedWord.length),
       learned: this.status().tokens > 0,
       candidates: COMPLETION_CANDIDATES,
       insertableOnly: true,
@@ -359,14 +391,17 @@ export class NextWordServer {
       }));
   }
 
-  /** The line before the cursor, from an explicit context or the document's current text. */
-  private linePrefix(params: ContextParams): string {
-    if (params.context !== undefined) return lastLine(params.context);
+  /**
+   * The text before the cursor, from an explicit context or the document's current text: at most
+   * MAX_CONTEXT_LINES lines and MAX_CONTEXT_CHARS characters (the estimator takes what it can use).
+   */
+  private textBefore(params: ContextParams): string {
+    if (params.context !== undefined) return boundedContext(params.context);
     const document = this.documents.get(params.textDocument.uri);
     if (document === undefined) {
       throw new ResponseError(ErrorCodes.InvalidParams, `${params.textDocument.uri} is not open: send its text as "context" instead.`);
     }
-    return document.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
+    return documentTextBefore(document, params.position);
   }
 
   private async reweighting(params: SamplingParams): Promise<Reweighting> {
@@ -498,7 +533,16 @@ function foldersOf(folders: readonly WorkspaceFolder[]): Folder[] {
   });
 }
 
-function lastLine(text: string): string {
-  const lines = text.split(/\r\n|\r|\n/);
-  return lines[lines.length - 1];
+/** The last MAX_CONTEXT_LINES lines of `text`, and of them at most the last MAX_CONTEXT_CHARS characters. */
+function boundedContext(text: string): string {
+  // Lines at even indexes, their line breaks at odd ones.
+  const parts = text.split(/(\r\n|\r|\n)/);
+  const kept = parts.slice(Math.max(0, parts.length - (2 * MAX_CONTEXT_LINES - 1))).join('');
+  return kept.slice(Math.max(0, kept.length - MAX_CONTEXT_CHARS));
+}
+
+/** The document's text before `position`, from MAX_CONTEXT_LINES − 1 lines above it. */
+function documentTextBefore(document: TextDocument, position: Position): string {
+  const firstLine = Math.max(0, position.line - (MAX_CONTEXT_LINES - 1));
+  return boundedContext(document.getText({ start: { line: firstLine, character: 0 }, end: position }));
 }

@@ -18,8 +18,8 @@ export const MAX_CANDIDATES = 200;
 export const MAX_GENERATED_WORDS = 500;
 
 export interface PredictOptions {
-  /** The text of the line before the cursor. */
-  readonly linePrefix: string;
+  /** The text before the cursor (it may run over previous lines: see `contextTokens`). */
+  readonly textBefore: string;
   /** Whether the model has learned any text (an empty model chooses no word). */
   readonly learned: boolean;
   readonly candidates: number;
@@ -33,8 +33,24 @@ export interface PredictOptions {
 
 type Prediction = Omit<PredictResult, 'status'>;
 
+/** The last line of a text (a line ends at `\r\n`, `\r` or `\n`, as the tokenizer reads it). */
+export function lastLine(text: string): string {
+  const lines = text.split(/\r\n|\r|\n/);
+  return lines[lines.length - 1];
+}
+
+/**
+ * The tokens a prediction conditions on, from the text before the cursor. The n-gram estimators read
+ * the cursor's line (a line is a sentence): `<s>` and the line's words before the cursor.
+ */
+export function contextTokens(model: NgramModel, textBefore: string): string[] {
+  const line = lastLine(textBefore);
+  return contextBeforeCursor(model.tokenizer, line, line.length);
+}
+
 export function predict(model: NgramModel, options: PredictOptions): Prediction {
-  const context = contextBeforeCursor(model.tokenizer, options.linePrefix, options.linePrefix.length);
+  const context = contextTokens(model, options.textBefore);
+  const linePrefix = lastLine(options.textBefore);
   // The distribution as runs of equal probability: sums over the vocabulary cost O(runs), not O(|V|).
   const distribution = model.runs(context, { withoutUnknown: options.insertableOnly });
   const { runs } = distribution;
@@ -52,7 +68,7 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
     count: candidate.count,
     contextCount: candidate.contextCount,
     order: candidate.order,
-    insertText: insertTextFor(candidate.word, options.linePrefix, model.tokenizer),
+    insertText: insertTextFor(candidate.word, linePrefix, model.tokenizer),
   }));
 
   const support = summarizeRuns(runs);
@@ -71,7 +87,7 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
       rank: shown.findIndex((candidate) => candidate.id === drawn.id),
       probability: runs.probability[runs.runOf(drawn.id)],
       weight: drawn.weight,
-      insertText: insertTextFor(word, options.linePrefix, model.tokenizer),
+      insertText: insertTextFor(word, linePrefix, model.tokenizer),
       draw: drawn.draw,
     };
   }
@@ -153,7 +169,7 @@ function histogram(
 }
 
 export interface GenerateOptions {
-  readonly linePrefix: string;
+  readonly textBefore: string;
   readonly words: number;
   readonly greedy: boolean;
   readonly acrossLines: boolean;
@@ -163,7 +179,7 @@ export interface GenerateOptions {
 
 /** Continues the line with the engine's decoder; greedy decoding stops once its loop is established. */
 export function generateAfter(model: NgramModel, options: GenerateOptions): Omit<GenerateResult, 'status'> {
-  const start = contextBeforeCursor(model.tokenizer, options.linePrefix, options.linePrefix.length);
+  const start = contextTokens(model, options.textBefore);
   const generation = generate(model, start, {
     tokens: Math.max(0, Math.min(MAX_GENERATED_WORDS, Math.floor(options.words))),
     sampling: options.greedy ? { temperature: 0 } : options.sampling,

@@ -34,12 +34,15 @@ import {
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import {
+  EvidenceRequest,
   GenerateRequest,
   PredictRequest,
   RelearnRequest,
   SkippedFilesRequest,
   StatusNotification,
   StatusRequest,
+  type EvidenceParams,
+  type EvidenceResult,
   type GenerateParams,
   type GenerateResult,
   type ModelStatus,
@@ -195,6 +198,10 @@ export class TestSession {
 
   generate(params: GenerateParams): Promise<GenerateResult> {
     return this.client.sendRequest(GenerateRequest.type, params);
+  }
+
+  evidence(params: EvidenceParams): Promise<EvidenceResult> {
+    return this.client.sendRequest(EvidenceRequest.type, params);
   }
 
   skippedFiles(): Promise<readonly SkippedFile[]> {

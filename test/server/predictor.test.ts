@@ -55,7 +55,7 @@ describe('predictor', () => {
           const model = new NgramModel({ order, estimator, tokenizer: 'whitespace' });
           model.addText(corpus.map((line) => line.join(' ')).join('\n'));
           const { probabilities, weights } = reference(model, linePrefix, insertableOnly, sampling);
-          const result = predict(model, { linePrefix, learned: true, candidates: shown, insertableOnly, draws: 0, sampling, random: () => 0.5 });
+          const result = predict(model, { textBefore: linePrefix, learned: true, candidates: shown, insertableOnly, draws: 0, sampling, random: () => 0.5 });
 
           const support = probabilities.filter((p) => p > 0);
           const total = support.reduce((sum, p) => sum + p, 0);
@@ -99,7 +99,7 @@ describe('predictor', () => {
         const counts = new Map<string, number>();
         for (let i = 0; i < draws; i++) {
           const uniform = (i + 0.5) / draws;
-          const result = predict(model, { linePrefix, learned: true, candidates: 0, insertableOnly: true, draws: 0, sampling, random: () => uniform });
+          const result = predict(model, { textBefore: linePrefix, learned: true, candidates: 0, insertableOnly: true, draws: 0, sampling, random: () => uniform });
           const word = result.chosen?.word ?? '';
           counts.set(word, (counts.get(word) ?? 0) + 1);
         }
@@ -118,7 +118,7 @@ describe('predictor', () => {
         const model = new NgramModel({ order, estimator, tokenizer: 'whitespace' });
         model.addText(corpus.map((line) => line.join(' ')).join('\n'));
         const random = createRandom(`${linePrefix}|${order}`);
-        const result = generateAfter(model, { linePrefix, words: 12, greedy, acrossLines: true, sampling, random });
+        const result = generateAfter(model, { textBefore: linePrefix, words: 12, greedy, acrossLines: true, sampling, random });
         const start = contextBeforeCursor(model.tokenizer, linePrefix, linePrefix.length);
         if (greedy) {
           // The same decoder over runs laid out from the full vector: the model's own runs must rank alike.
@@ -147,7 +147,7 @@ describe('predictor', () => {
   it('an empty model shows its two entries but chooses nothing', () => {
     const model = new NgramModel({ order: 3, tokenizer: 'whitespace' });
     const result = predict(model, {
-      linePrefix: 'a',
+      textBefore: 'a',
       learned: false,
       candidates: 10,
       insertableOnly: false,

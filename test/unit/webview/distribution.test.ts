@@ -24,7 +24,7 @@ function corpusModel(estimator: EstimatorName, order = 2): NgramModel {
 
 function panelPrediction(model: NgramModel, linePrefix: string, candidates: number): PredictionView {
   const result = predict(model, {
-    linePrefix,
+    textBefore: linePrefix,
     learned: true,
     candidates,
     insertableOnly: false,

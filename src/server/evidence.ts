@@ -1,0 +1,198 @@
+// Evidence for a prediction: the places in the learned text where the answering context was followed
+// by the word. The documents' token ids say where (document, token offset); the document's text,
+// tokenized again exactly as it was learned, says at which line and column, and each listed place is
+// checked against the ids it was found by, so nothing is shown that the model did not learn there.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { encodeSentences, type NgramModel } from '../core/model';
+import { BOS_TOKEN, EOS, EOS_TOKEN, UNK } from '../core/vocabulary';
+import { decodeText } from '../files/fileFilter';
+import type { EvidenceOccurrence } from '../protocol/lsp';
+import { folderOf, type Folder } from './paths';
+import type { DocumentEntry } from './workspaceModel';
+
+/** What to look for: token ids in a row, optionally only at a line start (the context began with `<s>`). */
+export interface EvidencePattern {
+  readonly ids: Int32Array;
+  readonly atLineStart: boolean;
+}
+
+export interface Hit {
+  readonly entry: DocumentEntry;
+  /** The document's ids when it was searched (an edit replaces `entry.encoded`). */
+  readonly encoded: Int32Array;
+  /** Offset of the pattern's first id in `encoded`. */
+  readonly offset: number;
+}
+
+export interface Found {
+  /** Every occurrence in the learned documents. */
+  readonly total: number;
+  /** The first `limit` of them, in document order. */
+  readonly hits: readonly Hit[];
+}
+
+/**
+ * The answering context of `word` after `context` as the model sees it, and the id pattern of
+ * context·word (null when the model never saw the word: nothing to find).
+ */
+export function evidencePattern(
+  model: NgramModel,
+  context: readonly string[],
+  word: string,
+): { context: string[]; count: number; contextCount: number; pattern: EvidencePattern | null } {
+  const answer = model.answering(context, word);
+  const used = model.usedContext(context);
+  const answeringContext = used.slice(used.length - (answer.order - 1));
+  const wordId = word === EOS_TOKEN ? EOS : model.vocabulary.idOf(word);
+  if (answer.count === 0 || wordId === UNK) return { context: answeringContext, ...answer, pattern: null };
+  const atLineStart = answeringContext[0] === BOS_TOKEN;
+  const words = atLineStart ? answeringContext.slice(1) : answeringContext;
+  const ids = Int32Array.from([...words.map((token) => (token === EOS_TOKEN ? EOS : model.vocabulary.idOf(token))), wordId]);
+  return { context: answeringContext, ...answer, pattern: { ids, atLineStart } };
+}
+
+/**
+ * Every occurrence of the pattern in the counted documents, by a scan of their ids: O(tokens), a few
+ * milliseconds for 3 M tokens.
+ */
+export function scanDocuments(entries: Iterable<DocumentEntry>, pattern: EvidencePattern, limit: number): Found {
+  const { ids, atLineStart } = pattern;
+  const first = ids[0];
+  const hits: Hit[] = [];
+  let total = 0;
+  for (const entry of entries) {
+    if (!entry.counted) continue;
+    const encoded = entry.encoded;
+    const last = encoded.length - ids.length;
+    for (let i = 0; i <= last; i++) {
+      if (encoded[i] !== first) continue;
+      if (atLineStart && i > 0 && encoded[i - 1] !== EOS) continue;
+      let j = 1;
+      while (j < ids.length && encoded[i + j] === ids[j]) j++;
+      if (j < ids.length) continue;
+      total++;
+      if (hits.length < limit) hits.push({ entry, encoded, offset: i });
+    }
+  }
+  return { total, hits };
+}
+
+/** Where a document's text comes from: the open editor's text, or else the file. */
+export type TextSource = (entry: DocumentEntry) => Promise<string | undefined>;
+
+/**
+ * Line, column and line text of each hit. A document whose text no longer gives the ids it was learned
+ * with at a hit (its file changed and is not learned again yet) does not list that hit.
+ */
+export async function locate(
+  model: NgramModel,
+  hits: readonly Hit[],
+  patternLength: number,
+  folders: readonly Folder[],
+  textOf: TextSource,
+): Promise<EvidenceOccurrence[]> {
+  const byDocument = new Map<DocumentEntry, Hit[]>();
+  for (const hit of hits) {
+    const inDocument = byDocument.get(hit.entry) ?? [];
+    inDocument.push(hit);
+    byDocument.set(hit.entry, inDocument);
+  }
+  const located = await Promise.all(
+    [...byDocument].map(async ([entry, inDocument]) => {
+      const text = await textOf(entry);
+      return text === undefined ? [] : locateInText(model, entry, text, inDocument, relativeName(folders, entry.fsPath), patternLength);
+    }),
+  );
+  return located.flat();
+}
+
+function locateInText(
+  model: NgramModel,
+  entry: DocumentEntry,
+  text: string,
+  hits: readonly Hit[],
+  file: string,
+  patternLength: number,
+): EvidenceOccurrence[] {
+  const vocabulary = model.vocabulary;
+  // The text tokenized as it was learned; `places[i]` is where the i-th id's token starts, and for a
+  // line break (EOS) where it stands: after the line's last token.
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const ids = encodeSentences(model.tokenizer, text, (start, end) => {
+    starts.push(start);
+    ends.push(end);
+    return vocabulary.idOfRange(text, start, end);
+  });
+  const places = new Int32Array(ids.length);
+  for (let i = 0, token = 0; i < ids.length; i++) places[i] = ids[i] === EOS ? ends[token - 1] : starts[token++];
+  const lineStarts = lineStartsOf(text);
+  const occurrences: EvidenceOccurrence[] = [];
+  for (const { encoded, offset } of hits) {
+    if (!sameIds(ids, encoded, offset, patternLength)) continue;
+    const start = places[offset];
+    const line = lineIndexOf(lineStarts, start);
+    const lineEnd = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
+    occurrences.push({
+      uri: entry.uri,
+      file,
+      line: line + 1,
+      column: start - lineStarts[line] + 1,
+      text: text.slice(lineStarts[line], lineEnd).replace(/\r?\n$|\r$/u, ''),
+    });
+  }
+  return occurrences;
+}
+
+function sameIds(a: Int32Array, b: Int32Array, offset: number, length: number): boolean {
+  if (offset + length > a.length || offset + length > b.length) return false;
+  for (let i = offset; i < offset + length; i++) if (a[i] !== b[i] || a[i] === UNK) return false;
+  return true;
+}
+
+/** Offsets where each line starts (`\r\n`, `\r` and `\n` end a line, as the tokenizer reads them). */
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+    if (code === 0x0a || code === 0x0d) starts.push(i + 1);
+  }
+  return starts;
+}
+
+function lineIndexOf(lineStarts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (lineStarts[middle] <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/** `src/a.ts`, or `folder/src/a.ts` in a multi-root workspace (as VS Code's asRelativePath names it). */
+export function relativeName(folders: readonly Folder[], fsPath: string): string {
+  const folder = folderOf(folders, fsPath);
+  if (folder === undefined) return fsPath.split(path.sep).join('/');
+  const relative = path.relative(folder.fsPath, fsPath).split(path.sep).join('/');
+  return folders.length > 1 ? `${path.basename(folder.fsPath)}/${relative}` : relative;
+}
+
+/** The text a document was learned from: its editor's when open, else its file's if the file is unchanged since. */
+export function textSource(editorText: (fsPath: string) => string | undefined): TextSource {
+  return async (entry) => {
+    const open = entry.lines === undefined ? undefined : editorText(entry.fsPath);
+    if (open !== undefined) return open;
+    try {
+      // Decoded as the learner decoded it; a file that became binary since is not shown.
+      const decoded = decodeText(await fs.readFile(entry.fsPath));
+      return 'text' in decoded ? decoded.text : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}

@@ -1,0 +1,187 @@
+// nextWordLab/evidence over the real server: where the learned text shows the answering context
+// followed by the word, with workspace-relative files, 1-based lines and columns, the lines' text and
+// the counts; capped with the total; only learned text (never a secret or a skipped file); and, as a
+// property over random workspaces, every listed place re-read from its file holds context·word and
+// their number equals the count under the cap.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { tokenizeLine, tokenizeText } from '../../src/core/tokenizer';
+import { MAX_EVIDENCE_OCCURRENCES, type EvidenceOccurrence, type EvidenceResult } from '../../src/protocol/lsp';
+import { TestSession, removeTempDirs, tempDir } from './harness';
+
+function writeWorkspace(files: Record<string, string>): string {
+  const folder = tempDir('evidence');
+  for (const [relative, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(folder, relative)), { recursive: true });
+    fs.writeFileSync(path.join(folder, relative), content);
+  }
+  return folder;
+}
+
+/**
+ * The tokens from a listed place on, read again from the file: the rest of its line, the line break
+ * (`</s>`: the place's line has tokens), then the next lines' tokens each ended by `</s>`.
+ */
+function tokensAt(folder: string, occurrence: EvidenceOccurrence, count: number): string[] {
+  const text = fs.readFileSync(path.join(folder, occurrence.file), 'utf8');
+  const lines = text.split(/\r\n|\r|\n/);
+  assert.equal(lines[occurrence.line - 1], occurrence.text, `${occurrence.file}:${occurrence.line} text`);
+  const rest = tokenizeLine('words', lines[occurrence.line - 1].slice(occurrence.column - 1));
+  const next = tokenizeText('words', lines.slice(occurrence.line).join('\n')).flatMap((sentence) => [...sentence, '</s>']);
+  return [...rest, '</s>', ...next].slice(0, count);
+}
+
+/** Checks each listed place against the file and the counts against each other. */
+function assertExact(folder: string, result: EvidenceResult): void {
+  const atLineStart = result.context[0] === '<s>';
+  const expected = [...result.context.filter((token) => token !== '<s>'), result.word];
+  for (const occurrence of result.occurrences) {
+    assert.deepEqual(tokensAt(folder, occurrence, expected.length), expected, `${occurrence.file}:${occurrence.line}:${occurrence.column}`);
+    if (atLineStart) assert.match(occurrence.text.slice(0, occurrence.column - 1), /^\s*$/u, 'a `<s>` context starts its line');
+  }
+  assert.equal(result.total, result.count, 'the search finds exactly what the model counted');
+  assert.equal(result.occurrences.length, Math.min(result.count, MAX_EVIDENCE_OCCURRENCES));
+}
+
+describe('evidence (nextWordLab/evidence)', function () {
+  this.timeout(60_000);
+  const sessions: TestSession[] = [];
+  const start = async (folder: string, settings: Record<string, unknown> = {}): Promise<TestSession> => {
+    const session = await TestSession.start({ folders: [folder], settings });
+    sessions.push(session);
+    await session.whenReady();
+    return session;
+  };
+  afterEach(async () => {
+    for (const session of sessions.splice(0)) await session.dispose();
+  });
+  after(removeTempDirs);
+
+  it('lists each place with its workspace-relative file, 1-based line and column and the line, with the counts that answered', async () => {
+    const folder = writeWorkspace({
+      'src/greet.js': '\nfunction greet(name) {\n  return hello(name);\n}\n\n    return hello(world);\n',
+      'notes/a.txt': 'return hello there\n',
+    });
+    const session = await start(folder);
+    const result = await session.evidence({ context: 'x = 1;\n  return hello', word: '(' });
+    assert.deepEqual(result.context, ['return', 'hello']);
+    assert.equal(result.count, 2);
+    assert.equal(result.contextCount, 3, 'return hello is followed by "(" twice and by "there" once');
+    assert.equal(result.total, 2);
+    assert.deepEqual(result.occurrences, [
+      { uri: result.occurrences[0].uri, file: 'src/greet.js', line: 3, column: 3, text: '  return hello(name);' },
+      { uri: result.occurrences[1].uri, file: 'src/greet.js', line: 6, column: 5, text: '    return hello(world);' },
+    ]);
+    assert.equal(result.occurrences[0].uri, new URL(`file://${path.join(folder, 'src/greet.js')}`).href);
+    assertExact(folder, result);
+  });
+
+  it('answers a line-start context with the places where the word starts a line', async () => {
+    const folder = writeWorkspace({ 'a.txt': 'the cat\n  the dog\na the cow\n' });
+    const session = await start(folder);
+    const result = await session.evidence({ context: '', word: 'the' });
+    assert.deepEqual(result.context, ['<s>']);
+    assert.equal(result.count, 2);
+    assert.equal(result.contextCount, 3, 'three lines start');
+    assert.deepEqual(
+      result.occurrences.map(({ line, column }) => [line, column]),
+      [
+        [1, 1],
+        [2, 3],
+      ],
+    );
+    assertExact(folder, result);
+  });
+
+  it('backs off as the prediction does: an unseen context answers with the shorter one that was seen', async () => {
+    const folder = writeWorkspace({ 'a.txt': 'the cat sat\nthe dog sat\n' });
+    const session = await start(folder);
+    const result = await session.evidence({ context: 'a zebra', word: 'sat' });
+    assert.deepEqual(result.context, [], 'the unigram answered');
+    assert.equal(result.count, 2);
+    assert.equal(result.contextCount, (await session.predict({ context: 'a zebra', candidates: 1 })).candidates[0].contextCount);
+    assertExact(folder, result);
+    const unseen = await session.evidence({ context: 'the', word: 'zebra' });
+    assert.equal(unseen.count, 0);
+    assert.deepEqual(unseen.occurrences, []);
+  });
+
+  it('lists at most 50 places and gives the total', async () => {
+    const folder = writeWorkspace({ 'many.txt': 'alpha beta\n'.repeat(70), 'more.txt': 'alpha beta\n'.repeat(5) });
+    const session = await start(folder);
+    const result = await session.evidence({ context: 'alpha', word: 'beta' });
+    assert.equal(result.count, 75);
+    assert.equal(result.total, 75);
+    assert.equal(result.occurrences.length, MAX_EVIDENCE_OCCURRENCES);
+    assert.deepEqual(
+      result.occurrences.slice(0, 3).map(({ file, line }) => [file, line]),
+      [
+        ['many.txt', 1],
+        ['many.txt', 2],
+        ['many.txt', 3],
+      ],
+    );
+    const fewer = await session.evidence({ context: 'alpha', word: 'beta', limit: 4 });
+    assert.equal(fewer.occurrences.length, 4);
+    assert.equal(fewer.total, 75);
+  });
+
+  it('never shows a secret or a skipped file, even one open in an editor', async () => {
+    const folder = writeWorkspace({
+      'a.txt': 'the cat sat\n',
+      '.env': 'the cat sat\nthe cat sat\n',
+      'keys/server.pem': 'the cat sat\n',
+      'skipped/b.txt': 'the cat sat\n',
+    });
+    const session = await start(folder, { exclude: ['**/skipped/**'], include: ['**/*'] });
+    await session.open(path.join(folder, '.env'), 'the cat sat\n');
+    const result = await session.evidence({ context: 'the cat', word: 'sat' });
+    assert.deepEqual(
+      result.occurrences.map((occurrence) => occurrence.file),
+      ['a.txt'],
+    );
+    assert.equal(result.total, 1);
+  });
+
+  it('follows an open editor: places come from its unsaved text', async () => {
+    const folder = writeWorkspace({ 'a.txt': 'the cat sat\n' });
+    const session = await start(folder);
+    const uri = await session.open(path.join(folder, 'a.txt'), 'the cat sat\n');
+    await session.edit(uri, { start: [0, 0], end: [0, 0] }, 'one line\n\nthe cat ran\n');
+    const ran = await session.evidence({ context: 'the cat', word: 'ran' });
+    assert.deepEqual(
+      ran.occurrences.map(({ line, column, text }) => [line, column, text]),
+      [[3, 1, 'the cat ran']],
+    );
+    const sat = await session.evidence({ context: 'the cat', word: 'sat' });
+    assert.deepEqual(
+      sat.occurrences.map(({ line }) => line),
+      [4],
+    );
+  });
+
+  it('is exact on random workspaces: every place re-read from its file holds context·word, their number is the count', async () => {
+    const words = ['a', 'b', 'c', 'd', '(', ')', ';'];
+    const line = fc.array(fc.constantFrom(...words), { minLength: 0, maxLength: 8 }).map((tokens) => `${' '.repeat(tokens.length % 3)}${tokens.join(' ')}`);
+    const file = fc.array(line, { minLength: 1, maxLength: 30 }).map((lines) => lines.join('\n'));
+    const workspaces = fc.sample(fc.array(file, { minLength: 1, maxLength: 4 }), { numRuns: 3, seed: 7 });
+    const queries = fc.sample(fc.tuple(fc.array(fc.constantFrom(...words), { maxLength: 4 }), fc.constantFrom(...words, '</s>')), { numRuns: 40, seed: 11 });
+    for (const [index, texts] of workspaces.entries()) {
+      const folder = writeWorkspace(Object.fromEntries(texts.map((text, i) => [`f${i}.txt`, text])));
+      const session = await start(folder, { order: 2 + index });
+      for (const [context, word] of queries) {
+        const result = await session.evidence({ context: context.join(' '), word });
+        assertExact(folder, result);
+        const candidate = (await session.predict({ context: context.join(' '), candidates: 200 })).candidates.find((c) => c.word === word);
+        if (candidate !== undefined) {
+          assert.equal(result.count, candidate.count, `${context.join(' ')} · ${word}: the quick pick's count`);
+          assert.equal(result.contextCount, candidate.contextCount);
+          assert.equal(result.context.length + 1, candidate.order);
+        }
+      }
+    }
+  });
+});
