@@ -4,7 +4,15 @@
 
 import * as vscode from 'vscode';
 import { ErrorCodes, ResponseError } from 'vscode-languageclient/node';
-import type { ModelStatus, PredictResult, PredictedCandidate } from '../protocol/lsp';
+import {
+  boundedContext,
+  contextStartLine,
+  type EvidenceOccurrence,
+  type EvidenceResult,
+  type ModelStatus,
+  type PredictResult,
+  type PredictedCandidate,
+} from '../protocol/lsp';
 import type { Config } from './config';
 import { Disposable } from './disposable';
 import type { ClientModelService } from './modelService';
@@ -17,7 +25,17 @@ export const COMMANDS = {
   relearnWorkspace: 'nextWordLab.relearnWorkspace',
   showSkippedFiles: 'nextWordLab.showSkippedFiles',
   openVisualizer: 'nextWordLab.openVisualizer',
+  /** Args `{ context, word }`: a quick pick of the places that answer for `word` after `context`; opens the one picked. */
+  showEvidence: 'nextWordLab.showEvidence',
 } as const;
+
+/** What Show where… is asked: the text before the cursor and the word it explains. */
+export interface EvidenceArgs {
+  readonly context: string;
+  readonly word: string;
+}
+
+const SHOW_WHERE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('references'), tooltip: 'Show where…' };
 
 /** Candidates offered by Choose Next Word. */
 const CHOICES = 12;
@@ -33,6 +51,9 @@ const TEMPERATURE_PRESETS: readonly { readonly value: number; readonly meaning: 
 
 export class Commands extends Disposable {
   private skippedChannel: vscode.OutputChannel | undefined;
+  private readonly evidenceShown = this._register(new vscode.EventEmitter<EvidenceResult>());
+  /** Fires when Show where…'s quick pick is on screen with its places (the integration tests wait for it). */
+  readonly onDidShowEvidence = this.evidenceShown.event;
 
   constructor(
     private readonly model: ClientModelService,
@@ -47,6 +68,7 @@ export class Commands extends Disposable {
     register(COMMANDS.setTemperature, () => this.pickTemperature());
     register(COMMANDS.relearnWorkspace, () => this.relearn());
     register(COMMANDS.showSkippedFiles, () => this.showSkippedFiles());
+    this._register(vscode.commands.registerCommand(COMMANDS.showEvidence, (args: EvidenceArgs) => this.guard(() => this.showEvidence(args))));
     register(STATUS_MENU_COMMAND, () => this.statusMenu());
   }
 
@@ -91,23 +113,63 @@ export class Commands extends Disposable {
       this.explainNothingToPredict(result.status);
       return undefined;
     }
+    const context = textBeforeCursor(editor.document, position);
     const items = result.candidates.map((candidate) => candidateItem(candidate, result.isProbability));
-    const picked = await vscode.window.showQuickPick(items, {
-      title: `Next word after “${result.context.join(' ')}”`,
-      placeHolder: 'Choose the next word (probability · count / context count · the n-gram that answered)',
-      matchOnDescription: true,
+    const pick = vscode.window.createQuickPick<CandidateItem>();
+    pick.items = items;
+    pick.title = `Next word after “${result.context.join(' ')}” — ${answeredBy(result.matchedContextLength)}`;
+    pick.placeholder = 'Choose the next word (probability · count / context count · the n-gram that answered) · $(references) shows where';
+    pick.matchOnDescription = true;
+    const picked = await new Promise<CandidateItem | undefined>((resolve) => {
+      pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+      pick.onDidHide(() => resolve(undefined));
+      pick.onDidTriggerItemButton(({ item }) => {
+        resolve(undefined);
+        void this.guard(() => this.showEvidence({ context, word: item.candidate.word }));
+      });
+      pick.show();
     });
+    pick.dispose();
     if (picked === undefined) return undefined;
     await editor.edit((builder) => builder.insert(position, picked.candidate.insertText));
     return picked.candidate.insertText;
   }
 
+  /**
+   * Show where…: the places in the learned text where the context that answered was followed by the
+   * word, as a quick pick; the one picked opens at the place. Resolves to its editor.
+   */
+  async showEvidence(args: EvidenceArgs): Promise<vscode.TextEditor | undefined> {
+    if (typeof args?.context !== 'string' || typeof args.word !== 'string') throw new Error('Show where… needs a context and a word.');
+    const evidence = await this.model.evidence({ context: args.context, word: args.word });
+    const shown = evidence.context.length === 0 ? wordLabel(evidence.word) : `${evidence.context.join(' ')} · ${wordLabel(evidence.word)}`;
+    if (evidence.occurrences.length === 0) {
+      void vscode.window.showInformationMessage(`Next Word Lab: the learned text has no place where “${shown}” occurs.`);
+      return undefined;
+    }
+    const pick = vscode.window.createQuickPick<OccurrenceItem>();
+    pick.items = evidence.occurrences.map(occurrenceItem);
+    pick.title = `“${shown}”: ${evidence.count} of ${evidence.contextCount} (${evidence.context.length}-token context) — ${placesLabel(evidence)}`;
+    pick.placeholder = 'Open the place in the file';
+    pick.matchOnDescription = true;
+    const picked = await new Promise<OccurrenceItem | undefined>((resolve) => {
+      pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+      pick.onDidHide(() => resolve(undefined));
+      pick.show();
+      this.evidenceShown.fire(evidence);
+    });
+    pick.dispose();
+    if (picked === undefined) return undefined;
+    const { line, column, uri } = picked.occurrence;
+    const place = new vscode.Position(line - 1, column - 1);
+    return vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection: new vscode.Range(place, place) });
+  }
+
   private predictAt(document: vscode.TextDocument, position: vscode.Position, candidates: number): Promise<PredictResult> {
-    // The line before the cursor is sent as text: it is what the user sees, whatever the server's
-    // copy of the document (untitled files, files outside the workspace) holds.
-    const context = document.lineAt(position.line).text.slice(0, position.character);
+    // The text before the cursor is sent: it is what the user sees, whatever the server's copy of the
+    // document (untitled files, files outside the workspace) holds.
     return this.model.predict({
-      context,
+      context: textBeforeCursor(document, position),
       candidates,
       insertableOnly: true,
       temperature: this.config.temperature,
@@ -243,8 +305,40 @@ function isConnectionLoss(error: unknown): boolean {
   );
 }
 
+/** The text before the cursor, over as many lines before it as a context may run (`boundedContext`). */
+export function textBeforeCursor(document: vscode.TextDocument, position: vscode.Position): string {
+  return boundedContext(document.getText(new vscode.Range(contextStartLine(position.line), 0, position.line, position.character)));
+}
+
+/** "answered by a 9-token context" (the length of the longest context suffix the learned text holds). */
+export function answeredBy(contextLength: number): string {
+  return contextLength === 0 ? 'answered by word frequencies alone (no context seen)' : `answered by a ${contextLength}-token context`;
+}
+
 interface CandidateItem extends vscode.QuickPickItem {
   readonly candidate: PredictedCandidate;
+}
+
+interface OccurrenceItem extends vscode.QuickPickItem {
+  readonly occurrence: EvidenceOccurrence;
+}
+
+/** `src/greet.js:3:5` — the line's text. */
+function occurrenceItem(occurrence: EvidenceOccurrence): OccurrenceItem {
+  return {
+    label: `$(file) ${occurrence.file}:${occurrence.line}:${occurrence.column}`,
+    description: occurrence.text.trim(),
+    occurrence,
+  };
+}
+
+function placesLabel(evidence: EvidenceResult): string {
+  const places = `${evidence.total} ${evidence.total === 1 ? 'place' : 'places'}`;
+  return evidence.occurrences.length < evidence.total ? `${places}, the first ${evidence.occurrences.length} listed` : places;
+}
+
+function wordLabel(word: string): string {
+  return word === '</s>' ? '⏎' : word;
 }
 
 /** `return — 31.4 % · 22/70 · trigram` (the quick pick draws the dash between label and description). */
@@ -255,6 +349,7 @@ function candidateItem(candidate: PredictedCandidate, isProbability: boolean): C
   return {
     label: candidate.word === '</s>' ? '⏎ (end of line)' : candidate.word,
     description: `${share} · ${candidate.count}/${candidate.contextCount} · ${ngramName(candidate.order)}`,
+    buttons: [SHOW_WHERE_BUTTON],
     candidate,
   };
 }

@@ -5,10 +5,10 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { LanguageServerHost } from './client';
-import { Commands } from './commands';
+import { Commands, type EvidenceArgs } from './commands';
 import { Config } from './config';
 import { Disposable } from './disposable';
-import { ClientModelService, type ModelService, type ModelStatus } from './modelService';
+import { ClientModelService, type EvidenceResult, type ModelService, type ModelStatus } from './modelService';
 import { registerVisualizer } from './panel';
 import { StatusBar } from './statusBar';
 import { SurprisalLens } from './surprisalLens';
@@ -19,6 +19,10 @@ export interface NextWordLabApi {
   whenReady(): Promise<ModelStatus>;
   /** Runs Predict Next Word in the active editor; resolves to the text inserted at each cursor. */
   predictNextWord(): Promise<readonly string[]>;
+  /** Runs Show where… for `word` after the text `context`; resolves to the editor of the place picked. */
+  showEvidence(args: EvidenceArgs): Promise<vscode.TextEditor | undefined>;
+  /** Fires when Show where…'s quick pick is on screen with its places. */
+  readonly onDidShowEvidence: vscode.Event<EvidenceResult>;
   /** Where the server persists the model (the workspace storage); undefined without a workspace. */
   readonly storagePath: string | undefined;
   /** Stops the language server; it saves the model first. */
@@ -64,6 +68,8 @@ export function activate(context: vscode.ExtensionContext): NextWordLabApi {
     model: extension.model,
     whenReady: () => extension.model.whenReady(),
     predictNextWord: () => extension.commands.predictNextWord(),
+    showEvidence: (args) => extension.commands.showEvidence(args),
+    onDidShowEvidence: extension.commands.onDidShowEvidence,
     storagePath: context.storageUri?.fsPath,
     stopServer: () => extension.host.stop(),
     startServer: () => void extension.host.start(),

@@ -5,12 +5,15 @@
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
+  EvidenceRequest,
   GenerateRequest,
   PredictRequest,
   RelearnRequest,
   SkippedFilesRequest,
   SurprisalRequest,
   SurprisalTokenRequest,
+  type EvidenceParams,
+  type EvidenceResult,
   type GenerateParams,
   type GenerateResult,
   type ModelStatus,
@@ -24,7 +27,7 @@ import {
 } from '../protocol/lsp';
 import type { LanguageServerHost } from './client';
 
-export type { GenerateParams, GenerateResult, ModelStatus, PredictParams, PredictResult, SkippedFile };
+export type { EvidenceParams, EvidenceResult, GenerateParams, GenerateResult, ModelStatus, PredictParams, PredictResult, SkippedFile };
 
 export interface ModelService {
   /** The last status the server sent; undefined until the server has started. */
@@ -42,6 +45,8 @@ export interface ModelService {
   predict(params: PredictParams, token?: vscode.CancellationToken): Promise<PredictResult>;
   /** A greedy or sampled continuation, with where it starts looping. */
   generate(params: GenerateParams, token?: vscode.CancellationToken): Promise<GenerateResult>;
+  /** Where the learned text shows the context that answered followed by `word`, with the counts. */
+  evidence(params: EvidenceParams, token?: vscode.CancellationToken): Promise<EvidenceResult>;
   /** The files left out of the model, and why. */
   skippedFiles(): Promise<readonly SkippedFile[]>;
 }
@@ -80,6 +85,10 @@ export class ClientModelService implements ModelService {
 
   async generate(params: GenerateParams, token?: vscode.CancellationToken): Promise<GenerateResult> {
     return (await this.startedClient()).sendRequest(GenerateRequest.type, params, token);
+  }
+
+  async evidence(params: EvidenceParams, token?: vscode.CancellationToken): Promise<EvidenceResult> {
+    return (await this.startedClient()).sendRequest(EvidenceRequest.type, params, token);
   }
 
   async skippedFiles(): Promise<readonly SkippedFile[]> {

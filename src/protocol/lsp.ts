@@ -96,13 +96,23 @@ export type ContextParams =
   | { readonly textDocument: TextDocumentIdentifier; readonly position: Position; readonly context?: undefined }
   | { readonly context: string; readonly textDocument?: undefined; readonly position?: undefined };
 
-/**
- * The most lines before the cursor a context runs over (the cursor's own included). Chosen by measurement
- * on the reference corpus (docs/server.md): longer contexts than this almost never match anywhere else.
- */
+/** The most lines before the cursor a context runs over (the cursor's own included). */
 export const MAX_CONTEXT_LINES = 8;
 /** And the most characters of them (a minified or very long line must not make every request heavy). */
 export const MAX_CONTEXT_CHARS = 2_000;
+
+/** The last MAX_CONTEXT_LINES lines of `text`, and of them at most the last MAX_CONTEXT_CHARS characters. */
+export function boundedContext(text: string): string {
+  // Lines at even indexes, their line breaks at odd ones.
+  const parts = text.split(/(\r\n|\r|\n)/);
+  const kept = parts.slice(Math.max(0, parts.length - (2 * MAX_CONTEXT_LINES - 1))).join('');
+  return kept.slice(Math.max(0, kept.length - MAX_CONTEXT_CHARS));
+}
+
+/** The first line of the context before a cursor on line `line` (0-based): the lines a client reads. */
+export function contextStartLine(line: number): number {
+  return Math.max(0, line - (MAX_CONTEXT_LINES - 1));
+}
 
 export type PredictParams = ContextParams & SamplingParams & {
   /** How many of the likeliest candidates to return (default 10, at most 200). */

@@ -24,10 +24,10 @@ import { createRandom, randomSeed, type UniformRandom } from '../core/prng';
 import type { EstimatorOptions, ModelStats } from '../core/types';
 import { EOS_TOKEN } from '../core/vocabulary';
 import {
+  boundedContext,
+  contextStartLine,
   EvidenceRequest,
   GenerateRequest,
-  MAX_CONTEXT_CHARS,
-  MAX_CONTEXT_LINES,
   MAX_EVIDENCE_OCCURRENCES,
   PredictRequest,
   RelearnRequest,
@@ -533,16 +533,7 @@ function foldersOf(folders: readonly WorkspaceFolder[]): Folder[] {
   });
 }
 
-/** The last MAX_CONTEXT_LINES lines of `text`, and of them at most the last MAX_CONTEXT_CHARS characters. */
-function boundedContext(text: string): string {
-  // Lines at even indexes, their line breaks at odd ones.
-  const parts = text.split(/(\r\n|\r|\n)/);
-  const kept = parts.slice(Math.max(0, parts.length - (2 * MAX_CONTEXT_LINES - 1))).join('');
-  return kept.slice(Math.max(0, kept.length - MAX_CONTEXT_CHARS));
-}
-
-/** The document's text before `position`, from MAX_CONTEXT_LINES − 1 lines above it. */
+/** The document's text before `position`, bounded as clients bound it. */
 function documentTextBefore(document: TextDocument, position: Position): string {
-  const firstLine = Math.max(0, position.line - (MAX_CONTEXT_LINES - 1));
-  return boundedContext(document.getText({ start: { line: firstLine, character: 0 }, end: position }));
+  return boundedContext(document.getText({ start: { line: contextStartLine(position.line), character: 0 }, end: position }));
 }

@@ -1,0 +1,68 @@
+// Show where… in the real VS Code: the quick pick lists the places in the learned fixture where the
+// context that answered was followed by the word, and the place picked opens in its file at its line
+// and column. Waits are on real signals (the extension's event when the pick is on screen, the command's
+// own promise), never a timer.
+
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import manifest from '../../package.json';
+import type { NextWordLabApi } from '../../src/extension/extension';
+import type { EvidenceResult } from '../../src/protocol/lsp';
+
+const extensionId = `${manifest.publisher}.${manifest.name}`;
+
+describe('Show where… (evidence) in VS Code', () => {
+  let api: NextWordLabApi;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<NextWordLabApi>(extensionId);
+    assert.ok(extension, `${extensionId} is loaded`);
+    api = await extension.activate();
+    await api.whenReady();
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  const nextEvidencePick = (): Promise<EvidenceResult> =>
+    new Promise((resolve) => {
+      const listener = api.onDidShowEvidence((evidence) => {
+        listener.dispose();
+        resolve(evidence);
+      });
+    });
+
+  it('lists every place "sky is" was followed by "blue" and opens the one picked at its line and column', async () => {
+    const shown = nextEvidencePick();
+    const opening = api.showEvidence({ context: 'it often rains\nwhen the sky is', word: 'blue' });
+    const evidence = await shown;
+    assert.deepEqual(evidence.context, ['sky', 'is']);
+    assert.equal(evidence.count, 3);
+    assert.equal(evidence.contextCount, 5, '"sky is" is followed by blue three times and by cloudy twice');
+    assert.deepEqual(
+      evidence.occurrences.map(({ file, line, column, text }) => [file, line, column, text]),
+      [
+        ['notes/weather.txt', 2, 5, 'the sky is blue today'],
+        ['notes/weather.txt', 4, 10, 'when the sky is blue it rarely rains'],
+        ['notes/weather.txt', 5, 24, 'the rain stops and the sky is blue again'],
+      ],
+    );
+    // The second place: line 4, column 10.
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const editor = await opening;
+    assert.ok(editor, 'a place was opened');
+    assert.equal(editor.document.uri.path.endsWith('/notes/weather.txt'), true, editor.document.uri.toString());
+    assert.equal(vscode.window.activeTextEditor, editor);
+    assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [3, 9]);
+    assert.equal(editor.document.lineAt(3).text.slice(9), 'sky is blue it rarely rains');
+  });
+
+  it('never lists the .env canary, which is not learned', async () => {
+    const evidence = await api.model.evidence({ context: 'NWL_SECRET_TOKEN_DO_NOT_LEARN =', word: 'hunter2' });
+    assert.equal(evidence.count, 0);
+    assert.deepEqual(evidence.occurrences, []);
+  });
+});
