@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { encodeSentences, type NgramModel } from '../core/model';
+import { normalizeForTokenizer } from '../core/tokenizer';
 import { BOS_TOKEN, EOS, EOS_TOKEN, UNK } from '../core/vocabulary';
 import { decodeText } from '../files/fileFilter';
 import type { EvidenceOccurrence } from '../protocol/lsp';
@@ -117,33 +118,51 @@ function locateInText(
   patternLength: number,
 ): EvidenceOccurrence[] {
   const vocabulary = model.vocabulary;
-  // The text tokenized as it was learned; `places[i]` is where the i-th id's token starts, and for a
-  // line break (EOS) where it stands: after the line's last token.
+  // The text tokenized as it was learned; `places[i]` is where the i-th id's token starts in the text
+  // as the tokenizer normalised it, and for a line break (EOS) where it stands: after the line's last token.
+  const normalized = normalizeForTokenizer(model.tokenizer, text);
   const starts: number[] = [];
   const ends: number[] = [];
-  const ids = encodeSentences(model.tokenizer, text, (start, end) => {
+  const ids = encodeSentences(model.tokenizer, normalized, (tokenText, start, end) => {
     starts.push(start);
     ends.push(end);
-    return vocabulary.idOfRange(text, start, end);
+    return vocabulary.idOfRange(tokenText, start, end);
   });
   const places = new Int32Array(ids.length);
   for (let i = 0, token = 0; i < ids.length; i++) places[i] = ids[i] === EOS ? ends[token - 1] : starts[token++];
-  const lineStarts = lineStartsOf(text);
+  // Normalisation never moves a line break: lines are the same in both texts, columns may differ.
+  const normalizedLines = lineStartsOf(normalized);
+  const lines = normalized === text ? normalizedLines : lineStartsOf(text);
   const occurrences: EvidenceOccurrence[] = [];
   for (const { encoded, offset } of hits) {
     if (!sameIds(ids, encoded, offset, patternLength)) continue;
     const start = places[offset];
-    const line = lineIndexOf(lineStarts, start);
-    const lineEnd = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
+    const line = lineIndexOf(normalizedLines, start);
+    const lineText = lineAt(text, lines, line);
+    const normalizedColumn = start - normalizedLines[line];
     occurrences.push({
       uri: entry.uri,
       file,
       line: line + 1,
-      column: start - lineStarts[line] + 1,
-      text: text.slice(lineStarts[line], lineEnd).replace(/\r?\n$|\r$/u, ''),
+      column: (normalized === text ? normalizedColumn : originalColumn(model, lineText, normalizedColumn)) + 1,
+      text: lineText,
     });
   }
   return occurrences;
+}
+
+function lineAt(text: string, lineStarts: readonly number[], line: number): string {
+  const end = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
+  return text.slice(lineStarts[line], end).replace(/\r?\n$|\r$/u, '');
+}
+
+/** The offset in `line` whose normalised prefix is `normalizedOffset` long (code point by code point). */
+function originalColumn(model: NgramModel, line: string, normalizedOffset: number): number {
+  let offset = 0;
+  while (offset < line.length && normalizeForTokenizer(model.tokenizer, line.slice(0, offset)).length < normalizedOffset) {
+    offset += line.codePointAt(offset)! > 0xffff ? 2 : 1;
+  }
+  return offset;
 }
 
 function sameIds(a: Int32Array, b: Int32Array, offset: number, length: number): boolean {

@@ -109,6 +109,22 @@ describe('evidence (nextWordLab/evidence)', function () {
     assert.deepEqual(unseen.occurrences, []);
   });
 
+  it('gives columns in the text as written, when the tokenizer read it normalised (NFC)', async () => {
+    // "été" spelled with combining accents (NFD): the model learns the NFC word, the editor shows the NFD text.
+    const nfd = 'e\u0301te\u0301';
+    const folder = writeWorkspace({ 'n.txt': `${nfd} x\nle\u0301 ${nfd} x\n` });
+    const session = await start(folder);
+    const result = await session.evidence({ context: 'zzz été', word: 'x' });
+    assert.deepEqual(
+      result.occurrences.map(({ line, column, text }) => [line, column, text]),
+      [
+        [1, 1, `${nfd} x`],
+        [2, 5, `le\u0301 ${nfd} x`],
+      ],
+    );
+    assertExact(folder, result);
+  });
+
   it('lists at most 50 places and gives the total', async () => {
     const folder = writeWorkspace({ 'many.txt': 'alpha beta\n'.repeat(70), 'more.txt': 'alpha beta\n'.repeat(5) });
     const session = await start(folder);
