@@ -8,7 +8,7 @@ import path from 'node:path';
 import { encodeSentences, type NgramModel } from '../core/model';
 import { normalizeForTokenizer } from '../core/tokenizer';
 import { BOS_TOKEN, EOS, EOS_TOKEN, UNK } from '../core/vocabulary';
-import { decodeText } from '../files/fileFilter';
+import { learnableBytes, learnableText, type LearnableText } from '../files/fileFilter';
 import type { EvidenceOccurrence } from '../protocol/lsp';
 import { folderOf, type Folder } from './paths';
 import type { DocumentEntry } from './workspaceModel';
@@ -201,17 +201,19 @@ export function relativeName(folders: readonly Folder[], fsPath: string): string
   return folders.length > 1 ? `${path.basename(folder.fsPath)}/${relative}` : relative;
 }
 
-/** The text a document was learned from: its editor's when open, else its file's if the file is unchanged since. */
+/**
+ * The text a document was learned from, under the same rules: its editor's when open, else its file's;
+ * secret lines blanked as the learner blanked them (a listed line is never one that was withheld).
+ */
 export function textSource(editorText: (fsPath: string) => string | undefined): TextSource {
   return async (entry) => {
     const open = entry.lines === undefined ? undefined : editorText(entry.fsPath);
-    if (open !== undefined) return open;
+    let learnable: LearnableText;
     try {
-      // Decoded as the learner decoded it; a file that became binary since is not shown.
-      const decoded = decodeText(await fs.readFile(entry.fsPath));
-      return 'text' in decoded ? decoded.text : undefined;
+      learnable = open === undefined ? learnableBytes(await fs.readFile(entry.fsPath)) : learnableText(open);
     } catch {
       return undefined;
     }
+    return 'text' in learnable ? learnable.text : undefined;
   };
 }
