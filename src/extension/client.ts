@@ -42,7 +42,8 @@ export class ServerSession extends Disposable {
     };
     const initializationOptions: InitializationOptions = { storagePath: context.storageUri?.fsPath };
     const clientOptions: LanguageClientOptions = {
-      // Every text file: the model is language-agnostic and completions are offered anywhere.
+      // Every text file: the model is language-agnostic (the extension registers its own editor
+      // providers, per language, where they are on).
       documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
       initializationOptions,
       outputChannel: output,
@@ -53,6 +54,14 @@ export class ServerSession extends Disposable {
         fileEvents: this._register(vscode.workspace.createFileSystemWatcher('**/*')),
       },
       errorHandler: host.errorHandler(this),
+      middleware: {
+        workspace: {
+          // The server pulls every setting for the resource it concerns; an empty notification tells it to.
+          // (The client's default would read files.exclude and search.exclude with no resource, which VS
+          // Code logs as a warning on every change.)
+          didChangeConfiguration: (_sections, next) => next(undefined),
+        },
+      },
     };
     this.client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
     // Handlers are registered before start so the first status is not missed.

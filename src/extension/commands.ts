@@ -27,6 +27,7 @@ export const COMMANDS = {
   openVisualizer: 'nextWordLab.openVisualizer',
   /** Args `{ context, word }`: a quick pick of the places that answer for `word` after `context`; opens the one picked. */
   showEvidence: 'nextWordLab.showEvidence',
+  toggleInlineSuggestions: 'nextWordLab.toggleInlineSuggestions',
 } as const;
 
 /** What Show where… is asked: the text before the cursor and the word it explains. */
@@ -69,6 +70,7 @@ export class Commands extends Disposable {
     register(COMMANDS.relearnWorkspace, () => this.relearn());
     register(COMMANDS.showSkippedFiles, () => this.showSkippedFiles());
     this._register(vscode.commands.registerCommand(COMMANDS.showEvidence, (args: EvidenceArgs) => this.guard(() => this.showEvidence(args))));
+    register(COMMANDS.toggleInlineSuggestions, () => this.toggleInlineSuggestions());
     register(STATUS_MENU_COMMAND, () => this.statusMenu());
   }
 
@@ -252,6 +254,7 @@ export class Commands extends Disposable {
         run: () => this.pickTemperature(),
       },
       { label: '$(graph) Open Visualizer', run: () => vscode.commands.executeCommand(COMMANDS.openVisualizer) },
+      ...this.inlineSuggestionsItem(),
       {
         label: '$(list-unordered) Show Skipped Files',
         description: status === undefined ? undefined : `${status.filesSkipped} skipped`,
@@ -261,6 +264,34 @@ export class Commands extends Disposable {
     ];
     const picked = await vscode.window.showQuickPick(items, { title: 'Next Word Lab' });
     await picked?.run();
+  }
+
+  /** Turns ghost text on or off for the active editor's language. */
+  private async toggleInlineSuggestions(): Promise<void> {
+    const document = vscode.window.activeTextEditor?.document;
+    if (document === undefined) {
+      void vscode.window.showInformationMessage('Next Word Lab: open a file to turn inline suggestions on or off for its language.');
+      return;
+    }
+    const enabled = !this.config.editor(document).inlineSuggestions;
+    await this.config.setInlineSuggestions(document.languageId, enabled);
+    void vscode.window.showInformationMessage(
+      `Next Word Lab: inline suggestions are ${enabled ? 'on' : 'off'} in ${document.languageId} files.`,
+    );
+  }
+
+  /** The status menu's toggle, for the active editor's language (none without an editor). */
+  private inlineSuggestionsItem(): (vscode.QuickPickItem & { run: () => Thenable<unknown> })[] {
+    const document = vscode.window.activeTextEditor?.document;
+    if (document === undefined) return [];
+    const enabled = this.config.editor(document).inlineSuggestions;
+    return [
+      {
+        label: `$(${enabled ? 'check' : 'circle-slash'}) Inline Suggestions in ${document.languageId}: ${enabled ? 'on' : 'off'}`,
+        description: enabled ? 'turn the ghost text off' : 'show the next words as ghost text (Tab accepts)',
+        run: () => this.toggleInlineSuggestions(),
+      },
+    ];
   }
 
   private async relearn(): Promise<void> {

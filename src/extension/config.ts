@@ -9,7 +9,23 @@ import {
   normalizeSettings,
   type Settings,
 } from '../protocol/settings';
+import { MAX_INLINE_WORDS } from '../protocol/lsp';
 import { Disposable } from './disposable';
+
+/** The language-overridable settings under `nextWordLab.` that only the extension reads. */
+export const EDITOR_SETTINGS = {
+  inlineEnabled: 'inlineSuggestions.enabled',
+  inlineMaxWords: 'inlineSuggestions.maxWords',
+  completionsEnabled: 'completions.enabled',
+} as const;
+
+const DEFAULT_INLINE_WORDS = 4;
+
+export interface EditorSettings {
+  readonly inlineSuggestions: boolean;
+  readonly inlineMaxWords: number;
+  readonly completions: boolean;
+}
 
 export class Config extends Disposable {
   private readonly changeEmitter = this._register(new vscode.EventEmitter<void>());
@@ -47,6 +63,24 @@ export class Config extends Disposable {
   }
   get seed(): string {
     return this.settings.seed;
+  }
+
+  /** The editor settings for a document: per language, as `"[markdown]": { … }` overrides them. */
+  editor(scope: vscode.ConfigurationScope): EditorSettings {
+    const section = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+    const maxWords = section.get<number>(EDITOR_SETTINGS.inlineMaxWords);
+    return {
+      inlineSuggestions: section.get<boolean>(EDITOR_SETTINGS.inlineEnabled) === true,
+      inlineMaxWords: typeof maxWords === 'number' && Number.isFinite(maxWords) ? Math.min(MAX_INLINE_WORDS, Math.max(1, Math.round(maxWords))) : DEFAULT_INLINE_WORDS,
+      completions: section.get<boolean>(EDITOR_SETTINGS.completionsEnabled) === true,
+    };
+  }
+
+  /** Turns inline suggestions on or off for one language (a `[language]` override in the user settings). */
+  async setInlineSuggestions(languageId: string, enabled: boolean): Promise<void> {
+    await vscode.workspace
+      .getConfiguration(SETTINGS_SECTION, { languageId })
+      .update(EDITOR_SETTINGS.inlineEnabled, enabled, vscode.ConfigurationTarget.Global, true);
   }
 
   /** Writes the temperature where it is currently set (workspace if the workspace overrides it, else user). */

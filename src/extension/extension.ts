@@ -9,6 +9,7 @@ import { Commands, type EvidenceArgs } from './commands';
 import { Config } from './config';
 import { Disposable } from './disposable';
 import { ClientModelService, type EvidenceResult, type ModelService, type ModelStatus } from './modelService';
+import { EditorFeatures } from './editorFeatures';
 import { registerVisualizer } from './panel';
 import { StatusBar } from './statusBar';
 import { SurprisalLens } from './surprisalLens';
@@ -33,6 +34,12 @@ export interface NextWordLabApi {
   readonly surprisal: SurprisalLens;
   /** How long activate() took: the extension's own cost to the window's startup (the server starts in its own process). */
   readonly activationMs: number;
+  /** Whether the ghost-text and completion providers are registered (for some language) now. */
+  readonly editorProviders: { readonly inline: boolean; readonly completions: boolean };
+  /** Registers or drops the editor providers to match the settings; resolves when done. */
+  updateEditorProviders(): Promise<void>;
+  /** The extension's log folder; the extension host's own log is in the folder above it. */
+  readonly logUri: vscode.Uri;
 }
 
 class NextWordLab extends Disposable {
@@ -41,6 +48,7 @@ class NextWordLab extends Disposable {
   readonly host: LanguageServerHost;
   readonly output: vscode.LogOutputChannel;
   readonly surprisal: SurprisalLens;
+  readonly editorFeatures: EditorFeatures;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -51,6 +59,7 @@ class NextWordLab extends Disposable {
     this._register(new StatusBar(this.model, config));
     this.commands = this._register(new Commands(this.model, config));
     this.surprisal = this._register(new SurprisalLens(this.model));
+    this.editorFeatures = this._register(new EditorFeatures(this.model, config));
     this._register(registerVisualizer(context, this.model, config, output));
     host.start();
   }
@@ -75,6 +84,11 @@ export function activate(context: vscode.ExtensionContext): NextWordLabApi {
     startServer: () => void extension.host.start(),
     surprisal: extension.surprisal,
     activationMs,
+    get editorProviders() {
+      return extension.editorFeatures.registered;
+    },
+    updateEditorProviders: () => extension.editorFeatures.update(),
+    logUri: context.logUri,
   };
 }
 

@@ -3,10 +3,11 @@
 // across a server restart.
 
 import type * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { CompletionRequest, type LanguageClient } from 'vscode-languageclient/node';
 import {
   EvidenceRequest,
   GenerateRequest,
+  InlineSuggestionRequest,
   PredictRequest,
   RelearnRequest,
   SkippedFilesRequest,
@@ -16,6 +17,8 @@ import {
   type EvidenceResult,
   type GenerateParams,
   type GenerateResult,
+  type InlineSuggestionParams,
+  type InlineSuggestionResult,
   type ModelStatus,
   type PredictParams,
   type PredictResult,
@@ -89,6 +92,26 @@ export class ClientModelService implements ModelService {
 
   async evidence(params: EvidenceParams, token?: vscode.CancellationToken): Promise<EvidenceResult> {
     return (await this.startedClient()).sendRequest(EvidenceRequest.type, params, token);
+  }
+
+  /** Ghost text at a cursor (see InlineSuggestionRequest). */
+  async inlineSuggestion(params: InlineSuggestionParams, token?: vscode.CancellationToken): Promise<InlineSuggestionResult> {
+    return (await this.startedClient()).sendRequest(InlineSuggestionRequest.type, params, token);
+  }
+
+  /** The server's completion items at a position, converted for VS Code. */
+  async completions(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    context: vscode.CompletionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.CompletionItem[] | undefined> {
+    const client = await this.startedClient();
+    const params = client.code2ProtocolConverter.asCompletionParams(document, position, context);
+    const result = await client.sendRequest(CompletionRequest.type, params, token);
+    if (result === null) return undefined;
+    const converted = await client.protocol2CodeConverter.asCompletionResult(result, undefined, token);
+    return Array.isArray(converted) ? converted : converted?.items;
   }
 
   async skippedFiles(): Promise<readonly SkippedFile[]> {

@@ -1,5 +1,6 @@
-// The status bar item: temperature, order and corpus size at a glance (`T 0.7 · 3-gram · 1.2 M words`),
-// spinning while the server learns; a click opens the status menu.
+// The status bar item: short, as status bar items should be — the temperature (`T 0.7`), with the
+// loading icon while the server learns; the model's size and state are in its tooltip. Hidden with no
+// folder open (nothing to learn). A click opens the status menu.
 
 import * as vscode from 'vscode';
 import type { ModelStatus } from '../protocol/lsp';
@@ -26,27 +27,26 @@ export class StatusBar extends Disposable {
     this.item.command = STATUS_MENU_COMMAND;
     this._register(model.onDidChangeStatus(() => this.render()));
     this._register(config.onDidChange(() => this.render()));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.render()));
     this.render();
-    this.item.show();
   }
 
   private render(): void {
-    const status = this.model.status;
-    const temperature = `T ${formatNumber(this.config.temperature)}`;
-    if (status === undefined) {
-      this.item.text = `$(sync~spin) ${temperature} · starting`;
-      this.item.tooltip = 'Next Word Lab: starting the language server';
+    if ((vscode.workspace.workspaceFolders ?? []).length === 0) {
+      this.item.hide();
       return;
     }
-    const busy = status.state === 'starting' || status.state === 'learning';
-    const summary = `${temperature} · ${status.order}-gram · ${formatWordCount(status.tokens)}`;
-    this.item.text = busy ? `$(sync~spin) ${summary}` : summary;
-    this.item.tooltip = tooltip(status);
+    const status = this.model.status;
+    const temperature = `T ${formatNumber(this.config.temperature)}`;
+    const busy = status === undefined || status.state === 'starting' || status.state === 'learning';
+    this.item.text = busy ? `$(loading~spin) ${temperature}` : `$(symbol-text) ${temperature}`;
+    this.item.tooltip = status === undefined ? 'Next Word Lab: starting the language server' : tooltip(status);
+    this.item.show();
   }
 }
 
 function tooltip(status: ModelStatus): vscode.MarkdownString {
-  const lines = [`**Next Word Lab** — ${describeState(status)}`, ''];
+  const lines = [`**Next Word Lab** — ${describeState(status)}`, '', `- ${status.order}-gram model of ${formatWordCount(status.tokens)}`];
   lines.push(
     `- ${status.filesLearned.toLocaleString('en-US')} files learned, ${status.filesSkipped.toLocaleString('en-US')} skipped`,
     `- ${status.tokens.toLocaleString('en-US')} words in ${status.sentences.toLocaleString('en-US')} lines`,

@@ -289,6 +289,34 @@ export namespace EvidenceRequest {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Inline suggestions (ghost text)
+
+/** The most words one inline suggestion may hold. */
+export const MAX_INLINE_WORDS = 12;
+
+export type InlineSuggestionParams = ContextParams & SamplingParams & {
+  /** At most this many words (1 to MAX_INLINE_WORDS); the suggestion ends sooner at a natural break. */
+  readonly maxWords: number;
+};
+
+export interface InlineSuggestionResult {
+  /**
+   * What to show after the cursor: the rest of the word being typed (if one is), then the next words
+   * with the spacing that types them; '' when there is nothing to suggest.
+   */
+  readonly text: string;
+  /** The whole words the text completes or adds, in order. */
+  readonly words: readonly string[];
+  readonly status: ModelStatus;
+}
+
+/** client → server: ghost text at a cursor, drawn at the request's (else the settings') temperature. */
+export namespace InlineSuggestionRequest {
+  export const method = 'nextWordLab/inlineSuggestion' as const;
+  export const type = new RequestType<InlineSuggestionParams, InlineSuggestionResult, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Files
 
 export type SkipReason =

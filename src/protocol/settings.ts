@@ -25,7 +25,6 @@ export interface Settings extends Reweighting {
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   readonly maxFileSizeKB: number;
-  readonly completionsEnabled: boolean;
 }
 
 export const TEMPERATURE_RANGE = { min: 0, max: 100 } as const;
@@ -57,7 +56,6 @@ export const DEFAULT_SETTINGS: Settings = {
     '**/yarn.lock',
   ],
   maxFileSizeKB: 1024,
-  completionsEnabled: false,
 };
 
 export interface NormalizedSettings {
@@ -75,7 +73,6 @@ export function normalizeSettings(raw: unknown): NormalizedSettings {
   const section = isRecord(raw) ? raw : {};
   const problems: string[] = [];
   const reader = new SettingReader(section, problems);
-  const completions = section['completions'];
   const settings: Settings = {
     temperature: reader.number('temperature', TEMPERATURE_RANGE),
     topK: Math.round(reader.number('topK', TOP_K_RANGE)),
@@ -88,10 +85,6 @@ export function normalizeSettings(raw: unknown): NormalizedSettings {
     include: reader.strings('include'),
     exclude: reader.strings('exclude'),
     maxFileSizeKB: Math.round(reader.number('maxFileSizeKB', MAX_FILE_SIZE_KB_RANGE)),
-    completionsEnabled:
-      isRecord(completions) && typeof completions['enabled'] === 'boolean'
-        ? completions['enabled']
-        : DEFAULT_SETTINGS.completionsEnabled,
   };
   return { settings, problems };
 }

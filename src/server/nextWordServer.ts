@@ -29,6 +29,7 @@ import {
   EvidenceRequest,
   GenerateRequest,
   MAX_EVIDENCE_OCCURRENCES,
+  InlineSuggestionRequest,
   PredictRequest,
   RelearnRequest,
   SkippedFilesRequest,
@@ -42,6 +43,8 @@ import {
   type GenerateParams,
   type GenerateResult,
   type InitializationOptions,
+  type InlineSuggestionParams,
+  type InlineSuggestionResult,
   type ModelStatus,
   type PredictParams,
   type PredictResult,
@@ -56,8 +59,9 @@ import { evidencePattern, locate, scanDocuments, textSource } from './evidence';
 import { Learner } from './learner';
 import { uriToPath, type Folder } from './paths';
 import type { Reweighting } from '../core/types';
-import { DEFAULT_CANDIDATES, contextTokens, generateAfter, predict } from './predictor';
+import { DEFAULT_CANDIDATES, contextTokens, generateAfter, lastLine, predict } from './predictor';
 import { SettingsCache } from './settingsCache';
+import { suggestInline } from './inlineSuggestion';
 import type { SnapshotStore } from './snapshotStore';
 import { SurprisalLens, type LensDocument } from './surprisal';
 import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
@@ -158,6 +162,8 @@ export class NextWordServer {
     // Not `answering`: the lens scores in slices that themselves wait for other requests' answers.
     connection.onRequest(SurprisalRequest.type, (params: SurprisalParams) => this.surprisal(params));
     connection.onRequest(SurprisalTokenRequest.type, this.answering((params: SurprisalTokenParams) => this.surprisalToken(params)));
+    connection.onRequest(InlineSuggestionRequest.type, this.answering((params: InlineSuggestionParams) => this.suggestInline(params)));
+    // Asked only by the extension's own provider, which it registers only where completions are on.
     connection.onCompletion(this.answering((params: CompletionParams) => this.complete(params)));
     connection.onShutdown(() => this.flushSnapshot());
     this.documents.listen(connection);
@@ -197,7 +203,6 @@ export class NextWordServer {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        completionProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'Next Word Lab' },
@@ -364,10 +369,20 @@ export class NextWordServer {
     };
   }
 
-  private async complete(params: CompletionParams): Promise<CompletionItem[] | null> {
-    const { settings } = await this.settings.get(params.textDocument.uri);
+  private async suggestInline(params: InlineSuggestionParams): Promise<InlineSuggestionResult> {
+    const suggestion = suggestInline(this.workspace.model, {
+      linePrefix: lastLine(this.textBefore(params)),
+      maxWords: params.maxWords,
+      learned: this.modelStats().tokens > 0,
+      sampling: await this.reweighting(params),
+      random: await this.randomFor(params),
+    });
+    return { ...suggestion, status: this.status() };
+  }
+
+  private complete(params: CompletionParams): CompletionItem[] | null {
     const document = this.documents.get(params.textDocument.uri);
-    if (!settings.completionsEnabled || document === undefined) return null;
+    if (document === undefined) return null;
     const before = documentTextBefore(document, params.position);
     // The word being typed is what the editor filters on; the context is what precedes it.
     const typedWord = /[\p{L}\p{N}\p{M}_]*$/u.exec(before)?.[0] ?? '';

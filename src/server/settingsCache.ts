@@ -26,7 +26,7 @@ export class SettingsCache {
     this.clear();
   }
 
-  /** The settings for a folder or file URI (undefined: the window's settings, which hold the model's). */
+  /** The settings for a folder or file URI (undefined: the window's settings, which hold the model's, and no exclude maps). */
   get(scopeUri?: string): Promise<ResourceSettings> {
     const key = scopeUri ?? '';
     let pending = this.cache.get(key);
@@ -62,10 +62,11 @@ export class SettingsCache {
     let sections: unknown[] = [];
     if (this.canPull) {
       try {
+        // files.exclude and search.exclude are resource settings: asked for without a folder, VS Code
+        // warns in the extension host log, and the window's value is never used anyway.
         sections = await this.connection.workspace.getConfiguration([
           { scopeUri, section: SETTINGS_SECTION },
-          { scopeUri, section: 'files.exclude' },
-          { scopeUri, section: 'search.exclude' },
+          ...(scopeUri === undefined ? [] : [{ scopeUri, section: 'files.exclude' }, { scopeUri, section: 'search.exclude' }]),
         ]);
       } catch (error) {
         this.connection.console.warn(`Could not read the settings, using the defaults: ${String(error)}`);

@@ -37,7 +37,7 @@ describe('visualizer panel', function () {
 
   const step = (name: string): Locator => panel.getByRole('tab', { name });
   const statusBarTemperature = (): Locator =>
-    workbench.page.locator('.statusbar-item', { hasText: /^T [\d.]+ ·/ }).first();
+    workbench.page.locator('.statusbar-item', { hasText: /^\s*T [\d.]+\s*$/ }).first();
   const editorLines = (): Locator =>
     workbench.page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
 
@@ -204,9 +204,9 @@ describe('visualizer panel', function () {
     const slider = panel.locator('#temperature-slider');
     await slider.focus();
     await workbench.page.keyboard.press('Home');
-    await workbench.step('the setting is 0 (status bar)', () => statusBarTemperature().filter({ hasText: /^T 0 ·/ }).waitFor());
+    await workbench.step('the setting is 0 (status bar)', () => statusBarTemperature().filter({ hasText: /^\s*T 0\s*$/ }).waitFor());
     await workbench.page.keyboard.press('End');
-    await workbench.step('the setting is 5 (status bar)', () => statusBarTemperature().filter({ hasText: /^T 5 ·/ }).waitFor());
+    await workbench.step('the setting is 5 (status bar)', () => statusBarTemperature().filter({ hasText: /^\s*T 5\s*$/ }).waitFor());
     assert.equal(await panel.locator('.temperature-value').innerText(), 'T = 5');
   });
 

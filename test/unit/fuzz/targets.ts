@@ -274,7 +274,6 @@ const settingsTarget = fuzzTarget('settings reader (normalizeSettings)', [ACCEPT
   }
   assert.ok(ESTIMATOR_NAMES.includes(settings.smoothing) && TOKENIZER_NAMES.includes(settings.tokenizer));
   assert.equal(typeof settings.seed, 'string');
-  assert.equal(typeof settings.completionsEnabled, 'boolean');
   for (const list of [settings.include, settings.exclude]) assert.ok(list.every((item) => typeof item === 'string'));
   // Exactly the present values it could not take are reported, each naming its setting and the value given.
   const section = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};

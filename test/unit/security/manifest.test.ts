@@ -7,7 +7,7 @@ import manifest from '../../../package.json';
 
 describe('security: the manifest declares workspace trust and virtual workspaces honestly', () => {
   const { capabilities } = manifest;
-  const settings = manifest.contributes.configuration.properties;
+  const settings = Object.assign({}, ...manifest.contributes.configuration.map((group) => group.properties)) as Record<string, unknown>;
 
   it('untrusted workspaces: limited, with a reason, restricting only declared settings that choose which files are read', () => {
     const untrusted = capabilities.untrustedWorkspaces;

@@ -1,0 +1,71 @@
+// Ghost text: the next word, or the next few words up to a natural break, drawn at the requested
+// temperature. While a word is being typed, its completion comes first: a word of the model's that
+// extends what was typed, drawn among those by the same re-weighting. Nothing here estimates: the
+// model ranks, the engine's decoding re-weights and draws.
+
+import { reweight, sample } from '../core/decoding';
+import type { NgramModel } from '../core/model';
+import type { UniformRandom } from '../core/prng';
+import { contextBeforeCursor } from '../core/tokenizer';
+import { EOS_TOKEN, UNK } from '../core/vocabulary';
+import { MAX_INLINE_WORDS, type InlineSuggestionResult } from '../protocol/lsp';
+import { chooseFromRuns, insertTextFor, type Reweighting } from './predictor';
+
+/** A word being typed: the word characters just before the cursor. */
+const TYPED_WORD = /[\p{L}\p{N}\p{M}_]+$/u;
+/** Tokens after which a phrase ends: the suggestion takes them and stops. */
+const NATURAL_BREAKS = new Set(['.', ',', ';', ':', '!', '?', ')', ']', '}', '。', '，', '、', '！', '？', '；', '：']);
+/** The likeliest words searched for one that extends the typed part. */
+const EXTENSION_CANDIDATES = 1_000;
+
+export interface InlineSuggestionOptions {
+  readonly linePrefix: string;
+  readonly maxWords: number;
+  /** Whether the model has learned any text (an empty model suggests nothing). */
+  readonly learned: boolean;
+  readonly sampling: Reweighting;
+  readonly random: UniformRandom;
+}
+
+const NOTHING: Omit<InlineSuggestionResult, 'status'> = { text: '', words: [] };
+
+export function suggestInline(model: NgramModel, options: InlineSuggestionOptions): Omit<InlineSuggestionResult, 'status'> {
+  // A blank line gets no ghost text: it would follow the cursor onto every empty line.
+  if (!options.learned || options.linePrefix.trim() === '') return NOTHING;
+  const maxWords = Math.max(1, Math.min(MAX_INLINE_WORDS, Math.floor(options.maxWords)));
+  const words: string[] = [];
+  let text = '';
+  let prefix = options.linePrefix;
+  const typed = TYPED_WORD.exec(prefix)?.[0];
+  if (typed !== undefined) {
+    const before = prefix.slice(0, prefix.length - typed.length);
+    const word = extendTyped(model, before, typed, options);
+    if (word === undefined) return NOTHING;
+    words.push(word);
+    text = word.slice(typed.length);
+    prefix = before + word;
+  }
+  while (words.length < maxWords && !NATURAL_BREAKS.has(words[words.length - 1])) {
+    const context = contextBeforeCursor(model.tokenizer, prefix, prefix.length);
+    const id = chooseFromRuns(model, context, options.sampling, options.random, true);
+    if (id < 0) break;
+    const word = model.vocabulary.word(id);
+    if (word === EOS_TOKEN) break;
+    const typing = insertTextFor(word, prefix, model.tokenizer);
+    words.push(word);
+    text += typing;
+    prefix += typing;
+  }
+  return { text, words };
+}
+
+/** A word the model predicts after `before` that starts with `typed` and is longer, re-weighted and drawn among those. */
+function extendTyped(model: NgramModel, before: string, typed: string, options: InlineSuggestionOptions): string | undefined {
+  const context = contextBeforeCursor(model.tokenizer, before, before.length);
+  const extending = model
+    .candidates(context, EXTENSION_CANDIDATES)
+    .filter((candidate) => candidate.id !== UNK && candidate.word.length > typed.length && candidate.word.startsWith(typed));
+  if (extending.length === 0) return undefined;
+  const weights = reweight(Float64Array.from(extending, (candidate) => candidate.probability), options.sampling);
+  return extending[sample(weights, options.random)].word;
+}
