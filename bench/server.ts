@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TokenizerName } from '../src/core/types';
-import { StatusRequest, SurprisalRequest } from '../src/protocol/lsp';
+import { InlineSuggestionRequest, StatusRequest, SurprisalRequest } from '../src/protocol/lsp';
 import { WorkspaceModel } from '../src/server/workspaceModel';
 import { TestSession } from '../test/server/harness';
 
@@ -36,6 +36,8 @@ export interface ServerBenchResult {
   readonly predictServerCpuMs: number | null;
   readonly predictAfterEditMs: Percentiles;
   readonly predictWhileLearningMs: Percentiles;
+  /** Ghost text as the extension asks for it: up to 4 words at T = 0.7, after a space or mid-word. */
+  readonly inlineSuggestionMs: Percentiles;
   readonly incrementalUpdateMs: Percentiles;
   readonly editRoundTripMs: Percentiles;
   /** Surprisal lens on the 2,000-line file: the whole file scored (opened afresh), then after each edit. */
@@ -98,6 +100,22 @@ async function timePredictions(session: TestSession, contexts: readonly string[]
   for (let i = 0; i < count; i++) {
     const start = performance.now();
     await session.predict({ context: contexts[i % contexts.length], candidates: 10 });
+    wall.push(performance.now() - start);
+  }
+  return wall;
+}
+
+/**
+ * Wall-clock time per ghost-text request, as the extension sends them: each context seeded by itself,
+ * alternately after a space and with the last word half typed.
+ */
+async function timeInlineSuggestions(session: TestSession, contexts: readonly string[], count: number): Promise<number[]> {
+  const wall: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const line = contexts[i % contexts.length];
+    const context = i % 2 === 0 ? `${line} ` : line.slice(0, Math.max(1, line.length - Math.ceil((line.length - line.lastIndexOf(' ')) / 2)));
+    const start = performance.now();
+    await session.client.sendRequest(InlineSuggestionRequest.type, { context, maxWords: 4, temperature: 0.7, seed: context });
     wall.push(performance.now() - start);
   }
   return wall;
@@ -242,6 +260,7 @@ export async function runServerBench(options: ServerBenchOptions): Promise<Serve
     const cpuBefore = processCpuMs(session.serverProcess?.pid);
     const predict = await timePredictions(session, contexts, PREDICT_REQUESTS);
     const cpuAfter = processCpuMs(session.serverProcess?.pid);
+    const inline = await timeInlineSuggestions(session, contexts, PREDICT_REQUESTS);
     const edits = await timeEdits(session, folder, lines, contexts);
     const lens = await timeLens(session, folder, contexts);
 
@@ -275,6 +294,7 @@ export async function runServerBench(options: ServerBenchOptions): Promise<Serve
       predictServerCpuMs: cpuBefore === undefined || cpuAfter === undefined ? null : (cpuAfter - cpuBefore) / PREDICT_REQUESTS,
       predictAfterEditMs: percentiles(edits.predictAfterEdit),
       predictWhileLearningMs: percentiles(whileLearning),
+      inlineSuggestionMs: percentiles(inline),
       incrementalUpdateMs: percentiles(timeIncrementalUpdates(lines, options.tokenizer)),
       editRoundTripMs: percentiles(edits.roundTrips),
       lensShowMs: percentiles(lens.shows),
@@ -306,6 +326,7 @@ export function serverSummary(result: ServerBenchResult): string[] {
     `server: predict ${spread(result.predictMs)} (target p99 ≤ 20 ms); server CPU time ${serverCpu(result)}`,
     `server: predict right after an edit ${spread(result.predictAfterEditMs)} (target p99 ≤ 20 ms)`,
     `server: predict while learning ${spread(result.predictWhileLearningMs)} (target p99 ≤ 20 ms)`,
+    `server: inline suggestion ${spread(result.inlineSuggestionMs)} (target p99 ≤ 20 ms)`,
     `server: incremental update, one line of a ${EDITED_FILE_LINES.toLocaleString('en-US')}-line file: ${spread(result.incrementalUpdateMs, 'edits')} (target ≤ 5 ms)`,
     `server: edit + request round trip: ${spread(result.editRoundTripMs, 'edits')}`,
     `server: surprisal lens shown on a ${EDITED_FILE_LINES.toLocaleString('en-US')}-line file ${spread(result.lensShowMs, 'shows')} (target p99 ≤ 150 ms)`,
@@ -333,6 +354,7 @@ export function serverMarkdown(result: ServerBenchResult): string[] {
     row('predict, server CPU time', serverCpu(result)),
     row('predict right after an edit', spread(result.predictAfterEditMs), 'p99 ≤ 20 ms'),
     row('predict while the workspace is being learned', spread(result.predictWhileLearningMs), 'p99 ≤ 20 ms'),
+    row('inline suggestion (ghost text: up to 4 words, T = 0.7, half of them mid-word)', spread(result.inlineSuggestionMs), 'p99 ≤ 20 ms'),
     row(`incremental update: one line of a ${EDITED_FILE_LINES.toLocaleString('en-US')}-line open file`, spread(result.incrementalUpdateMs, 'edits'), '≤ 5 ms'),
     row('didChange + next request round trip', spread(result.editRoundTripMs, 'edits')),
     row(`surprisal lens shown: a ${EDITED_FILE_LINES.toLocaleString('en-US')}-line open file scored without its own counts`, spread(result.lensShowMs, 'shows'), 'p99 ≤ 150 ms'),

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vsixPath } from './package.mjs';
+import { ensureSystemPackages } from './system-packages.mjs';
 import { chromiumPath } from './vscode-runtime/code-server.mjs';
 import { ensureCodeServer } from './vscode-runtime/install.mjs';
 
@@ -145,6 +146,8 @@ async function main() {
     ] : []),
     ...(layers.some((name) => LAYERS[name].needsVSCode) ? [
       ['vscode runtime', async () => {
+        // On a fresh Debian machine: installs Chromium, ripgrep, the Kerberos headers … (or says how).
+        ensureSystemPackages();
         chromiumPath();
         ensureCodeServer();
         return true;

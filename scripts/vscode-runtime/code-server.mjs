@@ -174,7 +174,7 @@ export function linkExtensionUnderDevelopment(dir, extensionPath) {
 }
 
 /**
- * The workbench URL that opens `folder` and, through the `payload` query (code-server's CLI rejects
+ * The workbench URL that opens `folder` (or a `.code-workspace` file) and, through the `payload` query (code-server's CLI rejects
  * the desktop flags), loads a development extension and optionally runs an extension test suite.
  */
 export function workbenchUrl(baseUrl, { folder, extensionDevelopmentPath, extensionTestsPath }) {
@@ -183,7 +183,7 @@ export function workbenchUrl(baseUrl, { folder, extensionDevelopmentPath, extens
   if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', `vscode-remote://${host}${path.resolve(extensionDevelopmentPath)}`]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://${host}${path.resolve(extensionTestsPath)}`]);
   const query = new URLSearchParams();
-  if (folder) query.set('folder', path.resolve(folder));
+  if (folder) query.set(folder.endsWith('.code-workspace') ? 'workspace' : 'folder', path.resolve(folder));
   if (payload.length > 0) query.set('payload', JSON.stringify(payload));
   return `${baseUrl}/?${query.toString()}`;
 }
