@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
-import manifest from '../../package.json';
+import { manifest } from '../manifest';
 import { FIXTURE_WORKSPACE, REPO_ROOT, Workbench, poll } from './harness';
 
 const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;

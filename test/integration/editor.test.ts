@@ -56,7 +56,10 @@ describe('Next Word Lab in the editor: ghost text, per-language providers, a cle
   });
 
   afterEach(async () => {
+    // Reverted, then closed: an untitled editor left dirty stays open (and in the server's documents).
+    while (vscode.window.activeTextEditor !== undefined) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.deepEqual(vscode.workspace.textDocuments.filter((document) => document.isUntitled && !document.isClosed).map((document) => document.uri.toString()), []);
   });
 
   it('by default: ghost text in plain text after a space, and Tab takes it', async () => {

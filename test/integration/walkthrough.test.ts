@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import manifest from '../../package.json';
+import { manifest } from '../manifest';
 
 const extensionId = `${manifest.publisher}.${manifest.name}`;
 const [walkthrough] = manifest.contributes.walkthroughs;

@@ -2,7 +2,9 @@
 // groups with the scope each is read at, an explicit extension kind, a context-menu submenu.
 
 import assert from 'node:assert/strict';
-import manifest from '../../../package.json';
+import rawManifest from '../../../package.json';
+import strings from '../../../package.nls.json';
+import { manifest } from '../../manifest';
 
 interface Setting {
   readonly scope?: string;
@@ -38,6 +40,18 @@ describe('package: manifest conventions', () => {
     const defaults = manifest.contributes.configurationDefaults as Record<string, Record<string, unknown>>;
     assert.deepEqual(Object.keys(defaults).sort(), ['[markdown]', '[plaintext]']);
     for (const value of Object.values(defaults)) assert.deepEqual(value, { 'nextWordLab.inlineSuggestions.enabled': true });
+  });
+
+  it('takes its user-visible strings from package.nls.json: every key defined, every entry used', () => {
+    const raw = JSON.stringify(rawManifest);
+    const used = new Set([...raw.matchAll(/"%([^%"]+)%"/g)].map(([, key]) => key));
+    assert.deepEqual([...used].filter((key) => !(key in strings)), []);
+    assert.deepEqual(Object.keys(strings).filter((key) => !used.has(key)), []);
+    // Titles, descriptions and walkthrough texts are keys, not English, in package.json itself.
+    const { contributes } = rawManifest;
+    for (const text of [rawManifest.displayName, rawManifest.description, ...contributes.commands.map((command) => command.title), ...contributes.walkthroughs[0].steps.map((step) => step.description)]) {
+      assert.match(text, /^%[\w.]+%$/);
+    }
   });
 
   it('declares where it runs: the workspace side, where the files are', () => {

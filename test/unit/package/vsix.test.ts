@@ -16,7 +16,7 @@ const MAX_WEBVIEW_BYTES = 80 * 1024;
 /** The bundles the extension host, the language server and the panel load (src/extension: client.ts, panel.ts). */
 const BUNDLES = ['dist/extension.js', 'dist/server.js', 'dist/webview.js', 'dist/webview.css'];
 /** The manifest and its documents, as vsce names them inside the package. */
-const DOCUMENTS = ['package.json', 'readme.md', 'changelog.md', 'LICENSE.txt'];
+const DOCUMENTS = ['package.json', 'package.nls.json', 'readme.md', 'changelog.md', 'LICENSE.txt'];
 const MEDIA = /^media\/[\w/-]+\.(svg|png)$/;
 /** A readable (unminified) bundle averages some 40 characters a line; esbuild's minified output, thousands. */
 const MIN_MINIFIED_LINE_LENGTH = 1_000;

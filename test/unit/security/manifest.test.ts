@@ -3,7 +3,7 @@
 // on disk for its language server to read. docs/robustness.md gives the reasoning.
 
 import assert from 'node:assert/strict';
-import manifest from '../../../package.json';
+import { manifest } from '../../manifest';
 
 describe('security: the manifest declares workspace trust and virtual workspaces honestly', () => {
   const { capabilities } = manifest;
