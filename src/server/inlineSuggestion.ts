@@ -3,13 +3,14 @@
 // extends what was typed, drawn among those by the same re-weighting. Nothing here estimates: the
 // model ranks, the engine's decoding re-weights and draws.
 
-import { reweight, sample } from '../core/decoding';
 import type { NgramModel } from '../core/model';
 import type { UniformRandom } from '../core/prng';
+import { RunWeights, chooseNext, singleWordRuns } from '../core/runs';
 import { contextBeforeCursor } from '../core/tokenizer';
+import type { Reweighting } from '../core/types';
 import { EOS_TOKEN, UNK } from '../core/vocabulary';
 import { MAX_INLINE_WORDS, type InlineSuggestionResult } from '../protocol/lsp';
-import { chooseFromRuns, insertTextFor, type Reweighting } from './predictor';
+import { insertTextFor } from './predictor';
 
 /** A word being typed: the word characters just before the cursor. */
 const TYPED_WORD = /[\p{L}\p{N}\p{M}_]+$/u;
@@ -47,7 +48,7 @@ export function suggestInline(model: NgramModel, options: InlineSuggestionOption
   }
   while (words.length < maxWords && !NATURAL_BREAKS.has(words[words.length - 1])) {
     const context = contextBeforeCursor(model.tokenizer, prefix, prefix.length);
-    const id = chooseFromRuns(model, context, options.sampling, options.random, true);
+    const id = chooseNext(model.runs(context, { withoutUnknown: true }).runs, options.sampling, options.random);
     if (id < 0) break;
     const word = model.vocabulary.word(id);
     if (word === EOS_TOKEN) break;
@@ -66,6 +67,8 @@ function extendTyped(model: NgramModel, before: string, typed: string, options: 
     .candidates(context, EXTENSION_CANDIDATES)
     .filter((candidate) => candidate.id !== UNK && candidate.word.length > typed.length && candidate.word.startsWith(typed));
   if (extending.length === 0) return undefined;
-  const weights = reweight(Float64Array.from(extending, (candidate) => candidate.probability), options.sampling);
-  return extending[sample(weights, options.random)].word;
+  // The candidates come likeliest first, so at T = 0 the first is the argmax and nothing is drawn.
+  if (options.sampling.temperature === 0) return extending[0].word;
+  const drawn = new RunWeights(singleWordRuns(extending.map((candidate) => candidate.probability)), options.sampling).draw(options.random());
+  return drawn === undefined ? undefined : extending[drawn.run].word;
 }

@@ -15,7 +15,7 @@ import {
   writeUserSettings,
   type RunningCodeServer,
 } from '../../scripts/vscode-runtime/code-server.mjs';
-import manifest from '../../package.json';
+import { manifest } from '../manifest';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'workspace');

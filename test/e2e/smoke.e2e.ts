@@ -1,7 +1,7 @@
 // Proves the browser harness on the real workbench: the extension's commands are in the palette, a
 // command runs from it, and a setting changed through the settings editor takes effect.
 import assert from 'node:assert/strict';
-import manifest from '../../package.json';
+import { manifest } from '../manifest';
 import { Workbench } from './harness';
 
 /** Palette titles of the commands the manifest shows without conditions (no `when` in menus.commandPalette). */
