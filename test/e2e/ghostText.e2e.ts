@@ -61,17 +61,19 @@ describe('Ghost text in the editor', function () {
     fs.copyFileSync(image, path.join(REPO_ROOT, 'docs', 'images', 'editor-ghost-text.png'));
 
     // Typing the suggestion's first letters: sampled on every frame, the ghost text never disappears.
-    await page.evaluate(() => {
+    // A string, not a function: the test's transpiler would wrap named functions in a helper the page lacks.
+    await page.evaluate(`(() => {
       const state = { frames: 0, missing: 0, running: true };
-      (window as unknown as { ghostWatch: typeof state }).ghostWatch = state;
-      const sample = (): void => {
+      window.ghostWatch = state;
+      const ghostSelector = '.monaco-editor.focused .ghost-text-decoration, .monaco-editor.focused .ghost-text-decoration-preview';
+      const sample = () => {
         if (!state.running) return;
         state.frames++;
-        if (document.querySelector('.monaco-editor.focused .ghost-text-decoration, .monaco-editor.focused .ghost-text-decoration-preview') === null) state.missing++;
+        if (document.querySelector(ghostSelector) === null) state.missing++;
         requestAnimationFrame(sample);
       };
       requestAnimationFrame(sample);
-    });
+    })()`);
     await workbench.step('type "bl"', () => page.keyboard.type('bl', { delay: 80 }));
     await workbench.step('the rest of the suggestion', () =>
       poll('the ghost text to read "ue today"', async () => ((await ghost().allInnerTexts()).join('').replace(/\u00a0/g, ' ') === 'ue today' ? true : undefined)));
