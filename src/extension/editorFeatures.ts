@@ -143,12 +143,19 @@ class GhostText implements vscode.InlineCompletionItemProvider {
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const settings = this.config.editor(document);
-    // The suggest widget's selected item is what Tab would take: no ghost text of ours competes with it.
-    if (!settings.inlineSuggestions || context.selectedCompletionInfo !== undefined) return undefined;
+    if (!settings.inlineSuggestions) return undefined;
     const line = document.lineAt(position.line).text;
     // Only at the end of the line: ghost text inside a line would push its rest aside on every key.
     if (line.slice(position.character).trim() !== '') return undefined;
     const kept = this.typedThrough(document, position, line);
+    const selected = context.selectedCompletionInfo;
+    if (selected !== undefined) {
+      // The suggest widget is open: keep the ghost text only where it continues the selected item (VS
+      // Code shows it after that item); never draw a new one under the widget.
+      const typedBefore = kept === undefined ? '' : line.slice(kept.range?.start.character ?? 0, selected.range.start.character);
+      const continues = kept !== undefined && typeof kept.insertText === 'string' && kept.insertText.startsWith(typedBefore + selected.text);
+      return continues ? [kept] : undefined;
+    }
     if (kept !== undefined) return [kept];
     const before = line.slice(0, position.character);
     const seed = `${this.config.seed === '' ? this.sessionSeed : this.config.seed}:${before}`;

@@ -23,7 +23,13 @@ describe('Ghost text in the editor', function () {
     fs.cpSync(FIXTURE_WORKSPACE, folder, { recursive: true });
     workbench = await Workbench.open({
       folder,
-      settings: { 'workbench.colorTheme': 'Default Dark Modern', 'nextWordLab.smoothing': 'mle', 'nextWordLab.temperature': 0 },
+      settings: {
+        'workbench.colorTheme': 'Default Dark Modern',
+        'nextWordLab.smoothing': 'mle',
+        'nextWordLab.temperature': 0,
+        // VS Code's own word suggestions would open their widget over the typed letters, and Tab would take its item first.
+        'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
+      },
       viewport: { width: 1200, height: 700 },
     });
   });
