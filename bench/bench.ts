@@ -1,4 +1,4 @@
-// npm run bench [folder-or-file] [--tokenizer words|whitespace] [--runs N] [--only core|tokenizer|server]
+// npm run bench [folder-or-file] [--tokenizer words|whitespace] [--runs N] [--only core|tokenizer|server|lens]
 //
 // Runs each benchmark section on a corpus and writes, per section, bench/results/<section>.json and
 // its part of docs/benchmarks.md (between `<!-- bench:<section> -->` markers, so sections can be
@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TokenizerName } from '../src/core/types';
 import { coreMarkdown, coreSummary, DEFAULT_CORE_OPTIONS, runCoreBench, type CoreCorpus } from './core';
-import { runServerBench, serverMarkdown, serverSummary } from './server';
+import { lensMarkdown, lensSummary, runLensBench, runServerBench, serverMarkdown, serverSummary } from './server';
 import { runTokenizerBench, tokenizerMarkdown, tokenizerSummary } from './tokenizer';
 
 /** One part of the benchmark: runs on the corpus, returns its JSON and its Markdown and console lines. */
@@ -47,6 +47,14 @@ const SECTIONS: BenchSection[] = [
     run: async (corpus) => {
       const result = await runServerBench({ text: corpus.train, tokenizer: corpus.tokenizer, distDir: path.join(REPO, 'dist') });
       return { json: result, markdown: serverMarkdown(result), summary: serverSummary(result) };
+    },
+  },
+  {
+    name: 'lens',
+    title: 'Surprisal lens (src/server/surprisal.ts) through the language server',
+    run: async (corpus) => {
+      const result = await runLensBench({ text: corpus.train, tokenizer: corpus.tokenizer, distDir: path.join(REPO, 'dist') });
+      return { json: result, markdown: lensMarkdown(result), summary: lensSummary(result) };
     },
   },
 ];

@@ -39,6 +39,8 @@ export class NgramCounts {
   liveWords = 0;
   /** Bumped by every change, for the estimators' caches. */
   version = 0;
+  /** Bumped when node ids change (compaction), for caches keyed by node that outlive a version. */
+  layout = 0;
 
   private scratchNodes = new Int32Array(0);
   private scratchPositions = new Int32Array(0);
@@ -385,8 +387,9 @@ export class NgramCounts {
    */
   compact(): void {
     this.createdSinceCompaction = 0;
-    // Node ids change: whatever a reader cached by node for this version is stale.
+    // Node ids change: whatever a reader cached by node is stale.
     this.version++;
+    this.layout++;
     this.tables[0].trim();
     // Old node id → new node id of the order just compacted (unigrams keep their ids: word ids).
     let renumbered: Int32Array | undefined;

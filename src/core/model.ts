@@ -321,10 +321,14 @@ export class NgramModel {
    * Scores encoded sentences left to right exactly as KenLM's query does (`<s>` as the first context,
    * every word and one `</s>` per sentence scored, an OOV word as `<unk>`), calling `visit` per token.
    * Ids without a count (including UNK) are OOV. With `ranks`, `visit` also gets how many words the
-   * model found strictly likelier than each token in its context (its rank is one more).
+   * model found strictly likelier than each token in its context (its rank is one more). Ranking
+   * keeps per-context work until the counts change; `rankCache` stretches that across changes: calls
+   * passing the same number promise the same counts (say, the model without one document, removed
+   * and added back between calls, while nothing else changes), so the work is kept between them.
    */
-  scoreSentences(sentences: EncodedSentences, visit?: TokenVisitor, options: { readonly ranks?: boolean } = {}): ScanTotals {
+  scoreSentences(sentences: EncodedSentences, visit?: TokenVisitor, options: { readonly ranks?: boolean; readonly rankCache?: number } = {}): ScanTotals {
     const ranks = options.ranks === true;
+    const rankCache = options.rankCache;
     const estimator = this.estimatorImpl;
     const bos = [BOS];
     let chain = this.chain;
@@ -353,7 +357,7 @@ export class NgramModel {
         const log10Prob = Math.log10(probability);
         total += log10Prob;
         if (!inVocabulary) oovTotal += log10Prob;
-        const likelier = ranks ? estimator.countLikelier(chain, probability) : -1;
+        const likelier = ranks ? estimator.countLikelier(chain, probability, rankCache) : -1;
         visit(i, word, log10Prob, Math.max(1, estimator.lastMatched), inVocabulary, likelier);
       } else {
         product *= probability;

@@ -23,13 +23,14 @@ export type LineSurprisal = readonly TokenSurprisal[];
 
 /**
  * Scores each line as a sentence (a blank line has no tokens). Lines are independent, so a caller
- * may keep the result of a line for as long as the model does not change.
+ * may keep the result of a line for as long as the model does not change. `rankCache`: see
+ * `NgramModel.scoreSentences`.
  */
-export function scoreLines(model: NgramModel, lines: readonly string[]): LineSurprisal[] {
-  return lines.map((line) => scoreLine(model, line));
+export function scoreLines(model: NgramModel, lines: readonly string[], rankCache?: number): LineSurprisal[] {
+  return lines.map((line) => scoreLine(model, line, rankCache));
 }
 
-function scoreLine(model: NgramModel, line: string): LineSurprisal {
+function scoreLine(model: NgramModel, line: string, rankCache: number | undefined): LineSurprisal {
   const ranges: number[] = [];
   const sentences = model.encodeForScoring(line, ranges);
   if (sentences.length === 0) return [];
@@ -43,7 +44,7 @@ function scoreLine(model: NgramModel, line: string): LineSurprisal {
       const end = word ? toOriginal(ranges[2 * index + 1]) : line.length;
       tokens.push({ start, end, log10Prob, ngramLength, inVocabulary, rank: likelier + 1 });
     },
-    { ranks: true },
+    { ranks: true, rankCache },
   );
   return tokens;
 }

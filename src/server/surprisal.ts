@@ -11,7 +11,7 @@ import { BOS_TOKEN, isReservedToken } from '../core/vocabulary';
 import type { SurprisalResult, SurprisalTokenResult } from '../protocol/lsp';
 import { splitLines, type WorkspaceModel } from './workspaceModel';
 
-/** Scoring time per slice; removing and adding back the document's counts come on top. */
+/** Least scoring time per slice; removing and adding back the document's counts come on top. */
 const SLICE_MS = 8;
 const ALTERNATIVES = 5;
 const LOG2_10 = Math.log2(10);
@@ -32,6 +32,8 @@ export interface SurprisalHost {
 
 /** Scores of line texts, valid for one model state: this workspace, this model, at this version. */
 interface LineCache {
+  /** Names this model state for the engine's rank caches (kept across the removals of the document). */
+  readonly id: number;
   readonly workspace: WorkspaceModel;
   readonly model: NgramModel;
   version: number;
@@ -40,6 +42,7 @@ interface LineCache {
 
 export class SurprisalLens {
   private readonly caches = new Map<string, LineCache>();
+  private cacheIds = 0;
 
   constructor(private readonly host: SurprisalHost) {}
 
@@ -51,14 +54,20 @@ export class SurprisalLens {
       const version = document.version;
       const missing = [...new Set(texts)].filter((text) => !cache.lines.has(text));
       let next = 0;
+      // Removing and adding back the document's counts is a slice's fixed cost: score for at least as long.
+      let budget = SLICE_MS;
       while (next < missing.length) {
+        const sliceStart = performance.now();
+        let scoring = 0;
         this.withoutOwnCounts(document.fsPath, () => {
-          const deadline = performance.now() + SLICE_MS;
+          const start = performance.now();
           do {
-            cache.lines.set(missing[next], scoreLines(cache.model, [missing[next]])[0]);
+            cache.lines.set(missing[next], scoreLines(cache.model, [missing[next]], cache.id)[0]);
             next++;
-          } while (next < missing.length && performance.now() < deadline);
+          } while (next < missing.length && performance.now() - start < budget);
+          scoring = performance.now() - start;
         });
+        budget = Math.max(SLICE_MS, performance.now() - sliceStart - scoring);
         if (next < missing.length) {
           await this.yieldToRequests();
           if (!isOpen()) return null;
@@ -78,9 +87,10 @@ export class SurprisalLens {
   token(document: LensDocument, line: number, character: number): SurprisalTokenResult | null {
     const text = splitLines(document.getText())[line];
     if (text === undefined) return null;
-    const model = this.host.workspace().model;
+    const cache = this.cacheFor(document.uri);
+    const model = cache.model;
     return this.withoutOwnCounts(document.fsPath, () => {
-      const scored = scoreLines(model, [text])[0];
+      const scored = cache.lines.get(text) ?? scoreLines(model, [text], cache.id)[0];
       // The last token is the line's `</s>`, which has no characters to point at.
       const index = scored.findIndex((token, i) => i < scored.length - 1 && token.start <= character && character < token.end);
       if (index < 0) return null;
@@ -123,7 +133,7 @@ export class SurprisalLens {
     const workspace = this.host.workspace();
     const cached = this.caches.get(uri);
     if (cached?.workspace === workspace && cached.model === workspace.model && cached.version === workspace.version) return cached;
-    const fresh: LineCache = { workspace, model: workspace.model, version: workspace.version, lines: new Map() };
+    const fresh: LineCache = { id: ++this.cacheIds, workspace, model: workspace.model, version: workspace.version, lines: new Map() };
     this.caches.set(uri, fresh);
     return fresh;
   }

@@ -57,6 +57,23 @@ describe('surprisal', () => {
     assert.notDeepEqual(after, before);
   });
 
+  it('keeps its rank work under a cache key across removing and adding back a document, and still ranks exactly', () => {
+    const model = trained(['a b c a b', 'b c d', 'a b d e', 'c a b c'], 3);
+    const document = model.addText('a b c d e\nd e a b');
+    const lines = ['a b c d', 'e d c b a', 'b b b'];
+    model.removeSentences(document);
+    const expected = scoreLines(model, lines);
+    const first = scoreLines(model, lines.slice(0, 1), 7);
+    model.addSentences(document);
+    model.compact();
+    model.removeSentences(document);
+    // The same counts as before (the document removed again), after a compaction moved every node.
+    assert.deepEqual([...first, ...scoreLines(model, lines.slice(1), 7)], expected);
+    model.addSentences(document);
+    model.removeSentences(document);
+    assert.deepEqual(scoreLines(model, lines, 7), expected);
+  });
+
   it('gives offsets into the line as written when the tokenizer normalises it', () => {
     const model = trained(['café au lait'], 2, { name: 'kneser-ney' }, { tokenizer: 'words' });
     const line = 'un cafe\u0301 noir';
