@@ -197,7 +197,6 @@ async function timeLens(
     const start = performance.now();
     const lens = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } });
     shows.push(performance.now() - start);
-    console.error(`lens shown in ${shows[shows.length - 1].toFixed(1)} ms`);
     if (!lens?.ownCountsLeftOut) throw new Error('the lens did not leave the file out');
     await session.close(uri);
   }
