@@ -12,6 +12,10 @@ export interface Output {
   readonly isTTY?: boolean;
 }
 
+function nonFiniteAsString(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+}
+
 /** Where a command writes: results to `stdout`, progress and notes to `stderr`. */
 export class Io {
   readonly style: Style;
@@ -28,8 +32,9 @@ export class Io {
     this.stdout.write(`${text}\n`);
   }
 
+  /** JSON, except that ∞ and NaN stay distinguishable as the strings "Infinity", "-Infinity", "NaN" (JSON would print null for all three). */
   json(value: unknown): void {
-    this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.stdout.write(`${JSON.stringify(value, nonFiniteAsString, 2)}\n`);
   }
 
   /** A note for a person on stderr (never mixed into results). */

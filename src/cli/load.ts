@@ -4,7 +4,7 @@
 
 import { constants as fsConstants, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
-import { ArpaModel, BACKOFF_MAGIC, readArpa } from '../core/arpa';
+import { ArpaModel, BACKOFF_MAGIC, decodeArpa, readArpa } from '../core/arpa';
 import { NgramModel } from '../core/model';
 import { SNAPSHOT_MAGIC, readSnapshot } from '../core/snapshot';
 import { DEFAULT_ORDER, ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES, type EstimatorOptions, type TokenizerName } from '../core/types';
@@ -259,6 +259,7 @@ export async function trainFrom(
       const decoded = learnableBytes(bytes);
       const text = learnable(file.fsPath, decoded);
       if (text !== undefined) {
+        refuseLiteralMarkers(file.fsPath, text, options.tokenizer);
         model.addText(text);
         visit?.(file.fsPath, text);
         files++;
@@ -276,6 +277,7 @@ export async function trainFrom(
     const screened = learnableText(await readTextFile(source));
     if ('reason' in screened) throw new CliError(`${source}: ${screened.detail}`);
     const text = learnable(source, screened) ?? '';
+    refuseLiteralMarkers(source, text, options.tokenizer);
     learnInChunks(model, text, (done) => progress.update(() => `learning ${source}: ${Math.floor((100 * done) / text.length)}%`));
     visit?.(source, text);
     files = 1;
@@ -284,6 +286,23 @@ export async function trainFrom(
   // Said on stderr, never the values themselves: the user learns that (and where) a secret was left out.
   for (const file of withheld) progress.note(`${file.fsPath}: ${describeWithheld(file)}`);
   return { kind: 'ngram', model, source, seconds: (performance.now() - started) / 1000, files, skipped, withheld };
+}
+
+/** `<s>`, `</s>` or `<unk>` written in the text as a word of its own (the whitespace tokenizer's words). */
+const LITERAL_MARKER = /(?:^|[ \t])(<s>|<\/s>|<unk>)(?=[ \t\r\n]|$)/m;
+
+/**
+ * With the whitespace tokenizer a literal `<s>`, `</s>` or `<unk>` in the text would be read as the
+ * marker itself (and dropped, joining the words around it into an n-gram never written). KenLM's lmplz
+ * refuses such text, and so does the command line, naming the line. (The words tokenizer splits them
+ * into `<`, `s`, `>`.)
+ */
+function refuseLiteralMarkers(file: string, text: string, tokenizer: TokenizerName): void {
+  if (tokenizer !== 'whitespace') return;
+  const match = LITERAL_MARKER.exec(text);
+  if (match === null) return;
+  const line = text.slice(0, match.index + match[0].length).split(/\r\n|\r|\n/).length;
+  throw new CliError(`${file === STANDARD_STREAM ? 'standard input' : file} line ${line}: the word ${match[1]} is a marker the model reserves; with the whitespace tokenizer the text may not contain it (KenLM's lmplz refuses it too): replace it`);
 }
 
 /** Text learned per step of a big file, so progress can be reported between steps. */
@@ -345,7 +364,7 @@ async function openModelFile(file: string, values: OptionValues): Promise<Loaded
 export function openArpa(file: string, bytes: Uint8Array, values: OptionValues, started = performance.now()): LoadedModel & { kind: 'arpa' } {
   rejectEstimateOptions(values);
   const tokenizer = choiceOption(values, 'tokenizer', TOKENIZER_NAMES, 'whitespace');
-  const model = described(file, () => readArpa(new TextDecoder().decode(bytes), tokenizer));
+  const model = described(file, () => readArpa(decodeArpa(bytes), tokenizer));
   return { kind: 'arpa', model, source: file, seconds: (performance.now() - started) / 1000 };
 }
 

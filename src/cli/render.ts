@@ -70,9 +70,21 @@ export function bytes(n: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** A token as shown inside prose: quoted, with the line end spelled out. */
+/**
+ * Characters a terminal would act on rather than show (C0 and C1 controls, DEL, line and paragraph
+ * separators, bidirectional overrides): a word from the training text could retitle the terminal or
+ * reorder the line around it.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** A word as every command prints it: characters a terminal would act on shown as \uXXXX. */
+export function printable(word: string): string {
+  return word.replace(UNPRINTABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A token as shown inside prose, with the line end spelled out. */
 export function token(word: string): string {
-  return word === EOS_TOKEN ? '</s> (end of line)' : JSON.stringify(word).slice(1, -1);
+  return word === EOS_TOKEN ? '</s> (end of line)' : printable(word);
 }
 
 /** Generated tokens as text: tokens separated by spaces, a new line for each `</s>`. */
@@ -84,7 +96,7 @@ export function joinTokens(tokens: readonly string[]): string {
       text += '\n';
       lineStart = true;
     } else {
-      text += lineStart ? word : ` ${word}`;
+      text += lineStart ? printable(word) : ` ${printable(word)}`;
       lineStart = false;
     }
   }
@@ -93,5 +105,5 @@ export function joinTokens(tokens: readonly string[]): string {
 
 /** Tokens on one line, a line end shown as ⏎ (for loops and samples quoted inside prose). */
 export function inlineTokens(tokens: readonly string[]): string {
-  return tokens.map((word) => (word === EOS_TOKEN ? '⏎' : word)).join(' ');
+  return tokens.map((word) => (word === EOS_TOKEN ? '⏎' : printable(word))).join(' ');
 }

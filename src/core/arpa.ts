@@ -32,7 +32,11 @@
 //
 // Reading follows KenLM's rules: the first non-blank line must be `\data\`, the header counts must
 // match the sections, the top order has no back-off, a log10 probability may not be positive, and
-// every word of a longer n-gram must be a listed unigram. A file whose `<unk>` is missing gets
+// every word of a longer n-gram must be a listed unigram, nothing but blank lines may follow `\end\`,
+// and the bytes must be UTF-8. Beyond KenLM, every distribution the file defines must be one: for
+// each context h (every n-gram below the top order), the mass the back-off rule gives its next words,
+//   Σ_{w listed after h} p(w | h) + γ(h) · (mass(h′) − Σ_{w listed after h} p(w | h′)),   h′ = h minus its first word,
+// must be at most 1 (a back-off weight of 10^300 would otherwise show as a "probability"). A file whose `<unk>` is missing gets
 // KenLM's default log10 p(<unk>) = −100. SRILM may drop a context n-gram whose back-off is 0: such a
 // context is recreated with γ = 1 (it has no probability of its own). Any other problem throws an
 // Error naming the line and what is wrong. `ArpaModel.toBytes` keeps an imported model as checksummed
@@ -283,6 +287,8 @@ export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace'):
   const lineCount = countLines(text);
   const tables = declared.map((count, i) => new BackoffTable(i + 1, Math.min(count, lineCount) + (i === 0 ? 3 : 0)));
   const listedUnigram: boolean[] = [];
+  /** The line of each n-gram, per order, to name it if its distribution turns out impossible. */
+  const lineOf: number[][] = declared.map(() => []);
 
   for (let n = 1; n <= order; n++) {
     const expectedHeader = `\\${n}-grams:`;
@@ -309,6 +315,7 @@ export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace'):
         if (listedUnigram[id]) throw arpaError(lines.lineNumber, `the 1-gram ${quoted(fields[1])} is listed twice`);
         listedUnigram[id] = true;
         table.setUnigram(id, log10Prob, log10Backoff);
+        lineOf[0][id] = lines.lineNumber;
         continue;
       }
       const ids = fields.slice(1, n + 1).map((word) => {
@@ -323,7 +330,7 @@ export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace'):
         context = found >= 0 ? found : tables[k].add(context, ids[k], CONTEXT_ONLY, 0);
       }
       if (table.find(context, ids[n - 1]) >= 0) throw arpaError(lines.lineNumber, `the ${n}-gram ${quoted(ids.map((id) => vocabulary.word(id)).join(' '))} is listed twice`);
-      table.add(context, ids[n - 1], log10Prob, log10Backoff);
+      lineOf[n - 1][table.add(context, ids[n - 1], log10Prob, log10Backoff)] = lines.lineNumber;
     }
     line = nextContentLine();
     if (n === 1) {
@@ -341,7 +348,52 @@ export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace'):
     const problem = SECTION_HEADER.test(line) ? `${quoted(line)} is not announced in the header` : `more than the ${declared[order - 1]} ${order}-grams the header announced`;
     throw arpaError(lines.lineNumber, `expected "\\end\\": ${problem}`);
   }
-  return new ArpaModel(vocabulary, tables, tokenizer);
+  const after = nextContentLine();
+  if (after !== undefined) throw arpaError(lines.lineNumber, `text after "\\end\\": ${quoted(after)}`);
+  const model = new ArpaModel(vocabulary, tables, tokenizer);
+  const impossible = model.impossibleDistribution();
+  if (impossible !== undefined) {
+    const { order: n, node, mass } = impossible;
+    const where = n === 0 ? lines.lineNumber : lineOf[n - 1][node] ?? lines.lineNumber;
+    throw arpaError(where, `${impossible.describe(vocabulary)} sums to ${mass.toPrecision(4)}, more than 1: not a probability model`);
+  }
+  return model;
+}
+
+/**
+ * An ARPA file's bytes as text; bytes that are not UTF-8 are an error naming their line (decoding
+ * them as U+FFFD would make different words equal and report a misleading duplicate).
+ */
+export function decodeArpa(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Rare: find the line. `\n` is one byte in UTF-8 and never part of another character.
+    const strict = new TextDecoder('utf-8', { fatal: true });
+    let lineNumber = 1;
+    for (let start = 0; start <= bytes.length; lineNumber++) {
+      let end = bytes.indexOf(0x0a, start);
+      if (end < 0) end = bytes.length;
+      try {
+        strict.decode(bytes.subarray(start, end));
+      } catch {
+        throw arpaError(lineNumber, 'the bytes are not valid UTF-8');
+      }
+      start = end + 1;
+    }
+    throw arpaError(lineNumber, 'the bytes are not valid UTF-8');
+  }
+}
+
+/** Distributions may sum to a little over 1 by the rounding of the written log10 values. */
+const MASS_TOLERANCE = 1e-3;
+
+interface ImpossibleDistribution {
+  /** The context's length (0: the unigrams) and its node in the table of that order. */
+  readonly order: number;
+  readonly node: number;
+  readonly mass: number;
+  describe(vocabulary: Vocabulary): string;
 }
 
 
@@ -615,7 +667,60 @@ export class ArpaModel {
       tables.push(table);
     }
     if (offset !== bytes.length) fail('unexpected bytes after its data');
-    return new ArpaModel(vocabulary, tables, tokenizer);
+    const model = new ArpaModel(vocabulary, tables, tokenizer);
+    const impossible = model.impossibleDistribution();
+    if (impossible !== undefined) fail(`${impossible.describe(vocabulary)} sums to ${impossible.mass.toPrecision(4)}, more than 1`);
+    return model;
+  }
+
+  /**
+   * The first context whose next-word distribution sums to more than 1 (see the file comment), in
+   * order of context length; `undefined` when every distribution is possible. Each context's mass is
+   * computed once from its shorter context's, so the check costs one lookup per listed n-gram.
+   */
+  impossibleDistribution(): ImpossibleDistribution | undefined {
+    const unigrams = this.tables[0];
+    let rootMass = 0;
+    for (let id = 0; id < unigrams.size; id++) if (id !== BOS) rootMass += 10 ** unigrams.log10Prob[id];
+    const contextWords = (length: number, node: number): number[] => {
+      const words: number[] = [];
+      for (let n = length, at = node; n >= 1; n--) {
+        words.unshift(this.tables[n - 1].word[at]);
+        at = this.tables[n - 1].parent[at];
+      }
+      return words;
+    };
+    const describeContext = (length: number, node: number) => (vocabulary: Vocabulary) =>
+      length === 0 ? 'the unigram distribution' : `the distribution after "${contextWords(length, node).map((id) => vocabulary.word(id)).join(' ')}"`;
+    if (!(rootMass <= 1 + MASS_TOLERANCE)) return { order: 0, node: 0, mass: rootMass, describe: describeContext(0, 0) };
+    // masses[k − 1][node]: the mass after the context of length k at `node` of table k − 1.
+    const masses: Float64Array[] = [];
+    for (let length = 1; length < this.order; length++) {
+      const contexts = this.tables[length - 1];
+      const next = this.tables[length];
+      const mass = new Float64Array(contexts.size);
+      for (let node = 0; node < contexts.size; node++) {
+        const words = contextWords(length, node);
+        // The shorter context h′ and its mass; h′ is listed whenever h is (or h has no children to weigh).
+        const found = this.resolveSuffixes(words.slice(1), length - 1);
+        const shorterMass = length === 1 ? rootMass : found === length - 1 ? masses[length - 2][this.suffixes[length - 2]] : 1;
+        let listed = 0;
+        let listedBelow = 0;
+        const end = next.childStart[node + 1];
+        for (let i = next.childStart[node]; i < end; i++) {
+          const child = next.children[i];
+          const word = next.word[child];
+          if (Number.isNaN(next.log10Prob[child]) || word === BOS) continue;
+          listed += 10 ** next.log10Prob[child];
+          listedBelow += 10 ** this.lookup(found, word).log10Prob;
+        }
+        const total = listed + 10 ** contexts.log10Backoff[node] * Math.max(0, shorterMass - listedBelow);
+        if (!(total <= 1 + MASS_TOLERANCE)) return { order: length, node, mass: total, describe: describeContext(length, node) };
+        mass[node] = total;
+      }
+      masses.push(mass);
+    }
+    return undefined;
   }
 
   /** `distribution` as runs of equal probability, likeliest first (`<unk>` in none when `withoutUnknown`). */

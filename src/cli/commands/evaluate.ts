@@ -3,7 +3,8 @@
 import { perplexityOf } from '../../core/evaluation';
 import type { Perplexity } from '../../core/types';
 import { OUTPUT_OPTIONS, type Command, type Io } from '../command';
-import { MODEL_OPTIONS, loadModel, readTextFile, type LoadedModel } from '../load';
+import { CliError } from '../errors';
+import { MODEL_OPTIONS, STANDARD_STREAM, loadModel, readTextFile, type LoadedModel } from '../load';
 import { requiredString, type OptionValues } from '../options';
 import { bytes, integer, table } from '../render';
 import { describeModel } from './train';
@@ -14,6 +15,13 @@ export interface EvalReport extends Perplexity {
   readonly modelBytes: number;
   readonly order: number;
   readonly source: LoadedModel['kind'];
+  /** False for stupid-backoff: its scores do not sum to 1, so the "perplexity" is not one. */
+  readonly isProbability: boolean;
+}
+
+/** Stupid backoff scores words; the others give a probability distribution. */
+function givesProbabilities(loaded: LoadedModel): boolean {
+  return loaded.kind === 'arpa' || loaded.model.estimator.name !== 'stupid-backoff';
 }
 
 /** Reads and scores `testFile`; the time includes reading (as a user waits for it). */
@@ -21,7 +29,13 @@ export async function evaluate(loaded: LoadedModel, testFile: string): Promise<E
   const started = performance.now();
   const text = await readTextFile(testFile);
   const { model } = loaded;
-  const perplexity = perplexityOf(model.scoreSentences(model.encodeForScoring(text)));
+  return evalReport(loaded, perplexityOf(model.scoreSentences(model.encodeForScoring(text))), testFile, started);
+}
+
+/** The report on a scored test file; a file without a word is an error (10^(0/0) would print as a perplexity of NaN). */
+export function evalReport(loaded: LoadedModel, perplexity: Perplexity, testFile: string, started: number): EvalReport {
+  if (perplexity.tokens === 0) throw new CliError(`${testFile === STANDARD_STREAM ? 'standard input' : testFile} has no words to score`);
+  const { model } = loaded;
   return {
     ...perplexity,
     trainSeconds: loaded.seconds,
@@ -29,15 +43,17 @@ export async function evaluate(loaded: LoadedModel, testFile: string): Promise<E
     modelBytes: model.byteLength(),
     order: model.order,
     source: loaded.kind,
+    isProbability: givesProbabilities(loaded),
   };
 }
 
 export function printEvaluation(io: Io, report: EvalReport, loaded: LoadedModel, values: OptionValues): void {
   const learned = loaded.kind === 'ngram' && values.train !== undefined;
+  const name = report.isProbability ? 'perplexity' : 'score "perplexity"';
   io.print(
     table(
       [
-        ['perplexity', report.perplexity.toFixed(2), `including ${integer(report.oov)} unknown words`],
+        [name, report.perplexity.toFixed(2), `including ${integer(report.oov)} unknown words`],
         ['without unknown words', report.perplexityExcludingOov.toFixed(2), ''],
         ['cross-entropy', report.crossEntropyBits.toFixed(3), 'bits per token'],
         ['tokens', integer(report.tokens), 'words plus one </s> per line'],
@@ -47,6 +63,9 @@ export function printEvaluation(io: Io, report: EvalReport, loaded: LoadedModel,
       ['l', 'r', 'l'],
     ),
   );
+  if (!report.isProbability) {
+    io.print(io.style.warn('stupid-backoff gives scores that do not sum to 1: these are not perplexities or entropies, only comparable with each other'));
+  }
 }
 
 export const evalCommand: Command = {

@@ -2,6 +2,7 @@
 
 import { RunWeights, summarizeRuns } from '../../core/runs';
 import { contextBeforeCursor } from '../../core/tokenizer';
+import { UNK } from '../../core/vocabulary';
 import type { WeightedCandidate } from '../../core/types';
 import { OUTPUT_OPTIONS, SAMPLING_OPTIONS, samplingOptions, type Command, type Io } from '../command';
 import { MODEL_OPTIONS, loadModel, type QueryModel } from '../load';
@@ -39,27 +40,34 @@ export interface Prediction {
   readonly candidates: readonly PredictedCandidate[];
 }
 
-/** The context option as the model sees it: the start of a line, `<s>` first. */
+/**
+ * The context option as the model sees it: the start of a line, `<s>` first. A line break in it starts
+ * a new line, as in the editor, so only its last line is the context (a sentence never continues
+ * across a line end).
+ */
 export function contextTokens(model: QueryModel, values: OptionValues): string[] {
   const text = stringOption(values, 'context') ?? '';
-  return contextBeforeCursor(model.tokenizer, text, text.length);
+  const lastLine = text.slice(Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
+  return contextBeforeCursor(model.tokenizer, lastLine, lastLine.length);
 }
 
 export function predict(model: QueryModel, context: readonly string[], top: number, values: OptionValues): Prediction {
   const distribution = model.runs(context);
-  const { runs } = distribution;
-  const weights = new RunWeights(runs, samplingOptions(values));
-  const support = summarizeRuns(runs);
+  const support = summarizeRuns(distribution.runs);
+  // The chance of being drawn is over what generation draws from: every word but `<unk>`.
+  const drawable = model.runs(context, { withoutUnknown: true }).runs;
+  const weights = new RunWeights(drawable, samplingOptions(values));
+  let drawableRank = 0;
   return {
     context: distribution.context,
     matchedContextLength: distribution.matchedContextLength,
     isProbability: distribution.isProbability,
     entropyBits: support.entropyBits,
     // No more than the distribution holds (the candidate buffers are sized by the count asked for).
-    candidates: model.candidates(context, Math.min(top, support.words)).map((candidate, rank) => ({
+    candidates: model.candidates(context, Math.min(top, support.words)).map((candidate) => ({
       word: candidate.word,
       probability: candidate.probability,
-      weight: weights.weightOf(runs.runOf(candidate.id), rank),
+      weight: candidate.id === UNK ? 0 : weights.weightOf(drawable.runOf(candidate.id), drawableRank++),
       count: candidate.count,
       contextCount: candidate.contextCount,
       order: candidate.order,

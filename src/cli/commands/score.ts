@@ -6,7 +6,7 @@ import type { TokenScore } from '../../core/types';
 import { OUTPUT_OPTIONS, type Command, type Io } from '../command';
 import { MODEL_OPTIONS, loadModel, readTextFile, type LoadedModel } from '../load';
 import { requiredString, type OptionValues } from '../options';
-import { printEvaluation, type EvalReport } from './evaluate';
+import { evalReport, printEvaluation, type EvalReport } from './evaluate';
 
 export interface ScoreReport extends EvalReport {
   /** Per sentence (a non-blank line of the test file), per token: its words, then `</s>`. */
@@ -19,15 +19,7 @@ export async function score(loaded: LoadedModel, testFile: string): Promise<Scor
   const text = await readTextFile(testFile);
   const { model } = loaded;
   const { perplexity, sentences = [] } = evaluateText(model, text, { perToken: true });
-  return {
-    sentences,
-    ...perplexity,
-    trainSeconds: loaded.seconds,
-    evalSeconds: (performance.now() - started) / 1000,
-    modelBytes: model.byteLength(),
-    order: model.order,
-    source: loaded.kind,
-  };
+  return { sentences, ...evalReport(loaded, perplexity, testFile, started) };
 }
 
 /** One sentence as KenLM's query prints it: `word ngram-length log10p` per token, tab-separated, then the line's total. */

@@ -138,4 +138,78 @@ describe('command line hardening', function () {
       }
     });
   });
+
+  describe('only possible numbers', () => {
+    const tinyArpa = readFileSync(path.join(__dirname, '../../fixtures/cli/tiny-bigram.arpa'), 'utf8');
+
+    it('refuses an ARPA file whose back-off makes a probability over 1, text after \\end\\ and bytes that are not UTF-8', () => {
+      write('boosted.arpa', tinyArpa.replace('-0.7\tb\t-0.7', '-0.7\tb\t300'));
+      write('trailing.arpa', `${tinyArpa}\nextra line\n`);
+      const latin1 = Buffer.from(tinyArpa.replace('-0.6\ta\t-0.3', '-0.6\ta\u0000\t-0.3'));
+      latin1[latin1.indexOf(0)] = 0xe9;
+      write('latin1.arpa', latin1);
+      write('test.txt', 'a b\nb a\n');
+      failsWithOneLine(1, /boosted\.arpa: ARPA line 10: the distribution after "b" sums to .*e\+299, more than 1/, 'import-arpa', '--arpa', at('boosted.arpa'), '--test', at('test.txt'));
+      failsWithOneLine(1, /boosted\.arpa: ARPA line 10: /, 'predict', '--model', at('boosted.arpa'), '--context', 'b');
+      failsWithOneLine(1, /trailing\.arpa: ARPA line 20: text after "\\end\\": "extra line"/, 'import-arpa', '--arpa', at('trailing.arpa'));
+      failsWithOneLine(1, /latin1\.arpa: ARPA line 9: the bytes are not valid UTF-8/, 'import-arpa', '--arpa', at('latin1.arpa'));
+    });
+
+    it('eval on a test without words is an error, not a perplexity of NaN', () => {
+      write('empty.txt', '\n\n');
+      write('train.txt', 'the cat sat\nthe dog sat\n');
+      failsWithOneLine(1, /^next-word-lab eval: .*empty\.txt has no words to score$/, 'eval', '--train', at('train.txt'), '--test', at('empty.txt'));
+    });
+
+    it('--json keeps an infinite perplexity distinguishable from a missing one', () => {
+      write('unseen.txt', 'zebra\n');
+      const report = JSON.parse(ok('eval', '--train', at('train.txt'), '--test', at('unseen.txt'), '--smoothing', 'mle', '--json').stdout);
+      assert.equal(report.perplexity, 'Infinity');
+      assert.equal(report.crossEntropyBits, 'Infinity');
+    });
+
+    it('says that stupid-backoff evaluations are not perplexities', () => {
+      const text = ok('eval', '--train', at('train.txt'), '--test', at('train.txt'), '--smoothing', 'stupid-backoff').stdout;
+      assert.match(text, /^score "perplexity" /m);
+      assert.match(text, /these are not perplexities/);
+      assert.equal(JSON.parse(ok('eval', '--train', at('train.txt'), '--test', at('train.txt'), '--smoothing', 'stupid-backoff', '--json').stdout).isProbability, false);
+      assert.equal(JSON.parse(ok('eval', '--train', at('train.txt'), '--test', at('train.txt'), '--json').stdout).isProbability, true);
+    });
+
+    it('refuses literal <s>, </s> and <unk> in whitespace-tokenized text, as lmplz does, naming the line', () => {
+      for (const marker of ['<s>', '</s>', '<unk>']) {
+        write('markers.txt', `the cat\na ${marker} b\n`);
+        failsWithOneLine(1, new RegExp(`markers\\.txt line 2: the word ${marker} is a marker the model reserves`), 'train', '--train', at('markers.txt'), '--tokenizer', 'whitespace', '--out', at('m.nwl'));
+      }
+      // The words tokenizer splits them into ordinary symbols.
+      ok('train', '--train', at('markers.txt'), '--out', at('m.nwl'));
+    });
+
+    it('prints every word with control characters escaped the same way in predict and generate', () => {
+      write('escape.txt', 'title \u001b]0;PWNED\u0007 done\nthe bell\u0007rings\n');
+      for (const args of [
+        ['generate', '--train', at('escape.txt'), '--tokenizer', 'whitespace', '--context', 'title', '--greedy'],
+        ['predict', '--train', at('escape.txt'), '--tokenizer', 'whitespace', '--context', 'title', '--top', 'all'],
+        ['generate', '--train', at('escape.txt'), '--tokenizer', 'whitespace', '--context', 'the', '--greedy'],
+      ]) {
+        const result = ok(...args);
+        assert.doesNotMatch(result.stdout + result.stderr, /[\u0000-\u0009\u000b-\u001f\u007f]/, args.join(' '));
+        assert.match(result.stdout + result.stderr, /\\u001b\]0;PWNED\\u0007|bell\\u0007rings/);
+      }
+    });
+
+    it("predict's drawn column is what generation draws: never <unk>, summing to 1", () => {
+      const prediction = JSON.parse(ok('predict', '--train', at('train.txt'), '--context', 'the', '--top', 'all', '--temperature', '1', '--json').stdout);
+      const unknown = prediction.candidates.find((candidate: { word: string }) => candidate.word === '<unk>');
+      assert.ok(unknown.probability > 0, 'Kneser-Ney gives <unk> some probability');
+      assert.equal(unknown.weight, 0);
+      const total = prediction.candidates.reduce((sum: number, candidate: { weight: number }) => sum + candidate.weight, 0);
+      assert.ok(Math.abs(total - 1) < 1e-12, `drawn sums to ${total}`);
+    });
+
+    it('a --context with a line break starts a new line: only its last line is the context', () => {
+      const prediction = JSON.parse(ok('predict', '--train', at('train.txt'), '--context', 'the dog\nthe', '--json').stdout);
+      assert.deepEqual(prediction.context, ['<s>', 'the']);
+    });
+  });
 });

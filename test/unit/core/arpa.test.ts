@@ -51,7 +51,7 @@ describe('ARPA reading', () => {
       assert.deepEqual(dist.context, ['b']);
       assert.equal(dist.matchedContextLength, 1);
       assert.equal(dist.isProbability, true);
-      const expected = [10 ** (-0.2 + -1.0), 0, 10 ** -0.3, 10 ** -0.1, 10 ** (-0.2 + -0.7)];
+      const expected = [10 ** (-0.7 + -1.0), 0, 10 ** -1.0, 10 ** -0.1, 10 ** (-0.7 + -0.7)];
       expected.forEach((p, id) => closeTo(dist.probabilities[id], p, `p(${model.vocabulary.word(id)} | b)`));
       const unseen = model.distribution(['never-seen']);
       assert.equal(unseen.matchedContextLength, 0);
@@ -90,14 +90,14 @@ describe('ARPA reading', () => {
       assert.deepEqual(visited, [
         [3, -0.2, 2, true], // p(a | <s>)
         [4, -0.4, 2, true], // p(b | a)
-        [2, -0.3, 2, true], // p(</s> | b)
+        [2, -1.0, 2, true], // p(</s> | b)
         [0, -1.5, 1, false], // γ(<s>) p(<unk>)
         [3, -0.6, 1, true], // p(a | <unk>): <unk> has no bigrams and γ = 1
         [2, -0.8, 1, true], // γ(a) p(</s>)
       ]);
       assert.equal(totals.tokens, 6);
       assert.equal(totals.oov, 1);
-      closeTo(totals.log10ProbTotal, -3.8, 'total');
+      closeTo(totals.log10ProbTotal, -4.5, 'total');
       closeTo(totals.oovLog10ProbTotal, -1.5, 'OOV total');
     });
   });
@@ -108,12 +108,12 @@ describe('ARPA reading', () => {
       assert.deepEqual(
         result.sentences?.map((line) => line.map((t) => [t.word, Math.round(t.log10Prob * 1e9) / 1e9, t.ngramLength, t.inVocabulary])),
         [
-          [['a', -0.2, 2, true], ['b', -0.4, 2, true], ['</s>', -0.3, 2, true]],
+          [['a', -0.2, 2, true], ['b', -0.4, 2, true], ['</s>', -1.0, 2, true]],
           [['zz', -1.5, 1, false], ['a', -0.6, 1, true], ['</s>', -0.8, 1, true]],
         ],
       );
-      closeTo(result.perplexity.perplexity, 10 ** (3.8 / 6), 'perplexity');
-      closeTo(result.perplexity.perplexityExcludingOov, 10 ** (2.3 / 5), 'perplexity without OOVs');
+      closeTo(result.perplexity.perplexity, 10 ** (4.5 / 6), 'perplexity');
+      closeTo(result.perplexity.perplexityExcludingOov, 10 ** (3.0 / 5), 'perplexity without OOVs');
     });
   });
 
@@ -121,14 +121,14 @@ describe('ARPA reading', () => {
     const model = readArpa(fixture('srilm-style-trigram.arpa'));
 
     it('adds <unk> with KenLM default when the file does not list it', () => {
-      assert.equal(model.score(['<s>'], 'zzz').log10Prob, -0.1 + MISSING_UNK_LOG10_PROB);
+      assert.equal(model.score(['<s>'], 'zzz').log10Prob, -0.2 + MISSING_UNK_LOG10_PROB);
       assert.deepEqual(model.ngramCounts, [5, 2, 2]);
     });
 
     it('sums the back-off weights of every longer context that misses', () => {
       closeTo(model.score(['<s>', 'a'], 'b').log10Prob, -0.1, 'listed trigram');
       closeTo(model.score(['a', 'a'], 'b').log10Prob, -0.2, 'bigram, context "a a" unlisted');
-      closeTo(model.score(['<s>', 'a'], 'a').log10Prob, -0.2 + -0.05 + -0.5, 'γ(<s> a) γ(a) p(a)');
+      closeTo(model.score(['<s>', 'a'], 'a').log10Prob, -0.5 + -0.05 + -0.5, 'γ(<s> a) γ(a) p(a)');
       assert.equal(model.score(['<s>', 'a'], 'a').ngramLength, 1);
     });
 
@@ -136,7 +136,7 @@ describe('ARPA reading', () => {
       const score = model.score(['b', 'a'], 'b');
       closeTo(score.log10Prob, -0.25, 'trigram under a recreated context');
       assert.equal(score.ngramLength, 3);
-      closeTo(model.score(['b', 'a'], '</s>').log10Prob, -0.2 + -0.4, 'γ(b a) = 1');
+      closeTo(model.score(['b', 'a'], '</s>').log10Prob, -0.5 + -0.4, 'γ(b a) = 1');
       // "b a" exists only as a context: as a bigram it is not listed, so p(a | b) backs off.
       const bigram = model.score(['b'], 'a');
       closeTo(bigram.log10Prob, -0.3 + -0.5, 'γ(b) p(a)');
