@@ -94,6 +94,7 @@ export function scanText(text: string): ScannedText {
   let inKey = false;
   let out = '';
   let start = 0;
+  let previousEnd = '';
   const note = (kind: string): void => {
     withheld++;
     if (!kinds.includes(kind)) kinds.push(kind);
@@ -111,8 +112,10 @@ export function scanText(text: string): ScannedText {
     if (kind === undefined || line.trim() === '') out += line + end;
     else {
       note(kind);
-      out += end;
+      // Between a `\r` and a `\n` an empty line would join them into one line end: keep a space.
+      out += (previousEnd === '\r' && end.startsWith('\n') ? ' ' : '') + end;
     }
+    previousEnd = end;
   };
   LINE_BREAK.lastIndex = 0;
   for (let match = LINE_BREAK.exec(text); match !== null; match = LINE_BREAK.exec(text)) {

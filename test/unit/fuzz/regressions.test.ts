@@ -44,13 +44,14 @@ describe('fuzzing regressions', () => {
     });
   });
 
-  it('ARPA: an infinite back-off is refused; extreme finite ones still give a distribution without NaN', () => {
+  it('ARPA: an infinite back-off is refused; an extreme finite one makes a distribution sum past 1 and is refused too; an underflowing probability gives no NaN', () => {
     const text = writeArpa(trainedModel());
     assert.throws(() => readArpa(text.replace(/^(-[\d.]+\tthe\t)[-\d.]+$/m, '$11e400')), /log10 back-off 1e400 is infinite/);
     // 10^-324 underflows and 10^309 overflows: multiplied in linear space they were 0 · ∞ = NaN.
     const extreme = text.replace(/^[-\d.]+(\t<\/s>)/m, '-324$1').replace(/^([-\d.]+\t<unk>)\t[-\d.]+$/m, '$1\t309').replace(/^([-\d.]+\t<unk>)$/m, '$1\t309');
     assert.ok(extreme.includes('-324\t</s>') && extreme.includes('<unk>\t309'), extreme);
-    const model = readArpa(extreme);
+    assert.throws(() => readArpa(extreme), /^Error: ARPA line \d+: the distribution after "<unk>" sums to Infinity, more than 1/);
+    const model = readArpa(text.replace(/^[-\d.]+(\t<\/s>)/m, '-324$1'));
     const { probabilities } = model.distribution(['never', 'seen']);
     assert.ok(probabilities.every((p) => !Number.isNaN(p)), String(probabilities));
     assert.equal(probabilities[model.vocabulary.idOf('</s>')], 10 ** model.score(['never', 'seen'], '</s>').log10Prob);

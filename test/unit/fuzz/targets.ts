@@ -24,7 +24,8 @@ import {
   TOP_P_RANGE,
   normalizeSettings,
 } from '../../../src/protocol/settings';
-import { PathFilter, checkSize, decodeText, type FolderRules } from '../../../src/files/fileFilter';
+import { PathFilter, checkSize, decodeText, learnableText, type FolderRules } from '../../../src/files/fileFilter';
+import { CANARY_LINES, CONTROL_LINES, STRUCTURED_SECRETS } from '../../fixtures/secrets/canaries';
 import { ACCEPTED, fuzzTarget, rejection, type FuzzTarget, type Outcome } from './fuzzing';
 import { damagedFiles, hostileField, hostileText } from './inputs';
 import { messageTargets } from './messages';
@@ -158,11 +159,13 @@ const arpaTexts = fc.oneof(
   { weight: 1, arbitrary: hostileText().map((body) => `\\data\\\n${body}`) },
 );
 
-/** An accepted back-off model answers queries with numbers, never NaN. */
+/** An accepted back-off model answers queries with numbers, never NaN, and distributions that sum to at most 1. */
 function assertAnswers(model: Pick<ArpaModel, 'distribution' | 'score'>): void {
   for (const context of [['<s>'], ['<s>', 'the', 'sky'], ['never', 'seen']]) {
     const { probabilities } = model.distribution(context);
     for (const p of probabilities) assert.ok(p >= 0, `P = ${p} after ${context.join(' ')}`);
+    const total = probabilities.reduce((sum, p) => sum + p, 0);
+    assert.ok(total <= 1 + 1e-3, `the distribution after ${context.join(' ')} sums to ${total}`);
     assert.ok(!Number.isNaN(model.score(context, 'is').log10Prob));
   }
 }
@@ -393,6 +396,35 @@ const pathFilterTarget = fuzzTarget(
   },
 );
 
+// ---- secrets by content ------------------------------------------------------------------------
+
+/**
+ * Hostile text with canary lines spliced in: the scanner never throws, keeps every line end, blanks
+ * exactly the lines it counts, and no canary survives; a file carrying credentials by structure is
+ * refused whole.
+ */
+const secretScanTarget = fuzzTarget(
+  'secret scanner (learnableText)',
+  ['learned whole', 'lines withheld', 'skipped: '],
+  fc.tuple(fc.array(fc.oneof(hostileText(), fc.constantFrom(...CANARY_LINES.map((canary) => canary.text), ...CONTROL_LINES, ...Object.values(STRUCTURED_SECRETS))), { maxLength: 8 }), fc.constantFrom('\n', '\r\n', '\r')),
+  ([parts, lineEnd]): Outcome => {
+    const text = parts.join(lineEnd);
+    const result = learnableText(text);
+    if ('reason' in result) {
+      assert.equal(result.reason, 'secret');
+      return `skipped: ${result.detail.replace(/\(holds (.*)\)/, '($1)')}`;
+    }
+    assert.equal(result.text.split(/\r\n|\r|\n/).length, text.split(/\r\n|\r|\n/).length, 'line ends kept');
+    const before = text.split(/\r\n|\r|\n/);
+    const after = result.text.split(/\r\n|\r|\n/);
+    const changed = after.filter((line, i) => line !== before[i]);
+    assert.ok(changed.every((line) => line.trim() === ''), 'a withheld line is blanked, not edited');
+    assert.equal(changed.length, result.withheld?.lines ?? 0);
+    for (const canary of CANARY_LINES) for (const line of canary.text.split('\n')) if (line.trim() !== '') assert.ok(!after.includes(line), `${line} survived`);
+    return result.withheld === undefined ? 'learned whole' : 'lines withheld';
+  },
+);
+
 export const targets: readonly FuzzTarget[] = [
   tokenizerTarget('words'),
   tokenizerTarget('whitespace'),
@@ -403,4 +435,5 @@ export const targets: readonly FuzzTarget[] = [
   settingsTarget,
   contentTarget,
   pathFilterTarget,
+  secretScanTarget,
 ];
