@@ -113,7 +113,7 @@ describe('command line hardening', function () {
       ok('train', '--train', at('small.txt'), '--out', at('kept.nwl'));
       const before = readFileSync(at('kept.nwl'));
       // `ulimit -f 16`: files may grow to 16 blocks (8 KB); the large model is far bigger.
-      const limited = spawnSync('sh', ['-c', `ulimit -f 16; exec "${process.execPath}" "${cli.file}" train --train large.txt --out kept.nwl`], {
+      const limited = spawnSync('sh', ['-c', `ulimit -f 16; exec "${process.execPath}" "${cli.file}" train --train large.txt --out kept.nwl --quiet`], {
         cwd: dir,
         encoding: 'utf8',
       });
