@@ -56,6 +56,8 @@ describe('Ghost text in the editor', function () {
 
   it('shows the next words after a space, keeps them while their letters are typed, and Tab takes them', async () => {
     const page = workbench.page;
+    // The status bar's icon turns from the spinner to the model's once the workspace is learned.
+    await workbench.step('the model learned', () => page.locator('.statusbar-item .codicon-symbol-text').first().waitFor());
     await openOnNewLastLine('weather.txt');
     await workbench.step('type the context, key by key', () => page.keyboard.type(CONTEXT, { delay: 30 }));
     const shown = await workbench.step('the ghost text', async () => {
