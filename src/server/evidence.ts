@@ -5,18 +5,23 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { LongestMatchModel } from '../core/longestMatch';
 import { encodeSentences, type NgramModel } from '../core/model';
 import { normalizeForTokenizer } from '../core/tokenizer';
-import { BOS_TOKEN, EOS, EOS_TOKEN, UNK } from '../core/vocabulary';
+import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK } from '../core/vocabulary';
 import { learnableBytes, learnableText, type LearnableText } from '../files/fileFilter';
 import type { EvidenceOccurrence } from '../protocol/lsp';
 import { folderOf, type Folder } from './paths';
 import type { DocumentEntry } from './workspaceModel';
 
-/** What to look for: token ids in a row, optionally only at a line start (the context began with `<s>`). */
+/**
+ * What to look for: token ids in a row, optionally only at a line start (an n-gram context that began
+ * with `<s>`) or only at the document's start (a longest match that reached it).
+ */
 export interface EvidencePattern {
   readonly ids: Int32Array;
   readonly atLineStart: boolean;
+  readonly atDocumentStart?: boolean;
 }
 
 export interface Hit {
@@ -34,15 +39,36 @@ export interface Found {
   readonly hits: readonly Hit[];
 }
 
+interface AnsweringPattern {
+  readonly context: string[];
+  readonly count: number;
+  readonly contextCount: number;
+  /** Null when the model never saw the word: nothing to find. */
+  readonly pattern: EvidencePattern | null;
+}
+
 /**
- * The answering context of `word` after `context` as the model sees it, and the id pattern of
- * context·word (null when the model never saw the word: nothing to find).
+ * The context that answered for `word` after `context`, with its counts, and the id pattern of
+ * context·word. With the longest-match estimator that is the index's match when it answered the word
+ * (`context` then runs across lines), otherwise the n-gram model's answering n-gram within the line.
  */
-export function evidencePattern(
-  model: NgramModel,
-  context: readonly string[],
-  word: string,
-): { context: string[]; count: number; contextCount: number; pattern: EvidencePattern | null } {
+export function evidencePattern(model: NgramModel, context: readonly string[], word: string, longestMatch?: LongestMatchModel): AnsweringPattern {
+  if (longestMatch === undefined) return ngramPattern(model, context, word);
+  const answer = longestMatch.answer(context);
+  const wordId = word === EOS_TOKEN ? EOS : model.vocabulary.idOf(word);
+  const at = answer.lambda > 0 && wordId !== UNK ? answer.match.words.indexOf(wordId) : -1;
+  if (at < 0) return ngramPattern(model, answer.lineContext, word);
+  const matched = answer.contextIds.subarray(answer.contextIds.length - answer.match.length);
+  const atDocumentStart = matched[0] === BOS;
+  return {
+    context: Array.from(matched, (id) => model.vocabulary.word(id)),
+    count: answer.match.counts[at],
+    contextCount: answer.match.count,
+    pattern: { ids: Int32Array.from([...(atDocumentStart ? matched.subarray(1) : matched), wordId]), atLineStart: false, atDocumentStart },
+  };
+}
+
+function ngramPattern(model: NgramModel, context: readonly string[], word: string): AnsweringPattern {
   const answer = model.answering(context, word);
   const used = model.usedContext(context);
   const answeringContext = used.slice(used.length - (answer.order - 1));
@@ -59,14 +85,14 @@ export function evidencePattern(
  * milliseconds for 3 M tokens.
  */
 export function scanDocuments(entries: Iterable<DocumentEntry>, pattern: EvidencePattern, limit: number): Found {
-  const { ids, atLineStart } = pattern;
+  const { ids, atLineStart, atDocumentStart = false } = pattern;
   const first = ids[0];
   const hits: Hit[] = [];
   let total = 0;
   for (const entry of entries) {
     if (!entry.counted) continue;
     const encoded = entry.encoded;
-    const last = encoded.length - ids.length;
+    const last = atDocumentStart ? Math.min(0, encoded.length - ids.length) : encoded.length - ids.length;
     for (let i = 0; i <= last; i++) {
       if (encoded[i] !== first) continue;
       if (atLineStart && i > 0 && encoded[i - 1] !== EOS) continue;

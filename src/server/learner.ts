@@ -12,6 +12,7 @@ import type { SkippedFile } from '../protocol/lsp';
 import { checkSinglePath, discoverFiles, statFile, type FoundFile, type WorkspaceFolderInfo } from '../files/discovery';
 import { decodeText, learnableText, type LearnableText, type Skip } from '../files/fileFilter';
 import { describeWithheld } from '../files/secrets';
+import { IndexMerger } from './indexMerger';
 import { folderOf, pathToUri, type Folder } from './paths';
 import type { SettingsCache } from './settingsCache';
 import type { FileStamp, WorkspaceModel } from './workspaceModel';
@@ -69,7 +70,11 @@ export class Learner {
   /** Files the running pass found that the model does not hold yet. */
   private readonly unreadNewFiles = new Set<string>();
 
-  constructor(private readonly host: LearnerHost) {}
+  private readonly merger: IndexMerger;
+
+  constructor(private readonly host: LearnerHost) {
+    this.merger = new IndexMerger((message) => host.connection.console.info(message));
+  }
 
   /** Work is pending or running (true until the first full pass has finished). */
   get busy(): boolean {
@@ -162,6 +167,7 @@ export class Learner {
           // Then look for work again: it may have come in while the compaction let requests in first.
           await this.compact();
         } else {
+          this.mergeIndexIfDue();
           return;
         }
       } catch (error) {
@@ -265,9 +271,22 @@ export class Learner {
    * then the learner waits for the answers to be written.
    */
   private async yieldToRequests(): Promise<void> {
+    this.mergeIndexIfDue();
     await nextTurn();
     await nextTurn();
     await this.host.whenRequestsAnswered();
+  }
+
+  /**
+   * Starts a merge of the token index when enough documents changed since the last (its suffix array
+   * is built in a worker thread; learning and requests go on meanwhile), and looks again when it ends.
+   */
+  private mergeIndexIfDue(): void {
+    const index = this.host.workspace().index;
+    if (!index.mergeDue || this.merger.busy) return;
+    void this.merger.merge(index).then(() => {
+      if (this.host.workspace().index.mergeDue) this.kick();
+    });
   }
 
   /** Brings one file in line with the disk (a watcher event or a closed editor). */

@@ -20,6 +20,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { contextAcrossLines, LongestMatchModel } from '../core/longestMatch';
 import { createRandom, randomSeed, type UniformRandom } from '../core/prng';
 import type { EstimatorOptions, ModelStats } from '../core/types';
 import { EOS_TOKEN } from '../core/vocabulary';
@@ -299,6 +300,12 @@ export class NextWordServer {
   // -------------------------------------------------------------------------------------------
   // Requests
 
+  /** The longest-match estimator over the model and the token index, when it is the estimator set. */
+  private longestMatch(): LongestMatchModel | undefined {
+    const model = this.workspace.model;
+    return (model.estimator.name as string) === 'longest-match' ? new LongestMatchModel(model, this.workspace.index) : undefined;
+  }
+
   private async predict(params: PredictParams): Promise<PredictResult> {
     const sampling = await this.reweighting(params);
     const random = await this.randomFor(params);
@@ -312,6 +319,7 @@ export class NextWordServer {
       rest: params.rest === true,
       sampling,
       random,
+      longestMatch: this.longestMatch(),
     });
     return { ...result, status };
   }
@@ -352,7 +360,10 @@ export class NextWordServer {
     }
     const model = this.workspace.model;
     const limit = Math.max(0, Math.min(MAX_EVIDENCE_OCCURRENCES, Math.floor(params.limit ?? MAX_EVIDENCE_OCCURRENCES)));
-    const answer = evidencePattern(model, contextTokens(model, this.textBefore(params)), params.word);
+    const longestMatch = this.longestMatch();
+    const textBefore = this.textBefore(params);
+    const context = longestMatch === undefined ? contextTokens(model, textBefore) : contextAcrossLines(model.tokenizer, textBefore, false);
+    const answer = evidencePattern(model, context, params.word, longestMatch);
     const found = answer.pattern === null ? { total: 0, hits: [] } : scanDocuments(this.workspace.entries(), answer.pattern, limit);
     const occurrences =
       answer.pattern === null
@@ -394,6 +405,7 @@ export class NextWordServer {
       draws: 0,
       sampling: { temperature: 1, topK: 0, topP: 1 },
       random: () => 0,
+      longestMatch: this.longestMatch(),
     });
     return result.candidates
       .filter((candidate) => candidate.word !== EOS_TOKEN)

@@ -3,6 +3,7 @@
 // and the text that types a word after the cursor. Nothing here counts or estimates: that is the model's.
 
 import { generate } from '../core/decoding';
+import { contextAcrossLines, type LongestMatchModel } from '../core/longestMatch';
 import type { NgramModel } from '../core/model';
 import type { UniformRandom } from '../core/prng';
 import { NO_REWEIGHTING, RunWeights, singleWordRuns, summarizeRuns, type ProbabilityRuns } from '../core/runs';
@@ -29,6 +30,8 @@ export interface PredictOptions {
   readonly rest?: boolean;
   readonly sampling: Reweighting;
   readonly random: UniformRandom;
+  /** Set when the longest-match estimator answers (over `model` and the workspace's token index). */
+  readonly longestMatch?: LongestMatchModel;
 }
 
 type Prediction = Omit<PredictResult, 'status'>;
@@ -49,17 +52,23 @@ export function contextTokens(model: NgramModel, textBefore: string): string[] {
 }
 
 export function predict(model: NgramModel, options: PredictOptions): Prediction {
-  const context = contextTokens(model, options.textBefore);
+  const { longestMatch } = options;
+  const context = longestMatch === undefined ? contextTokens(model, options.textBefore) : contextAcrossLines(model.tokenizer, options.textBefore, false);
   const linePrefix = lastLine(options.textBefore);
   // The distribution as runs of equal probability: sums over the vocabulary cost O(runs), not O(|V|).
-  const distribution = model.runs(context, { withoutUnknown: options.insertableOnly });
+  const withoutUnknown = { withoutUnknown: options.insertableOnly };
+  const distribution =
+    longestMatch === undefined
+      ? model.runs(context, withoutUnknown)
+      : (({ answeringLength, ...runs }) => ({ ...runs, matchedContextLength: answeringLength }))(longestMatch.runs(context, withoutUnknown));
   const { runs } = distribution;
   const { sampling } = options;
   const weights = new RunWeights(runs, sampling);
 
   const shownCount = Math.max(0, Math.min(MAX_CANDIDATES, Math.floor(options.candidates)));
   // Two more than shown: `<unk>` may be left out, and the likeliest word is needed even when none is shown.
-  const ranked = model.candidates(context, shownCount + 2).filter((candidate) => runs.runOf(candidate.id) !== NONE);
+  const answering = longestMatch === undefined ? model.candidates(context, shownCount + 2) : longestMatch.candidates(context, shownCount + 2).candidates;
+  const ranked = answering.filter((candidate) => runs.runOf(candidate.id) !== NONE);
   const shown = ranked.slice(0, shownCount);
   const candidates: PredictedCandidate[] = shown.map((candidate, rank) => ({
     word: candidate.word,

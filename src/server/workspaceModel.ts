@@ -4,6 +4,7 @@
 // so an edit re-counts only the lines it touched.
 
 import { NgramModel, type EncodedSentences } from '../core/model';
+import { TokenIndex } from '../core/tokenIndex';
 import type { EstimatorOptions, ModelStats, TokenizerName } from '../core/types';
 
 /** What the disk said about a file when its text was read (null fields: never read from disk). */
@@ -44,6 +45,11 @@ export function splitLines(text: string): string[] {
 
 export class WorkspaceModel {
   private current: NgramModel;
+  /**
+   * Every document's ids as one indexed token stream (contexts of any length, across lines): what the
+   * longest-match estimator reads. It follows each document as it changes; merges run in the background.
+   */
+  private tokenIndex = new TokenIndex();
   private readonly documents = new Map<string, DocumentEntry>();
   /** Documents being counted a piece at a time, by path. */
   private readonly pending = new Map<string, PendingDocument>();
@@ -56,6 +62,15 @@ export class WorkspaceModel {
 
   get model(): NgramModel {
     return this.current;
+  }
+
+  get index(): TokenIndex {
+    return this.tokenIndex;
+  }
+
+  /** Takes a restored index in (its documents must be the ones `adoptCounted` adds, with the same ids). */
+  adoptIndex(index: TokenIndex): void {
+    this.tokenIndex = index;
   }
 
   get documentCount(): number {
@@ -99,6 +114,7 @@ export class WorkspaceModel {
     this.remove(fsPath);
     const entry: DocumentEntry = { fsPath, uri, stamp, encoded, counted: false };
     this.documents.set(fsPath, entry);
+    this.tokenIndex.set(fsPath, encoded);
     this.count(entry);
     return entry;
   }
@@ -107,6 +123,8 @@ export class WorkspaceModel {
   adoptCounted(fsPath: string, uri: string, encoded: EncodedSentences, stamp: FileStamp): void {
     this.remove(fsPath);
     this.documents.set(fsPath, { fsPath, uri, stamp, encoded, counted: true });
+    // A restored index already holds the document as it was saved.
+    if (!this.tokenIndex.has(fsPath)) this.tokenIndex.set(fsPath, encoded);
     this.countedDocuments++;
     this.mutations++;
   }
@@ -151,6 +169,7 @@ export class WorkspaceModel {
       this.countedDocuments--;
     }
     this.documents.delete(fsPath);
+    this.tokenIndex.delete(fsPath);
     this.mutations++;
     return true;
   }
@@ -194,6 +213,7 @@ export class WorkspaceModel {
       this.current.addSentences(added);
     }
     entry.encoded = concat([entry.encoded.subarray(0, removeFrom), added, entry.encoded.subarray(removeTo)]);
+    this.tokenIndex.set(entry.fsPath, entry.encoded);
 
     const starts = new Int32Array(texts.length + 1);
     starts.set(index.starts.subarray(0, head + 1));
@@ -224,6 +244,7 @@ export class WorkspaceModel {
       this.mutations++;
       this.current = new NgramModel(configuration);
       this.documents.clear();
+      this.tokenIndex = new TokenIndex();
       this.pending.clear();
       this.countedDocuments = 0;
       return 'relearn';
@@ -249,6 +270,7 @@ export class WorkspaceModel {
     this.mutations++;
     this.current = new NgramModel(configuration);
     this.documents.clear();
+    this.tokenIndex = new TokenIndex();
     this.pending.clear();
     this.countedDocuments = 0;
   }
@@ -261,9 +283,12 @@ export class WorkspaceModel {
   private indexLines(entry: DocumentEntry, texts: readonly string[]): void {
     const perLine = texts.map((line) => this.current.encodeText(line));
     const encoded = concat(perLine);
-    if (!equalArrays(encoded, entry.encoded) && entry.counted) {
-      this.current.removeSentences(entry.encoded);
-      this.current.addSentences(encoded);
+    if (!equalArrays(encoded, entry.encoded)) {
+      if (entry.counted) {
+        this.current.removeSentences(entry.encoded);
+        this.current.addSentences(encoded);
+      }
+      this.tokenIndex.set(entry.fsPath, encoded);
     }
     entry.encoded = encoded;
     this.mutations++;
