@@ -5,6 +5,7 @@ import type { Runs } from '../src/core/runs';
 import type { ModelStatus } from '../src/protocol/lsp';
 import type { EditorContext, PanelBootstrap, PredictionView, SamplingSettings } from '../src/protocol/webview';
 import { ContextBar } from './components/ContextBar';
+import { Glossary } from './components/Glossary';
 import { predictionRuns } from './distribution';
 import { connectToHost, postToHost, requestGeneration, requestPrediction, saveState } from './host';
 import type { PanelState, StepId } from './panelState';
@@ -160,7 +161,11 @@ export function App({ bootstrap, initialState }: AppProps) {
               }
             }}
           >
-            <span class="tab-number">{index + 1}</span> {STEP_TITLES[id]}
+            <span class="tab-number">{index + 1}</span>{' '}
+            {/* The title reserves its bold width, so selecting a tab never moves the others. */}
+            <span class="tab-title" data-title={STEP_TITLES[id]}>
+              {STEP_TITLES[id]}
+            </span>
           </button>
         ))}
       </div>
@@ -215,6 +220,8 @@ export function App({ bootstrap, initialState }: AppProps) {
               text={text}
               prediction={answer}
               settings={{ ...settings, temperature }}
+              atSetting={panel.samplingAtSetting}
+              onAtSettingChange={(samplingAtSetting) => update({ samplingAtSetting })}
               seed={panel.seed}
               tables={panel.tables}
               onSeedChange={(seed) => update({ seed })}
@@ -249,6 +256,7 @@ export function App({ bootstrap, initialState }: AppProps) {
           </button>
         )}
       </nav>
+      <Glossary />
     </main>
   );
 }

@@ -1,7 +1,7 @@
 // What the panel remembers across hiding and window reloads (VS Code's getState/setState).
 import { arrayOf, isBoolean, isCount, isString, object, oneOf } from '../src/protocol/webview';
-import { DEFAULT_POPULATION, PREFERENCE_CYCLE } from './population';
-import type { Preference } from './population';
+import { DEFAULT_POPULATION, PREFERENCE_CYCLE } from '../src/core/population';
+import type { Preference } from '../src/core/population';
 
 export const STEPS = ['conditional', 'next-word', 'model', 'greedy', 'sampling', 'temperature'] as const;
 export type StepId = (typeof STEPS)[number];
@@ -16,6 +16,8 @@ export interface PanelState {
   readonly typedContext: string;
   readonly seed: string;
   readonly greedyLength: number;
+  /** Step 5 draws at the temperature setting (with top-k, top-p) instead of the model as learned (T = 1). */
+  readonly samplingAtSetting: boolean;
   /** Charts currently shown as tables. */
   readonly tables: readonly string[];
 }
@@ -28,6 +30,7 @@ export const DEFAULT_PANEL_STATE: PanelState = {
   typedContext: '',
   seed: '',
   greedyLength: 30,
+  samplingAtSetting: false,
   tables: [],
 };
 
@@ -39,6 +42,7 @@ const isPanelState = object<PanelState>({
   typedContext: isString,
   seed: isString,
   greedyLength: isCount,
+  samplingAtSetting: isBoolean,
   tables: arrayOf(isString),
 });
 

@@ -1,5 +1,5 @@
-// Two overlapping sets inside the population; "given B" greys out everything outside B.
-import type { PopulationCounts } from '../population';
+// Two overlapping sets inside the population; "given B" greys out the shapes outside B (not their labels).
+import type { PopulationCounts } from '../../src/core/population';
 
 const A_CENTER = 125;
 const B_CENTER = 205;
@@ -22,9 +22,11 @@ export function Venn({ counts, givenB }: { readonly counts: PopulationCounts; re
         </mask>
       </defs>
       <rect class="venn-universe" x="4" y="4" width="322" height="212" rx="6" />
-      <text class="venn-caption" x="14" y="206">{`All ${counts.total} people`}</text>
       <circle class="venn-set fill-a" cx={A_CENTER} cy={CENTER_Y} r={RADIUS} />
       <circle class="venn-set fill-b" cx={B_CENTER} cy={CENTER_Y} r={RADIUS} />
+      {/* The shade covers the shapes only: the labels above it stay readable given B. */}
+      {givenB && <rect class="venn-shade" x="4" y="4" width="322" height="212" rx="6" mask="url(#outside-b)" />}
+      <text class="venn-caption" x="14" y="206">{`All ${counts.total} people`}</text>
       <text class="venn-set-label" x={A_CENTER - 45} y={CENTER_Y - RADIUS - 8}>{`A: tennis (${counts.tennis})`}</text>
       <text class="venn-set-label" x={B_CENTER + 45} y={CENTER_Y - RADIUS - 8}>{`B: football (${counts.football})`}</text>
       <text class="venn-count" x={A_CENTER - 35} y={CENTER_Y + 8}>{onlyA}</text>
@@ -32,7 +34,6 @@ export function Venn({ counts, givenB }: { readonly counts: PopulationCounts; re
       <text class="venn-count" x={B_CENTER + 35} y={CENTER_Y + 8}>{onlyB}</text>
       <text class="venn-region-label" x={(A_CENTER + B_CENTER) / 2} y={CENTER_Y + 28}>A and B</text>
       <text class="venn-neither" x="316" y="206" text-anchor="end">{`neither: ${counts.neither}`}</text>
-      {givenB && <rect class="venn-shade" x="4" y="4" width="322" height="212" rx="6" mask="url(#outside-b)" />}
     </svg>
   );
 }

@@ -1,16 +1,18 @@
 // Lesson step 1: P(A|B) on a population the user can edit.
 import { ChartFrame } from '../components/ChartFrame';
+import { Term } from '../components/Term';
 import { PersonIcon } from '../components/Person';
 import { Venn } from '../components/Venn';
 import { formatProbability } from '../format';
 import {
   DEFAULT_POPULATION,
   conditionalProbabilities,
+  conditioningEffect,
   countPopulation,
   likesFootball,
   nextPreference,
-} from '../population';
-import type { Preference, Ratio } from '../population';
+} from '../../src/core/population';
+import type { ConditionalProbabilities, Preference, Ratio } from '../../src/core/population';
 
 export interface ConditionalStepProps {
   readonly people: readonly Preference[];
@@ -45,6 +47,56 @@ interface ProbabilityRow {
   readonly undefinedBecause: string;
 }
 
+/** n/d as the lesson writes a ratio inline. */
+const inline = (ratio: Ratio): string => `${ratio.numerator}/${ratio.denominator}`;
+const valueText = (ratio: Ratio): string => (ratio.value === null ? 'undefined' : formatProbability(ratio.value));
+
+const EFFECT_WORDS = {
+  higher: 'higher than P(A): knowing B made A likelier',
+  lower: 'lower than P(A): knowing B made A less likely',
+  same: 'equal to P(A): knowing B told us nothing about A (A and B are independent here)',
+} as const;
+
+/** The definition filled in with the live counts, what conditioning changed, and why P(A|B) ≠ P(B|A). */
+function WorkedFormula({ p, total, football }: { readonly p: ConditionalProbabilities; readonly total: number; readonly football: number }) {
+  if (p.aGivenB.value === null) {
+    return (
+      <p class="note worked-formula">
+        With nobody in B there is nothing to condition on: P(A|B) = P(A and B) / P(B) divides by P(B) = 0/{total}, so
+        P(A|B) does not exist, which is different from 0.
+      </p>
+    );
+  }
+  const effect = conditioningEffect(p);
+  return (
+    <div class="note worked-formula" aria-label="The formula with the live numbers">
+      <p class="formula-line" id="worked-a-given-b">
+        P(A|B) = P(A and B) / P(B) = {inline(p.aAndB)} ÷ {inline(p.b)} = {inline(p.aGivenB)} = {valueText(p.aGivenB)}
+      </p>
+      <p>
+        Given B, the population shrinks from {total} to {football}; {p.aGivenB.numerator} of those {football} also like
+        tennis.
+        {effect !== null && (
+          <>
+            {' '}
+            P(A|B) = {valueText(p.aGivenB)} is <strong class="effect">{EFFECT_WORDS[effect]}</strong> (P(A) ={' '}
+            {inline(p.a)} = {valueText(p.a)}).
+          </>
+        )}
+      </p>
+      <p id="worked-b-given-a">
+        The other way round is a different question: P(B|A) = P(A and B) / P(A) = {inline(p.aAndB)} ÷ {inline(p.a)} ={' '}
+        {inline(p.bGivenA)} = {valueText(p.bGivenA)}, the share of <em>tennis</em> fans who like football.{' '}
+        {p.bGivenA.value === null
+          ? 'With nobody in A it is undefined.'
+          : p.bGivenA.value === p.aGivenB.value
+            ? 'Here it happens to equal P(A|B), because A and B are the same size; in general P(A|B) ≠ P(B|A).'
+            : `So P(A|B) ≠ P(B|A): the same ${p.aAndB.numerator} people in both, divided by different populations.`}
+      </p>
+    </div>
+  );
+}
+
 export function ConditionalStep(props: ConditionalStepProps) {
   const counts = countPopulation(props.people);
   const p = conditionalProbabilities(counts);
@@ -74,9 +126,9 @@ export function ConditionalStep(props: ConditionalStepProps) {
   return (
     <div class="step-body">
       <p class="lead">
-        P(A|B) is the probability of A <em>given</em> that B happened: P(A|B) = P(A and B) / P(B). Knowing B shrinks the
-        population to the people in B, and we ask what share of <em>them</em> is also in A. Rain is likelier given
-        clouds than on an average day.
+        <Term term="conditional probability">P(A|B)</Term> is the probability of A <em>given</em> that B happened:
+        P(A|B) = P(A and B) / P(B). Knowing B shrinks the population to the people in B, and we ask what share of{' '}
+        <em>them</em> is also in A. Rain is likelier given clouds than on an average day.
       </p>
       <div class="two-columns">
         <section class="panel-box" aria-labelledby="people-heading">
@@ -170,13 +222,7 @@ export function ConditionalStep(props: ConditionalStepProps) {
           ))}
         </tbody>
       </table>
-      <p class="note">
-        {p.aGivenB.value === null
-          ? 'With nobody in B there is nothing to condition on: P(A|B) does not exist, which is different from 0.'
-          : `Given B, the population shrinks from ${counts.total} to ${counts.football}: of those ${counts.football}, ` +
-            `${counts.both} also like tennis, so P(A|B) = ${counts.both}/${counts.football} = ${formatProbability(p.aGivenB.value)}` +
-            (p.a.value === null ? '.' : `, against P(A) = ${formatProbability(p.a.value)} overall.`)}
-      </p>
+      <WorkedFormula p={p} total={counts.total} football={counts.football} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 // Lesson step 4: always taking the likeliest word falls into a loop.
 import { MAX_GENERATE_LENGTH } from '../../src/protocol/webview';
+import { Term } from '../components/Term';
 import { displayInlineToken } from '../format';
 import type { Generation } from '../host';
 import { loopRepeats, markLoop } from '../loop';
@@ -19,7 +20,7 @@ export function GreedyStep(props: GreedyStepProps) {
   return (
     <div class="step-body">
       <p class="lead">
-        Greedy decoding always takes the likeliest next word. An n-gram model’s choice depends only on the last few
+        <Term term="greedy">Greedy decoding</Term> always takes the likeliest next word. An n-gram model’s choice depends only on the last few
         words, so as soon as those come back, everything after them comes back too: “the model is the model is the …”.
       </p>
       <div class="toolbar">

@@ -1,8 +1,9 @@
 // Lesson step 2: the next word as P(word | context), with the counts behind it and the backoff.
 import type { EstimatorName } from '../../src/core/types';
 import type { CandidateView, PredictionView } from '../../src/protocol/webview';
-import { BarList } from '../components/BarList';
+import { BarList, type BarRow } from '../components/BarList';
 import { ChartFrame } from '../components/ChartFrame';
+import { Term } from '../components/Term';
 import { displayInlineToken, displayToken, formatCount, formatProbability } from '../format';
 import { ESTIMATOR_LABEL, canInsert } from '../prediction';
 
@@ -58,6 +59,12 @@ function Backoff({ prediction, order }: { readonly prediction: PredictionView; r
             : matchedContextLength === 0
               ? `The model never saw “${context.map(displayToken).join(' ')}” in training, so it backed off all the way to single-word frequencies (unigrams).`
               : `The model never saw “${context.map(displayToken).join(' ')}”, so it backed off to the shorter context “${matched.map(displayToken).join(' ')}”.`}
+        {matchedContextLength < context.length && (
+          <>
+            {' '}
+            (<Term term="backoff" />: a shorter context when the longer one was never seen.)
+          </>
+        )}
       </p>
     </div>
   );
@@ -78,19 +85,135 @@ function rawShare(context: readonly string[], candidate: CandidateView): string 
     : `“${given}” was followed by “${word}” ${formatCount(candidate.count)} of the ${formatCount(candidate.contextCount)} times it occurred: a raw share of ${share}.`;
 }
 
+/** The words counted after the answering context, at most this many as bars. */
+const SHOWN_COUNTED = 12;
+
+/**
+ * Maximum likelihood of the longest context seen, from the candidates' counts: every word seen after
+ * that context, c(context, w) / c(context), so each bar *is* its fraction; the words not listed share
+ * the rest of c(context), and words never seen after it get 0. The total is visibly 1.
+ */
+export function maximumLikelihoodRows(prediction: PredictionView): {
+  readonly rows: readonly { readonly word: string; readonly count: number }[];
+  readonly contextCount: number;
+  readonly othersCount: number;
+} {
+  const order = prediction.matchedContextLength + 1;
+  const counted = prediction.candidates.filter((candidate) => candidate.order === order && candidate.count > 0);
+  const contextCount = counted[0]?.contextCount ?? 0;
+  const rows = counted
+    .map((candidate) => ({ word: candidate.word, count: candidate.count }))
+    .sort((a, b) => b.count - a.count)
+    .slice(0, SHOWN_COUNTED);
+  const shown = rows.reduce((sum, row) => sum + row.count, 0);
+  return { rows, contextCount, othersCount: Math.max(0, contextCount - shown) };
+}
+
+function MaximumLikelihood({
+  prediction,
+  tables,
+  onToggleTable,
+}: {
+  readonly prediction: PredictionView;
+  readonly tables: readonly string[];
+  readonly onToggleTable: (id: string) => void;
+}) {
+  const { rows, contextCount, othersCount } = maximumLikelihoodRows(prediction);
+  if (contextCount === 0) return null;
+  const answering = contextOfOrder(prediction.context, prediction.matchedContextLength + 1).map(displayToken).join(' ');
+  const given = answering === '' ? 'all tokens' : `c(${answering})`;
+  const fraction = (count: number): string => `${formatCount(count)}/${formatCount(contextCount)}`;
+  const allRows = [
+    ...rows.map((row) => ({ key: row.word, label: displayToken(row.word), count: row.count })),
+    ...(othersCount > 0 ? [{ key: '(other seen)', label: 'other words seen after it', count: othersCount }] : []),
+  ];
+  return (
+    <ChartFrame
+      id="maximum-likelihood"
+      title={`Maximum likelihood: c(${answering === '' ? '' : `${answering} `}word) / ${given}`}
+      asTable={tables.includes('maximum-likelihood')}
+      onToggleTable={onToggleTable}
+      caption={`Each bar is exactly its fraction. Every other word of the vocabulary was never seen ${answering === '' ? 'at all' : `after “${answering}”`}: 0. Total ${fraction(contextCount)} = 1.`}
+      chart={
+        <BarList
+          label="Maximum-likelihood probabilities"
+          rows={[
+            ...allRows.map((row) => ({
+              key: row.key,
+              label: row.label,
+              value: row.count / contextCount,
+              valueText: formatProbability(row.count / contextCount),
+              detail: <span class="counts fraction-exact">{fraction(row.count)}</span>,
+            })),
+            { key: '(unseen)', label: 'all other words', value: 0, valueText: '0', detail: <span class="counts">never seen</span> },
+          ]}
+        />
+      }
+      table={
+        <table class="data">
+          <thead>
+            <tr>
+              <th scope="col">word</th>
+              <th scope="col">c(context, word)</th>
+              <th scope="col">c(context)</th>
+              <th scope="col">probability</th>
+            </tr>
+          </thead>
+          <tbody>
+            {allRows.map((row) => (
+              <tr key={row.key}>
+                <th scope="row">{row.label}</th>
+                <td>{formatCount(row.count)}</td>
+                <td>{formatCount(contextCount)}</td>
+                <td>{formatProbability(row.count / contextCount)}</td>
+              </tr>
+            ))}
+            <tr>
+              <th scope="row">all other words</th>
+              <td>0</td>
+              <td>{formatCount(contextCount)}</td>
+              <td>0</td>
+            </tr>
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">total</th>
+              <td>{formatCount(contextCount)}</td>
+              <td>{formatCount(contextCount)}</td>
+              <td>1</td>
+            </tr>
+          </tfoot>
+        </table>
+      }
+    />
+  );
+}
+
 export function NextWordStep(props: NextWordStepProps) {
   const { prediction } = props;
   const shown = prediction.candidates.slice(0, SHOWN_CANDIDATES);
   const unit = prediction.isProbability ? 'probability' : 'score';
   const top = shown[0];
+  // Everything beyond the bars, so that the column visibly adds up (to 1 for a probability).
+  const othersMass = prediction.candidates.slice(SHOWN_CANDIDATES).reduce((sum, c) => sum + c.probability, prediction.others.probability);
+  const othersWords = prediction.candidates.length - shown.length + prediction.others.words;
+  const total = shown.reduce((sum, c) => sum + c.probability, othersMass);
   return (
     <div class="step-body">
       <p class="lead">
-        A language model answers one question: given the words so far, how likely is each possible next word? That is
-        P(word | context), the same “given” as in step 1: the context is B, “this word comes next” is A. For an
-        n-gram model the counts are the data: P ≈ c(context, word) / c(context).
+        A language model answers one question: given the words so far (the <Term term="context" />), how likely is each
+        possible next <Term term="token" />? That is P(word | context), the same “given” as in step 1: the context is B,
+        “this word comes next” is A. An <Term term="n-gram" /> model answers from counts. Start with the plain share,{' '}
+        <Term term="maximum likelihood" />: P(word | context) = c(context, word) / c(context).
       </p>
       <Backoff prediction={prediction} order={props.order} />
+      <MaximumLikelihood prediction={prediction} tables={props.tables} onToggleTable={props.onToggleTable} />
+      <p class="lead">
+        Maximum likelihood gives 0 to every word never seen after the context, yet such words do come next in new text.{' '}
+        <Term term="smoothing">Smoothing</Term> moves a little probability to them. The model uses{' '}
+        {props.estimator === 'kneser-ney' ? <Term term="Kneser-Ney" /> : ESTIMATOR_LABEL[props.estimator]}: its bars
+        below; the fractions beside them are the raw counts it started from.
+      </p>
       {!prediction.isProbability && (
         <p class="warning">
           Stupid backoff gives <strong>scores, not probabilities</strong>: they rank the words but need not add up to 1.
@@ -101,14 +224,18 @@ export function NextWordStep(props: NextWordStepProps) {
         title={`${prediction.isProbability ? 'P' : 'Score'}(next word | ${contextLabel(prediction.context)}), ${ESTIMATOR_LABEL[props.estimator]}`}
         asTable={props.tables.includes('candidates')}
         onToggleTable={props.onToggleTable}
-        caption={shown.length > 0 ? 'Click a word to insert it at the editor’s cursor.' : undefined}
+        caption={
+          shown.length > 0
+            ? `Click a word to insert it at the editor’s cursor. The fractions are the raw counts c(context, word) / c(context) at the n-gram that answered${props.estimator === 'mle' ? ', and equal the bars' : `; ${ESTIMATOR_LABEL[props.estimator]} turns them into the bars`}.`
+            : undefined
+        }
         chart={
           shown.length === 0 ? (
             <p class="hint">The model has no words yet.</p>
           ) : (
             <BarList
               label={`Candidates and their ${unit}s`}
-              rows={shown.map((candidate, i) => ({
+              rows={shown.map((candidate, i): BarRow => ({
                 key: `${i}`,
                 label: displayToken(candidate.word),
                 value: candidate.probability,
@@ -125,7 +252,15 @@ export function NextWordStep(props: NextWordStepProps) {
                 ),
                 onActivate: canInsert(candidate.word) ? () => props.onInsert(candidate.insertText) : undefined,
                 activateLabel: `Insert “${displayToken(candidate.word)}”: ${unit} ${formatProbability(candidate.probability)}, counts ${candidate.count} of ${candidate.contextCount}, ${candidate.order}-gram`,
-              }))}
+              })).concat([
+                {
+                  key: '(others)',
+                  label: `all other words (${formatCount(othersWords)})`,
+                  value: othersMass,
+                  valueText: formatProbability(othersMass),
+                  detail: <span class="counts">total {formatProbability(total)}</span>,
+                },
+              ])}
             />
           )
         }
@@ -152,7 +287,19 @@ export function NextWordStep(props: NextWordStepProps) {
                   <td>{candidate.order}</td>
                 </tr>
               ))}
+              <tr>
+                <th scope="row">all other words ({formatCount(othersWords)})</th>
+                <td>{formatProbability(othersMass)}</td>
+                <td colSpan={4} />
+              </tr>
             </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">total</th>
+                <td>{formatProbability(total)}</td>
+                <td colSpan={4} />
+              </tr>
+            </tfoot>
           </table>
         }
       />

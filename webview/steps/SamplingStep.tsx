@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CandidateView, DrawView, PredictionView, SamplingSettings } from '../../src/protocol/webview';
 import { BarList } from '../components/BarList';
+import { Term } from '../components/Term';
 import { ChartFrame } from '../components/ChartFrame';
 import { displayInlineToken, displayToken, errorMessage, formatCount, formatPercent } from '../format';
 import { binHistogram } from '../histogram';
@@ -20,7 +21,11 @@ const LABELLED_SLICE = 0.07;
 export interface SamplingStepProps {
   readonly text: string;
   readonly prediction: PredictionView;
+  /** The learner's settings; the draws use them only when `atSetting`. */
   readonly settings: SamplingSettings;
+  /** Draw at the temperature setting instead of the model as learned (T = 1, no filter). */
+  readonly atSetting: boolean;
+  readonly onAtSettingChange: (atSetting: boolean) => void;
   readonly seed: string;
   readonly tables: readonly string[];
   readonly onSeedChange: (seed: string) => void;
@@ -35,15 +40,30 @@ interface Slice {
   readonly weight: number;
 }
 
+/** Sampling the model as learned: temperature 1, no top-k or top-p. */
+const AS_LEARNED = { temperature: 1, topK: 0, topP: 1 } as const;
+
+/**
+ * Each candidate's chance and the others' at the draws' re-weighting: the answer's own weights when it
+ * was computed with it, else (the model as learned) the probabilities over their total, which is 1
+ * except for stupid backoff's scores.
+ */
+function chancesOf(answer: PredictionView, asLearned: boolean): { readonly candidates: readonly number[]; readonly others: number } {
+  const reweighted = answer.sampling.temperature !== 1 || answer.sampling.topK !== 0 || answer.sampling.topP !== 1;
+  if (!asLearned || !reweighted) return { candidates: answer.candidates.map((c) => c.weight), others: answer.others.weight };
+  const total = answer.candidates.reduce((sum, c) => sum + c.probability, answer.others.probability);
+  return { candidates: answer.candidates.map((c) => c.probability / total), others: answer.others.probability / total };
+}
+
 /** The line from 0 to 1 cut into one slice per shown word and one for all the others, likeliest first. */
-function slicesOf(candidates: readonly CandidateView[], othersWeight: number): Slice[] {
+function slicesOf(candidates: readonly CandidateView[], chances: ReturnType<typeof chancesOf>): Slice[] {
   const slices: Slice[] = [];
   let start = 0;
   candidates.slice(0, SHOWN_WORDS).forEach((candidate, i) => {
-    slices.push({ key: String(i), label: displayInlineToken(candidate.word), start, weight: candidate.weight });
-    start += candidate.weight;
+    slices.push({ key: String(i), label: displayInlineToken(candidate.word), start, weight: chances.candidates[i] });
+    start += chances.candidates[i];
   });
-  const rest = candidates.slice(SHOWN_WORDS).reduce((sum, candidate) => sum + candidate.weight, othersWeight);
+  const rest = chances.candidates.slice(SHOWN_WORDS).reduce((sum, weight) => sum + weight, chances.others);
   if (rest > 0) slices.push({ key: 'other', label: 'other words', start, weight: rest });
   return slices;
 }
@@ -63,7 +83,7 @@ function dartAt(chosen: DrawView, slices: readonly Slice[]): number {
 const prefersReducedMotion = (): boolean => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 export function SamplingStep(props: SamplingStepProps) {
-  const { settings } = props;
+  const settings = props.atSetting ? props.settings : { ...props.settings, ...AS_LEARNED };
   const pointer = useRef<HTMLSpanElement>(null);
   const draws = useRef(0);
   const [drawn, setDrawn] = useState<PredictionView | null>(null);
@@ -103,7 +123,7 @@ export function SamplingStep(props: SamplingStepProps) {
       const chosen = answer.chosen;
       const element = pointer.current;
       if (chosen !== null && element !== null && !prefersReducedMotion()) {
-        const landing = `${dartAt(chosen, slicesOf(answer.candidates, answer.others.weight)) * 100}%`;
+        const landing = `${dartAt(chosen, slicesOf(answer.candidates, chancesOf(answer, false))) * 100}%`;
         // Sweep the whole line once, then settle where the draw's number lies.
         const animation = element.animate([{ left: '0%' }, { left: '100%', offset: 0.45 }, { left: landing }], {
           duration: DRAW_ANIMATION_MS,
@@ -134,7 +154,8 @@ export function SamplingStep(props: SamplingStepProps) {
   };
 
   const shownAnswer = drawn ?? props.prediction;
-  const slices = slicesOf(shownAnswer.candidates, shownAnswer.others.weight);
+  // A draw's answer carries the draws' own weights; the shared prediction is at the setting.
+  const slices = slicesOf(shownAnswer.candidates, chancesOf(shownAnswer, drawn === null && !props.atSetting));
   const chosen = drawn?.chosen ?? null;
   const chosenSlice = chosen === null ? -1 : sliceIndexOf(chosen.rank, slices);
   const bins =
@@ -143,19 +164,34 @@ export function SamplingStep(props: SamplingStepProps) {
   return (
     <div class="step-body">
       <p class="lead">
-        Instead of always taking the top word, draw one at random with its probability. Lay the probabilities end to
+        Instead of always taking the top word, draw one at random with its probability: that is{' '}
+        <Term term="sampling" />. Lay the probabilities end to
         end along a line from 0 to 1, throw a dart: the word whose slice it hits comes next. The top word has the widest
         slice, so it is the likeliest pick, but not a certain one.
       </p>
-      <p class="hint">
-        Drawing at T = {settings.temperature}
-        {settings.topK > 0 && `, top-k = ${settings.topK}`}
-        {settings.topP < 1 && `, top-p = ${settings.topP}`} (your settings; step 6 explains temperature)
-        {settings.temperature === 0 && '. At T = 0 the top word has all the probability: every draw is greedy'}.
+      <p class="hint sampling-temperature">
+        {props.atSetting ? (
+          <>
+            Drawing at your settings: T = {settings.temperature}
+            {settings.topK > 0 && `, top-k = ${settings.topK}`}
+            {settings.topP < 1 && `, top-p = ${settings.topP}`} (step 6 explains temperature)
+            {settings.temperature === 0 && '. At T = 0 the top word has all the probability: every draw is greedy'}.
+          </>
+        ) : (
+          <>Drawing at T = 1: the model’s own probabilities, as learned (step 6 shows what temperature changes).</>
+        )}
       </p>
+      <label class="switch">
+        <input
+          type="checkbox"
+          checked={props.atSetting}
+          onChange={(event) => props.onAtSettingChange(event.currentTarget.checked)}
+        />
+        Draw at my temperature setting (T = {props.settings.temperature})
+      </label>
       <div class="toolbar">
         <label>
-          Seed{' '}
+          <Term term="seed">Seed</Term>{' '}
           <input
             type="text"
             class="seed-input"

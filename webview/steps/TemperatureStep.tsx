@@ -4,6 +4,7 @@ import { RunWeights, summarizeRuns, type Runs } from '../../src/core/runs';
 import type { PredictionView } from '../../src/protocol/webview';
 import { BarList } from '../components/BarList';
 import { ChartFrame } from '../components/ChartFrame';
+import { Term } from '../components/Term';
 import { isApproximate } from '../distribution';
 import { displayInlineToken, displayToken, formatExp, formatProbability } from '../format';
 import { SLIDER_MAX_TEMPERATURE, SLIDER_STEPS, positionOf, temperatureAt } from '../temperatureScale';
@@ -51,12 +52,14 @@ export function TemperatureStep(props: TemperatureStepProps) {
   const approximate = isApproximate(prediction);
   const spread = prediction.rest?.approximate ? (prediction.rest.words.at(-1) ?? 0) : prediction.others.words;
   const examples = valueOf(props.examples);
+  // Each continuation follows the context, shown shaded before it so it reads as a whole.
+  const contextShown = prediction.context.filter((token) => token !== '<s>').map(displayInlineToken).join(' ') || '⟨line start⟩';
 
   return (
     <div class="step-body">
       <p class="lead">
-        Temperature T divides the model’s logits z before the softmax. For a count model the logits are the log
-        probabilities, z = ln p. Low T piles the probability onto the top word (nearly greedy), T = 1 leaves the model as
+        <Term term="temperature">Temperature</Term> T divides the model’s <Term term="logit">logits</Term> z before the{' '}
+        <Term term="softmax" />. For a count model the logits are the log probabilities, z = ln p. Low T piles the probability onto the top word (nearly greedy), T = 1 leaves the model as
         it is, high T flattens it toward uniform: rare words get picked and the text turns to gibberish.
       </p>
       <div class="temperature-control">
@@ -92,7 +95,7 @@ export function TemperatureStep(props: TemperatureStepProps) {
         <p class="hint">This slider is the Next Word Lab temperature setting: it writes the setting and follows it.</p>
         <div class="entropy-line">
           <span>
-            Entropy <strong class="entropy">{entropy.toFixed(2)} bits</strong>
+            <Term term="entropy">Entropy</Term> <strong class="entropy">{entropy.toFixed(2)} bits</strong>
           </span>
           <span class="entropy-track" aria-hidden="true">
             <span class="entropy-fill" style={{ width: `${maxEntropy === 0 ? 0 : (entropy / maxEntropy) * 100}%` }} />
@@ -217,7 +220,10 @@ export function TemperatureStep(props: TemperatureStepProps) {
               <h4>
                 T = {example.temperature} <span class="hint">{example.label}</span>
               </h4>
-              <p class="generated">{examples?.[i]?.tokens.map(displayInlineToken).join(' ') ?? '…'}</p>
+              <p class="generated">
+                <span class="generated-context">{contextShown}</span>{' '}
+                {examples?.[i]?.tokens.map(displayInlineToken).join(' ') ?? '…'}
+              </p>
             </article>
           ))}
         </div>

@@ -1,10 +1,12 @@
-// `demo`: the lesson of docs/lesson.md walked in the terminal on a real model of a folder (by
-// default the bundled sample workspace): what the model learned, P(next word | context) with the
-// counts behind it, greedy decoding falling into a loop, sampling, and temperature.
+// `demo`: the lesson walked in the terminal in the panel's order, on a real model of a folder (by
+// default the bundled sample workspace): conditional probability on the lesson's 14 people, then
+// P(next word | context) with the counts behind it, what the model learned, greedy decoding falling
+// into a loop, sampling, and temperature.
 
 import path from 'node:path';
 import { generate, type Generation } from '../../core/decoding';
 import type { NgramModel } from '../../core/model';
+import { DEFAULT_POPULATION, conditionalProbabilities, conditioningEffect, countPopulation, type Ratio } from '../../core/population';
 import { createRandom } from '../../core/prng';
 import { NO_REWEIGHTING, RunWeights, summarizeRuns } from '../../core/runs';
 import { tokenizeLine } from '../../core/tokenizer';
@@ -105,12 +107,29 @@ function modelLines(stats: ModelStats, files: number, seconds: number): string[]
   ];
 }
 
+const ratio = (r: Ratio): string => `${r.numerator}/${r.denominator}`;
+
+/** Step 1 on the lesson's population: the formula with its numbers, and what knowing B changed. */
+function conditionalLines(): string[] {
+  const counts = countPopulation(DEFAULT_POPULATION);
+  const p = conditionalProbabilities(counts);
+  const value = (r: Ratio): string => (r.value === null ? 'undefined' : probability(r.value));
+  const effect = conditioningEffect(p);
+  return [
+    `${counts.total} people: ${counts.tennis} like tennis (A), ${counts.football} like football (B), ${counts.both} like both, ${counts.neither} neither`,
+    `P(A) = ${ratio(p.a)} = ${value(p.a)}    P(B) = ${ratio(p.b)} = ${value(p.b)}    P(A and B) = ${ratio(p.aAndB)} = ${value(p.aAndB)}`,
+    `P(A|B) = P(A and B) / P(B) = ${ratio(p.aAndB)} ÷ ${ratio(p.b)} = ${ratio(p.aGivenB)} = ${value(p.aGivenB)}: given B, only the ${counts.football} football fans count`,
+    ...(effect === null ? [] : [`that is ${effect === 'same' ? 'equal to' : `${effect} than`} P(A) = ${value(p.a)}: knowing B ${effect === 'higher' ? 'made A likelier' : effect === 'lower' ? 'made A less likely' : 'changed nothing'}`]),
+    `P(B|A) = P(A and B) / P(A) = ${ratio(p.aAndB)} ÷ ${ratio(p.a)} = ${ratio(p.bGivenA)} = ${value(p.bGivenA)}: P(A|B) ≠ P(B|A), the same ${counts.both} people over another population`,
+  ];
+}
+
 export const demoCommand: Command = {
   name: 'demo',
   synopsis: 'demo [FOLDER] [--context TEXT] [--seed S] [options]',
   summary: 'the lesson in the terminal, on the bundled sample workspace or a folder of yours',
   description: [
-    'Learns the folder (default: the bundled sample-workspace/) and walks the lesson on the real numbers: what the model learned; a context from the text with its likeliest next words as P(word | context), the counts they came from and the n-gram order that answered; a greedy continuation with the loop it falls into marked; a histogram of draws against the distribution; and samples at T = 0.2, 1 and 2 with the entropy at each temperature. The draws use a fixed seed unless --seed is given, so the demo prints the same thing every time.',
+    'Learns the folder (default: the bundled sample-workspace/) and walks the lesson on the real numbers: conditional probability on 14 people, P(A|B) = P(A and B) / P(B) with the numbers filled in; a context from the text with its likeliest next words as P(word | context), the counts they came from and the n-gram order that answered, as the same "given" on real text; what the model learned; a greedy continuation with the loop it falls into marked; a histogram of draws against the distribution; and samples at T = 0.2, 1 and 2 with the entropy at each temperature. The draws use a fixed seed unless --seed is given, so the demo prints the same thing every time.',
   ],
   positionals: 1,
   options: {
@@ -136,8 +155,8 @@ export const demoCommand: Command = {
     const { style } = io;
 
     io.print(style.bold(`Next Word Lab — how a language model picks the next word, on ${folder}`));
-    heading(io, '1.', 'The model is a probability distribution learned from data');
-    io.print(table(modelLines(stats, loaded.files, loaded.seconds), ['l', 'l']));
+    heading(io, '1.', 'Conditional probability');
+    for (const line of conditionalLines()) io.print(line);
 
     const given = stringOption(values, 'context');
     const chosen: ChosenContext | undefined =
@@ -153,10 +172,21 @@ export const demoCommand: Command = {
     io.print(style.dim(`P(word | context) = count(context, word) / count(context), smoothed by ${stats.estimator}; ${answeredBy(distribution.matchedContextLength, distribution.context.length)}`));
     const candidates = ngram.candidates(context, SHOWN_CANDIDATES);
     io.print(table([['', 'word', 'P', '', 'count', 'answered by'], ...candidateRows(io, candidates)], ['r', 'l', 'r', 'l', 'r', 'l']));
+    const top = candidates[0];
+    if (top !== undefined && top.contextCount > 0 && top.order > 1) {
+      const given = inlineTokens(distribution.context.slice(distribution.context.length - (top.order - 1)));
+      io.print(
+        `step 1 on real text: "${given}" occurs ${integer(top.contextCount)} times (B), ${integer(top.count)} of them followed by ${token(top.word)} (A and B): ` +
+          `${integer(top.count)}/${integer(top.contextCount)} = ${probability(top.count / top.contextCount)} before smoothing`,
+      );
+    }
     const shownMass = candidates.reduce((sum, candidate) => sum + candidate.probability, 0);
     io.print(style.dim(`the other ${integer(stats.vocabularySize - candidates.length)} tokens share ${probability(Math.max(0, 1 - shownMass))}`));
 
-    heading(io, '3.', 'Greedy decoding repeats itself');
+    heading(io, '3.', 'The model is a probability distribution learned from data');
+    io.print(table(modelLines(stats, loaded.files, loaded.seconds), ['l', 'l']));
+
+    heading(io, '4.', 'Greedy decoding repeats itself');
     const greedy = generate(ngram, context, { tokens: words, sampling: { temperature: 0 }, random: createRandom(seed), acrossLines: true });
     io.print(`${contextText} ${style.bold('→')} ${markLoop(greedy)}`);
     if (greedy.loop !== undefined) {
@@ -166,7 +196,7 @@ export const demoCommand: Command = {
       io.print(style.dim(`no loop within ${words} tokens (the text reached new contexts each time); try --words ${words * 4}`));
     }
 
-    heading(io, '4.', 'Sampling: draw the next word instead of taking the top one');
+    heading(io, '5.', 'Sampling: draw the next word instead of taking the top one');
     const random = createRandom(seed);
     const asLearned = new RunWeights(runs, NO_REWEIGHTING);
     const draws = new Float64Array(ngram.vocabulary.size);
@@ -191,8 +221,7 @@ export const demoCommand: Command = {
     );
     io.print(style.dim(`the likeliest word is likely, not certain: it came ${integer(draws[candidates[0]?.id ?? 0])} times in ${integer(HISTOGRAM_DRAWS)} draws`));
 
-    heading(io, '5.', 'Temperature: p^(1/T), renormalised (the softmax of log p / T)');
-    const top = candidates[0];
+    heading(io, '6.', 'Temperature: p^(1/T), renormalised (the softmax of log p / T)');
     for (const temperature of DEMO_TEMPERATURES) {
       const weights = new RunWeights(runs, { temperature });
       const weightOf = (candidate: Candidate, rank: number): number => weights.weightOf(runs.runOf(candidate.id), rank);

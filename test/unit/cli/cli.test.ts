@@ -338,14 +338,23 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
       const withoutTiming = (text: string) => text.replace(/learned in \d+\.\d+ s/, 'learned in … s');
       const first = withoutTiming(ok('demo', path.join(root, 'sample-workspace')));
       for (const heading of [
-        /^1\. {2}The model is a probability distribution learned from data$/m,
+        /^1\. {2}Conditional probability$/m,
         /^2\. {2}Next-word prediction is conditional probability$/m,
-        /^3\. {2}Greedy decoding repeats itself$/m,
-        /^4\. {2}Sampling/m,
-        /^5\. {2}Temperature/m,
+        /^3\. {2}The model is a probability distribution learned from data$/m,
+        /^4\. {2}Greedy decoding repeats itself$/m,
+        /^5\. {2}Sampling/m,
+        /^6\. {2}Temperature/m,
       ]) {
         assert.match(first, heading);
       }
+      // Step 1 fills the formula with the lesson's numbers and says what knowing B changed.
+      assert.match(first, /^P\(A\|B\) = P\(A and B\) \/ P\(B\) = 3\/14 ÷ 8\/14 = 3\/8 = 0\.3750/m);
+      assert.match(first, /^that is lower than P\(A\) = 0\.5000: knowing B made A less likely$/m);
+      assert.match(first, /^P\(B\|A\) = P\(A and B\) \/ P\(A\) = 3\/14 ÷ 7\/14 = 3\/7 = 0\.4286: P\(A\|B\) ≠ P\(B\|A\)/m);
+      // Step 2 is step 1's "given" on the text: the counts behind the top word.
+      const [, occurrences, followed, numerator, denominator] = /^step 1 on real text: ".+" occurs (\d+) times \(B\), (\d+) of them followed by .+: (\d+)\/(\d+) = /m.exec(first) ?? [];
+      assert.ok(occurrences !== undefined, 'step 2 shows the counts as step 1');
+      assert.deepEqual([numerator, denominator], [followed, occurrences]);
       // The context really is on the line it names.
       const [, context, file, line] = /^context {2}"(.+)" \(from (.+), line (\d+)\)$/m.exec(first) ?? [];
       const text = readFileSync(path.join(root, 'sample-workspace', file), 'utf8').split('\n')[Number(line) - 1];

@@ -1,4 +1,5 @@
-// Lesson step 1: a small population, two events and the five probabilities built from their counts.
+// Lesson step 1 (the panel and the command line's demo): a small population, two events and the five
+// probabilities built from their counts.
 // A = "likes tennis", B = "likes football".
 
 export type Preference = 'tennis' | 'football' | 'both' | 'neither';
@@ -67,4 +68,17 @@ export function conditionalProbabilities(counts: PopulationCounts): ConditionalP
     aGivenB: ratio(counts.both, counts.football),
     bGivenA: ratio(counts.both, counts.tennis),
   };
+}
+
+export type ConditioningEffect = 'higher' | 'lower' | 'same';
+
+/**
+ * Whether knowing B made A likelier: P(A|B) against P(A), compared exactly on the counts
+ * (c(A and B) · total against c(A) · c(B)). Null when either is undefined.
+ */
+export function conditioningEffect(p: ConditionalProbabilities): ConditioningEffect | null {
+  if (p.aGivenB.value === null || p.a.value === null) return null;
+  const given = p.aGivenB.numerator * p.a.denominator;
+  const prior = p.a.numerator * p.aGivenB.denominator;
+  return given > prior ? 'higher' : given < prior ? 'lower' : 'same';
 }

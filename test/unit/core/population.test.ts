@@ -3,10 +3,11 @@ import {
   DEFAULT_POPULATION,
   PREFERENCE_CYCLE,
   conditionalProbabilities,
+  conditioningEffect,
   countPopulation,
   nextPreference,
-} from '../../../webview/population';
-import type { Preference } from '../../../webview/population';
+} from '../../../src/core/population';
+import type { Preference } from '../../../src/core/population';
 
 const people = (tennis: number, football: number, both: number, neither: number): Preference[] => [
   ...Array<Preference>(tennis).fill('tennis'),
@@ -15,7 +16,7 @@ const people = (tennis: number, football: number, both: number, neither: number)
   ...Array<Preference>(neither).fill('neither'),
 ];
 
-describe('webview population maths', () => {
+describe('population maths (lesson step 1)', () => {
   it('counts the lesson example: 14 people, 7 tennis, 8 football, 3 both, 2 neither', () => {
     assert.deepEqual(countPopulation(DEFAULT_POPULATION), { total: 14, tennis: 7, football: 8, both: 3, neither: 2 });
   });
@@ -66,5 +67,20 @@ describe('webview population maths', () => {
     }
     assert.equal(preference, 'tennis');
     assert.deepEqual([...seen].sort(), ['both', 'football', 'neither', 'tennis']);
+  });
+});
+
+describe('conditioningEffect', () => {
+  it('says whether knowing B raised or lowered the chance of A, exactly on the counts', () => {
+    // The lesson's example: P(A|B) = 3/8 < P(A) = 7/14.
+    assert.equal(conditioningEffect(conditionalProbabilities(countPopulation(DEFAULT_POPULATION))), 'lower');
+    // 1 tennis only, 1 football only, 3 both: P(A|B) = 3/4 < P(A) = 4/5.
+    assert.equal(conditioningEffect(conditionalProbabilities(countPopulation(people(1, 1, 3, 0)))), 'lower');
+    // 0 tennis-only, 2 football-only, 2 both, 4 neither: P(A|B) = 2/4 > P(A) = 2/8.
+    assert.equal(conditioningEffect(conditionalProbabilities(countPopulation(people(0, 2, 2, 4)))), 'higher');
+    // Independent: P(A|B) = 1/2 = P(A) = 2/4.
+    assert.equal(conditioningEffect(conditionalProbabilities(countPopulation(people(1, 1, 1, 1)))), 'same');
+    // Nobody in B: undefined.
+    assert.equal(conditioningEffect(conditionalProbabilities(countPopulation(people(3, 0, 0, 1)))), null);
   });
 });
