@@ -7,9 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { FIXTURE_WORKSPACE, REPO_ROOT, Workbench, poll } from './harness';
-
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'e2e');
+import { FIXTURE_WORKSPACE, Workbench, poll } from './harness';
+import { chooseTheme as chooseThemeIn, panelShot as panelShotOf } from './panelHelpers';
 const CONTEXT = 'Some people like';
 /** The fixture's notes say "like tennis" and "like football": both must be among the first candidates. */
 const EXPECTED_NEXT = ['tennis', 'football'];
@@ -48,21 +47,7 @@ describe('visualizer panel', function () {
     return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
   }
 
-  /** The panel down to the end of its content (the window is tall enough for all of it), as test-results/e2e/<name>.png. */
-  async function panelShot(name: string): Promise<void> {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await workbench.step(`screenshot ${name}`, async () => {
-      const frame = await workbench.page.locator('iframe.webview').filter({ visible: true }).first().boundingBox();
-      const content = await panel.locator('.app').boundingBox();
-      assert.ok(frame && content, 'the panel is not on screen');
-      const height = Math.min(frame.height, content.y + content.height - frame.y);
-      await workbench.page.screenshot({
-        path: path.join(SCREENSHOTS, `${name}.png`),
-        clip: { x: frame.x, y: frame.y, width: frame.width, height },
-        animations: 'disabled',
-      });
-    });
-  }
+  const panelShot = (name: string): Promise<void> => panelShotOf(workbench, panel, name);
 
   /**
    * Edits a setting through the settings JSON editor with the first editor group active, so that the
@@ -73,21 +58,7 @@ describe('visualizer panel', function () {
     await workbench.updateSetting(key, value);
   }
 
-  /** Picks a colour theme (by its label) with "Preferences: Color Theme" and waits for the workbench to wear it. */
-  async function chooseTheme(theme: string, workbenchSelector: string): Promise<void> {
-    const page = workbench.page;
-    await workbench.runCommand('Preferences: Color Theme');
-    await workbench.step(`theme ${theme}`, async () => {
-      const input = page.locator('.quick-input-widget .quick-input-box input');
-      await input.fill(theme);
-      // Not Enter: the list also offers "Browse Additional Color Themes…", which may hold the focus.
-      await page
-        .locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${theme}$`) }) })
-        .first()
-        .click();
-      await page.locator(workbenchSelector).waitFor();
-    });
-  }
+  const chooseTheme = (theme: string, selector: string): Promise<void> => chooseThemeIn(workbench, theme, selector);
 
   before(async () => {
     folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nwl-panel-')), 'workspace');

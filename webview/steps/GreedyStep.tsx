@@ -41,7 +41,7 @@ export function GreedyStep(props: GreedyStepProps) {
         {props.loading && <span class="hint">Generating…</span>}
       </div>
       {props.error !== null && <p class="error">{props.error}</p>}
-      <p class="generated greedy-text" aria-label="Greedy continuation">
+      <p class="generated greedy-text" role="group" aria-label="Greedy continuation">
         {markLoop(tokens, loop).map((marked, i) => (
           <span
             key={i}

@@ -235,6 +235,7 @@ export function NextWordStep(props: NextWordStepProps) {
           ) : (
             <BarList
               label={`Candidates and their ${unit}s`}
+              activateHint="Inserts the word at the editor’s cursor."
               rows={shown.map((candidate, i): BarRow => ({
                 key: `${i}`,
                 label: displayToken(candidate.word),
@@ -251,7 +252,6 @@ export function NextWordStep(props: NextWordStepProps) {
                   </>
                 ),
                 onActivate: canInsert(candidate.word) ? () => props.onInsert(candidate.insertText) : undefined,
-                activateLabel: `Insert “${displayToken(candidate.word)}”: ${unit} ${formatProbability(candidate.probability)}, counts ${candidate.count} of ${candidate.contextCount}, ${candidate.order}-gram`,
               })).concat([
                 {
                   key: '(others)',

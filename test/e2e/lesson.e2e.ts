@@ -1,0 +1,206 @@
+// The lesson shows its work, in a real VS Code (code-server) and a real browser: step 1's formula with
+// the live numbers, maximum likelihood whose bars are their fractions, columns that add up, a
+// parameter looked up, sampling at T = 1 by default, tabs that keep their size, and no serious or
+// critical accessibility violation (axe-core, contrast included) on any step in dark, light and
+// high-contrast themes.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FrameLocator, Locator } from 'playwright-core';
+import { FIXTURE_WORKSPACE, Workbench } from './harness';
+import { THEMES, chooseTheme, panelShot, seriousViolations, type AxeViolation } from './panelHelpers';
+
+const CONTEXT = 'Some people like';
+const STEP_NAMES = ['Conditional probability', 'Next word', 'The model', 'Greedy repeats', 'Sampling', 'Temperature'];
+
+const plain = (text: string): string => text.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+const numberIn = (text: string): number => Number(text.replace(/,/g, ''));
+
+describe('the lesson shows its work', function () {
+  this.timeout(600_000);
+  let workbench: Workbench;
+  let panel: FrameLocator;
+  let folder: string;
+  /** c(people like tennis) as step 2's maximum-likelihood bar shows it. */
+  let tennisCount: number | undefined;
+
+  const tab = (name: string): Locator => panel.getByRole('tab', { name });
+  const editorLines = (): Locator =>
+    workbench.page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
+
+  /** Shows a step and waits until it has drawn its answer. */
+  async function showStep(name: string): Promise<void> {
+    await tab(name).click();
+    await workbench.step(`step "${name}" drawn`, async () => {
+      await panel.locator('.step-body').waitFor();
+      await panel.locator('.placeholder').waitFor({ state: 'detached' });
+    });
+  }
+
+  before(async () => {
+    folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nwl-lesson-')), 'workspace');
+    fs.cpSync(FIXTURE_WORKSPACE, folder, { recursive: true });
+    workbench = await Workbench.open({ folder, settings: { 'nextWordLab.temperature': 0.7 }, viewport: { width: 1600, height: 1800 } });
+    const page = workbench.page;
+    await chooseTheme(workbench, THEMES.dark.label, THEMES.dark.selector);
+    await workbench.runCommand('Go to File...');
+    await workbench.step('open notes/tennis.md', async () => {
+      await page.keyboard.insertText('tennis.md');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'tennis.md' }).first().click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'tennis.md' }).waitFor();
+    });
+    await workbench.step('type a context on a new last line', async () => {
+      await editorLines().click();
+      await page.keyboard.press('ControlOrMeta+End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.insertText(CONTEXT);
+    });
+    await workbench.runCommand('Next Word Lab: Open Visualizer');
+    panel = workbench.webviewFrame();
+    await workbench.step('the panel renders', () => panel.locator('.app').waitFor());
+  });
+
+  after(async () => {
+    await workbench?.close();
+    fs.rmSync(path.dirname(folder), { recursive: true, force: true });
+  });
+
+  it('step 1 fills the formula with the live numbers and keeps the labels readable given B', async () => {
+    await showStep('Conditional probability');
+    assert.equal(plain(await panel.locator('#worked-a-given-b').innerText()), 'P(A|B) = P(A and B) / P(B) = 3/14 ÷ 8/14 = 3/8 = 0.375');
+    assert.equal(plain(await panel.locator('.worked-formula .effect').innerText()), 'lower than P(A): knowing B made A less likely');
+    assert.match(plain(await panel.locator('#worked-b-given-a').innerText()), /P\(B\|A\) = P\(A and B\) \/ P\(A\) = 3\/14 ÷ 7\/14 = 3\/7 = 0\.429.*P\(A\|B\) ≠ P\(B\|A\)/);
+    // Two tennis fans become football fans as well: P(A|B) = 5/10 against P(A) = 7/14, the same.
+    await panel.getByRole('button', { name: /^Person 1: likes tennis/ }).click();
+    await panel.getByRole('button', { name: /^Person 1: likes football/ }).click();
+    await panel.getByRole('button', { name: /^Person 2: likes tennis/ }).click();
+    await panel.getByRole('button', { name: /^Person 2: likes football/ }).click();
+    await workbench.step('the formula follows', () =>
+      panel.locator('#worked-a-given-b', { hasText: '5/14 ÷ 10/14 = 5/10 = 0.500' }).waitFor(),
+    );
+    assert.match(plain(await panel.locator('.worked-formula .effect').innerText()), /^equal to P\(A\)/);
+    await panel.getByRole('button', { name: 'Reset to the example' }).click();
+    await panel.getByLabel('Given B: keep only football fans').check();
+    const outside = panel.locator('.person.outside');
+    assert.equal(await outside.count(), 14 - 8);
+    // The figures fade, their labels keep full opacity.
+    const labelOpacity = await outside.first().locator('.person-label').evaluate((label) => {
+      let opacity = 1;
+      for (let node: Element | null = label; node; node = node.parentElement) opacity *= Number(getComputedStyle(node).opacity);
+      return opacity;
+    });
+    assert.equal(labelOpacity, 1);
+    await panelShot(workbench, panel, 'panel-dark-1-conditional-formula');
+  });
+
+  it('keeps every tab in place whichever step is selected', async () => {
+    const boxes = async (): Promise<string> =>
+      JSON.stringify(await panel.getByRole('tab').evaluateAll((tabs) => tabs.map((t) => { const r = t.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })));
+    const first = await boxes();
+    for (const name of STEP_NAMES) {
+      await tab(name).click();
+      assert.equal(await boxes(), first, `the tabs moved when "${name}" was selected`);
+    }
+  });
+
+  it('step 2 starts from maximum likelihood: each bar is its fraction, and each column adds up to 1', async () => {
+    await showStep('Next word');
+    const chart = panel.locator('[data-chart="maximum-likelihood"]');
+    await workbench.step('the maximum-likelihood bars', () => chart.locator('.bar-row').first().waitFor());
+    const rows = chart.locator('.bar-row');
+    const count = await rows.count();
+    let numerators = 0;
+    let denominator = 0;
+    for (let i = 0; i < count; i++) {
+      const row = rows.nth(i);
+      const label = plain(await row.locator('.bar-label').innerText());
+      const value = plain(await row.locator('.bar-value').innerText());
+      const fraction = row.locator('.fraction-exact');
+      if ((await fraction.count()) === 0) {
+        assert.equal(label, 'all other words');
+        assert.equal(value, '0');
+        continue;
+      }
+      const [n, d] = plain(await fraction.innerText()).split('/').map(numberIn);
+      assert.equal(value, (n / d).toFixed(3), `${label}: the bar ${value} is not its fraction ${n}/${d}`);
+      if (label === 'tennis') tennisCount = n;
+      numerators += n;
+      denominator = d;
+    }
+    assert.equal(numerators, denominator, 'the fractions add up to c(context)/c(context) = 1');
+    assert.ok(tennisCount !== undefined && tennisCount > 0, 'tennis was counted after "people like"');
+
+    await chart.getByRole('button', { name: 'Table view' }).click();
+    const counts = await chart.locator('tbody tr td:nth-child(2)').allInnerTexts();
+    const total = numberIn(await chart.locator('tfoot td:nth-child(2)').innerText());
+    assert.equal(counts.reduce((sum, cell) => sum + numberIn(cell), 0), total);
+    assert.equal(await chart.locator('tfoot td:nth-child(4)').innerText(), '1');
+
+    const smoothed = panel.locator('[data-chart="candidates"]');
+    await smoothed.getByRole('button', { name: 'Table view' }).click();
+    const probabilities = (await smoothed.locator('tbody tr td:nth-child(2)').allInnerTexts()).map(Number);
+    const sum = probabilities.reduce((a, b) => a + b, 0);
+    // Each shown value is rounded to 3 decimals: the rounded column adds up to 1 within half a unit per row.
+    assert.ok(Math.abs(sum - 1) <= 0.0005 * probabilities.length, `Kneser-Ney column sums to ${sum}`);
+    assert.equal(await smoothed.locator('tfoot td:nth-child(2)').innerText(), '1.000');
+    await smoothed.getByRole('button', { name: 'Table view' }).click();
+    await chart.getByRole('button', { name: 'Table view' }).click();
+    await panelShot(workbench, panel, 'panel-dark-2-maximum-likelihood');
+  });
+
+  it('step 3 looks up one parameter: an n-gram and its count', async () => {
+    await showStep('The model');
+    await panel.locator('.ngram-input').fill('people like tennis');
+    await panel.getByRole('button', { name: 'Look up' }).click();
+    await workbench.step('the count', () => panel.locator('.lookup-count').waitFor());
+    assert.equal(numberIn(await panel.locator('.lookup-count').innerText()), tennisCount);
+    await panel.locator('.ngram-input').fill('people like');
+    await panel.getByRole('button', { name: 'Look up' }).click();
+    await workbench.step('a 2-gram is not a parameter of a 3-gram model', () =>
+      panel.locator('.lookup-result', { hasText: 'this model’s parameters are 3-grams' }).waitFor(),
+    );
+  });
+
+  it('step 5 samples at T = 1 unless the learner chooses the setting, and says which', async () => {
+    await showStep('Sampling');
+    assert.match(plain(await panel.locator('.sampling-temperature').innerText()), /^Drawing at T = 1:/);
+    await panel.getByLabel('Draw at my temperature setting (T = 0.7)').check();
+    assert.match(plain(await panel.locator('.sampling-temperature').innerText()), /^Drawing at your settings: T = 0\.7/);
+    await panel.getByLabel('Draw at my temperature setting (T = 0.7)').uncheck();
+  });
+
+  it('defines the terms where they first appear and in the glossary', async () => {
+    await showStep('Next word');
+    for (const term of ['context', 'token', 'n-gram', 'maximum likelihood', 'smoothing', 'Kneser-Ney']) {
+      const title = await panel.locator(`dfn.term[data-term="${term}"]`).first().getAttribute('title');
+      assert.ok(title && title.length > 20, `${term} has no definition`);
+    }
+    await panel.locator('.glossary summary').click();
+    const terms = await panel.locator('.glossary dt').allInnerTexts();
+    for (const term of ['token', 'n-gram', 'backoff', 'smoothing', 'Kneser-Ney', 'logit', 'softmax', 'entropy', 'seed']) {
+      assert.ok(terms.includes(term), `the glossary lacks ${term}`);
+    }
+    await panel.locator('.glossary summary').click();
+  });
+
+  it('has no serious or critical accessibility violation on any step, in dark, light and high-contrast themes', async () => {
+    const found: string[] = [];
+    for (const theme of [THEMES.dark, THEMES.light, THEMES['high-contrast'], THEMES['high-contrast-light']]) {
+      await chooseTheme(workbench, theme.label, theme.selector);
+      for (const name of STEP_NAMES) {
+        await showStep(name);
+        if (name === 'Conditional probability') await panel.getByLabel('Given B: keep only football fans').check();
+        const violations: AxeViolation[] = await seriousViolations(panel);
+        for (const v of violations) found.push(`${theme.label} · ${name}: ${v.id} (${v.impact}) ${v.help} — ${v.targets.slice(0, 3).join(', ')}`);
+      }
+      if (theme === THEMES.light) {
+        await showStep('Conditional probability');
+        await panelShot(workbench, panel, 'panel-light-1-conditional-formula');
+        await showStep('Next word');
+        await panelShot(workbench, panel, 'panel-light-2-maximum-likelihood');
+      }
+    }
+    assert.deepEqual(found, []);
+  });
+});
