@@ -25,6 +25,32 @@ export const DEFAULT_ADD_K = 1;
 /** Levels 0..order−1, for orders up to MAX_ORDER. */
 const MAX_LEVELS = MAX_ORDER;
 
+/**
+ * One level of the chain for one word: p_j(w) = (usedCount − discount) / denominator + lowerWeight · lower
+ * when c_j·w was seen (usedCount > 0), lowerWeight · lower otherwise.
+ */
+export interface LevelArithmetic {
+  /** The n-gram length: the context suffix c_j and the word (j + 1). */
+  readonly order: number;
+  /** c(c_j·w), how often the n-gram occurs in the text (0 = never). */
+  readonly count: number;
+  /**
+   * The count the estimator uses: Kneser-Ney's adjusted count (below the top order and after `<s>`,
+   * the continuation count: how many different words precede c_j·w), the raw count otherwise.
+   */
+  readonly usedCount: number;
+  /** Kneser-Ney's discount D(usedCount); 0 for the other estimators. */
+  readonly discount: number;
+  /** The level's denominator: the sum of its used counts (c(c_j), plus k·|V| for add-k). */
+  readonly denominator: number;
+  /** The weight of the level below: Kneser-Ney's back-off weight γ(c_j), add-k's k·|V| / denominator, stupid backoff's α when unseen. */
+  readonly lowerWeight: number;
+  /** p_{j−1}(w), the level below's value (the uniform 1/|V| under the lowest level). */
+  readonly lower: number;
+  /** p_j(w). */
+  readonly value: number;
+}
+
 /** Modified Kneser-Ney discounts of one order: for adjusted counts 1, 2 and 3+. */
 export interface Discounts {
   readonly d1: number;
@@ -256,6 +282,40 @@ export class Estimator {
   private childOf(chain: ContextChain, j: number, word: number): number {
     if (j === 0) return this.counts.unigramCount(word) > 0 ? word : NONE;
     return this.counts.tables[j].find(chain.nodes[j], word);
+  }
+
+  /**
+   * How P(word | chain) is reached, level by level from the lowest that takes part to m: the raw and
+   * the used count, the discount, the denominator and the weight the level below gets, with each
+   * level's value. The last level's value is `scoreAndAdvance`'s answer (the same arithmetic, `step`).
+   */
+  explain(chain: ContextChain, word: number): LevelArithmetic[] {
+    const m = chain.length;
+    const known = this.inVocabulary(word);
+    const levels: LevelArithmetic[] = [];
+    let lower = 1 / this.vocabularySize();
+    let matched = true;
+    for (let j = this.firstLevel(m); j <= m; j++) {
+      const child: number = matched && known ? this.childOf(chain, j, word) : NONE;
+      // Once c_j·w is unseen, so is every longer one (its suffix would have been counted).
+      matched = child !== NONE;
+      this.prepareLevel(j, chain.nodes[j]);
+      const usedCount = child === NONE ? 0 : this.childCount(j, child);
+      const table = this.counts.tables[j];
+      const value = known ? this.step(j, usedCount, lower) : 0;
+      levels.push({
+        order: j + 1,
+        count: child === NONE ? 0 : table.data[child * table.stride + COUNT],
+        usedCount,
+        discount: usedCount > 0 ? usedCount - this.numerator(j, usedCount) : 0,
+        denominator: this.inverse[j] > 0 ? 1 / this.inverse[j] : 0,
+        lowerWeight: usedCount > 0 ? this.seenWeight[j] : this.unseenWeight[j],
+        lower,
+        value,
+      });
+      lower = value;
+    }
+    return levels;
   }
 
   /**

@@ -4,8 +4,8 @@
 
 import { NgramCounts } from './counts';
 import { COUNT, NONE } from './orderTable';
-import { Estimator, type ContextChain, type Discounts } from './estimators';
-import type { ProbabilityRuns } from './runs';
+import { Estimator, type ContextChain, type Discounts, type LevelArithmetic } from './estimators';
+import { summarizeRuns, type ProbabilityRuns } from './runs';
 import { normalizeForTokenizer, scanTextRanges } from './tokenizer';
 import type { Candidate, EstimatorOptions, ModelStats, NextWordDistribution, TokenizerName } from './types';
 import { DEFAULT_ORDER, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';
@@ -34,6 +34,23 @@ export interface RunDistribution extends Omit<NextWordDistribution, 'probabiliti
 }
 
 /** One word scored after a context. */
+/** How one estimator reaches P(word | context) for some words, and the total of its whole distribution. */
+export interface EstimatorExplanation {
+  readonly estimator: EstimatorOptions;
+  readonly isProbability: boolean;
+  /** The longest context suffix seen: the chain's top level (0 = the unigram level answers). */
+  readonly matchedContextLength: number;
+  readonly words: readonly {
+    readonly word: string;
+    /** P(word | context) (a score for stupid backoff): the last level's value. */
+    readonly probability: number;
+    /** Lowest level first. */
+    readonly levels: readonly LevelArithmetic[];
+  }[];
+  /** Σ over every word of the vocabulary: 1 for a probability (up to rounding), more for stupid backoff's scores. */
+  readonly total: number;
+}
+
 export interface WordScore {
   readonly word: string;
   /** P(word | context) (a score for stupid-backoff); 0 when the estimator gives the word nothing. */
@@ -253,6 +270,28 @@ export class NgramModel {
   /** The longest suffix of `context` the model has seen followed by something (0 = none: the unigram distribution answers). */
   matchedContextLength(context: readonly string[]): number {
     return this.resolveContext(context).length;
+  }
+
+  /**
+   * How `estimator` (the model's own when omitted) computes P(word | context) for each of `words`,
+   * level by level, on these counts: every estimator's statistics are counted, so any can answer.
+   */
+  explain(context: readonly string[], words: readonly string[], estimator: EstimatorOptions = this.estimatorOptions): EstimatorExplanation {
+    const own = estimator.name === this.estimatorOptions.name && (estimator.addK ?? 1) === (this.estimatorOptions.addK ?? 1);
+    const impl = own ? this.estimatorImpl : new Estimator(this.counts, estimator);
+    const chain = this.resolveContext(context);
+    return {
+      estimator,
+      isProbability: impl.isProbability,
+      matchedContextLength: chain.length,
+      words: words.map((word) => {
+        const id = word === EOS_TOKEN ? EOS : this.knownId(word);
+        // `<s>` is never predicted; an unknown word is asked about as `<unk>`.
+        const levels = id === BOS ? [] : impl.explain(chain, id);
+        return { word, probability: levels.at(-1)?.value ?? 0, levels };
+      }),
+      total: summarizeRuns(impl.runs(chain, NONE)).total,
+    };
   }
 
   /** The full next-word distribution after `context` (index = word id). */
