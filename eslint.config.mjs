@@ -64,4 +64,18 @@ export default tseslint.config(
       [['fs', 'node:*', 'path', 'child_process'], 'the webview runs in a browser.'],
     ),
   },
+  {
+    // The panel's bundle may know the LSP messages' shapes, never load their runtime (the metafile
+    // test in test/unit/package/webviewBundle.test.ts checks the bundle itself).
+    files: ['webview/**', 'src/protocol/webview.ts', 'src/protocol/limits.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{
+          group: ['**/protocol/lsp', './lsp', 'vscode-languageserver-protocol', 'vscode-jsonrpc*'],
+          allowTypeImports: true,
+          message: 'the webview bundle takes only types from the LSP protocol (limits live in src/protocol/limits.ts).',
+        }],
+      }],
+    },
+  },
 );
