@@ -8,7 +8,7 @@
 // T = 0 puts all the mass on the likeliest word (the lowest id among ties: a run's first word).
 
 import type { UniformRandom } from './prng';
-import type { SamplingOptions } from './types';
+import type { Candidate, SamplingOptions, WeightedCandidate } from './types';
 
 /** Relative slack when comparing a cumulative mass with top-p, so that 0.6 + 0.3 counts as reaching 0.9. */
 export const NUCLEUS_TOLERANCE = 1e-9;
@@ -214,6 +214,21 @@ export function chooseNext(runs: ProbabilityRuns, sampling: SamplingOptions, ran
   if (sampling.temperature === 0) return runs.word(0, 0);
   const drawn = new RunWeights(runs, sampling).draw(random());
   return drawn === undefined ? -1 : runs.word(drawn.run, drawn.index);
+}
+
+/**
+ * Candidates in the runs' ranking (`candidates[rank]`, as `NgramModel.candidates` lists them) with
+ * their chance of being drawn after re-weighting.
+ */
+export function weighCandidates(candidates: readonly Candidate[], runs: ProbabilityRuns, weights: RunWeights): WeightedCandidate[] {
+  return candidates.map((candidate, rank) => ({
+    word: candidate.word,
+    probability: candidate.probability,
+    weight: weights.weightOf(runs.runOf(candidate.id), rank),
+    count: candidate.count,
+    contextCount: candidate.contextCount,
+    order: candidate.order,
+  }));
 }
 
 /** Runs of one word each, in the order given (for weights that are already a short list). */

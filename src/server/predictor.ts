@@ -6,7 +6,7 @@ import { generate } from '../core/decoding';
 import { contextAcrossLines, type LongestMatchModel } from '../core/longestMatch';
 import type { NgramModel } from '../core/model';
 import type { UniformRandom } from '../core/prng';
-import { NO_REWEIGHTING, RunWeights, singleWordRuns, summarizeRuns, type ProbabilityRuns } from '../core/runs';
+import { NO_REWEIGHTING, RunWeights, singleWordRuns, summarizeRuns, weighCandidates, type ProbabilityRuns } from '../core/runs';
 import { contextBeforeCursor } from '../core/tokenizer';
 import type { Reweighting, TokenizerName } from '../core/types';
 import { NONE } from '../core/orderTable';
@@ -70,13 +70,8 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
   const answering = longestMatch === undefined ? model.candidates(context, shownCount + 2) : longestMatch.candidates(context, shownCount + 2).candidates;
   const ranked = answering.filter((candidate) => runs.runOf(candidate.id) !== NONE);
   const shown = ranked.slice(0, shownCount);
-  const candidates: PredictedCandidate[] = shown.map((candidate, rank) => ({
-    word: candidate.word,
-    probability: candidate.probability,
-    weight: weights.weightOf(runs.runOf(candidate.id), rank),
-    count: candidate.count,
-    contextCount: candidate.contextCount,
-    order: candidate.order,
+  const candidates: PredictedCandidate[] = weighCandidates(shown, runs, weights).map((candidate) => ({
+    ...candidate,
     insertText: insertTextFor(candidate.word, linePrefix, model.tokenizer),
   }));
 
