@@ -11,7 +11,7 @@ import { contextBeforeCursor } from '../../src/core/tokenizer';
 import { ESTIMATOR_NAMES, type EstimatorOptions, type Reweighting } from '../../src/core/types';
 import { UNK } from '../../src/core/vocabulary';
 import { generateAfter, predict } from '../../src/server/predictor';
-import { reweight } from '../unit/core/vectorDecoding';
+import { rankedIds, reweight } from '../unit/core/vectorDecoding';
 
 const WORDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
 const corpusArb = fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 7 }), { minLength: 1, maxLength: 15 });
@@ -126,6 +126,7 @@ describe('predictor', () => {
             order: model.order,
             vocabulary: model.vocabulary,
             runs: (context, { withoutUnknown }) => ({ runs: runsOfVector(model.distribution(context).probabilities, withoutUnknown ? UNK : -1) }),
+            candidates: (context, k) => rankedIds(model.distribution(context).probabilities).slice(0, k).map((id) => ({ id })),
           };
           const expected = generate(overVector, start, { tokens: 12, sampling: { temperature: 0 }, random, acrossLines: true, stopAtLoop: true });
           assert.deepEqual(result.tokens, expected.tokens);

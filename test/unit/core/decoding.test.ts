@@ -303,6 +303,7 @@ describe('generation', () => {
       order: 2,
       vocabulary: { word: (id) => words[id] },
       runs: (context, { withoutUnknown }) => ({ runs: runsOfVector(Float64Array.from(next[context[context.length - 1]]), withoutUnknown ? UNK : -1) }),
+      candidates: (context, k) => rankedIds(Float64Array.from(next[context[context.length - 1]])).slice(0, k).map((id) => ({ id })),
     };
   }
   //                     <unk>  <s>  </s>   x    y    z
