@@ -77,10 +77,12 @@ export function applyTemperature(probs: Float64Array, temperature: number): Floa
   return out;
 }
 
-/** Keeps the k likeliest ids (ties: lower ids first), renormalised. k = 0 turns the filter off. */
-export function topK(probs: Float64Array, k: number): Float64Array {
+/**
+ * Keeps the k likeliest ids (ties: lower ids first), renormalised. k = 0 turns the filter off.
+ * `ranked` is the ranking to follow (by default this vector's own).
+ */
+export function topK(probs: Float64Array, k: number, ranked = rankedIds(probs)): Float64Array {
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`top-k must be an integer ≥ 0, got ${k}`);
-  const ranked = rankedIds(probs);
   if (k === 0 || k >= ranked.length) return normalize(probs);
   return keepOnly(probs, ranked.slice(0, k));
 }
@@ -89,10 +91,9 @@ export function topK(probs: Float64Array, k: number): Float64Array {
  * Nucleus (top-p): keeps the smallest set of likeliest ids whose mass reaches p of the total,
  * renormalised. p = 1 turns the filter off; p = 0 keeps only the likeliest id.
  */
-export function topP(probs: Float64Array, p: number): Float64Array {
+export function topP(probs: Float64Array, p: number, ranked = rankedIds(probs)): Float64Array {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`top-p must be a number in [0, 1], got ${p}`);
   if (p === 1) return normalize(probs);
-  const ranked = rankedIds(probs);
   const target = p * supportTotal(probs) * (1 - NUCLEUS_TOLERANCE);
   let mass = 0;
   let kept = 0;
@@ -111,12 +112,15 @@ function keepOnly(probs: Float64Array, ids: readonly number[]): Float64Array {
 
 /**
  * The distribution sampling actually draws from: temperature first, then top-k, then top-p (the
- * order most libraries use, so top-p's threshold applies to the tempered probabilities).
+ * order most libraries use, so top-p's threshold applies to the tempered probabilities). The filters
+ * follow the model's own ranking: temperature never reorders words, but exp and log can round two
+ * nearly equal probabilities (1e-300 and its next double) into one tempered weight.
  */
 export function reweight(probs: Float64Array, options: SamplingOptions): Float64Array {
+  const ranked = rankedIds(probs);
   let out = applyTemperature(probs, options.temperature);
-  if (options.topK !== undefined && options.topK !== 0) out = topK(out, options.topK);
-  if (options.topP !== undefined && options.topP !== 1) out = topP(out, options.topP);
+  if (options.topK !== undefined && options.topK !== 0) out = topK(out, options.topK, ranked);
+  if (options.topP !== undefined && options.topP !== 1) out = topP(out, options.topP, ranked.filter((id) => out[id] > 0));
   return out;
 }
 
