@@ -188,7 +188,7 @@ function benchOrder(corpus: CoreCorpus, order: number, options: CoreBenchOptions
 
   // Snapshot with the documents section, as the server saves it.
   const saveStart = performance.now();
-  const bytes = writeSnapshot(model, [{ key: corpus.name, size: corpus.train.length, mtimeMs: 0, encoded: documentTokens }]);
+  const bytes = writeSnapshot(model, [{ key: corpus.name, size: corpus.train.length, mtimeMs: 0, withheld: '', encoded: documentTokens }]);
   const snapshotSaveSeconds = seconds(saveStart);
   const loadStart = performance.now();
   readSnapshot(bytes);

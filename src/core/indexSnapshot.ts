@@ -30,7 +30,7 @@ export function writeIndexSnapshot(index: TokenIndex): Uint8Array {
 
 /** Reads `writeIndexSnapshot`'s bytes for a vocabulary of `vocabularySize` ids; throws an Error naming the problem. */
 export function readIndexSnapshot(bytes: Uint8Array, vocabularySize: number): TokenIndex {
-  const reader = new Reader(unframe(INDEX_SNAPSHOT_MAGIC, INDEX_SNAPSHOT_VERSION, bytes));
+  const reader = new Reader(unframe(INDEX_SNAPSHOT_MAGIC, INDEX_SNAPSHOT_VERSION, bytes).body);
   const documents = reader.u32('index document count');
   const keys: string[] = [];
   for (let d = 0; d < documents; d++) keys.push(reader.string('index document key'));

@@ -7,7 +7,8 @@
 //           vocabulary: word count u32, UTF-16 length per word (u32 array), UTF-8 of all words (string)
 //           counts: sentences, tokens, live words, root sums (f64 each), count-of-counts (f64 array)
 //           per order: size, live, free head (i32), node records (i32 array); the hash index is rebuilt
-//           documents: count u32, then per document key (string), size f64, mtimeMs f64, sentences (i32 array)
+//           documents: count u32, then per document key (string), size f64, mtimeMs f64, withheld (string),
+//           sentences (i32 array)
 // Strings are a byte length u32 and UTF-8 padded to 4 bytes; arrays are an element count u32 and the
 // elements. Anything wrong (magic, version, length, checksum, an inconsistent table) throws an Error
 // saying what.
@@ -20,8 +21,13 @@ import { ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types'
 import { Vocabulary } from './vocabulary';
 
 export const SNAPSHOT_MAGIC = 'NWLM';
-/** 2: the hash slots are no longer stored (rebuilt on load). */
-export const SNAPSHOT_VERSION = 2;
+/**
+ * 2: the hash slots are no longer stored (rebuilt on load). 3: documents say which lines were withheld
+ * (secrets); a workspace snapshot older than that was learned without secret scanning by content.
+ */
+export const SNAPSHOT_VERSION = 3;
+/** Version 2 models (no documents' withheld notes) still load: the command line's saved models. */
+const OLDEST_READABLE_VERSION = 2;
 const HEADER_BYTES = 16;
 
 /** One document's sentences and the file stamp they were read with. */
@@ -29,12 +35,16 @@ export interface SnapshotDocument {
   readonly key: string;
   readonly size: number;
   readonly mtimeMs: number;
+  /** What the file rules withheld from it (e.g. "2 lines withheld: AWS key"); empty when nothing. */
+  readonly withheld: string;
   readonly encoded: EncodedSentences;
 }
 
 export interface Snapshot {
   readonly model: NgramModel;
   readonly documents: SnapshotDocument[];
+  /** The format version it was written with (older ones still readable). */
+  readonly formatVersion: number;
 }
 
 /** CRC-32 lookup tables for slicing-by-8: table k maps a byte k positions back. */
@@ -241,6 +251,7 @@ export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDoc
     body.string(document.key);
     body.f64(document.size);
     body.f64(document.mtimeMs);
+    body.string(document.withheld);
     body.int32Array(document.encoded);
   }
 
@@ -262,28 +273,36 @@ export function frame(magic: string, version: number, bodyBytes: Uint8Array): Ui
 
 /** Reads `writeSnapshot`'s bytes back; throws an Error naming the problem for anything else. */
 export function readSnapshot(bytes: Uint8Array): Snapshot {
-  return readBody(new Reader(unframe(SNAPSHOT_MAGIC, SNAPSHOT_VERSION, bytes)));
+  const { body, version } = unframe(SNAPSHOT_MAGIC, SNAPSHOT_VERSION, bytes, OLDEST_READABLE_VERSION);
+  return readBody(new Reader(body), version);
 }
 
-/** `frame`'s body, after checking the header; throws an Error naming what is wrong. */
-export function unframe(expectedMagic: string, expectedVersion: number, bytes: Uint8Array): Uint8Array {
+/** `frame`'s body and version, after checking the header; throws an Error naming what is wrong. */
+export function unframe(
+  expectedMagic: string,
+  expectedVersion: number,
+  bytes: Uint8Array,
+  oldestVersion = expectedVersion,
+): { readonly body: Uint8Array; readonly version: number } {
   assertLittleEndian();
   if (bytes.length < HEADER_BYTES) throw new Error(`not a Next Word Lab snapshot: ${bytes.length} bytes is shorter than the header`);
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   if (magic !== expectedMagic) throw new Error(`not a Next Word Lab snapshot: the file starts with ${JSON.stringify(magic)}, not "${expectedMagic}"`);
   const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
   const version = header.getUint32(4, true);
-  if (version !== expectedVersion) throw new Error(`snapshot format version ${version} is not supported (this build reads version ${expectedVersion})`);
+  if (!(version >= oldestVersion && version <= expectedVersion)) {
+    throw new Error(`snapshot format version ${version} is not supported (this build reads version ${expectedVersion})`);
+  }
   const bodyLength = header.getUint32(8, true);
   const available = bytes.length - HEADER_BYTES;
   if (bodyLength > available) throw new Error(`snapshot is truncated: the header announces ${bodyLength} bytes of data, ${available} are present`);
   if (bodyLength < available) throw new Error(`snapshot has ${available - bodyLength} unexpected bytes after its data`);
   const body = bytes.subarray(HEADER_BYTES);
   if (crc32(body) !== header.getUint32(12, true)) throw new Error('snapshot is corrupt: its checksum does not match its data');
-  return body;
+  return { body, version };
 }
 
-function readBody(reader: Reader): Snapshot {
+function readBody(reader: Reader, formatVersion: number): Snapshot {
   const order = reader.u32('order');
   if (!(order >= MIN_ORDER && order <= MAX_ORDER)) throw new Error(`snapshot has an invalid order ${order}`);
   const estimatorName = reader.string('estimator') as EstimatorName;
@@ -338,13 +357,14 @@ function readBody(reader: Reader): Snapshot {
     const key = reader.string('document key');
     const size = reader.f64('document size');
     const mtimeMs = reader.f64('document mtime');
+    const withheld = formatVersion >= 3 ? reader.string('document withheld lines') : '';
     const encoded = reader.int32Array('document sentences');
     const words = vocabulary.size;
     for (let i = 0; i < encoded.length; i++) {
       if (encoded[i] < 0 || encoded[i] >= words) throw new Error(`snapshot document ${JSON.stringify(key)} has a word id outside the vocabulary`);
     }
-    documents.push({ key, size, mtimeMs, encoded });
+    documents.push({ key, size, mtimeMs, withheld, encoded });
   }
   if (!reader.atEnd) throw new Error('snapshot has unread data after its documents');
-  return { model, documents };
+  return { model, documents, formatVersion };
 }

@@ -51,6 +51,9 @@ export interface PassProgress {
   readonly total: number;
 }
 
+/** A withheld-lines entry's detail: the file was learned, without the lines the note counts. */
+const WITHHELD_PREFIX = 'learned, ';
+
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class Learner {
@@ -409,8 +412,22 @@ export class Learner {
     }
     this.skipped.delete(fsPath);
     if (learnable.withheld === undefined) this.withheld.delete(fsPath);
-    else this.withheld.set(fsPath, { uri: pathToUri(fsPath), reason: 'secret lines', detail: `learned, ${describeWithheld(learnable.withheld)}` });
+    else this.recordWithheld(fsPath, describeWithheld(learnable.withheld));
     return learnable;
+  }
+
+  /** What was withheld from a learned file ("2 lines withheld: …"), as a snapshot keeps it. */
+  withheldNote(fsPath: string): string | undefined {
+    return this.withheld.get(fsPath)?.detail.replace(WITHHELD_PREFIX, '');
+  }
+
+  /** Files restored from a snapshot keep their withheld lines' entry until they are read again. */
+  restoreWithheld(notes: ReadonlyMap<string, string>): void {
+    for (const [fsPath, note] of notes) this.recordWithheld(fsPath, note);
+  }
+
+  private recordWithheld(fsPath: string, note: string): void {
+    this.withheld.set(fsPath, { uri: pathToUri(fsPath), reason: 'secret lines', detail: WITHHELD_PREFIX + note });
   }
 
   private skip(fsPath: string, skip: Skip, isDirectory: boolean): void {

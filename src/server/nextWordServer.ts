@@ -239,11 +239,12 @@ export class NextWordServer {
       this.workspace = new WorkspaceModel(configuration);
       return;
     }
-    this.workspace = restored;
-    this.saved = { workspace: restored, version: restored.version };
+    this.workspace = restored.workspace;
+    this.learner.restoreWithheld(restored.withheld);
+    this.saved = { workspace: restored.workspace, version: restored.workspace.version };
     this.restoredFromSnapshot = true;
     this.connection.console.info(
-      `Restored the model from its snapshot in ${Math.round(performance.now() - started)} ms: ${restored.documentCount} documents; files changed since are learned again.`,
+      `Restored the model from its snapshot in ${Math.round(performance.now() - started)} ms: ${restored.workspace.documentCount} documents; files changed since are learned again.`,
     );
   }
 
@@ -540,7 +541,7 @@ export class NextWordServer {
       const state = { workspace: this.workspace, version: this.workspace.version };
       const started = performance.now();
       try {
-        const bytes = await snapshots.save(state.workspace);
+        const bytes = await snapshots.save(state.workspace, (fsPath) => this.learner.withheldNote(fsPath));
         this.saved = state;
         this.connection.console.info(
           `Saved the model (${state.workspace.documentCount} documents, ${(bytes / 1e6).toFixed(1)} MB) in ${Math.round(performance.now() - started)} ms.`,

@@ -1,18 +1,26 @@
 // The persisted model: the engine's snapshot (tables, vocabulary and every document's sentences with
 // the size and mtime its file had) in the extension's workspace storage. Written atomically (a temp
 // file renamed over the old one), so a crash mid-write leaves the previous snapshot intact. On start,
-// a snapshot that cannot be read, or that was made with another tokenizer, is discarded and the
-// workspace is learned from its files.
+// a snapshot that cannot be read, that was made with another tokenizer, or that an older format wrote
+// (before secret scanning by content: it may hold lines the rules now withhold), is discarded and the
+// workspace is learned from its files. Each document keeps what the rules withheld from it, so Show
+// Skipped Files still lists it after a restart.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readSnapshot, writeSnapshot, type SnapshotDocument } from '../core/snapshot';
+import { readSnapshot, SNAPSHOT_VERSION, writeSnapshot, type SnapshotDocument } from '../core/snapshot';
 import { SNAPSHOT_FILE_NAME } from '../protocol/lsp';
 import { pathToUri } from './paths';
 import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
 
 /** A stamp no file has: documents saved with it are read again on the next start. */
 const UNKNOWN_MTIME = -1;
+
+export interface RestoredModel {
+  readonly workspace: WorkspaceModel;
+  /** What the secret rules withheld, by path, for the documents that had lines withheld. */
+  readonly withheld: ReadonlyMap<string, string>;
+}
 
 export class SnapshotStore {
   private readonly file: string;
@@ -22,7 +30,7 @@ export class SnapshotStore {
   }
 
   /** The saved model configured as `configuration` asks, or undefined (nothing usable was saved). */
-  async load(configuration: ModelConfiguration, log: (message: string) => void): Promise<WorkspaceModel | undefined> {
+  async load(configuration: ModelConfiguration, log: (message: string) => void): Promise<RestoredModel | undefined> {
     await this.removeUnfinishedWrites();
     let bytes: Uint8Array;
     try {
@@ -40,13 +48,20 @@ export class SnapshotStore {
       await this.discard();
       return undefined;
     }
+    if (snapshot.formatVersion !== SNAPSHOT_VERSION) {
+      log(`Discarded the saved model (format ${snapshot.formatVersion}, saved before secret scanning by content); learning the workspace again.`);
+      await this.discard();
+      return undefined;
+    }
     if (snapshot.model.tokenizer !== configuration.tokenizer) {
       log(`Discarded the saved model (tokenizer ${snapshot.model.tokenizer}, now ${configuration.tokenizer}); learning the workspace again.`);
       await this.discard();
       return undefined;
     }
     const workspace = new WorkspaceModel(configuration, snapshot.model);
+    const withheld = new Map<string, string>();
     for (const document of snapshot.documents) {
+      if (document.withheld !== '') withheld.set(document.key, document.withheld);
       workspace.adoptCounted(document.key, pathToUri(document.key), document.encoded, {
         size: document.size,
         mtimeMs: document.mtimeMs,
@@ -54,17 +69,17 @@ export class SnapshotStore {
     }
     // Another order is recounted from the saved sentences; another estimator is just switched.
     workspace.reconfigure(configuration);
-    return workspace;
+    return { workspace, withheld };
   }
 
-  /** Writes the snapshot; resolves to its size in bytes. */
-  async save(workspace: WorkspaceModel): Promise<number> {
+  /** Writes the snapshot, with what `withheld` says was withheld from each file; resolves to its size in bytes. */
+  async save(workspace: WorkspaceModel, withheld: (fsPath: string) => string | undefined): Promise<number> {
     const documents: SnapshotDocument[] = [];
     for (const entry of workspace.entries()) {
       if (!entry.counted) continue;
       // Text from an open editor may hold unsaved edits: make the next start read the file again.
       const mtimeMs = entry.lines === undefined ? entry.stamp.mtimeMs : UNKNOWN_MTIME;
-      documents.push({ key: entry.fsPath, size: entry.stamp.size, mtimeMs, encoded: entry.encoded });
+      documents.push({ key: entry.fsPath, size: entry.stamp.size, mtimeMs, withheld: withheld(entry.fsPath) ?? '', encoded: entry.encoded });
     }
     const bytes = writeSnapshot(workspace.model, documents);
     await fs.mkdir(this.directory, { recursive: true });

@@ -152,4 +152,11 @@ describe('secrets never reach a prediction, the snapshot or a log', function () 
     session = await TestSession.start({ folders: [folder], storagePath: storage, settings: { include: ['**/*'] } });
     assert.equal((await session.whenReady()).restoredFromSnapshot, true);
   });
+
+  it('a file restored from the snapshot, not read again, still lists its withheld lines', async () => {
+    // The previous test restarted the server on the saved model; pasted.md is unchanged, so it is not read again.
+    const entry = (await session.skippedFiles()).find((file) => file.uri.endsWith('/notes/pasted.md'));
+    assert.equal(entry?.reason, 'secret lines');
+    assert.match(entry.detail, new RegExp(`^learned, ${CANARY_LINE_COUNT} lines withheld: private key, AWS access key, `));
+  });
 });

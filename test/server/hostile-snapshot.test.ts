@@ -41,7 +41,7 @@ function snapshotWriter(storage: string, mode: 'loop' | 'before-rename' | 'mid-w
     const hang = (marker) => { console.log(marker); setInterval(() => undefined, 1000); return new Promise(() => undefined); };
     (async () => {
       addDocument();
-      await store.save(workspace);
+      await store.save(workspace, () => undefined);
       console.log('saved ' + ++saves);
       if (mode === 'before-rename') fs.promises.rename = () => hang('renaming');
       if (mode === 'mid-write') {
@@ -50,7 +50,7 @@ function snapshotWriter(storage: string, mode: 'loop' | 'before-rename' | 'mid-w
       }
       for (;;) {
         addDocument();
-        await store.save(workspace);
+        await store.save(workspace, () => undefined);
         console.log('saved ' + ++saves);
       }
     })();`;
@@ -175,7 +175,7 @@ describe('snapshot faults', function () {
       assert.equal(strayTempFiles(storage).length, 1, 'the half-written temp file is there');
       assert.equal(readSnapshot(fs.readFileSync(path.join(storage, SNAPSHOT_FILE_NAME))).documents.length, 1);
       const loaded = await new SnapshotStore(storage).load(CONFIGURATION, assert.fail);
-      assert.equal(loaded?.documentCount, 1);
+      assert.equal(loaded?.workspace.documentCount, 1);
       assert.deepEqual(strayTempFiles(storage), []);
     });
 
@@ -186,7 +186,7 @@ describe('snapshot faults', function () {
       // The new snapshot was written in full, but only the rename would have made it the model.
       assert.equal(readSnapshot(fs.readFileSync(path.join(storage, temp))).documents.length, 2);
       assert.equal(readSnapshot(fs.readFileSync(path.join(storage, SNAPSHOT_FILE_NAME))).documents.length, 1);
-      assert.equal((await new SnapshotStore(storage).load(CONFIGURATION, assert.fail))?.documentCount, 1);
+      assert.equal((await new SnapshotStore(storage).load(CONFIGURATION, assert.fail))?.workspace.documentCount, 1);
       assert.deepEqual(strayTempFiles(storage), []);
     });
 

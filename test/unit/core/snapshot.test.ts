@@ -15,6 +15,7 @@ function sample(order = 3): { model: NgramModel; documents: SnapshotDocument[] }
     key: `/work/file${i}.ts`,
     size: text.length,
     mtimeMs: 1700000000000.5 + i,
+    withheld: i === 0 ? '2 lines withheld: AWS key, password' : '',
     encoded: model.addText(text),
   }));
   return { model, documents };
@@ -38,6 +39,7 @@ describe('snapshot', () => {
           key: `doc${i}`,
           size: i,
           mtimeMs: i * 1.5,
+          withheld: i % 2 === 0 ? '' : `${i} lines withheld: private key`,
           encoded: model.addText(sentences.map((s) => s.join(' ')).join('\n')),
         }));
         if (compact) model.compact();

@@ -201,7 +201,7 @@ const backoffTarget = fuzzTarget('back-off model reader (bytes)', [ACCEPTED, 're
 const SNAPSHOTS = [1, 2, 3, 4].flatMap((order) =>
   ESTIMATOR_NAMES.filter((_, i) => i % 2 === order % 2).map((name) => {
     const model = new NgramModel({ order, estimator: { name }, tokenizer: order % 2 === 0 ? 'words' : 'whitespace' });
-    const documents = CORPUS.map((text, i) => ({ key: `/workspace/file${i}.txt`, size: text.length, mtimeMs: 1.7e12 + i, encoded: model.addText(text) }));
+    const documents = CORPUS.map((text, i) => ({ key: `/workspace/file${i}.txt`, size: text.length, mtimeMs: 1.7e12 + i, withheld: i === 1 ? '1 line withheld: AWS key' : '', encoded: model.addText(text) }));
     return writeSnapshot(model, documents);
   }),
 );

@@ -1,0 +1,62 @@
+// A snapshot saved before secret scanning by content (format 2) may hold a secret line the old rules
+// learned, under the file's current stamp, so nothing would ever read the file again: the server must
+// discard it and learn the workspace from its files, which withholds the line.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { NgramModel } from '../../src/core/model';
+import { frame, SNAPSHOT_MAGIC, writeSnapshot, Writer } from '../../src/core/snapshot';
+import { SNAPSHOT_FILE_NAME } from '../../src/protocol/lsp';
+import { TestSession, removeTempDirs, tempDir } from './harness';
+
+const SECRET_LINE = 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYcanaryOld';
+
+/** The model and documents as format 2 wrote them: no withheld note per document. */
+function formatTwoSnapshot(model: NgramModel, documents: { key: string; size: number; mtimeMs: number; encoded: Int32Array }[]): Uint8Array {
+  const withoutDocuments = writeSnapshot(model).subarray(16);
+  const body = new Writer();
+  // Everything before the document count (its last four bytes) is laid out the same in both formats.
+  body.raw(withoutDocuments.subarray(0, withoutDocuments.length - 4));
+  body.u32(documents.length);
+  for (const document of documents) {
+    body.string(document.key);
+    body.f64(document.size);
+    body.f64(document.mtimeMs);
+    body.int32Array(document.encoded);
+  }
+  return frame(SNAPSHOT_MAGIC, 2, body.result());
+}
+
+describe('a snapshot from before secret scanning by content', function () {
+  this.timeout(60_000);
+  let session: TestSession | undefined;
+
+  after(async () => {
+    await session?.dispose();
+    removeTempDirs();
+  });
+
+  it('is discarded and rebuilt from the files, so the secret line it learned is gone', async () => {
+    const folder = tempDir('old-snapshot');
+    const storage = tempDir('old-snapshot-storage');
+    const file = path.join(folder, 'notes.txt');
+    const text = `the cat sat on the mat\n${SECRET_LINE}\n`;
+    fs.writeFileSync(file, text);
+    const stat = fs.statSync(file);
+    // What the old server saved: the file learned whole, under the stamp the file still has.
+    const model = new NgramModel({ order: 3, estimator: { name: 'kneser-ney' }, tokenizer: 'words' });
+    const encoded = model.addText(text);
+    const secretWord = model.vocabulary.allWords().find((word) => word.includes('canaryOld'));
+    assert.ok(secretWord !== undefined, 'the old model holds the secret');
+    fs.writeFileSync(path.join(storage, SNAPSHOT_FILE_NAME), formatTwoSnapshot(model, [{ key: file, size: stat.size, mtimeMs: stat.mtimeMs, encoded }]));
+
+    session = await TestSession.start({ folders: [folder], storagePath: storage, settings: { order: 3, tokenizer: 'words' } });
+    assert.equal((await session.whenReady()).restoredFromSnapshot, false);
+    assert.ok(session.logs.some((line) => line.includes('Discarded the saved model (format 2, saved before secret scanning by content)')), session.logs.join('\n'));
+    assert.deepEqual((await session.predict({ context: secretWord, temperature: 0 })).context, ['<s>', '<unk>']);
+    assert.equal((await session.predict({ context: 'the cat sat on the', temperature: 0 })).chosen?.word, 'mat');
+    const entry = (await session.skippedFiles()).find((skipped) => skipped.uri.endsWith('/notes.txt'));
+    assert.deepEqual(entry && { reason: entry.reason, detail: entry.detail }, { reason: 'secret lines', detail: 'learned, 1 line withheld: credential assignment' });
+  });
+});
