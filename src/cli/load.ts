@@ -8,7 +8,7 @@ import { ArpaModel, BACKOFF_MAGIC, decodeArpa, readArpa } from '../core/arpa';
 import { NgramModel } from '../core/model';
 import { SNAPSHOT_MAGIC, readSnapshot } from '../core/snapshot';
 import { DEFAULT_ORDER, ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES, type EstimatorOptions, type TokenizerName } from '../core/types';
-import { DEFAULT_SETTINGS, MAX_FILE_SIZE_KB_RANGE, ADD_K_RANGE } from '../protocol/settings';
+import { DEFAULT_SETTINGS, MAX_FILE_SIZE_KB_RANGE, MAX_MODEL_MB_RANGE, ADD_K_RANGE, BYTES_PER_MB } from '../protocol/settings';
 import { discoverFiles, type SkippedPath } from '../files/discovery';
 import { decodeText, learnableBytes, learnableText, secretRule, type LearnableText } from '../files/fileFilter';
 import { describeWithheld, type Withheld } from '../files/secrets';
@@ -54,6 +54,11 @@ export const LEARNING_OPTIONS: OptionSpecs = {
   'add-k': { type: 'string', value: 'K', help: `the k of add-k smoothing (default ${DEFAULT_SETTINGS.addK})` },
   tokenizer: { type: 'string', value: 'NAME', help: `${TOKENIZER_NAMES.join(' | ')} (default ${DEFAULT_SETTINGS.tokenizer}; whitespace for ARPA files)` },
   'max-file-kb': { type: 'string', value: 'KB', help: `in a folder, skip files larger than this (default ${DEFAULT_SETTINGS.maxFileSizeKB})` },
+  'max-model-mb': {
+    type: 'string',
+    value: 'MB',
+    help: `the model's largest size in memory: in a folder, files are left out once it is reached; one text past it is an error (default ${DEFAULT_SETTINGS.maxModelMB})`,
+  },
 };
 
 /** A model learned now (--train) or loaded (--model), for the query commands. */
@@ -68,6 +73,7 @@ export interface TrainingOptions {
   readonly estimator: EstimatorOptions;
   readonly tokenizer: TokenizerName;
   readonly maxFileSizeKB: number;
+  readonly maxModelMB: number;
 }
 
 export function trainingOptions(values: OptionValues): TrainingOptions {
@@ -79,6 +85,7 @@ export function trainingOptions(values: OptionValues): TrainingOptions {
     estimator: name === 'add-k' ? { name, addK } : { name },
     tokenizer: choiceOption(values, 'tokenizer', TOKENIZER_NAMES, DEFAULT_SETTINGS.tokenizer),
     maxFileSizeKB: numberOption(values, 'max-file-kb', { ...MAX_FILE_SIZE_KB_RANGE, integer: true }, DEFAULT_SETTINGS.maxFileSizeKB),
+    maxModelMB: numberOption(values, 'max-model-mb', { ...MAX_MODEL_MB_RANGE, integer: true }, DEFAULT_SETTINGS.maxModelMB),
   };
 }
 
@@ -231,6 +238,7 @@ export async function trainFrom(
     throw new CliError(`cannot read ${source}: ${describeFsError(error)}`);
   }
   const model = new NgramModel({ order: options.order, estimator: options.estimator, tokenizer: options.tokenizer });
+  const maxModelBytes = options.maxModelMB * BYTES_PER_MB;
   let files = 0;
   let skipped: readonly SkippedPath[] = [];
   const withheld: WithheldLines[] = [];
@@ -247,8 +255,14 @@ export async function trainFrom(
       },
     ]);
     const contentSkips: SkippedPath[] = [];
+    let leftOutForBudget = 0;
     for (const file of found.files) {
       progress.update(() => `learning ${files} of ${found.files.length} files…`);
+      if (model.byteLength() >= maxModelBytes) {
+        contentSkips.push({ fsPath: file.fsPath, isDirectory: false, reason: 'memory budget', detail: `not learned: the model reached its ${options.maxModelMB} MB budget` });
+        leftOutForBudget++;
+        continue;
+      }
       let bytes: Uint8Array;
       try {
         bytes = await fs.readFile(file.fsPath);
@@ -269,6 +283,9 @@ export async function trainFrom(
     }
     skipped = [...found.skipped, ...contentSkips];
     if (files === 0) throw new CliError(`found no text files to learn in ${source}`);
+    if (leftOutForBudget > 0) {
+      progress.note(`the model reached its ${options.maxModelMB} MB budget (--max-model-mb): ${leftOutForBudget} of ${found.files.length} files were not learned`);
+    }
   } else {
     const rule = source === STANDARD_STREAM ? undefined : secretRule(path.resolve(source).split(path.sep).join('/'));
     if (rule !== undefined && !trustFile) {
@@ -278,7 +295,13 @@ export async function trainFrom(
     if ('reason' in screened) throw new CliError(`${source}: ${screened.detail}`);
     const text = learnable(source, screened) ?? '';
     refuseLiteralMarkers(source, text, options.tokenizer);
-    learnInChunks(model, text, (done) => progress.update(() => `learning ${source}: ${Math.floor((100 * done) / text.length)}%`));
+    learnInChunks(model, text, (done) => {
+      if (model.byteLength() > maxModelBytes) {
+        const reached = (model.byteLength() / BYTES_PER_MB).toFixed(1);
+        throw new CliError(`${source} does not fit the ${options.maxModelMB} MB model budget (--max-model-mb): the model reached ${reached} MB after ${Math.floor((100 * done) / text.length)}% of it`);
+      }
+      progress.update(() => `learning ${source}: ${Math.floor((100 * done) / text.length)}%`);
+    });
     visit?.(source, text);
     files = 1;
   }

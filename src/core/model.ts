@@ -138,7 +138,6 @@ export class NgramModel {
   private estimatorImpl: Estimator;
   private readonly chain: ContextChain;
   private readonly scratchChain: ContextChain;
-  private vocabularyBytes = { size: -1, bytes: 0 };
 
   /**
    * An empty model. Passing `vocabulary` shares it (ids stay valid across models, for example when
@@ -443,11 +442,7 @@ export class NgramModel {
 
   /** Bytes held: the tables' typed arrays and the vocabulary. */
   byteLength(): number {
-    // The vocabulary only grows, so its size is measured again (a pass over its words) only when it has.
-    if (this.vocabularyBytes.size !== this.vocabulary.size) {
-      this.vocabularyBytes = { size: this.vocabulary.size, bytes: this.vocabulary.byteLength() };
-    }
-    return this.counts.byteLength() + this.vocabularyBytes.bytes;
+    return this.counts.byteLength() + this.vocabulary.byteLength();
   }
 
   /**

@@ -44,6 +44,8 @@ export class Vocabulary {
   private readonly words: string[] = [];
   private hashes = new Int32Array(MIN_SLOTS / 2);
   private slots = new Int32Array(MIN_SLOTS);
+  /** The words' string bytes, kept as words are added so the size is known at once (a memory budget asks often). */
+  private wordBytes = 0;
 
   constructor() {
     for (const token of [UNK_TOKEN, BOS_TOKEN, EOS_TOKEN]) this.intern(token);
@@ -113,6 +115,7 @@ export class Vocabulary {
   private add(word: string, hash: number): number {
     const id = this.words.length;
     this.words.push(word);
+    this.wordBytes += 2 * word.length + STRING_HEADER_BYTES;
     if (id >= this.hashes.length) {
       const hashes = new Int32Array(this.hashes.length * 2);
       hashes.set(this.hashes);
@@ -150,9 +153,7 @@ export class Vocabulary {
 
   /** Bytes held: the strings (2 per UTF-16 unit plus a header each, on V8) and the hash table. */
   byteLength(): number {
-    let bytes = this.slots.byteLength + this.hashes.byteLength + 8 * this.words.length;
-    for (const word of this.words) bytes += 2 * word.length + STRING_HEADER_BYTES;
-    return bytes;
+    return this.slots.byteLength + this.hashes.byteLength + 8 * this.words.length + this.wordBytes;
   }
 
   clone(): Vocabulary {

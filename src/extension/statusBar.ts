@@ -39,7 +39,9 @@ export class StatusBar extends Disposable {
     const status = this.model.status;
     const temperature = `T ${formatNumber(this.config.temperature)}`;
     const busy = status === undefined || status.state === 'starting' || status.state === 'learning';
-    this.item.text = busy ? `$(loading~spin) ${temperature}` : `$(symbol-text) ${temperature}`;
+    // A model that reached its memory budget says so where it is seen: some files are not learned.
+    const icon = busy ? '$(loading~spin)' : status.memoryBudget !== undefined ? '$(warning)' : '$(symbol-text)';
+    this.item.text = `${icon} ${temperature}`;
     this.item.tooltip = status === undefined ? 'Next Word Lab: starting the language server' : tooltip(status);
     this.item.show();
   }
@@ -52,6 +54,14 @@ function tooltip(status: ModelStatus): vscode.MarkdownString {
     `- ${status.tokens.toLocaleString('en-US')} words in ${status.sentences.toLocaleString('en-US')} lines`,
     `- vocabulary: ${status.vocabularySize.toLocaleString('en-US')} words`,
     `- ${status.order}-gram model, ${status.estimator}, tokenizer \`${status.tokenizer}\``,
+  );
+  if (status.memoryBudget !== undefined) {
+    const { maxModelMB, filesLeftOut } = status.memoryBudget;
+    lines.push(
+      `- memory budget reached (${maxModelMB.toLocaleString('en-US')} MB): ${filesLeftOut.toLocaleString('en-US')} files not learned; raise \`nextWordLab.maxModelMB\` to learn them`,
+    );
+  }
+  lines.push(
     '',
     'Click to change the temperature or open the visualizer.',
   );

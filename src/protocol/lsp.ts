@@ -54,6 +54,8 @@ export interface ModelStatus {
   readonly tokenizer: TokenizerName;
   /** The model's approximate memory, in bytes. */
   readonly modelBytes: number;
+  /** Set when the model reached `nextWordLab.maxModelMB`: that many files were left out to stay within it. */
+  readonly memoryBudget?: { readonly maxModelMB: number; readonly filesLeftOut: number };
   /** Set while a background pass runs: `done` of `total` files. */
   readonly progress?: { readonly done: number; readonly total: number };
   /** Whether the model came from the persisted snapshot at start-up. */
@@ -327,6 +329,7 @@ export type SkipReason =
   | 'secret'
   | 'secret lines'
   | 'too large'
+  | 'memory budget'
   | 'binary'
   | 'minified'
   | 'unreadable';

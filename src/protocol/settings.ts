@@ -25,6 +25,8 @@ export interface Settings extends Reweighting {
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   readonly maxFileSizeKB: number;
+  /** The model's largest size (tables and vocabulary); learning adds no file past it. */
+  readonly maxModelMB: number;
 }
 
 export const TEMPERATURE_RANGE = { min: 0, max: 100 } as const;
@@ -32,6 +34,9 @@ export const TOP_K_RANGE = { min: 0, max: 1000 } as const;
 export const TOP_P_RANGE = { min: 0.01, max: 1 } as const;
 export const ADD_K_RANGE = { min: 1e-6, max: 100 } as const;
 export const MAX_FILE_SIZE_KB_RANGE = { min: 1, max: 102400 } as const;
+export const MAX_MODEL_MB_RANGE = { min: 1, max: 1048576 } as const;
+/** maxModelMB's unit, as the model measures its bytes. */
+export const BYTES_PER_MB = 1024 * 1024;
 
 export const DEFAULT_SETTINGS: Settings = {
   temperature: 0.7,
@@ -56,6 +61,7 @@ export const DEFAULT_SETTINGS: Settings = {
     '**/yarn.lock',
   ],
   maxFileSizeKB: 1024,
+  maxModelMB: 2048,
 };
 
 export interface NormalizedSettings {
@@ -85,6 +91,7 @@ export function normalizeSettings(raw: unknown): NormalizedSettings {
     include: reader.strings('include'),
     exclude: reader.strings('exclude'),
     maxFileSizeKB: Math.round(reader.number('maxFileSizeKB', MAX_FILE_SIZE_KB_RANGE)),
+    maxModelMB: Math.round(reader.number('maxModelMB', MAX_MODEL_MB_RANGE)),
   };
   return { settings, problems };
 }

@@ -178,6 +178,7 @@ const isModelStatus = object<ModelStatus>({
   estimator: oneOf(ESTIMATOR_NAMES),
   tokenizer: oneOf(TOKENIZER_NAMES),
   modelBytes: isCount,
+  memoryBudget: optional(object<{ readonly maxModelMB: number; readonly filesLeftOut: number }>({ maxModelMB: isCount, filesLeftOut: isCount })),
   progress: optional(object<{ readonly done: number; readonly total: number }>({ done: isCount, total: isCount })),
   restoredFromSnapshot: isBoolean,
 });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import type { SkippedFile } from '../protocol/lsp';
+import { BYTES_PER_MB } from '../protocol/settings';
 import { checkSinglePath, discoverFiles, statFile, type FoundFile, type WorkspaceFolderInfo } from '../files/discovery';
 import { decodeText, learnableText, type LearnableText, type Skip } from '../files/fileFilter';
 import { describeWithheld } from '../files/secrets';
@@ -38,6 +39,8 @@ export interface LearnerHost {
   folders(): readonly Folder[];
   /** The text of the document if it is open in an editor (its unsaved edits are what counts). */
   editorText(fsPath: string): string | undefined;
+  /** `nextWordLab.maxModelMB`: no file joins a model that has reached it. */
+  maxModelMB(): number;
   /** Resolves once the requests being answered are answered (at once when there are none). */
   whenRequestsAnswered(): Promise<void>;
   /** Something the status shows has changed. */
@@ -348,6 +351,10 @@ export class Learner {
       if (bytes.code !== 'ENOENT') this.skip(file.fsPath, { reason: 'unreadable', detail: bytes.code ?? bytes.message }, false);
       return;
     }
+    if (workspace.get(file.fsPath) === undefined && this.atMemoryBudget()) {
+      this.skip(file.fsPath, { reason: 'memory budget', detail: `not learned: the model reached its ${this.host.maxModelMB().toLocaleString('en-US')} MB budget (nextWordLab.maxModelMB)` }, false);
+      return;
+    }
     const onDisk = decodeText(bytes);
     const openText = this.host.editorText(file.fsPath);
     // An open document's unsaved text is what is learned, under the same secret rules as the disk's.
@@ -428,6 +435,17 @@ export class Learner {
 
   private recordWithheld(fsPath: string, note: string): void {
     this.withheld.set(fsPath, { uri: pathToUri(fsPath), reason: 'secret lines', detail: WITHHELD_PREFIX + note });
+  }
+
+  /** Files left out because the model reached its memory budget. */
+  get leftOutForBudget(): number {
+    let count = 0;
+    for (const skipped of this.skipped.values()) if (skipped.reason === 'memory budget') count++;
+    return count;
+  }
+
+  private atMemoryBudget(): boolean {
+    return this.host.workspace().model.byteLength() >= this.host.maxModelMB() * BYTES_PER_MB;
   }
 
   private skip(fsPath: string, skip: Skip, isDirectory: boolean): void {

@@ -129,6 +129,7 @@ export class NextWordServer {
       workspace: () => this.workspace,
       folders: () => this.folders,
       editorText: (fsPath) => this.openDocumentText(fsPath),
+      maxModelMB: () => (this.applied ?? DEFAULT_SETTINGS).maxModelMB,
       whenRequestsAnswered: () => this.whenRequestsAnswered(),
       changed: () => this.modelChanged(),
       idle: (afterPass) => this.learnerIdle(afterPass),
@@ -258,7 +259,9 @@ export class NextWordServer {
     const change = this.workspace.reconfigure(modelConfiguration(settings));
     if (change === 'recount') this.learner.requestRecount();
     const folderRules = await this.folderRulesKey();
-    if (change === 'relearn' || folderRules !== this.appliedFolderRules) {
+    // A larger budget lets the files it left out in; a smaller one keeps what was learned and adds nothing.
+    const budgetRaised = settings.maxModelMB > previous.maxModelMB && this.learner.leftOutForBudget > 0;
+    if (change === 'relearn' || folderRules !== this.appliedFolderRules || budgetRaised) {
       this.appliedFolderRules = folderRules;
       this.learner.requestFullPass();
     }
@@ -459,6 +462,7 @@ export class NextWordServer {
   status(): ModelStatus {
     const stats = this.modelStats();
     const learner = this.learner;
+    const leftOut = learner.leftOutForBudget;
     return {
       state: this.state(),
       filesLearned: this.workspace.countedCount,
@@ -472,6 +476,7 @@ export class NextWordServer {
       estimator: stats.estimator,
       tokenizer: stats.tokenizer,
       modelBytes: stats.modelBytes,
+      ...(leftOut === 0 ? {} : { memoryBudget: { maxModelMB: (this.applied ?? DEFAULT_SETTINGS).maxModelMB, filesLeftOut: leftOut } }),
       ...(learner.progress === undefined ? {} : { progress: learner.progress }),
       restoredFromSnapshot: this.restoredFromSnapshot,
     };

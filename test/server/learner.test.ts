@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Connection } from 'vscode-languageserver';
+import { DEFAULT_SETTINGS } from '../../src/protocol/settings';
 import { Learner } from '../../src/server/learner';
 import { pathToUri, type Folder } from '../../src/server/paths';
 import { SettingsCache } from '../../src/server/settingsCache';
@@ -53,6 +54,7 @@ describe('learner', () => {
       workspace: () => workspace,
       folders: () => [folder],
       editorText: () => undefined,
+      maxModelMB: () => DEFAULT_SETTINGS.maxModelMB,
       whenRequestsAnswered: () => held.whenAnswered(),
       changed: () => undefined,
       idle: () => idle(),

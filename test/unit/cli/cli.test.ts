@@ -333,6 +333,30 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
     });
   });
 
+  describe('--max-model-mb', () => {
+    /** About 0.95 MB of model per file (2,000 lines of new words at order 3): a 1 MB budget takes two. */
+    const partText = (part: number): string => Array.from({ length: 2000 }, (_, i) => `w${part}x${i} a${i % 7} b${i}`).join('\n');
+
+    it('in a folder, leaves out the files past the budget and says how many; one text past it is an error', () => {
+      const folder = path.join(workDir, 'budget');
+      mkdirSync(folder, { recursive: true });
+      for (let part = 0; part < 5; part++) writeFileSync(path.join(folder, `part${part}.txt`), partText(part));
+      const out = path.join(workDir, 'budget.nwl');
+      const result = run('train', '--train', folder, '--order', '3', '--max-model-mb', '1', '--out', out, '--json');
+      assert.equal(result.status, 0, result.stderr);
+      const summary = JSON.parse(result.stdout) as { files: number; skipped: number };
+      assert.deepEqual([summary.files, summary.skipped], [2, 3]);
+      assert.ok(result.stderr.includes('the model reached its 1 MB budget (--max-model-mb): 3 of 5 files were not learned\n'), result.stderr);
+      const learnedAll = JSON.parse(ok('train', '--train', folder, '--order', '3', '--max-model-mb', '64', '--out', out, '--json')) as { files: number };
+      assert.equal(learnedAll.files, 5);
+
+      const big = path.join(workDir, 'big.txt');
+      writeFileSync(big, [0, 1, 2].map(partText).join('\n'));
+      fails(1, /: big\.txt does not fit the 1 MB model budget \(--max-model-mb\): the model reached \d+\.\d MB after 100% of it$/, 'predict', '--train', 'big.txt', '--max-model-mb', '1', '--context', 'a1');
+      fails(2, /--max-model-mb must be/, 'train', '--train', folder, '--max-model-mb', '0', '--out', out);
+    });
+  });
+
   describe('demo', () => {
     it('walks the lesson on a folder, the same way every time', () => {
       const withoutTiming = (text: string) => text.replace(/learned in \d+\.\d+ s/, 'learned in … s');

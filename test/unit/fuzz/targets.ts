@@ -19,6 +19,7 @@ import {
   ADD_K_RANGE,
   DEFAULT_SETTINGS,
   MAX_FILE_SIZE_KB_RANGE,
+  MAX_MODEL_MB_RANGE,
   TEMPERATURE_RANGE,
   TOP_K_RANGE,
   TOP_P_RANGE,
@@ -236,6 +237,7 @@ const NUMERIC_SETTINGS = {
   order: { range: { min: 1, max: 6 }, integer: true },
   addK: { range: ADD_K_RANGE, integer: false },
   maxFileSizeKB: { range: MAX_FILE_SIZE_KB_RANGE, integer: true },
+  maxModelMB: { range: MAX_MODEL_MB_RANGE, integer: true },
 } as const;
 type NumericSetting = keyof typeof NUMERIC_SETTINGS;
 
