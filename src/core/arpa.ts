@@ -531,7 +531,7 @@ export class ArpaModel {
     let tokens = 0;
     let oov = 0;
     let total = 0;
-    let oovTotal = 0;
+    let knownTotal = 0;
     for (let i = 0; i < sentences.length; i++) {
       const word = sentences[i];
       const inVocabulary = word === EOS || (word !== UNK && word !== BOS && word < this.vocabulary.size);
@@ -539,10 +539,8 @@ export class ArpaModel {
       const { log10Prob, ngramLength } = this.lookup(this.resolveSuffixes(window, filled), scored);
       tokens++;
       total += log10Prob;
-      if (!inVocabulary) {
-        oov++;
-        oovTotal += log10Prob;
-      }
+      if (inVocabulary) knownTotal += log10Prob;
+      else oov++;
       // A back-off model keeps no distribution to rank a word in (−1: not counted).
       visit?.(i, scored, log10Prob, ngramLength, inVocabulary, -1);
       if (word === EOS) {
@@ -554,7 +552,7 @@ export class ArpaModel {
         window[filled - 1] = scored;
       }
     }
-    return { tokens, oov, log10ProbTotal: total, oovLog10ProbTotal: oovTotal };
+    return { tokens, oov, log10ProbTotal: total, knownLog10ProbTotal: knownTotal };
   }
 
   /**

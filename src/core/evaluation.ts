@@ -21,10 +21,10 @@ const LOG2_10 = Math.log2(10);
 
 /** Perplexities and cross-entropy from a scan's sums. */
 export function perplexityOf(totals: ScanTotals): Perplexity {
-  const { tokens, oov, log10ProbTotal, oovLog10ProbTotal } = totals;
+  const { tokens, oov, log10ProbTotal, knownLog10ProbTotal } = totals;
   return {
     perplexity: 10 ** (-log10ProbTotal / tokens),
-    perplexityExcludingOov: 10 ** (-(log10ProbTotal - oovLog10ProbTotal) / (tokens - oov)),
+    perplexityExcludingOov: 10 ** (-knownLog10ProbTotal / (tokens - oov)),
     tokens,
     oov,
     log10ProbTotal,

@@ -72,8 +72,11 @@ export interface ScanTotals {
   readonly tokens: number;
   readonly oov: number;
   readonly log10ProbTotal: number;
-  /** Σ log10 p over OOV tokens only (to report perplexity without them). */
-  readonly oovLog10ProbTotal: number;
+  /**
+   * Σ log10 p over the in-vocabulary tokens only (perplexity without OOVs), summed on its own: an OOV
+   * of probability 0 (MLE) makes the whole total −∞, which subtracting could not undo.
+   */
+  readonly knownLog10ProbTotal: number;
 }
 
 /** A growable Int32Array. */
@@ -374,11 +377,11 @@ export class NgramModel {
     let tokens = 0;
     let oov = 0;
     let total = 0;
-    let oovTotal = 0;
+    let knownTotal = 0;
     // Without a visitor the probabilities are multiplied and a product's log10 taken only before it
     // could underflow: the same sum, with a fraction of the logarithms.
     let product = 1;
-    let oovProduct = 1;
+    let knownProduct = 1;
     let atStart = true;
     for (let i = 0; i < sentences.length; i++) {
       if (atStart) {
@@ -394,7 +397,7 @@ export class NgramModel {
       if (visit) {
         const log10Prob = Math.log10(probability);
         total += log10Prob;
-        if (!inVocabulary) oovTotal += log10Prob;
+        if (inVocabulary) knownTotal += log10Prob;
         const likelier = ranks ? estimator.countLikelier(chain, probability, rankCache) : -1;
         visit(i, word, log10Prob, Math.max(1, estimator.lastMatched), inVocabulary, likelier);
       } else {
@@ -403,11 +406,11 @@ export class NgramModel {
           total += Math.log10(product);
           product = 1;
         }
-        if (!inVocabulary) {
-          oovProduct *= probability;
-          if (oovProduct < UNDERFLOW_GUARD) {
-            oovTotal += Math.log10(oovProduct);
-            oovProduct = 1;
+        if (inVocabulary) {
+          knownProduct *= probability;
+          if (knownProduct < UNDERFLOW_GUARD) {
+            knownTotal += Math.log10(knownProduct);
+            knownProduct = 1;
           }
         }
       }
@@ -417,8 +420,8 @@ export class NgramModel {
       if (sentences[i] === EOS) atStart = true;
     }
     total += Math.log10(product);
-    oovTotal += Math.log10(oovProduct);
-    return { tokens, oov, log10ProbTotal: total, oovLog10ProbTotal: oovTotal };
+    knownTotal += Math.log10(knownProduct);
+    return { tokens, oov, log10ProbTotal: total, knownLog10ProbTotal: knownTotal };
   }
 
   /** The Kneser-Ney discounts of order n (1..order) under the current counts. */

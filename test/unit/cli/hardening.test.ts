@@ -166,6 +166,8 @@ describe('command line hardening', function () {
       const report = JSON.parse(ok('eval', '--train', at('train.txt'), '--test', at('unseen.txt'), '--smoothing', 'mle', '--json').stdout);
       assert.equal(report.perplexity, 'Infinity');
       assert.equal(report.crossEntropyBits, 'Infinity');
+      // Without the OOV (p = 0) only </s> is left, at the unigram p(</s>) = 2/8: a number, not NaN.
+      assert.ok(Math.abs(report.perplexityExcludingOov - 4) < 1e-12, String(report.perplexityExcludingOov));
     });
 
     it('says that stupid-backoff evaluations are not perplexities', () => {

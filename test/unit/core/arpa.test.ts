@@ -98,7 +98,7 @@ describe('ARPA reading', () => {
       assert.equal(totals.tokens, 6);
       assert.equal(totals.oov, 1);
       closeTo(totals.log10ProbTotal, -4.5, 'total');
-      closeTo(totals.oovLog10ProbTotal, -1.5, 'OOV total');
+      closeTo(totals.knownLog10ProbTotal, -3.0, 'in-vocabulary total');
     });
   });
 

@@ -53,6 +53,16 @@ describe('evaluation', () => {
     assert.equal(evaluateText(mle, 'b a').perplexity.perplexity, Infinity);
   });
 
+  it('keeps the perplexity without OOVs finite when an OOV word has probability 0 (MLE)', () => {
+    // p(a|<s>) = 1, p(b|a) = 1, p(</s>|b) = 1 (seen), p(<unk>) = 0 for "zzz", p(</s>|<unk>) = p(</s>) = 1/3.
+    const mle = trained(['a b'], 2, { name: 'mle' });
+    for (const perToken of [false, true]) {
+      const { perplexity } = evaluateText(mle, 'a b\nzzz', { perToken });
+      assert.deepEqual([perplexity.tokens, perplexity.oov, perplexity.perplexity], [5, 1, Infinity]);
+      assert.ok(Math.abs(perplexity.perplexityExcludingOov - 10 ** (-Math.log10(1 / 3) / 4)) < 1e-12, `${perplexity.perplexityExcludingOov}`);
+    }
+  });
+
   for (const order of [3, 5]) {
     it(`matches KenLM (lmplz -o ${order} + query) to 1e-6 per token, with the same n-gram lengths and discounts`, () => {
       const golden = JSON.parse(readFileSync(path.join(FIXTURES, `golden-o${order}.json`), 'utf8')) as Golden;
