@@ -1,4 +1,4 @@
-// npm run bench [folder-or-file] [--tokenizer words|whitespace] [--runs N] [--only core|tokenizer|server|lens]
+// npm run bench [folder-or-file] [--tokenizer words|whitespace] [--runs N] [--only core|tokenizer|server|lens|large]
 //
 // Runs each benchmark section on a corpus and writes, per section, bench/results/<section>.json and
 // its part of docs/benchmarks.md (between `<!-- bench:<section> -->` markers, so sections can be
@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TokenizerName } from '../src/core/types';
 import { coreMarkdown, coreSummary, DEFAULT_CORE_OPTIONS, runCoreBench, type CoreCorpus } from './core';
+import { largeMarkdown, largeSummary, runLargeBench } from './large';
 import { lensMarkdown, lensSummary, runLensBench, runServerBench, serverMarkdown, serverSummary } from './server';
 import { runTokenizerBench, tokenizerMarkdown, tokenizerSummary } from './tokenizer';
 
@@ -55,6 +56,14 @@ const SECTIONS: BenchSection[] = [
     run: async (corpus) => {
       const result = await runLensBench({ text: corpus.train, tokenizer: corpus.tokenizer, distDir: path.join(REPO, 'dist') });
       return { json: result, markdown: lensMarkdown(result), summary: lensSummary(result) };
+    },
+  },
+  {
+    name: 'large',
+    title: 'A large workspace (≥ 20 M tokens) through the language server',
+    run: async (corpus) => {
+      const result = await runLargeBench({ text: corpus.train, tokenizer: corpus.tokenizer, distDir: path.join(REPO, 'dist') });
+      return { json: result, markdown: largeMarkdown(result), summary: largeSummary(result) };
     },
   },
 ];
