@@ -1,4 +1,4 @@
-// npm run bench [folder-or-file] [--tokenizer words|whitespace] [--runs N] [--only core|tokenizer|server|lens|large]
+// npm run bench [folder-or-file] [--tokenizer words|whitespace] [--runs N] [--only core|tokenizer|index|server|lens|large]
 //
 // Runs each benchmark section on a corpus and writes, per section, bench/results/<section>.json and
 // its part of docs/benchmarks.md (between `<!-- bench:<section> -->` markers, so sections can be
@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TokenizerName } from '../src/core/types';
 import { coreMarkdown, coreSummary, DEFAULT_CORE_OPTIONS, runCoreBench, type CoreCorpus } from './core';
+import { indexMarkdown, indexSummary, runIndexBench } from './index';
 import { largeMarkdown, largeSummary, runLargeBench } from './large';
 import { lensMarkdown, lensSummary, runLensBench, runServerBench, serverMarkdown, serverSummary } from './server';
 import { runTokenizerBench, tokenizerMarkdown, tokenizerSummary } from './tokenizer';
@@ -40,6 +41,14 @@ const SECTIONS: BenchSection[] = [
     run: async (corpus, runs) => {
       const result = runTokenizerBench(corpus, runs);
       return { json: result, markdown: tokenizerMarkdown(result), summary: tokenizerSummary(result) };
+    },
+  },
+  {
+    name: 'index',
+    title: 'Token index and longest match (src/core/tokenIndex.ts, longestMatch.ts): accuracy, memory, build, edits',
+    run: async (corpus, runs) => {
+      const result = runIndexBench(corpus, runs);
+      return { json: result, markdown: indexMarkdown(result), summary: indexSummary(result) };
     },
   },
   {

@@ -4,6 +4,7 @@ import type { ModelStatus } from '../src/protocol/lsp';
 import { formatCount } from './format';
 
 export const ESTIMATOR_LABEL: Record<EstimatorName, string> = {
+  'longest-match': 'Longest match',
   'kneser-ney': 'Kneser-Ney',
   'stupid-backoff': 'Stupid backoff',
   'add-k': 'Add-k',

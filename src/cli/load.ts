@@ -5,8 +5,10 @@
 import { constants as fsConstants, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { ArpaModel, BACKOFF_MAGIC, decodeArpa, readArpa } from '../core/arpa';
+import { LongestMatchModel } from '../core/longestMatch';
 import { NgramModel } from '../core/model';
 import { SNAPSHOT_MAGIC, readSnapshot } from '../core/snapshot';
+import { TokenIndex } from '../core/tokenIndex';
 import { DEFAULT_ORDER, ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES, type EstimatorOptions, type TokenizerName } from '../core/types';
 import { DEFAULT_SETTINGS, MAX_FILE_SIZE_KB_RANGE, MAX_MODEL_MB_RANGE, ADD_K_RANGE, BYTES_PER_MB } from '../protocol/settings';
 import { discoverFiles, type SkippedPath } from '../files/discovery';
@@ -22,6 +24,18 @@ export type QueryModel = Pick<
   'order' | 'tokenizer' | 'vocabulary' | 'score' | 'distribution' | 'runs' | 'candidates' | 'encodeForScoring' | 'scoreSentences' | 'byteLength'
 >;
 
+/**
+ * The learned text as the longest-match estimator and the evidence read it: the token index over
+ * every learned file, and each file's text by key (its path relative to the folder learned, or the
+ * file's base name) to show where an occurrence is.
+ */
+export interface LearnedText {
+  readonly index: TokenIndex;
+  readonly texts: ReadonlyMap<string, string>;
+  /** The longest-match model over the index, when that is the estimator. */
+  readonly longestMatch?: LongestMatchModel;
+}
+
 export type LoadedModel =
   | {
       readonly kind: 'ngram';
@@ -32,6 +46,7 @@ export type LoadedModel =
       readonly skipped: readonly SkippedPath[];
       /** Files learned without the lines that hold secrets. */
       readonly withheld: readonly WithheldLines[];
+      readonly learned?: LearnedText;
     }
   | { readonly kind: 'arpa'; readonly model: ArpaModel; readonly source: string; readonly seconds: number };
 
@@ -229,6 +244,7 @@ export async function trainFrom(
   progress: Progress,
   visit?: TextVisitor,
   trustFile = false,
+  keepText = options.estimator.name === 'longest-match',
 ): Promise<LoadedModel & { kind: 'ngram' }> {
   const started = performance.now();
   let stat;
@@ -246,6 +262,13 @@ export async function trainFrom(
     if ('reason' in result) return undefined;
     if (result.withheld !== undefined) withheld.push({ fsPath, ...result.withheld });
     return result.text;
+  };
+  const index = new TokenIndex();
+  const texts = new Map<string, string>();
+  const keep = (key: string, text: string, encoded: Int32Array): void => {
+    if (!keepText) return;
+    index.set(key, encoded);
+    texts.set(key, text);
   };
   if (stat?.isDirectory() === true) {
     const found = await discoverFiles([
@@ -274,7 +297,7 @@ export async function trainFrom(
       const text = learnable(file.fsPath, decoded);
       if (text !== undefined) {
         refuseLiteralMarkers(file.fsPath, text, options.tokenizer);
-        model.addText(text);
+        keep(path.relative(source, file.fsPath).split(path.sep).join('/'), text, model.addText(text));
         visit?.(file.fsPath, text);
         files++;
       } else if ('reason' in decoded) {
@@ -295,20 +318,27 @@ export async function trainFrom(
     if ('reason' in screened) throw new CliError(`${source}: ${screened.detail}`);
     const text = learnable(source, screened) ?? '';
     refuseLiteralMarkers(source, text, options.tokenizer);
-    learnInChunks(model, text, (done) => {
+    const encoded = learnInChunks(model, text, (done) => {
       if (model.byteLength() > maxModelBytes) {
         const reached = (model.byteLength() / BYTES_PER_MB).toFixed(1);
         throw new CliError(`${source} does not fit the ${options.maxModelMB} MB model budget (--max-model-mb): the model reached ${reached} MB after ${Math.floor((100 * done) / text.length)}% of it`);
       }
       progress.update(() => `learning ${source}: ${Math.floor((100 * done) / text.length)}%`);
     });
+    keep(source === STANDARD_STREAM ? STANDARD_STREAM : path.basename(source), text, encoded);
     visit?.(source, text);
     files = 1;
+  }
+  let learned: LearnedText | undefined;
+  if (keepText) {
+    progress.update(() => 'indexing…');
+    index.merge();
+    learned = { index, texts, ...(options.estimator.name === 'longest-match' ? { longestMatch: new LongestMatchModel(model, index) } : {}) };
   }
   progress.done();
   // Said on stderr, never the values themselves: the user learns that (and where) a secret was left out.
   for (const file of withheld) progress.note(`${file.fsPath}: ${describeWithheld(file)}`);
-  return { kind: 'ngram', model, source, seconds: (performance.now() - started) / 1000, files, skipped, withheld };
+  return { kind: 'ngram', model, source, seconds: (performance.now() - started) / 1000, files, skipped, withheld, ...(learned ? { learned } : {}) };
 }
 
 /** `<s>`, `</s>` or `<unk>` written in the text as a word of its own (the whitespace tokenizer's words). */
@@ -331,24 +361,42 @@ function refuseLiteralMarkers(file: string, text: string, tokenizer: TokenizerNa
 /** Text learned per step of a big file, so progress can be reported between steps. */
 const CHUNK_CHARS = 1 << 20;
 
-/** Learns `text` in pieces cut at line ends (a line is a sentence, so the counts are the same). */
-function learnInChunks(model: NgramModel, text: string, onProgress: (done: number) => void): void {
+/**
+ * Learns `text` in pieces cut at line ends (a line is a sentence, so the counts are the same);
+ * returns the text's encoded sentences.
+ */
+function learnInChunks(model: NgramModel, text: string, onProgress: (done: number) => void): Int32Array {
   let start = 0;
+  const pieces: Int32Array[] = [];
   while (start < text.length) {
     const lineEnd = text.indexOf('\n', Math.min(text.length, start + CHUNK_CHARS));
     const end = lineEnd < 0 ? text.length : lineEnd + 1;
-    model.addText(text.slice(start, end));
+    pieces.push(model.addText(text.slice(start, end)));
     start = end;
     onProgress(start);
   }
+  const encoded = new Int32Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
+  let offset = 0;
+  for (const piece of pieces) {
+    encoded.set(piece, offset);
+    offset += piece.length;
+  }
+  return encoded;
 }
 
-/** The model a query command works on: `--train` (learned now) or `--model` (a saved model or ARPA). */
-export async function loadModel(values: OptionValues, progress: Progress): Promise<LoadedModel> {
+/**
+ * The model a query command works on: `--train` (learned now) or `--model` (a saved model or ARPA).
+ * `keepText`: keep the learned text and its index (for evidence) whatever the estimator.
+ */
+export async function loadModel(values: OptionValues, progress: Progress, keepText = false): Promise<LoadedModel> {
   const train = stringOption(values, 'train');
   const modelFile = stringOption(values, 'model');
   if (train !== undefined && modelFile !== undefined) throw new UsageError('give either --train or --model, not both');
-  if (train !== undefined) return trainFrom(train, trainingOptions(values), progress, undefined, flag(values, 'trust-file'));
+  if (train !== undefined) {
+    const options = trainingOptions(values);
+    return trainFrom(train, options, progress, undefined, flag(values, 'trust-file'), keepText || options.estimator.name === 'longest-match');
+  }
+  if (keepText) throw new UsageError('evidence is read from the text itself: give --train PATH, not --model');
   if (modelFile === undefined) throw new UsageError('no model: give --train PATH (text to learn) or --model FILE');
   return openModelFile(modelFile, values);
 }

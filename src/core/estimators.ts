@@ -93,6 +93,8 @@ const enum Kind {
 }
 
 const KINDS: Record<EstimatorName, Kind> = {
+  // The n-gram part of longest-match (the index's part is core/longestMatch.ts).
+  'longest-match': Kind.KneserNey,
   'kneser-ney': Kind.KneserNey,
   'stupid-backoff': Kind.StupidBackoff,
   'add-k': Kind.AddK,

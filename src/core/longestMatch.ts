@@ -163,37 +163,50 @@ export class LongestMatchModel {
     return Array.from(ids, (id) => this.ngram.vocabulary.word(id));
   }
 
+  /** The k likeliest next words, ranked as `runs` ranks them (see `rank`). */
+  candidates(context: readonly string[], k: number): Candidate[] {
+    return this.rank(context, k).candidates;
+  }
+
   /**
-   * The k likeliest next words, ranked as `runs` ranks them: the n-gram model's k + u likeliest
-   * (at most u of them are continuations of the match) merged with the u continuations.
+   * The k likeliest next words with the answer behind them, ranked as `runs` ranks them, without
+   * the whole distribution: a continuation w of the match scores λ·c(w)/n + (1 − λ)·P_KN(w) ≤
+   * λ·c(w)/n + (1 − λ)·max P_KN, so continuations are scored by count descending until that bound
+   * falls below the k-th score found; the other words keep the n-gram model's ranking, scaled.
    */
-  candidates(context: readonly string[], k: number): { answer: LongestMatchAnswer; answeringLength: number; candidates: Candidate[] } {
+  rank(context: readonly string[], k: number): { answer: LongestMatchAnswer; answeringLength: number; candidates: Candidate[] } {
     const answer = this.answer(context);
     const { match, lambda } = answer;
+    const wanted = Math.max(0, Math.floor(k));
     if (lambda === 0) {
-      const candidates = this.ngram.candidates(answer.lineContext, k);
-      return { answer, answeringLength: this.ngram.matchedContextLength(answer.lineContext), candidates };
+      return { answer, answeringLength: this.ngram.matchedContextLength(answer.lineContext), candidates: this.ngram.candidates(answer.lineContext, wanted) };
     }
     const scale = 1 - lambda;
-    const pool = new Map<number, Candidate>();
-    for (const candidate of this.ngram.candidates(answer.lineContext, k + match.words.length)) {
-      pool.set(candidate.id, { ...candidate, probability: scale * candidate.probability });
+    const vocabulary = this.ngram.vocabulary;
+    // The n-gram model's likeliest words that continue nothing: enough of them that k are left.
+    const continuation = new Set(match.words);
+    let fetched = wanted + Math.min(match.words.length, 2 * wanted + 2);
+    let ngramTop = this.ngram.candidates(answer.lineContext, fetched);
+    while (ngramTop.length === fetched && ngramTop.filter((candidate) => !continuation.has(candidate.id)).length < wanted && fetched < wanted + match.words.length) {
+      fetched = Math.min(wanted + match.words.length, 2 * fetched);
+      ngramTop = this.ngram.candidates(answer.lineContext, fetched);
     }
-    for (let i = 0; i < match.words.length; i++) {
-      const id = match.words[i];
-      const word = this.ngram.vocabulary.word(id);
-      const ngramProbability = this.ngram.score(answer.lineContext, word).probability;
-      pool.set(id, {
-        word,
-        id,
-        probability: (lambda * match.counts[i]) / match.count + scale * ngramProbability,
-        count: match.counts[i],
-        contextCount: match.count,
-        order: match.length + 1,
-      });
+    const pool: Candidate[] = [];
+    for (const candidate of ngramTop) if (!continuation.has(candidate.id)) pool.push({ ...candidate, probability: scale * candidate.probability });
+    const ngramMax = ngramTop.length > 0 ? ngramTop[0].probability : 0;
+    const byCount = Array.from(match.words.keys()).sort((a, b) => match.counts[b] - match.counts[a] || match.words[a] - match.words[b]);
+    const scored: number[] = [];
+    for (const i of byCount) {
+      const share = (lambda * match.counts[i]) / match.count;
+      if (scored.length >= wanted && share + scale * ngramMax < scored[wanted - 1]) break;
+      const word = vocabulary.word(match.words[i]);
+      const probability = share + scale * this.ngram.score(answer.lineContext, word).probability;
+      pool.push({ word, id: match.words[i], probability, count: match.counts[i], contextCount: match.count, order: match.length + 1 });
+      scored.push(probability);
+      scored.sort((a, b) => b - a);
     }
-    const ranked = [...pool.values()].filter((candidate) => candidate.probability > 0).sort((a, b) => b.probability - a.probability || a.id - b.id);
-    return { answer, answeringLength: match.length, candidates: ranked.slice(0, Math.max(0, Math.floor(k))) };
+    const ranked = pool.filter((candidate) => candidate.probability > 0).sort((a, b) => b.probability - a.probability || a.id - b.id);
+    return { answer, answeringLength: match.length, candidates: ranked.slice(0, wanted) };
   }
 }
 

@@ -3,8 +3,13 @@
 export type TokenizerName = 'words' | 'whitespace';
 export const TOKENIZER_NAMES: readonly TokenizerName[] = ['words', 'whitespace'];
 
-export type EstimatorName = 'kneser-ney' | 'stupid-backoff' | 'add-k' | 'mle';
-export const ESTIMATOR_NAMES: readonly EstimatorName[] = ['kneser-ney', 'stupid-backoff', 'add-k', 'mle'];
+/**
+ * `longest-match` reads the longest context the workspace holds from a TokenIndex and interpolates
+ * with Kneser-Ney (core/longestMatch.ts); an NgramModel named so counts and answers as its
+ * Kneser-Ney part.
+ */
+export type EstimatorName = 'longest-match' | 'kneser-ney' | 'stupid-backoff' | 'add-k' | 'mle';
+export const ESTIMATOR_NAMES: readonly EstimatorName[] = ['longest-match', 'kneser-ney', 'stupid-backoff', 'add-k', 'mle'];
 
 export const MIN_ORDER = 1;
 export const MAX_ORDER = 6;

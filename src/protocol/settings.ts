@@ -44,7 +44,8 @@ export const DEFAULT_SETTINGS: Settings = {
   topP: 1,
   seed: '',
   order: DEFAULT_ORDER,
-  smoothing: 'kneser-ney',
+  // Chosen by held-out accuracy (docs/engine.md, "Longest match").
+  smoothing: 'longest-match',
   addK: 1,
   tokenizer: 'words',
   include: [

@@ -90,6 +90,7 @@ function LookupResult(props: { readonly tokens: readonly string[]; readonly cand
 }
 
 const ESTIMATOR_EXPLAINED = {
+  'longest-match': 'finds the longest stretch of your files ending like the text before the cursor, across lines, and mixes what followed it there with Kneser-Ney',
   'kneser-ney': 'discounts every count a little and gives the freed mass to words by how many different contexts they follow',
   'stupid-backoff': 'uses the raw share of the longest seen context, times 0.4 per step it backs off (scores, not probabilities)',
   'add-k': 'adds k to every count, so no word is ever impossible',

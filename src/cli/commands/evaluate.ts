@@ -1,6 +1,7 @@
 // `eval`: perplexity of held-out text, as KenLM's `query` reports it.
 
 import { perplexityOf } from '../../core/evaluation';
+import { predictionAccuracy, type Accuracy } from '../../core/accuracy';
 import type { Perplexity } from '../../core/types';
 import { OUTPUT_OPTIONS, type Command, type Io } from '../command';
 import { CliError } from '../errors';
@@ -10,6 +11,8 @@ import { bytes, integer, table } from '../render';
 import { describeModel } from './train';
 
 export interface EvalReport extends Perplexity {
+  /** Predict Next Word's hit rate at T = 0 on the test text, read as the editor reads it. */
+  readonly accuracy: { readonly top1: number; readonly top5: number };
   readonly trainSeconds: number;
   readonly evalSeconds: number;
   readonly modelBytes: number;
@@ -29,11 +32,31 @@ export async function evaluate(loaded: LoadedModel, testFile: string): Promise<E
   const started = performance.now();
   const text = await readTextFile(testFile);
   const { model } = loaded;
-  return evalReport(loaded, perplexityOf(model.scoreSentences(model.encodeForScoring(text))), testFile, started);
+  const longestMatch = loaded.kind === 'ngram' ? loaded.learned?.longestMatch : undefined;
+  let perplexity: Perplexity;
+  let accuracy: Accuracy;
+  if (longestMatch) {
+    // Contexts across lines: one walk predicts and scores every token.
+    const walk = predictionAccuracy(
+      model.tokenizer,
+      text,
+      (context, k, next) => {
+        const { answer, candidates } = longestMatch.rank(context, k);
+        return { ranked: candidates.map((candidate) => candidate.word), score: longestMatch.scoreWith(answer, next) };
+      },
+      { acrossLines: true },
+    );
+    accuracy = walk.accuracy;
+    perplexity = perplexityOf(walk.totals ?? { tokens: 0, oov: 0, log10ProbTotal: 0, oovLog10ProbTotal: 0 });
+  } else {
+    perplexity = perplexityOf(model.scoreSentences(model.encodeForScoring(text)));
+    accuracy = predictionAccuracy(model.tokenizer, text, (context, k) => ({ ranked: model.candidates(context, k).map((candidate) => candidate.word) }), { acrossLines: false }).accuracy;
+  }
+  return { ...evalReport(loaded, perplexity, testFile, started), accuracy: { top1: accuracy.top1, top5: accuracy.top5 } };
 }
 
-/** The report on a scored test file; a file without a word is an error (10^(0/0) would print as a perplexity of NaN). */
-export function evalReport(loaded: LoadedModel, perplexity: Perplexity, testFile: string, started: number): EvalReport {
+/** The report on a scored test file (without accuracy, which only `eval` measures); a file without a word is an error (10^(0/0) would print as a perplexity of NaN). */
+export function evalReport(loaded: LoadedModel, perplexity: Perplexity, testFile: string, started: number): Omit<EvalReport, 'accuracy'> {
   if (perplexity.tokens === 0) throw new CliError(`${testFile === STANDARD_STREAM ? 'standard input' : testFile} has no words to score`);
   const { model } = loaded;
   return {
@@ -47,12 +70,13 @@ export function evalReport(loaded: LoadedModel, perplexity: Perplexity, testFile
   };
 }
 
-export function printEvaluation(io: Io, report: EvalReport, loaded: LoadedModel, values: OptionValues): void {
+export function printEvaluation(io: Io, report: Omit<EvalReport, 'accuracy'> & Partial<Pick<EvalReport, 'accuracy'>>, loaded: LoadedModel, values: OptionValues): void {
   const learned = loaded.kind === 'ngram' && values.train !== undefined;
   const name = report.isProbability ? 'perplexity' : 'score "perplexity"';
   io.print(
     table(
       [
+        ...(report.accuracy ? [['accuracy', `${(100 * report.accuracy.top1).toFixed(1)} %`, `the likeliest word is the next token; ${(100 * report.accuracy.top5).toFixed(1)} % among the five likeliest`]] : []),
         [name, report.perplexity.toFixed(2), `including ${integer(report.oov)} unknown words`],
         ['without unknown words', report.perplexityExcludingOov.toFixed(2), ''],
         ['cross-entropy', report.crossEntropyBits.toFixed(3), 'bits per token'],
@@ -74,6 +98,7 @@ export const evalCommand: Command = {
   summary: 'perplexity of held-out text, with and without out-of-vocabulary words',
   description: [
     "Scores every line of the test file as a sentence `<s> w1 … wk </s>`, as KenLM's query does: every word and one `</s>` per line count as tokens, an unknown word is scored as `<unk>` and stays in the context. Perplexity = 10^(−Σ log10 p / tokens); excluding OOVs drops the unknown words' probabilities and count. trainSeconds is the time to learn (or load) the model, evalSeconds the time to read and score the test file.",
+    'Accuracy: the share of those tokens equal to the word Predict Next Word would insert at temperature 0 (the likeliest; `<unk>` never counts), and the share among the five likeliest. With longest-match (the default) the test file is read as the editor reads it, the context running across lines from the file start, and perplexity is that of the longest-match distribution; with the n-gram estimators the context is the line so far.',
   ],
   options: {
     ...MODEL_OPTIONS,

@@ -1,14 +1,18 @@
 // `predict`: P(next word | context) for the likeliest candidates, with the counts behind them.
 
+import { EVIDENCE_LIMIT, evidenceFor, locateToken } from '../../core/evidence';
+import type { LongestMatchModel } from '../../core/longestMatch';
+import { contextAcrossLines } from '../../core/longestMatch';
+import type { NgramModel } from '../../core/model';
 import { RunWeights, summarizeRuns } from '../../core/runs';
 import { contextBeforeCursor } from '../../core/tokenizer';
 import { UNK } from '../../core/vocabulary';
 import type { WeightedCandidate } from '../../core/types';
 import { OUTPUT_OPTIONS, SAMPLING_OPTIONS, samplingOptions, type Command, type Io } from '../command';
-import { MODEL_OPTIONS, loadModel, type QueryModel } from '../load';
+import { MODEL_OPTIONS, loadModel, type LearnedText, type QueryModel } from '../load';
 import { UsageError } from '../errors';
-import { stringOption, type OptionSpecs, type OptionValues } from '../options';
-import { bar, probability, table, token } from '../render';
+import { flag, stringOption, type OptionSpecs, type OptionValues } from '../options';
+import { bar, printable, probability, table, token } from '../render';
 
 const DEFAULT_TOP = 10;
 /** `--top all` lists the whole distribution. */
@@ -30,7 +34,15 @@ export function topOption(values: OptionValues): number {
   return top;
 }
 
-export type PredictedCandidate = WeightedCandidate;
+/** Where a candidate's n-gram occurs: `file` relative to the folder learned (the file's base name for a file). */
+export interface CandidateEvidence {
+  /** The n-gram that answered, context then word (`<s>` = a line start, `</s>` = a line break). */
+  readonly ngram: readonly string[];
+  readonly total: number;
+  readonly occurrences: readonly { readonly file: string; readonly line: number; readonly column: number; readonly text: string }[];
+}
+
+export type PredictedCandidate = WeightedCandidate & { readonly evidence?: CandidateEvidence };
 
 export interface Prediction {
   readonly context: readonly string[];
@@ -43,15 +55,17 @@ export interface Prediction {
 /**
  * The context option as the model sees it: the start of a line, `<s>` first. A line break in it starts
  * a new line, as in the editor, so only its last line is the context (a sentence never continues
- * across a line end).
+ * across a line end) — except for the longest-match estimator, which reads the context across its
+ * lines from the start of a document, as it does in the editor.
  */
-export function contextTokens(model: QueryModel, values: OptionValues): string[] {
+export function contextTokens(model: QueryModel, values: OptionValues, acrossLines = false): string[] {
   const text = stringOption(values, 'context') ?? '';
+  if (acrossLines) return contextAcrossLines(model.tokenizer, text, true);
   const lastLine = text.slice(Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
   return contextBeforeCursor(model.tokenizer, lastLine, lastLine.length);
 }
 
-export function predict(model: QueryModel, context: readonly string[], top: number, values: OptionValues): Prediction {
+export function predict(model: Pick<QueryModel, 'runs' | 'candidates'>, context: readonly string[], top: number, values: OptionValues): Prediction {
   const distribution = model.runs(context);
   const support = summarizeRuns(distribution.runs);
   // The chance of being drawn is over what generation draws from: every word but `<unk>`.
@@ -100,6 +114,29 @@ export function printPrediction(io: Io, result: Prediction, values: OptionValues
   ]);
   io.print(table([header, ...rows], ['r', 'l', 'r', 'l', ...(hasCounts ? ['r' as const] : []), 'r', 'r']));
   io.print(style.dim(`entropy ${result.entropyBits.toFixed(2)} bits`));
+  for (const candidate of result.candidates) {
+    const { evidence } = candidate;
+    if (!evidence) continue;
+    io.print();
+    io.print(`${style.bold(token(candidate.word))}  ${style.dim(`"${evidence.ngram.map(printable).join(' ')}" occurs ${evidence.total} time${evidence.total === 1 ? '' : 's'}`)}`);
+    for (const place of evidence.occurrences.slice(0, EVIDENCE_PRINTED)) io.print(`  ${printable(place.file)}:${place.line}:${place.column}  ${printable(place.text.trim())}`);
+    const more = evidence.total - Math.min(EVIDENCE_PRINTED, evidence.occurrences.length);
+    if (more > 0) io.print(style.dim(`  … and ${more} more${evidence.occurrences.length > EVIDENCE_PRINTED ? ' (--json lists ' + evidence.occurrences.length + ')' : ''}`));
+  }
+}
+
+/** Places printed per candidate in text output (--json lists up to EVIDENCE_LIMIT). */
+const EVIDENCE_PRINTED = 3;
+
+/** The evidence for `word` after `context`, each place located in the learned text. */
+export function candidateEvidence(model: LongestMatchModel | NgramModel, learned: LearnedText, context: readonly string[], word: string): CandidateEvidence {
+  const evidence = evidenceFor(model, learned.index, context, word);
+  const occurrences = evidence.places.map(({ key, offset }) => {
+    const location = locateToken(('ngram' in model ? model.ngram : model).tokenizer, learned.texts.get(key) ?? '', offset);
+    if (!location) throw new Error(`evidence for ${JSON.stringify(word)} names token ${offset} of ${key}, which it does not have`);
+    return { file: key, ...location };
+  });
+  return { ngram: evidence.ngram, total: evidence.total, occurrences };
 }
 
 export const predictCommand: Command = {
@@ -113,6 +150,7 @@ export const predictCommand: Command = {
     ...MODEL_OPTIONS,
     context: { type: 'string', short: 'c', value: 'TEXT', help: 'the words before the prediction (default: a line start)' },
     ...TOP_OPTION,
+    why: { type: 'boolean', help: `show where each candidate's n-gram occurs in the learned text (the first ${EVIDENCE_LIMIT} places, and how many there are; needs --train)` },
     temperature: SAMPLING_OPTIONS.temperature,
     'top-k': SAMPLING_OPTIONS['top-k'],
     'top-p': SAMPLING_OPTIONS['top-p'],
@@ -122,8 +160,18 @@ export const predictCommand: Command = {
   async run({ values }, io) {
     const top = topOption(values);
     samplingOptions(values); // bad values fail before a possibly long training
-    const { model } = await loadModel(values, io.progress(values));
-    const result = predict(model, contextTokens(model, values), top, values);
+    const why = flag(values, 'why');
+    const loaded = await loadModel(values, io.progress(values), why);
+    const { model } = loaded;
+    const learned = loaded.kind === 'ngram' ? loaded.learned : undefined;
+    const longestMatch = learned?.longestMatch;
+    const context = contextTokens(model, values, longestMatch !== undefined);
+    let result = predict(longestMatch ?? model, context, top, values);
+    if (why && learned && loaded.kind === 'ngram') {
+      const evidenceModel = longestMatch ?? loaded.model;
+      const candidates = result.candidates.map((candidate) => ({ ...candidate, evidence: candidateEvidence(evidenceModel, learned, context, candidate.word) }));
+      result = { ...result, candidates };
+    }
     if (values.json) io.json(result);
     else printPrediction(io, result, values);
   },

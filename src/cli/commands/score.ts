@@ -8,7 +8,8 @@ import { MODEL_OPTIONS, loadModel, readTextFile, type LoadedModel } from '../loa
 import { requiredString, type OptionValues } from '../options';
 import { evalReport, printEvaluation, type EvalReport } from './evaluate';
 
-export interface ScoreReport extends EvalReport {
+/** `eval`'s report without accuracy: scoring is KenLM's query, an n-gram model's job. */
+export interface ScoreReport extends Omit<EvalReport, 'accuracy'> {
   /** Per sentence (a non-blank line of the test file), per token: its words, then `</s>`. */
   readonly sentences: readonly (readonly TokenScore[])[];
 }

@@ -43,7 +43,7 @@ export const trainCommand: Command = {
     const out = requiredString(values, 'out', 'the snapshot file to write');
     const io = out === STANDARD_STREAM ? stdio.resultsOnStderr() : stdio;
     await refuseOverwritingInput(out, [source]);
-    const loaded = await trainFrom(source, trainingOptions(values), io.progress(values), undefined, flag(values, 'trust-file'));
+    const loaded = await trainFrom(source, trainingOptions(values), io.progress(values), undefined, flag(values, 'trust-file'), false);
     const snapshot = writeSnapshot(loaded.model);
     await writeOutput(out, snapshot);
     const stats = loaded.model.stats();

@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
+import { predictionAccuracy } from '../../../src/core/accuracy';
 import { readArpa } from '../../../src/core/arpa';
 import { perplexityOf } from '../../../src/core/evaluation';
 import { NgramModel } from '../../../src/core/model';
@@ -118,6 +120,104 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
       assert.match(text, /^perplexity\s+\d+\.\d\d\s+including \d+ unknown words$/m);
       const tokens = tokenizeText('whitespace', test).reduce((sum, line) => sum + line.length + 1, 0);
       assert.match(text, new RegExp(`^tokens\\s+${tokens}\\s`, 'm'));
+    });
+  });
+
+  describe('eval accuracy', () => {
+    it('with no estimator or order flags uses the defaults (longest-match) and reports accuracy.top1 and top5 in 0–1 beside the other keys', () => {
+      const report = JSON.parse(ok('eval', '--train', corpusFile, '--test', testFile, '--tokenizer', 'whitespace', '--json')) as { accuracy: { top1: number; top5: number }; perplexity: number; tokens: number };
+      assert.ok(report.accuracy.top1 > 0 && report.accuracy.top1 <= report.accuracy.top5 && report.accuracy.top5 <= 1, JSON.stringify(report.accuracy));
+      assert.ok(Number.isFinite(report.perplexity) && report.perplexity > 1);
+      assert.equal(report.tokens, tokenizeText('whitespace', test).reduce((sum, line) => sum + line.length + 1, 0));
+      assert.match(ok('eval', '--train', corpusFile, '--test', testFile, '--tokenizer', 'whitespace'), /^accuracy\s+\d+\.\d %\s+the likeliest word is the next token; \d+\.\d % among the five likeliest$/m);
+    });
+
+    it('with --order 3 --smoothing kneser-ney: the line-by-line argmax of the full distribution, counted independently, and KenLM perplexity unchanged', () => {
+      const report = JSON.parse(ok('eval', ...TRAIN, '--test', testFile, '--json')) as { accuracy: { top1: number; top5: number }; perplexity: number };
+      const model = trained(3);
+      let hits = 0;
+      let tokens = 0;
+      for (const line of tokenizeText('whitespace', test)) {
+        const targets = [...line, '</s>'];
+        targets.forEach((target, i) => {
+          const { probabilities } = model.distribution(['<s>', ...line.slice(0, i)]);
+          let best = -1;
+          // Argmax, ties to the lower id, never <unk> (id 0) or <s> (id 1).
+          for (let id = 2; id < probabilities.length; id++) if (best < 0 || probabilities[id] > probabilities[best]) best = id;
+          if (model.vocabulary.word(best) === target) hits++;
+          tokens++;
+        });
+      }
+      assert.equal(report.accuracy.top1, hits / tokens);
+      const viaCore = predictionAccuracy('whitespace', test, (context, k) => ({ ranked: model.candidates(context, k).map((c) => c.word) }), { acrossLines: false });
+      assert.equal(report.accuracy.top5, viaCore.accuracy.top5);
+      assert.equal(report.perplexity, perplexityOf(model.scoreSentences(model.encodeForScoring(test))).perplexity);
+    });
+  });
+
+  describe('predict --why', () => {
+    interface WhyJson {
+      candidates: {
+        word: string;
+        count: number;
+        order: number;
+        evidence: { ngram: string[]; total: number; occurrences: { file: string; line: number; column: number; text: string }[] };
+      }[];
+    }
+
+    /** The tokens from (line, column) on, `</s>` after each line with tokens, as the index reads them. */
+    function tokensFrom(text: string, line: number, column: number, count: number): string[] {
+      const lines = text.split(/\r\n|\n|\r/);
+      const out: string[] = [];
+      for (let l = line - 1; l < lines.length && out.length < count; l++) {
+        const rest = l === line - 1 ? lines[l].slice(column - 1) : lines[l];
+        const words = rest.split(/[ \t]+/).filter((word) => word !== '');
+        out.push(...words);
+        if (words.length > 0 || (l === line - 1 && lines[l].trim() !== '')) out.push('</s>');
+      }
+      return out.slice(0, count);
+    }
+
+    it('lists places that, re-read from the files, hold context·word, as many as the count (property)', () => {
+      const wordArb = fc.constantFrom('a', 'b', 'c', 'd');
+      const lineArb = fc.array(wordArb, { minLength: 0, maxLength: 5 }).map((words) => words.join(' '));
+      const fileArb = fc.array(lineArb, { minLength: 1, maxLength: 8 }).map((lines) => lines.join('\n'));
+      fc.assert(
+        fc.property(fc.array(fileArb, { minLength: 1, maxLength: 3 }), fc.array(wordArb, { maxLength: 3 }), fc.boolean(), fc.constantFrom('longest-match', 'kneser-ney'), (files, contextWords, newline, smoothing) => {
+          const folder = mkdtempSync(path.join(workDir, 'why-'));
+          mkdirSync(path.join(folder, 'sub'));
+          files.forEach((text, i) => writeFileSync(path.join(folder, i === 2 ? 'sub/c.txt' : `f${i}.txt`), text));
+          const context = (newline ? 'a\n' : '') + contextWords.join(' ');
+          const report = JSON.parse(ok('predict', '--train', folder, '--context', context, '--top', '4', '--why', '--json', '--tokenizer', 'whitespace', '--smoothing', smoothing)) as WhyJson;
+          for (const candidate of report.candidates) {
+            const { evidence } = candidate;
+            assert.equal(evidence.total, candidate.count, `${candidate.word}: total is the count the prediction came from`);
+            assert.equal(evidence.occurrences.length, Math.min(50, evidence.total));
+            assert.equal(evidence.ngram[evidence.ngram.length - 1], candidate.word);
+            // The words from the first one on (a leading line start or break is where the place begins).
+            let first = 0;
+            while (first < evidence.ngram.length - 1 && (evidence.ngram[first] === '<s>' || evidence.ngram[first] === '</s>')) first++;
+            for (const place of evidence.occurrences) {
+              const text = readFileSync(path.join(folder, place.file), 'utf8');
+              assert.equal(place.text, text.split(/\r\n|\n|\r/)[place.line - 1]);
+              const rest = evidence.ngram.slice(first);
+              assert.deepEqual(tokensFrom(text, place.line, place.column, rest.length), rest, `${place.file}:${place.line}:${place.column}`);
+              if (first > 0) assert.equal(place.text.slice(0, place.column - 1).trim(), '', 'a context starting at a line start or break starts its line');
+            }
+          }
+          rmSync(folder, { recursive: true, force: true });
+        }),
+        { numRuns: 12 },
+      );
+    });
+
+    it('names files relative to a folder and by base name for a file, and refuses --model', () => {
+      const report = JSON.parse(ok('predict', '--train', corpusFile, '--context', 'the', '--top', '1', '--why', '--json', '--tokenizer', 'whitespace')) as WhyJson;
+      assert.ok(report.candidates[0].evidence.occurrences.length > 0);
+      for (const place of report.candidates[0].evidence.occurrences) assert.equal(place.file, path.basename(corpusFile));
+      const out = path.join(workDir, 'why.nwl');
+      ok('train', '--train', corpusFile, '--out', out);
+      fails(2, /^next-word-lab predict: evidence is read from the text itself: give --train PATH, not --model/, 'predict', '--model', out, '--why');
     });
   });
 
@@ -455,7 +555,7 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
       fails(2, /^next-word-lab predict: no model: give --train PATH/, 'predict');
       fails(2, /^next-word-lab predict: Unknown option '--frobnicate'/, 'predict', '--frobnicate');
       fails(2, /^next-word-lab predict: --order must be an integer from 1 to 6, got 9/, 'predict', '--train', corpusFile, '--order', '9');
-      fails(2, /^next-word-lab predict: --smoothing must be one of kneser-ney, stupid-backoff, add-k, mle, got "magic"/, 'predict', '--train', corpusFile, '--smoothing', 'magic');
+      fails(2, /^next-word-lab predict: --smoothing must be one of longest-match, kneser-ney, stupid-backoff, add-k, mle, got "magic"/, 'predict', '--train', corpusFile, '--smoothing', 'magic');
       fails(2, /^next-word-lab generate: --temperature must be a number from 0 to 100, got 500/, 'generate', '--train', corpusFile, '--temperature', '500');
       fails(2, /^next-word-lab generate: Option '--temperature' argument is ambiguous/, 'generate', '--train', corpusFile, '--temperature', '-1');
       fails(2, /^next-word-lab eval: --test is required/, 'eval', '--train', corpusFile);

@@ -53,7 +53,7 @@ describe('core/longestMatch', () => {
             total += runs.size[r] * runs.probability[r];
           }
           assert.ok(Math.abs(total - 1) < 1e-9, `sums to ${total}`);
-          const { candidates, answeringLength: candidatesLength } = model.candidates(context, 5);
+          const { candidates, answeringLength: candidatesLength } = model.rank(context, 5);
           assert.deepEqual(candidates.map((candidate) => candidate.id), ranking.slice(0, 5));
           assert.equal(candidatesLength, answeringLength);
           const answer = model.answer(context);
@@ -68,7 +68,7 @@ describe('core/longestMatch', () => {
     const model = build(['x = 1\ny = 2\n', 'x = 3\nz = 4\n', 'q = 1\ny = 5\n'], 3, 3);
     // Within the line, after "y =", 2 and 5 are equally likely; across lines, "x = 1 </s> y =" says 2.
     const context = contextAcrossLines('whitespace', 'x = 1\ny =', true);
-    const { candidates, answeringLength } = model.candidates(context, 2);
+    const { candidates, answeringLength } = model.rank(context, 2);
     assert.equal(candidates[0].word, '2');
     // `<s> x = 1 </s> y =`: seven tokens answered.
     assert.equal(answeringLength, 7);
