@@ -15,6 +15,7 @@ import { buildSuffixArray } from '../src/core/suffixArray';
 import { TokenIndex } from '../src/core/tokenIndex';
 import { DEFAULT_SETTINGS } from '../src/protocol/settings';
 import type { CoreCorpus } from './core';
+import { percentiles, type Percentiles } from './server';
 
 /** The floor on this machine. */
 export const INDEX_TARGETS = { top1: 0.7, bytesPerToken: 8, buildSeconds: 1.5, editP99Ms: 5 };
@@ -22,12 +23,6 @@ export const INDEX_TARGETS = { top1: 0.7, bytesPerToken: 8, buildSeconds: 1.5, e
 const FILE_LINES = 2000;
 const EDITS = 200;
 const PREDICTIONS = 1000;
-
-export interface Percentiles {
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
-}
 
 export interface AccuracyRow extends Accuracy {
   readonly settings: string;
@@ -48,12 +43,6 @@ export interface IndexBenchResult {
   readonly snapshotLoadSeconds: number;
   readonly accuracy: readonly AccuracyRow[];
   readonly defaults: { readonly estimator: string; readonly order: number; readonly maxContext: number; readonly minLength: number; readonly beta: number };
-}
-
-function percentiles(samples: number[]): Percentiles {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
 }
 
 function files(text: string): string[] {

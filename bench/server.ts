@@ -59,7 +59,8 @@ export interface Percentiles {
   readonly samples: number;
 }
 
-function percentiles(samples: number[]): Percentiles {
+/** p50, p99 and max of latency samples (index.ts shares it). */
+export function percentiles(samples: number[]): Percentiles {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1], samples: sorted.length };
