@@ -386,17 +386,18 @@ function learnInChunks(model: NgramModel, text: string, onProgress: (done: numbe
 
 /**
  * The model a query command works on: `--train` (learned now) or `--model` (a saved model or ARPA).
- * `keepText`: keep the learned text and its index (for evidence) whatever the estimator.
+ * `keepText`: keep the learned text and its index — true: always (for evidence), false: never (the
+ * n-gram tables are all the command needs), unset: when the estimator reads them (longest-match).
  */
-export async function loadModel(values: OptionValues, progress: Progress, keepText = false): Promise<LoadedModel> {
+export async function loadModel(values: OptionValues, progress: Progress, keepText?: boolean): Promise<LoadedModel> {
   const train = stringOption(values, 'train');
   const modelFile = stringOption(values, 'model');
   if (train !== undefined && modelFile !== undefined) throw new UsageError('give either --train or --model, not both');
   if (train !== undefined) {
     const options = trainingOptions(values);
-    return trainFrom(train, options, progress, undefined, flag(values, 'trust-file'), keepText || options.estimator.name === 'longest-match');
+    return trainFrom(train, options, progress, undefined, flag(values, 'trust-file'), keepText ?? options.estimator.name === 'longest-match');
   }
-  if (keepText) throw new UsageError('evidence is read from the text itself: give --train PATH, not --model');
+  if (keepText === true) throw new UsageError('evidence is read from the text itself: give --train PATH, not --model');
   if (modelFile === undefined) throw new UsageError('no model: give --train PATH (text to learn) or --model FILE');
   return openModelFile(modelFile, values);
 }

@@ -766,7 +766,6 @@ function formatLog10(value: number): string {
 /** Why `model` has no back-off form, or undefined when it has one. */
 export function arpaRefusal(model: Pick<NgramModel, 'estimator' | 'order'>): string | undefined {
   const { name } = model.estimator;
-  if (name === 'longest-match') return 'longest-match reads contexts of any length from the text itself, which no ARPA file can hold: use kneser-ney (its n-gram part)';
   if (name === 'stupid-backoff') return 'stupid-backoff gives scores, not probabilities: an ARPA file needs kneser-ney, mle or (order 1) add-k';
   if (name === 'add-k' && model.order > 1) {
     return 'add-k gives every unseen word the same share instead of a scaled shorter context, so it has no back-off form above order 1: use kneser-ney or mle';

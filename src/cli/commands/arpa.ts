@@ -28,10 +28,12 @@ export const exportArpaCommand: Command = {
     const progress = io.progress(values);
     const out = stringOption(values, 'out');
     if (out !== undefined) await refuseOverwritingInput(out, [stringOption(values, 'train'), stringOption(values, 'model')]);
-    const loaded = await loadModel(values, progress);
+    const loaded = await loadModel(values, progress, false);
     if (loaded.kind === 'arpa') throw new UsageError(`${loaded.source} is already an ARPA model`);
     const refusal = arpaRefusal(loaded.model);
     if (refusal !== undefined) throw new CliError(`cannot export: ${refusal}`);
+    // An NgramModel named longest-match is its Kneser-Ney part; the index's contexts have no ARPA form.
+    if (loaded.model.estimator.name === 'longest-match' && values.quiet !== true) io.note('longest-match reads contexts of any length from the text itself, which no ARPA file holds: writing its Kneser-Ney part');
     progress.update(() => 'writing the ARPA file…');
     const arpa = writeArpa(loaded.model);
     progress.done();

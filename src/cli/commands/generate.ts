@@ -32,7 +32,7 @@ export const generateCommand: Command = {
     const words = numberOption(values, 'words', { min: 0, max: MAX_WORDS, integer: true }, DEFAULT_WORDS);
     const sampling = flag(values, 'greedy') ? { temperature: 0 } : samplingOptions(values);
     const seed = seedOption(values);
-    const { model } = await loadModel(values, io.progress(values));
+    const { model } = await loadModel(values, io.progress(values), false);
     const context = contextTokens(model, values);
     const result = generate(model, context, {
       tokens: words,

@@ -161,7 +161,7 @@ export const predictCommand: Command = {
     const top = topOption(values);
     samplingOptions(values); // bad values fail before a possibly long training
     const why = flag(values, 'why');
-    const loaded = await loadModel(values, io.progress(values), why);
+    const loaded = await loadModel(values, io.progress(values), why ? true : undefined);
     const { model } = loaded;
     const learned = loaded.kind === 'ngram' ? loaded.learned : undefined;
     const longestMatch = learned?.longestMatch;

@@ -60,7 +60,7 @@ export const scoreCommand: Command = {
   ],
   async run({ values }, io) {
     const testFile = requiredString(values, 'test', 'the text to score');
-    const loaded = await loadModel(values, io.progress(values));
+    const loaded = await loadModel(values, io.progress(values), false);
     const report = await score(loaded, testFile);
     if (values.json) io.json(report);
     else printScores(io, report, loaded, values);
