@@ -65,7 +65,8 @@ describe('evidence (nextWordLab/evidence)', function () {
       'src/greet.js': '\nfunction greet(name) {\n  return hello(name);\n}\n\n    return hello(world);\n',
       'notes/a.txt': 'return hello there\n',
     });
-    const session = await start(folder);
+    // Kneser-Ney: the context is the line's (longest match would answer with the line break before it too).
+    const session = await start(folder, { smoothing: 'kneser-ney' });
     const result = await session.evidence({ context: 'x = 1;\n  return hello', word: '(' });
     assert.deepEqual(result.context, ['return', 'hello']);
     assert.equal(result.count, 2);
@@ -81,7 +82,8 @@ describe('evidence (nextWordLab/evidence)', function () {
 
   it('answers a line-start context with the places where the word starts a line', async () => {
     const folder = writeWorkspace({ 'a.txt': 'the cat\n  the dog\na the cow\n' });
-    const session = await start(folder);
+    // Kneser-Ney: a line start is `<s>` (longest match reads an empty context as no context at all).
+    const session = await start(folder, { smoothing: 'kneser-ney' });
     const result = await session.evidence({ context: '', word: 'the' });
     assert.deepEqual(result.context, ['<s>']);
     assert.equal(result.count, 2);

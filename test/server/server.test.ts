@@ -134,7 +134,8 @@ describe('language server', () => {
       const text = `${lines.join('\n')}\n`;
       fs.writeFileSync(path.join(folder, 'big.txt'), text);
       fs.writeFileSync(path.join(folder, 'small.txt'), 'line 1 says hello .\n');
-      const session = await start({ folders: [folder] });
+      // Kneser-Ney, the n-gram counts alone: what is compared is how they were counted.
+      const session = await start({ folders: [folder], settings: { smoothing: 'kneser-ney' } });
       const status = await session.whenReady();
       assert.equal(status.filesLearned, 2);
       const expected = new NgramModel({ order: 3, tokenizer: 'words' });
@@ -255,7 +256,8 @@ describe('language server', () => {
   describe('settings', () => {
     it('re-estimates when the order changes, from the kept token ids', async () => {
       const folder = copyFixture('basic');
-      const session = await start({ folders: [folder], settings: { order: 2 } });
+      // Kneser-Ney: the order bounds the context (longest match reads past it, across lines).
+      const session = await start({ folders: [folder], settings: { order: 2, smoothing: 'kneser-ney' } });
       await session.whenReady();
       let result = await session.predict({ context: 'the cat sat on the', temperature: 0 });
       assert.deepEqual(result.context, ['the']);
