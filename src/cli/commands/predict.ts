@@ -74,7 +74,8 @@ export function predict(model: Pick<QueryModel, 'runs' | 'candidates'>, context:
   let drawableRank = 0;
   return {
     context: distribution.context,
-    matchedContextLength: distribution.matchedContextLength,
+    // Longest match answers with its match (across lines), not the n-gram model's context.
+    matchedContextLength: 'answeringLength' in distribution ? Number(distribution.answeringLength) : distribution.matchedContextLength,
     isProbability: distribution.isProbability,
     entropyBits: support.entropyBits,
     // No more than the distribution holds (the candidate buffers are sized by the count asked for).
