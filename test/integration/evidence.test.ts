@@ -36,7 +36,7 @@ describe('Show where… (evidence) in VS Code', () => {
 
   it('lists every place "sky is" was followed by "blue" and opens the one picked at its line and column', async () => {
     const shown = nextEvidencePick();
-    const opening = api.showEvidence({ context: 'it often rains\nwhen the sky is', word: 'blue' });
+    const opening = api.showEvidence({ context: 'sky is', word: 'blue' });
     const evidence = await shown;
     assert.deepEqual(evidence.context, ['sky', 'is']);
     assert.equal(evidence.count, 3);
@@ -58,6 +58,16 @@ describe('Show where… (evidence) in VS Code', () => {
     assert.equal(vscode.window.activeTextEditor, editor);
     assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [3, 9]);
     assert.equal(editor.document.lineAt(3).text.slice(9), 'sky is blue it rarely rains');
+  });
+
+  it('answers a context across lines with the places of the longest match the workspace holds (the default estimator)', async () => {
+    const evidence = await api.model.evidence({ context: 'it often rains\nwhen the sky is', word: 'blue' });
+    assert.deepEqual(evidence.context, ['it', 'often', 'rains', '</s>', 'when', 'the', 'sky', 'is']);
+    assert.equal(evidence.count, 1);
+    assert.deepEqual(
+      evidence.occurrences.map(({ file, line, column, text }) => [file, line, column, text]),
+      [['notes/weather.txt', 3, 24, 'when the sky is cloudy it often rains']],
+    );
   });
 
   it('never lists the .env canary, which is not learned', async () => {
