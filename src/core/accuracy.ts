@@ -44,7 +44,7 @@ export function predictionAccuracy(tokenizer: TokenizerName, text: string, rank:
   let scored = 0;
   let oov = 0;
   let log10ProbTotal = 0;
-  let oovLog10ProbTotal = 0;
+  let knownLog10ProbTotal = 0;
   for (const sentence of tokenizeText(tokenizer, text)) {
     const targets = [...sentence, EOS_TOKEN];
     for (let i = 0; i < targets.length; i++) {
@@ -55,10 +55,8 @@ export function predictionAccuracy(tokenizer: TokenizerName, text: string, rank:
       if (prediction.score) {
         scored++;
         log10ProbTotal += prediction.score.log10Prob;
-        if (!prediction.score.inVocabulary) {
-          oov++;
-          oovLog10ProbTotal += prediction.score.log10Prob;
-        }
+        if (prediction.score.inVocabulary) knownLog10ProbTotal += prediction.score.log10Prob;
+        else oov++;
       }
       const at = ranked.indexOf(targets[i]);
       if (at === 0) top1++;
@@ -72,6 +70,6 @@ export function predictionAccuracy(tokenizer: TokenizerName, text: string, rank:
   }
   return {
     accuracy: { top1: tokens === 0 ? 0 : top1 / tokens, top5: tokens === 0 ? 0 : top5 / tokens, tokens },
-    totals: scored === tokens && tokens > 0 ? { tokens, oov, log10ProbTotal, oovLog10ProbTotal } : undefined,
+    totals: scored === tokens && tokens > 0 ? { tokens, oov, log10ProbTotal, knownLog10ProbTotal } : undefined,
   };
 }

@@ -47,7 +47,7 @@ export async function evaluate(loaded: LoadedModel, testFile: string): Promise<E
       { acrossLines: true },
     );
     accuracy = walk.accuracy;
-    perplexity = perplexityOf(walk.totals ?? { tokens: 0, oov: 0, log10ProbTotal: 0, oovLog10ProbTotal: 0 });
+    perplexity = perplexityOf(walk.totals ?? { tokens: 0, oov: 0, log10ProbTotal: 0, knownLog10ProbTotal: 0 });
   } else {
     perplexity = perplexityOf(model.scoreSentences(model.encodeForScoring(text)));
     accuracy = predictionAccuracy(model.tokenizer, text, (context, k) => ({ ranked: model.candidates(context, k).map((candidate) => candidate.word) }), { acrossLines: false }).accuracy;
