@@ -70,6 +70,12 @@ describe('Show where… (evidence) in VS Code', () => {
     );
   });
 
+  it('a context spanning lines predicts the word only the longer context determines', async () => {
+    // The line is the same, "when the sky is"; the line before it decides (weather.txt lines 2–5).
+    assert.equal((await api.model.predict({ context: 'cloudy it often rains\nwhen the sky is', temperature: 0 })).chosen?.word, 'blue');
+    assert.equal((await api.model.predict({ context: 'the sky is blue today\nwhen the sky is', temperature: 0 })).chosen?.word, 'cloudy');
+  });
+
   it('never lists the .env canary, which is not learned', async () => {
     const evidence = await api.model.evidence({ context: 'NWL_SECRET_TOKEN_DO_NOT_LEARN =', word: 'hunter2' });
     assert.equal(evidence.count, 0);
