@@ -5,11 +5,10 @@
 
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import manifest from '../../package.json';
 import type { NextWordLabApi } from '../../src/extension/extension';
 import { ourLoggedProblems } from './extensionHostLog';
+import { extensionId, readyExtension } from './extensionUnderTest';
 
-const extensionId = `${manifest.publisher}.${manifest.name}`;
 
 async function editorWith(text: string, language: string): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument({ content: text, language });
@@ -36,10 +35,7 @@ describe('Next Word Lab in the editor: ghost text, per-language providers, a cle
   let api: NextWordLabApi;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<NextWordLabApi>(extensionId);
-    assert.ok(extension, `${extensionId} is loaded`);
-    api = await extension.activate();
-    await api.whenReady();
+    api = await readyExtension();
     // Plain counting, and T = 0: "sky is" → blue (3 of 5), "is blue" → today (first of three ties), then the line ends.
     await vscode.workspace.getConfiguration('nextWordLab').update('smoothing', 'mle', vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('nextWordLab').update('temperature', 0, vscode.ConfigurationTarget.Global);

@@ -5,20 +5,16 @@
 
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import manifest from '../../package.json';
 import type { NextWordLabApi } from '../../src/extension/extension';
 import type { EvidenceResult } from '../../src/protocol/lsp';
+import { readyExtension } from './extensionUnderTest';
 
-const extensionId = `${manifest.publisher}.${manifest.name}`;
 
 describe('Show where… (evidence) in VS Code', () => {
   let api: NextWordLabApi;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<NextWordLabApi>(extensionId);
-    assert.ok(extension, `${extensionId} is loaded`);
-    api = await extension.activate();
-    await api.whenReady();
+    api = await readyExtension();
   });
 
   afterEach(async () => {

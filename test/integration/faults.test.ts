@@ -12,11 +12,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import manifest from '../../package.json';
 import type { NextWordLabApi } from '../../src/extension/extension';
 import type { ModelStatus } from '../../src/protocol/lsp';
+import { readyExtension } from './extensionUnderTest';
 
-const extensionId = `${manifest.publisher}.${manifest.name}`;
 const FIXTURE_FILES = 5;
 const GENERATED_FILES = 400;
 const GENERATED_FOLDER = 'faults-generated';
@@ -90,10 +89,7 @@ describe('faults: the language server killed', function () {
   const figures: string[] = [];
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<NextWordLabApi>(extensionId);
-    assert.ok(extension);
-    api = await extension.activate();
-    await api.whenReady();
+    api = await readyExtension();
     messages = new MessageRecorder();
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder);

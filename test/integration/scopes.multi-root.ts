@@ -5,11 +5,10 @@
 
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import manifest from '../../package.json';
 import type { NextWordLabApi } from '../../src/extension/extension';
 import { ourLoggedProblems } from './extensionHostLog';
+import { extensionId, readyExtension } from './extensionUnderTest';
 
-const extensionId = `${manifest.publisher}.${manifest.name}`;
 
 describe('Next Word Lab in a two-folder workspace', () => {
   let api: NextWordLabApi;
@@ -20,10 +19,7 @@ describe('Next Word Lab in a two-folder workspace', () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
     assert.deepEqual(folders.map((folder) => folder.name), ['one', 'two']);
     [one, two] = folders;
-    const extension = vscode.extensions.getExtension<NextWordLabApi>(extensionId);
-    assert.ok(extension, `${extensionId} is loaded`);
-    api = await extension.activate();
-    await api.whenReady();
+    api = await readyExtension();
   });
 
   it('VS Code gives each folder its own value of the resource settings', () => {

@@ -5,13 +5,12 @@
 
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import manifest from '../../package.json';
 import { tokenizeLine } from '../../src/core/tokenizer';
 import type { NextWordLabApi } from '../../src/extension/extension';
 import { SURPRISAL_BUCKETS, bucketOf } from '../../src/extension/surprisalLens';
 import { SURPRISAL_SPAN_FIELDS } from '../../src/protocol/lsp';
+import { readyExtension } from './extensionUnderTest';
 
-const extensionId = `${manifest.publisher}.${manifest.name}`;
 
 function workspaceFile(...parts: string[]): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -23,10 +22,7 @@ describe('Surprisal lens in VS Code', () => {
   let api: NextWordLabApi;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<NextWordLabApi>(extensionId);
-    assert.ok(extension, `${extensionId} is loaded`);
-    api = await extension.activate();
-    await api.whenReady();
+    api = await readyExtension();
   });
 
   afterEach(async () => {
