@@ -203,6 +203,26 @@ export class Workbench {
     });
   }
 
+  /** The lines of the visible text editor. */
+  editorLines(): Locator {
+    return this.page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
+  }
+
+  /** Opens `name`, types `context` on a new last line, opens the visualizer there and returns its content once drawn. */
+  async openVisualizerAfter(name: string, context: string): Promise<FrameLocator> {
+    await this.openFile(name);
+    await this.step('type a context on a new last line', async () => {
+      await this.editorLines().click();
+      await this.page.keyboard.press('ControlOrMeta+End');
+      await this.page.keyboard.press('Enter');
+      await this.page.keyboard.insertText(context);
+    });
+    await this.runCommand('Next Word Lab: Open Visualizer');
+    const panel = this.webviewFrame();
+    await this.step('the panel renders', () => panel.locator('.app').waitFor());
+    return panel;
+  }
+
   /** Waits until the palette lists `title`, i.e. the extension contributing it is registered. */
   async waitForCommand(title: string): Promise<void> {
     await this.step(`wait for command "${title}"`, async () => {

@@ -26,8 +26,6 @@ describe('the lesson shows its work', function () {
   let tennisCount: number | undefined;
 
   const tab = (name: string): Locator => panel.getByRole('tab', { name });
-  const editorLines = (): Locator =>
-    workbench.page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
 
   /** Shows a step and waits until it has drawn its answer. */
   async function showStep(name: string): Promise<void> {
@@ -42,23 +40,8 @@ describe('the lesson shows its work', function () {
     folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nwl-lesson-')), 'workspace');
     fs.cpSync(FIXTURE_WORKSPACE, folder, { recursive: true });
     workbench = await Workbench.open({ folder, settings: { 'nextWordLab.temperature': 0.7 }, viewport: { width: 1600, height: 1800 } });
-    const page = workbench.page;
     await chooseTheme(workbench, THEMES.dark.label, THEMES.dark.selector);
-    await workbench.runCommand('Go to File...');
-    await workbench.step('open notes/tennis.md', async () => {
-      await page.keyboard.insertText('tennis.md');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'tennis.md' }).first().click();
-      await page.locator('.tabs-container .tab.active', { hasText: 'tennis.md' }).waitFor();
-    });
-    await workbench.step('type a context on a new last line', async () => {
-      await editorLines().click();
-      await page.keyboard.press('ControlOrMeta+End');
-      await page.keyboard.press('Enter');
-      await page.keyboard.insertText(CONTEXT);
-    });
-    await workbench.runCommand('Next Word Lab: Open Visualizer');
-    panel = workbench.webviewFrame();
-    await workbench.step('the panel renders', () => panel.locator('.app').waitFor());
+    panel = await workbench.openVisualizerAfter('tennis.md', CONTEXT);
   });
 
   after(async () => {

@@ -37,8 +37,7 @@ describe('visualizer panel', function () {
   const step = (name: string): Locator => panel.getByRole('tab', { name });
   const statusBarTemperature = (): Locator =>
     workbench.page.locator('.statusbar-item', { hasText: /^\s*T [\d.]+\s*$/ }).first();
-  const editorLines = (): Locator =>
-    workbench.page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
+  const editorLines = (): Locator => workbench.editorLines();
 
   /** Relative luminance (0 black … 1 white) of the panel's background, as the theme's variables paint it. */
   async function panelLuminance(): Promise<number> {
@@ -69,24 +68,9 @@ describe('visualizer panel', function () {
       // Tall enough for every step to fit in the panel's screenshot.
       viewport: { width: 1800, height: 1800 },
     });
-    const page = workbench.page;
     // A theme named in the initial user settings is not always applied: pick it as a person would.
     await chooseTheme('Dark Modern', '.monaco-workbench.vs-dark');
-    await workbench.runCommand('Go to File...');
-    await workbench.step('open notes/tennis.md', async () => {
-      await page.keyboard.insertText('tennis.md');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'tennis.md' }).first().click();
-      await page.locator('.tabs-container .tab.active', { hasText: 'tennis.md' }).waitFor();
-    });
-    await workbench.step('type a context on a new last line', async () => {
-      await editorLines().click();
-      await page.keyboard.press('ControlOrMeta+End');
-      await page.keyboard.press('Enter');
-      await page.keyboard.insertText(CONTEXT);
-    });
-    await workbench.runCommand('Next Word Lab: Open Visualizer');
-    panel = workbench.webviewFrame();
-    await workbench.step('the panel renders', () => panel.locator('.app').waitFor());
+    panel = await workbench.openVisualizerAfter('tennis.md', CONTEXT);
   });
 
   after(async () => {
