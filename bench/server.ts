@@ -217,9 +217,21 @@ async function timeLens(
   return { shows, afterEdit, predictWhileLens };
 }
 
-/** Loads the built extension bundle with an inert `vscode` module, timing the require alone. */
+/**
+ * Loads the built extension bundle with an inert `vscode` module, timing the require alone. The bundler's
+ * import helpers copy the module's own keys, so the inert module lists every name the bundle reads from it
+ * (a top-level `new vscode.ThemeIcon(…)` would otherwise find nothing to construct).
+ */
 function timeExtensionLoad(bundle: string): number {
-  const inert: object = new Proxy(function () {} as object, { get: () => inert, apply: () => inert, construct: () => inert });
+  const names = new Set([...fs.readFileSync(bundle, 'utf8').matchAll(/\b(?:vscode|code)\d*\.([A-Za-z_$][\w$]*)/g)].map((match) => match[1]));
+  const target = function () {} as object;
+  const inert: object = new Proxy(target, {
+    get: () => inert,
+    apply: () => inert,
+    construct: () => inert,
+    ownKeys: () => [...Reflect.ownKeys(target), ...[...names].filter((name) => !Reflect.ownKeys(target).includes(name))],
+    getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(target, key) ?? { value: inert, configurable: true, enumerable: true, writable: true },
+  });
   const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
   const original = loader._load;
   loader._load = (request, ...rest) => (request === 'vscode' ? inert : original(request, ...rest));
