@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const COPIED = ['package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'media'];
+const COPIED = ['package.json', 'package.nls.json', 'l10n', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'media'];
 /** What esbuild.mjs needs for the runtime bundles; its other targets (CLI, bench, tests) are skipped when absent. */
 const LINKED = ['esbuild.mjs', 'tsconfig.json', 'src', 'webview'];
 /** The bundles the extension loads; the build must have produced each one. */

@@ -153,13 +153,13 @@ export class LanguageServerHost extends Disposable {
     if (this.crashTimes.length > MAX_CRASHES) {
       this.output.error(`The language server stopped ${this.crashTimes.length} times in a few minutes; it is left stopped.`);
       void vscode.window.showErrorMessage(
-        'Next Word Lab: the language server keeps stopping, so it was not restarted. Run "Re-learn the Workspace" to try again; details are in the Next Word Lab output.',
+        vscode.l10n.t('Next Word Lab: the language server keeps stopping, so it was not restarted. Run "Re-learn the Workspace" to try again; details are in the Next Word Lab output.'),
       );
       return;
     }
     this.output.warn('The language server stopped unexpectedly; restarting it.');
     void vscode.window.showWarningMessage(
-      'Next Word Lab: the language server stopped unexpectedly and was restarted. The model is being reloaded.',
+      vscode.l10n.t('Next Word Lab: the language server stopped unexpectedly and was restarted. The model is being reloaded.'),
     );
     this.start();
   }

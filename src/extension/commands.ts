@@ -36,7 +36,7 @@ export interface EvidenceArgs {
   readonly word: string;
 }
 
-const SHOW_WHERE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('references'), tooltip: 'Show where…' };
+const SHOW_WHERE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('references'), tooltip: vscode.l10n.t('Show where…') };
 
 /** Candidates offered by Choose Next Word. */
 const CHOICES = 12;
@@ -79,7 +79,7 @@ export class Commands extends Disposable {
     const editor = vscode.window.activeTextEditor;
     if (editor === undefined) {
       void vscode.window.showInformationMessage(
-        'Next Word Lab: open a file and put the cursor where the next word should go, then run Predict Next Word.',
+        vscode.l10n.t('Next Word Lab: open a file and put the cursor where the next word should go, then run Predict Next Word.'),
       );
       return [];
     }
@@ -105,7 +105,7 @@ export class Commands extends Disposable {
     const editor = vscode.window.activeTextEditor;
     if (editor === undefined) {
       void vscode.window.showInformationMessage(
-        'Next Word Lab: open a file and put the cursor where the next word should go, then run Choose Next Word.',
+        vscode.l10n.t('Next Word Lab: open a file and put the cursor where the next word should go, then run Choose Next Word.'),
       );
       return undefined;
     }
@@ -119,8 +119,8 @@ export class Commands extends Disposable {
     const items = result.candidates.map((candidate) => candidateItem(candidate, result.isProbability));
     const pick = vscode.window.createQuickPick<CandidateItem>();
     pick.items = items;
-    pick.title = `Next word after “${result.context.join(' ')}” — ${answeredBy(result.matchedContextLength)}`;
-    pick.placeholder = 'Choose the next word (probability · count / context count · the n-gram that answered) · $(references) shows where';
+    pick.title = vscode.l10n.t('Next word after “{0}” — {1}', result.context.join(' '), answeredBy(result.matchedContextLength));
+    pick.placeholder = vscode.l10n.t('Choose the next word (probability · count / context count · the n-gram that answered) · $(references) shows where');
     pick.matchOnDescription = true;
     const picked = await new Promise<CandidateItem | undefined>((resolve) => {
       pick.onDidAccept(() => resolve(pick.selectedItems[0]));
@@ -142,17 +142,24 @@ export class Commands extends Disposable {
    * word, as a quick pick; the one picked opens at the place. Resolves to its editor.
    */
   async showEvidence(args: EvidenceArgs): Promise<vscode.TextEditor | undefined> {
-    if (typeof args?.context !== 'string' || typeof args.word !== 'string') throw new Error('Show where… needs a context and a word.');
+    if (typeof args?.context !== 'string' || typeof args.word !== 'string') throw new Error(vscode.l10n.t('Show where… needs a context and a word.'));
     const evidence = await this.model.evidence({ context: args.context, word: args.word });
     const shown = evidence.context.length === 0 ? wordLabel(evidence.word) : `${evidence.context.join(' ')} · ${wordLabel(evidence.word)}`;
     if (evidence.occurrences.length === 0) {
-      void vscode.window.showInformationMessage(`Next Word Lab: the learned text has no place where “${shown}” occurs.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Next Word Lab: the learned text has no place where “{0}” occurs.', shown));
       return undefined;
     }
     const pick = vscode.window.createQuickPick<OccurrenceItem>();
     pick.items = evidence.occurrences.map(occurrenceItem);
-    pick.title = `“${shown}”: ${evidence.count} of ${evidence.contextCount} (${evidence.context.length}-token context) — ${placesLabel(evidence)}`;
-    pick.placeholder = 'Open the place in the file';
+    pick.title = vscode.l10n.t(
+      '“{0}”: {1} of {2} ({3}-token context) — {4}',
+      shown,
+      evidence.count,
+      evidence.contextCount,
+      evidence.context.length,
+      placesLabel(evidence),
+    );
+    pick.placeholder = vscode.l10n.t('Open the place in the file');
     pick.matchOnDescription = true;
     const picked = await new Promise<OccurrenceItem | undefined>((resolve) => {
       pick.onDidAccept(() => resolve(pick.selectedItems[0]));
@@ -184,37 +191,40 @@ export class Commands extends Disposable {
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (folders.length === 0) {
       void vscode.window.showInformationMessage(
-        'Next Word Lab learns from the files of the open folder, and no folder is open. Open a folder (File › Open Folder…) and try again.',
+        vscode.l10n.t('Next Word Lab learns from the files of the open folder, and no folder is open. Open a folder (File › Open Folder…) and try again.'),
       );
     } else if (status === undefined || ((status.state === 'starting' || status.state === 'learning') && status.tokens === 0)) {
       void vscode.window.showInformationMessage(
-        'Next Word Lab is still reading the workspace and has not learned any text yet. Try again in a moment: the status bar shows its progress.',
+        vscode.l10n.t('Next Word Lab is still reading the workspace and has not learned any text yet. Try again in a moment: the status bar shows its progress.'),
       );
     } else if (status.tokens === 0 && status.filesSkipped > 0) {
       void vscode.window
         .showInformationMessage(
-          `Next Word Lab has nothing to learn from: every candidate file was left out (${status.filesSkipped} skipped). See why, or widen nextWordLab.include / nextWordLab.exclude.`,
-          'Show Skipped Files',
-          'Open Settings',
+          vscode.l10n.t(
+            'Next Word Lab has nothing to learn from: every candidate file was left out ({0} skipped). See why, or widen nextWordLab.include / nextWordLab.exclude.',
+            status.filesSkipped,
+          ),
+          showSkippedFilesAction(),
+          openSettingsAction(),
         )
         .then((action) => this.followUp(action));
     } else if (status.tokens === 0) {
       void vscode.window
         .showInformationMessage(
-          'Next Word Lab found no file to learn from: no file in the workspace matches nextWordLab.include. Add some text or code, or widen the setting.',
-          'Open Settings',
+          vscode.l10n.t('Next Word Lab found no file to learn from: no file in the workspace matches nextWordLab.include. Add some text or code, or widen the setting.'),
+          openSettingsAction(),
         )
         .then((action) => this.followUp(action));
     } else {
       void vscode.window.showInformationMessage(
-        'Next Word Lab has no word to suggest here: the model knows nothing that can follow this context.',
+        vscode.l10n.t('Next Word Lab has no word to suggest here: the model knows nothing that can follow this context.'),
       );
     }
   }
 
   private async followUp(action: string | undefined): Promise<void> {
-    if (action === 'Show Skipped Files') await this.showSkippedFiles();
-    else if (action === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'nextWordLab');
+    if (action === showSkippedFilesAction()) await this.showSkippedFiles();
+    else if (action === openSettingsAction()) await vscode.commands.executeCommand('workbench.action.openSettings', 'nextWordLab');
   }
 
   private async pickTemperature(): Promise<void> {
@@ -224,23 +234,23 @@ export class Commands extends Disposable {
 
   private async askTemperature(): Promise<number | undefined> {
     const current = this.config.temperature;
-    const custom = { label: '$(edit) Other value…', value: undefined };
+    const custom = { label: vscode.l10n.t('$(edit) Other value…'), value: undefined };
     const presets = TEMPERATURE_PRESETS.map((preset) => ({
       label: `${preset.value === current ? '$(check)' : '$(blank)'} ${formatNumber(preset.value)}`,
       description: preset.meaning,
       value: preset.value as number | undefined,
     }));
     const picked = await vscode.window.showQuickPick([...presets, custom], {
-      title: `Temperature (now ${formatNumber(current)})`,
-      placeHolder: 'Low temperatures pick the top words; high ones flatten the distribution',
+      title: vscode.l10n.t('Temperature (now {0})', formatNumber(current)),
+      placeHolder: vscode.l10n.t('Low temperatures pick the top words; high ones flatten the distribution'),
     });
     if (picked === undefined) return undefined;
     if (picked.value !== undefined) return picked.value;
     const typed = await vscode.window.showInputBox({
-      title: 'Temperature',
+      title: vscode.l10n.t('Temperature'),
       value: String(current),
-      prompt: 'A number ≥ 0: 0 = greedy, 1 = the model as learned, larger = flatter',
-      validateInput: (text) => (Number(text) >= 0 && text.trim() !== '' ? undefined : 'Enter a number ≥ 0'),
+      prompt: vscode.l10n.t('A number ≥ 0: 0 = greedy, 1 = the model as learned, larger = flatter'),
+      validateInput: (text) => (Number(text) >= 0 && text.trim() !== '' ? undefined : vscode.l10n.t('Enter a number ≥ 0')),
     });
     return typed === undefined ? undefined : Number(typed);
   }
@@ -249,20 +259,20 @@ export class Commands extends Disposable {
     const status = this.model.status;
     const items: (vscode.QuickPickItem & { run: () => Thenable<unknown> })[] = [
       {
-        label: `$(flame) Temperature: ${formatNumber(this.config.temperature)}`,
-        description: 'change how adventurous the draws are',
+        label: vscode.l10n.t('$(flame) Temperature: {0}', formatNumber(this.config.temperature)),
+        description: vscode.l10n.t('change how adventurous the draws are'),
         run: () => this.pickTemperature(),
       },
-      { label: '$(graph) Open Visualizer', run: () => vscode.commands.executeCommand(COMMANDS.openVisualizer) },
+      { label: vscode.l10n.t('$(graph) Open Visualizer'), run: () => vscode.commands.executeCommand(COMMANDS.openVisualizer) },
       ...this.inlineSuggestionsItem(),
       {
-        label: '$(list-unordered) Show Skipped Files',
-        description: status === undefined ? undefined : `${status.filesSkipped} skipped`,
+        label: vscode.l10n.t('$(list-unordered) Show Skipped Files'),
+        description: status === undefined ? undefined : vscode.l10n.t('{0} skipped', status.filesSkipped),
         run: () => this.showSkippedFiles(),
       },
-      { label: '$(refresh) Re-learn the Workspace', run: () => this.relearn() },
+      { label: vscode.l10n.t('$(refresh) Re-learn the Workspace'), run: () => this.relearn() },
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: 'Next Word Lab' });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Next Word Lab') });
     await picked?.run();
   }
 
@@ -270,13 +280,15 @@ export class Commands extends Disposable {
   private async toggleInlineSuggestions(): Promise<void> {
     const document = vscode.window.activeTextEditor?.document;
     if (document === undefined) {
-      void vscode.window.showInformationMessage('Next Word Lab: open a file to turn inline suggestions on or off for its language.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Next Word Lab: open a file to turn inline suggestions on or off for its language.'));
       return;
     }
     const enabled = !this.config.editor(document).inlineSuggestions;
     await this.config.setInlineSuggestions(document.languageId, enabled);
     void vscode.window.showInformationMessage(
-      `Next Word Lab: inline suggestions are ${enabled ? 'on' : 'off'} in ${document.languageId} files.`,
+      enabled
+        ? vscode.l10n.t('Next Word Lab: inline suggestions are on in {0} files.', document.languageId)
+        : vscode.l10n.t('Next Word Lab: inline suggestions are off in {0} files.', document.languageId),
     );
   }
 
@@ -287,8 +299,10 @@ export class Commands extends Disposable {
     const enabled = this.config.editor(document).inlineSuggestions;
     return [
       {
-        label: `$(${enabled ? 'check' : 'circle-slash'}) Inline Suggestions in ${document.languageId}: ${enabled ? 'on' : 'off'}`,
-        description: enabled ? 'turn the ghost text off' : 'show the next words as ghost text (Tab accepts)',
+        label: enabled
+          ? vscode.l10n.t('$(check) Inline Suggestions in {0}: on', document.languageId)
+          : vscode.l10n.t('$(circle-slash) Inline Suggestions in {0}: off', document.languageId),
+        description: enabled ? vscode.l10n.t('turn the ghost text off') : vscode.l10n.t('show the next words as ghost text (Tab accepts)'),
         run: () => this.toggleInlineSuggestions(),
       },
     ];
@@ -296,19 +310,18 @@ export class Commands extends Disposable {
 
   private async relearn(): Promise<void> {
     await this.model.relearn();
-    void vscode.window.showInformationMessage('Next Word Lab: learning the workspace again from its files.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Next Word Lab: learning the workspace again from its files.'));
   }
 
   private async showSkippedFiles(): Promise<void> {
     const skipped = await this.model.skippedFiles();
-    this.skippedChannel ??= this._register(vscode.window.createOutputChannel('Next Word Lab: Skipped Files'));
+    this.skippedChannel ??= this._register(vscode.window.createOutputChannel(vscode.l10n.t('Next Word Lab: Skipped Files')));
     const channel = this.skippedChannel;
     channel.clear();
     const partly = skipped.filter((file) => file.reason === 'secret lines').length;
-    const partlyNote = partly === 0 ? '' : `; ${partly} ${partly === 1 ? 'file is' : 'files are'} learned without the lines that hold secrets`;
-    channel.appendLine(`${skipped.length - partly} files or folders are not learned${partlyNote}:`);
+    channel.appendLine(skippedSummary(skipped.length - partly, partly));
     for (const file of skipped) {
-      channel.appendLine(`${displayPath(file.uri)} — ${file.reason}: ${file.detail}`);
+      channel.appendLine(vscode.l10n.t('{0} — {1}: {2}', displayPath(file.uri), file.reason, file.detail));
     }
     channel.show(true);
   }
@@ -320,7 +333,7 @@ export class Commands extends Disposable {
     } catch (error) {
       if (error instanceof vscode.CancellationError || isConnectionLoss(error)) return undefined;
       const message = error instanceof Error ? error.message : String(error);
-      void vscode.window.showErrorMessage(`Next Word Lab: ${message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Next Word Lab: {0}', message));
       return undefined;
     }
   }
@@ -343,7 +356,30 @@ export function textBeforeCursor(document: vscode.TextDocument, position: vscode
 
 /** "answered by a 9-token context" (the length of the longest context suffix the learned text holds). */
 export function answeredBy(contextLength: number): string {
-  return contextLength === 0 ? 'answered by word frequencies alone (no context seen)' : `answered by a ${contextLength}-token context`;
+  return contextLength === 0
+    ? vscode.l10n.t('answered by word frequencies alone (no context seen)')
+    : vscode.l10n.t('answered by a {0}-token context', contextLength);
+}
+
+// Button labels are compared with the one clicked, so each is made in one place.
+function showSkippedFilesAction(): string {
+  return vscode.l10n.t('Show Skipped Files');
+}
+
+function openSettingsAction(): string {
+  return vscode.l10n.t('Open Settings');
+}
+
+/** The skipped-files channel's first line; each count gets its own singular or plural sentence. */
+function skippedSummary(notLearned: number, partly: number): string {
+  const notLearnedLine =
+    notLearned === 1 ? vscode.l10n.t('1 file or folder is not learned') : vscode.l10n.t('{0} files or folders are not learned', notLearned);
+  if (partly === 0) return vscode.l10n.t('{0}:', notLearnedLine);
+  const partlyLine =
+    partly === 1
+      ? vscode.l10n.t('1 file is learned without the lines that hold secrets')
+      : vscode.l10n.t('{0} files are learned without the lines that hold secrets', partly);
+  return vscode.l10n.t('{0}; {1}:', notLearnedLine, partlyLine);
 }
 
 interface CandidateItem extends vscode.QuickPickItem {
@@ -364,8 +400,8 @@ function occurrenceItem(occurrence: EvidenceOccurrence): OccurrenceItem {
 }
 
 function placesLabel(evidence: EvidenceResult): string {
-  const places = `${evidence.total} ${evidence.total === 1 ? 'place' : 'places'}`;
-  return evidence.occurrences.length < evidence.total ? `${places}, the first ${evidence.occurrences.length} listed` : places;
+  const places = evidence.total === 1 ? vscode.l10n.t('1 place') : vscode.l10n.t('{0} places', evidence.total);
+  return evidence.occurrences.length < evidence.total ? vscode.l10n.t('{0}, the first {1} listed', places, evidence.occurrences.length) : places;
 }
 
 function wordLabel(word: string): string {
@@ -376,9 +412,9 @@ function wordLabel(word: string): string {
 function candidateItem(candidate: PredictedCandidate, isProbability: boolean): CandidateItem {
   const share = isProbability
     ? `${(candidate.probability * 100).toFixed(1)} %`
-    : `score ${candidate.probability.toPrecision(3)}`;
+    : vscode.l10n.t('score {0}', candidate.probability.toPrecision(3));
   return {
-    label: candidate.word === '</s>' ? '⏎ (end of line)' : candidate.word,
+    label: candidate.word === '</s>' ? vscode.l10n.t('⏎ (end of line)') : candidate.word,
     description: `${share} · ${candidate.count}/${candidate.contextCount} · ${ngramName(candidate.order)}`,
     buttons: [SHOW_WHERE_BUTTON],
     candidate,
@@ -386,7 +422,7 @@ function candidateItem(candidate: PredictedCandidate, isProbability: boolean): C
 }
 
 function ngramName(order: number): string {
-  return ['unigram', 'bigram', 'trigram'][order - 1] ?? `${order}-gram`;
+  return [vscode.l10n.t('unigram'), vscode.l10n.t('bigram'), vscode.l10n.t('trigram')][order - 1] ?? vscode.l10n.t('{0}-gram', order);
 }
 
 function displayPath(uri: string): string {

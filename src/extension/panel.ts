@@ -24,7 +24,6 @@ const PANEL_CANDIDATES = 200;
 /** Cursor moves and typing settle for this long before the panel hears of them. */
 const EDITOR_SETTLE_MS = 80;
 
-const PANEL_TITLE = 'Next Word Lab';
 
 /** Editors of real text (not output channels, diff views of git objects, …), as the language client sees them. */
 const CONTEXT_SCHEMES: ReadonlySet<string> = new Set(['file', 'untitled']);
@@ -69,7 +68,7 @@ class Visualizer extends Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       VISUALIZER_VIEW_TYPE,
-      PANEL_TITLE,
+      vscode.l10n.t('Next Word Lab'),
       // Beside the editor, which keeps the focus: the panel follows the cursor as you type.
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       webviewOptions(this.extensionUri),
@@ -287,11 +286,11 @@ class VisualizerPanel extends Disposable {
   private async insert(text: string): Promise<void> {
     const editor = this.editor;
     if (editor === undefined || editor.document.isClosed) {
-      void vscode.window.showInformationMessage('Next Word Lab: open a file and put the cursor where the word should go.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Next Word Lab: open a file and put the cursor where the word should go.'));
       return;
     }
     const inserted = await editor.edit((builder) => builder.insert(editor.selection.active, text));
-    if (!inserted) void vscode.window.showWarningMessage(`Next Word Lab could not insert “${text.trim()}”: the editor refused the edit.`);
+    if (!inserted) void vscode.window.showWarningMessage(vscode.l10n.t('Next Word Lab could not insert “{0}”: the editor refused the edit.', text.trim()));
   }
 }
 

@@ -42,52 +42,61 @@ export class StatusBar extends Disposable {
     // A model that reached its memory budget says so where it is seen: some files are not learned.
     const icon = busy ? '$(loading~spin)' : status.memoryBudget !== undefined ? '$(warning)' : '$(symbol-text)';
     this.item.text = `${icon} ${temperature}`;
-    this.item.tooltip = status === undefined ? 'Next Word Lab: starting the language server' : tooltip(status);
+    this.item.tooltip = status === undefined ? vscode.l10n.t('Next Word Lab: starting the language server') : tooltip(status);
     this.item.show();
   }
 }
 
 function tooltip(status: ModelStatus): vscode.MarkdownString {
-  const lines = [`**Next Word Lab** — ${describeState(status)}`, '', `- ${status.order}-gram model of ${formatWordCount(status.tokens)}`];
-  lines.push(
-    `- ${status.filesLearned.toLocaleString('en-US')} files learned, ${status.filesSkipped.toLocaleString('en-US')} skipped`,
-    `- ${status.tokens.toLocaleString('en-US')} words in ${status.sentences.toLocaleString('en-US')} lines`,
-    `- vocabulary: ${status.vocabularySize.toLocaleString('en-US')} words`,
-    `- ${status.order}-gram model, ${status.estimator}, tokenizer \`${status.tokenizer}\``,
-  );
+  const count = (value: number): string => value.toLocaleString('en-US');
+  const lines = [
+    vscode.l10n.t('**Next Word Lab** — {0}', describeState(status)),
+    '',
+    vscode.l10n.t('- {0}-gram model of {1}', status.order, formatWordCount(status.tokens)),
+    status.filesLearned === 1
+      ? vscode.l10n.t('- 1 file learned, {0} skipped', count(status.filesSkipped))
+      : vscode.l10n.t('- {0} files learned, {1} skipped', count(status.filesLearned), count(status.filesSkipped)),
+    vscode.l10n.t('- {0} words in {1} lines', count(status.tokens), count(status.sentences)),
+    vscode.l10n.t('- vocabulary: {0} words', count(status.vocabularySize)),
+    vscode.l10n.t('- {0}-gram model, {1}, tokenizer `{2}`', status.order, status.estimator, status.tokenizer),
+  ];
   if (status.memoryBudget !== undefined) {
     const { maxModelMB, filesLeftOut } = status.memoryBudget;
     lines.push(
-      `- memory budget reached (${maxModelMB.toLocaleString('en-US')} MB): ${filesLeftOut.toLocaleString('en-US')} files not learned; raise \`nextWordLab.maxModelMB\` to learn them`,
+      filesLeftOut === 1
+        ? vscode.l10n.t('- memory budget reached ({0} MB): 1 file not learned; raise `nextWordLab.maxModelMB` to learn it', count(maxModelMB))
+        : vscode.l10n.t(
+            '- memory budget reached ({0} MB): {1} files not learned; raise `nextWordLab.maxModelMB` to learn them',
+            count(maxModelMB),
+            count(filesLeftOut),
+          ),
     );
   }
-  lines.push(
-    '',
-    'Click to change the temperature or open the visualizer.',
-  );
+  lines.push('', vscode.l10n.t('Click to change the temperature or open the visualizer.'));
   return new vscode.MarkdownString(lines.join('\n'));
 }
 
 function describeState(status: ModelStatus): string {
   switch (status.state) {
     case 'starting':
-      return 'looking for files';
+      return vscode.l10n.t('looking for files');
     case 'learning':
       return status.progress === undefined
-        ? 'learning'
-        : `learning: ${status.progress.done.toLocaleString('en-US')} / ${status.progress.total.toLocaleString('en-US')} files`;
+        ? vscode.l10n.t('learning')
+        : vscode.l10n.t('learning: {0} / {1} files', status.progress.done.toLocaleString('en-US'), status.progress.total.toLocaleString('en-US'));
     case 'ready':
-      return status.restoredFromSnapshot ? 'ready (restored from the saved model)' : 'ready';
+      return status.restoredFromSnapshot ? vscode.l10n.t('ready (restored from the saved model)') : vscode.l10n.t('ready');
     case 'empty':
-      return 'nothing learned: no workspace file could be used';
+      return vscode.l10n.t('nothing learned: no workspace file could be used');
   }
 }
 
 /** `950 words`, `12.3 k words`, `1.2 M words`. */
 export function formatWordCount(words: number): string {
-  if (words < 1_000) return `${words} words`;
-  if (words < 1_000_000) return `${formatNumber(words / 1_000)} k words`;
-  return `${formatNumber(words / 1_000_000)} M words`;
+  if (words === 1) return vscode.l10n.t('1 word');
+  if (words < 1_000) return vscode.l10n.t('{0} words', words);
+  if (words < 1_000_000) return vscode.l10n.t('{0} k words', formatNumber(words / 1_000));
+  return vscode.l10n.t('{0} M words', formatNumber(words / 1_000_000));
 }
 
 /** At most one decimal, none when it is zero (`0.7`, `3`, `12.3`). */

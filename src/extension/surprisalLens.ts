@@ -19,10 +19,10 @@ const RULER_MAX = 50;
 
 /** The colour classes, by rank: the colour ids are contributed in package.json with light, dark and high-contrast defaults. */
 export const SURPRISAL_BUCKETS = [
-  { id: 'top1', label: 'top 1', maxRank: 1, colour: 'green', meaning: 'the word the model expected most' },
-  { id: 'top10', label: 'top 10', maxRank: 10, colour: 'yellow', meaning: 'among its 10 likeliest' },
-  { id: 'top100', label: 'top 100', maxRank: 100, colour: 'orange', meaning: 'among its 100 likeliest' },
-  { id: 'beyond', label: 'beyond', maxRank: Infinity, colour: 'red', meaning: 'a surprise: 100 words or more were likelier' },
+  { id: 'top1', label: vscode.l10n.t('top 1'), maxRank: 1, colour: vscode.l10n.t('green'), meaning: vscode.l10n.t('the word the model expected most') },
+  { id: 'top10', label: vscode.l10n.t('top 10'), maxRank: 10, colour: vscode.l10n.t('yellow'), meaning: vscode.l10n.t('among its 10 likeliest') },
+  { id: 'top100', label: vscode.l10n.t('top 100'), maxRank: 100, colour: vscode.l10n.t('orange'), meaning: vscode.l10n.t('among its 100 likeliest') },
+  { id: 'beyond', label: vscode.l10n.t('beyond'), maxRank: Infinity, colour: vscode.l10n.t('red'), meaning: vscode.l10n.t('a surprise: 100 words or more were likelier') },
 ] as const;
 
 export type SurprisalBucketId = (typeof SURPRISAL_BUCKETS)[number]['id'];
@@ -104,7 +104,7 @@ export class SurprisalLens extends Disposable {
   async toggle(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     if (editor === undefined) {
-      void vscode.window.showInformationMessage('Next Word Lab: open a file, then run Show Surprisal to see how the model reads it.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Next Word Lab: open a file, then run Show Surprisal to see how the model reads it.'));
       return;
     }
     const key = editor.document.uri.toString();
@@ -185,7 +185,9 @@ export class SurprisalLens extends Disposable {
     } catch (error) {
       if (scoring.token.isCancellationRequested) return;
       this.hide(document.uri);
-      void vscode.window.showWarningMessage(`Next Word Lab: the surprisal lens could not score this file: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Next Word Lab: the surprisal lens could not score this file: {0}', error instanceof Error ? error.message : String(error)),
+      );
       return;
     }
     if (scoring.token.isCancellationRequested || this.lenses.get(document.uri.toString()) !== lens) return;
@@ -226,11 +228,11 @@ export class SurprisalLens extends Disposable {
     }
     const result = lens.view?.result;
     if (result === undefined || lens.scoring !== undefined) {
-      this.item.text = result === undefined ? '$(sync~spin) Surprisal' : `$(sync~spin) ${figure(result)}`;
+      this.item.text = result === undefined ? vscode.l10n.t('$(sync~spin) Surprisal') : `$(sync~spin) ${figure(result)}`;
     } else {
       this.item.text = `$(eye) ${figure(result)}`;
     }
-    this.item.tooltip = result === undefined ? 'Next Word Lab: scoring this file…' : legend(result, lens.view?.ranges ?? []);
+    this.item.tooltip = result === undefined ? vscode.l10n.t('Next Word Lab: scoring this file…') : legend(result, lens.view?.ranges ?? []);
     this.item.show();
     this.itemVisible = true;
   }
@@ -262,16 +264,16 @@ function viewOf(result: SurprisalResult): SurprisalView {
 
 /** The file's figure: bits per token (a score's −log2 for stupid backoff, which has no probabilities). */
 function figure(result: SurprisalResult): string {
-  if (result.bitsPerToken === null) return result.tokens === 0 ? 'no tokens' : '∞ bits/token';
-  return `${result.bitsPerToken.toFixed(2)} bits/token`;
+  if (result.bitsPerToken === null) return result.tokens === 0 ? vscode.l10n.t('no tokens') : vscode.l10n.t('∞ bits/token');
+  return vscode.l10n.t('{0} bits/token', result.bitsPerToken.toFixed(2));
 }
 
 function legend(result: SurprisalResult, ranges: readonly (readonly vscode.Range[])[]): vscode.MarkdownString {
   const words = ranges.reduce((sum, bucket) => sum + bucket.length, 0);
   const lines = [
-    '**Surprisal lens** — each word coloured by its rank under the model, given the words before it on its line',
+    vscode.l10n.t('**Surprisal lens** — each word coloured by its rank under the model, given the words before it on its line'),
     '',
-    '| colour (default) | rank | words | |',
+    vscode.l10n.t('| colour (default) | rank | words | |'),
     '|---|---|---:|---|',
     ...SURPRISAL_BUCKETS.map((bucket, index) => {
       const count = ranges[index]?.length ?? 0;
@@ -279,13 +281,26 @@ function legend(result: SurprisalResult, ranges: readonly (readonly vscode.Range
     }),
     '',
     result.bitsPerToken === null
-      ? `${result.tokens.toLocaleString('en-US')} tokens; a token the model gives probability 0 makes the file's surprisal infinite.`
-      : `**${result.bitsPerToken.toFixed(2)} bits per token** (perplexity ${result.perplexity?.toFixed(2)}) over ${result.tokens.toLocaleString('en-US')} tokens: the words plus one end of line per line, ${result.oov.toLocaleString('en-US')} unknown.`,
+      ? vscode.l10n.t("{0} tokens; a token the model gives probability 0 makes the file's surprisal infinite.", result.tokens.toLocaleString('en-US'))
+      : vscode.l10n.t(
+          '**{0} bits per token** (perplexity {1}) over {2} tokens: the words plus one end of line per line, {3} unknown.',
+          result.bitsPerToken.toFixed(2),
+          result.perplexity?.toFixed(2) ?? '',
+          result.tokens.toLocaleString('en-US'),
+          result.oov.toLocaleString('en-US'),
+        ),
     '',
-    `${result.order}-gram model, ${result.estimator}${result.isProbability ? '' : ' (scores, not probabilities)'}; ` +
-      (result.ownCountsLeftOut ? "this file's own counts are left out, so it does not predict itself." : 'this file is not learned, so the model has never seen it.'),
+    vscode.l10n.t(
+      '{0}; {1}',
+      result.isProbability
+        ? vscode.l10n.t('{0}-gram model, {1}', result.order, result.estimator)
+        : vscode.l10n.t('{0}-gram model, {1} (scores, not probabilities)', result.order, result.estimator),
+      result.ownCountsLeftOut
+        ? vscode.l10n.t("this file's own counts are left out, so it does not predict itself.")
+        : vscode.l10n.t('this file is not learned, so the model has never seen it.'),
+    ),
     '',
-    'The overview ruler marks the most surprising lines. Click to turn the lens off.',
+    vscode.l10n.t('The overview ruler marks the most surprising lines. Click to turn the lens off.'),
   ];
   return new vscode.MarkdownString(lines.join('\n'));
 }
@@ -297,23 +312,39 @@ export function formatProbability(p: number): string {
 
 function hoverText(token: SurprisalTokenResult): vscode.MarkdownString {
   const bits = -Math.log2(token.probability);
-  const p = token.isProbability ? 'P' : 'score';
+  const p = token.isProbability ? 'P' : vscode.l10n.t('score');
   const context = token.context.length === 0 ? '' : token.context.join(' ');
   // The n-gram that answered: the last order − 1 words of the context, then the word.
   const ngramContext = token.context.slice(token.context.length - (token.order - 1));
   const answered =
     token.order === 1
-      ? `answered by the unigram: c(${code(token.word)}) = ${token.count.toLocaleString('en-US')} of ${token.contextCount.toLocaleString('en-US')} tokens`
-      : `answered by the ${token.order}-gram ${code([...ngramContext, token.word].join(' '))}: seen ${token.count.toLocaleString('en-US')} times in ${token.contextCount.toLocaleString('en-US')} of ${code(ngramContext.join(' '))}`;
+      ? vscode.l10n.t('answered by the unigram: c({0}) = {1} of {2} tokens', code(token.word), token.count.toLocaleString('en-US'), token.contextCount.toLocaleString('en-US'))
+      : vscode.l10n.t(
+          'answered by the {0}-gram {1}: seen {2} times in {3} of {4}',
+          token.order,
+          code([...ngramContext, token.word].join(' ')),
+          token.count.toLocaleString('en-US'),
+          token.contextCount.toLocaleString('en-US'),
+          code(ngramContext.join(' ')),
+        );
   const bucket = SURPRISAL_BUCKETS[bucketOf(token.rank)];
   const lines = [
-    `${code(token.word)}${token.inVocabulary ? '' : ' (unknown: scored as `<unk>`)'} after ${code(context)}`,
+    token.inVocabulary
+      ? vscode.l10n.t('{0} after {1}', code(token.word), code(context))
+      : vscode.l10n.t('{0} (unknown: scored as `<unk>`) after {1}', code(token.word), code(context)),
     '',
-    `${p} = ${formatProbability(token.probability)} · surprisal ${Number.isFinite(bits) ? bits.toFixed(2) : '∞'} bits · rank ${token.rank.toLocaleString('en-US')} (${bucket.label})`,
+    vscode.l10n.t(
+      '{0} = {1} · surprisal {2} bits · rank {3} ({4})',
+      p,
+      formatProbability(token.probability),
+      Number.isFinite(bits) ? bits.toFixed(2) : '∞',
+      token.rank.toLocaleString('en-US'),
+      bucket.label,
+    ),
     '',
-    `${answered}${token.ownCountsLeftOut ? ', without this file' : ''}.`,
+    token.ownCountsLeftOut ? vscode.l10n.t('{0}, without this file.', answered) : vscode.l10n.t('{0}.', answered),
     '',
-    '| likeliest here | ' + p + ' | counts | n-gram |',
+    vscode.l10n.t('| likeliest here | {0} | counts | n-gram |', p),
     '|---|---:|---:|---:|',
     ...token.alternatives.map(
       (alternative) =>

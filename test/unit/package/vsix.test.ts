@@ -16,7 +16,7 @@ const MAX_WEBVIEW_BYTES = 80 * 1024;
 /** The bundles the extension host, the language server and the panel load (src/extension: client.ts, panel.ts). */
 const BUNDLES = ['dist/extension.js', 'dist/server.js', 'dist/webview.js', 'dist/webview.css'];
 /** The manifest and its documents, as vsce names them inside the package. */
-const DOCUMENTS = ['package.json', 'package.nls.json', 'readme.md', 'changelog.md', 'LICENSE.txt'];
+const DOCUMENTS = ['package.json', 'package.nls.json', 'l10n/bundle.l10n.json', 'readme.md', 'changelog.md', 'LICENSE.txt'];
 const MEDIA = /^media\/[\w/-]+\.(svg|png)$/;
 /** A readable (unminified) bundle averages some 40 characters a line; esbuild's minified output, thousands. */
 const MIN_MINIFIED_LINE_LENGTH = 1_000;
@@ -69,7 +69,8 @@ describe('the .vsix package', function () {
 
   it('holds every file its manifest refers to', () => {
     const walkthroughMedia = manifest.contributes.walkthroughs.flatMap((walkthrough) => walkthrough.steps.map((step) => step.media.svg));
-    const referenced = [manifest.main, manifest.icon, ...walkthroughMedia].map((reference) => path.posix.normalize(reference));
+    const runtimeStrings = path.posix.join(manifest.l10n, 'bundle.l10n.json');
+    const referenced = [manifest.main, manifest.icon, runtimeStrings, ...walkthroughMedia].map((reference) => path.posix.normalize(reference));
     assert.deepEqual(referenced.filter((name) => !packaged.has(name)), []);
   });
 
