@@ -41,14 +41,17 @@ const SHOW_WHERE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeI
 /** Candidates offered by Choose Next Word. */
 const CHOICES = 12;
 
-const TEMPERATURE_PRESETS: readonly { readonly value: number; readonly meaning: string }[] = [
-  { value: 0, meaning: 'always the likeliest word (greedy)' },
-  { value: 0.3, meaning: 'focused: nearly always the top words' },
-  { value: 0.7, meaning: 'balanced (the default)' },
-  { value: 1, meaning: 'the model exactly as it learned' },
-  { value: 1.5, meaning: 'adventurous' },
-  { value: 3, meaning: 'flattened toward uniform: gibberish' },
-];
+/** The temperature menu's presets, each with what it does to the distribution (in the display language). */
+function temperaturePresets(): readonly { readonly value: number; readonly meaning: string }[] {
+  return [
+    { value: 0, meaning: vscode.l10n.t('always the likeliest word (greedy)') },
+    { value: 0.3, meaning: vscode.l10n.t('focused: nearly always the top words') },
+    { value: 0.7, meaning: vscode.l10n.t('balanced (the default)') },
+    { value: 1, meaning: vscode.l10n.t('the model exactly as it learned') },
+    { value: 1.5, meaning: vscode.l10n.t('adventurous') },
+    { value: 3, meaning: vscode.l10n.t('flattened toward uniform: gibberish') },
+  ];
+}
 
 export class Commands extends Disposable {
   private skippedChannel: vscode.OutputChannel | undefined;
@@ -235,7 +238,7 @@ export class Commands extends Disposable {
   private async askTemperature(): Promise<number | undefined> {
     const current = this.config.temperature;
     const custom = { label: vscode.l10n.t('$(edit) Other value…'), value: undefined };
-    const presets = TEMPERATURE_PRESETS.map((preset) => ({
+    const presets = temperaturePresets().map((preset) => ({
       label: `${preset.value === current ? '$(check)' : '$(blank)'} ${formatNumber(preset.value)}`,
       description: preset.meaning,
       value: preset.value as number | undefined,

@@ -29,7 +29,7 @@ describe('runtime strings (vscode.l10n)', () => {
 
   it('every user-visible call in src/extension goes through vscode.l10n.t, not a bare English literal', () => {
     // A message, pick or status bar string given a literal or template directly...
-    const bare = /(?:\bshow(?:Information|Warning|Error)Message\(\s*|\b(?:title|placeholder|placeHolder|prompt|tooltip|label|description):\s*|\.(?:text|tooltip|title|placeholder) = )(['`].*)$/;
+    const bare = /(?:\bshow(?:Information|Warning|Error)Message\(\s*|\b(?:title|placeholder|placeHolder|prompt|tooltip|label|description|meaning):\s*|\.(?:text|tooltip|title|placeholder) = )(['`].*)$/;
     // ...is English when it holds a word outside its ${…} values and $(icon) names.
     const holdsWords = (literal: string): boolean => /[A-Za-z]{2,}/.test(literal.replace(/\$\{[^}]*\}|\$\([^)]*\)/g, ''));
     const offenders = fs
