@@ -39,8 +39,6 @@ export class NgramCounts {
   liveWords = 0;
   /** Bumped by every change, for the estimators' caches. */
   version = 0;
-  /** Bumped when node ids change (compaction), for caches keyed by node that outlive a version. */
-  layout = 0;
 
   private scratchNodes = new Int32Array(0);
   private scratchPositions = new Int32Array(0);
@@ -68,6 +66,19 @@ export class NgramCounts {
     checkStructure(counts);
     verifyStatistics(counts);
     return counts;
+  }
+
+  /** Independent tables with the same counts and node ids (what one document's leave-one-out view is made from). */
+  copy(): NgramCounts {
+    const copy = new NgramCounts(this.order);
+    for (let n = 1; n <= this.order; n++) copy.tables[n - 1] = this.tables[n - 1].copy();
+    copy.countOfCounts.set(this.countOfCounts);
+    Object.assign(copy.root, this.root);
+    copy.sentences = this.sentences;
+    copy.tokens = this.tokens;
+    copy.liveWords = this.liveWords;
+    copy.createdSinceCompaction = this.createdSinceCompaction;
+    return copy;
   }
 
   scalars(): CountsScalars {
@@ -389,7 +400,6 @@ export class NgramCounts {
     this.createdSinceCompaction = 0;
     // Node ids change: whatever a reader cached by node is stale.
     this.version++;
-    this.layout++;
     this.tables[0].trim();
     // Old node id → new node id of the order just compacted (unigrams keep their ids: word ids).
     let renumbered: Int32Array | undefined;

@@ -701,12 +701,10 @@ export class Estimator {
    * sorted, so a count costs O(levels² · log children) after the first query of its contexts.
    * The γs are applied to each compared value exactly as scoring applies them, so ties are exact.
    */
-  countLikelier(chain: ContextChain, probability: number, cacheKey?: number): number {
-    // A caller's key names a state of the counts (see NgramModel.scoreSentences) across versions.
-    const key = cacheKey === undefined ? `v${this.counts.version}` : `k${cacheKey}:${this.counts.layout}`;
-    if (this.likelierKey !== key) {
+  countLikelier(chain: ContextChain, probability: number): number {
+    if (this.likelierVersion !== this.counts.version) {
       for (const cache of this.likelierCache) cache?.clear();
-      this.likelierKey = key;
+      this.likelierVersion = this.counts.version;
     }
     const m = chain.length;
     const first = this.firstLevel(m);
@@ -735,7 +733,7 @@ export class Estimator {
 
   /** Per level, by context node: its children's p_j and p_{j−1}, each sorted descending (for `countLikelier`). */
   private readonly likelierCache: (Map<number, { own: Float64Array; lower: Float64Array }> | undefined)[] = [];
-  private likelierKey = '';
+  private likelierVersion = -1;
 
   private likelierLevel(chain: ContextChain, first: number, j: number, ranking: RootRanking): { own: Float64Array; lower: Float64Array } {
     const cache = (this.likelierCache[j] ??= new Map());

@@ -169,6 +169,14 @@ export class NgramModel {
     this.estimatorOptions = options;
   }
 
+  /**
+   * A model over a copy of the count tables, with this model's vocabulary (shared: ids stay valid in
+   * both) and estimator: changes to either leave the other as it is.
+   */
+  copy(): NgramModel {
+    return new NgramModel({ order: this.order, estimator: this.estimatorOptions, tokenizer: this.tokenizer }, this.vocabulary, this.counts.copy());
+  }
+
   /** The count tables (read-only use: snapshot, ARPA export, tests). */
   get tables(): NgramCounts {
     return this.counts;
@@ -363,13 +371,10 @@ export class NgramModel {
    * every word and one `</s>` per sentence scored, an OOV word as `<unk>`), calling `visit` per token.
    * Ids without a count (including UNK) are OOV. With `ranks`, `visit` also gets how many words the
    * model found strictly likelier than each token in its context (its rank is one more). Ranking
-   * keeps per-context work until the counts change; `rankCache` stretches that across changes: calls
-   * passing the same number promise the same counts (say, the model without one document, removed
-   * and added back between calls, while nothing else changes), so the work is kept between them.
+   * keeps per-context work until the counts change.
    */
-  scoreSentences(sentences: EncodedSentences, visit?: TokenVisitor, options: { readonly ranks?: boolean; readonly rankCache?: number } = {}): ScanTotals {
+  scoreSentences(sentences: EncodedSentences, visit?: TokenVisitor, options: { readonly ranks?: boolean } = {}): ScanTotals {
     const ranks = options.ranks === true;
-    const rankCache = options.rankCache;
     const estimator = this.estimatorImpl;
     const bos = [BOS];
     let chain = this.chain;
@@ -398,7 +403,7 @@ export class NgramModel {
         const log10Prob = Math.log10(probability);
         total += log10Prob;
         if (inVocabulary) knownTotal += log10Prob;
-        const likelier = ranks ? estimator.countLikelier(chain, probability, rankCache) : -1;
+        const likelier = ranks ? estimator.countLikelier(chain, probability) : -1;
         visit(i, word, log10Prob, Math.max(1, estimator.lastMatched), inVocabulary, likelier);
       } else {
         product *= probability;

@@ -223,6 +223,18 @@ export class OrderTable {
     this.index(slotsFor(size), false);
   }
 
+  /** An independent table holding the same nodes under the same ids. */
+  copy(): OrderTable {
+    const table = new OrderTable(this.n, this.isTop);
+    table.size = this.size;
+    table.live = this.live;
+    table.freeHead = this.freeHead;
+    table.data = this.data.slice(0, this.size * this.stride);
+    table.slots = this.slots.slice();
+    table.mask = this.mask;
+    return table;
+  }
+
   /** Drops the spare capacity of the records. */
   trim(): void {
     if (this.size < this.capacity) this.data = this.data.slice(0, this.size * this.stride);

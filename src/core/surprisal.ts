@@ -23,14 +23,13 @@ export type LineSurprisal = readonly TokenSurprisal[];
 
 /**
  * Scores each line as a sentence (a blank line has no tokens). Lines are independent, so a caller
- * may keep the result of a line for as long as the model does not change. `rankCache`: see
- * `NgramModel.scoreSentences`.
+ * may keep the result of a line for as long as the model does not change.
  */
-export function scoreLines(model: NgramModel, lines: readonly string[], rankCache?: number): LineSurprisal[] {
-  return lines.map((line) => scoreLine(model, line, rankCache));
+export function scoreLines(model: NgramModel, lines: readonly string[]): LineSurprisal[] {
+  return lines.map((line) => scoreLine(model, line));
 }
 
-function scoreLine(model: NgramModel, line: string, rankCache: number | undefined): LineSurprisal {
+function scoreLine(model: NgramModel, line: string): LineSurprisal {
   const ranges: number[] = [];
   const sentences = model.encodeForScoring(line, ranges);
   if (sentences.length === 0) return [];
@@ -44,7 +43,7 @@ function scoreLine(model: NgramModel, line: string, rankCache: number | undefine
       const end = word ? toOriginal(ranges[2 * index + 1]) : line.length;
       tokens.push({ start, end, log10Prob, ngramLength, inVocabulary, rank: likelier + 1 });
     },
-    { ranks: true, rankCache },
+    { ranks: true },
   );
   return tokens;
 }

@@ -105,4 +105,33 @@ describe('language server: surprisal lens', () => {
     assert.equal(token.rank, scoreLines(model, [text.split('\n')[0]])[0][2].rank);
     assert.equal(await session.client.sendRequest(SurprisalTokenRequest.type, { textDocument: { uri }, position: { line: 0, character: 3 } }), null, 'a space is no token');
   });
+
+  it('builds the model without a large file and scores it in slices that a prediction is answered between, the shared model untouched', async () => {
+    const folder = copyFixture('basic');
+    const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'dog', 'ran', 'to', 'park', 'and', 'then', 'slept'];
+    // 3,000 lines of 8 words drawn by a fixed linear congruential sequence: a file far larger than one slice.
+    let state = 7;
+    const draw = (): string => words[(state = (state * 1103515245 + 12345) % 2 ** 31) % words.length];
+    const text = Array.from({ length: 3000 }, () => Array.from({ length: 8 }, draw).join(' ')).join('\n');
+    const file = path.join(folder, 'notes', 'big.txt');
+    fs.writeFileSync(file, text);
+    session = await TestSession.start({ folders: [folder], settings: { smoothing: 'kneser-ney' } });
+    await session.whenReady();
+    const uri = await session.open(file, text);
+    const before = await session.predict({ context: 'the cat', temperature: 0, candidates: 10 });
+
+    const answered: string[] = [];
+    const lens = session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } }).then((result) => (answered.push('lens'), result));
+    const during = session.predict({ context: 'the cat', temperature: 0, candidates: 10 }).then((result) => (answered.push('predict'), result));
+    const [scored, predicted] = await Promise.all([lens, during]);
+    assert.deepEqual(answered, ['predict', 'lens'], 'the prediction is answered between the slices');
+    assert.deepEqual(predicted.candidates, before.candidates, 'the prediction sees the shared model, the file counted');
+    assert.ok(scored);
+    const others = ['animals.txt', 'greet.js'].map((name) => fs.readFileSync(path.join(folder, name === 'greet.js' ? 'src' : 'notes', name), 'utf8'));
+    const expected = expectedLens(others, text);
+    assert.deepEqual(scored.spans, expected.spans);
+    assert.deepEqual(scored.log10Probs, expected.log10Probs);
+    const after = await session.predict({ context: 'the cat', temperature: 0, candidates: 10 });
+    assert.deepEqual(after.candidates, before.candidates);
+  });
 });
