@@ -77,6 +77,23 @@ export function lineContextOf(context: readonly string[]): string[] {
   return context[0] === BOS_TOKEN ? [...context] : context.slice();
 }
 
+const bits = new BigInt64Array(1);
+const bitsValue = new Float64Array(bits.buffer);
+
+/** The next double above a non-negative `x`. */
+function nextUp(x: number): number {
+  bitsValue[0] = x;
+  bits[0] += 1n;
+  return bitsValue[0];
+}
+
+/** The next double below a positive `x`. */
+function nextDown(x: number): number {
+  bitsValue[0] = x;
+  bits[0] -= 1n;
+  return bitsValue[0];
+}
+
 /** The index of `word` in ids (ascending), or −1. */
 function findSorted(ids: Int32Array, word: number): number {
   let low = 0;
@@ -95,6 +112,8 @@ export class LongestMatchModel {
     readonly ngram: NgramModel,
     readonly index: TokenIndex,
     readonly options: LongestMatchOptions = DEFAULT_LONGEST_MATCH,
+    /** A document of the index to answer without, as if it had been deleted (with `ngram` not counting it either). */
+    readonly leftOut?: string,
   ) {}
 
   /** The context's ids: its last `maxContext` tokens, `<s>`/`</s>` as themselves, unknown words `<unk>`. */
@@ -111,7 +130,7 @@ export class LongestMatchModel {
   /** The index's longest match for `context` and the weight it gets. */
   answer(context: readonly string[]): LongestMatchAnswer {
     const contextIds = this.contextIds(context);
-    const match = this.index.longestMatch(contextIds);
+    const match = this.index.longestMatch(contextIds, contextIds.length, this.leftOut);
     const { minLength, beta } = this.options;
     const lambda = match.length >= minLength && match.count > 0 ? match.count / (match.count + beta * match.words.length) : 0;
     return { contextIds, lineContext: lineContextOf(context), match, lambda };
@@ -130,6 +149,30 @@ export class LongestMatchModel {
     const at = id === UNK ? -1 : findSorted(match.words, id);
     const probability = (at >= 0 ? (lambda * match.counts[at]) / match.count : 0) + (1 - lambda) * base.probability;
     return { ...base, probability, log10Prob: Math.log10(probability), ngramLength: at >= 0 ? match.length + 1 : base.ngramLength };
+  }
+
+  /**
+   * How many words of V are strictly likelier than `probability` after the answer's context, as
+   * `scoreWith` scores them (a word's rank is one more). A word that does not continue the match
+   * scores fl((1 − λ)·P_KN), which grows with P_KN: it is likelier exactly when P_KN exceeds t, the
+   * largest double with fl((1 − λ)·t) ≤ probability, so the n-gram model counts those; the match's
+   * continuations are then taken out of that count and counted by their own interpolated value.
+   */
+  countLikelier(answer: LongestMatchAnswer, probability: number): number {
+    const { lambda, match, lineContext } = answer;
+    if (lambda === 0) return this.ngram.countLikelier(lineContext, probability);
+    const scale = 1 - lambda;
+    let threshold = probability / scale;
+    while (threshold > 0 && scale * threshold > probability) threshold = nextDown(threshold);
+    while (scale * nextUp(threshold) <= probability) threshold = nextUp(threshold);
+    let likelier = this.ngram.countLikelier(lineContext, threshold);
+    const vocabulary = this.ngram.vocabulary;
+    for (let i = 0; i < match.words.length; i++) {
+      const base = this.ngram.score(lineContext, vocabulary.word(match.words[i])).probability;
+      if (scale * base > probability) likelier--;
+      if ((lambda * match.counts[i]) / match.count + scale * base > probability) likelier++;
+    }
+    return likelier;
   }
 
   /**

@@ -277,6 +277,11 @@ export class NgramModel {
     return { word, probability, log10Prob: Math.log10(probability), ngramLength, inVocabulary };
   }
 
+  /** How many words of V are strictly likelier than `probability` after `context` (see `Estimator.countLikelier`). */
+  countLikelier(context: readonly string[], probability: number): number {
+    return this.estimatorImpl.countLikelier(this.resolveContext(context), probability);
+  }
+
   /** The longest suffix of `context` the model has seen followed by something (0 = none: the unigram distribution answers). */
   matchedContextLength(context: readonly string[]): number {
     return this.resolveContext(context).length;

@@ -2,8 +2,11 @@
 // sentence `<s> w1 … wk </s>`, an unknown word as `<unk>`), with where it stands in the line and how
 // the model ranked it among every word it could have predicted there.
 
+import type { LongestMatchModel } from './longestMatch';
 import type { NgramModel } from './model';
-import { normalizeForTokenizer } from './tokenizer';
+import { normalizeForTokenizer, tokenizeLine } from './tokenizer';
+import type { TokenizerName } from './types';
+import { BOS_TOKEN, EOS_TOKEN, isReservedToken } from './vocabulary';
 
 /** One scored token of a line. `</s>` (the line's end) is the last, with start = end = the line's length. */
 export interface TokenSurprisal {
@@ -45,6 +48,48 @@ function scoreLine(model: NgramModel, line: string): LineSurprisal {
     },
     { ranks: true },
   );
+  return tokens;
+}
+
+/**
+ * For each line of a document, the tokens before it as an estimator that reads across lines sees
+ * them (the last `maxContext`): `<s>` at the document's start, then every earlier line's tokens and
+ * its `</s>` (a blank line has none), as eval's accuracy walk reads a text.
+ */
+export function contextsBeforeLines(tokenizer: TokenizerName, lines: readonly string[], maxContext: number): string[][] {
+  let running = [BOS_TOKEN];
+  return lines.map((line) => {
+    const before = running.slice(Math.max(0, running.length - maxContext));
+    const words = tokenizeLine(tokenizer, line).filter((word) => !isReservedToken(word));
+    if (words.length > 0) {
+      running.push(...words, EOS_TOKEN);
+      if (running.length > 2 * maxContext) running = running.slice(running.length - maxContext);
+    }
+    return before;
+  });
+}
+
+/**
+ * Scores a line with the longest-match estimator, each token after `before` (see
+ * `contextsBeforeLines`) and the line's tokens before it; ranked as the estimator ranks every word.
+ */
+export function scoreLineAfter(model: LongestMatchModel, line: string, before: readonly string[]): LineSurprisal {
+  const ranges: number[] = [];
+  if (model.ngram.encodeForScoring(line, ranges).length === 0) return [];
+  const normalized = normalizeForTokenizer(model.ngram.tokenizer, line);
+  const toOriginal = offsetMap(line, normalized);
+  const context = [...before];
+  const tokens: TokenSurprisal[] = [];
+  const words = ranges.length / 2;
+  for (let i = 0; i <= words; i++) {
+    const word = i < words ? normalized.slice(ranges[2 * i], ranges[2 * i + 1]) : EOS_TOKEN;
+    const answer = model.answer(context);
+    const { probability, log10Prob, ngramLength, inVocabulary } = model.scoreWith(answer, word);
+    const start = i < words ? toOriginal(ranges[2 * i]) : line.length;
+    const end = i < words ? toOriginal(ranges[2 * i + 1]) : line.length;
+    tokens.push({ start, end, log10Prob, ngramLength, inVocabulary, rank: model.countLikelier(answer, probability) + 1 });
+    context.push(word);
+  }
   return tokens;
 }
 

@@ -117,6 +117,8 @@ export class TokenIndex {
   private retiredTokens = 0;
   private liveTokens = 0;
   private versionCounter = 0;
+  /** `baseAlone`'s indexes (null: the base does not hold the document), for one base. */
+  private alone: { readonly base: Base; readonly indexes: Map<string, TokenIndex | null> } | undefined;
 
   /** Adds a document, or replaces its tokens: `encoded` as the model takes it (sentences ending in `</s>`). */
   set(key: string, encoded: Int32Array): void {
@@ -244,6 +246,27 @@ export class TokenIndex {
   // ---- queries ----
 
   /**
+   * The base's copy of document `key` indexed alone (undefined when the base does not hold it), kept
+   * until the next merge: what a query leaving the document out subtracts from the base.
+   */
+  private baseAlone(key: string): TokenIndex | undefined {
+    const base = this.base;
+    if (this.alone?.base !== base) this.alone = { base, indexes: new Map() };
+    const cached = this.alone.indexes.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const document = findSortedKey(base.keys, key);
+    let index: TokenIndex | null = null;
+    if (document >= 0) {
+      index = new TokenIndex();
+      // The stream holds the document's `<s>` first, which `set` puts back.
+      index.set(key, base.stream.subarray(base.starts[document] + 1, base.starts[document + 1] - 1));
+      index.merge();
+    }
+    this.alone.indexes.set(key, index);
+    return index ?? undefined;
+  }
+
+  /**
    * The base's suffix-array range [low, high) of the suffixes starting with pattern[from..to) and,
    * when `next` ≥ 0, then `next`.
    */
@@ -300,9 +323,10 @@ export class TokenIndex {
 
   /**
    * The longest suffix of `context` (ids; `<unk>` never matches) that occurs followed by a token,
-   * with its continuations. Suffixes longer than `maxLength` are not tried.
+   * with its continuations. Suffixes longer than `maxLength` are not tried. `leftOut` names a document
+   * to answer without, exactly as if it had been deleted (the surprisal lens scores a document so).
    */
-  longestMatch(context: ArrayLike<number>, maxLength = context.length): IndexMatch {
+  longestMatch(context: ArrayLike<number>, maxLength = context.length, leftOut?: string): IndexMatch {
     const end = context.length;
     let limit = Math.min(maxLength, end);
     // A suffix through an unknown word occurs nowhere.
@@ -312,8 +336,11 @@ export class TokenIndex {
         break;
       }
     }
+    // A left-out document in the base is subtracted through an index of its own tokens (its base copy
+    // is not scanned as retired then), a fresh one is skipped.
+    const alone = leftOut === undefined ? undefined : this.baseAlone(leftOut);
     // Changes since the merge: per matched length, how many of their positions count (+ fresh, − retired).
-    const segments = this.segments();
+    const segments = this.segments().filter((segment) => leftOut === undefined || segment.key !== leftOut);
     const pendingByLength = new Int32Array(limit + 2);
     const pending: { segment: Segment; position: number; length: number }[] = [];
     for (const segment of segments) {
@@ -326,7 +353,8 @@ export class TokenIndex {
       }
     }
     for (let k = limit - 1; k >= 0; k--) pendingByLength[k] += pendingByLength[k + 1];
-    const total = (k: number): number => this.baseContinuations(context, end - k, end) + pendingByLength[k];
+    const total = (k: number): number =>
+      this.baseContinuations(context, end - k, end) + pendingByLength[k] - (alone === undefined ? 0 : alone.baseContinuations(context, end - k, end));
     // total(k) cannot grow with k (every occurrence of a longer suffix is one of a shorter): the
     // longest k with total(k) > 0 by doubling, then bisection.
     let good = 0;
@@ -350,7 +378,8 @@ export class TokenIndex {
     if (good === 0) return { length: 0, count: 0, words: new Int32Array(0), counts: new Int32Array(0) };
 
     const tally = new Map<number, number>();
-    this.tallyBase(context, end - good, end, tally);
+    this.tallyBase(context, end - good, end, tally, 1);
+    alone?.tallyBase(context, end - good, end, tally, -1);
     for (const { segment, position, length } of pending) {
       if (length < good) continue;
       const next = segment.tokens[position + 1];
@@ -364,10 +393,11 @@ export class TokenIndex {
   }
 
   /**
-   * Adds to `tally` the base's continuations of context[from..to): the suffixes starting with it are
-   * sorted by the token that follows, so each distinct follower is one sub-range, found by galloping.
+   * Adds to `tally` the base's continuations of context[from..to), each `weight` times: the suffixes
+   * starting with it are sorted by the token that follows, so each distinct follower is one sub-range,
+   * found by galloping.
    */
-  private tallyBase(context: ArrayLike<number>, from: number, to: number, tally: Map<number, number>): void {
+  private tallyBase(context: ArrayLike<number>, from: number, to: number, tally: Map<number, number>, weight: number): void {
     const [low, high] = this.range(context, from, to);
     const { stream, suffixArray } = this.base;
     const depth = to - from;
@@ -388,7 +418,7 @@ export class TokenIndex {
         if (follower(middle) === word) last = middle;
         else beyond = middle;
       }
-      if (word !== SEPARATOR) tally.set(word, (tally.get(word) ?? 0) + (beyond - i));
+      if (word !== SEPARATOR) tally.set(word, (tally.get(word) ?? 0) + weight * (beyond - i));
       i = beyond;
     }
   }
@@ -496,6 +526,18 @@ function checkIds(ids: Int32Array, vocabularySize: number, what: string, smalles
   for (let i = 0; i < ids.length; i++) {
     if (!(ids[i] >= smallest && ids[i] < vocabularySize)) throw new Error(`index snapshot: ${what} holds an id outside the vocabulary`);
   }
+}
+
+/** The index of `key` in `keys` (sorted, distinct), or −1. */
+function findSortedKey(keys: readonly string[], key: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (keys[middle] < key) low = middle + 1;
+    else high = middle;
+  }
+  return low < keys.length && keys[low] === key ? low : -1;
 }
 
 /** The document holding stream position `position` (starts ascending). */

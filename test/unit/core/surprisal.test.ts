@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { scoreLines } from '../../../src/core/surprisal';
+import { LongestMatchModel } from '../../../src/core/longestMatch';
+import { NgramModel } from '../../../src/core/model';
+import { contextsBeforeLines, scoreLineAfter, scoreLines } from '../../../src/core/surprisal';
+import { TokenIndex } from '../../../src/core/tokenIndex';
 import { tokenizeLine } from '../../../src/core/tokenizer';
 import { ESTIMATOR_NAMES, type EstimatorOptions } from '../../../src/core/types';
 import { BOS_TOKEN, EOS_TOKEN } from '../../../src/core/vocabulary';
@@ -72,6 +75,55 @@ describe('surprisal', () => {
       assert.notDeepEqual(scoreLines(copy, lines), before);
       assert.deepEqual(scoreLines(model, lines), scoreLines(copy, lines), `${estimator.name}: both without the document`);
     }
+  });
+
+  it('longest match: scores a document left out of the index and the tables exactly as a model of the other documents, ranks over every word', () => {
+    const documentArb = fc.array(fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { maxLength: 6 }), { minLength: 1, maxLength: 6 }).map((lines) => lines.map((line) => line.join(' ')));
+    fc.assert(
+      fc.property(
+        fc.array(documentArb, { minLength: 1, maxLength: 3 }),
+        documentArb,
+        fc.constantFrom('base', 'fresh', 'edited'),
+        fc.integer({ min: 1, max: 3 }),
+        (others, document, state, minLength) => {
+          const options = { maxContext: 8, minLength, beta: 1 };
+          // The workspace: the other documents and this one, in the index and the tables.
+          const ngram = new NgramModel({ order: 3, tokenizer: 'whitespace' });
+          const index = new TokenIndex();
+          others.forEach((lines, i) => index.set(`other${i}`, ngram.addText(lines.join('\n'))));
+          const encoded = ngram.addText(document.join('\n'));
+          if (state === 'fresh') index.merge();
+          index.set('document', state === 'edited' ? ngram.encodeText('d d c') : encoded);
+          if (state !== 'fresh') index.merge();
+          if (state === 'edited') index.set('document', encoded);
+          const without = ngram.copy();
+          without.removeSentences(encoded);
+          const leftOut = new LongestMatchModel(without, index, options, 'document');
+          // A workspace that never held the document.
+          const reference = new NgramModel({ order: 3, tokenizer: 'whitespace' });
+          const referenceIndex = new TokenIndex();
+          others.forEach((lines, i) => referenceIndex.set(`other${i}`, reference.addText(lines.join('\n'))));
+          referenceIndex.merge();
+          const expected = new LongestMatchModel(reference, referenceIndex, options);
+          const vocabulary = ['<unk>', '</s>', ...['a', 'b', 'c', 'd'].filter((word) => reference.score([], word).inVocabulary)];
+          const contexts = contextsBeforeLines('whitespace', document, options.maxContext);
+          document.forEach((line, i) => {
+            const scored = scoreLineAfter(leftOut, line, contexts[i]);
+            assert.deepEqual(scored, scoreLineAfter(expected, line, contexts[i]), `line ${i}`);
+            const words = [...tokenizeLine('whitespace', line), EOS_TOKEN];
+            scored.forEach((token, k) => {
+              const context = [...contexts[i], ...words.slice(0, k)];
+              const answer = expected.answer(context);
+              const p = expected.scoreWith(answer, words[k]).probability;
+              assert.equal(token.log10Prob, Math.log10(p));
+              const likelier = vocabulary.filter((word) => expected.scoreWith(answer, word).probability > p).length;
+              assert.equal(token.rank, 1 + likelier, `rank of ${words[k]} after ${context.join(' ')}`);
+            });
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('gives offsets into the line as written when the tokenizer normalises it', () => {
