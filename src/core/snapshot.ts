@@ -9,13 +9,21 @@
 //           per order: size, live, free head (i32), node records (i32 array); the hash index is rebuilt
 //           documents: count u32, then per document key (string), size f64, mtimeMs f64, withheld (string),
 //           sentences (i32 array)
+//           token index (format 4 on): its own format version u32 (0: none saved), then its bytes (a
+//           byte length u32 and the bytes): base document count u32, keys (strings), starts (i32 array),
+//           retired flags (i32 array), stream (i32 array), suffix array (i32 array), fresh documents:
+//           count u32, then per document key (string), tokens (i32 array)
 // Strings are a byte length u32 and UTF-8 padded to 4 bytes; arrays are an element count u32 and the
 // elements. Anything wrong (magic, version, length, checksum, an inconsistent table) throws an Error
-// saying what.
+// saying what. The index lives in the same file so that one write (one rename) keeps the model and its
+// index of the same moment; it is derived data, so an index this build cannot use (an older index
+// format, documents it does not match) leaves the model readable and says why (`indexProblem`): the
+// index is then built again. Its suffix array is stored, not rebuilt: loading is a copy and linear checks.
 
 import { NgramCounts } from './counts';
 import type { OrderTableState } from './orderTable';
 import { NgramModel, type EncodedSentences } from './model';
+import { TokenIndex } from './tokenIndex';
 import type { EstimatorName, TokenizerName } from './types';
 import { ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';
 import { Vocabulary } from './vocabulary';
@@ -24,8 +32,11 @@ export const SNAPSHOT_MAGIC = 'NWLM';
 /**
  * 2: the hash slots are no longer stored (rebuilt on load). 3: documents say which lines were withheld
  * (secrets); a workspace snapshot older than that was learned without secret scanning by content.
+ * 4: the token index follows the documents.
  */
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
+/** The token index's own layout version inside the snapshot (0 in the file: no index saved). */
+export const INDEX_FORMAT_VERSION = 1;
 /** Version 2 models (no documents' withheld notes) still load: the command line's saved models. */
 const OLDEST_READABLE_VERSION = 2;
 const HEADER_BYTES = 16;
@@ -45,6 +56,9 @@ export interface Snapshot {
   readonly documents: SnapshotDocument[];
   /** The format version it was written with (older ones still readable). */
   readonly formatVersion: number;
+  /** The documents' token index as saved, holding exactly `documents`; absent when `indexProblem` says why. */
+  readonly index?: TokenIndex;
+  readonly indexProblem?: string;
 }
 
 /** CRC-32 lookup tables for slicing-by-8: table k maps a byte k positions back. */
@@ -204,6 +218,12 @@ export class Reader {
     return new Int32Array(copy.buffer, 0, length);
   }
 
+  /** `length` bytes, not copied (a view of the data being read). */
+  subarray(length: number, what: string): Uint8Array {
+    const start = this.take(length, what);
+    return this.bytes.subarray(start, start + length);
+  }
+
   f64Array(what: string): number[] {
     const length = this.u32(what);
     const values: number[] = [];
@@ -216,8 +236,11 @@ export class Reader {
   }
 }
 
-/** The model's tables and vocabulary, and optionally documents, as snapshot bytes. */
-export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDocument> = []): Uint8Array {
+/**
+ * The model's tables and vocabulary, and optionally documents and their token index, as snapshot bytes.
+ * The index may hold more documents than `documents` (ones not counted yet): a restore drops those.
+ */
+export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDocument> = [], index?: TokenIndex): Uint8Array {
   const body = new Writer();
   body.u32(model.order);
   body.string(model.estimator.name);
@@ -255,7 +278,31 @@ export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDoc
     body.int32Array(document.encoded);
   }
 
+  if (index === undefined) body.u32(0);
+  else {
+    body.u32(INDEX_FORMAT_VERSION);
+    const indexBytes = indexBody(index);
+    body.u32(indexBytes.length);
+    body.raw(indexBytes);
+  }
   return frame(SNAPSHOT_MAGIC, SNAPSHOT_VERSION, body.result());
+}
+
+function indexBody(index: TokenIndex): Uint8Array {
+  const state = index.exportState();
+  const body = new Writer();
+  body.u32(state.keys.length);
+  for (const key of state.keys) body.string(key);
+  body.int32Array(state.starts);
+  body.int32Array(Int32Array.from(state.retired));
+  body.int32Array(state.stream);
+  body.int32Array(state.suffixArray);
+  body.u32(state.fresh.length);
+  for (const { key, tokens } of state.fresh) {
+    body.string(key);
+    body.int32Array(tokens);
+  }
+  return body.result();
 }
 
 /** A body behind the header: magic, version, length and CRC-32 (also the token index's format). */
@@ -365,6 +412,62 @@ function readBody(reader: Reader, formatVersion: number): Snapshot {
     }
     documents.push({ key, size, mtimeMs, withheld, encoded });
   }
-  if (!reader.atEnd) throw new Error('snapshot has unread data after its documents');
-  return { model, documents, formatVersion };
+  if (formatVersion < 4) {
+    if (!reader.atEnd) throw new Error('snapshot has unread data after its documents');
+    return { model, documents, formatVersion, indexProblem: `saved without a token index (format ${formatVersion})` };
+  }
+  const indexVersion = reader.u32('token index format');
+  if (indexVersion === 0) {
+    if (!reader.atEnd) throw new Error('snapshot has unread data after its documents');
+    return { model, documents, formatVersion, indexProblem: 'saved without a token index' };
+  }
+  const indexLength = reader.u32('token index length');
+  const indexBytes = reader.subarray(indexLength, 'token index');
+  if (!reader.atEnd) throw new Error('snapshot has unread data after its token index');
+  if (indexVersion !== INDEX_FORMAT_VERSION) {
+    return { model, documents, formatVersion, indexProblem: `token index format ${indexVersion} is not supported (this build reads format ${INDEX_FORMAT_VERSION})` };
+  }
+  try {
+    return { model, documents, formatVersion, index: readIndex(new Reader(indexBytes), vocabulary.size, documents) };
+  } catch (error) {
+    return { model, documents, formatVersion, indexProblem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The saved index, checked to hold every saved document's sentences exactly; documents beyond those are dropped. */
+function readIndex(reader: Reader, vocabularySize: number, documents: readonly SnapshotDocument[]): TokenIndex {
+  const count = reader.u32('index document count');
+  const keys: string[] = [];
+  for (let d = 0; d < count; d++) keys.push(reader.string('index document key'));
+  const starts = reader.int32Array('index document starts');
+  const retired = Uint8Array.from(reader.int32Array('index retired flags'), (flag) => (flag === 0 || flag === 1 ? flag : 2));
+  const stream = reader.int32Array('index stream');
+  const suffixArray = reader.int32Array('index suffix array');
+  const freshCount = reader.u32('index fresh document count');
+  const fresh: { key: string; tokens: Int32Array }[] = [];
+  for (let i = 0; i < freshCount; i++) fresh.push({ key: reader.string('index fresh document key'), tokens: reader.int32Array('index fresh document tokens') });
+  if (!reader.atEnd) throw new Error('index snapshot has unread data after its documents');
+  const index = TokenIndex.fromState({ stream, suffixArray, keys, starts, retired, fresh }, vocabularySize);
+
+  // Each saved document's `<s>` and sentences, as the index holds them (fromState checked the shapes).
+  const held = new Map<string, Int32Array>();
+  keys.forEach((key, d) => {
+    if (retired[d] === 0) held.set(key, stream.subarray(starts[d], starts[d + 1] - 1));
+  });
+  for (const { key, tokens } of fresh) held.set(key, tokens);
+  for (const document of documents) {
+    const tokens = held.get(document.key);
+    if (tokens === undefined || !holdsSentences(tokens, document.encoded)) {
+      throw new Error(`the token index does not hold the saved document ${JSON.stringify(document.key)} as saved`);
+    }
+    held.delete(document.key);
+  }
+  for (const key of held.keys()) index.delete(key);
+  return index;
+}
+
+function holdsSentences(tokens: Int32Array, encoded: Int32Array): boolean {
+  if (tokens.length !== encoded.length + 1) return false;
+  for (let i = 0; i < encoded.length; i++) if (tokens[i + 1] !== encoded[i]) return false;
+  return true;
 }

@@ -47,6 +47,8 @@ export interface LearnerHost {
   changed(): void;
   /** The learner has no work left; `afterPass` when that work included a full pass or a recount. */
   idle(afterPass: boolean): void;
+  /** A merge of the token index ended (the snapshot's copy of the index is older). */
+  indexMerged(): void;
 }
 
 export interface PassProgress {
@@ -85,6 +87,11 @@ export class Learner {
   /** Work is pending or running (true until the first full pass has finished). */
   get busy(): boolean {
     return this.running !== undefined || !this.firstPassDone;
+  }
+
+  /** Whether the token index is being merged in the background (its end calls `indexMerged`). */
+  get indexMerging(): boolean {
+    return this.merger.busy;
   }
 
   get hasFinishedFirstPass(): boolean {
@@ -291,6 +298,7 @@ export class Learner {
     const index = this.host.workspace().index;
     if (!index.mergeDue || this.merger.busy) return;
     void this.merger.merge(index).then(() => {
+      this.host.indexMerged();
       if (this.host.workspace().index.mergeDue) this.kick();
     });
   }

@@ -109,6 +109,8 @@ export class NextWordServer {
   private lastSentState: ModelStatus['state'] | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
+  /** Whether a merge of the token index ended after the snapshot on disk was taken. */
+  private indexMergedSinceSave = false;
   /** What the snapshot on disk holds: this workspace model at this version. */
   private saved: { readonly workspace: WorkspaceModel; readonly version: number } | undefined;
   private saving: Promise<void> = Promise.resolve();
@@ -133,6 +135,7 @@ export class NextWordServer {
       whenRequestsAnswered: () => this.whenRequestsAnswered(),
       changed: () => this.modelChanged(),
       idle: (afterPass) => this.learnerIdle(afterPass),
+      indexMerged: () => this.indexMerged(),
     });
 
     connection.onInitialize((params) => this.initialize(params));
@@ -245,7 +248,7 @@ export class NextWordServer {
     this.saved = { workspace: restored.workspace, version: restored.workspace.version };
     this.restoredFromSnapshot = true;
     this.connection.console.info(
-      `Restored the model from its snapshot in ${Math.round(performance.now() - started)} ms: ${restored.workspace.documentCount} documents; files changed since are learned again.`,
+      `Restored the model ${restored.indexRestored ? 'and its token index ' : ''}from its snapshot in ${Math.round(performance.now() - started)} ms: ${restored.workspace.documentCount} documents; files changed since are learned again.`,
     );
   }
 
@@ -521,13 +524,21 @@ export class NextWordServer {
 
   private learnerIdle(afterPass: boolean): void {
     if (!this.isDirty()) return;
-    // A finished pass is saved at once: it is the expensive work a restart should not repeat.
-    if (afterPass) void this.flushSnapshot();
-    else this.scheduleSave();
+    // A finished pass is saved at once: it is the expensive work a restart should not repeat. Its
+    // index is merging still: it is saved when the merge ends, merged, so a restart does not merge again.
+    if (afterPass) {
+      if (!this.learner.indexMerging) void this.flushSnapshot();
+    } else this.scheduleSave();
+  }
+
+  /** A merge is expensive work too: the snapshot takes the merged index at once. */
+  private indexMerged(): void {
+    this.indexMergedSinceSave = true;
+    if (!this.learner.busy) void this.flushSnapshot();
   }
 
   private isDirty(): boolean {
-    return this.saved?.workspace !== this.workspace || this.saved.version !== this.workspace.version;
+    return this.saved?.workspace !== this.workspace || this.saved.version !== this.workspace.version || this.indexMergedSinceSave;
   }
 
   private scheduleSave(): void {
@@ -545,6 +556,7 @@ export class NextWordServer {
       if (snapshots === undefined || !this.isDirty() || this.learner.busy) return;
       const state = { workspace: this.workspace, version: this.workspace.version };
       const started = performance.now();
+      this.indexMergedSinceSave = false;
       try {
         const bytes = await snapshots.save(state.workspace, (fsPath) => this.learner.withheldNote(fsPath));
         this.saved = state;
@@ -552,6 +564,7 @@ export class NextWordServer {
           `Saved the model (${state.workspace.documentCount} documents, ${(bytes / 1e6).toFixed(1)} MB) in ${Math.round(performance.now() - started)} ms.`,
         );
       } catch (error) {
+        this.indexMergedSinceSave = true;
         this.connection.console.error(`Could not save the model: ${String(error)}`);
       }
     });

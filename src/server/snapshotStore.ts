@@ -1,25 +1,31 @@
-// The persisted model: the engine's snapshot (tables, vocabulary and every document's sentences with
-// the size and mtime its file had) in the extension's workspace storage. Written atomically (a temp
-// file renamed over the old one), so a crash mid-write leaves the previous snapshot intact. On start,
+// The persisted model: the engine's snapshot (tables, vocabulary, every document's sentences with the
+// size and mtime its file had, and the documents' token index) in the extension's workspace storage,
+// one file. Written atomically (a temp file renamed over the old one), so a crash mid-write leaves the
+// previous snapshot intact, and the index always belongs to the model beside it. On start,
 // a snapshot that cannot be read, that was made with another tokenizer, or that an older format wrote
 // (before secret scanning by content: it may hold lines the rules now withhold), is discarded and the
-// workspace is learned from its files. Each document keeps what the rules withheld from it, so Show
-// Skipped Files still lists it after a restart.
+// workspace is learned from its files. An index the snapshot cannot give (saved without one, another
+// index format) is said in the log and built again in the background; the model is kept. Each document
+// keeps what the rules withheld from it, so Show Skipped Files still lists it after a restart.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readSnapshot, SNAPSHOT_VERSION, writeSnapshot, type SnapshotDocument } from '../core/snapshot';
+import { readSnapshot, writeSnapshot, type SnapshotDocument } from '../core/snapshot';
 import { SNAPSHOT_FILE_NAME } from '../protocol/lsp';
 import { pathToUri } from './paths';
 import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
 
 /** A stamp no file has: documents saved with it are read again on the next start. */
 const UNKNOWN_MTIME = -1;
+/** The oldest format a workspace snapshot is restored from: older ones were learned without secret scanning by content. */
+const OLDEST_RESTORED_VERSION = 3;
 
 export interface RestoredModel {
   readonly workspace: WorkspaceModel;
   /** What the secret rules withheld, by path, for the documents that had lines withheld. */
   readonly withheld: ReadonlyMap<string, string>;
+  /** Whether the token index came with it (otherwise it is built again in the background). */
+  readonly indexRestored: boolean;
 }
 
 export class SnapshotStore {
@@ -48,7 +54,7 @@ export class SnapshotStore {
       await this.discard();
       return undefined;
     }
-    if (snapshot.formatVersion !== SNAPSHOT_VERSION) {
+    if (snapshot.formatVersion < OLDEST_RESTORED_VERSION) {
       log(`Discarded the saved model (format ${snapshot.formatVersion}, saved before secret scanning by content); learning the workspace again.`);
       await this.discard();
       return undefined;
@@ -59,6 +65,9 @@ export class SnapshotStore {
       return undefined;
     }
     const workspace = new WorkspaceModel(configuration, snapshot.model);
+    // Without its index the documents go in as changed ones, merged again in the background.
+    if (snapshot.index !== undefined) workspace.adoptIndex(snapshot.index);
+    else log(`The saved model's token index is not used (${snapshot.indexProblem ?? 'none saved'}); indexing the workspace again in the background.`);
     const withheld = new Map<string, string>();
     for (const document of snapshot.documents) {
       if (document.withheld !== '') withheld.set(document.key, document.withheld);
@@ -69,7 +78,7 @@ export class SnapshotStore {
     }
     // Another order is recounted from the saved sentences; another estimator is just switched.
     workspace.reconfigure(configuration);
-    return { workspace, withheld };
+    return { workspace, withheld, indexRestored: snapshot.index !== undefined };
   }
 
   /** Writes the snapshot, with what `withheld` says was withheld from each file; resolves to its size in bytes. */
@@ -81,7 +90,7 @@ export class SnapshotStore {
       const mtimeMs = entry.lines === undefined ? entry.stamp.mtimeMs : UNKNOWN_MTIME;
       documents.push({ key: entry.fsPath, size: entry.stamp.size, mtimeMs, withheld: withheld(entry.fsPath) ?? '', encoded: entry.encoded });
     }
-    const bytes = writeSnapshot(workspace.model, documents);
+    const bytes = writeSnapshot(workspace.model, documents, workspace.index);
     await fs.mkdir(this.directory, { recursive: true });
     const temporary = `${this.file}.${process.pid}.tmp`;
     await fs.writeFile(temporary, bytes);

@@ -58,6 +58,7 @@ describe('learner', () => {
       whenRequestsAnswered: () => held.whenAnswered(),
       changed: () => undefined,
       idle: () => idle(),
+      indexMerged: () => undefined,
     });
     const write = (name: string, text: string): string => {
       const file = path.join(root, name);

@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { readSnapshot, writeSnapshot } from '../../src/core/snapshot';
+import { SNAPSHOT_FILE_NAME } from '../../src/protocol/lsp';
 import { TestSession, removeTempDirs, tempDir } from './harness';
 
 describe('longest match (the default estimator) in the server', function () {
@@ -34,5 +36,55 @@ describe('longest match (the default estimator) in the server', function () {
     const [first, second] = await chosenAfter({ smoothing: 'kneser-ney' }, contexts);
     assert.ok(first === 'two' || first === 'three', String(first));
     assert.equal(second, first);
+  });
+
+  describe('its token index in the snapshot', () => {
+    let folder: string;
+    let storage: string;
+    const contexts = ['alpha one\nbeta', 'gamma one\nbeta', 'row 7 of the long file says'];
+    /** What the index answers: predictions across lines and the evidence for one of them. */
+    const answers = async (session: TestSession): Promise<unknown[]> => [
+      ...(await Promise.all(contexts.map((context) => session.argmax(context)))),
+      { ...(await session.evidence({ context: 'gamma one\nbeta', word: 'three' })), status: undefined },
+    ];
+    let learned: unknown[];
+
+    before(async () => {
+      folder = tempDir('index-snapshot');
+      storage = tempDir('index-snapshot-storage');
+      fs.writeFileSync(path.join(folder, 'a.txt'), 'alpha one\nbeta two\n');
+      fs.writeFileSync(path.join(folder, 'b.txt'), 'gamma one\nbeta three\n');
+      // Enough tokens (about 80,000) for the index to be merged rather than read by its linear pass.
+      const rows = Array.from({ length: 8_000 }, (_, i) => `row ${i % 101} of the long file says ${i % 7 === 0 ? 'seven' : 'other'} things`);
+      fs.writeFileSync(path.join(folder, 'long.txt'), `${rows.join('\n')}\n`);
+      const first = await TestSession.start({ folders: [folder], storagePath: storage });
+      sessions.push(first);
+      await first.whenReady();
+      const merged = await first.waitForLog(/^Indexed [\d,]+ tokens/);
+      // The snapshot written once the merge ended holds the merged index.
+      await first.waitForLog(/^Saved the model/, first.logs.indexOf(merged));
+      learned = await answers(first);
+    });
+
+    it('is restored with the model: a restart answers the same without indexing again', async () => {
+      const restarted = await TestSession.start({ folders: [folder], storagePath: storage });
+      sessions.push(restarted);
+      assert.equal((await restarted.whenReady()).restoredFromSnapshot, true);
+      assert.match(await restarted.waitForLog(/^Restored the model/), /^Restored the model and its token index from its snapshot/);
+      assert.deepEqual(await answers(restarted), learned);
+      assert.deepEqual(restarted.logs.filter((line) => /^Indexed|token index is not used/.test(line)), [], restarted.logs.join('\n'));
+    });
+
+    it('one saved without it (or that cannot be used) restores the model, says why and indexes again', async () => {
+      const file = path.join(storage, SNAPSHOT_FILE_NAME);
+      const saved = readSnapshot(fs.readFileSync(file));
+      fs.writeFileSync(file, writeSnapshot(saved.model, saved.documents));
+      const restarted = await TestSession.start({ folders: [folder], storagePath: storage });
+      sessions.push(restarted);
+      assert.equal((await restarted.whenReady()).restoredFromSnapshot, true);
+      await restarted.waitForLog(/^The saved model's token index is not used \(saved without a token index\); indexing the workspace again in the background\.$/);
+      await restarted.waitForLog(/^Indexed [\d,]+ tokens/);
+      assert.deepEqual(await answers(restarted), learned);
+    });
   });
 });

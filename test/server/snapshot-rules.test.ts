@@ -16,8 +16,9 @@ const SECRET_LINE = 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYcanar
 function formatTwoSnapshot(model: NgramModel, documents: { key: string; size: number; mtimeMs: number; encoded: Int32Array }[]): Uint8Array {
   const withoutDocuments = writeSnapshot(model).subarray(16);
   const body = new Writer();
-  // Everything before the document count (its last four bytes) is laid out the same in both formats.
-  body.raw(withoutDocuments.subarray(0, withoutDocuments.length - 4));
+  // Everything before the document count is laid out the same in both formats (after it: the count and
+  // the token index's format, 0 for none, four bytes each).
+  body.raw(withoutDocuments.subarray(0, withoutDocuments.length - 8));
   body.u32(documents.length);
   for (const document of documents) {
     body.string(document.key);

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { NgramModel } from '../../../src/core/model';
-import { crc32, readSnapshot, SNAPSHOT_VERSION, writeSnapshot, type SnapshotDocument } from '../../../src/core/snapshot';
+import { crc32, frame, INDEX_FORMAT_VERSION, readSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, writeSnapshot, type SnapshotDocument } from '../../../src/core/snapshot';
+import { TokenIndex } from '../../../src/core/tokenIndex';
 import { ESTIMATOR_NAMES } from '../../../src/core/types';
 import { statistics } from './helpers';
 
@@ -72,6 +73,93 @@ describe('snapshot', () => {
     const shifted = new Uint8Array(bytes.length + 3);
     shifted.set(bytes, 3);
     assert.deepEqual(statistics(readSnapshot(shifted.subarray(3)).model), statistics(model));
+  });
+
+  describe('the token index inside it', () => {
+    /** A workspace's model, documents and index: one document in the merged base, one replaced since, one fresh, one not counted. */
+    function indexed(): { model: NgramModel; documents: SnapshotDocument[]; index: TokenIndex } {
+      const { model, documents } = sample();
+      const index = new TokenIndex();
+      for (const document of documents) index.set(document.key, document.encoded);
+      index.set('/work/uncounted.ts', model.encodeText('const x = y;'));
+      index.merge();
+      const edited = { ...documents[1], encoded: model.encodeText('naïve café → 42€\nconst x = f(a, b);') };
+      index.set(edited.key, edited.encoded);
+      const added = { key: '/work/new.ts', size: 3, mtimeMs: 1, withheld: '', encoded: model.encodeText('return x;') };
+      index.set(added.key, added.encoded);
+      return { model, documents: [documents[0], edited, added], index };
+    }
+
+    /** Where some patterns occur (`<s>`/`</s>` are ids 1 and 2, as the vocabulary gives them). */
+    const queries = (model: NgramModel, index: TokenIndex): unknown[] =>
+      [['const', 'x'], ['x', ';', '</s>', 'return'], ['<s>', 'naïve'], ['café'], ['y']].map((words) => index.occurrences(words.map((word) => model.vocabulary.idOf(word)), 50));
+
+    it('round-trips: the same answers, the saved documents only, nothing rebuilt', () => {
+      const { model, documents, index } = indexed();
+      const loaded = readSnapshot(writeSnapshot(model, documents, index));
+      assert.equal(loaded.indexProblem, undefined);
+      const restored = loaded.index as TokenIndex;
+      // The document the snapshot does not list (not counted when it was saved) is left out.
+      index.delete('/work/uncounted.ts');
+      assert.deepEqual([...restored.keys()].sort(), documents.map((document) => document.key).sort());
+      assert.deepEqual(restored.stats(), index.stats());
+      assert.deepEqual(queries(model, restored), queries(model, index));
+      assert.deepEqual(restored.longestMatch(model.encodeText('const x = f(a,').subarray(0, -1)), index.longestMatch(model.encodeText('const x = f(a,').subarray(0, -1)));
+    });
+
+    it('an index that does not hold the saved documents, or of another format, is left out with the reason; the model loads', () => {
+      const { model, documents, index } = indexed();
+      const stale = [...documents];
+      stale[0] = { ...stale[0], encoded: model.encodeText('return x;') };
+      const mismatched = readSnapshot(writeSnapshot(model, stale, index));
+      assert.equal(mismatched.index, undefined);
+      assert.match(mismatched.indexProblem ?? '', /the token index does not hold the saved document "\/work\/file0.ts" as saved/);
+      assert.deepEqual(statistics(mismatched.model), statistics(model));
+
+      const missing = readSnapshot(writeSnapshot(model, [...documents, { ...documents[0], key: '/work/elsewhere.ts' }], index));
+      assert.match(missing.indexProblem ?? '', /does not hold the saved document "\/work\/elsewhere.ts"/);
+
+      const bytes = writeSnapshot(model, documents, index);
+      // The index's format version is the u32 after the documents: find it by writing the same snapshot without an index.
+      const at = writeSnapshot(model, documents).length - 4;
+      const future = resigned(bytes, (body) => new DataView(body.buffer, body.byteOffset).setUint32(at - 16, INDEX_FORMAT_VERSION + 1, true));
+      const unread = readSnapshot(future);
+      assert.equal(unread.index, undefined);
+      assert.equal(unread.indexProblem, `token index format ${INDEX_FORMAT_VERSION + 1} is not supported (this build reads format ${INDEX_FORMAT_VERSION})`);
+      assert.deepEqual(unread.documents, documents);
+
+      assert.equal(readSnapshot(writeSnapshot(model, documents)).indexProblem, 'saved without a token index');
+    });
+
+    it('a format 3 snapshot (no index) still loads, saying it has no index', () => {
+      const { model, documents } = sample();
+      const body = writeSnapshot(model, documents).subarray(16);
+      // Format 3 is format 4 without the index section (its last u32 here: 0, no index).
+      const loaded = readSnapshot(frame(SNAPSHOT_MAGIC, 3, body.subarray(0, body.length - 4)));
+      assert.equal(loaded.formatVersion, 3);
+      assert.deepEqual(loaded.documents, documents);
+      assert.equal(loaded.indexProblem, 'saved without a token index (format 3)');
+    });
+
+    it('a forged index (re-signed) is refused with the reason, never read out of bounds', () => {
+      const { model, documents, index } = indexed();
+      const bytes = writeSnapshot(model, documents, index);
+      const start = writeSnapshot(model, documents).length - 16;
+      fc.assert(
+        fc.property(fc.integer({ min: start, max: bytes.length - 17 }), fc.integer({ min: 1, max: 255 }), (at, flip) => {
+          let loaded: ReturnType<typeof readSnapshot>;
+          try {
+            loaded = readSnapshot(resigned(bytes, (body) => (body[at] ^= flip)));
+          } catch (error) {
+            assert.ok(error instanceof Error);
+            return;
+          }
+          if (loaded.index === undefined) assert.ok((loaded.indexProblem ?? '').length > 0);
+          else queries(model, loaded.index);
+        }),
+        { numRuns: 300 },
+      );
+    });
   });
 
   describe('rejects', () => {
