@@ -12,8 +12,9 @@
 // trusted, one followed by something new nearly every time is not. minLength, β and the context bound
 // were chosen on held-out text (docs/engine.md). P_KN sums to 1 and λ + (1 − λ) = 1, so P does.
 
-import type { ProbabilityRuns, RunDistribution, WordScore } from './model';
+import type { EstimatorExplanation, ProbabilityRuns, RunDistribution, WordScore } from './model';
 import { NgramModel } from './model';
+import { summarizeRuns } from './runs';
 import type { IndexMatch, TokenIndex } from './tokenIndex';
 import { scanText } from './tokenizer';
 import type { Candidate, TokenizerName } from './types';
@@ -40,6 +41,32 @@ export interface LongestMatchAnswer {
   readonly match: IndexMatch;
   /** The weight of the match's relative frequencies (0: the n-gram model answers alone). */
   readonly lambda: number;
+}
+
+/** How the longest-match estimator reaches P(word | context): the match, its weight and the Kneser-Ney part. */
+export interface LongestMatchExplanation {
+  /** The match's tokens: the longest suffix of the context the workspace holds followed by something (m of them). */
+  readonly matchedContext: readonly string[];
+  /** n: how often the match occurs followed by a token. */
+  readonly contextCount: number;
+  /** u: how many different tokens follow it. */
+  readonly followers: number;
+  /** The shortest match the index answers (shorter: λ = 0, the n-gram model alone). */
+  readonly minLength: number;
+  readonly beta: number;
+  /** λ = n / (n + β·u), or 0 when the match is shorter than `minLength`. */
+  readonly lambda: number;
+  /** The Kneser-Ney part, over the cursor line's context (its own level-by-level arithmetic). */
+  readonly kneserNey: EstimatorExplanation;
+  readonly words: readonly {
+    readonly word: string;
+    /** c(match · word): how often the match is followed by the word. */
+    readonly count: number;
+    /** λ · count / n + (1 − λ) · P_KN(word). */
+    readonly probability: number;
+  }[];
+  /** Σ over the vocabulary: 1 up to rounding. */
+  readonly total: number;
 }
 
 /** `RunDistribution` plus the length of the context that answered. */
@@ -197,6 +224,32 @@ export class LongestMatchModel {
       context: this.usedContext(answer),
       runs: overlayRuns(base, scale, match.words, values),
       answeringLength: match.length,
+    };
+  }
+
+  /**
+   * The arithmetic behind P(word | context) for each of `words`: the match, n, u, λ, c(match · word),
+   * and the Kneser-Ney part's own levels; each probability equals `score`'s.
+   */
+  explain(context: readonly string[], words: readonly string[]): LongestMatchExplanation {
+    const answer = this.answer(context);
+    const { match, lambda } = answer;
+    const kneserNey = this.ngram.explain(answer.lineContext, words);
+    const vocabulary = this.ngram.vocabulary;
+    return {
+      matchedContext: Array.from(answer.contextIds.subarray(answer.contextIds.length - match.length), (id) => vocabulary.word(id)),
+      contextCount: match.count,
+      followers: match.words.length,
+      minLength: this.options.minLength,
+      beta: this.options.beta,
+      lambda,
+      kneserNey,
+      words: kneserNey.words.map(({ word }) => {
+        const id = word === EOS_TOKEN ? EOS : vocabulary.idOf(word);
+        const at = id === UNK ? -1 : findSorted(match.words, id);
+        return { word, count: at >= 0 ? match.counts[at] : 0, probability: this.scoreWith(answer, word).probability };
+      }),
+      total: summarizeRuns(this.runs(context).runs).total,
     };
   }
 

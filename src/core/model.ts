@@ -49,6 +49,8 @@ export interface EstimatorExplanation {
   }[];
   /** Σ over every word of the vocabulary: 1 for a probability (up to rounding), more for stupid backoff's scores. */
   readonly total: number;
+  /** |V|, the words the distribution spreads over (`</s>` and `<unk>` included): the uniform base is 1/|V|. */
+  readonly vocabularySize: number;
 }
 
 export interface WordScore {
@@ -306,6 +308,7 @@ export class NgramModel {
         return { word, probability: levels.at(-1)?.value ?? 0, levels };
       }),
       total: summarizeRuns(impl.runs(chain, NONE)).total,
+      vocabularySize: impl.vocabularySize(),
     };
   }
 

@@ -11,6 +11,8 @@ import {
   RequestType0,
   TextDocumentIdentifier,
 } from 'vscode-languageserver-protocol';
+import type { LongestMatchExplanation } from '../core/longestMatch';
+import type { EstimatorExplanation } from '../core/model';
 import type { EstimatorName, Reweighting, TokenizerName, WeightedCandidate } from '../core/types';
 
 /** Sent by the client in `initialize`'s `initializationOptions`. */
@@ -288,6 +290,44 @@ export interface EvidenceResult {
 export namespace EvidenceRequest {
   export const method = 'nextWordLab/evidence' as const;
   export const type = new RequestType<EvidenceParams, EvidenceResult, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Estimators side by side
+
+/** The most words one explain request may ask about. */
+export const MAX_EXPLAIN_WORDS = 20;
+
+/** The n-gram estimators the lesson compares, in its order: the plain share first, smoothing after. */
+export const COMPARED_ESTIMATORS = ['mle', 'add-k', 'stupid-backoff', 'kneser-ney'] as const satisfies readonly EstimatorName[];
+
+export type ExplainParams = ContextParams & {
+  /** The next words to explain (`</s>` for the end of a line), at most MAX_EXPLAIN_WORDS. */
+  readonly words: readonly string[];
+};
+
+/** One estimator's answer for the words, on the model's counts, with the arithmetic level by level. */
+export interface EstimatorColumn extends EstimatorExplanation {
+  /** The context it conditions on: the cursor line's last order − 1 tokens, `<s>` first at a line start. */
+  readonly context: readonly string[];
+}
+
+export interface ExplainResult {
+  /** One column per COMPARED_ESTIMATORS entry, in that order. */
+  readonly columns: readonly EstimatorColumn[];
+  /**
+   * The longest-match estimator (over the token index, across lines), interpolated with Kneser-Ney;
+   * null when the model's estimator is neither longest match nor Kneser-Ney (its n-gram part would
+   * then not be Kneser-Ney).
+   */
+  readonly longestMatch: LongestMatchExplanation | null;
+  readonly status: ModelStatus;
+}
+
+/** client → server: P(word | context) for a few words under each estimator, with the arithmetic behind each number. */
+export namespace ExplainRequest {
+  export const method = 'nextWordLab/explain' as const;
+  export const type = new RequestType<ExplainParams, ExplainResult, void>(method);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_ADD_K } from '../core/estimators';
 import { contextAcrossLines, LongestMatchModel } from '../core/longestMatch';
 import { createRandom, randomSeed, type UniformRandom } from '../core/prng';
 import type { EstimatorOptions, ModelStats } from '../core/types';
@@ -28,8 +29,11 @@ import {
   boundedContext,
   contextStartLine,
   EvidenceRequest,
+  ExplainRequest,
   GenerateRequest,
+  COMPARED_ESTIMATORS,
   MAX_EVIDENCE_OCCURRENCES,
+  MAX_EXPLAIN_WORDS,
   InlineSuggestionRequest,
   PredictRequest,
   RelearnRequest,
@@ -41,6 +45,8 @@ import {
   type ContextParams,
   type EvidenceParams,
   type EvidenceResult,
+  type ExplainParams,
+  type ExplainResult,
   type GenerateParams,
   type GenerateResult,
   type InitializationOptions,
@@ -162,6 +168,7 @@ export class NextWordServer {
     connection.onRequest(PredictRequest.type, this.answering((params: PredictParams) => this.predict(params)));
     connection.onRequest(GenerateRequest.type, this.answering((params: GenerateParams) => this.generate(params)));
     connection.onRequest(EvidenceRequest.type, this.answering((params: EvidenceParams) => this.evidence(params)));
+    connection.onRequest(ExplainRequest.type, this.answering((params: ExplainParams) => this.explain(params)));
     connection.onRequest(SkippedFilesRequest.type, this.answering(() => [...this.learner.skipped.values(), ...this.learner.withheld.values()]));
     connection.onRequest(RelearnRequest.type, this.answering(() => this.relearn()));
     // Not `answering`: the lens scores in slices that themselves wait for other requests' answers.
@@ -385,6 +392,28 @@ export class NextWordServer {
       occurrences,
       status: this.status(),
     };
+  }
+
+  /** The compared estimators on the model's counts for the same context, each number with its arithmetic. */
+  private explain(params: ExplainParams): ExplainResult {
+    if (!Array.isArray(params.words) || params.words.length > MAX_EXPLAIN_WORDS || !params.words.every((word) => typeof word === 'string')) {
+      throw new ResponseError(ErrorCodes.InvalidParams, `explain needs "words": at most ${MAX_EXPLAIN_WORDS} strings.`);
+    }
+    const model = this.workspace.model;
+    const textBefore = this.textBefore(params);
+    const lineContext = contextTokens(model, textBefore);
+    const context = model.usedContext(lineContext);
+    const own = model.estimator;
+    const columns = COMPARED_ESTIMATORS.map((name) => ({
+      ...model.explain(lineContext, params.words, name === 'add-k' ? { name, addK: (own.name === 'add-k' ? own.addK : undefined) ?? DEFAULT_ADD_K } : { name }),
+      context,
+    }));
+    // Longest match interpolates with the model's own n-gram estimator, which must then be Kneser-Ney.
+    const longestMatch =
+      own.name === 'kneser-ney' || own.name === 'longest-match'
+        ? new LongestMatchModel(model, this.workspace.index).explain(contextAcrossLines(model.tokenizer, textBefore, false), params.words)
+        : null;
+    return { columns, longestMatch, status: this.status() };
   }
 
   private async suggestInline(params: InlineSuggestionParams): Promise<InlineSuggestionResult> {

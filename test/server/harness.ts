@@ -35,6 +35,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import {
   EvidenceRequest,
+  ExplainRequest,
   GenerateRequest,
   PredictRequest,
   RelearnRequest,
@@ -43,6 +44,8 @@ import {
   StatusRequest,
   type EvidenceParams,
   type EvidenceResult,
+  type ExplainParams,
+  type ExplainResult,
   type GenerateParams,
   type GenerateResult,
   type ModelStatus,
@@ -202,6 +205,10 @@ export class TestSession {
 
   evidence(params: EvidenceParams): Promise<EvidenceResult> {
     return this.client.sendRequest(EvidenceRequest.type, params);
+  }
+
+  explain(params: ExplainParams): Promise<ExplainResult> {
+    return this.client.sendRequest(ExplainRequest.type, params);
   }
 
   skippedFiles(): Promise<readonly SkippedFile[]> {

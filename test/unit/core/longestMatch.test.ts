@@ -76,4 +76,27 @@ describe('core/longestMatch', () => {
     const lineOnly = model.ngram.candidates(['<s>', 'y', '='], 2);
     assert.equal(lineOnly[0].probability, lineOnly[1].probability);
   });
+
+  it('explain: the match, n, u, λ = n/(n + β·u) and the Kneser-Ney part give each probability, and the column sums to 1', () => {
+    const model = build(['x = 1\ny = 2\n', 'x = 3\nz = 4\n', 'q = 1\ny = 5\n'], 3, 3);
+    const context = contextAcrossLines('whitespace', 'x = 1\ny =', true);
+    const explanation = model.explain(context, ['2', '5', '4', 'never']);
+    assert.deepEqual(explanation.matchedContext, ['<s>', 'x', '=', '1', '</s>', 'y', '=']);
+    // "<s> x = 1 </s> y =" occurs once, followed by 2.
+    assert.equal(explanation.contextCount, 1);
+    assert.equal(explanation.followers, 1);
+    assert.equal(explanation.lambda, 1 / (1 + 1 * 1));
+    for (const [i, word] of ['2', '5', '4', 'never'].entries()) {
+      const { count, probability } = explanation.words[i];
+      assert.equal(count, word === '2' ? 1 : 0, word);
+      const kneserNey = explanation.kneserNey.words[i].probability;
+      assert.ok(Math.abs(probability - (explanation.lambda * count / explanation.contextCount + (1 - explanation.lambda) * kneserNey)) < 1e-15, word);
+      assert.equal(probability, model.score(context, word).probability, word);
+    }
+    assert.ok(Math.abs(explanation.total - 1) < 1e-9);
+    // A match shorter than minLength leaves the n-gram model alone: λ = 0.
+    const short = model.explain(contextAcrossLines('whitespace', 'q', false), ['=']);
+    assert.equal(short.lambda, 0);
+    assert.equal(short.words[0].probability, short.kneserNey.words[0].probability);
+  });
 });
