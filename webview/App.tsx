@@ -5,6 +5,7 @@ import type { Runs } from '../src/core/runs';
 import type { ModelStatus } from '../src/protocol/lsp';
 import type { EditorContext, PanelBootstrap, PredictionView, SamplingSettings } from '../src/protocol/webview';
 import { ContextBar } from './components/ContextBar';
+import { EstimatorComparisonSection } from './components/EstimatorComparison';
 import { Glossary } from './components/Glossary';
 import { predictionRuns } from './distribution';
 import { connectToHost, postToHost, requestGeneration, requestPrediction, saveState } from './host';
@@ -195,6 +196,7 @@ export function App({ bootstrap, initialState }: AppProps) {
         {step === 'next-word' &&
           withAnswer((answer, _runs, learned) => (
             <NextWordStep
+              text={text}
               prediction={answer}
               estimator={learned.estimator}
               order={learned.order}
@@ -203,6 +205,8 @@ export function App({ bootstrap, initialState }: AppProps) {
               onInsert={insert}
             />
           ))}
+        {step === 'next-word' &&
+          withAnswer((answer) => <EstimatorComparisonSection text={text} prediction={answer} tables={panel.tables} onToggleTable={toggleTable} />)}
         {step === 'model' && <ModelStep status={status} />}
         {step === 'greedy' &&
           withAnswer(() => (

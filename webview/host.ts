@@ -1,7 +1,7 @@
 // The webview's side of the channel: typed posting, validated receiving, request/answer pairing, and
 // the persisted state VS Code keeps while the panel is hidden or the window reloads.
 import { isToWebview } from '../src/protocol/webview';
-import type { FromWebview, GenerationMode, PredictionView, SamplingRequest, ToWebview } from '../src/protocol/webview';
+import type { EvidenceView, ExplanationView, FromWebview, GenerationMode, PredictionView, SamplingRequest, ToWebview } from '../src/protocol/webview';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -85,6 +85,20 @@ export type Generation = Omit<Extract<ToWebview, { type: 'generation' }>, 'type'
 export async function requestGeneration(options: GenerateOptions): Promise<Generation> {
   const answer = await ask((requestId) => ({ type: 'generate', requestId, ...options }));
   if (answer.type === 'generation') return { tokens: answer.tokens, loop: answer.loop };
+  throw failure(answer);
+}
+
+/** The compared estimators' numbers for `words` after `text`, with the arithmetic behind each. */
+export async function requestExplanation(text: string, words: readonly string[]): Promise<ExplanationView> {
+  const answer = await ask((requestId) => ({ type: 'explain', requestId, text, words }));
+  if (answer.type === 'explanation') return answer.explanation;
+  throw failure(answer);
+}
+
+/** Where the workspace shows the context of `text` followed by `word`. */
+export async function requestEvidence(text: string, word: string): Promise<EvidenceView> {
+  const answer = await ask((requestId) => ({ type: 'evidence', requestId, text, word }));
+  if (answer.type === 'evidence') return answer.evidence;
   throw failure(answer);
 }
 

@@ -6,6 +6,7 @@ import type * as vscode from 'vscode';
 import { CompletionRequest, type LanguageClient } from 'vscode-languageclient/node';
 import {
   EvidenceRequest,
+  ExplainRequest,
   GenerateRequest,
   InlineSuggestionRequest,
   PredictRequest,
@@ -15,6 +16,8 @@ import {
   SurprisalTokenRequest,
   type EvidenceParams,
   type EvidenceResult,
+  type ExplainParams,
+  type ExplainResult,
   type GenerateParams,
   type GenerateResult,
   type InlineSuggestionParams,
@@ -30,7 +33,7 @@ import {
 } from '../protocol/lsp';
 import type { LanguageServerHost } from './client';
 
-export type { EvidenceParams, EvidenceResult, GenerateParams, GenerateResult, ModelStatus, PredictParams, PredictResult, SkippedFile };
+export type { EvidenceParams, EvidenceResult, ExplainParams, ExplainResult, GenerateParams, GenerateResult, ModelStatus, PredictParams, PredictResult, SkippedFile };
 
 export interface ModelService {
   /** The last status the server sent; undefined until the server has started. */
@@ -50,6 +53,8 @@ export interface ModelService {
   generate(params: GenerateParams, token?: vscode.CancellationToken): Promise<GenerateResult>;
   /** Where the learned text shows the context that answered followed by `word`, with the counts. */
   evidence(params: EvidenceParams, token?: vscode.CancellationToken): Promise<EvidenceResult>;
+  /** The compared estimators' numbers for a few words after the context, with their arithmetic. */
+  explain(params: ExplainParams, token?: vscode.CancellationToken): Promise<ExplainResult>;
   /** The files left out of the model, and why. */
   skippedFiles(): Promise<readonly SkippedFile[]>;
 }
@@ -92,6 +97,10 @@ export class ClientModelService implements ModelService {
 
   async evidence(params: EvidenceParams, token?: vscode.CancellationToken): Promise<EvidenceResult> {
     return (await this.startedClient()).sendRequest(EvidenceRequest.type, params, token);
+  }
+
+  async explain(params: ExplainParams, token?: vscode.CancellationToken): Promise<ExplainResult> {
+    return (await this.startedClient()).sendRequest(ExplainRequest.type, params, token);
   }
 
   /** Ghost text at a cursor (see InlineSuggestionRequest). */

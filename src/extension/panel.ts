@@ -111,6 +111,8 @@ class VisualizerPanel extends Disposable {
   private editorTimer: ReturnType<typeof setTimeout> | undefined;
   /** The running distribution request: superseded ones are cancelled. */
   private distribution: vscode.CancellationTokenSource | undefined;
+  /** The files evidence answers have listed: the only ones an `openLocation` message may open. */
+  private readonly evidenceFiles = new Set<string>();
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -247,6 +249,19 @@ class VisualizerPanel extends Disposable {
           });
           return { type: 'generation', requestId: message.requestId, tokens: result.tokens, loop: result.loop };
         });
+      case 'explain':
+        return this.answer(message.requestId, async () => {
+          const { columns, longestMatch } = await this.model.explain({ context: message.text, words: message.words });
+          return { type: 'explanation', requestId: message.requestId, explanation: { columns, longestMatch } };
+        });
+      case 'evidence':
+        return this.answer(message.requestId, async () => {
+          const { word, context, contextCount, count, total, occurrences } = await this.model.evidence({ context: message.text, word: message.word });
+          for (const occurrence of occurrences) this.evidenceFiles.add(occurrence.uri);
+          return { type: 'evidence', requestId: message.requestId, evidence: { word, context, contextCount, count, total, occurrences } };
+        });
+      case 'openLocation':
+        return this.openLocation(message.uri, message.line, message.column);
       case 'insert':
         return this.insert(message.text);
       case 'setTemperature':
@@ -281,6 +296,19 @@ class VisualizerPanel extends Disposable {
     } catch (error) {
       this.post({ type: 'requestFailed', requestId, message: error instanceof Error ? error.message : String(error) });
     }
+  }
+
+  /** Opens a place an evidence answer listed, in the editor the context comes from (the panel stays beside it). */
+  private async openLocation(uri: string, line: number, column: number): Promise<void> {
+    if (!this.evidenceFiles.has(uri)) {
+      this.log.warn(`Visualizer: ignored a request to open a file no evidence listed: ${uri.slice(0, 200)}`);
+      return;
+    }
+    const position = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
+    await vscode.window.showTextDocument(vscode.Uri.parse(uri, true), {
+      viewColumn: this.editor?.viewColumn ?? vscode.ViewColumn.One,
+      selection: new vscode.Range(position, position),
+    });
   }
 
   private async insert(text: string): Promise<void> {

@@ -295,14 +295,11 @@ export namespace EvidenceRequest {
 // ---------------------------------------------------------------------------------------------
 // Estimators side by side
 
-/** The most words one explain request may ask about. */
-export const MAX_EXPLAIN_WORDS = 20;
-
 /** The n-gram estimators the lesson compares, in its order: the plain share first, smoothing after. */
 export const COMPARED_ESTIMATORS = ['mle', 'add-k', 'stupid-backoff', 'kneser-ney'] as const satisfies readonly EstimatorName[];
 
 export type ExplainParams = ContextParams & {
-  /** The next words to explain (`</s>` for the end of a line), at most MAX_EXPLAIN_WORDS. */
+  /** The next words to explain (`</s>` for the end of a line), at most MAX_EXPLAIN_WORDS (limits.ts). */
   readonly words: readonly string[];
 };
 

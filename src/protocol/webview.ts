@@ -1,8 +1,20 @@
 // The visualizer panel's messages, both ways, and the runtime guards each receiving side applies:
 // a webview message is untrusted input until its shape has been checked.
-import { ESTIMATOR_NAMES, TOKENIZER_NAMES, type Reweighting } from '../core/types';
-import { MAX_DRAWS, MAX_REST_WORDS } from './limits';
-import type { DistributionRest, ModelState, ModelStatus, PredictedCandidate } from './lsp';
+import type { LevelArithmetic } from '../core/estimators';
+import type { LongestMatchExplanation } from '../core/longestMatch';
+import type { EstimatorExplanation } from '../core/model';
+import { ESTIMATOR_NAMES, TOKENIZER_NAMES, type EstimatorOptions, type Reweighting } from '../core/types';
+import { MAX_DRAWS, MAX_EXPLAIN_WORDS, MAX_REST_WORDS } from './limits';
+import type {
+  DistributionRest,
+  EstimatorColumn,
+  EvidenceOccurrence,
+  EvidenceResult,
+  ExplainResult,
+  ModelState,
+  ModelStatus,
+  PredictedCandidate,
+} from './lsp';
 
 export const VISUALIZER_VIEW_TYPE = 'nextWordLab.visualizer';
 
@@ -76,6 +88,13 @@ export interface SamplingRequest extends Reweighting {
 
 export type GenerationMode = 'greedy' | 'sample';
 
+/** The estimators side by side for one context: the server's answer without its status. */
+export type ExplanationView = Omit<ExplainResult, 'status'>;
+
+/** Where the workspace shows the context followed by a word: the server's answer without its status. */
+export type EvidenceView = Omit<EvidenceResult, 'status'>;
+
+
 /** Host → webview. */
 export type ToWebview =
   | { readonly type: 'settings'; readonly settings: SamplingSettings }
@@ -90,6 +109,8 @@ export type ToWebview =
       /** From `tokens[start]` on, the same `length` tokens repeat for good; null when no loop was reached. */
       readonly loop: { readonly start: number; readonly length: number } | null;
     }
+  | { readonly type: 'explanation'; readonly requestId: number; readonly explanation: ExplanationView }
+  | { readonly type: 'evidence'; readonly requestId: number; readonly evidence: EvidenceView }
   | { readonly type: 'requestFailed'; readonly requestId: number; readonly message: string };
 
 /** Webview → host. */
@@ -108,6 +129,12 @@ export type FromWebview =
       /** Empty = the model's running generator. */
       readonly seed: string;
     }
+  /** The compared estimators' numbers for `words` after `text`, with their arithmetic. */
+  | { readonly type: 'explain'; readonly requestId: number; readonly text: string; readonly words: readonly string[] }
+  /** Where the workspace shows `text`'s answering context followed by `word`. */
+  | { readonly type: 'evidence'; readonly requestId: number; readonly text: string; readonly word: string }
+  /** Open an evidence occurrence in the editor: a URI the host listed in an evidence answer, 1-based line and column. */
+  | { readonly type: 'openLocation'; readonly uri: string; readonly line: number; readonly column: number }
   /** Insert `text` at the active editor's cursor. */
   | { readonly type: 'insert'; readonly text: string }
   /** Write the `nextWordLab.temperature` setting. */
@@ -230,6 +257,52 @@ const isPredictionView = object<PredictionView>({
   rest: optional(isDistributionRest),
 });
 
+const isLevelArithmetic = object<LevelArithmetic>({
+  order: isCount,
+  count: isCount,
+  usedCount: isNonNegative,
+  discount: isNonNegative,
+  denominator: isNonNegative,
+  lowerWeight: isNonNegative,
+  lower: isNonNegative,
+  value: isNonNegative,
+});
+
+const EXPLANATION: Shape<EstimatorExplanation> = {
+  estimator: object<EstimatorOptions>({ name: oneOf(ESTIMATOR_NAMES), addK: optional(isNonNegative) }),
+  isProbability: isBoolean,
+  matchedContextLength: isCount,
+  words: arrayOf(object<EstimatorExplanation['words'][number]>({ word: isString, probability: isNonNegative, levels: arrayOf(isLevelArithmetic) })),
+  total: isNonNegative,
+  vocabularySize: isCount,
+};
+
+const isExplanationView = object<ExplanationView>({
+  columns: arrayOf(object<EstimatorColumn>({ ...EXPLANATION, context: arrayOf(isString) })),
+  longestMatch: nullable(
+    object<LongestMatchExplanation>({
+      matchedContext: arrayOf(isString),
+      contextCount: isCount,
+      followers: isCount,
+      minLength: isCount,
+      beta: isNonNegative,
+      lambda: isNonNegative,
+      kneserNey: object<EstimatorExplanation>(EXPLANATION),
+      words: arrayOf(object<LongestMatchExplanation['words'][number]>({ word: isString, count: isCount, probability: isNonNegative })),
+      total: isNonNegative,
+    }),
+  ),
+});
+
+const isEvidenceView = object<EvidenceView>({
+  word: isString,
+  context: arrayOf(isString),
+  contextCount: isCount,
+  count: isCount,
+  total: isCount,
+  occurrences: arrayOf(object<EvidenceOccurrence>({ uri: isString, file: isString, line: isCount, column: isCount, text: isString })),
+});
+
 const isSamplingRequest = object<SamplingRequest>({
   ...REWEIGHTING,
   seed: isShortString,
@@ -261,6 +334,8 @@ export const isToWebview: Guard<ToWebview> = messageGuard<ToWebview>({
     tokens: arrayOf(isString),
     loop: nullable(object<{ readonly start: number; readonly length: number }>({ start: isCount, length: isCount })),
   },
+  explanation: { requestId: isCount, explanation: isExplanationView },
+  evidence: { requestId: isCount, evidence: isEvidenceView },
   requestFailed: { requestId: isCount, message: isString },
 });
 
@@ -275,6 +350,13 @@ export const isFromWebview: Guard<FromWebview> = messageGuard<FromWebview>({
     temperature: isNonNegative,
     seed: isShortString,
   },
+  explain: {
+    requestId: isCount,
+    text: isShortString,
+    words: (value): value is readonly string[] => arrayOf(isShortString)(value) && value.length <= MAX_EXPLAIN_WORDS,
+  },
+  evidence: { requestId: isCount, text: isShortString, word: (value): value is string => isShortString(value) && value.length > 0 },
+  openLocation: { uri: isShortString, line: isCount, column: isCount },
   insert: { text: (value): value is string => isShortString(value) && value.length > 0 },
   setTemperature: { temperature: isNonNegative },
 });

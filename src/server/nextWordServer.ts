@@ -33,7 +33,6 @@ import {
   GenerateRequest,
   COMPARED_ESTIMATORS,
   MAX_EVIDENCE_OCCURRENCES,
-  MAX_EXPLAIN_WORDS,
   InlineSuggestionRequest,
   PredictRequest,
   RelearnRequest,
@@ -61,6 +60,7 @@ import {
   type SurprisalTokenParams,
   type SurprisalTokenResult,
 } from '../protocol/lsp';
+import { MAX_EXPLAIN_WORDS } from '../protocol/limits';
 import { DEFAULT_SETTINGS, TEMPERATURE_RANGE, TOP_K_RANGE, TOP_P_RANGE, type Settings } from '../protocol/settings';
 import { evidencePattern, locate, scanDocuments, textSource } from './evidence';
 import { Learner } from './learner';

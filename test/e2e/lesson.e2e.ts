@@ -132,6 +132,49 @@ describe('the lesson shows its work', function () {
     await panelShot(workbench, panel, 'panel-dark-2-maximum-likelihood');
   });
 
+  it('step 2 sets five estimators side by side: each column adds up in the table view, and each number opens its arithmetic', async () => {
+    await showStep('Next word');
+    const chart = panel.locator('[data-chart="estimators"]');
+    await workbench.step('the estimator columns', () => chart.locator('.estimator-column').first().waitFor());
+    await panelShot(workbench, panel, 'panel-dark-2-estimators', chart);
+    await chart.getByRole('button', { name: 'Table view' }).click();
+    const headers = (await chart.locator('thead th').allInnerTexts()).map(plain);
+    assert.deepEqual(headers.slice(1), ['Maximum likelihood', 'Add-k (k = 1)', 'Stupid backoff (scores)', 'Kneser-Ney', 'Longest match']);
+    for (let c = 2; c <= headers.length; c++) {
+      const cells = (await chart.locator(`tbody tr td:nth-child(${c})`).allInnerTexts()).map((cell) => Number(plain(cell)));
+      const total = plain(await chart.locator(`tfoot td:nth-child(${c})`).innerText());
+      const sum = cells.reduce((a, b) => a + b, 0);
+      // Each shown value is rounded to 3 decimals: the column adds up to its total within half a unit per row.
+      if (headers[c - 1].includes('scores')) {
+        assert.match(total, /^\d+\.\d{3} \(scores\)$/);
+        assert.ok(Math.abs(sum - Number(total.split(' ')[0])) <= 0.0005 * (cells.length + 1), `${headers[c - 1]}: ${sum} vs ${total}`);
+      } else {
+        assert.equal(total, '1.000', headers[c - 1]);
+        assert.ok(Math.abs(sum - 1) <= 0.0005 * cells.length, `${headers[c - 1]} sums to ${sum}`);
+      }
+    }
+    // Maximum likelihood's tennis is the fraction the maximum-likelihood chart showed, and its arithmetic says so.
+    const tennis = chart.locator('tbody tr', { has: panel.locator('th', { hasText: /^tennis$/ }) });
+    await tennis.locator('td').nth(0).getByRole('button').click();
+    const arithmetic = panel.locator('.arithmetic');
+    const mlFormula = plain(await arithmetic.locator('.level-formula').innerText());
+    assert.match(mlFormula, new RegExp(`^\\(${tennisCount}\\) / \\d+ = \\d\\.\\d{3}$`));
+    // Kneser-Ney: discounts, the back-off weight, and below the top order the continuation count.
+    await tennis.locator('td').nth(3).getByRole('button').click();
+    assert.equal(await arithmetic.getAttribute('data-estimator'), 'kneser-ney');
+    const terms = plain(await arithmetic.locator('.terms').allInnerTexts().then((texts) => texts.join(' ')));
+    assert.match(terms, /continuation count/);
+    assert.match(terms, /discount D/);
+    assert.match(terms, /back-off weight γ/);
+    const last = plain(await arithmetic.locator('.level-formula').last().innerText());
+    assert.equal(last.split('= ').at(-1), plain(await tennis.locator('td').nth(3).innerText()), 'the last level is the number clicked');
+    await tennis.locator('td').nth(4).getByRole('button').click();
+    assert.equal(await arithmetic.getAttribute('data-estimator'), 'longest-match');
+    assert.match(plain(await arithmetic.innerText()), /Witten-Bell weight λ|answers alone/);
+    await tennis.locator('td').nth(4).getByRole('button').click();
+    await chart.getByRole('button', { name: 'Table view' }).click();
+  });
+
   it('step 3 looks up one parameter: an n-gram and its count', async () => {
     await showStep('The model');
     await panel.locator('.ngram-input').fill('people like tennis');

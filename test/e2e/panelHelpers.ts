@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Frame, FrameLocator } from 'playwright-core';
+import type { Frame, FrameLocator, Locator } from 'playwright-core';
 import { REPO_ROOT, type Workbench } from './harness';
 
 export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'e2e');
@@ -32,10 +32,15 @@ export async function chooseTheme(workbench: Workbench, theme: string, workbench
   });
 }
 
-/** The panel down to the end of its content (the window is tall enough for all of it), as test-results/e2e/<name>.png. */
-export async function panelShot(workbench: Workbench, panel: FrameLocator, name: string): Promise<void> {
+/** The panel down to the end of its content (the window is tall enough for all of it), or only `element`, as test-results/e2e/<name>.png. */
+export async function panelShot(workbench: Workbench, panel: FrameLocator, name: string, element?: Locator): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await workbench.step(`screenshot ${name}`, async () => {
+    if (element !== undefined) {
+      await element.scrollIntoViewIfNeeded();
+      await element.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
+      return;
+    }
     const frame = await workbench.page.locator('iframe.webview').filter({ visible: true }).first().boundingBox();
     const content = await panel.locator('.app').boundingBox();
     assert.ok(frame && content, 'the panel is not on screen');

@@ -4,6 +4,8 @@ import type { CandidateView, PredictionView } from '../../src/protocol/webview';
 import { BarList, type BarRow } from '../components/BarList';
 import { ChartFrame } from '../components/ChartFrame';
 import { Term } from '../components/Term';
+import { WordEvidence } from '../components/WordEvidence';
+import { useState } from 'preact/hooks';
 import { displayInlineToken, displayToken, formatCount, formatProbability } from '../format';
 import { ESTIMATOR_LABEL, canInsert } from '../prediction';
 
@@ -11,6 +13,8 @@ import { ESTIMATOR_LABEL, canInsert } from '../prediction';
 const SHOWN_CANDIDATES = 12;
 
 export interface NextWordStepProps {
+  /** The text the prediction answered (the evidence is asked about the same). */
+  readonly text: string;
   readonly prediction: PredictionView;
   readonly estimator: EstimatorName;
   readonly order: number;
@@ -109,14 +113,25 @@ export function maximumLikelihoodRows(prediction: PredictionView): {
   return { rows, contextCount, othersCount: Math.max(0, contextCount - shown) };
 }
 
+/** A candidate's count c(context, word)/c(context) as a button that opens its evidence ("Why this word?"). */
+function CountButton({ word, children, onWhy }: { readonly word: string; readonly children: string; readonly onWhy: (word: string) => void }) {
+  return (
+    <button type="button" class="link-button counts fraction-exact why-button" title={`Why “${displayToken(word)}”? Show where the workspace has it`} onClick={() => onWhy(word)}>
+      {children}
+    </button>
+  );
+}
+
 function MaximumLikelihood({
   prediction,
   tables,
   onToggleTable,
+  onWhy,
 }: {
   readonly prediction: PredictionView;
   readonly tables: readonly string[];
   readonly onToggleTable: (id: string) => void;
+  readonly onWhy: (word: string) => void;
 }) {
   const { rows, contextCount, othersCount } = maximumLikelihoodRows(prediction);
   if (contextCount === 0) return null;
@@ -124,8 +139,8 @@ function MaximumLikelihood({
   const given = answering === '' ? 'all tokens' : `c(${answering})`;
   const fraction = (count: number): string => `${formatCount(count)}/${formatCount(contextCount)}`;
   const allRows = [
-    ...rows.map((row) => ({ key: row.word, label: displayToken(row.word), count: row.count })),
-    ...(othersCount > 0 ? [{ key: '(other seen)', label: 'other words seen after it', count: othersCount }] : []),
+    ...rows.map((row) => ({ key: row.word, word: row.word as string | null, label: displayToken(row.word), count: row.count })),
+    ...(othersCount > 0 ? [{ key: '(other seen)', word: null, label: 'other words seen after it', count: othersCount }] : []),
   ];
   return (
     <ChartFrame
@@ -133,7 +148,7 @@ function MaximumLikelihood({
       title={`Maximum likelihood: c(${answering === '' ? '' : `${answering} `}word) / ${given}`}
       asTable={tables.includes('maximum-likelihood')}
       onToggleTable={onToggleTable}
-      caption={`Each bar is exactly its fraction. Every other word of the vocabulary was never seen ${answering === '' ? 'at all' : `after “${answering}”`}: 0. Total ${fraction(contextCount)} = 1.`}
+      caption={`Each bar is exactly its fraction; click a fraction to see where the workspace has it. Every other word of the vocabulary was never seen ${answering === '' ? 'at all' : `after “${answering}”`}: 0. Total ${fraction(contextCount)} = 1.`}
       chart={
         <BarList
           label="Maximum-likelihood probabilities"
@@ -143,7 +158,14 @@ function MaximumLikelihood({
               label: row.label,
               value: row.count / contextCount,
               valueText: formatProbability(row.count / contextCount),
-              detail: <span class="counts fraction-exact">{fraction(row.count)}</span>,
+              detail:
+                row.word === null ? (
+                  <span class="counts fraction-exact">{fraction(row.count)}</span>
+                ) : (
+                  <CountButton word={row.word} onWhy={onWhy}>
+                    {fraction(row.count)}
+                  </CountButton>
+                ),
             })),
             { key: '(unseen)', label: 'all other words', value: 0, valueText: '0', detail: <span class="counts">never seen</span> },
           ]}
@@ -191,6 +213,8 @@ function MaximumLikelihood({
 
 export function NextWordStep(props: NextWordStepProps) {
   const { prediction } = props;
+  const [why, setWhy] = useState<string | null>(null);
+  const whyCandidate = why === null ? undefined : prediction.candidates.find((candidate) => candidate.word === why);
   const shown = prediction.candidates.slice(0, SHOWN_CANDIDATES);
   const unit = prediction.isProbability ? 'probability' : 'score';
   const top = shown[0];
@@ -207,7 +231,16 @@ export function NextWordStep(props: NextWordStepProps) {
         <Term term="maximum likelihood" />: P(word | context) = c(context, word) / c(context).
       </p>
       <Backoff prediction={prediction} order={props.order} />
-      <MaximumLikelihood prediction={prediction} tables={props.tables} onToggleTable={props.onToggleTable} />
+      <MaximumLikelihood prediction={prediction} tables={props.tables} onToggleTable={props.onToggleTable} onWhy={setWhy} />
+      {why !== null && (
+        <WordEvidence
+          text={props.text}
+          word={why}
+          probability={whyCandidate?.probability ?? 0}
+          estimator={props.estimator}
+          onClose={() => setWhy(null)}
+        />
+      )}
       <p class="lead">
         Maximum likelihood gives 0 to every word never seen after the context, yet such words do come next in new text.{' '}
         <Term term="smoothing">Smoothing</Term> moves a little probability to them. The model uses{' '}
