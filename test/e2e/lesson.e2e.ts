@@ -175,6 +175,39 @@ describe('the lesson shows its work', function () {
     await chart.getByRole('button', { name: 'Table view' }).click();
   });
 
+  it('step 2 answers "why this word?": the context\'s occurrences with those followed by the word, each a link into the editor', async () => {
+    await showStep('Next word');
+    const chart = panel.locator('[data-chart="maximum-likelihood"]');
+    const row = chart.locator('.bar-row', { has: panel.locator('.bar-label', { hasText: /^tennis$/ }) });
+    const fraction = plain(await row.locator('.why-button').innerText());
+    const [count, contextCount] = fraction.split('/').map(numberIn);
+    await row.locator('.why-button').click();
+    const evidence = panel.locator('.evidence');
+    await workbench.step('the evidence', () => evidence.locator('.evidence-link').first().waitFor());
+    assert.match(plain(await evidence.locator('.evidence-summary').innerText()), new RegExp(`occurs ${contextCount} times .* ${count} of them are followed by “tennis”`));
+    assert.equal(await evidence.locator('.evidence-figure').count(), contextCount);
+    assert.equal(await evidence.locator('.evidence-figure.followed').count(), count);
+    assert.match(plain(await evidence.locator('.evidence-share').innerText()), new RegExp(`^Maximum likelihood: P\\(tennis \\| people like\\) = ${count}/${contextCount} = ${(count / contextCount).toFixed(3)}\\. Kneser-Ney gives`));
+    const links = evidence.locator('.evidence-link');
+    assert.equal(await links.count(), count);
+    await panelShot(workbench, panel, 'panel-dark-2-why-this-word', evidence);
+    // notes/tennis.md:4 "A few people like tennis and football.": "people like" starts at column 7.
+    const link = links.filter({ hasText: 'notes/tennis.md:4' });
+    await link.click();
+    await workbench.step('the editor at the occurrence', () =>
+      workbench.page.locator('.statusbar-item', { hasText: /^\s*Ln 4, Col 7\s*$/ }).first().waitFor(),
+    );
+    const activeTab = plain(await workbench.page.locator('.tab.active .label-name').first().innerText());
+    assert.equal(activeTab, 'tennis.md');
+    // Back to the context at the end of the file for the steps that follow.
+    await workbench.editorLines().click();
+    await workbench.page.keyboard.press('ControlOrMeta+End');
+    await workbench.step('the context is back', () =>
+      panel.locator('.context-tokens', { hasText: 'like' }).first().waitFor(),
+    );
+    await evidence.getByRole('button', { name: 'Close' }).click();
+  });
+
   it('step 3 looks up one parameter: an n-gram and its count', async () => {
     await showStep('The model');
     await panel.locator('.ngram-input').fill('people like tennis');

@@ -92,7 +92,7 @@ function EvidenceBody({
           <>
             {' '}
             {ESTIMATOR_LABEL[estimator]} gives {formatProbability(probability)}: it starts from these counts and smooths them
-            {estimator === 'longest-match' ? ', mixing in Kneser-Ney' : ''} (the columns above show the arithmetic).
+            {estimator === 'longest-match' ? ', mixing in Kneser-Ney' : ''} (the estimator columns below show the arithmetic).
           </>
         )}
       </p>
