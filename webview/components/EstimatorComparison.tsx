@@ -321,7 +321,7 @@ export function EstimatorComparison({ explanation, asTable, onToggleTable }: Est
         }
       />
       {open !== null && (
-        <div class="arithmetic-panel" aria-live="polite">
+        <div class="chart arithmetic-panel" aria-live="polite">
           <Arithmetic explanation={explanation} column={open.column} word={open.word} />
         </div>
       )}

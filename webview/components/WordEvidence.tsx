@@ -34,7 +34,7 @@ export function WordEvidence({ text, word, probability, estimator, onClose }: Wo
   const evidence = valueOf(answer);
   const shown = displayToken(word);
   return (
-    <section class="evidence" aria-labelledby="evidence-heading">
+    <section class="chart evidence" aria-labelledby="evidence-heading">
       <div class="chart-header">
         <h3 id="evidence-heading">Why “{shown}”?</h3>
         <button type="button" class="link-button" onClick={onClose}>
