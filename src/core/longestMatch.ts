@@ -154,10 +154,14 @@ export class LongestMatchModel {
     });
   }
 
-  /** The index's longest match for `context` and the weight it gets. */
-  answer(context: readonly string[]): LongestMatchAnswer {
+  /**
+   * The index's longest match for `context` and the weight it gets. `atMost` bounds the match's
+   * length when the caller knows one, one more than the match of the context one token shorter
+   * (which it mostly reaches: it is tried first).
+   */
+  answer(context: readonly string[], atMost?: number): LongestMatchAnswer {
     const contextIds = this.contextIds(context);
-    const match = this.index.longestMatch(contextIds, contextIds.length, this.leftOut);
+    const match = this.index.longestMatch(contextIds, Math.min(atMost ?? contextIds.length, contextIds.length), this.leftOut, atMost !== undefined);
     const { minLength, beta } = this.options;
     const lambda = match.length >= minLength && match.count > 0 ? match.count / (match.count + beta * match.words.length) : 0;
     return { contextIds, lineContext: lineContextOf(context), match, lambda };
@@ -253,8 +257,9 @@ export class LongestMatchModel {
     };
   }
 
-  /** The context as the answer used it: the match's tokens, or the n-gram model's. */
-  private usedContext(answer: LongestMatchAnswer): string[] {
+  /** The context as the answer used it: the match's tokens, or the n-gram model's when the match has no weight. */
+  usedContext(answer: LongestMatchAnswer): string[] {
+    if (answer.lambda === 0) return this.ngram.usedContext(answer.lineContext);
     const ids = answer.contextIds.subarray(answer.contextIds.length - answer.match.length);
     return Array.from(ids, (id) => this.ngram.vocabulary.word(id));
   }

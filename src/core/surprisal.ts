@@ -81,9 +81,12 @@ export function scoreLineAfter(model: LongestMatchModel, line: string, before: r
   const context = [...before];
   const tokens: TokenSurprisal[] = [];
   const words = ranges.length / 2;
+  // Each context is the one before plus a token: its match is at most one longer.
+  let atMost: number | undefined;
   for (let i = 0; i <= words; i++) {
     const word = i < words ? normalized.slice(ranges[2 * i], ranges[2 * i + 1]) : EOS_TOKEN;
-    const answer = model.answer(context);
+    const answer = model.answer(context, atMost);
+    atMost = answer.match.length + 1;
     const { probability, log10Prob, ngramLength, inVocabulary } = model.scoreWith(answer, word);
     const start = i < words ? toOriginal(ranges[2 * i]) : line.length;
     const end = i < words ? toOriginal(ranges[2 * i + 1]) : line.length;

@@ -117,12 +117,15 @@ export class TokenIndex {
   private retiredTokens = 0;
   private liveTokens = 0;
   private versionCounter = 0;
+  /** The changes since the merge as `segments` lists them, until the next change. */
+  private segmentsCache: Segment[] | undefined;
   /** `baseAlone`'s indexes (null: the base does not hold the document), for one base. */
   private alone: { readonly base: Base; readonly indexes: Map<string, TokenIndex | null> } | undefined;
 
   /** Adds a document, or replaces its tokens: `encoded` as the model takes it (sentences ending in `</s>`). */
   set(key: string, encoded: Int32Array): void {
     this.delete(key);
+    this.segmentsCache = undefined;
     const tokens = new Int32Array(encoded.length + 1);
     tokens[0] = BOS;
     tokens.set(encoded, 1);
@@ -139,6 +142,7 @@ export class TokenIndex {
     const entry = this.documents.get(key);
     if (!entry) return false;
     this.documents.delete(key);
+    this.segmentsCache = undefined;
     if (entry.tokens) {
       this.freshTokens -= entry.tokens.length;
       this.liveTokens -= entry.tokens.length;
@@ -233,6 +237,7 @@ export class TokenIndex {
       }
     });
     this.base = { stream: input.stream, suffixArray, keys: input.keys, starts: input.starts, retired };
+    this.segmentsCache = undefined;
     this.freshTokens = 0;
     this.retiredTokens = 0;
     for (const entry of fresh.values()) {
@@ -310,6 +315,7 @@ export class TokenIndex {
   }
 
   private segments(): Segment[] {
+    if (this.segmentsCache !== undefined) return this.segmentsCache;
     const segments: Segment[] = [];
     const base = this.base;
     for (let d = 0; d < base.retired.length; d++) {
@@ -318,6 +324,7 @@ export class TokenIndex {
     for (const [key, entry] of this.documents) {
       if (entry.tokens) segments.push({ tokens: entry.tokens, from: 0, to: entry.tokens.length, weight: 1, key, origin: 1 });
     }
+    this.segmentsCache = segments;
     return segments;
   }
 
@@ -325,8 +332,9 @@ export class TokenIndex {
    * The longest suffix of `context` (ids; `<unk>` never matches) that occurs followed by a token,
    * with its continuations. Suffixes longer than `maxLength` are not tried. `leftOut` names a document
    * to answer without, exactly as if it had been deleted (the surprisal lens scores a document so).
+   * `likely`: the match is probably `maxLength` long, so that is tried first.
    */
-  longestMatch(context: ArrayLike<number>, maxLength = context.length, leftOut?: string): IndexMatch {
+  longestMatch(context: ArrayLike<number>, maxLength = context.length, leftOut?: string, likely = false): IndexMatch {
     const end = context.length;
     let limit = Math.min(maxLength, end);
     // A suffix through an unknown word occurs nowhere.
@@ -356,19 +364,25 @@ export class TokenIndex {
     const total = (k: number): number =>
       this.baseContinuations(context, end - k, end) + pendingByLength[k] - (alone === undefined ? 0 : alone.baseContinuations(context, end - k, end));
     // total(k) cannot grow with k (every occurrence of a longer suffix is one of a shorter): the
-    // longest k with total(k) > 0 by doubling, then bisection.
+    // longest k with total(k) > 0 by doubling, then bisection; a likely length is tried first.
     let good = 0;
     let bad = limit + 1;
-    for (let k = 1; k <= limit; k *= 2) {
-      if (total(k) > 0) good = k;
-      else {
-        bad = k;
-        break;
-      }
-    }
-    if (bad === limit + 1 && good < limit) {
+    if (likely && limit > 0) {
       if (total(limit) > 0) good = limit;
       else bad = limit;
+    }
+    if (good < limit) {
+      for (let k = 1; k < bad; k *= 2) {
+        if (total(k) > 0) good = k;
+        else {
+          bad = k;
+          break;
+        }
+      }
+      if (bad === limit + 1 && good < limit) {
+        if (total(limit) > 0) good = limit;
+        else bad = limit;
+      }
     }
     while (bad - good > 1) {
       const middle = (good + bad) >>> 1;

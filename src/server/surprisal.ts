@@ -3,14 +3,17 @@
 // sentences removed from it once (exact: removal restores every table), built and scored in short
 // slices that let requests in; the shared model is never changed, so predictions elsewhere never see
 // anything else and never wait for more than a slice. Lines are sentences, so a line's scores depend
-// only on its text and that model: they are kept per line text and reused after an edit of the
-// document (which leaves the model without it as it was) until anything else in the model changes.
+// only on its text and that model (with the longest-match estimator, which reads across lines, on
+// the tokens before it too): they are kept by line and reused after an edit of the document (which
+// leaves the model without it as it was) until anything else in the model changes.
 
+import { LongestMatchModel } from '../core/longestMatch';
 import type { EncodedSentences, NgramModel } from '../core/model';
-import { scoreLines, type LineSurprisal } from '../core/surprisal';
+import { contextsBeforeLines, scoreLineAfter, scoreLines, type LineSurprisal } from '../core/surprisal';
 import { tokenizeLine } from '../core/tokenizer';
 import { BOS_TOKEN, EOS, isReservedToken } from '../core/vocabulary';
 import type { SurprisalResult, SurprisalTokenResult } from '../protocol/lsp';
+import { evidencePattern } from './evidence';
 import { splitLines, type WorkspaceModel } from './workspaceModel';
 
 /** Scoring time per slice before the lens lets requests in. */
@@ -47,9 +50,31 @@ interface LineCache {
   version: number;
   /** The shared model without the document (a copy), or the shared model when the document is not counted; undefined until built. */
   scoring: NgramModel | undefined;
+  /** With the longest-match estimator: it over `scoring` and the workspace's index, without the document. */
+  longestMatch: LongestMatchModel | undefined;
   /** Whether `scoring` leaves the document's counts out. */
   ownCountsLeftOut: boolean;
+  /** Line scores by `Reading.keys`. */
   readonly lines: Map<string, LineSurprisal>;
+}
+
+/** How the lines of one text are scored on a cache's model. */
+interface Reading {
+  /** Per line, what its scores depend on besides the model: lines with equal keys score alike. */
+  readonly keys: readonly string[];
+  score(line: number): LineSurprisal;
+  /** The tokens before the line that its tokens' contexts start with. */
+  before(line: number): readonly string[];
+}
+
+/** A token explained: the model and context it was scored with. */
+export interface LensToken {
+  readonly model: NgramModel;
+  readonly longestMatch: LongestMatchModel | undefined;
+  readonly context: readonly string[];
+  readonly word: string;
+  /** The document the model leaves out (its path), if it does. */
+  readonly leftOut: string | undefined;
 }
 
 export class SurprisalLens {
@@ -70,16 +95,17 @@ export class SurprisalLens {
           if (!this.isCurrent(cache)) break;
         }
       }
-      const scoring = cache.scoring;
-      if (scoring === undefined) continue;
+      if (cache.scoring === undefined) continue;
       const texts = splitLines(document.getText());
       const version = document.version;
-      const missing = [...new Set(texts)].filter((text) => !cache.lines.has(text));
+      const reading = this.reading(cache, texts);
+      const { keys } = reading;
+      const missing = [...new Map(keys.map((key, line) => [key, line])).values()].filter((line) => !cache.lines.has(keys[line]));
       let next = 0;
       while (next < missing.length) {
         const start = performance.now();
         do {
-          cache.lines.set(missing[next], scoreLines(scoring, [missing[next]])[0]);
+          cache.lines.set(keys[missing[next]], reading.score(missing[next]));
           next++;
         } while (next < missing.length && performance.now() - start < SLICE_MS);
         if (next < missing.length) {
@@ -91,42 +117,76 @@ export class SurprisalLens {
       }
       if (next < missing.length) continue;
       // Forget lines the document no longer has.
-      const present = new Set(texts);
-      for (const text of cache.lines.keys()) if (!present.has(text)) cache.lines.delete(text);
-      return this.result(cache, texts, version);
+      const present = new Set(keys);
+      for (const key of cache.lines.keys()) if (!present.has(key)) cache.lines.delete(key);
+      return this.result(cache, keys, version);
     }
   }
 
   /** The token at `line`:`character` explained, or null when the position is on no word. */
   token(document: LensDocument, line: number, character: number): SurprisalTokenResult | null {
-    const text = splitLines(document.getText())[line];
-    if (text === undefined) return null;
-    const cache = this.cacheFor(document.uri);
-    // A hover before the lens was shown: the model without the document is built at once.
-    if (cache.scoring === undefined) for (const steps = this.leaveOut(cache, document.fsPath); !steps.next().done; );
-    const model = cache.scoring as NgramModel;
-    const scored = cache.lines.get(text) ?? scoreLines(model, [text])[0];
-    // The last token is the line's `</s>`, which has no characters to point at.
-    const index = scored.findIndex((token, i) => i < scored.length - 1 && token.start <= character && character < token.end);
-    if (index < 0) return null;
-    const words = tokenizeLine(model.tokenizer, text).filter((word) => !isReservedToken(word));
-    const word = words[index];
-    const context = [BOS_TOKEN, ...words.slice(0, index)];
-    const { probability } = model.score(context, word);
-    const token = scored[index];
+    const found = this.scoredTokenAt(document, line, character);
+    if (found === null) return null;
+    const { token, cache, explained } = found;
+    const { model, longestMatch, context, word } = explained;
+    const answer = longestMatch?.answer(context);
+    const answering = evidencePattern(model, context, word, longestMatch);
+    const alternatives = longestMatch === undefined ? model.candidates(context, ALTERNATIVES) : longestMatch.rank(context, ALTERNATIVES).candidates;
     return {
       version: document.version,
       word,
       start: token.start,
       end: token.end,
-      context: model.usedContext(context),
-      probability,
+      context: longestMatch === undefined || answer === undefined ? model.usedContext(context) : longestMatch.usedContext(answer),
+      probability: longestMatch === undefined || answer === undefined ? model.score(context, word).probability : longestMatch.scoreWith(answer, word).probability,
       rank: token.rank,
       inVocabulary: token.inVocabulary,
       isProbability: model.estimator.name !== 'stupid-backoff',
       ownCountsLeftOut: cache.ownCountsLeftOut,
-      ...model.answering(context, word),
-      alternatives: model.candidates(context, ALTERNATIVES).map(({ word: alternative, probability: p, count, contextCount, order }) => ({ word: alternative, probability: p, count, contextCount, order })),
+      count: answering.count,
+      contextCount: answering.contextCount,
+      order: answering.context.length + 1,
+      alternatives: alternatives.map(({ word: alternative, probability: p, count, contextCount, order }) => ({ word: alternative, probability: p, count, contextCount, order })),
+    };
+  }
+
+  /**
+   * The word at `line`:`character` with the model and the context the lens scores it with (the
+   * evidence for a hover's "Show where…" is searched so), or null off a word.
+   */
+  tokenAt(document: LensDocument, line: number, character: number): LensToken | null {
+    return this.scoredTokenAt(document, line, character)?.explained ?? null;
+  }
+
+  private scoredTokenAt(document: LensDocument, line: number, character: number): { token: LineSurprisal[number]; cache: LineCache; explained: LensToken } | null {
+    const texts = splitLines(document.getText());
+    const text = texts[line];
+    if (text === undefined) return null;
+    const cache = this.cacheFor(document.uri);
+    // Asked before the lens was shown: the model without the document is built at once.
+    if (cache.scoring === undefined) for (const steps = this.leaveOut(cache, document.fsPath); !steps.next().done; );
+    const model = cache.scoring as NgramModel;
+    const reading = this.reading(cache, texts);
+    const scored = cache.lines.get(reading.keys[line]) ?? reading.score(line);
+    // The last token is the line's `</s>`, which has no characters to point at.
+    const index = scored.findIndex((token, i) => i < scored.length - 1 && token.start <= character && character < token.end);
+    if (index < 0) return null;
+    const words = tokenizeLine(model.tokenizer, text).filter((word) => !isReservedToken(word));
+    const context = [...reading.before(line), ...words.slice(0, index)];
+    const leftOut = cache.ownCountsLeftOut ? document.fsPath : undefined;
+    return { token: scored[index], cache, explained: { model, longestMatch: cache.longestMatch, context, word: words[index], leftOut } };
+  }
+
+  /** Lines as sentences on the n-gram model, or across lines on the longest-match estimator. */
+  private reading(cache: LineCache, texts: readonly string[]): Reading {
+    const model = cache.scoring as NgramModel;
+    const longestMatch = cache.longestMatch;
+    if (longestMatch === undefined) return { keys: texts, score: (line) => scoreLines(model, [texts[line]])[0], before: () => [BOS_TOKEN] };
+    const before = contextsBeforeLines(model.tokenizer, texts, longestMatch.options.maxContext);
+    return {
+      keys: texts.map((text, line) => JSON.stringify([before[line], text])),
+      score: (line) => scoreLineAfter(longestMatch, texts[line], before[line]),
+      before: (line) => before[line],
     };
   }
 
@@ -151,7 +211,7 @@ export class SurprisalLens {
       return cached;
     }
     const workspace = this.host.workspace();
-    const fresh: LineCache = { workspace, model: workspace.model, version: workspace.version, scoring: undefined, ownCountsLeftOut: false, lines: new Map() };
+    const fresh: LineCache = { workspace, model: workspace.model, version: workspace.version, scoring: undefined, longestMatch: undefined, ownCountsLeftOut: false, lines: new Map() };
     this.caches.set(uri, fresh);
     for (const stale of this.caches.keys()) if (this.caches.size > KEPT_DOCUMENTS) this.caches.delete(stale);
     return fresh;
@@ -170,8 +230,11 @@ export class SurprisalLens {
    */
   private *leaveOut(cache: LineCache, fsPath: string | undefined): Generator<void, void> {
     const entry = fsPath === undefined ? undefined : cache.workspace.get(fsPath);
+    const readsAcrossLines = cache.model.estimator.name === 'longest-match';
     if (entry?.counted !== true) {
       cache.scoring = cache.model;
+      // A document not counted (yet) may still be indexed: its positions are left out all the same.
+      cache.longestMatch = readsAcrossLines ? new LongestMatchModel(cache.model, cache.workspace.index, undefined, fsPath) : undefined;
       cache.ownCountsLeftOut = false;
       return;
     }
@@ -186,6 +249,8 @@ export class SurprisalLens {
       from = to + 1;
     }
     cache.scoring = copy;
+    // The index keys documents by path; the document's positions in it are left out as its counts are.
+    cache.longestMatch = readsAcrossLines ? new LongestMatchModel(copy, cache.workspace.index, undefined, entry.fsPath) : undefined;
     cache.ownCountsLeftOut = true;
   }
 
@@ -196,15 +261,15 @@ export class SurprisalLens {
     await this.host.whenRequestsAnswered();
   }
 
-  private result(cache: LineCache, texts: readonly string[], version: number): SurprisalResult {
+  private result(cache: LineCache, keys: readonly string[], version: number): SurprisalResult {
     const spans: number[] = [];
     const log10Probs: (number | null)[] = [];
     const lineBits: (number | null)[] = [];
     let tokens = 0;
     let oov = 0;
     let log10ProbTotal = 0;
-    texts.forEach((text, line) => {
-      const scored = cache.lines.get(text) ?? [];
+    keys.forEach((key, line) => {
+      const scored = cache.lines.get(key) ?? [];
       let lineTotal = 0;
       scored.forEach((token, index) => {
         tokens++;

@@ -4,8 +4,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { LongestMatchModel } from '../../src/core/longestMatch';
 import { NgramModel } from '../../src/core/model';
-import { scoreLines } from '../../src/core/surprisal';
+import { contextsBeforeLines, scoreLineAfter, scoreLines } from '../../src/core/surprisal';
+import { TokenIndex } from '../../src/core/tokenIndex';
 import { BOS_TOKEN } from '../../src/core/vocabulary';
 import { SURPRISAL_SPAN_FIELDS, SurprisalRequest, SurprisalTokenRequest, type SurprisalResult } from '../../src/protocol/lsp';
 import { TestSession, copyFixture, removeTempDirs } from './harness';
@@ -27,6 +29,15 @@ function expectedLens(otherFiles: readonly string[], text: string): Pick<Surpris
   return { spans, log10Probs, tokens };
 }
 
+/** The longest-match estimator of a workspace that holds only `otherFiles` (its n-gram part and its index). */
+function longestMatchOf(otherFiles: readonly string[]): LongestMatchModel {
+  const model = new NgramModel({ order: 3, tokenizer: 'words' });
+  const index = new TokenIndex();
+  otherFiles.forEach((other, i) => index.set(`other${i}`, model.addText(other)));
+  index.merge();
+  return new LongestMatchModel(model, index);
+}
+
 describe('language server: surprisal lens', () => {
   let session: TestSession | undefined;
   afterEach(async () => {
@@ -37,7 +48,7 @@ describe('language server: surprisal lens', () => {
 
   it('scores an open file without its own counts, follows its edits, and leaves predictions as they were', async () => {
     const folder = copyFixture('basic');
-    session = await TestSession.start({ folders: [folder] });
+    session = await TestSession.start({ folders: [folder], settings: { smoothing: 'kneser-ney' } });
     await session.whenReady();
     const file = path.join(folder, 'notes', 'animals.txt');
     const other = fs.readFileSync(path.join(folder, 'src', 'greet.js'), 'utf8');
@@ -71,7 +82,7 @@ describe('language server: surprisal lens', () => {
 
   it('explains a token: probability, rank, counts at the order that answered and the five likeliest words', async () => {
     const folder = copyFixture('basic');
-    session = await TestSession.start({ folders: [folder] });
+    session = await TestSession.start({ folders: [folder], settings: { smoothing: 'kneser-ney' } });
     await session.whenReady();
     const file = path.join(folder, 'notes', 'animals.txt');
     const text = fs.readFileSync(file, 'utf8');
@@ -133,5 +144,54 @@ describe('language server: surprisal lens', () => {
     assert.deepEqual(scored.log10Probs, expected.log10Probs);
     const after = await session.predict({ context: 'the cat', temperature: 0, candidates: 10 });
     assert.deepEqual(after.candidates, before.candidates);
+  });
+
+  it('with the default longest-match estimator, scores across lines without the file in the index or the tables', async () => {
+    const folder = copyFixture('basic');
+    const file = path.join(folder, 'notes', 'animals.txt');
+    const text = fs.readFileSync(file, 'utf8');
+    // Another file holds two of its lines: the file's long contexts are found there, and only there.
+    const copied = 'the cat sat by the door\nthe dog ran to the park\n';
+    fs.writeFileSync(path.join(folder, 'src', 'copied.txt'), copied);
+    session = await TestSession.start({ folders: [folder] });
+    await session.whenReady();
+    const uri = await session.open(file, text);
+    const lens = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } });
+    assert.ok(lens);
+    assert.equal(lens.estimator, 'longest-match');
+    assert.equal(lens.ownCountsLeftOut, true);
+
+    const others = [fs.readFileSync(path.join(folder, 'src', 'greet.js'), 'utf8'), copied];
+    const expected = longestMatchOf(others);
+    const lines = text.split('\n');
+    const before = contextsBeforeLines('words', lines, expected.options.maxContext);
+    const spans: number[] = [];
+    const log10Probs: number[] = [];
+    lines.forEach((line, i) => {
+      for (const token of scoreLineAfter(expected, line, before[i]).slice(0, -1)) {
+        spans.push(i, token.start, token.end, token.rank, token.ngramLength, token.inVocabulary ? 1 : 0);
+        log10Probs.push(token.log10Prob);
+      }
+    });
+    assert.deepEqual(lens.spans, spans);
+    assert.deepEqual(lens.log10Probs, log10Probs);
+    // "door" (line 2) follows `the cat sat by the` in the copy: a 6-gram of the longest match. With the
+    // file in the index it would match longer, through the line before it (`… chair </s> the cat …`).
+    const door = SURPRISAL_SPAN_FIELDS * (6 + 6 + 5);
+    assert.deepEqual(lens.spans.slice(door, door + 5), [2, 19, 23, 1, 6]);
+
+    // The hover explains it with the match that answered and the same probability.
+    const token = await session.client.sendRequest(SurprisalTokenRequest.type, { textDocument: { uri }, position: { line: 2, character: 20 } });
+    assert.ok(token);
+    assert.equal(token.word, 'door');
+    const context = [...before[2], 'the', 'cat', 'sat', 'by', 'the'];
+    const answer = expected.answer(context);
+    assert.equal(token.probability, expected.scoreWith(answer, 'door').probability);
+    assert.deepEqual(token.context, expected.usedContext(answer));
+    assert.equal(token.order, answer.match.length + 1);
+    assert.deepEqual(
+      token.alternatives.map((alternative) => [alternative.word, alternative.probability]),
+      expected.rank(context, 5).candidates.map((candidate) => [candidate.word, candidate.probability]),
+    );
   });
 });
