@@ -30,10 +30,20 @@ export const COMMANDS = {
   toggleInlineSuggestions: 'nextWordLab.toggleInlineSuggestions',
 } as const;
 
-/** What Show where… is asked: the text before the cursor and the word it explains. */
-export interface EvidenceArgs {
-  readonly context: string;
-  readonly word: string;
+/**
+ * What Show where… is asked: the word it explains and either the text before the cursor, or `lens`:
+ * the place of the word in a document under the surprisal lens (its hover's link), where the evidence
+ * is counted as the lens counts it, without the document's own text.
+ */
+export type EvidenceArgs =
+  | { readonly word: string; readonly context: string; readonly lens?: undefined }
+  | { readonly word: string; readonly lens: { readonly uri: string; readonly line: number; readonly character: number }; readonly context?: undefined };
+
+/** Whether a command link's `lens` is a place (its arguments are checked, not trusted). */
+function isLensPlace(lens: unknown): boolean {
+  if (typeof lens !== 'object' || lens === null) return false;
+  const { uri, line, character } = lens as Record<string, unknown>;
+  return typeof uri === 'string' && Number.isInteger(line) && Number.isInteger(character);
 }
 
 const SHOW_WHERE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('references'), tooltip: vscode.l10n.t('Show where…') };
@@ -145,8 +155,12 @@ export class Commands extends Disposable {
    * word, as a quick pick; the one picked opens at the place. Resolves to its editor.
    */
   async showEvidence(args: EvidenceArgs): Promise<vscode.TextEditor | undefined> {
-    if (typeof args?.context !== 'string' || typeof args.word !== 'string') throw new Error(vscode.l10n.t('Show where… needs a context and a word.'));
-    const evidence = await this.model.evidence({ context: args.context, word: args.word });
+    if (typeof args?.word !== 'string' || (typeof args.context !== 'string' && !isLensPlace(args.lens))) throw new Error(vscode.l10n.t('Show where… needs a context and a word.'));
+    const { lens } = args;
+    const evidence =
+      lens !== undefined
+        ? await this.model.evidence({ textDocument: { uri: lens.uri }, position: { line: lens.line, character: lens.character }, word: args.word, leaveOutDocument: true })
+        : await this.model.evidence({ context: args.context, word: args.word });
     const shown = evidence.context.length === 0 ? wordLabel(evidence.word) : `${evidence.context.join(' ')} · ${wordLabel(evidence.word)}`;
     if (evidence.occurrences.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Next Word Lab: the learned text has no place where “{0}” occurs.', shown));

@@ -6,6 +6,7 @@
 
 import * as vscode from 'vscode';
 import { SURPRISAL_SPAN_FIELDS, type SurprisalResult, type SurprisalTokenResult } from '../protocol/lsp';
+import { COMMANDS, type EvidenceArgs } from './commands';
 import { Disposable } from './disposable';
 import type { ClientModelService } from './modelService';
 
@@ -241,7 +242,8 @@ export class SurprisalLens extends Disposable {
     if (!this.lenses.has(document.uri.toString())) return undefined;
     const explained = await this.model.surprisalToken({ textDocument: { uri: document.uri.toString() }, position }, token);
     if (explained === null || explained.version !== document.version) return undefined;
-    return new vscode.Hover(hoverText(explained), new vscode.Range(position.line, explained.start, position.line, explained.end));
+    const where: EvidenceArgs = { word: explained.word, lens: { uri: document.uri.toString(), line: position.line, character: explained.start } };
+    return new vscode.Hover(hoverText(explained, where), new vscode.Range(position.line, explained.start, position.line, explained.end));
   }
 }
 
@@ -310,7 +312,8 @@ export function formatProbability(p: number): string {
   return p >= 0.001 ? `${(100 * p).toFixed(2)} %` : p.toExponential(2);
 }
 
-function hoverText(token: SurprisalTokenResult): vscode.MarkdownString {
+/** The hover: the word's figures, the n-gram that answered with a Show where… link to its places, the likeliest words. */
+function hoverText(token: SurprisalTokenResult, where: EvidenceArgs): vscode.MarkdownString {
   const bits = -Math.log2(token.probability);
   const p = token.isProbability ? 'P' : vscode.l10n.t('score');
   const context = token.context.length === 0 ? '' : token.context.join(' ');
@@ -343,6 +346,8 @@ function hoverText(token: SurprisalTokenResult): vscode.MarkdownString {
     ),
     '',
     token.ownCountsLeftOut ? vscode.l10n.t('{0}, without this file.', answered) : vscode.l10n.t('{0}.', answered),
+    // Only a seen n-gram has places to show.
+    ...(token.count > 0 ? [vscode.l10n.t('[Show where…]({0} "{1}")', `command:${COMMANDS.showEvidence}?${encodeURIComponent(JSON.stringify([where]))}`, vscode.l10n.t('The places in the learned text where this context is followed by this word'))] : []),
     '',
     vscode.l10n.t('| likeliest here | {0} | counts | n-gram |', p),
     '|---|---:|---:|---:|',
@@ -351,7 +356,10 @@ function hoverText(token: SurprisalTokenResult): vscode.MarkdownString {
         `| ${code(alternative.word)}${alternative.word === token.word ? ' ✓' : ''} | ${formatProbability(alternative.probability)} | ${alternative.count.toLocaleString('en-US')}/${alternative.contextCount.toLocaleString('en-US')} | ${alternative.order} |`,
     ),
   ];
-  return new vscode.MarkdownString(lines.join('\n'));
+  const markdown = new vscode.MarkdownString(lines.join('\n'));
+  // The link runs Show where… and nothing else.
+  markdown.isTrusted = { enabledCommands: [COMMANDS.showEvidence] };
+  return markdown;
 }
 
 /** Inline code that survives backticks in the word. */

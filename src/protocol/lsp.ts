@@ -246,6 +246,12 @@ export type EvidenceParams = ContextParams & {
   readonly word: string;
   /** How many occurrences to list (default and at most MAX_EVIDENCE_OCCURRENCES). */
   readonly limit?: number;
+  /**
+   * With `textDocument` and `position` (the start of a word): the evidence as the surprisal lens
+   * counts it there — the document's own text left out, the context read as the lens reads it (the
+   * lens hover's Show where…).
+   */
+  readonly leaveOutDocument?: boolean;
 };
 
 /** One place in the learned text where the answering context was followed by the word. */

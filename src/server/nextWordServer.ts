@@ -24,6 +24,7 @@ import { DEFAULT_ADD_K } from '../core/estimators';
 import { contextAcrossLines, LongestMatchModel } from '../core/longestMatch';
 import { createRandom, randomSeed, type UniformRandom } from '../core/prng';
 import type { EstimatorOptions, ModelStats } from '../core/types';
+import type { NgramModel } from '../core/model';
 import { EOS_TOKEN } from '../core/vocabulary';
 import {
   boundedContext,
@@ -372,13 +373,11 @@ export class NextWordServer {
     if (typeof params.word !== 'string' || params.word === '') {
       throw new ResponseError(ErrorCodes.InvalidParams, 'evidence needs the "word" to explain.');
     }
-    const model = this.workspace.model;
     const limit = Math.max(0, Math.min(MAX_EVIDENCE_OCCURRENCES, Math.floor(params.limit ?? MAX_EVIDENCE_OCCURRENCES)));
-    const longestMatch = this.longestMatch();
-    const textBefore = this.textBefore(params);
-    const context = longestMatch === undefined ? contextTokens(model, textBefore) : contextAcrossLines(model.tokenizer, textBefore, false);
+    const { model, longestMatch, context, leftOut } = this.evidenceSource(params);
     const answer = evidencePattern(model, context, params.word, longestMatch);
-    const found = answer.pattern === null ? { total: 0, hits: [] } : scanDocuments(this.workspace.entries(), answer.pattern, limit);
+    const entries = [...this.workspace.entries()].filter((entry) => entry.fsPath !== leftOut);
+    const found = answer.pattern === null ? { total: 0, hits: [] } : scanDocuments(entries, answer.pattern, limit);
     const occurrences =
       answer.pattern === null
         ? []
@@ -414,6 +413,22 @@ export class NextWordServer {
         ? new LongestMatchModel(model, this.workspace.index).explain(contextAcrossLines(model.tokenizer, textBefore, false), params.words)
         : null;
     return { columns, longestMatch, status: this.status() };
+  }
+
+  /** The model, estimator and context an evidence request is answered with, and the document it leaves out. */
+  private evidenceSource(params: EvidenceParams): { model: NgramModel; longestMatch: LongestMatchModel | undefined; context: readonly string[]; leftOut: string | undefined } {
+    if (params.leaveOutDocument === true && params.textDocument !== undefined) {
+      const document = this.lensDocument(params.textDocument.uri);
+      if (document === undefined) throw new ResponseError(ErrorCodes.InvalidParams, `${params.textDocument.uri} is not open.`);
+      const token = this.lens.tokenAt(document, params.position.line, params.position.character);
+      if (token === null) throw new ResponseError(ErrorCodes.InvalidParams, `no word at ${params.position.line + 1}:${params.position.character + 1}.`);
+      return token;
+    }
+    const model = this.workspace.model;
+    const longestMatch = this.longestMatch();
+    const textBefore = this.textBefore(params);
+    const context = longestMatch === undefined ? contextTokens(model, textBefore) : contextAcrossLines(model.tokenizer, textBefore, false);
+    return { model, longestMatch, context, leftOut: undefined };
   }
 
   private async suggestInline(params: InlineSuggestionParams): Promise<InlineSuggestionResult> {

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { tokenizeLine } from '../../src/core/tokenizer';
 import type { NextWordLabApi } from '../../src/extension/extension';
 import { SURPRISAL_BUCKETS, bucketOf } from '../../src/extension/surprisalLens';
-import { SURPRISAL_SPAN_FIELDS } from '../../src/protocol/lsp';
+import { SURPRISAL_SPAN_FIELDS, type EvidenceResult } from '../../src/protocol/lsp';
 import { readyExtension } from './extensionUnderTest';
 
 
@@ -93,6 +93,41 @@ describe('Surprisal lens in VS Code', () => {
     assert.equal(api.surprisal.view(uri), undefined);
     assert.equal(lensStatus(), undefined, 'the status figure goes away with the lens');
     await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it("follows the hover's Show where… link to the places the workspace has the word's context followed by it, without the file itself", async () => {
+    const uri = workspaceFile('notes', 'tennis.md');
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('nextWordLab.toggleSurprisal');
+    assert.ok(api.surprisal.isShown(uri));
+    // `#` starting the file's first line: elsewhere only README.md's first line starts so.
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(0, 0));
+    const text = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
+    assert.match(text, /answered by the 2-gram `<s> #`: seen 1 times in \d+ of `<s>`, without this file/);
+    const link = /\[Show where…\]\(command:nextWordLab\.showEvidence\?([^ )]+)/.exec(text);
+    assert.ok(link, text);
+    const args: unknown[] = JSON.parse(decodeURIComponent(link[1]));
+
+    const shown = new Promise<EvidenceResult>((resolve) => {
+      const listener = api.onDidShowEvidence((evidence) => {
+        listener.dispose();
+        resolve(evidence);
+      });
+    });
+    const following = vscode.commands.executeCommand('nextWordLab.showEvidence', ...args);
+    const evidence = await shown;
+    assert.equal(evidence.word, '#');
+    assert.deepEqual(evidence.context, ['<s>']);
+    assert.equal(evidence.count, 1, 'the count the hover showed');
+    assert.deepEqual(
+      evidence.occurrences.map(({ file, line, column, text: lineText }) => [file, line, column, lineText]),
+      [['README.md', 1, 1, '# Fixture workspace']],
+      'the file itself, left out of the lens, is not listed',
+    );
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await following, undefined, 'nothing picked, nothing opened');
+    await vscode.commands.executeCommand('nextWordLab.toggleSurprisal');
   });
 
   it('turns off when its file is closed', async () => {

@@ -193,5 +193,16 @@ describe('language server: surprisal lens', () => {
       token.alternatives.map((alternative) => [alternative.word, alternative.probability]),
       expected.rank(context, 5).candidates.map((candidate) => [candidate.word, candidate.probability]),
     );
+
+    // Its evidence as the lens counts it (the hover's Show where…): the copy's place alone, not the file's own.
+    const evidence = await session.evidence({ textDocument: { uri }, position: { line: 2, character: 19 }, word: 'door', leaveOutDocument: true });
+    assert.deepEqual(evidence.context, token.context);
+    assert.deepEqual([evidence.count, evidence.contextCount], [token.count, token.contextCount]);
+    assert.deepEqual(
+      evidence.occurrences.map(({ file, line, column }) => [file, line, column]),
+      [['src/copied.txt', 1, 1]],
+    );
+    const everywhere = await session.evidence({ textDocument: { uri }, position: { line: 2, character: 19 }, word: 'door' });
+    assert.ok(everywhere.occurrences.some(({ file }) => file === 'notes/animals.txt'), 'asked plainly, the file itself is a place');
   });
 });
