@@ -6,6 +6,8 @@ import type { ModelStatus } from '../src/protocol/lsp';
 import type { EditorContext, PanelBootstrap, PredictionView, SamplingSettings } from '../src/protocol/webview';
 import { ContextBar } from './components/ContextBar';
 import { EstimatorComparisonSection } from './components/EstimatorComparison';
+import { AS_LEARNED } from './components/NumberLine';
+import { StepControl } from './components/StepControl';
 import { Glossary } from './components/Glossary';
 import { predictionRuns } from './distribution';
 import { connectToHost, postToHost, requestGeneration, requestPrediction, saveState } from './host';
@@ -231,6 +233,14 @@ export function App({ bootstrap, initialState }: AppProps) {
               onSeedChange={(seed) => update({ seed })}
               onToggleTable={toggleTable}
               onInsert={insert}
+            />
+          ))}
+        {step === 'sampling' &&
+          withAnswer(() => (
+            <StepControl
+              text={text}
+              sampling={panel.samplingAtSetting ? { temperature, topK: settings.topK, topP: settings.topP } : AS_LEARNED}
+              seed={panel.seed}
             />
           ))}
         {step === 'temperature' &&

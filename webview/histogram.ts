@@ -36,3 +36,22 @@ export function binHistogram(
   }
   return bins;
 }
+
+/** Draws from the same distribution (the same candidates in the same order) counted together. */
+export function addHistograms(before: HistogramView | null, more: HistogramView): HistogramView {
+  if (before === null) return more;
+  return {
+    counts: more.counts.map((count, i) => count + (before.counts[i] ?? 0)),
+    others: before.others + more.others,
+    draws: before.draws + more.draws,
+  };
+}
+
+/**
+ * How far the draws' shares are from the chances: half the sum over the bins of |share − chance|, the
+ * total variation distance (0: the shares are the chances; 1: they share nothing). It shrinks as the
+ * draws add up.
+ */
+export function histogramGap(bins: readonly HistogramBin[]): number {
+  return bins.reduce((sum, bin) => sum + Math.abs(bin.frequency - bin.expected), 0) / 2;
+}

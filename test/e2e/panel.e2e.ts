@@ -136,14 +136,21 @@ describe('visualizer panel', function () {
     assert.equal(await panel.locator('.person.outside').count(), 14 - 9);
   });
 
-  it('draws one word, then 1,000 into a histogram', async () => {
+  it('draws one word, then a histogram growing 1 → 10 → 100 → 1,000 whose gap to the chances shrinks', async () => {
     await step('Sampling').click();
     await panel.getByRole('button', { name: 'Sample', exact: true }).click();
     await workbench.step('the draw is announced', () => panel.locator('.draw-result', { hasText: /^Drew “.+”/ }).waitFor());
     assert.equal(await panel.locator('.draw-result').getAttribute('aria-live'), 'polite');
-    await panel.getByRole('button', { name: 'Draw 1,000' }).click();
     const histogram = panel.locator('[data-chart="histogram"]');
-    await workbench.step('the histogram', () => histogram.locator('.bar-row').first().waitFor());
+    for (const total of ['1', '10', '100', '1,000']) {
+      await panel.getByRole('button', { name: `Draw to ${total}` }).click();
+      await workbench.step(`the histogram of ${total}`, () =>
+        histogram.locator('h3', { hasText: new RegExp(`^${total} draws? against the chances$`) }).waitFor(),
+      );
+    }
+    const gaps = (await histogram.locator('.histogram-gaps').innerText()).split(' → ').map((entry) => Number(entry.split(': ')[1]));
+    assert.equal(gaps.length, 4);
+    assert.ok(gaps[3] < gaps[0], `the gap shrinks from ${gaps[0]} to ${gaps[3]}`);
     await panelShot('panel-dark-5-sampling');
     await histogram.getByRole('button', { name: 'Table view' }).click();
     const draws = await histogram.locator('tbody tr td:nth-child(2)').allInnerTexts();

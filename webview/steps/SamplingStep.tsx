@@ -2,21 +2,19 @@
 // The draws are the model's own (the server's sampler, the same one Choose Next Word uses), so a draw
 // can land on any word of the vocabulary, not only on the listed candidates.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { CandidateView, DrawView, PredictionView, SamplingSettings } from '../../src/protocol/webview';
+import type { HistogramView, PredictionView, SamplingSettings } from '../../src/protocol/webview';
 import { BarList } from '../components/BarList';
 import { Term } from '../components/Term';
 import { ChartFrame } from '../components/ChartFrame';
-import { displayInlineToken, displayToken, errorMessage, formatCount, formatPercent } from '../format';
-import { binHistogram } from '../histogram';
+import { AS_LEARNED, NumberLine, SHOWN_WORDS, chancesOf, dartAt, sliceIndexOf, slicesOf } from '../components/NumberLine';
+import { displayToken, errorMessage, formatCount, formatPercent } from '../format';
+import { addHistograms, binHistogram, histogramGap } from '../histogram';
 import { requestPrediction } from '../host';
 import { canInsert } from '../prediction';
 
-/** Words with their own slice and their own histogram bin; the rest share one. */
-const SHOWN_WORDS = 8;
-const DRAWS_PER_BATCH = 1000;
+/** The histogram grows to each of these totals in turn (×10 each time), so the gap visibly shrinks. */
+const HISTOGRAM_TOTALS = [1, 10, 100, 1000, 10_000];
 const DRAW_ANIMATION_MS = 900;
-/** A slice this wide (of the whole line) has room for its word. */
-const LABELLED_SLICE = 0.07;
 
 export interface SamplingStepProps {
   readonly text: string;
@@ -33,53 +31,6 @@ export interface SamplingStepProps {
   readonly onInsert: (text: string) => void;
 }
 
-interface Slice {
-  readonly key: string;
-  readonly label: string;
-  readonly start: number;
-  readonly weight: number;
-}
-
-/** Sampling the model as learned: temperature 1, no top-k or top-p. */
-const AS_LEARNED = { temperature: 1, topK: 0, topP: 1 } as const;
-
-/**
- * Each candidate's chance and the others' at the draws' re-weighting: the answer's own weights when it
- * was computed with it, else (the model as learned) the probabilities over their total, which is 1
- * except for stupid backoff's scores.
- */
-function chancesOf(answer: PredictionView, asLearned: boolean): { readonly candidates: readonly number[]; readonly others: number } {
-  const reweighted = answer.sampling.temperature !== 1 || answer.sampling.topK !== 0 || answer.sampling.topP !== 1;
-  if (!asLearned || !reweighted) return { candidates: answer.candidates.map((c) => c.weight), others: answer.others.weight };
-  const total = answer.candidates.reduce((sum, c) => sum + c.probability, answer.others.probability);
-  return { candidates: answer.candidates.map((c) => c.probability / total), others: answer.others.probability / total };
-}
-
-/** The line from 0 to 1 cut into one slice per shown word and one for all the others, likeliest first. */
-function slicesOf(candidates: readonly CandidateView[], chances: ReturnType<typeof chancesOf>): Slice[] {
-  const slices: Slice[] = [];
-  let start = 0;
-  candidates.slice(0, SHOWN_WORDS).forEach((candidate, i) => {
-    slices.push({ key: String(i), label: displayInlineToken(candidate.word), start, weight: chances.candidates[i] });
-    start += chances.candidates[i];
-  });
-  const rest = chances.candidates.slice(SHOWN_WORDS).reduce((sum, weight) => sum + weight, chances.others);
-  if (rest > 0) slices.push({ key: 'other', label: 'other words', start, weight: rest });
-  return slices;
-}
-
-/** The slice a drawn word belongs to: its own, or the others' slice. */
-function sliceIndexOf(rank: number, slices: readonly Slice[]): number {
-  return rank >= 0 && rank < SHOWN_WORDS && rank < slices.length ? rank : slices.length - 1;
-}
-
-/** Where the dart lands: the draw's own number (the line is the chances in rank order), or a greedy pick's slice middle. */
-function dartAt(chosen: DrawView, slices: readonly Slice[]): number {
-  if (chosen.draw !== null) return chosen.draw;
-  const slice = slices[sliceIndexOf(chosen.rank, slices)];
-  return slice.start + slice.weight / 2;
-}
-
 const prefersReducedMotion = (): boolean => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 export function SamplingStep(props: SamplingStepProps) {
@@ -87,7 +38,12 @@ export function SamplingStep(props: SamplingStepProps) {
   const pointer = useRef<HTMLSpanElement>(null);
   const draws = useRef(0);
   const [drawn, setDrawn] = useState<PredictionView | null>(null);
-  const [batch, setBatch] = useState<PredictionView | null>(null);
+  /** The draws so far for this question, the answer that laid out their chances, and the gap after each batch. */
+  const [batch, setBatch] = useState<{
+    readonly answer: PredictionView;
+    readonly histogram: HistogramView;
+    readonly gaps: readonly { readonly draws: number; readonly gap: number }[];
+  } | null>(null);
   const [busy, setBusy] = useState<'draw' | 'batch' | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -139,13 +95,24 @@ export function SamplingStep(props: SamplingStepProps) {
     }
   };
 
+  const drawnSoFar = batch?.histogram.draws ?? 0;
+  const nextTotal = HISTOGRAM_TOTALS.find((total) => total > drawnSoFar);
   const drawBatch = async (): Promise<void> => {
+    if (nextTotal === undefined) {
+      setBatch(null);
+      return;
+    }
     setBusy('batch');
     setError(null);
     const asked = question;
     try {
-      const answer = await requestPrediction(props.text, sampling(props.seed, DRAWS_PER_BATCH));
-      if (currentQuestion.current === asked) setBatch(answer);
+      // Each batch its own seed (seed·total), so a set seed repeats the whole sequence of batches.
+      const answer = await requestPrediction(props.text, sampling(props.seed === '' ? '' : `${props.seed}·${nextTotal}`, nextTotal - drawnSoFar));
+      if (currentQuestion.current === asked && answer.histogram !== null) {
+        const histogram = addHistograms(batch?.histogram ?? null, answer.histogram);
+        const gap = histogramGap(binHistogram(histogram, answer.candidates, answer.others.weight, SHOWN_WORDS));
+        setBatch({ answer, histogram, gaps: [...(batch?.gaps ?? []), { draws: histogram.draws, gap }] });
+      }
     } catch (failure) {
       setError(errorMessage(failure));
     } finally {
@@ -158,8 +125,7 @@ export function SamplingStep(props: SamplingStepProps) {
   const slices = slicesOf(shownAnswer.candidates, chancesOf(shownAnswer, drawn === null && !props.atSetting));
   const chosen = drawn?.chosen ?? null;
   const chosenSlice = chosen === null ? -1 : sliceIndexOf(chosen.rank, slices);
-  const bins =
-    batch?.histogram != null ? binHistogram(batch.histogram, batch.candidates, batch.others.weight, SHOWN_WORDS) : null;
+  const bins = batch === null ? null : binHistogram(batch.histogram, batch.answer.candidates, batch.answer.others.weight, SHOWN_WORDS);
 
   return (
     <div class="step-body">
@@ -205,7 +171,7 @@ export function SamplingStep(props: SamplingStepProps) {
           Sample
         </button>
         <button type="button" class="secondary" onClick={drawBatch} disabled={busy !== null}>
-          Draw {formatCount(DRAWS_PER_BATCH)}
+          {nextTotal === undefined ? 'Clear the draws' : `Draw to ${formatCount(nextTotal)}`}
         </button>
       </div>
       <ChartFrame
@@ -214,29 +180,13 @@ export function SamplingStep(props: SamplingStepProps) {
         asTable={props.tables.includes('number-line')}
         onToggleTable={props.onToggleTable}
         chart={
-          <div class="number-line-wrap">
-            <div class="number-line" aria-hidden="true">
-              {slices.map((slice, i) => (
-                <span
-                  key={slice.key}
-                  class={`slice slice-${slice.key === 'other' ? 'other' : i % 4}${i === chosenSlice && busy === null ? ' chosen' : ''}`}
-                  style={{ width: `${slice.weight * 100}%` }}
-                  title={`${slice.label}: ${formatPercent(slice.weight)}`}
-                >
-                  {slice.weight >= LABELLED_SLICE ? slice.label : ''}
-                </span>
-              ))}
-              <span
-                ref={pointer}
-                class={chosenSlice < 0 && busy !== 'draw' ? 'pointer hidden' : 'pointer'}
-                style={{ left: chosen === null ? '0%' : `${dartAt(chosen, slices) * 100}%` }}
-              />
-            </div>
-            <div class="number-line-scale" aria-hidden="true">
-              <span>0</span>
-              <span>1</span>
-            </div>
-          </div>
+          <NumberLine
+            slices={slices}
+            chosen={busy === null ? chosenSlice : -1}
+            dart={chosen === null ? null : dartAt(chosen, slices)}
+            pointerHidden={chosenSlice < 0 && busy !== 'draw'}
+            pointerRef={pointer}
+          />
         }
         table={
           <table class="data">
@@ -274,13 +224,22 @@ export function SamplingStep(props: SamplingStepProps) {
         )}
       </p>
       {error !== null && <p class="error">{error}</p>}
-      {bins && batch?.histogram && (
+      {bins && batch && (
         <ChartFrame
           id="histogram"
-          title={`${formatCount(batch.histogram.draws)} draws against the chances`}
+          title={`${formatCount(batch.histogram.draws)} draw${batch.histogram.draws === 1 ? '' : 's'} against the chances`}
           asTable={props.tables.includes('histogram')}
           onToggleTable={props.onToggleTable}
-          caption="Bars: share of the draws. Thin marks: each word’s chance. The more draws, the closer they get."
+          caption={
+            <>
+              Bars: share of the draws. Thin marks: each word’s chance. The more draws, the closer they get. The gap (half the sum
+              of |share − chance| over the rows; 0 when they agree):{' '}
+              <span class="histogram-gaps">
+                {batch.gaps.map((g) => `${formatCount(g.draws)} draw${g.draws === 1 ? '' : 's'}: ${g.gap.toFixed(3)}`).join(' → ')}
+              </span>
+              .
+            </>
+          }
           chart={
             <BarList
               label="Histogram of the draws"

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { CandidateView } from '../../../src/protocol/webview';
-import { binHistogram } from '../../../webview/histogram';
+import { addHistograms, binHistogram, histogramGap } from '../../../webview/histogram';
 
 const candidate = (word: string, weight: number): CandidateView => ({
   word,
@@ -42,5 +42,17 @@ describe('webview histogram binning', () => {
   it('reports zero frequencies, not NaN, before any draw', () => {
     const bins = binHistogram({ counts: [0, 0, 0, 0], others: 0, draws: 0 }, candidates, 0.15, 2);
     assert.ok(bins.every((bin) => bin.frequency === 0));
+  });
+
+  it('adds batches of draws up, and measures the gap to the chances as the total variation distance', () => {
+    const one = { counts: [1, 0, 0, 0], others: 0, draws: 1 };
+    const nine = { counts: [4, 2, 1, 0], others: 2, draws: 9 };
+    assert.equal(addHistograms(null, one), one);
+    const ten = addHistograms(one, nine);
+    assert.deepEqual(ten, { counts: [5, 2, 1, 0], others: 2, draws: 10 });
+    // One draw on "a": shares 1, 0, 0, 0, 0 against chances 0.5, 0.2, 0.1, 0.05, 0.15: gap = 0.5.
+    assert.ok(Math.abs(histogramGap(binHistogram(one, candidates, 0.15, 4)) - 0.5) < 1e-12);
+    // Ten draws: |0.5−0.5| + |0.2−0.2| + |0.1−0.1| + |0−0.05| + |0.2−0.15| = 0.1, halved.
+    assert.ok(Math.abs(histogramGap(binHistogram(ten, candidates, 0.15, 4)) - 0.05) < 1e-12);
   });
 });
