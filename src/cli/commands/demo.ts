@@ -20,7 +20,7 @@ import { answeredBy, contextTokens } from './predict';
 const DEMO_SEED = 'next-word-lab';
 const DEMO_TEMPERATURES = [0.2, 1, 2];
 const SHOWN_CANDIDATES = 6;
-const DEFAULT_WORDS = 24;
+const DEFAULT_WORDS = 48;
 const HISTOGRAM_DRAWS = 1000;
 const BAR_WIDTH = 24;
 /** A context worth showing has been seen at least this often, with this many different next words. */

@@ -476,7 +476,8 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
       assert.match(first, /^that is lower than P\(A\) = 0\.5000: knowing B made A less likely$/m);
       assert.match(first, /^P\(B\|A\) = P\(A and B\) \/ P\(A\) = 3\/14 ÷ 7\/14 = 3\/7 = 0\.4286: P\(A\|B\) ≠ P\(B\|A\)/m);
       // Step 2 is step 1's "given" on the text: the counts behind the top word.
-      const [, occurrences, followed, numerator, denominator] = /^step 1 on real text: ".+" occurs (\d+) times \(B\), (\d+) of them followed by .+: (\d+)\/(\d+) = /m.exec(first) ?? [];
+      // Counts print with thousands separators (the bundled stories make them large).
+      const [, occurrences, followed, numerator, denominator] = /^step 1 on real text: ".+" occurs ([\d,]+) times \(B\), ([\d,]+) of them followed by .+: ([\d,]+)\/([\d,]+) = /m.exec(first) ?? [];
       assert.ok(occurrences !== undefined, 'step 2 shows the counts as step 1');
       assert.deepEqual([numerator, denominator], [followed, occurrences]);
       // The context really is on the line it names.
