@@ -36,6 +36,28 @@ describe('the lesson shows its work', function () {
     });
   }
 
+  /** Opens "why tennis?" and the arithmetic of Kneser-Ney's number for tennis. */
+  async function openWorkings(): Promise<void> {
+    const row = panel.locator('[data-chart="maximum-likelihood"] .bar-row', { has: panel.locator('.bar-label', { hasText: /^tennis$/ }) });
+    await row.locator('.why-button').click();
+    await workbench.step('the evidence', () => panel.locator('.evidence .evidence-link').first().waitFor());
+    const column = panel.locator('.estimator-column[data-estimator="kneser-ney"]');
+    await workbench.step('the estimator columns', () => column.waitFor());
+    await column.locator('li', { has: panel.locator('.cell-word', { hasText: /^tennis$/ }) }).getByRole('button').click();
+    await panel.locator('.arithmetic').waitFor();
+  }
+
+  /** Clicks Step `count` times, each time until both runs have their word. */
+  async function stepWords(count: number): Promise<void> {
+    const control = panel.locator('.step-control');
+    const before = await control.locator('.step-run.sampled .step-word').count();
+    for (let i = before + 1; i <= before + count; i++) {
+      await control.getByRole('button', { name: 'Step', exact: true }).click();
+      await workbench.step(`word ${i}`, () => control.locator('.step-run.greedy .step-word').nth(i - 1).waitFor());
+      await control.locator('.step-run.sampled .step-word').nth(i - 1).waitFor();
+    }
+  }
+
   before(async () => {
     folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nwl-lesson-')), 'workspace');
     fs.cpSync(FIXTURE_WORKSPACE, folder, { recursive: true });
@@ -229,6 +251,36 @@ describe('the lesson shows its work', function () {
     await panel.getByLabel('Draw at my temperature setting (T = 0.7)').uncheck();
   });
 
+  it('step 5 generates one word per Step, greedy and sampled side by side: ten clicks append ten words, the dart at each draw\'s number', async () => {
+    await showStep('Sampling');
+    const control = panel.locator('.step-control');
+    const sampled = control.locator('.step-run.sampled');
+    for (let i = 1; i <= 10; i++) {
+      await control.getByRole('button', { name: 'Step', exact: true }).click();
+      await workbench.step(`word ${i}`, () => sampled.locator('.step-word').nth(i - 1).waitFor());
+      assert.equal(await sampled.locator('.step-word').count(), i);
+      assert.equal(await control.locator('.step-run.greedy .step-word').count(), i);
+      const pointer = sampled.locator('.pointer');
+      const dart = Number(await pointer.getAttribute('data-dart'));
+      assert.ok(dart >= 0 && dart < 1, `the draw ${dart}`);
+      // The browser keeps the percentage to 4 decimals.
+      const left = parseFloat(await pointer.evaluate((element) => (element as HTMLElement).style.left));
+      assert.ok(Math.abs(left - dart * 100) < 1e-4, `the dart at ${left}% for the draw ${dart}`);
+      assert.match(plain(await sampled.locator('.step-draw').innerText()), new RegExp(`^The dart landed at ${dart.toFixed(3)}, in the slice of “`));
+      // The dart stands inside the slice of the word that was drawn.
+      const line = await sampled.locator('.number-line').boundingBox();
+      const slice = await sampled.locator('.slice.chosen').boundingBox();
+      assert.ok(line && slice);
+      const x = line.x + dart * line.width;
+      assert.ok(x >= slice.x - 1 && x <= slice.x + slice.width + 1, `the dart at ${x} is outside the chosen slice ${slice.x}–${slice.x + slice.width}`);
+    }
+    assert.equal(await control.locator('.step-run.greedy .pointer.hidden').count(), 1, 'greedy draws nothing');
+    // Greedy after "Some people like" comes round to "people like" again: the loop is marked.
+    assert.match(plain(await control.locator('.step-run.greedy .step-loop').innerText()), /^Step \d+ came back to the context of step \d+ \(“people like” with the same top word\)/);
+    assert.ok((await control.locator('.step-run.greedy .step-word.loop').count()) > 0);
+    await panelShot(workbench, panel, 'panel-dark-5-one-word-at-a-time', control);
+  });
+
   it('defines the terms where they first appear and in the glossary', async () => {
     await showStep('Next word');
     for (const term of ['context', 'token', 'n-gram', 'maximum likelihood', 'smoothing', 'Kneser-Ney']) {
@@ -250,6 +302,9 @@ describe('the lesson shows its work', function () {
       for (const name of STEP_NAMES) {
         await showStep(name);
         if (name === 'Conditional probability') await panel.getByLabel('Given B: keep only football fans').check();
+        // The workings open too: the evidence and one number's arithmetic, the runs after two Steps.
+        if (name === 'Next word') await openWorkings();
+        if (name === 'Sampling') await stepWords(2);
         const violations: AxeViolation[] = await seriousViolations(panel);
         for (const v of violations) found.push(`${theme.label} · ${name}: ${v.id} (${v.impact}) ${v.help} — ${v.targets.slice(0, 3).join(', ')}`);
       }
@@ -258,6 +313,12 @@ describe('the lesson shows its work', function () {
         await panelShot(workbench, panel, 'panel-light-1-conditional-formula');
         await showStep('Next word');
         await panelShot(workbench, panel, 'panel-light-2-maximum-likelihood');
+        await openWorkings();
+        await panelShot(workbench, panel, 'panel-light-2-why-this-word', panel.locator('.evidence'));
+        await panelShot(workbench, panel, 'panel-light-2-estimators', panel.locator('[data-chart="estimators"]'));
+        await showStep('Sampling');
+        await stepWords(10);
+        await panelShot(workbench, panel, 'panel-light-5-one-word-at-a-time', panel.locator('.step-control'));
       }
     }
     assert.deepEqual(found, []);
