@@ -1,30 +1,17 @@
-#!/usr/bin/env node
 // Writes sample-workspace/stories/: plain-English sentences, one per line, about the lesson's themes
 // (people and the sports they like, the weather, a model that counts words), from a small grammar
 // and a fixed seed. The bundled workspace needs far more text than its notes hold for a 3-gram model
 // sampled at T = 1 to read like its text (docs/panel.md, "The sample workspace"); a small vocabulary
 // said many ways gives every context enough counts. Run it again after changing the grammar:
-//   node scripts/sample-corpus.mjs
+//   npx tsx scripts/sample-corpus.ts
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRandom } from '../src/core/prng';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(__dirname, '..');
 const OUT = path.join(root, 'sample-workspace', 'stories');
 const FILES = ['people-and-sports', 'weather-diary', 'how-the-model-learns', 'a-week-of-predictions'];
 const SENTENCES_PER_FILE = 2500;
-
-/** mulberry32: a small seeded generator, so the corpus is the same on every run. */
-function generator(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = ['Anna', 'Ben', 'Chloe', 'David', 'Emma', 'Farid', 'Grace', 'Hugo', 'Ines', 'Jonas', 'Kim', 'Leo', 'Maya', 'Nora', 'Omar', 'Priya'];
 const SPORTS = ['tennis', 'football', 'swimming', 'chess', 'running', 'basketball'];
@@ -38,7 +25,9 @@ const THINGS = ['the next word', 'the word after it', 'the last two words', 'the
 const COUNTS = ['counts the words', 'counts every pair of words', 'counts which word comes next', 'remembers how often each word follows the last two', 'keeps a table of counts'];
 const NUMBERS = ['two', 'three', 'five', 'seven', 'ten', 'twelve'];
 
-const TEMPLATES = {
+type Pick = <T>(list: readonly T[]) => T;
+
+const TEMPLATES: Record<string, readonly ((p: Pick) => string)[]> = {
   'people-and-sports': [
     (p) => `${p(GROUPS)} like ${p(SPORTS)}.`,
     (p) => `${p(GROUPS)} like ${p(SPORTS)} and ${p(SPORTS)}.`,
@@ -56,7 +45,7 @@ const TEMPLATES = {
     (p) => `When the sky is ${p(SKIES)}, ${p(NAMES)} stays ${p(PLACES)}.`,
     (p) => `The sky was ${p(SKIES)} ${p(DAYS)}, so ${p(NAMES)} played ${p(SPORTS)} ${p(PLACES)}.`,
     (p) => `If it rains ${p(DAYS)}, ${p(NAMES)} plays ${p(SPORTS)} at home.`,
-    (p) => `The chance of rain is higher when the sky is cloudy.`,
+    () => `The chance of rain is higher when the sky is cloudy.`,
     (p) => `${p(NAMES)} looks at the sky and feels ${p(FEELINGS)}.`,
     (p) => `${p(DAYS).replace(/^./, (c) => c.toUpperCase())} the sky is ${p(SKIES)} and ${p(WEATHER)}.`,
   ],
@@ -68,9 +57,9 @@ const TEMPLATES = {
     (p) => `The model picks ${p(THINGS)} when the temperature is low.`,
     (p) => `At a high temperature the model picks ${p(THINGS)} more often.`,
     (p) => `The model learns that ${p(GROUPS).toLowerCase()} like ${p(SPORTS)}.`,
-    (p) => `When the model has never seen the context, it backs off to a shorter one.`,
+    () => `When the model has never seen the context, it backs off to a shorter one.`,
     (p) => `After "${p(GROUPS).toLowerCase()} like", the model expects ${p(SPORTS)}.`,
-    (p) => `The model is only a table of counts, and it is often right.`,
+    () => `The model is only a table of counts, and it is often right.`,
   ],
   'a-week-of-predictions': [
     (p) => `${p(DAYS).replace(/^./, (c) => c.toUpperCase())}, ${p(NAMES)} typed "${p(GROUPS).toLowerCase()} like" and the model suggested ${p(SPORTS)}.`,
@@ -85,8 +74,8 @@ const TEMPLATES = {
 
 fs.mkdirSync(OUT, { recursive: true });
 FILES.forEach((name, fileIndex) => {
-  const random = generator(0x5eed + fileIndex);
-  const pick = (list) => list[Math.floor(random() * list.length)];
+  const random = createRandom(`sample-corpus/${fileIndex}`);
+  const pick: Pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   const templates = TEMPLATES[name];
   const lines = [`# ${name.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase())}`, ''];
   for (let i = 0; i < SENTENCES_PER_FILE; i++) lines.push(pick(templates)(pick));
