@@ -25,33 +25,38 @@ if (selected.length === 0) {
 }
 
 const number = (value: number): string => value.toLocaleString('en-US');
-const started = performance.now();
-const totals: string[] = [];
-let failed = false;
+/** Runs the selected targets in turn; stops at the first that fails. */
+async function main(): Promise<void> {
+  const started = performance.now();
+  const totals: string[] = [];
+  let failed = false;
 
-for (const target of selected) {
-  const targetStarted = performance.now();
-  console.log(`\n${target.name}`);
-  try {
-    const tally = target.run(cases);
-    const seconds = (performance.now() - targetStarted) / 1000;
-    console.log(`  ${number(tally.cases)} cases in ${seconds.toFixed(1)} s, slowest case ${tally.slowestMs.toFixed(1)} ms`);
-    const outcomes = [...tally.outcomes].sort(([, a], [, b]) => b - a);
-    for (const [outcome, count] of outcomes.slice(0, SHOWN_OUTCOMES)) console.log(`  ${number(count).padStart(9)}  ${outcome}`);
-    const rest = outcomes.slice(SHOWN_OUTCOMES);
-    if (rest.length > 0) {
-      console.log(`  ${number(rest.reduce((sum, [, count]) => sum + count, 0)).padStart(9)}  … ${rest.length} other outcomes`);
+  for (const target of selected) {
+    const targetStarted = performance.now();
+    console.log(`\n${target.name}`);
+    try {
+      const tally = await target.run(cases);
+      const seconds = (performance.now() - targetStarted) / 1000;
+      console.log(`  ${number(tally.cases)} cases in ${seconds.toFixed(1)} s, slowest case ${tally.slowestMs.toFixed(1)} ms`);
+      const outcomes = [...tally.outcomes].sort(([, a], [, b]) => b - a);
+      for (const [outcome, count] of outcomes.slice(0, SHOWN_OUTCOMES)) console.log(`  ${number(count).padStart(9)}  ${outcome}`);
+      const rest = outcomes.slice(SHOWN_OUTCOMES);
+      if (rest.length > 0) {
+        console.log(`  ${number(rest.reduce((sum, [, count]) => sum + count, 0)).padStart(9)}  … ${rest.length} other outcomes`);
+      }
+      totals.push(`${number(tally.cases).padStart(9)}  ${target.name}`);
+    } catch (error) {
+      failed = true;
+      // fast-check's report names the seed and the shrunk input; the assertion that failed is its cause.
+      const cause = error instanceof Error && error.cause instanceof Error ? `\nCaused by: ${error.cause.message}` : '';
+      console.log(`  FAILED\n${error instanceof Error ? error.message : String(error)}${cause}`);
+      break;
     }
-    totals.push(`${number(tally.cases).padStart(9)}  ${target.name}`);
-  } catch (error) {
-    failed = true;
-    // fast-check's report names the seed and the shrunk input; the assertion that failed is its cause.
-    const cause = error instanceof Error && error.cause instanceof Error ? `\nCaused by: ${error.cause.message}` : '';
-    console.log(`  FAILED\n${error instanceof Error ? error.message : String(error)}${cause}`);
-    break;
   }
+
+  console.log(`\n${failed ? 'soak FAILED' : 'soak passed'} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  for (const line of totals) console.log(line);
+  process.exit(failed ? 1 : 0);
 }
 
-console.log(`\n${failed ? 'soak FAILED' : 'soak passed'} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-for (const line of totals) console.log(line);
-process.exit(failed ? 1 : 0);
+void main();

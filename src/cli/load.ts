@@ -296,7 +296,6 @@ export async function trainFrom(
       const decoded = learnableBytes(bytes);
       const text = learnable(file.fsPath, decoded);
       if (text !== undefined) {
-        refuseLiteralMarkers(file.fsPath, text, options.tokenizer);
         keep(path.relative(source, file.fsPath).split(path.sep).join('/'), text, model.addText(text));
         visit?.(file.fsPath, text);
         files++;
@@ -317,7 +316,6 @@ export async function trainFrom(
     const screened = learnableText(await readTextFile(source));
     if ('reason' in screened) throw new CliError(`${source}: ${screened.detail}`);
     const text = learnable(source, screened) ?? '';
-    refuseLiteralMarkers(source, text, options.tokenizer);
     const encoded = learnInChunks(model, text, (done) => {
       if (model.byteLength() > maxModelBytes) {
         const reached = (model.byteLength() / BYTES_PER_MB).toFixed(1);
@@ -339,23 +337,6 @@ export async function trainFrom(
   // Said on stderr, never the values themselves: the user learns that (and where) a secret was left out.
   for (const file of withheld) progress.note(`${file.fsPath}: ${describeWithheld(file)}`);
   return { kind: 'ngram', model, source, seconds: (performance.now() - started) / 1000, files, skipped, withheld, ...(learned ? { learned } : {}) };
-}
-
-/** `<s>`, `</s>` or `<unk>` written in the text as a word of its own (the whitespace tokenizer's words). */
-const LITERAL_MARKER = /(?:^|[ \t])(<s>|<\/s>|<unk>)(?=[ \t\r\n]|$)/m;
-
-/**
- * With the whitespace tokenizer a literal `<s>`, `</s>` or `<unk>` in the text would be read as the
- * marker itself (and dropped, joining the words around it into an n-gram never written). KenLM's lmplz
- * refuses such text, and so does the command line, naming the line. (The words tokenizer splits them
- * into `<`, `s`, `>`.)
- */
-function refuseLiteralMarkers(file: string, text: string, tokenizer: TokenizerName): void {
-  if (tokenizer !== 'whitespace') return;
-  const match = LITERAL_MARKER.exec(text);
-  if (match === null) return;
-  const line = text.slice(0, match.index + match[0].length).split(/\r\n|\r|\n/).length;
-  throw new CliError(`${file === STANDARD_STREAM ? 'standard input' : file} line ${line}: the word ${match[1]} is a marker the model reserves; with the whitespace tokenizer the text may not contain it (KenLM's lmplz refuses it too): replace it`);
 }
 
 /** Text learned per step of a big file, so progress can be reported between steps. */

@@ -1,6 +1,7 @@
 // Plain-text rendering for the terminal: aligned tables, probability bars, a little colour when
 // stdout is a terminal (and NO_COLOR is unset), and token sequences joined back into text.
 
+import { writtenForm } from '../core/tokenizer';
 import { EOS_TOKEN } from '../core/vocabulary';
 
 export interface Style {
@@ -87,7 +88,7 @@ export function token(word: string): string {
   return word === EOS_TOKEN ? '</s> (end of line)' : printable(word);
 }
 
-/** Generated tokens as text: tokens separated by spaces, a new line for each `</s>`. */
+/** Generated tokens as text: tokens separated by spaces, a new line for each `</s>`, each word as written (`\<s>` as `<s>`). */
 export function joinTokens(tokens: readonly string[]): string {
   let text = '';
   let lineStart = true;
@@ -96,7 +97,8 @@ export function joinTokens(tokens: readonly string[]): string {
       text += '\n';
       lineStart = true;
     } else {
-      text += lineStart ? printable(word) : ` ${printable(word)}`;
+      const written = printable(writtenForm(word));
+      text += lineStart ? written : ` ${written}`;
       lineStart = false;
     }
   }

@@ -6,7 +6,7 @@
 import type { EncodedSentences, NgramModel, ScanTotals } from './model';
 import { tokenizeText } from './tokenizer';
 import type { Perplexity, TokenScore } from './types';
-import { EOS_TOKEN, isReservedToken } from './vocabulary';
+import { EOS_TOKEN } from './vocabulary';
 
 export interface Evaluation {
   readonly perplexity: Perplexity;
@@ -41,9 +41,7 @@ export function evaluateEncoded(model: ScoringModel, sentences: EncodedSentences
 export function evaluateText(model: ScoringModel, text: string, options: { readonly perToken?: boolean } = {}): Evaluation {
   if (!options.perToken) return { perplexity: evaluateEncoded(model, model.encodeForScoring(text)) };
   // The same tokens encodeForScoring keeps, so index i of the scan is words[i].
-  const lines = tokenizeText(model.tokenizer, text)
-    .map((line) => line.filter((token) => !isReservedToken(token)))
-    .filter((line) => line.length > 0);
+  const lines = tokenizeText(model.tokenizer, text);
   const words: string[] = [];
   const sentenceOf: number[] = [];
   lines.forEach((line, sentence) => {

@@ -6,7 +6,7 @@ import type { NgramModel } from './model';
 import type { TokenIndex } from './tokenIndex';
 import { scanTextRanges } from './tokenizer';
 import type { TokenizerName } from './types';
-import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, isReservedRange } from './vocabulary';
+import { BOS, BOS_TOKEN, EOS, EOS_TOKEN } from './vocabulary';
 
 /** Occurrences listed at most, by default (the total is always exact). */
 export const EVIDENCE_LIMIT = 50;
@@ -85,36 +85,46 @@ function ngramEvidence(ngram: NgramModel, index: TokenIndex, lineContext: readon
 }
 
 /**
- * Where the token at `offset` of `text`'s encoded sentences is (as `NgramModel.encodeText` numbers
- * them: words, and `</s>` at the end of each line with tokens); undefined past the end. A `</s>` is
- * placed just after its line's last token.
+ * Where the tokens at `offsets` of `text`'s encoded sentences are (as `NgramModel.encodeText` numbers
+ * them: words, and `</s>` at the end of each line with tokens), in the order given; undefined past the
+ * end. A `</s>` is placed just after its line's last token. One scan of the text for all of them: a
+ * word met thousands of times in a big file lists its places without reading the file once per place.
  */
-export function locateToken(tokenizer: TokenizerName, text: string, offset: number): TextLocation | undefined {
+export function locateTokens(tokenizer: TokenizerName, text: string, offsets: readonly number[]): (TextLocation | undefined)[] {
+  const order = offsets.map((_, i) => i).sort((a, b) => offsets[a] - offsets[b]);
+  const found = new Array<number>(offsets.length).fill(-1);
+  let next = 0;
   let index = 0;
-  let found = -1;
   let lastEnd = 0;
-  // Ranges only: the scan is cheap, and it stops mattering once the token is found.
+  const reach = (position: number): void => {
+    while (next < order.length && offsets[order[next]] === index) found[order[next++]] = position;
+    index++;
+  };
   scanTextRanges(tokenizer, text, {
     range: (start, end) => {
-      if (found >= 0 || isReservedRange(text, start, end)) return;
-      if (index === offset) found = start;
-      index++;
+      reach(start);
       lastEnd = end;
     },
-    endSentence: () => {
-      if (found >= 0) return;
-      if (index === offset) found = lastEnd;
-      index++;
-    },
+    endSentence: () => reach(lastEnd),
   });
-  if (found < 0) return undefined;
-  const lineStart = Math.max(text.lastIndexOf('\n', found - 1), text.lastIndexOf('\r', found - 1)) + 1;
-  let lineEnd = lineStart;
-  while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
+  // Lines counted as the text is walked once, in the order of the places found (`\r\n`, `\r`, `\n` end a line).
+  const locations = new Array<TextLocation | undefined>(offsets.length);
   let line = 1;
-  for (let i = 0; i < lineStart; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) line++;
+  let lineStart = 0;
+  let walked = 0;
+  for (const i of order) {
+    const position = found[i];
+    if (position < 0) continue;
+    for (; walked < position; walked++) {
+      const c = text.charCodeAt(walked);
+      if (c === 0x0a || (c === 0x0d && text.charCodeAt(walked + 1) !== 0x0a)) {
+        line++;
+        lineStart = walked + 1;
+      }
+    }
+    let lineEnd = position;
+    while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
+    locations[i] = { line, column: position - lineStart + 1, text: text.slice(lineStart, lineEnd) };
   }
-  return { line, column: found - lineStart + 1, text: text.slice(lineStart, lineEnd) };
+  return locations;
 }

@@ -18,7 +18,7 @@ import { summarizeRuns } from './runs';
 import type { IndexMatch, TokenIndex } from './tokenIndex';
 import { scanText } from './tokenizer';
 import type { Candidate, TokenizerName } from './types';
-import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, isReservedToken, UNK } from './vocabulary';
+import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK } from './vocabulary';
 
 export interface LongestMatchOptions {
   /** Context tokens looked at, at most (the rest is too far back to match). */
@@ -78,16 +78,14 @@ export interface LongestMatchRuns extends RunDistribution {
 /**
  * The tokens before a cursor across lines, as the longest-match estimator reads them: every line
  * that has tokens ends with `</s>` (the cursor's line, before the cursor, does not), and `<s>` comes
- * first when `text` starts at the start of the document. Literal `<s>`, `</s>` and `<unk>` in the
- * text are not words (as in the encoded documents).
+ * first when `text` starts at the start of the document. A literal `<s>` in the text is the word
+ * `\<s>`, as in the encoded documents (tokenizer.ts).
  */
 export function contextAcrossLines(tokenizer: TokenizerName, text: string, atDocumentStart: boolean): string[] {
   const tokens: string[] = atDocumentStart ? [BOS_TOKEN] : [];
   const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
   const sink = (sentences: boolean) => ({
-    token: (token: string) => {
-      if (!isReservedToken(token)) tokens.push(token);
-    },
+    token: (token: string) => tokens.push(token),
     endSentence: () => {
       if (sentences && tokens.length > 0 && tokens[tokens.length - 1] !== EOS_TOKEN && tokens[tokens.length - 1] !== BOS_TOKEN) tokens.push(EOS_TOKEN);
     },

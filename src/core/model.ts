@@ -6,10 +6,10 @@ import { NgramCounts } from './counts';
 import { COUNT, NONE } from './orderTable';
 import { Estimator, type ContextChain, type Discounts, type LevelArithmetic } from './estimators';
 import { summarizeRuns, type ProbabilityRuns } from './runs';
-import { normalizeForTokenizer, scanTextRanges } from './tokenizer';
+import { markerLiteralAt, normalizeForTokenizer, scanTextRanges } from './tokenizer';
 import type { Candidate, EstimatorOptions, ModelStats, NextWordDistribution, TokenizerName } from './types';
 import { DEFAULT_ORDER, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';
-import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, isReservedRange, UNK, UNK_TOKEN, Vocabulary } from './vocabulary';
+import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, UNK_TOKEN, Vocabulary } from './vocabulary';
 
 /**
  * Sentences as word ids, each sentence terminated by EOS (2); `<s>` is implicit. What `encodeText`
@@ -99,8 +99,9 @@ class IdBuffer {
 }
 
 /**
- * Text as sentences of ids, each ending in `EOS` (blank lines are no sentence); literal `<s>`, `</s>`
- * and `<unk>` in the text are not words. `idOf` names each token by its range in the text as the tokenizer normalised it.
+ * Text as sentences of ids, each ending in `EOS` (blank lines are no sentence); a literal `<s>`, `</s>`
+ * or `<unk>` in the text is the word `\<s>`… (tokenizer.ts). `idOf` names each token by its range in
+ * the text as the tokenizer normalised it (a literal marker by its word, a string of its own).
  */
 export function encodeSentences(
   tokenizer: TokenizerName,
@@ -112,7 +113,8 @@ export function encodeSentences(
   let sentenceStart = 0;
   scanTextRanges(tokenizer, text, {
     range: (start, end) => {
-      if (!isReservedRange(text, start, end)) buffer.push(idOf(text, start, end));
+      const literal = markerLiteralAt(text, start, end);
+      buffer.push(literal === undefined ? idOf(text, start, end) : idOf(literal, 0, literal.length));
     },
     endSentence: () => {
       if (buffer.length > sentenceStart) {

@@ -15,9 +15,36 @@
 //   `hi 👨‍👩‍👧!`                    →  hi  👨‍👩‍👧  !
 // `whitespace` — split on runs of spaces and tabs only (KenLM's convention for text that is already
 // tokenized, taken as it is: no normalisation): `a  b\tc+d` → a  b  c+d
+//
+// Literal markers: `<s>`, `</s>` and `<unk>` written in the text (a token of their own with `whitespace`;
+// `words` splits them into `<` `s` `>`) are words like any other, kept apart from the sentence markers
+// by a backslash: the token `<s>` is the word `\<s>`, and a written `\<s>` is `\\<s>` (one more), so
+// no two spellings meet and nothing is dropped. Typing a word inserts its written form (`writtenForm`).
 
 import type { TokenizerName } from './types';
 import { BOS_TOKEN } from './vocabulary';
+
+/** A marker's spelling after any number of backslashes: the tokens that take one more backslash. */
+const MARKER_SPELLING = /^\\*<(?:s|\/s|unk)>$/;
+const BACKSLASH = 0x5c;
+const LESS_THAN = 0x3c;
+const GREATER_THAN = 0x3e;
+
+/**
+ * The word the token text[start, end) stands for when it spells a marker (after any backslashes): the
+ * token with one more backslash in front; undefined for every other token (the token is the word).
+ */
+export function markerLiteralAt(text: string, start: number, end: number): string | undefined {
+  const first = text.charCodeAt(start);
+  if ((first !== LESS_THAN && first !== BACKSLASH) || text.charCodeAt(end - 1) !== GREATER_THAN) return undefined;
+  const token = text.slice(start, end);
+  return MARKER_SPELLING.test(token) ? `\\${token}` : undefined;
+}
+
+/** The text that types `word`: a literal marker's word loses the backslash it was given; every other word is its own text. */
+export function writtenForm(word: string): string {
+  return word.charCodeAt(0) === BACKSLASH && MARKER_SPELLING.test(word) ? word.slice(1) : word;
+}
 
 /** Receives each token, and the end of every line that produced at least one token. */
 export interface TokenSink {
@@ -202,7 +229,10 @@ export function scanTextRanges(tokenizer: TokenizerName, text: string, sink: Tok
 /** Streams the tokens of `text` into `sink`, sentence by sentence. */
 export function scanText(tokenizer: TokenizerName, text: string, sink: TokenSink): void {
   const normalized = normalizeForTokenizer(tokenizer, text);
-  scanTextRanges(tokenizer, normalized, { range: (start, stop) => sink.token(normalized.slice(start, stop)), endSentence: () => sink.endSentence() });
+  scanTextRanges(tokenizer, normalized, {
+    range: (start, stop) => sink.token(markerLiteralAt(normalized, start, stop) ?? normalized.slice(start, stop)),
+    endSentence: () => sink.endSentence(),
+  });
 }
 
 /** The sentences of `text`: one token array per line that has tokens. */

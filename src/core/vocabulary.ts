@@ -13,18 +13,11 @@ export const FIRST_WORD_ID = 3;
 
 /**
  * Whether `token` spells one of the reserved markers. Text never produces them: a literal `<s>` in
- * text (possible with the whitespace tokenizer) is dropped rather than read as a sentence boundary.
+ * text (possible with the whitespace tokenizer) is the word `\<s>` (tokenizer.ts).
  */
 export function isReservedToken(token: string): boolean {
   return token === UNK_TOKEN || token === BOS_TOKEN || token === EOS_TOKEN;
 }
-
-/** `isReservedToken` for text[start, end), without making the string unless it could be one. */
-export function isReservedRange(text: string, start: number, end: number): boolean {
-  return text.charCodeAt(start) === LESS_THAN && end - start <= UNK_TOKEN.length && isReservedToken(text.slice(start, end));
-}
-
-const LESS_THAN = 0x3c;
 
 /** FNV-1a over the UTF-16 units of text[start, end). */
 function hashRange(text: string, start: number, end: number): number {

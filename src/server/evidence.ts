@@ -73,7 +73,8 @@ function ngramPattern(model: NgramModel, context: readonly string[], word: strin
   const used = model.usedContext(context);
   const answeringContext = used.slice(used.length - (answer.order - 1));
   const wordId = word === EOS_TOKEN ? EOS : model.vocabulary.idOf(word);
-  if (answer.count === 0 || wordId === UNK) return { context: answeringContext, ...answer, pattern: null };
+  // `<s>` is never a next word (probability 0): its count as a unigram (the line starts) answers nothing.
+  if (answer.count === 0 || wordId === UNK || wordId === BOS) return { context: answeringContext, ...answer, count: 0, pattern: null };
   const atLineStart = answeringContext[0] === BOS_TOKEN;
   const words = atLineStart ? answeringContext.slice(1) : answeringContext;
   const ids = Int32Array.from([...words.map((token) => (token === EOS_TOKEN ? EOS : model.vocabulary.idOf(token))), wordId]);

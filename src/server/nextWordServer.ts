@@ -25,6 +25,7 @@ import { contextAcrossLines, LongestMatchModel } from '../core/longestMatch';
 import { createRandom, randomSeed, type UniformRandom } from '../core/prng';
 import type { EstimatorOptions, ModelStats } from '../core/types';
 import type { NgramModel } from '../core/model';
+import { writtenForm } from '../core/tokenizer';
 import { EOS_TOKEN } from '../core/vocabulary';
 import {
   boundedContext,
@@ -373,7 +374,12 @@ export class NextWordServer {
     if (typeof params.word !== 'string' || params.word === '') {
       throw new ResponseError(ErrorCodes.InvalidParams, 'evidence needs the "word" to explain.');
     }
-    const limit = Math.max(0, Math.min(MAX_EVIDENCE_OCCURRENCES, Math.floor(params.limit ?? MAX_EVIDENCE_OCCURRENCES)));
+    // null: what a NaN or an infinite limit becomes in JSON, taken as no limit given.
+    const given: unknown = params.limit ?? MAX_EVIDENCE_OCCURRENCES;
+    if (typeof given !== 'number' || !Number.isFinite(given)) {
+      throw new ResponseError(ErrorCodes.InvalidParams, `evidence's "limit" is how many places to list (0 to ${MAX_EVIDENCE_OCCURRENCES}), got ${JSON.stringify(given)}.`);
+    }
+    const limit = Math.max(0, Math.min(MAX_EVIDENCE_OCCURRENCES, Math.floor(given)));
     const { model, longestMatch, context, leftOut } = this.evidenceSource(params);
     const answer = evidencePattern(model, context, params.word, longestMatch);
     const entries = [...this.workspace.entries()].filter((entry) => entry.fsPath !== leftOut);
@@ -460,12 +466,13 @@ export class NextWordServer {
     });
     return result.candidates
       .filter((candidate) => candidate.word !== EOS_TOKEN)
+      // A literal marker's word (`\<s>`) is typed as written (`<s>`); no marker itself is offered here.
       .map((candidate, rank) => ({
-        label: candidate.word,
+        label: writtenForm(candidate.word),
         kind: CompletionItemKind.Text,
         detail: `${(candidate.probability * 100).toFixed(1)} % · next word (${candidate.count}/${candidate.contextCount}, ${candidate.order}-gram)`,
         sortText: `${COMPLETION_SORT_PREFIX}${String(rank).padStart(3, '0')}`,
-        insertText: candidate.word,
+        insertText: writtenForm(candidate.word),
       }));
   }
 

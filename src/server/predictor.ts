@@ -7,7 +7,7 @@ import { contextAcrossLines, type LongestMatchModel } from '../core/longestMatch
 import type { NgramModel } from '../core/model';
 import type { UniformRandom } from '../core/prng';
 import { NO_REWEIGHTING, RunWeights, singleWordRuns, summarizeRuns, weighCandidates, type ProbabilityRuns } from '../core/runs';
-import { contextBeforeCursor } from '../core/tokenizer';
+import { contextBeforeCursor, writtenForm } from '../core/tokenizer';
 import type { Reweighting, TokenizerName } from '../core/types';
 import { NONE } from '../core/orderTable';
 import { EOS_TOKEN } from '../core/vocabulary';
@@ -204,16 +204,17 @@ const WORD_END = /[\p{L}\p{N}\p{M}_]$/u;
 const SPACE_BEFORE_WORD_AFTER = new Set([',', ';', ')', ']', '}', '=', ':', '>', '+', '*', '/', '%', '&', '|', '?']);
 
 /**
- * The text that types `word` after `linePrefix`: `</s>` ends the line; after white space or at a line
- * start the word goes as it is; with the `whitespace` tokenizer tokens are always separated by a space;
- * with `words`, punctuation attaches to what precedes it and a word gets a space after a word (or
+ * The text that types `word` after `linePrefix` (a literal marker's word as written: `\<s>` types
+ * `<s>`): `</s>` ends the line; after white space or at a line start the word goes as it is; with the
+ * `whitespace` tokenizer tokens are always separated by a space; with `words`, punctuation attaches to what precedes it and a word gets a space after a word (or
  * after a separator such as `,` or `=`).
  */
 export function insertTextFor(word: string, linePrefix: string, tokenizer: TokenizerName): string {
   if (word === EOS_TOKEN) return '\n';
-  if (linePrefix.length === 0 || /\s$/u.test(linePrefix)) return word;
-  if (tokenizer === 'whitespace') return ` ${word}`;
-  if (!WORD_START.test(word)) return word;
+  const written = writtenForm(word);
+  if (linePrefix.length === 0 || /\s$/u.test(linePrefix)) return written;
+  if (tokenizer === 'whitespace') return ` ${written}`;
+  if (!WORD_START.test(written)) return written;
   const last = linePrefix[linePrefix.length - 1];
-  return WORD_END.test(linePrefix) || SPACE_BEFORE_WORD_AFTER.has(last) ? ` ${word}` : word;
+  return WORD_END.test(linePrefix) || SPACE_BEFORE_WORD_AFTER.has(last) ? ` ${written}` : written;
 }

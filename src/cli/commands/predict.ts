@@ -1,6 +1,6 @@
 // `predict`: P(next word | context) for the likeliest candidates, with the counts behind them.
 
-import { EVIDENCE_LIMIT, evidenceFor, locateToken } from '../../core/evidence';
+import { EVIDENCE_LIMIT, evidenceFor, locateTokens } from '../../core/evidence';
 import type { LongestMatchModel } from '../../core/longestMatch';
 import { contextAcrossLines } from '../../core/longestMatch';
 import type { NgramModel } from '../../core/model';
@@ -132,11 +132,20 @@ const EVIDENCE_PRINTED = 3;
 /** The evidence for `word` after `context`, each place located in the learned text. */
 export function candidateEvidence(model: LongestMatchModel | NgramModel, learned: LearnedText, context: readonly string[], word: string): CandidateEvidence {
   const evidence = evidenceFor(model, learned.index, context, word);
-  const occurrences = evidence.places.map(({ key, offset }) => {
-    const location = locateToken(('ngram' in model ? model.ngram : model).tokenizer, learned.texts.get(key) ?? '', offset);
-    if (!location) throw new Error(`evidence for ${JSON.stringify(word)} names token ${offset} of ${key}, which it does not have`);
-    return { file: key, ...location };
-  });
+  const tokenizer = ('ngram' in model ? model.ngram : model).tokenizer;
+  // Places come in document order: each document's are located in one scan of its text.
+  const occurrences: CandidateEvidence['occurrences'][number][] = [];
+  for (let first = 0; first < evidence.places.length; ) {
+    const { key } = evidence.places[first];
+    let end = first;
+    while (end < evidence.places.length && evidence.places[end].key === key) end++;
+    const offsets = evidence.places.slice(first, end).map((place) => place.offset);
+    locateTokens(tokenizer, learned.texts.get(key) ?? '', offsets).forEach((location, i) => {
+      if (!location) throw new Error(`evidence for ${JSON.stringify(word)} names token ${offsets[i]} of ${key}, which it does not have`);
+      occurrences.push({ file: key, ...location });
+    });
+    first = end;
+  }
   return { ngram: evidence.ngram, total: evidence.total, occurrences };
 }
 

@@ -178,11 +178,25 @@ describe('command line hardening', function () {
       assert.equal(JSON.parse(ok('eval', '--train', at('train.txt'), '--test', at('train.txt'), '--json').stdout).isProbability, true);
     });
 
-    it('refuses literal <s>, </s> and <unk> in whitespace-tokenized text, as lmplz does, naming the line', () => {
-      for (const marker of ['<s>', '</s>', '<unk>']) {
-        write('markers.txt', `the cat\na ${marker} b\n`);
-        failsWithOneLine(1, new RegExp(`markers\\.txt line 2: the word ${marker} is a marker the model reserves`), 'train', '--train', at('markers.txt'), '--tokenizer', 'whitespace', '--out', at('m.nwl'));
-      }
+    it('learns literal <s>, </s> and <unk> in whitespace-tokenized text as words of their own, kept apart from the markers', () => {
+      write('markers.txt', 'the cat <s> sat\na </s> b\nsee <unk> here\n');
+      ok('train', '--train', at('markers.txt'), '--tokenizer', 'whitespace', '--out', at('m.nwl'));
+      // The literal is the word \<s> (one backslash apart): followed by sat, never a sentence start.
+      const prediction = JSON.parse(ok('predict', '--model', at('m.nwl'), '--context', 'the cat', '--json').stdout);
+      assert.equal(prediction.candidates[0].word, '\\<s>');
+      const after = JSON.parse(ok('predict', '--model', at('m.nwl'), '--context', 'the cat <s>', '--json').stdout);
+      assert.deepEqual([after.candidates[0].word, after.candidates[0].count, after.matchedContextLength], ['sat', 1, 2]);
+      // No bigram invented across them: a is followed by the literal </s>, not by b.
+      const a = JSON.parse(ok('predict', '--model', at('m.nwl'), '--context', 'a', '--json').stdout);
+      assert.equal(a.candidates[0].word, '\\</s>');
+      // The ARPA export lists them as ordinary words (KenLM reads them as such) and reads back the same.
+      ok('export-arpa', '--model', at('m.nwl'), '--out', at('m.arpa'));
+      const arpa = readFileSync(at('m.arpa'), 'utf8');
+      for (const word of ['\\<s>', '\\</s>', '\\<unk>']) assert.match(arpa, new RegExp(`\\t${word.replace(/[\\/]/g, '\\$&')}(\\t|$)`, 'm'), word);
+      ok('import-arpa', '--arpa', at('m.arpa'), '--out', at('m.bin'));
+      // Generation prints each word as written: the text reads back to the same words.
+      const generated = ok('generate', '--model', at('m.nwl'), '--context', 'the cat', '--greedy', '-n', '2').stdout;
+      assert.equal(generated, '<s> sat\n');
       // The words tokenizer splits them into ordinary symbols.
       ok('train', '--train', at('markers.txt'), '--out', at('m.nwl'));
     });

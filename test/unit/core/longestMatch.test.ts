@@ -20,7 +20,8 @@ describe('core/longestMatch', () => {
     assert.deepEqual(contextAcrossLines('whitespace', 'a b\n\n c\nd', true), ['<s>', 'a', 'b', '</s>', 'c', '</s>', 'd']);
     assert.deepEqual(contextAcrossLines('whitespace', 'x\n', false), ['x', '</s>']);
     assert.deepEqual(contextAcrossLines('words', 'f(x)\r\ny', false), ['f', '(', 'x', ')', '</s>', 'y']);
-    assert.deepEqual(contextAcrossLines('whitespace', '<s> a </s>\nb <unk>', false), ['a', '</s>', 'b']);
+    // Literal markers are words (tokenizer.ts), as in the encoded documents.
+    assert.deepEqual(contextAcrossLines('whitespace', '<s> a </s>\nb <unk>', false), ['\\<s>', 'a', '\\</s>', '</s>', 'b', '\\<unk>']);
   });
 
   it('is a distribution: runs hold every word once at its score, sum to 1, and candidates rank as the runs do', () => {

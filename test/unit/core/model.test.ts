@@ -216,9 +216,15 @@ describe('NgramModel', () => {
     assert.throws(() => new NgramModel({ estimator: { name: 'witten-bell' as 'mle' } }), /unknown estimator/);
   });
 
-  it('ignores literal <s>, </s> and <unk> in text', () => {
+  it('learns literal <s>, </s> and <unk> in text as words apart from the markers (no bigram across them)', () => {
     const model = new NgramModel({ order: 2, tokenizer: 'whitespace' });
     const encoded = model.encodeText('a </s> b\n<s>\nc <unk>');
-    assert.deepEqual(Array.from(encoded, (id) => model.vocabulary.word(id)), ['a', 'b', '</s>', 'c', '</s>']);
+    assert.deepEqual(Array.from(encoded, (id) => model.vocabulary.word(id)), ['a', '\\</s>', 'b', '</s>', '\\<s>', '</s>', 'c', '\\<unk>', '</s>']);
+    model.addText('a </s> b\n<s>\nc <unk>');
+    assert.equal(model.answering(['<s>', 'a'], 'b').order, 1, 'a and b never met: the unigram answers');
+    assert.deepEqual(model.answering(['<s>', 'a'], '\\</s>'), { count: 1, contextCount: 1, order: 2 });
+    assert.deepEqual(model.answering(['<s>'], '\\<s>'), { count: 1, contextCount: 3, order: 2 }, 'a line holding only <s> is a sentence of one word');
+    // Scoring reads them the same way: the literal <unk> is a known word, not the unknown one.
+    assert.equal(model.score(['<s>', 'c'], '\\<unk>').inVocabulary, true);
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { contextBeforeCursor, tokenizeLine, tokenizeText } from '../../../src/core/tokenizer';
+import { contextBeforeCursor, tokenizeLine, tokenizeText, writtenForm } from '../../../src/core/tokenizer';
 
 describe('tokenizer', () => {
   describe('words', () => {
@@ -64,6 +64,22 @@ describe('tokenizer', () => {
     it('splits on runs of spaces and tabs only', () => {
       assert.deepEqual(tokenizeLine('whitespace', 'a  b\tc+d  '), ['a', 'b', 'c+d']);
       assert.deepEqual(tokenizeLine('whitespace', 'x\u00a0y'), ['x\u00a0y']);
+    });
+
+    it('reads a literal <s>, </s> or <unk> as a word of its own, one backslash apart from the marker', () => {
+      assert.deepEqual(tokenizeLine('whitespace', 'a <s> b </s> <unk>'), ['a', '\\<s>', 'b', '\\</s>', '\\<unk>']);
+      // Written backslashes take one more, so no two spellings meet; anything else is its own word.
+      assert.deepEqual(tokenizeLine('whitespace', '\\<s> \\\\</s> <s>x <S> <a> \\ \\x'), ['\\\\<s>', '\\\\\\</s>', '<s>x', '<S>', '<a>', '\\', '\\x']);
+      assert.deepEqual(contextBeforeCursor('whitespace', 'see <unk> here', 14), ['<s>', 'see', '\\<unk>', 'here']);
+    });
+
+    it('types each word as it was written', () => {
+      for (const written of ['<s>', '</s>', '<unk>', '\\<s>', '\\\\<unk>', 'plain', '\\', '<a>']) {
+        const [word] = tokenizeLine('whitespace', written);
+        assert.equal(writtenForm(word), written, word);
+      }
+      // The markers themselves are not text (the caller spells </s> as a line break).
+      assert.equal(writtenForm('<s>'), '<s>');
     });
   });
 

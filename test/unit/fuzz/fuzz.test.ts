@@ -9,8 +9,8 @@ const CASES_PER_TARGET = 500;
 
 describe('fuzzing: every parser and boundary that takes outside input', () => {
   for (const target of targets) {
-    it(`${target.name}: ${CASES_PER_TARGET} cases`, () => {
-      const tally = target.run(CASES_PER_TARGET);
+    it(`${target.name}: ${CASES_PER_TARGET} cases`, async () => {
+      const tally = await target.run(CASES_PER_TARGET);
       assert.equal(tally.cases, CASES_PER_TARGET);
       for (const outcome of target.expects) {
         assert.ok(tally.count(outcome) > 0, `no case ended "${outcome}…": ${JSON.stringify([...tally.outcomes])}`);

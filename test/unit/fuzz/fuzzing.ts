@@ -41,8 +41,8 @@ export interface FuzzTarget {
   readonly name: string;
   /** Outcome prefixes a run of a few hundred cases must all reach: the generator is not stuck on one side. */
   readonly expects: readonly string[];
-  /** Runs `numRuns` cases; throws fast-check's report (with the shrunk counterexample) on a failure. */
-  run(numRuns: number, options?: { readonly seed?: number }): Tally;
+  /** Runs `numRuns` cases; rejects with fast-check's report (with the shrunk counterexample) on a failure. */
+  run(numRuns: number, options?: { readonly seed?: number }): Promise<Tally>;
 }
 
 /** A target: inputs from `arbitrary`, each checked by `check` (which asserts and names the outcome). */
@@ -60,14 +60,58 @@ export function fuzzTarget<T>(
       const property = fc.property(arbitrary, (input) => {
         const started = performance.now();
         const outcome = check(input);
-        const elapsed = performance.now() - started;
-        assert.ok(elapsed < CASE_TIME_LIMIT_MS, `${name}: one case took ${Math.round(elapsed)} ms`);
-        tally.record(outcome, elapsed);
+        tally.record(outcome, timed(name, started));
       });
-      fc.assert(property, { numRuns, ...(options.seed === undefined ? {} : { seed: options.seed }) });
+      fc.assert(property, { numRuns, ...seedOf(options) });
+      return Promise.resolve(tally);
+    },
+  };
+}
+
+/**
+ * A target whose cases are asynchronous (requests to a language server): `teardown` runs once after
+ * the cases, passed or failed, to stop what the first case started.
+ */
+export function asyncFuzzTarget<T>(
+  name: string,
+  expects: readonly string[],
+  arbitrary: fc.Arbitrary<T>,
+  check: (input: T) => Promise<Outcome>,
+  teardown: () => Promise<void>,
+): FuzzTarget {
+  return {
+    name,
+    expects,
+    async run(numRuns, options = {}) {
+      const tally = new Tally();
+      const property = fc.asyncProperty(arbitrary, async (input) => {
+        const started = performance.now();
+        const outcome = await check(input);
+        tally.record(outcome, timed(name, started));
+      });
+      // An in-process server waits on unreferenced handles (its index worker): without a referenced
+      // one, Node would see nothing left to do and exit in the middle of the run.
+      const keepAlive = setInterval(() => undefined, 60_000);
+      try {
+        await fc.assert(property, { numRuns, ...seedOf(options) });
+      } finally {
+        await teardown();
+        clearInterval(keepAlive);
+      }
       return tally;
     },
   };
+}
+
+function seedOf(options: { readonly seed?: number }): { seed?: number } {
+  return options.seed === undefined ? {} : { seed: options.seed };
+}
+
+/** Milliseconds since `started`, asserted under the case time limit. */
+function timed(name: string, started: number): number {
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed < CASE_TIME_LIMIT_MS, `${name}: one case took ${Math.round(elapsed)} ms`);
+  return elapsed;
 }
 
 /**

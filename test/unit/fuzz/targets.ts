@@ -5,7 +5,8 @@
 // Readers (ARPA text, back-off bytes, snapshots) either return a usable model or throw a plain Error
 // whose message says what is wrong; tokenizers lose and invent nothing; the settings reader always
 // returns values in range and reports exactly the values it replaced; the file filters never throw,
-// call a file text only if it is valid UTF-8 without NULs, and never let a secret's name through.
+// call a file text only if it is valid UTF-8 without NULs, and never let a secret's name through;
+// the evidence requests (evidence.ts) never crash, show a secret or an impossible number.
 
 import assert from 'node:assert/strict';
 import { isUtf8 } from 'node:buffer';
@@ -13,7 +14,8 @@ import fc from 'fast-check';
 import { ArpaModel, readArpa, writeArpa } from '../../../src/core/arpa';
 import { NgramModel } from '../../../src/core/model';
 import { SNAPSHOT_MAGIC, readSnapshot, writeSnapshot } from '../../../src/core/snapshot';
-import { contextBeforeCursor, normalizeForTokenizer, tokenizeLine, tokenizeText } from '../../../src/core/tokenizer';
+import { contextBeforeCursor, normalizeForTokenizer, tokenizeLine, tokenizeText, writtenForm } from '../../../src/core/tokenizer';
+import { isReservedToken } from '../../../src/core/vocabulary';
 import { ESTIMATOR_NAMES, TOKENIZER_NAMES, type EstimatorName, type TokenizerName } from '../../../src/core/types';
 import {
   ADD_K_RANGE,
@@ -27,6 +29,7 @@ import {
 } from '../../../src/protocol/settings';
 import { PathFilter, checkSize, decodeText, learnableText, type FolderRules } from '../../../src/files/fileFilter';
 import { CANARY_LINES, CONTROL_LINES, STRUCTURED_SECRETS } from '../../fixtures/secrets/canaries';
+import { evidenceTargets } from './evidence';
 import { ACCEPTED, fuzzTarget, rejection, type FuzzTarget, type Outcome } from './fuzzing';
 import { damagedFiles, hostileField, hostileText } from './inputs';
 import { messageTargets } from './messages';
@@ -52,11 +55,13 @@ function tokenizerTarget(tokenizer: TokenizerName): FuzzTarget {
       // `words`: a run of word characters, or one grapheme cluster (a lone surrogate counts as one).
       if (tokenizer === 'words') assert.ok(WORD_RUN.test(token) || [...graphemes.segment(token)].length === 1, `not one token: ${JSON.stringify(token)}`);
     }
-    // Nothing lost, nothing invented: the tokens are the (normalised) text without its separators.
-    assert.equal(tokens.join(''), normalizeForTokenizer(tokenizer, text).replace(SEPARATORS[tokenizer], ''));
+    // Nothing lost, nothing invented: the tokens as written are the (normalised) text without its separators.
+    assert.equal(tokens.map(writtenForm).join(''), normalizeForTokenizer(tokenizer, text).replace(SEPARATORS[tokenizer], ''));
+    // A literal marker is a word, never the marker itself.
+    for (const token of tokens) assert.ok(!isReservedToken(token), `the marker ${token} read from text`);
     assert.ok(sentences.length <= text.split(LINE_END).length, 'more sentences than lines');
-    // A sentence's tokens, spaced out, tokenize back to themselves.
-    for (const sentence of sentences) assert.deepEqual(tokenizeLine(tokenizer, sentence.join(' ')), sentence);
+    // A sentence's tokens, written out with spaces, tokenize back to themselves.
+    for (const sentence of sentences) assert.deepEqual(tokenizeLine(tokenizer, sentence.map(writtenForm).join(' ')), sentence);
     // The cursor's context is the line's tokens before it, whatever the cursor (LSP positions are integers).
     const line = text.split(LINE_END)[0];
     const context = contextBeforeCursor(tokenizer, line, character);
@@ -438,4 +443,5 @@ export const targets: readonly FuzzTarget[] = [
   contentTarget,
   pathFilterTarget,
   secretScanTarget,
+  ...evidenceTargets,
 ];
