@@ -50,7 +50,7 @@ const contextText = fc.oneof(
   { weight: 3, arbitrary: hostileText() },
   { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...ORDINARY, ...ESCAPES), fc.nat()).map(([line, cut]) => line.slice(0, cut % (line.length + 1))) },
   { weight: 1, arbitrary: fc.constantFrom(...secretLines, ...Object.values(STRUCTURED_SECRETS)) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('the sky is ', 'x\n', '\u0000', 'a'), fc.integer({ min: 1_000, max: 8_000 })).map(([text, times]) => text.repeat(times)) },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('the sky is ', 'x\n', '\u0000', 'a'), fc.integer({ min: 500, max: 2_000 })).map(([text, times]) => text.repeat(times)) },
   { weight: 1, arbitrary: fc.constant('') },
 );
 
@@ -102,12 +102,12 @@ const predictWhyTarget = fuzzTarget(
   'evidence: predict --why (evidenceFor, locateTokens)',
   ['answered by a context', 'answered by the unigram'],
   fc.record({
-    files: fc.array(fc.array(learnedLine, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 3 }),
+    files: fc.array(fc.array(learnedLine, { minLength: 1, maxLength: 10 }), { minLength: 1, maxLength: 2 }),
     estimator: fc.constantFrom<EstimatorName>(...ESTIMATOR_NAMES),
     tokenizer: fc.constantFrom(...TOKENIZER_NAMES),
     order: fc.integer({ min: 1, max: 5 }),
     context: contextText,
-    top: fc.integer({ min: 1, max: 12 }),
+    top: fc.integer({ min: 1, max: 8 }),
   }),
   ({ files, estimator, tokenizer, order, context, top }): Outcome => {
     const model = new NgramModel({ order, estimator: { name: estimator }, tokenizer });
