@@ -207,13 +207,17 @@ const hostileNumber = fc.oneof(
 
 type Request =
   | { readonly kind: 'context'; readonly context: string }
-  | { readonly kind: 'position'; readonly line: unknown; readonly character: unknown; readonly open: boolean };
+  | { readonly kind: 'position'; readonly line: unknown; readonly character: unknown; readonly open: boolean; readonly leaveOut: boolean };
 
 const request = fc.record({
   session: fc.nat({ max: SESSION_SETTINGS.length - 1 }),
   where: fc.oneof(
     { weight: 4, arbitrary: contextText.map((context): Request => ({ kind: 'context', context })) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('position' as const), line: hostileNumber, character: hostileNumber, open: fc.boolean() }) },
+    {
+      weight: 1,
+      // leaveOut: the surprisal lens's Show where… (the document left out, the context the lens read there).
+      arbitrary: fc.record({ kind: fc.constant('position' as const), line: hostileNumber, character: hostileNumber, open: fc.boolean(), leaveOut: fc.boolean() }),
+    },
   ),
   word: fc.oneof({ weight: 12, arbitrary: wordText }, { weight: 1, arbitrary: fc.constantFrom<unknown>(undefined, null, 7, ['the'], { word: 'the' }) }),
   limit: fc.option(hostileNumber, { nil: undefined }),
@@ -236,7 +240,11 @@ const evidenceRequestTarget = asyncFuzzTarget(
     const where_ =
       where.kind === 'context'
         ? { context: where.context }
-        : { textDocument: { uri: where.open ? openUri : `${openUri}.closed` }, position: { line: where.line, character: where.character } };
+        : {
+            textDocument: { uri: where.open ? openUri : `${openUri}.closed` },
+            position: { line: where.line, character: where.character },
+            ...(where.leaveOut ? { leaveOutDocument: true } : {}),
+          };
     let word = drawnWord;
     let predicted: PredictResult | undefined;
     try {
@@ -265,9 +273,10 @@ const evidenceRequestTarget = asyncFuzzTarget(
       assert.ok(error instanceof ResponseError, `not a response error: ${String(error)}`);
       assert.equal(error.code, ErrorCodes.InvalidParams, `${error.code}: ${error.message}`);
       assert.ok(error.message.length > 0 && !error.message.includes('\n'), error.message);
-      const badWhere = where.kind === 'position' && (!where.open || !isCount(where.line) || !isCount(where.character));
+      const badWhere =
+        where.kind === 'position' && (!where.open || !Number.isInteger(where.line) || !Number.isInteger(where.character) || (where.leaveOut && /^no word at \S+\.$/.test(error.message)));
       assert.ok(typeof word !== 'string' || word === '' || !isLimit(sent.limit) || badWhere, `refused a well-formed request: ${error.message}`);
-      return `refused: ${error.message.replace(/file:\S+/, 'URI').replace(/, got .*/, ', got …').slice(0, 80)}`;
+      return `refused: ${error.message.replace(/file:\S+/, 'URI').replace(/, got .*/, ', got …').replace(/^no word at \S+/, 'no word at N:N').slice(0, 80)}`;
     }
     assert.ok(typeof word === 'string' && word !== '', 'answered a request without a word');
     assert.equal(result.word, word);
@@ -278,7 +287,8 @@ const evidenceRequestTarget = asyncFuzzTarget(
     assert.ok(isLimit(sent.limit), `answered with the limit ${JSON.stringify(sent.limit)}`);
     const asked = typeof sent.limit === 'number' ? Math.max(0, Math.min(MAX_EVIDENCE_OCCURRENCES, Math.floor(sent.limit))) : MAX_EVIDENCE_OCCURRENCES;
     assert.equal(occurrences.length, Math.min(total, asked), `${occurrences.length} places listed of ${total}, limit ${JSON.stringify(sent.limit)}`);
-    const candidate = predicted?.candidates.find((c) => c.word === word);
+    // Left out, the document's own counts are not the prediction's.
+    const candidate = where.kind === 'position' && where.leaveOut ? undefined : predicted?.candidates.find((c) => c.word === word);
     if (candidate !== undefined) {
       assert.equal(count, candidate.count, `${word}: evidence counts ${count}, the prediction ${candidate.count}`);
       assert.equal(contextCount, candidate.contextCount);
