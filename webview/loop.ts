@@ -26,3 +26,18 @@ export function markLoop(tokens: readonly string[], loop: Loop | null): MarkedTo
 export function loopRepeats(tokens: readonly string[], loop: Loop): number {
   return (tokens.length - loop.start) / loop.length;
 }
+
+/**
+ * One word at a time (lesson step 5): the first step whose state (the context the model used and its
+ * answer, as a key) an earlier step already had. Greedy decoding takes the same word from the same
+ * state, so from `from` on a greedy run repeats for good; `at` is where it came round.
+ */
+export function firstRepeatedState(states: readonly string[]): { readonly from: number; readonly at: number } | null {
+  const seen = new Map<string, number>();
+  for (const [at, state] of states.entries()) {
+    const from = seen.get(state);
+    if (from !== undefined) return { from, at };
+    seen.set(state, at);
+  }
+  return null;
+}

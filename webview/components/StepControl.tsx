@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { PredictionView, SamplingRequest } from '../../src/protocol/webview';
 import { displayInlineToken, displayToken, errorMessage, formatPercent } from '../format';
 import { requestPrediction } from '../host';
+import { firstRepeatedState } from '../loop';
 import { BarList } from './BarList';
 import { NumberLine, SHOWN_WORDS, chancesOf, dartAt, sliceIndexOf, slicesOf } from './NumberLine';
 
@@ -34,16 +35,9 @@ export interface StepControlProps {
   readonly seed: string;
 }
 
-/** The first step whose answer used the same context, with the same top chance, as a later step: a greedy run then repeats for good. */
-export function firstRepeat(words: readonly SteppedWord[]): { readonly from: number; readonly at: number } | null {
-  const seen = new Map<string, number>();
-  for (const [i, { answer }] of words.entries()) {
-    const key = `${answer.context.join('\u0000')}\u0001${answer.candidates[0]?.probability ?? 0}`;
-    const before = seen.get(key);
-    if (before !== undefined) return { from: before, at: i };
-    seen.set(key, i);
-  }
-  return null;
+/** A step's state: the context the model used and its top chance (the same state gives greedy the same word). */
+function stateOf(answer: PredictionView): string {
+  return `${answer.context.join('\u0000')}\u0001${answer.candidates[0]?.probability ?? 0}`;
 }
 
 function runText(text: string, words: readonly SteppedWord[]): string {
@@ -52,7 +46,7 @@ function runText(text: string, words: readonly SteppedWord[]): string {
 
 function Run({ kind, title, text, words }: { readonly kind: RunKind; readonly title: string; readonly text: string; readonly words: readonly SteppedWord[] }) {
   const last = words.at(-1);
-  const repeat = kind === 'greedy' ? firstRepeat(words) : null;
+  const repeat = kind === 'greedy' ? firstRepeatedState(words.map((word) => stateOf(word.answer))) : null;
   const answer = last?.answer;
   const chosen = answer?.chosen ?? null;
   // Greedy draws nothing: its line and bars are the probabilities as learned (its T = 0 weights would be all on one word).

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { findRepetition } from '../../../src/core/decoding';
-import { loopRepeats, markLoop } from '../../../webview/loop';
+import { firstRepeatedState, loopRepeats, markLoop } from '../../../webview/loop';
 
 describe('webview greedy loop marking', () => {
   const tokens = 'we count the model is the model is the model is the'.split(' ');
@@ -24,5 +24,11 @@ describe('webview greedy loop marking', () => {
   it('marks nothing when there is no loop', () => {
     const marked = markLoop(['a', 'b', 'c'], null);
     assert.ok(marked.every((m) => m.lap === null && !m.startsLap));
+  });
+
+  it('finds where a step comes back to an earlier step\'s state (one word at a time)', () => {
+    assert.equal(firstRepeatedState([]), null);
+    assert.equal(firstRepeatedState(['a', 'b', 'c']), null);
+    assert.deepEqual(firstRepeatedState(['a', 'b', 'c', 'b', 'c', 'b']), { from: 1, at: 3 });
   });
 });

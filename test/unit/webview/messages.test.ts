@@ -51,6 +51,42 @@ const validToWebview: ToWebview[] = [
   { type: 'requestFailed', requestId: 11, message: 'no model' },
 ];
 
+const level = { order: 3, count: 2, usedCount: 2, discount: 0.7, denominator: 5, lowerWeight: 0.3, lower: 0.01, value: 0.263 };
+const explanation: Extract<ToWebview, { type: 'explanation' }> = {
+  type: 'explanation',
+  requestId: 13,
+  explanation: {
+    columns: [
+      {
+        estimator: { name: 'add-k', addK: 1 },
+        isProbability: true,
+        matchedContextLength: 2,
+        words: [{ word: 'tennis', probability: 0.263, levels: [level] }],
+        total: 1,
+        vocabularySize: 40,
+        context: ['people', 'like'],
+      },
+    ],
+    longestMatch: {
+      matchedContext: ['people', 'like'],
+      contextCount: 5,
+      followers: 3,
+      minLength: 3,
+      beta: 1,
+      lambda: 0,
+      kneserNey: { estimator: { name: 'kneser-ney' }, isProbability: true, matchedContextLength: 2, words: [{ word: 'tennis', probability: 0.2, levels: [level] }], total: 1, vocabularySize: 40 },
+      words: [{ word: 'tennis', count: 2, probability: 0.2 }],
+      total: 1,
+    },
+  },
+};
+const evidence: Extract<ToWebview, { type: 'evidence' }> = {
+  type: 'evidence',
+  requestId: 14,
+  evidence: { word: 'tennis', context: ['people', 'like'], contextCount: 5, count: 2, total: 2, occurrences: [{ uri: 'file:///w/a.md', file: 'a.md', line: 3, column: 6, text: 'Some people like tennis.' }] },
+};
+validToWebview.push(explanation, { ...explanation, requestId: 15, explanation: { ...explanation.explanation, longestMatch: null } }, evidence);
+
 const validFromWebview: FromWebview[] = [
   { type: 'ready' },
   { type: 'predict', requestId: 1, text: 'the', sampling: null },
@@ -58,6 +94,9 @@ const validFromWebview: FromWebview[] = [
   { type: 'generate', requestId: 3, text: 'the', length: 30, mode: 'greedy', temperature: 0, seed: '' },
   { type: 'insert', text: ' model' },
   { type: 'setTemperature', temperature: 1.5 },
+  { type: 'explain', requestId: 4, text: 'people like', words: ['tennis', '</s>'] },
+  { type: 'evidence', requestId: 5, text: 'people like', word: 'tennis' },
+  { type: 'openLocation', uri: 'file:///w/a.md', line: 3, column: 6 },
 ];
 
 /** A copy of `value` with `path` (keys) set to `replacement` (undefined deletes the key). */
@@ -106,6 +145,11 @@ describe('webview message validation', () => {
       [validFromWebview[4], ['text'], ''],
       [validFromWebview[5], ['temperature'], Number.POSITIVE_INFINITY],
       [validFromWebview[5], ['temperature'], '1'],
+      [validFromWebview[6], ['words'], Array.from({ length: 21 }, () => 'w')],
+      [validFromWebview[6], ['words', 0], 3],
+      [validFromWebview[7], ['word'], ''],
+      [validFromWebview[8], ['line'], -1],
+      [validFromWebview[8], ['uri'], null],
     ];
     for (const [message, path, replacement] of malformed) {
       const bad = altered(message, path, replacement);
@@ -136,6 +180,13 @@ describe('webview message validation', () => {
       [validToWebview[9], ['loop'], { start: 0 }],
       [validToWebview[9], ['tokens', 0], 1],
       [validToWebview[11], ['message'], undefined],
+      [explanation, ['explanation', 'columns', 0, 'estimator', 'name'], 'witten-bell'],
+      [explanation, ['explanation', 'columns', 0, 'words', 0, 'levels', 0, 'discount'], Number.NaN],
+      [explanation, ['explanation', 'columns', 0, 'context'], 'people like'],
+      [explanation, ['explanation', 'longestMatch', 'lambda'], -1],
+      [explanation, ['explanation', 'longestMatch', 'kneserNey', 'total'], undefined],
+      [evidence, ['evidence', 'occurrences', 0, 'line'], 'three'],
+      [evidence, ['evidence', 'count'], -2],
     ];
     for (const [message, path, replacement] of malformed) {
       const bad = altered(message, path, replacement);
