@@ -86,6 +86,12 @@ describe('secrets never reach a prediction, the snapshot or a log', function () 
       await session.close(scratch);
       assert.ok(items !== null, 'completions are on');
       assert.deepEqual(items.map((item) => item.label).filter(isCanary), [], context);
+      // Evidence (Show where…, Why this word?) lists learned lines: never a withheld one, for any word asked.
+      for (const word of [...result.candidates.slice(0, 10).map((candidate) => candidate.word), ...CANARY_WORDS.slice(0, 5)]) {
+        const evidence = await session.evidence({ context, word });
+        assert.deepEqual(JSON.stringify({ ...evidence, word: '' }).split(/[^A-Za-z0-9_]+/).filter(isCanary), [], `evidence for ${word} after ${context}`);
+        if (isCanary(word)) assert.equal(evidence.count, 0, `${word} was counted`);
+      }
     }
     const said = [...session.logs, ...session.messages, ...session.progress].join('\n');
     assert.deepEqual(CANARY_WORDS.filter((word) => said.includes(word)), [], 'a canary is in the server output');
@@ -108,7 +114,7 @@ describe('secrets never reach a prediction, the snapshot or a log', function () 
     assert.ok(candidates.includes('controlword'), candidates.join(' '));
   });
 
-  it('no canary in the vocabulary, candidates, draws, generated text, completions or server output', assertNoCanaryOut);
+  it('no canary in the vocabulary, candidates, draws, generated text, completions, evidence or server output', assertNoCanaryOut);
 
   it('nor after the .env is opened, edited, saved and reported changed by the watcher', async () => {
     const before = await session.waitForStatus(() => true);
