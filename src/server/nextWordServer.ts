@@ -424,6 +424,10 @@ export class NextWordServer {
   /** The model, estimator and context an evidence request is answered with, and the document it leaves out. */
   private evidenceSource(params: EvidenceParams): { model: NgramModel; longestMatch: LongestMatchModel | undefined; context: readonly string[]; leftOut: string | undefined } {
     if (params.leaveOutDocument === true && params.textDocument !== undefined) {
+      const { line, character } = params.position ?? {};
+      if (!isPositionNumber(line) || !isPositionNumber(character)) {
+        throw new ResponseError(ErrorCodes.InvalidParams, `"position" needs a line and a character, whole numbers from 0; got ${JSON.stringify(params.position)}.`);
+      }
       const document = this.lensDocument(params.textDocument.uri);
       if (document === undefined) throw new ResponseError(ErrorCodes.InvalidParams, `${params.textDocument.uri} is not open.`);
       const token = this.lens.tokenAt(document, params.position.line, params.position.character);
@@ -633,4 +637,9 @@ function foldersOf(folders: readonly WorkspaceFolder[]): Folder[] {
 /** The document's text before `position`, bounded as clients bound it. */
 function documentTextBefore(document: TextDocument, position: Position): string {
   return boundedContext(document.getText({ start: { line: contextStartLine(position.line), character: 0 }, end: position }));
+}
+
+/** An LSP position's line or character: an unsigned integer. */
+function isPositionNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }

@@ -225,6 +225,8 @@ const request = fc.record({
 });
 
 const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
+/** An LSP position's line or character (an unsigned integer); the server may refuse anything else. */
+const isPosition = (value: unknown): boolean => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 /** A limit a well-formed request may carry: a number, or none (null: what NaN and ∞ become in JSON). */
 const isLimit = (value: unknown): boolean => value === undefined || value === null || isCount(value);
 
@@ -274,9 +276,9 @@ const evidenceRequestTarget = asyncFuzzTarget(
       assert.equal(error.code, ErrorCodes.InvalidParams, `${error.code}: ${error.message}`);
       assert.ok(error.message.length > 0 && !error.message.includes('\n'), error.message);
       const badWhere =
-        where.kind === 'position' && (!where.open || !Number.isInteger(where.line) || !Number.isInteger(where.character) || (where.leaveOut && /^no word at \S+\.$/.test(error.message)));
+        where.kind === 'position' && (!where.open || !isPosition(where.line) || !isPosition(where.character) || (where.leaveOut && /^no word at \d+:\d+\.$/.test(error.message)));
       assert.ok(typeof word !== 'string' || word === '' || !isLimit(sent.limit) || badWhere, `refused a well-formed request: ${error.message}`);
-      return `refused: ${error.message.replace(/file:\S+/, 'URI').replace(/, got .*/, ', got …').replace(/^no word at \S+/, 'no word at N:N').slice(0, 80)}`;
+      return `refused: ${error.message.replace(/file:\S+/, 'URI').replace(/, got .*/, ', got …').replace(/^no word at \d+:\d+/, 'no word at N:N').replace(/; got .*/, '; got …').slice(0, 80)}`;
     }
     assert.ok(typeof word === 'string' && word !== '', 'answered a request without a word');
     assert.equal(result.word, word);
