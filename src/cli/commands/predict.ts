@@ -1,6 +1,6 @@
 // `predict`: P(next word | context) for the likeliest candidates, with the counts behind them.
 
-import { EVIDENCE_LIMIT, evidenceFor, locateTokens } from '../../core/evidence';
+import { EVIDENCE_LIMIT, evidenceFor, locateTokens, type TextLocation } from '../../core/evidence';
 import type { LongestMatchModel } from '../../core/longestMatch';
 import { contextAcrossLines } from '../../core/longestMatch';
 import type { NgramModel } from '../../core/model';
@@ -129,24 +129,35 @@ export function printPrediction(io: Io, result: Prediction, values: OptionValues
 /** Places printed per candidate in text output (--json lists up to EVIDENCE_LIMIT). */
 const EVIDENCE_PRINTED = 3;
 
-/** The evidence for `word` after `context`, each place located in the learned text. */
-export function candidateEvidence(model: LongestMatchModel | NgramModel, learned: LearnedText, context: readonly string[], word: string): CandidateEvidence {
-  const evidence = evidenceFor(model, learned.index, context, word);
-  const tokenizer = ('ngram' in model ? model.ngram : model).tokenizer;
-  // Places come in document order: each document's are located in one scan of its text.
-  const occurrences: CandidateEvidence['occurrences'][number][] = [];
-  for (let first = 0; first < evidence.places.length; ) {
-    const { key } = evidence.places[first];
-    let end = first;
-    while (end < evidence.places.length && evidence.places[end].key === key) end++;
-    const offsets = evidence.places.slice(first, end).map((place) => place.offset);
-    locateTokens(tokenizer, learned.texts.get(key) ?? '', offsets).forEach((location, i) => {
-      if (!location) throw new Error(`evidence for ${JSON.stringify(word)} names token ${offsets[i]} of ${key}, which it does not have`);
-      occurrences.push({ file: key, ...location });
-    });
-    first = end;
+/**
+ * The evidence for each of `words` after `context`, each place located in the learned text: all the
+ * places in one document, whichever word they are for, in one scan of its text.
+ */
+export function candidatesEvidence(model: LongestMatchModel | NgramModel, learned: LearnedText, context: readonly string[], words: readonly string[]): CandidateEvidence[] {
+  const found = words.map((word) => evidenceFor(model, learned.index, context, word));
+  const offsetsByKey = new Map<string, number[]>();
+  for (const { places } of found) {
+    for (const { key, offset } of places) {
+      const offsets = offsetsByKey.get(key) ?? [];
+      offsets.push(offset);
+      offsetsByKey.set(key, offsets);
+    }
   }
-  return { ngram: evidence.ngram, total: evidence.total, occurrences };
+  const tokenizer = ('ngram' in model ? model.ngram : model).tokenizer;
+  const located = new Map<string, Map<number, TextLocation | undefined>>();
+  for (const [key, offsets] of offsetsByKey) {
+    const locations = locateTokens(tokenizer, learned.texts.get(key) ?? '', offsets);
+    located.set(key, new Map(offsets.map((offset, i) => [offset, locations[i]])));
+  }
+  return found.map((evidence, i) => ({
+    ngram: evidence.ngram,
+    total: evidence.total,
+    occurrences: evidence.places.map(({ key, offset }) => {
+      const location = located.get(key)?.get(offset);
+      if (!location) throw new Error(`evidence for ${JSON.stringify(words[i])} names token ${offset} of ${key}, which it does not have`);
+      return { file: key, ...location };
+    }),
+  }));
 }
 
 export const predictCommand: Command = {
@@ -178,8 +189,8 @@ export const predictCommand: Command = {
     const context = contextTokens(model, values, longestMatch !== undefined);
     let result = predict(longestMatch ?? model, context, top, values);
     if (why && learned && loaded.kind === 'ngram') {
-      const evidenceModel = longestMatch ?? loaded.model;
-      const candidates = result.candidates.map((candidate) => ({ ...candidate, evidence: candidateEvidence(evidenceModel, learned, context, candidate.word) }));
+      const evidence = candidatesEvidence(longestMatch ?? loaded.model, learned, context, result.candidates.map((candidate) => candidate.word));
+      const candidates = result.candidates.map((candidate, i) => ({ ...candidate, evidence: evidence[i] }));
       result = { ...result, candidates };
     }
     if (values.json) io.json(result);

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
 import { Io } from '../../../src/cli/command';
-import { candidateEvidence, contextTokens, predict, printPrediction, type Prediction } from '../../../src/cli/commands/predict';
+import { candidatesEvidence, contextTokens, predict, printPrediction, type Prediction } from '../../../src/cli/commands/predict';
 import { EVIDENCE_LIMIT } from '../../../src/core/evidence';
 import { LongestMatchModel } from '../../../src/core/longestMatch';
 import { NgramModel } from '../../../src/core/model';
@@ -126,7 +126,8 @@ const predictWhyTarget = fuzzTarget(
     const tokens = contextTokens(model, values, learned.longestMatch !== undefined);
     const evidenceModel = learned.longestMatch ?? model;
     const prediction = predict(evidenceModel, tokens, top, values);
-    const result = { ...prediction, candidates: prediction.candidates.map((candidate) => ({ ...candidate, evidence: candidateEvidence(evidenceModel, learned, tokens, candidate.word) })) };
+    const evidence = candidatesEvidence(evidenceModel, learned, tokens, prediction.candidates.map((candidate) => candidate.word));
+    const result = { ...prediction, candidates: prediction.candidates.map((candidate, i) => ({ ...candidate, evidence: evidence[i] })) };
     assertPossible(result);
     assert.ok(result.entropyBits >= 0 && Number.isFinite(result.entropyBits), `entropy ${result.entropyBits}`);
     for (const { word, count, evidence } of result.candidates) {
