@@ -211,9 +211,11 @@ export function App({ bootstrap, initialState }: AppProps) {
           withAnswer((answer) => <EstimatorComparisonSection text={text} prediction={answer} tables={panel.tables} onToggleTable={toggleTable} />)}
         {step === 'model' && <ModelStep status={status} />}
         {step === 'greedy' &&
-          withAnswer(() => (
+          withAnswer((_answer, _probabilities, learned) => (
             <GreedyStep
               generation={valueOf(greedy)}
+              text={text}
+              tokenizer={learned.tokenizer}
               length={panel.greedyLength}
               loading={greedy.state === 'loading'}
               error={greedy.state === 'failed' ? greedy.message : null}
@@ -244,10 +246,12 @@ export function App({ bootstrap, initialState }: AppProps) {
             />
           ))}
         {step === 'temperature' &&
-          withAnswer((answer, runs) => (
+          withAnswer((answer, runs, learned) => (
             <TemperatureStep
               prediction={answer}
               runs={runs}
+              text={text}
+              tokenizer={learned.tokenizer}
               temperature={temperature}
               examples={examples}
               tables={panel.tables}

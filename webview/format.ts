@@ -1,4 +1,7 @@
-// Numbers as the panel prints them.
+// Numbers and tokens as the panel prints them.
+
+import { tokenSpacing } from '../src/core/spacing';
+import type { TokenizerName } from '../src/core/types';
 
 const integerFormat = new Intl.NumberFormat('en-US');
 
@@ -58,4 +61,16 @@ export function displayToken(token: string): string {
 /** A token inside running text: the end of a line as a short mark. */
 export function displayInlineToken(token: string): string {
   return token === '</s>' ? '⏎' : displayToken(token);
+}
+
+/**
+ * Generated tokens as the panel prints them, one piece per token: spaced as the source is written
+ * (src/core/spacing.ts, continuing `before`), a line end as ⏎ set apart by spaces.
+ */
+export function continuationPieces(tokens: readonly string[], tokenizer: TokenizerName, before = ''): string[] {
+  const spacing = tokenSpacing(tokens, tokenizer, before);
+  return tokens.map((token, i) => {
+    const spaced = i > 0 && (spacing[i] || token === '</s>' || tokens[i - 1] === '</s>');
+    return `${spaced ? ' ' : ''}${displayInlineToken(token)}`;
+  });
 }

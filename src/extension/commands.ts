@@ -1,9 +1,10 @@
 // The commands: Predict Next Word, Choose Next Word, the temperature and status menus, re-learning
-// and the skipped-files report. Each asks the model service and edits the editor; none computes
-// anything about words itself (spacing included: the server knows the tokenizer).
+// and the skipped-files report. Each asks the model service and edits the editor; the spaces around
+// an inserted word follow src/core/spacing.ts, for the tokenizer the model reports.
 
 import * as vscode from 'vscode';
 import { ErrorCodes, ResponseError } from 'vscode-languageclient/node';
+import { insertionText } from '../core/spacing';
 import {
   boundedContext,
   contextStartLine,
@@ -101,7 +102,9 @@ export class Commands extends Disposable {
     // One request per cursor, in order, so a fixed seed gives the same words for the same cursors.
     for (const selection of editor.selections) {
       last = await this.predictAt(editor.document, selection.active, 1);
-      if (last.chosen !== null) insertions.push({ position: selection.active, text: last.chosen.insertText });
+      if (last.chosen !== null) {
+        insertions.push({ position: selection.active, text: textAt(editor.document, selection.active, last.chosen.word, last) });
+      }
     }
     if (insertions.length === 0) {
       this.explainNothingToPredict(last?.status);
@@ -146,8 +149,9 @@ export class Commands extends Disposable {
     });
     pick.dispose();
     if (picked === undefined) return undefined;
-    await editor.edit((builder) => builder.insert(position, picked.candidate.insertText));
-    return picked.candidate.insertText;
+    const text = textAt(editor.document, position, picked.candidate.word, result);
+    await editor.edit((builder) => builder.insert(position, text));
+    return text;
   }
 
   /**
@@ -354,6 +358,12 @@ export class Commands extends Disposable {
       return undefined;
     }
   }
+}
+
+/** The text that types `word` at `position`: spaced from the text on both sides of the cursor. */
+function textAt(document: vscode.TextDocument, position: vscode.Position, word: string, result: PredictResult): string {
+  const line = document.lineAt(position.line).text;
+  return insertionText(word, line.slice(0, position.character), line.slice(position.character), result.status.tokenizer);
 }
 
 /** The request died with its server process: the crash message already told the user. */

@@ -10,7 +10,7 @@ import { contextBeforeCursor } from '../core/tokenizer';
 import type { Reweighting } from '../core/types';
 import { EOS_TOKEN, UNK } from '../core/vocabulary';
 import { MAX_INLINE_WORDS, type InlineSuggestionResult } from '../protocol/lsp';
-import { insertTextFor } from './predictor';
+import { insertionText } from '../core/spacing';
 
 /** A word being typed: the word characters just before the cursor. */
 const TYPED_WORD = /[\p{L}\p{N}\p{M}_]+$/u;
@@ -52,7 +52,7 @@ export function suggestInline(model: NgramModel, options: InlineSuggestionOption
     if (id < 0) break;
     const word = model.vocabulary.word(id);
     if (word === EOS_TOKEN) break;
-    const typing = insertTextFor(word, prefix, model.tokenizer);
+    const typing = insertionText(word, prefix, '', model.tokenizer);
     words.push(word);
     text += typing;
     prefix += typing;

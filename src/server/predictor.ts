@@ -7,10 +7,10 @@ import { contextAcrossLines, type LongestMatchModel } from '../core/longestMatch
 import type { NgramModel } from '../core/model';
 import type { UniformRandom } from '../core/prng';
 import { NO_REWEIGHTING, RunWeights, singleWordRuns, summarizeRuns, weighCandidates, type ProbabilityRuns } from '../core/runs';
-import { contextBeforeCursor, writtenForm } from '../core/tokenizer';
-import type { Reweighting, TokenizerName } from '../core/types';
+import { insertionText } from '../core/spacing';
+import { contextBeforeCursor } from '../core/tokenizer';
+import type { Reweighting } from '../core/types';
 import { NONE } from '../core/orderTable';
-import { EOS_TOKEN } from '../core/vocabulary';
 import { MAX_DRAWS, MAX_REST_WORDS } from '../protocol/limits';
 import type { DistributionRest, GenerateResult, PredictResult, PredictedCandidate } from '../protocol/lsp';
 
@@ -72,7 +72,7 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
   const shown = ranked.slice(0, shownCount);
   // Object.assign adds the one field in place: a spread copy of 200 candidates cost half a millisecond.
   const candidates: PredictedCandidate[] = weighCandidates(shown, runs, weights).map((candidate) =>
-    Object.assign(candidate, { insertText: insertTextFor(candidate.word, linePrefix, model.tokenizer) }),
+    Object.assign(candidate, { insertText: insertionText(candidate.word, linePrefix, '', model.tokenizer) }),
   );
 
   const support = summarizeRuns(runs);
@@ -91,7 +91,7 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
       rank: shown.findIndex((candidate) => candidate.id === drawn.id),
       probability: runs.probability[runs.runOf(drawn.id)],
       weight: drawn.weight,
-      insertText: insertTextFor(word, linePrefix, model.tokenizer),
+      insertText: insertionText(word, linePrefix, '', model.tokenizer),
       draw: drawn.draw,
     };
   }
@@ -196,25 +196,4 @@ export function generateAfter(model: NgramModel, options: GenerateOptions): Omit
     tokens: generation.tokens,
     loop: generation.loop === undefined ? null : { start: generation.loop.start, length: generation.loop.period },
   };
-}
-
-const WORD_START = /^[\p{L}\p{N}\p{M}_]/u;
-const WORD_END = /[\p{L}\p{N}\p{M}_]$/u;
-/** After these, a word reads better with a space: `a, b`, `x = y`, `f(x) return`, `a: b`, `=> y`. */
-const SPACE_BEFORE_WORD_AFTER = new Set([',', ';', ')', ']', '}', '=', ':', '>', '+', '*', '/', '%', '&', '|', '?']);
-
-/**
- * The text that types `word` after `linePrefix` (a literal marker's word as written: `\<s>` types
- * `<s>`): `</s>` ends the line; after white space or at a line start the word goes as it is; with the
- * `whitespace` tokenizer tokens are always separated by a space; with `words`, punctuation attaches to what precedes it and a word gets a space after a word (or
- * after a separator such as `,` or `=`).
- */
-export function insertTextFor(word: string, linePrefix: string, tokenizer: TokenizerName): string {
-  if (word === EOS_TOKEN) return '\n';
-  const written = writtenForm(word);
-  if (linePrefix.length === 0 || /\s$/u.test(linePrefix)) return written;
-  if (tokenizer === 'whitespace') return ` ${written}`;
-  if (!WORD_START.test(written)) return written;
-  const last = linePrefix[linePrefix.length - 1];
-  return WORD_END.test(linePrefix) || SPACE_BEFORE_WORD_AFTER.has(last) ? ` ${written}` : written;
 }

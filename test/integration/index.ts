@@ -10,7 +10,9 @@ import SummaryReporter from '../../scripts/testing/summaryReporter';
 const TEST_TIMEOUT_MS = 60_000;
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', reporter: SummaryReporter, color: false, timeout: TEST_TIMEOUT_MS });
+  // NEXT_WORD_LAB_GREP runs only the tests whose title matches (while working on one of them).
+  const grep = process.env.NEXT_WORD_LAB_GREP;
+  const mocha = new Mocha({ ui: 'bdd', reporter: SummaryReporter, color: false, timeout: TEST_TIMEOUT_MS, ...(grep ? { grep } : {}) });
   // esbuild writes this index and the compiled tests side by side.
   const suffix = process.env.NEXT_WORD_LAB_SUITE === 'multi-root' ? '.multi-root.js' : '.test.js';
   for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith(suffix)).sort()) {

@@ -81,6 +81,26 @@ describe('Next Word Lab in VS Code', () => {
     assert.equal(editor.document.getText(), 'the sky is');
   });
 
+  it('Predict Next Word spaces the word from the text on both sides of the cursor', async () => {
+    await setting('temperature', 0);
+    // Before a word: "the sky is |today" must not become "the sky is bluetoday".
+    const beforeWord = await editorWith('the sky is today');
+    beforeWord.selection = new vscode.Selection(0, 11, 0, 11);
+    await vscode.commands.executeCommand('nextWordLab.predictNextWord');
+    assert.equal(beforeWord.document.getText(), 'the sky is blue today');
+    // Before punctuation: no space between the word and the comma.
+    const beforeComma = await editorWith('the sky is, they said');
+    beforeComma.selection = new vscode.Selection(0, 10, 0, 10);
+    await vscode.commands.executeCommand('nextWordLab.predictNextWord');
+    assert.equal(beforeComma.document.getText(), 'the sky is blue, they said');
+    // At a line start, before text: the word is followed by a space ("const# Sampling" was typed).
+    const lineStart = await editorWith('# Sampling');
+    lineStart.selection = new vscode.Selection(0, 0, 0, 0);
+    const [word] = (await vscode.commands.executeCommand<readonly string[]>('nextWordLab.predictNextWord')) ?? [];
+    assert.match(word ?? '', /^\S+ $/u, `typed ${JSON.stringify(word)}`);
+    assert.equal(lineStart.document.getText(), `${word}# Sampling`);
+  });
+
   it('inserts at every cursor', async () => {
     await setting('temperature', 0);
     const editor = await editorWith('the sky is\nwhen the sky is');

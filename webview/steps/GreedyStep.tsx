@@ -1,12 +1,16 @@
 // Lesson step 4: always taking the likeliest word falls into a loop.
 import { MAX_GENERATE_LENGTH } from '../../src/protocol/webview';
+import type { TokenizerName } from '../../src/core/types';
 import { Term } from '../components/Term';
-import { displayInlineToken } from '../format';
+import { continuationPieces } from '../format';
 import type { Generation } from '../host';
 import { loopRepeats, markLoop } from '../loop';
 
 export interface GreedyStepProps {
   readonly generation: Generation | undefined;
+  /** The context the generation continues, and how the model's tokens are written back as text. */
+  readonly text: string;
+  readonly tokenizer: TokenizerName;
   /** Words asked for: the model stops early once it is caught in a loop. */
   readonly length: number;
   readonly loading: boolean;
@@ -17,6 +21,7 @@ export interface GreedyStepProps {
 export function GreedyStep(props: GreedyStepProps) {
   const tokens = props.generation?.tokens ?? [];
   const loop = props.generation?.loop ?? null;
+  const pieces = continuationPieces(tokens, props.tokenizer, props.text);
   return (
     <div class="step-body">
       <p class="lead">
@@ -49,7 +54,7 @@ export function GreedyStep(props: GreedyStepProps) {
               marked.lap === null ? 'word' : `word loop lap-${marked.lap % 2}${marked.startsLap ? ' lap-start' : ''}`
             }
           >
-            {displayInlineToken(marked.token)}
+            {pieces[i]}
           </span>
         ))}
       </p>
@@ -58,10 +63,7 @@ export function GreedyStep(props: GreedyStepProps) {
           ? 'Nothing generated yet.'
           : loop === null
             ? `No loop within these ${tokens.length} words. Greedy text is still fixed: the same context always gives the same words. Try a longer run.`
-            : `Loop: from word ${loop.start + 1} on, the same ${loop.length} word${loop.length === 1 ? '' : 's'} (“${tokens
-                .slice(loop.start, loop.start + loop.length)
-                .map(displayInlineToken)
-                .join(' ')}”) come back ${loopRepeats(tokens, loop).toFixed(1)} times${
+            : `Loop: from word ${loop.start + 1} on, the same ${loop.length} word${loop.length === 1 ? '' : 's'} (“${continuationPieces(tokens.slice(loop.start, loop.start + loop.length), props.tokenizer).join('')}”) come back ${loopRepeats(tokens, loop).toFixed(1)} times${
                 tokens.length < props.length ? ', and the model stopped there: they would come back forever' : ', and would forever'
               }. Sampling (next step) breaks out of such loops.`}
       </p>

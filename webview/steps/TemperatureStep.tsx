@@ -6,7 +6,8 @@ import { BarList } from '../components/BarList';
 import { ChartFrame } from '../components/ChartFrame';
 import { Term } from '../components/Term';
 import { isApproximate } from '../distribution';
-import { displayInlineToken, displayToken, formatExp, formatProbability } from '../format';
+import type { TokenizerName } from '../../src/core/types';
+import { continuationPieces, displayInlineToken, displayToken, formatExp, formatProbability } from '../format';
 import { SLIDER_MAX_TEMPERATURE, SLIDER_STEPS, positionOf, temperatureAt } from '../temperatureScale';
 import type { Generation } from '../host';
 import type { Answer } from '../useAnswer';
@@ -29,6 +30,9 @@ export interface TemperatureStepProps {
   readonly runs: Runs;
   readonly temperature: number;
   readonly examples: Answer<readonly Generation[]>;
+  /** The context the examples continue, and how the model's tokens are written back as text. */
+  readonly text: string;
+  readonly tokenizer: TokenizerName;
   readonly tables: readonly string[];
   /** While the slider moves: redraw only. */
   readonly onTemperatureInput: (temperature: number) => void;
@@ -222,7 +226,7 @@ export function TemperatureStep(props: TemperatureStepProps) {
               </h4>
               <p class="generated">
                 <span class="generated-context">{contextShown}</span>{' '}
-                {examples?.[i]?.tokens.map(displayInlineToken).join(' ') ?? '…'}
+                {examples?.[i] === undefined ? '…' : continuationPieces(examples[i].tokens, props.tokenizer, props.text).join('')}
               </p>
             </article>
           ))}
