@@ -13,7 +13,7 @@ import { predictionRuns } from './distribution';
 import { connectToHost, postToHost, requestGeneration, requestPrediction, saveState } from './host';
 import type { PanelState, StepId } from './panelState';
 import { STEPS } from './panelState';
-import { canPredict, describeStatus } from './prediction';
+import { canPredict, describeStatus, type Insertion } from './prediction';
 import { ConditionalStep } from './steps/ConditionalStep';
 import { GreedyStep } from './steps/GreedyStep';
 import { ModelStep } from './steps/ModelStep';
@@ -112,7 +112,20 @@ export function App({ bootstrap, initialState }: AppProps) {
   const runs = useMemo(() => (shownPrediction ? predictionRuns(shownPrediction) : null), [shownPrediction]);
   const toggleTable = (id: string): void =>
     update({ tables: panel.tables.includes(id) ? panel.tables.filter((t) => t !== id) : [...panel.tables, id] });
-  const insert = (insertText: string): void => postToHost({ type: 'insert', text: insertText });
+  // A word goes into the editor only where it was predicted: at the editor's cursor, after the same text.
+  const insertAfter =
+    panel.contextSource === 'editor' && editorContext !== null && shownPrediction?.text === editorContext.textBeforeCursor
+      ? editorContext.textBeforeCursor
+      : null;
+  const insert: Insertion =
+    insertAfter !== null
+      ? { insert: (word) => postToHost({ type: 'insert', word, context: insertAfter }) }
+      : {
+          why:
+            panel.contextSource === 'typed'
+              ? 'These words follow the typed context, not the text at the editor’s cursor, so clicking does not insert them: choose “Editor cursor” to insert.'
+              : 'No text editor is in view, so there is nowhere to insert a word.',
+        };
   const commitTemperature = (value: number): void => {
     setDraftTemperature(value);
     postToHost({ type: 'setTemperature', temperature: value });
@@ -204,7 +217,7 @@ export function App({ bootstrap, initialState }: AppProps) {
               order={learned.order}
               tables={panel.tables}
               onToggleTable={toggleTable}
-              onInsert={insert}
+              insertion={insert}
             />
           ))}
         {step === 'next-word' &&
@@ -234,7 +247,7 @@ export function App({ bootstrap, initialState }: AppProps) {
               tables={panel.tables}
               onSeedChange={(seed) => update({ seed })}
               onToggleTable={toggleTable}
-              onInsert={insert}
+              insertion={insert}
             />
           ))}
         {step === 'sampling' &&

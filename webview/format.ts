@@ -64,13 +64,21 @@ export function displayInlineToken(token: string): string {
 }
 
 /**
- * Generated tokens as the panel prints them, one piece per token: spaced as the source is written
- * (src/core/spacing.ts, continuing `before`), a line end as ⏎ set apart by spaces.
+ * Generated tokens as the panel prints them, one piece per token: whether a space precedes it (as the
+ * source is written, src/core/spacing.ts, continuing `before`; a line end, shown as ⏎, is set apart)
+ * and its text.
  */
-export function continuationPieces(tokens: readonly string[], tokenizer: TokenizerName, before = ''): string[] {
+export function continuationPieces(tokens: readonly string[], tokenizer: TokenizerName, before = ''): { spaced: boolean; text: string }[] {
   const spacing = tokenSpacing(tokens, tokenizer, before);
-  return tokens.map((token, i) => {
-    const spaced = i > 0 && (spacing[i] || token === '</s>' || tokens[i - 1] === '</s>');
-    return `${spaced ? ' ' : ''}${displayInlineToken(token)}`;
-  });
+  return tokens.map((token, i) => ({
+    spaced: i > 0 && (spacing[i] || token === '</s>' || tokens[i - 1] === '</s>'),
+    text: displayInlineToken(token),
+  }));
+}
+
+/** Generated tokens as one line of text (see `continuationPieces`). */
+export function continuationText(tokens: readonly string[], tokenizer: TokenizerName, before = ''): string {
+  return continuationPieces(tokens, tokenizer, before)
+    .map((piece) => (piece.spaced ? ` ${piece.text}` : piece.text))
+    .join('');
 }

@@ -16,6 +16,9 @@ export function canInsert(word: string): boolean {
   return word !== '<unk>' && word !== '<s>';
 }
 
+/** Inserting a word at the editor's cursor: possible (for the context the words were predicted after), or why not. */
+export type Insertion = { readonly insert: (word: string) => void; readonly why?: undefined } | { readonly insert?: undefined; readonly why: string };
+
 /** Whether the model can answer questions (it answers while still learning, from what it has). */
 export function canPredict(status: ModelStatus | null): status is ModelStatus {
   return status !== null && status.vocabularySize > 0;

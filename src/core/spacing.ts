@@ -3,7 +3,8 @@
 // command line print, so `foo(bar)` comes back as code is written, not as `foo ( bar )`.
 //
 // With the `words` tokenizer the spaces are not in the model, so they follow how code and prose are
-// usually written: words are separated; `, ; : . ! ? ) ] }` attach to what precedes them; `( [ { .`
+// usually written: words are separated; `, ; : . ) ] }` attach to what precedes them, and so do
+// `! ?` after a word; `( [ { .`
 // and `@` attach to what follows; `(` and `[` right after a word or a closing bracket are a call or
 // an index (`f(x)`, `a[0]`) unless the word is a keyword (`if (x)`); operator characters stick together (`+=`, `=>`); a quote opens or closes
 // by its parity on the line, and `'` after a letter is an apostrophe (`it's`). With `whitespace`
@@ -19,7 +20,7 @@ const ATTACHES_LEFT = new Set([',', ';', ':', '.', '!', '?', ')', ']', '}']);
 const ATTACHES_RIGHT = new Set(['(', '[', '{', '.', '@']);
 const CALL_OR_INDEX = new Set(['(', '[']);
 const CLOSING_BRACKET = new Set([')', ']']);
-const OPERATOR = new Set(['=', '+', '-', '*', '/', '<', '>', '&', '|', '!', '%', '^', '~']);
+const OPERATOR = new Set(['=', '+', '-', '*', '/', '<', '>', '&', '|', '!', '?', '%', '^', '~']);
 const QUOTE = new Set(['"', "'", '`']);
 /** Keywords written with a space before their parenthesis (`if (x)`), unlike a call (`f(x)`). */
 const KEYWORD_BEFORE_PAREN = /(?:^|[^\p{L}\p{N}\p{M}_])(?:if|for|while|switch|catch|with|elif|return|and|or|not|in)$/u;
@@ -50,6 +51,8 @@ export function spaceBetween(before: string, after: string, tokenizer: Tokenizer
   if (tokenizer === 'whitespace') return true;
   const leftIsWord = WORD_CHAR.test(left);
   if (leftIsWord && WORD_CHAR.test(right)) return true;
+  // `?` and `!` end a sentence after a word (`really?`) but are operators after anything else (`(a) ?? b`).
+  if ((right === '?' || right === '!') && !leftIsWord) return !ATTACHES_RIGHT.has(left) && !(OPERATOR.has(left) || left === '?');
   if (ATTACHES_LEFT.has(right) || ATTACHES_RIGHT.has(left)) return false;
   if (QUOTE.has(right)) return !(quoteOpen(before, right) || (right === "'" && leftIsWord));
   if (QUOTE.has(left)) return !quoteOpen(before, left);

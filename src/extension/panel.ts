@@ -3,6 +3,7 @@
 // and the two things only the extension can do: edit the editor and write the temperature setting.
 
 import * as vscode from 'vscode';
+import { insertionText } from '../core/spacing';
 import type { PredictResult } from '../protocol/lsp';
 import { MAX_TEXT_LENGTH, VISUALIZER_VIEW_TYPE, isFromWebview } from '../protocol/webview';
 import type {
@@ -263,7 +264,7 @@ class VisualizerPanel extends Disposable {
       case 'openLocation':
         return this.openLocation(message.uri, message.line, message.column);
       case 'insert':
-        return this.insert(message.text);
+        return this.insert(message.word, message.context);
       case 'setTemperature':
         return this.config.setTemperature(message.temperature);
     }
@@ -311,14 +312,30 @@ class VisualizerPanel extends Disposable {
     });
   }
 
-  private async insert(text: string): Promise<void> {
+  /** Inserts `word` if the editor's cursor is still where it was predicted for (`context` before it). */
+  private async insert(word: string, context: string): Promise<void> {
     const editor = this.editor;
-    if (editor === undefined || editor.document.isClosed) {
+    const tokenizer = this.model.status?.tokenizer;
+    if (editor === undefined || editor.document.isClosed || tokenizer === undefined) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Next Word Lab: open a file and put the cursor where the word should go.'));
       return;
     }
-    const inserted = await editor.edit((builder) => builder.insert(editor.selection.active, text));
-    if (!inserted) void vscode.window.showWarningMessage(vscode.l10n.t('Next Word Lab could not insert “{0}”: the editor refused the edit.', text.trim()));
+    const cursor = editor.selection.active;
+    const line = editor.document.lineAt(cursor.line).text;
+    const before = line.slice(0, cursor.character);
+    if (before.slice(-MAX_TEXT_LENGTH) !== context) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          "Next Word Lab did not insert “{0}”: it was predicted after “{1}”, and the editor's cursor is now after “{2}”.",
+          word,
+          context.slice(-40),
+          before.slice(-40),
+        ),
+      );
+      return;
+    }
+    const text = insertionText(word, before, line.slice(cursor.character), tokenizer);
+    const inserted = await editor.edit((builder) => builder.insert(cursor, text));
+    if (!inserted) void vscode.window.showWarningMessage(vscode.l10n.t('Next Word Lab could not insert “{0}”: the editor refused the edit.', word));
   }
 }
-

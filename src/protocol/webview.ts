@@ -135,8 +135,11 @@ export type FromWebview =
   | { readonly type: 'evidence'; readonly requestId: number; readonly text: string; readonly word: string }
   /** Open an evidence occurrence in the editor: a URI the host listed in an evidence answer, 1-based line and column. */
   | { readonly type: 'openLocation'; readonly uri: string; readonly line: number; readonly column: number }
-  /** Insert `text` at the active editor's cursor. */
-  | { readonly type: 'insert'; readonly text: string }
+  /**
+   * Insert `word` at the editor's cursor, spaced from the text around it. `context` is the text the
+   * word was predicted after: the host inserts only while the cursor's line still reads that.
+   */
+  | { readonly type: 'insert'; readonly word: string; readonly context: string }
   /** Write the `nextWordLab.temperature` setting. */
   | { readonly type: 'setTemperature'; readonly temperature: number };
 
@@ -357,7 +360,7 @@ export const isFromWebview: Guard<FromWebview> = messageGuard<FromWebview>({
   },
   evidence: { requestId: isCount, text: isShortString, word: (value): value is string => isShortString(value) && value.length > 0 },
   openLocation: { uri: isShortString, line: isCount, column: isCount },
-  insert: { text: (value): value is string => isShortString(value) && value.length > 0 },
+  insert: { word: (value): value is string => isShortString(value) && value.length > 0, context: isShortString },
   setTemperature: { temperature: isNonNegative },
 });
 

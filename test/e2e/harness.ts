@@ -273,7 +273,7 @@ export class Workbench {
    * apply what its own editor saves, and the extension host then sees a configuration change.
    */
   async updateSetting(key: string, value: unknown): Promise<void> {
-    const file = path.join(this.server.userDataDir, 'User', 'settings.json');
+    const file = this.userSettingsFile;
     const settings = { ...JSON.parse(fs.readFileSync(file, 'utf8')), [key]: value };
     // One line: typed newlines would be auto-indented and a typed "{" auto-closed by the JSON editor.
     const text = JSON.stringify(settings);
@@ -289,6 +289,11 @@ export class Workbench {
       await poll(`settings.json to hold ${key}`, () => (isDeepEqualJson(fs.readFileSync(file, 'utf8'), settings) ? true : undefined), this.stepTimeoutMs);
     });
     await this.runCommand('View: Close Editor');
+  }
+
+  /** The user settings.json of this workbench's profile. */
+  get userSettingsFile(): string {
+    return path.join(this.server.userDataDir, 'User', 'settings.json');
   }
 
   /** Closes the browser and stops code-server with every process it started. */

@@ -1,8 +1,9 @@
 // Lesson step 4: always taking the likeliest word falls into a loop.
+import { Fragment } from 'preact';
 import { MAX_GENERATE_LENGTH } from '../../src/protocol/webview';
 import type { TokenizerName } from '../../src/core/types';
 import { Term } from '../components/Term';
-import { continuationPieces } from '../format';
+import { continuationPieces, continuationText } from '../format';
 import type { Generation } from '../host';
 import { loopRepeats, markLoop } from '../loop';
 
@@ -48,14 +49,16 @@ export function GreedyStep(props: GreedyStepProps) {
       {props.error !== null && <p class="error">{props.error}</p>}
       <p class="generated greedy-text" role="group" aria-label="Greedy continuation">
         {markLoop(tokens, loop).map((marked, i) => (
-          <span
-            key={i}
-            class={
-              marked.lap === null ? 'word' : `word loop lap-${marked.lap % 2}${marked.startsLap ? ' lap-start' : ''}`
-            }
-          >
-            {pieces[i]}
-          </span>
+          <Fragment key={i}>
+            {pieces[i].spaced && ' '}
+            <span
+              class={
+                marked.lap === null ? 'word' : `word loop lap-${marked.lap % 2}${marked.startsLap ? ' lap-start' : ''}`
+              }
+            >
+              {pieces[i].text}
+            </span>
+          </Fragment>
         ))}
       </p>
       <p class="note" role="status">
@@ -63,7 +66,7 @@ export function GreedyStep(props: GreedyStepProps) {
           ? 'Nothing generated yet.'
           : loop === null
             ? `No loop within these ${tokens.length} words. Greedy text is still fixed: the same context always gives the same words. Try a longer run.`
-            : `Loop: from word ${loop.start + 1} on, the same ${loop.length} word${loop.length === 1 ? '' : 's'} (“${continuationPieces(tokens.slice(loop.start, loop.start + loop.length), props.tokenizer).join('')}”) come back ${loopRepeats(tokens, loop).toFixed(1)} times${
+            : `Loop: from word ${loop.start + 1} on, the same ${loop.length} word${loop.length === 1 ? '' : 's'} (“${continuationText(tokens.slice(loop.start, loop.start + loop.length), props.tokenizer)}”) come back ${loopRepeats(tokens, loop).toFixed(1)} times${
                 tokens.length < props.length ? ', and the model stopped there: they would come back forever' : ', and would forever'
               }. Sampling (next step) breaks out of such loops.`}
       </p>

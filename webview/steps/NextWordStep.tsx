@@ -7,7 +7,7 @@ import { Term } from '../components/Term';
 import { WordEvidence } from '../components/WordEvidence';
 import { useState } from 'preact/hooks';
 import { displayInlineToken, displayToken, formatCount, formatProbability } from '../format';
-import { ESTIMATOR_LABEL, canInsert } from '../prediction';
+import { ESTIMATOR_LABEL, canInsert, type Insertion } from '../prediction';
 
 /** Bars shown in step 2; the table lists the same words. */
 const SHOWN_CANDIDATES = 12;
@@ -20,8 +20,8 @@ export interface NextWordStepProps {
   readonly order: number;
   readonly tables: readonly string[];
   readonly onToggleTable: (id: string) => void;
-  /** Inserts text at the editor's cursor. */
-  readonly onInsert: (text: string) => void;
+  /** Inserting a word at the editor's cursor, or why clicking does not. */
+  readonly insertion: Insertion;
 }
 
 /** The context an n-gram of this length conditions on: its last order-1 tokens. */
@@ -222,6 +222,7 @@ export function NextWordStep(props: NextWordStepProps) {
   const othersMass = prediction.candidates.slice(SHOWN_CANDIDATES).reduce((sum, c) => sum + c.probability, prediction.others.probability);
   const othersWords = prediction.candidates.length - shown.length + prediction.others.words;
   const total = shown.reduce((sum, c) => sum + c.probability, othersMass);
+  const insert = props.insertion.insert;
   return (
     <div class="step-body">
       <p class="lead">
@@ -259,7 +260,7 @@ export function NextWordStep(props: NextWordStepProps) {
         onToggleTable={props.onToggleTable}
         caption={
           shown.length > 0
-            ? `Click a word to insert it at the editor’s cursor. The fractions are the raw counts c(context, word) / c(context) at the n-gram that answered${props.estimator === 'mle' ? ', and equal the bars' : `; ${ESTIMATOR_LABEL[props.estimator]} turns them into the bars`}.`
+            ? `${props.insertion.why ?? 'Click a word to insert it at the editor’s cursor.'} The fractions are the raw counts c(context, word) / c(context) at the n-gram that answered${props.estimator === 'mle' ? ', and equal the bars' : `; ${ESTIMATOR_LABEL[props.estimator]} turns them into the bars`}.`
             : undefined
         }
         chart={
@@ -284,7 +285,7 @@ export function NextWordStep(props: NextWordStepProps) {
                     </span>
                   </>
                 ),
-                onActivate: canInsert(candidate.word) ? () => props.onInsert(candidate.insertText) : undefined,
+                onActivate: insert !== undefined && canInsert(candidate.word) ? () => insert(candidate.word) : undefined,
               })).concat([
                 {
                   key: '(others)',

@@ -10,7 +10,7 @@ import { AS_LEARNED, NumberLine, SHOWN_WORDS, chancesOf, dartAt, sliceIndexOf, s
 import { displayToken, errorMessage, formatCount, formatPercent } from '../format';
 import { addHistograms, binHistogram, histogramGap } from '../histogram';
 import { requestPrediction } from '../host';
-import { canInsert } from '../prediction';
+import { canInsert, type Insertion } from '../prediction';
 
 /** The histogram grows to each of these totals in turn (×10 each time), so the gap visibly shrinks. */
 const HISTOGRAM_TOTALS = [1, 10, 100, 1000, 10_000];
@@ -28,7 +28,8 @@ export interface SamplingStepProps {
   readonly tables: readonly string[];
   readonly onSeedChange: (seed: string) => void;
   readonly onToggleTable: (id: string) => void;
-  readonly onInsert: (text: string) => void;
+  /** Inserting a word at the editor's cursor, or why it cannot be. */
+  readonly insertion: Insertion;
 }
 
 const prefersReducedMotion = (): boolean => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -217,8 +218,8 @@ export function SamplingStep(props: SamplingStepProps) {
           : chosen === null
             ? ''
             : `Drew “${displayToken(chosen.word)}”${chosen.rank < 0 || chosen.rank >= SHOWN_WORDS ? ' (one of the other words)' : ''}: it had a ${formatPercent(chosen.weight)} chance${chosen.draw === null ? '' : `; the dart landed at ${chosen.draw.toFixed(3)}`}.`}
-        {busy === null && chosen !== null && canInsert(chosen.word) && (
-          <button type="button" class="link-button" onClick={() => props.onInsert(chosen.insertText)}>
+        {busy === null && chosen !== null && canInsert(chosen.word) && props.insertion.insert !== undefined && (
+          <button type="button" class="link-button" onClick={() => props.insertion.insert?.(chosen.word)}>
             Insert it
           </button>
         )}

@@ -7,8 +7,17 @@ import { ChartFrame } from '../components/ChartFrame';
 import { Term } from '../components/Term';
 import { isApproximate } from '../distribution';
 import type { TokenizerName } from '../../src/core/types';
-import { continuationPieces, displayInlineToken, displayToken, formatExp, formatProbability } from '../format';
-import { SLIDER_MAX_TEMPERATURE, SLIDER_STEPS, positionOf, temperatureAt } from '../temperatureScale';
+import { continuationText, displayInlineToken, displayToken, formatExp, formatProbability } from '../format';
+import { useEffect, useRef } from 'preact/hooks';
+import {
+  DEFAULT_TEMPERATURE,
+  LABELLED_STOPS,
+  PAGE_STOPS,
+  SLIDER_MAX_TEMPERATURE,
+  TEMPERATURE_STOPS,
+  positionOf,
+  temperatureAt,
+} from '../temperatureScale';
 import type { Generation } from '../host';
 import type { Answer } from '../useAnswer';
 import { valueOf } from '../useAnswer';
@@ -20,7 +29,9 @@ export const EXAMPLE_TEMPERATURES = [
   { temperature: 3, label: 'high' },
 ] as const;
 
-const SLIDER_TICKS = [0, 0.25, 0.5, 1, 2, 3, 5];
+/** The slider writes the setting once it has rested this long (not at every key press). */
+const SETTLE_MS = 600;
+const LAST_STOP = TEMPERATURE_STOPS.length - 1;
 const FORMULA_ROWS = 5;
 const BAR_ROWS = 10;
 
@@ -59,6 +70,24 @@ export function TemperatureStep(props: TemperatureStepProps) {
   // Each continuation follows the context, shown shaded before it so it reads as a whole.
   const contextShown = prediction.context.filter((token) => token !== '<s>').map(displayInlineToken).join(' ') || '⟨line start⟩';
 
+  // The value moved to but not yet written to the setting; written when the slider rests, or on leaving.
+  const pending = useRef<{ value: number; timer: ReturnType<typeof setTimeout> } | null>(null);
+  const commit = useRef(props.onTemperatureCommit);
+  commit.current = props.onTemperatureCommit;
+  const flush = (): void => {
+    if (pending.current === null) return;
+    clearTimeout(pending.current.timer);
+    commit.current(pending.current.value);
+    pending.current = null;
+  };
+  useEffect(() => flush, []);
+  const moveTo = (position: number): void => {
+    const value = temperatureAt(position);
+    props.onTemperatureInput(value);
+    if (pending.current !== null) clearTimeout(pending.current.timer);
+    pending.current = { value, timer: setTimeout(flush, SETTLE_MS) };
+  };
+
   return (
     <div class="step-body">
       <p class="lead">
@@ -75,24 +104,41 @@ export function TemperatureStep(props: TemperatureStepProps) {
           id="temperature-slider"
           type="range"
           min={0}
-          max={SLIDER_STEPS}
+          max={LAST_STOP}
           step={1}
+          list="temperature-stops"
           value={positionOf(temperature)}
-          aria-valuetext={`T = ${temperature}`}
-          onInput={(event) => props.onTemperatureInput(temperatureAt(Number(event.currentTarget.value)))}
-          onChange={(event) => props.onTemperatureCommit(temperatureAt(Number(event.currentTarget.value)))}
+          aria-valuetext={`T = ${temperature}${temperature === DEFAULT_TEMPERATURE ? ' (the default)' : ''}`}
+          onInput={(event) => moveTo(Number(event.currentTarget.value))}
+          onBlur={flush}
+          onKeyDown={(event) => {
+            // Page keys jump several stops (the arrows move one, Home and End go to the ends).
+            const page = event.key === 'PageUp' ? PAGE_STOPS : event.key === 'PageDown' ? -PAGE_STOPS : 0;
+            if (page === 0) return;
+            event.preventDefault();
+            moveTo(Math.min(Math.max(positionOf(temperature) + page, 0), LAST_STOP));
+          }}
         />
+        <datalist id="temperature-stops">
+          {TEMPERATURE_STOPS.map((stop, i) => (
+            <option key={stop} value={i} label={String(stop)} />
+          ))}
+        </datalist>
         <div class="slider-ticks" role="group" aria-label="Set the temperature to">
-          {SLIDER_TICKS.map((tick) => (
+          {LABELLED_STOPS.map((tick) => (
             <button
               key={tick}
               type="button"
-              class="tick"
-              style={{ left: `${(positionOf(tick) / SLIDER_STEPS) * 100}%` }}
-              aria-label={`T = ${tick}`}
-              onClick={() => props.onTemperatureCommit(tick)}
+              class={tick === DEFAULT_TEMPERATURE ? 'tick default' : 'tick'}
+              style={{ left: `${(positionOf(tick) / LAST_STOP) * 100}%` }}
+              aria-label={`T = ${tick}${tick === DEFAULT_TEMPERATURE ? ', the default' : ''}`}
+              onClick={() => {
+                flush();
+                props.onTemperatureCommit(tick);
+              }}
             >
               {tick}
+              {tick === DEFAULT_TEMPERATURE && <span class="tick-note">default</span>}
             </button>
           ))}
         </div>
@@ -226,7 +272,7 @@ export function TemperatureStep(props: TemperatureStepProps) {
               </h4>
               <p class="generated">
                 <span class="generated-context">{contextShown}</span>{' '}
-                {examples?.[i] === undefined ? '…' : continuationPieces(examples[i].tokens, props.tokenizer, props.text).join('')}
+                {examples?.[i] === undefined ? '…' : continuationText(examples[i].tokens, props.tokenizer, props.text)}
               </p>
             </article>
           ))}

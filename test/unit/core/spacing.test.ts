@@ -55,6 +55,7 @@ describe('spacing', () => {
       'topK(candidates: readonly Candidate[]): number {',
       'const total = items[i].price + tax;',
       'x += 1;',
+      'const n = (pairs.get(key) ?? 0) + 1;',
       'if (a == b) return f(x)(y);',
       'print("hello world", sep)',
       'Hello, world! It\'s the model.',

@@ -35,9 +35,10 @@ const crafted: [string, unknown][] = [
   ['an unknown generation mode', { ...generate, mode: 'eval' }],
   ['a fractional request id', { ...predict, requestId: 1.5 }],
   ['a request id past 2^53', { ...predict, requestId: 2 ** 53 }],
-  ['an empty insertion', { type: 'insert', text: '' }],
-  ['an insertion longer than the limit', { type: 'insert', text: 'x'.repeat(MAX_TEXT_LENGTH + 1) }],
-  ['an insertion that is not text', { type: 'insert', text: { toString: () => 'rm -rf /' } }],
+  ['an empty insertion', { type: 'insert', word: '', context: '' }],
+  ['an insertion longer than the limit', { type: 'insert', word: 'x'.repeat(MAX_TEXT_LENGTH + 1), context: '' }],
+  ['an insertion that is not text', { type: 'insert', word: { toString: () => 'rm -rf /' }, context: '' }],
+  ['an insertion without its context', { type: 'insert', word: 'cat' }],
   ['null', null],
   ['undefined', undefined],
 ];
@@ -56,7 +57,7 @@ describe('security: messages from the webview', () => {
       { ...predict, text: 'x'.repeat(MAX_TEXT_LENGTH), sampling: { ...sampling, draws: MAX_DRAWS } },
       generate,
       { ...generate, length: MAX_GENERATE_LENGTH, mode: 'sample' },
-      { type: 'insert', text: ' cat' },
+      { type: 'insert', word: 'cat', context: 'the' },
       { type: 'setTemperature', temperature: 0 },
       { type: 'ready' },
     ]) {

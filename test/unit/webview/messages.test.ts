@@ -92,7 +92,7 @@ const validFromWebview: FromWebview[] = [
   { type: 'predict', requestId: 1, text: 'the', sampling: null },
   { type: 'predict', requestId: 2, text: '', sampling: { temperature: 2, topK: 5, topP: 0.9, seed: '42', draws: 1000 } },
   { type: 'generate', requestId: 3, text: 'the', length: 30, mode: 'greedy', temperature: 0, seed: '' },
-  { type: 'insert', text: ' model' },
+  { type: 'insert', word: 'model', context: 'the' },
   { type: 'setTemperature', temperature: 1.5 },
   { type: 'explain', requestId: 4, text: 'people like', words: ['tennis', '</s>'] },
   { type: 'evidence', requestId: 5, text: 'people like', word: 'tennis' },

@@ -1,50 +1,34 @@
-import * as assert from 'node:assert/strict';
+import assert from 'node:assert/strict';
 import {
+  DEFAULT_TEMPERATURE,
+  LABELLED_STOPS,
   SLIDER_MAX_TEMPERATURE,
-  SLIDER_STEPS,
+  TEMPERATURE_STOPS,
   positionOf,
-  roundTemperature,
   temperatureAt,
 } from '../../../webview/temperatureScale';
 
-describe('webview temperature slider scale', () => {
-  it('spans 0 to at least 5', () => {
+describe('temperature slider scale', () => {
+  it('runs from 0 to 5 in increasing stops, one per position', () => {
     assert.equal(temperatureAt(0), 0);
-    assert.ok(temperatureAt(SLIDER_STEPS) >= 5);
-    assert.equal(temperatureAt(SLIDER_STEPS), SLIDER_MAX_TEMPERATURE);
+    assert.equal(temperatureAt(TEMPERATURE_STOPS.length - 1), SLIDER_MAX_TEMPERATURE);
+    assert.equal(SLIDER_MAX_TEMPERATURE, 5);
+    for (let i = 1; i < TEMPERATURE_STOPS.length; i++) assert.ok(TEMPERATURE_STOPS[i] > TEMPERATURE_STOPS[i - 1], `at ${i}`);
   });
 
-  it('is finer near 0 than near the top', () => {
-    const lowStep = temperatureAt(1) - temperatureAt(0);
-    const highStep = temperatureAt(SLIDER_STEPS) - temperatureAt(SLIDER_STEPS - 1);
-    assert.ok(lowStep < 0.001, `first step ${lowStep}`);
-    assert.ok(highStep > 100 * lowStep);
-    // T = 1 lies well before the middle of the track.
-    assert.ok(positionOf(1) < SLIDER_STEPS / 2);
+  it('steps 0.1 at a time up to 1, where the distribution changes fastest', () => {
+    assert.deepEqual(TEMPERATURE_STOPS.slice(0, positionOf(1) + 1), [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
   });
 
-  it('is strictly increasing, so every arrow-key step changes the temperature', () => {
-    for (let position = 1; position <= SLIDER_STEPS; position++) {
-      assert.ok(temperatureAt(position) > temperatureAt(position - 1), `at ${position}`);
-    }
+  it('round-trips every stop, and has the default and every labelled value among its stops', () => {
+    for (let position = 0; position < TEMPERATURE_STOPS.length; position++) assert.equal(positionOf(temperatureAt(position)), position);
+    for (const value of [DEFAULT_TEMPERATURE, ...LABELLED_STOPS]) assert.equal(temperatureAt(positionOf(value)), value);
   });
 
-  it('maps every position back to itself', () => {
-    for (let position = 0; position <= SLIDER_STEPS; position++) {
-      assert.equal(positionOf(temperatureAt(position)), position);
-    }
-  });
-
-  it('puts a typed setting on the nearest position, and values beyond the track at its ends', () => {
-    const position = positionOf(0.7);
-    assert.ok(Math.abs(temperatureAt(position) - 0.7) < 0.01);
-    assert.equal(positionOf(42), SLIDER_STEPS);
+  it('puts other values at the nearest stop, and clamps to the track', () => {
+    assert.equal(temperatureAt(positionOf(0.66)), 0.7);
+    assert.equal(positionOf(42), TEMPERATURE_STOPS.length - 1);
     assert.equal(positionOf(-1), 0);
-  });
-
-  it('rounds to three significant digits', () => {
-    assert.equal(roundTemperature(0.123456), 0.123);
-    assert.equal(roundTemperature(4.98765), 4.99);
-    assert.equal(roundTemperature(0), 0);
+    assert.equal(temperatureAt(99), 5);
   });
 });
