@@ -105,7 +105,7 @@ const FROM_WEBVIEW: Messages = {
     temperature: nonNegative,
     seed: shortText,
   },
-  insert: { text: { kind: 'string', maxLength: MAX_TEXT_LENGTH, nonEmpty: true } },
+  insert: { word: { kind: 'string', maxLength: MAX_TEXT_LENGTH, nonEmpty: true }, context: { kind: 'string', maxLength: MAX_TEXT_LENGTH } },
   setTemperature: { temperature: nonNegative },
 };
 
