@@ -144,6 +144,10 @@ export function App({ bootstrap, initialState }: AppProps) {
     content: (answer: PredictionView, runs: Runs, learned: ModelStatus) => ComponentChildren,
   ): ComponentChildren => {
     if (!canPredict(status)) return <p class="placeholder">{describeStatus(status)}</p>;
+    // Without an editor there is no cursor: a distribution for an empty line would answer a question nobody asked.
+    if (panel.contextSource === 'editor' && editorContext === null) {
+      return <p class="placeholder">No text editor is in view, so there is no cursor to predict after: click into a file, or choose Typed and type a context.</p>;
+    }
     if (prediction.state === 'failed') return <p class="error">The model could not answer: {prediction.message}</p>;
     if (shownPrediction === undefined || runs === null) return <p class="placeholder">Asking the model…</p>;
     return content(shownPrediction, runs, status);

@@ -2,6 +2,7 @@
 
 import { tokenSpacing } from '../src/core/spacing';
 import type { TokenizerName } from '../src/core/types';
+import { displayInlineToken } from '../src/protocol/wording';
 
 const integerFormat = new Intl.NumberFormat('en-US');
 
@@ -50,18 +51,7 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A token as a list shows it: the sentence markers and the unknown word spelled out. */
-export function displayToken(token: string): string {
-  if (token === '</s>') return '⏎ (end of line)';
-  if (token === '<s>') return '⟨line start⟩';
-  if (token === '<unk>') return '⟨unknown word⟩';
-  return token;
-}
-
-/** A token inside running text: the end of a line as a short mark. */
-export function displayInlineToken(token: string): string {
-  return token === '</s>' ? '⏎' : displayToken(token);
-}
+export { displayInlineToken, displayToken } from '../src/protocol/wording';
 
 /**
  * Generated tokens as the panel prints them, one piece per token: whether a space precedes it (as the

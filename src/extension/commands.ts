@@ -14,10 +14,13 @@ import {
   type PredictResult,
   type PredictedCandidate,
 } from '../protocol/lsp';
+import { TEMPERATURE_RANGE } from '../protocol/settings';
+import { displayInlineToken, displayToken, ngramName } from '../protocol/wording';
 import type { Config } from './config';
 import { Disposable } from './disposable';
 import type { ClientModelService } from './modelService';
-import { STATUS_MENU_COMMAND, formatNumber } from './statusBar';
+import { type SkippedCounts, countSkipped } from './skippedReport';
+import { STATUS_MENU_COMMAND, describeLearned, formatNumber } from './statusBar';
 
 export const COMMANDS = {
   predictNextWord: 'nextWordLab.predictNextWord',
@@ -132,11 +135,13 @@ export class Commands extends Disposable {
       return undefined;
     }
     const context = textBeforeCursor(editor.document, position);
-    const items = result.candidates.map((candidate) => candidateItem(candidate, result.isProbability));
+    const items = result.candidates.map((candidate) => candidateItem(candidate, result));
     const pick = vscode.window.createQuickPick<CandidateItem>();
     pick.items = items;
-    pick.title = vscode.l10n.t('Next word after “{0}” — {1}', result.context.join(' '), answeredBy(result.matchedContextLength));
-    pick.placeholder = vscode.l10n.t('Choose the next word (probability · count / context count · the n-gram that answered) · $(references) shows where');
+    pick.title = vscode.l10n.t('Next word after “{0}” — {1}', result.context.map(displayInlineToken).join(' '), answeredBy(result.matchedContextLength));
+    pick.placeholder = result.isProbability
+      ? vscode.l10n.t('Choose the next word: its probability, how often it followed its context in the workspace, and the n-gram that answered · $(references) shows where')
+      : vscode.l10n.t('Choose the next word: its score, how often it followed its context in the workspace, and the n-gram that answered · $(references) shows where');
     pick.matchOnDescription = true;
     const picked = await new Promise<CandidateItem | undefined>((resolve) => {
       pick.onDidAccept(() => resolve(pick.selectedItems[0]));
@@ -218,24 +223,8 @@ export class Commands extends Disposable {
       void vscode.window.showInformationMessage(
         vscode.l10n.t('Next Word Lab is still reading the workspace and has not learned any text yet. Try again in a moment: the status bar shows its progress.'),
       );
-    } else if (status.tokens === 0 && status.filesSkipped > 0) {
-      void vscode.window
-        .showInformationMessage(
-          vscode.l10n.t(
-            'Next Word Lab has nothing to learn from: every candidate file was left out ({0} skipped). See why, or widen nextWordLab.include / nextWordLab.exclude.',
-            status.filesSkipped,
-          ),
-          showSkippedFilesAction(),
-          openSettingsAction(),
-        )
-        .then((action) => this.followUp(action));
     } else if (status.tokens === 0) {
-      void vscode.window
-        .showInformationMessage(
-          vscode.l10n.t('Next Word Lab found no file to learn from: no file in the workspace matches nextWordLab.include. Add some text or code, or widen the setting.'),
-          openSettingsAction(),
-        )
-        .then((action) => this.followUp(action));
+      void this.explainEmptyModel();
     } else {
       void vscode.window.showInformationMessage(
         vscode.l10n.t('Next Word Lab has no word to suggest here: the model knows nothing that can follow this context.'),
@@ -243,9 +232,33 @@ export class Commands extends Disposable {
     }
   }
 
-  private async followUp(action: string | undefined): Promise<void> {
+  /**
+   * Nothing was learned: either no file matches `include` (secret files and skipped folders are left
+   * out before `include` is looked at, so they say nothing about it), or files matched and every one
+   * was skipped for its size, content or an exclude rule.
+   */
+  private async explainEmptyModel(): Promise<void> {
+    const skipped = await this.model.skippedFiles();
+    const include = vscode.workspace.getConfiguration('nextWordLab').get<string[]>('include') ?? [];
+    const matchedThenSkipped = skipped.filter((file) => file.reason !== 'secret' && file.reason !== 'secret lines' && !file.uri.endsWith('/'));
+    const actions = skipped.length > 0 ? [openSettingsAction(), showSkippedFilesAction()] : [openSettingsAction()];
+    const patterns = include.map((glob) => `“${glob}”`).join(', ');
+    const message =
+      matchedThenSkipped.length > 0
+        ? vscode.l10n.t(
+            'Next Word Lab found nothing to learn: all {0} files that match nextWordLab.include were skipped (too large, not text, minified or excluded). See why, or change the settings.',
+            matchedThenSkipped.length,
+          )
+        : skipped.length > 0
+          ? vscode.l10n.t(
+              'Next Word Lab found nothing to learn: nextWordLab.include ({0}) matches no file in the workspace outside the {1} secret files and ignored folders it never reads. Change the pattern in the settings.',
+              patterns,
+              skipped.length,
+            )
+          : vscode.l10n.t('Next Word Lab found nothing to learn: nextWordLab.include ({0}) matches no file in the workspace. Change the pattern in the settings.', patterns);
+    const action = await vscode.window.showInformationMessage(message, ...actions);
     if (action === showSkippedFilesAction()) await this.showSkippedFiles();
-    else if (action === openSettingsAction()) await vscode.commands.executeCommand('workbench.action.openSettings', 'nextWordLab');
+    else if (action === openSettingsAction()) await openSettingsWhereSet(matchedThenSkipped.length === 0 ? 'include' : 'exclude');
   }
 
   private async pickTemperature(): Promise<void> {
@@ -267,11 +280,19 @@ export class Commands extends Disposable {
     });
     if (picked === undefined) return undefined;
     if (picked.value !== undefined) return picked.value;
+    const { min, max } = TEMPERATURE_RANGE;
     const typed = await vscode.window.showInputBox({
       title: vscode.l10n.t('Temperature'),
       value: String(current),
-      prompt: vscode.l10n.t('A number ≥ 0: 0 = greedy, 1 = the model as learned, larger = flatter'),
-      validateInput: (text) => (Number(text) >= 0 && text.trim() !== '' ? undefined : vscode.l10n.t('Enter a number ≥ 0')),
+      prompt: vscode.l10n.t('A number from {0} to {1}: 0 = greedy, 1 = the model as learned, larger = flatter', min, max),
+      // Out of range is refused with the range, never stored as the nearest end.
+      validateInput: (text) => {
+        const value = Number(text);
+        if (text.trim() === '' || !Number.isFinite(value)) return vscode.l10n.t('Enter a number from {0} to {1}.', min, max);
+        return value < min || value > max
+          ? vscode.l10n.t('{0} is out of range: enter a number from {1} to {2}.', formatNumber(value), min, max)
+          : undefined;
+      },
     });
     return typed === undefined ? undefined : Number(typed);
   }
@@ -329,22 +350,31 @@ export class Commands extends Disposable {
     ];
   }
 
-  private async relearn(): Promise<void> {
-    await this.model.relearn();
-    void vscode.window.showInformationMessage(vscode.l10n.t('Next Word Lab: learning the workspace again from its files.'));
+  /** Learns the workspace again, with a progress notification, then says what was learned. Resolves to that message. */
+  private async relearn(): Promise<string | undefined> {
+    const status = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Next Word Lab: learning the workspace again from its files…') },
+      () => this.model.relearn(),
+    );
+    if (status === undefined) return undefined;
+    const message = describeLearned(status);
+    void vscode.window.showInformationMessage(message);
+    return message;
   }
 
-  private async showSkippedFiles(): Promise<void> {
+  /** Writes the skipped files and why to their output channel. Resolves to the lines written. */
+  private async showSkippedFiles(): Promise<readonly string[]> {
     const skipped = await this.model.skippedFiles();
+    const lines = [
+      skippedHeading(countSkipped(skipped)),
+      ...skipped.map((file) => vscode.l10n.t('{0} — {1}: {2}', displayPath(file.uri), file.reason, file.detail)),
+    ];
     this.skippedChannel ??= this._register(vscode.window.createOutputChannel(vscode.l10n.t('Next Word Lab: Skipped Files')));
     const channel = this.skippedChannel;
     channel.clear();
-    const partly = skipped.filter((file) => file.reason === 'secret lines').length;
-    channel.appendLine(skippedSummary(skipped.length - partly, partly));
-    for (const file of skipped) {
-      channel.appendLine(vscode.l10n.t('{0} — {1}: {2}', displayPath(file.uri), file.reason, file.detail));
-    }
+    for (const line of lines) channel.appendLine(line);
     channel.show(true);
+    return lines;
   }
 
   /** Runs a command body; a failure becomes one readable message (a crash has its own message). */
@@ -364,6 +394,14 @@ export class Commands extends Disposable {
 function textAt(document: vscode.TextDocument, position: vscode.Position, word: string, result: PredictResult): string {
   const line = document.lineAt(position.line).text;
   return insertionText(word, line.slice(0, position.character), line.slice(position.character), result.status.tokenizer);
+}
+
+/** Opens the Settings editor on `nextWordLab.<key>` in the tab where it is set: the workspace's (or its folder's) or the user's. */
+async function openSettingsWhereSet(key: string): Promise<void> {
+  const inspected = vscode.workspace.getConfiguration('nextWordLab').inspect(key);
+  const query = `nextWordLab.${key}`;
+  const inWorkspace = inspected?.workspaceFolderValue !== undefined || inspected?.workspaceValue !== undefined;
+  await vscode.commands.executeCommand(inWorkspace ? 'workbench.action.openWorkspaceSettings' : 'workbench.action.openSettings', query);
 }
 
 /** The request died with its server process: the crash message already told the user. */
@@ -397,16 +435,27 @@ function openSettingsAction(): string {
   return vscode.l10n.t('Open Settings');
 }
 
-/** The skipped-files channel's first line; each count gets its own singular or plural sentence. */
-function skippedSummary(notLearned: number, partly: number): string {
-  const notLearnedLine =
-    notLearned === 1 ? vscode.l10n.t('1 file or folder is not learned') : vscode.l10n.t('{0} files or folders are not learned', notLearned);
-  if (partly === 0) return vscode.l10n.t('{0}:', notLearnedLine);
-  const partlyLine =
-    partly === 1
-      ? vscode.l10n.t('1 file is learned without the lines that hold secrets')
-      : vscode.l10n.t('{0} files are learned without the lines that hold secrets', partly);
-  return vscode.l10n.t('{0}; {1}:', notLearnedLine, partlyLine);
+/**
+ * Show Skipped Files' heading: files and folders counted apart, as the status bar counts them (files
+ * learned without their secret lines are listed but not counted), or a sentence when nothing is skipped.
+ */
+function skippedHeading({ files, folders, partly }: SkippedCounts): string {
+  const count = (value: number): string => value.toLocaleString('en-US');
+  const partlyNote =
+    partly === 0
+      ? undefined
+      : partly === 1
+        ? vscode.l10n.t('1 file is learned without the lines that hold secrets')
+        : vscode.l10n.t('{0} files are learned without the lines that hold secrets', count(partly));
+  if (files + folders === 0) {
+    return partlyNote === undefined
+      ? vscode.l10n.t('Nothing is skipped: every file that matches nextWordLab.include is learned.')
+      : vscode.l10n.t('Nothing is skipped: every file that matches nextWordLab.include is learned; {0}.', partlyNote);
+  }
+  const fileCount = files === 1 ? vscode.l10n.t('1 file') : vscode.l10n.t('{0} files', count(files));
+  const folderCount = folders === 1 ? vscode.l10n.t('1 folder') : vscode.l10n.t('{0} folders', count(folders));
+  const counted = folders === 0 ? fileCount : files === 0 ? folderCount : vscode.l10n.t('{0} and {1}', fileCount, folderCount);
+  return partlyNote === undefined ? vscode.l10n.t('{0} not learned:', counted) : vscode.l10n.t('{0} not learned; {1}:', counted, partlyNote);
 }
 
 interface CandidateItem extends vscode.QuickPickItem {
@@ -435,21 +484,26 @@ function wordLabel(word: string): string {
   return word === '</s>' ? '⏎' : word;
 }
 
-/** `return — 31.4 % · 22/70 · trigram` (the quick pick draws the dash between label and description). */
-function candidateItem(candidate: PredictedCandidate, isProbability: boolean): CandidateItem {
-  const share = isProbability
-    ? `${(candidate.probability * 100).toFixed(1)} %`
+/**
+ * `return — 31.4% · 22 of 70 times after “if x” · 3-gram` (the quick pick draws the dash between
+ * label and description): the share, the counts behind it in words, and the n-gram that answered.
+ */
+function candidateItem(candidate: PredictedCandidate, result: PredictResult): CandidateItem {
+  const share = result.isProbability
+    ? `${(candidate.probability * 100).toFixed(1)}%`
     : vscode.l10n.t('score {0}', candidate.probability.toPrecision(3));
+  // The n-gram's context: its last order-1 tokens; a 1-gram counts the word among all words.
+  const context = result.context.slice(result.context.length - (candidate.order - 1));
+  const counts =
+    candidate.order <= 1
+      ? vscode.l10n.t('{0} of {1} words', candidate.count, candidate.contextCount)
+      : vscode.l10n.t('{0} of {1} times after “{2}”', candidate.count, candidate.contextCount, context.map(displayInlineToken).join(' '));
   return {
-    label: candidate.word === '</s>' ? vscode.l10n.t('⏎ (end of line)') : candidate.word,
-    description: `${share} · ${candidate.count}/${candidate.contextCount} · ${ngramName(candidate.order)}`,
+    label: displayToken(candidate.word),
+    description: `${share} · ${counts} · ${ngramName(candidate.order)}`,
     buttons: [SHOW_WHERE_BUTTON],
     candidate,
   };
-}
-
-function ngramName(order: number): string {
-  return [vscode.l10n.t('unigram'), vscode.l10n.t('bigram'), vscode.l10n.t('trigram')][order - 1] ?? vscode.l10n.t('{0}-gram', order);
 }
 
 function displayPath(uri: string): string {

@@ -145,10 +145,33 @@ export class ClientModelService implements ModelService {
     return { dispose: () => this.relearnListeners.delete(listener) };
   }
 
-  /** Forgets the model and learns the workspace again (starting the server if it was left stopped). */
-  async relearn(): Promise<void> {
+  /**
+   * Forgets the model and learns the workspace again (starting the server if it was left stopped).
+   * Resolves with the status once that learning has finished (the first settled status after the
+   * server reported the new pass or answered the request), or with undefined if the server was
+   * restarted meanwhile (the restart has its own message, and the new server learns on its own).
+   */
+  async relearn(): Promise<ModelStatus | undefined> {
     for (const listener of this.relearnListeners) listener();
-    await (await this.startedClient()).sendRequest(RelearnRequest.type);
+    const session = this.host.current();
+    await session.whenStarted();
+    let passStarted = false;
+    const finished = new Promise<ModelStatus | undefined>((resolve) => {
+      const listener = this.host.onDidChangeStatus((status) => {
+        if (this.host.current() !== session) {
+          listener.dispose();
+          resolve(undefined);
+        } else if (!isSettled(status)) {
+          passStarted = true;
+        } else if (passStarted) {
+          listener.dispose();
+          resolve(status);
+        }
+      });
+    });
+    await session.client.sendRequest(RelearnRequest.type);
+    passStarted = true;
+    return finished;
   }
 
   private async startedClient(): Promise<LanguageClient> {

@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { ModelStatus } from '../protocol/lsp';
+import { ngramName } from '../protocol/wording';
 import type { Config } from './config';
 import { Disposable } from './disposable';
 import type { ModelService } from './modelService';
@@ -43,6 +44,21 @@ export class StatusBar extends Disposable {
     const icon = busy ? '$(loading~spin)' : status.memoryBudget !== undefined ? '$(warning)' : '$(symbol-text)';
     this.item.text = `${icon} ${temperature}`;
     this.item.tooltip = status === undefined ? vscode.l10n.t('Next Word Lab: starting the language server') : tooltip(status);
+    // Read out in words (without it, screen readers get the tooltip's Markdown).
+    const temperatureText = formatNumber(this.config.temperature);
+    this.item.accessibilityInformation = {
+      label:
+        status === undefined
+          ? vscode.l10n.t('Next Word Lab, starting: temperature {0}. Opens the Next Word Lab menu.', temperatureText)
+          : vscode.l10n.t(
+              'Next Word Lab, {0}: temperature {1}, {2} model, {3} learned. Opens the Next Word Lab menu.',
+              describeState(status),
+              temperatureText,
+              ngramName(status.order),
+              formatWordCount(status.tokens),
+            ),
+      role: 'button',
+    };
     this.item.show();
   }
 }
@@ -89,6 +105,23 @@ function describeState(status: ModelStatus): string {
     case 'empty':
       return vscode.l10n.t('nothing learned: no workspace file could be used');
   }
+}
+
+/** `Next Word Lab learned 11 files (1.2 k words); 3 files or folders skipped.`: the counts the log and Show Skipped Files give. */
+export function describeLearned(status: ModelStatus): string {
+  const count = (value: number): string => value.toLocaleString('en-US');
+  const words = formatWordCount(status.tokens);
+  const learned =
+    status.filesLearned === 1
+      ? vscode.l10n.t('Next Word Lab learned 1 file ({0})', words)
+      : vscode.l10n.t('Next Word Lab learned {0} files ({1})', count(status.filesLearned), words);
+  const skipped =
+    status.filesSkipped === 0
+      ? vscode.l10n.t('nothing skipped')
+      : status.filesSkipped === 1
+        ? vscode.l10n.t('1 file or folder skipped')
+        : vscode.l10n.t('{0} files or folders skipped', count(status.filesSkipped));
+  return vscode.l10n.t('{0}; {1}.', learned, skipped);
 }
 
 /** `950 words`, `12.3 k words`, `1.2 M words`. */

@@ -210,7 +210,7 @@ export class Learner {
       return entry === undefined || entry.stamp.size !== file.size || entry.stamp.mtimeMs !== file.mtimeMs;
     });
     this.host.connection.console.info(
-      `Found ${found.files.length} files to learn (${toRead.length} new or changed), ${found.skipped.length} skipped.`,
+      `Found ${found.files.length} files to read (${toRead.length} new or changed) and ${found.skipped.length} files or folders left out by the file rules; a file may still be skipped for its content.`,
     );
     await this.withProgress('Learning the workspace', toRead.length, generation, async (advance) => {
       for (const file of toRead) if (workspace.get(file.fsPath) === undefined) this.unreadNewFiles.add(file.fsPath);

@@ -578,6 +578,13 @@ export class NextWordServer {
   }
 
   private learnerIdle(afterPass: boolean): void {
+    if (afterPass) {
+      // The same counts the status bar and Show Skipped Files give.
+      const status = this.status();
+      this.connection.console.info(
+        `Learned ${status.filesLearned} files (${status.tokens} words); ${status.filesSkipped} files or folders skipped (Show Skipped Files lists why).`,
+      );
+    }
     if (!this.isDirty()) return;
     // A finished pass is saved at once: it is the expensive work a restart should not repeat. Its
     // index is merging still: it is saved when the merge ends, merged, so a restart does not merge again.

@@ -1,6 +1,6 @@
 // Choose Next Word as a person uses it, in a real VS Code (code-server) and a real browser: the quick
-// pick lists the candidates as "word — probability · count / context count · n-gram", and the one
-// picked is written at the cursor.
+// pick lists the candidates as "word — probability · count of context count · n-gram", titled with the
+// context in the panel's words, and the one picked is written at the cursor.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -43,8 +43,10 @@ describe('Choose Next Word in the editor', function () {
       return (await rows.first().innerText()).replace(/\s+/g, ' ');
     });
     await workbench.screenshot('editor-choose-next-word');
-    // "tennis — 13.2 % · 2/5 · trigram": the quick pick draws the dash between label and description.
-    assert.match(first, new RegExp(`^${LIKELIEST} ?[\\d.]+ % · \\d+/\\d+ · (unigram|bigram|trigram)$`));
+    // "tennis — 13.2% · 2 of 5 times after “people like” · 3-gram": the quick pick draws the dash between
+    // label and description; the counts say what they count, the n-gram is named as the panel names it.
+    assert.match(first, new RegExp(`^${LIKELIEST} ?[\\d.]+% · \\d+ of \\d+ (words|times after “[^”]+”) · \\d-gram$`));
+    assert.match(await page.locator('.quick-input-widget .quick-input-title').innerText(), /^Next word after “people like”/);
     await page.keyboard.press('Enter');
     // Saved and read from disk: the file's text, not Monaco's rendering of it.
     await workbench.step('the word written after the context', async () => {
@@ -54,5 +56,16 @@ describe('Choose Next Word in the editor', function () {
       await poll(`"${CONTEXT} ${LIKELIEST}" saved`, () =>
         (fs.readFileSync(saved, 'utf8').trimEnd().endsWith(`\n${CONTEXT} ${LIKELIEST}`) ? true : undefined));
     });
+  });
+
+  it('names a line start as the panel does, not <s>', async () => {
+    const page = workbench.page;
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.press('Enter');
+    await workbench.runCommand('Next Word Lab: Choose Next Word');
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    await workbench.step('the quick pick at a line start', () => title.filter({ hasText: 'Next word after' }).waitFor());
+    assert.match(await title.innerText(), /^Next word after “⟨line start⟩”/);
+    await page.keyboard.press('Escape');
   });
 });

@@ -4,10 +4,14 @@
 // 280, 420 and 900 px in test-results/e2e/, layout checks from ./layout.ts).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { REPO_ROOT, Workbench, poll } from './harness';
+import { FIXTURE_WORKSPACE, REPO_ROOT, Workbench, poll } from './harness';
 import { checkEveryStep, setPanelWidth } from './layout';
+
+/** A line longer than the panel's context bar is wide: what must show is its end, at the cursor. */
+const LONG_LINE = 'when the sky is cloudy and grey over the whole of the valley it often rains before the evening, and then the sky is';
 
 /** The narrow screenshot kept in the docs (the step with the most numbers: the next-word bars). */
 const DOCS_SCREENSHOT = path.join(REPO_ROOT, 'docs', 'images', 'panel-280px.png');
@@ -16,6 +20,8 @@ describe('the visualizer as a new user meets it', function () {
   this.timeout(300_000);
   let workbench: Workbench;
   let panel: FrameLocator;
+  // The test types into a file: it works on a copy, so the fixture never changes.
+  let folder: string;
 
   const tab = (name: string): Locator => panel.getByRole('tab', { name });
 
@@ -27,7 +33,22 @@ describe('the visualizer as a new user meets it', function () {
   }
 
   before(async () => {
-    workbench = await Workbench.open({ viewport: { width: 1400, height: 1800 } });
+    folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nwl-new-user-')), 'workspace');
+    fs.cpSync(FIXTURE_WORKSPACE, folder, { recursive: true });
+    workbench = await Workbench.open({ folder, viewport: { width: 1400, height: 1800 } });
+    const page = workbench.page;
+    await workbench.runCommand('Go to File...');
+    await workbench.step('open weather.txt', async () => {
+      await page.keyboard.insertText('weather.txt');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'weather.txt' }).first().click();
+      await page.locator('.editor-instance .monaco-editor.focused').waitFor();
+    });
+    await workbench.step('type a long line at the end', async () => {
+      await page.keyboard.press('ControlOrMeta+End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.insertText(LONG_LINE);
+      await page.keyboard.press('ControlOrMeta+S');
+    });
     await workbench.runCommand('Next Word Lab: Open Visualizer');
     panel = workbench.webviewFrame();
     await workbench.step('the panel renders', () => panel.locator('.app').waitFor());
@@ -35,6 +56,81 @@ describe('the visualizer as a new user meets it', function () {
 
   after(async () => {
     await workbench?.close();
+    if (folder) fs.rmSync(path.dirname(folder), { recursive: true, force: true });
+  });
+
+  it('shows the context from the cursor end when the line is too long for the panel', async () => {
+    await tab('Next word').click();
+    const shown = panel.locator('.context-text');
+    await workbench.step('the editor context', () => shown.filter({ hasText: 'then the sky is' }).waitFor());
+    const { last, box } = await shown.evaluate((element) => {
+      const text = element.querySelector('span')?.firstChild ?? element.firstChild;
+      const range = document.createRange();
+      range.setStart(text as Node, (text?.textContent ?? '').length - 'sky is'.length);
+      range.setEnd(text as Node, (text?.textContent ?? '').length);
+      const { left, right } = range.getBoundingClientRect();
+      const outer = element.getBoundingClientRect();
+      return { last: { left, right }, box: { left: outer.left, right: outer.right } };
+    });
+    assert.ok(last.left >= box.left - 1 && last.right <= box.right + 1, `the words at the cursor are cut: ${JSON.stringify({ last, box })}`);
+    assert.ok(
+      (await shown.evaluate((element) => element.scrollWidth > element.clientWidth)),
+      'the line fits the panel: make it longer, or the test shows nothing',
+    );
+  });
+
+  it('says there is no text editor behind the Settings editor, and shows no distribution', async () => {
+    await workbench.runCommand('View: Focus First Editor Group');
+    await workbench.runCommand('Preferences: Open Settings (UI)');
+    await workbench.step('the step says why it shows nothing', () =>
+      panel.locator('.step .placeholder', { hasText: 'No text editor is in view' }).waitFor(),
+    );
+    assert.equal(await panel.locator('[data-chart="candidates"]').count(), 0);
+    await workbench.runCommand('View: Focus First Editor Group');
+    await workbench.runCommand('View: Close Editor');
+    await workbench.step('the editor is back in view', () => panel.locator('[data-chart="candidates"] .bar-row').first().waitFor());
+  });
+
+  it('the status bar item has an accessible name in words, not Markdown', async () => {
+    const item = workbench.page.locator('.statusbar-item', { hasText: /^T [\d.]+ ·/ }).first();
+    await workbench.step('the status bar item', () => item.waitFor());
+    const names = await item.evaluate((element) =>
+      [element, ...element.querySelectorAll('[aria-label]')].map((node) => node.getAttribute('aria-label') ?? '').filter(Boolean),
+    );
+    assert.ok(names.length > 0, 'no accessible name');
+    for (const name of names) {
+      assert.doesNotMatch(name, /\*\*|`/, name);
+      assert.match(name, /^Next Word Lab, ready: temperature 0\.7, 3-gram model, [\d.]+ (k )?words learned\./, name);
+    }
+  });
+
+  it('marks an invalid number of words to generate with the accepted range, and keeps what was typed', async () => {
+    await tab('Greedy repeats').click();
+    const field = panel.getByLabel('Words to generate');
+    for (const typed of ['1000', '0', '-5', '']) {
+      await field.fill(typed);
+      await workbench.step(`“${typed}” is marked invalid`, () => panel.locator('#length-error', { hasText: 'Enter a whole number from 1 to 200' }).waitFor());
+      assert.equal(await field.getAttribute('aria-invalid'), 'true');
+      assert.equal(await field.inputValue(), typed);
+    }
+    await field.fill('12');
+    await workbench.step('a valid length clears the error', () => panel.locator('#length-error').waitFor({ state: 'detached' }));
+    assert.equal(await field.getAttribute('aria-invalid'), 'false');
+  });
+
+  it('the temperature prompt refuses a value out of range, naming the range', async () => {
+    const page = workbench.page;
+    await workbench.runCommand('Next Word Lab: Set Temperature');
+    await workbench.step('pick Other value…', () => page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Other value…' }).click());
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await workbench.step('the prompt names the range', () => page.locator('.quick-input-widget', { hasText: 'A number from 0 to 100' }).waitFor());
+    await input.fill('500');
+    await workbench.step('500 is refused', () =>
+      page.locator('.quick-input-widget .quick-input-message', { hasText: '500 is out of range: enter a number from 0 to 100.' }).waitFor(),
+    );
+    await page.keyboard.press('Enter');
+    assert.ok(await page.locator('.quick-input-widget').isVisible(), 'Enter accepted an out-of-range temperature');
+    await page.keyboard.press('Escape');
   });
 
   it('in Typed mode the bars say why clicking does not insert, and are not buttons', async () => {
@@ -97,6 +193,9 @@ describe('the visualizer as a new user meets it', function () {
   it('keeps every step readable at 280, 420 and 900 px, screenshots in test-results/e2e/', async () => {
     await tab('Next word').click();
     await typeContext('Some people like');
+    // The panel alone in the window: close the text editor beside it and the side bar.
+    await workbench.runCommand('View: Focus First Editor Group');
+    await workbench.runCommand('View: Close Editor');
     await workbench.runCommand('View: Close Primary Side Bar');
     await workbench.runCommand('View: Single Column Editor Layout');
     const ready = async (title: string): Promise<void> => {

@@ -72,6 +72,18 @@ describe('Next Word Lab in VS Code', () => {
     assert.equal(reasonOf('/scratch/'), 'gitignore');
   });
 
+  it('Re-learn says when it has finished, with the counts Show Skipped Files and the status give', async () => {
+    const message = await vscode.commands.executeCommand<string>('nextWordLab.relearnWorkspace');
+    const status = await api.whenReady();
+    assert.equal(status.filesLearned, 5);
+    assert.equal(message, `Next Word Lab learned 5 files (${status.tokens} words); ${status.filesSkipped} files or folders skipped.`);
+    const report = await vscode.commands.executeCommand<readonly string[]>('nextWordLab.showSkippedFiles');
+    // .env (a secret file) and scratch/ (a git-ignored folder).
+    assert.equal(status.filesSkipped, 2);
+    assert.match(report?.[0] ?? '', /^1 file and 1 folder not learned[:;]/);
+    assert.equal(report.slice(1).filter((line) => !line.includes(' — secret lines: ')).length, status.filesSkipped);
+  });
+
   it('Predict Next Word inserts the likeliest word at temperature 0, with a space, as one undoable edit', async () => {
     await setting('temperature', 0);
     const editor = await editorWith('the sky is');

@@ -348,7 +348,7 @@ describe('language server', () => {
       const status = await second.whenReady();
       assert.equal(status.restoredFromSnapshot, true);
       assert.equal(status.filesLearned, 2);
-      assert.ok(second.logs.some((line) => /Found 2 files to learn \(1 new or changed\)/.test(line)), second.logs.join('\n'));
+      assert.ok(second.logs.some((line) => /Found 2 files to read \(1 new or changed\)/.test(line)), second.logs.join('\n'));
       assert.equal(await second.argmax('the cat'), 'slept');
     });
 

@@ -64,11 +64,14 @@ export function ContextBar(props: ContextBarProps) {
           <span class="context-file">
             {baseName(editor.fileName)}:{editor.line + 1}
           </span>
-          <code class="context-text">{tail(editor.textBeforeCursor.trimStart()) || '(start of the line)'}</code>
+          {/* Right to left outside, left to right inside: a line too long for the panel loses its start, never the words at the cursor. */}
+          <code class="context-text" title={tail(editor.textBeforeCursor.trimStart())}>
+            <span dir="ltr">{tail(editor.textBeforeCursor.trimStart()) || '(start of the line)'}</span>
+          </code>
           <span class="cursor-mark" aria-hidden="true">▏</span>
         </p>
       ) : (
-        <p class="context-editor hint">No text editor is open: click into a file, or type a context.</p>
+        <p class="context-editor hint">No text editor is in view (another editor, such as Settings, may be in front): click into a file, or choose Typed.</p>
       )}
     </div>
   );

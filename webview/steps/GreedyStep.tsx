@@ -1,5 +1,6 @@
 // Lesson step 4: always taking the likeliest word falls into a loop.
 import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
 import { MAX_GENERATE_LENGTH } from '../../src/protocol/webview';
 import type { TokenizerName } from '../../src/core/types';
 import { Term } from '../components/Term';
@@ -20,6 +21,9 @@ export interface GreedyStepProps {
 }
 
 export function GreedyStep(props: GreedyStepProps) {
+  // Text in the field that is not a valid length (null: the field shows the length in use).
+  const [draft, setDraft] = useState<string | null>(null);
+  const invalid = draft !== null;
   const tokens = props.generation?.tokens ?? [];
   const loop = props.generation?.loop ?? null;
   const pieces = continuationPieces(tokens, props.tokenizer, props.text);
@@ -37,13 +41,28 @@ export function GreedyStep(props: GreedyStepProps) {
             class="short-number"
             min={1}
             max={MAX_GENERATE_LENGTH}
-            value={props.length}
-            onChange={(event) => {
-              const length = Math.round(Number(event.currentTarget.value));
-              if (length >= 1 && length <= MAX_GENERATE_LENGTH) props.onLengthChange(length);
+            step={1}
+            value={draft ?? props.length}
+            aria-invalid={invalid}
+            aria-describedby={invalid ? 'length-error' : undefined}
+            onInput={(event) => {
+              // What was typed stays in the field; only a valid number is used, and anything else says why.
+              const text = event.currentTarget.value;
+              const length = Number(text);
+              if (text.trim() !== '' && Number.isInteger(length) && length >= 1 && length <= MAX_GENERATE_LENGTH) {
+                setDraft(null);
+                props.onLengthChange(length);
+              } else {
+                setDraft(text);
+              }
             }}
           />
         </label>
+        {invalid && (
+          <span id="length-error" class="field-error" role="alert">
+            Enter a whole number from 1 to {MAX_GENERATE_LENGTH}; still showing {props.length} words.
+          </span>
+        )}
         {props.loading && <span class="hint">Generating…</span>}
       </div>
       {props.error !== null && <p class="error">{props.error}</p>}

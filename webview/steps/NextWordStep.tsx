@@ -7,6 +7,7 @@ import { Term } from '../components/Term';
 import { WordEvidence } from '../components/WordEvidence';
 import { useState } from 'preact/hooks';
 import { displayInlineToken, displayToken, formatCount, formatProbability } from '../format';
+import { ngramName } from '../../src/protocol/wording';
 import { ESTIMATOR_LABEL, canInsert, type Insertion } from '../prediction';
 
 /** Bars shown in step 2; the table lists the same words. */
@@ -211,6 +212,21 @@ function MaximumLikelihood({
   );
 }
 
+/** How the estimator's number for the top word relates to its raw share. */
+function estimatorNote(estimator: EstimatorName, top: CandidateView): string {
+  const share = top.count / top.contextCount;
+  switch (estimator) {
+    case 'mle':
+      return 'Maximum likelihood uses exactly that share.';
+    case 'stupid-backoff':
+      return Math.abs(top.probability - share) <= 1e-12
+        ? 'Stupid backoff scores it with exactly that share; only a word seen after a shorter context gets 0.4 × that context’s share, per word dropped.'
+        : `Stupid backoff scores it ${formatProbability(top.probability)}: 0.4 × the share after a shorter context, per word of context dropped.`;
+    default:
+      return `${ESTIMATOR_LABEL[estimator]} gives ${formatProbability(top.probability)}: smoothing keeps some probability for words never seen in this context.`;
+  }
+}
+
 export function NextWordStep(props: NextWordStepProps) {
   const { prediction } = props;
   const [why, setWhy] = useState<string | null>(null);
@@ -268,7 +284,7 @@ export function NextWordStep(props: NextWordStepProps) {
             <p class="hint">The model has no words yet.</p>
           ) : (
             <BarList
-              label={`Candidates and their ${unit}s`}
+              label={`Candidates and their ${prediction.isProbability ? 'probabilities' : 'scores'}`}
               activateHint="Inserts the word at the editor’s cursor."
               rows={shown.map((candidate, i): BarRow => ({
                 key: `${i}`,
@@ -281,7 +297,7 @@ export function NextWordStep(props: NextWordStepProps) {
                       {formatCount(candidate.count)}/{formatCount(candidate.contextCount)}
                     </span>
                     <span class="order-badge" title="the n-gram length that answered">
-                      {candidate.order}-gram
+                      {ngramName(candidate.order)}
                     </span>
                   </>
                 ),
@@ -340,9 +356,14 @@ export function NextWordStep(props: NextWordStepProps) {
       {top && top.contextCount > 0 && (
         <p class="note">
           {rawShare(prediction.context, top)}{' '}
-          {props.estimator === 'mle'
-            ? 'Maximum likelihood uses exactly that share.'
-            : `${ESTIMATOR_LABEL[props.estimator]} gives ${formatProbability(top.probability)}: smoothing keeps some ${unit} for words never seen in this context.`}
+          {estimatorNote(props.estimator, top)}
+        </p>
+      )}
+      {shown.some((candidate) => candidate.word === '<unk>') && (
+        <p class="note">
+          {displayToken('<unk>')} is not one word: it stands for every word never seen in training, taken together.{' '}
+          {ESTIMATOR_LABEL[props.estimator]} gives it {formatProbability(shown.find((candidate) => candidate.word === '<unk>')?.probability ?? 0)}. It
+          cannot be inserted, so Predict Next Word leaves it out.
         </p>
       )}
     </div>

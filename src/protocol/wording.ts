@@ -1,0 +1,21 @@
+// The words every part of the extension uses for the model's tokens and n-grams, so that the quick
+// pick, the panel and the status bar speak one vocabulary (`⟨line start⟩`, not `<s>` in one place and
+// `⟨line start⟩` in another; `3-gram` everywhere, never `trigram` next to `5-gram`).
+
+/** A token as a list shows it: the sentence markers and the unknown word spelled out. */
+export function displayToken(token: string): string {
+  if (token === '</s>') return '⏎ (end of line)';
+  if (token === '<s>') return '⟨line start⟩';
+  if (token === '<unk>') return '⟨unknown word⟩';
+  return token;
+}
+
+/** A token inside running text: the end of a line as a short mark. */
+export function displayInlineToken(token: string): string {
+  return token === '</s>' ? '⏎' : displayToken(token);
+}
+
+/** The n-gram of `order` words: `1-gram`, `3-gram`. */
+export function ngramName(order: number): string {
+  return `${order}-gram`;
+}
