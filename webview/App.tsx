@@ -133,6 +133,7 @@ export function App({ bootstrap, initialState }: AppProps) {
 
   const stepIndex = STEPS.indexOf(step);
   const tabs = useRef<(HTMLButtonElement | null)[]>([]);
+  /** Shows a step; with `focus`, its tab takes the focus (and scrolls into view: the buttons under a long step are far below). */
   const selectStep = (index: number, focus: boolean): void => {
     const next = STEPS[(index + STEPS.length) % STEPS.length];
     update({ step: next });
@@ -281,12 +282,12 @@ export function App({ bootstrap, initialState }: AppProps) {
       </section>
       <nav class="step-nav" aria-label="Lesson navigation">
         {stepIndex > 0 && (
-          <button type="button" class="secondary" onClick={() => selectStep(stepIndex - 1, false)}>
+          <button type="button" class="secondary" onClick={() => selectStep(stepIndex - 1, true)}>
             ← {STEP_TITLES[STEPS[stepIndex - 1]]}
           </button>
         )}
         {stepIndex < STEPS.length - 1 && (
-          <button type="button" onClick={() => selectStep(stepIndex + 1, false)}>
+          <button type="button" onClick={() => selectStep(stepIndex + 1, true)}>
             Next: {STEP_TITLES[STEPS[stepIndex + 1]]} →
           </button>
         )}

@@ -2,7 +2,8 @@
 // made exactly that wide, every lesson step is screenshotted into test-results/e2e/, and each step is
 // checked for what makes a narrow panel unreadable: the page scrolling sideways, text that sticks out
 // of the panel (outside a scroll box of its own, as a wide table may have), text cut by its box (unless a tooltip
-// holds it whole), and labels drawn over each other.
+// holds it whole), and labels drawn over each other; and text checked for its contrast against what is
+// drawn behind it (opacity, translucent fills and veils included).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -114,4 +115,66 @@ export async function checkEveryStep(
     });
   }
   return { problems, screenshots };
+}
+
+/**
+ * Text in the elements matching `selector` whose contrast with what is painted behind it is below
+ * `minimum` (WCAG's ratio; 4.5 for normal text). The colours are composited as the page paints them:
+ * the element's background over its ancestors', an inset box-shadow veil over that, the text on top,
+ * and the whole element faded by its opacity (and its ancestors') over the background behind it.
+ */
+export async function contrastProblems(panel: FrameLocator, selector: string, minimum = 4.5): Promise<string[]> {
+  return panel.locator('body').evaluate(
+    async (body, { selector, minimum }) => {
+      (globalThis as { __name?: (value: unknown) => unknown }).__name ??= (value) => value;
+      // Measure the colours at rest: a fade still running would read as its first frames.
+      await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)));
+      type Rgba = [number, number, number, number];
+      const parse = (color: string): Rgba => {
+        const probe = document.createElement('canvas').getContext('2d');
+        if (!probe) return [0, 0, 0, 0];
+        probe.fillStyle = '#000';
+        probe.fillStyle = color;
+        probe.clearRect(0, 0, 1, 1);
+        probe.fillRect(0, 0, 1, 1);
+        const [r, g, b, a] = probe.getImageData(0, 0, 1, 1).data;
+        return [r, g, b, a / 255];
+      };
+      const over = (top: Rgba, bottom: Rgba): Rgba => {
+        const alpha = top[3] + bottom[3] * (1 - top[3]);
+        if (alpha === 0) return [0, 0, 0, 0];
+        const mix = (i: number): number => (top[i] * top[3] + bottom[i] * bottom[3] * (1 - top[3])) / alpha;
+        return [mix(0), mix(1), mix(2), alpha];
+      };
+      const luminance = ([r, g, b]: Rgba): number => {
+        const linear = (c: number): number => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+      };
+      /** What the page paints behind `element`: the backgrounds of its ancestors, the body's theme colour last. */
+      const behind = (element: Element | null): Rgba => {
+        const layers: Rgba[] = [];
+        for (let node = element; node; node = node.parentElement) layers.push(parse(getComputedStyle(node).backgroundColor));
+        return layers.reverse().reduce<Rgba>((below, layer) => over(layer, below), [255, 255, 255, 1]);
+      };
+      const problems: string[] = [];
+      for (const element of body.querySelectorAll(selector)) {
+        if ((element.textContent ?? '').trim() === '' || !element.checkVisibility()) continue;
+        const style = getComputedStyle(element);
+        const base = behind(element.parentElement);
+        let background = over(parse(style.backgroundColor), base);
+        const veil = /inset/.test(style.boxShadow) ? style.boxShadow.match(/rgba?\([^)]*\)|color\([^)]*\)/)?.[0] : undefined;
+        if (veil) background = over(parse(veil), background);
+        let text = over(parse(style.color), background);
+        let opacity = 1;
+        for (let node: Element | null = element; node; node = node.parentElement) opacity *= Number(getComputedStyle(node).opacity);
+        text = over([text[0], text[1], text[2], opacity], base);
+        background = over([background[0], background[1], background[2], opacity], base);
+        const [light, dark] = [luminance(text), luminance(background)].sort((a, b) => b - a);
+        const ratio = (light + 0.05) / (dark + 0.05);
+        if (ratio < minimum) problems.push(`“${(element.textContent ?? '').trim().slice(0, 30)}” has a contrast of ${ratio.toFixed(2)}:1 (< ${minimum}:1)`);
+      }
+      return problems;
+    },
+    { selector, minimum },
+  );
 }

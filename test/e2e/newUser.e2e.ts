@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { FIXTURE_WORKSPACE, REPO_ROOT, Workbench, poll } from './harness';
-import { checkEveryStep, setPanelWidth } from './layout';
+import { checkEveryStep, contrastProblems, setPanelWidth } from './layout';
+import { chooseTheme } from './panelHelpers';
 
 /** A line longer than the panel's context bar is wide: what must show is its end, at the cursor. */
 const LONG_LINE = 'when the sky is cloudy and grey over the whole of the valley it often rains before the evening, and then the sky is';
@@ -188,6 +189,55 @@ describe('the visualizer as a new user meets it', function () {
     }
     written.delete(undefined);
     assert.deepEqual([...written], [2], 'settings.json was written before the slider came to rest');
+  });
+
+  it('the people are one grid widget: one tab stop, arrow keys between people', async () => {
+    await tab('Conditional probability').click();
+    const page = workbench.page;
+    const person = (n: number): Locator => panel.getByRole('button', { name: new RegExp(`^Person ${n}:`) });
+    const focusedName = (): Promise<string | null> => panel.locator(':focus').getAttribute('aria-label');
+    assert.equal(await panel.getByRole('grid', { name: 'The population' }).count(), 1);
+    await person(1).focus();
+    await page.keyboard.press('ArrowRight');
+    assert.match((await focusedName()) ?? '', /^Person 2:/);
+    await page.keyboard.press('ArrowDown');
+    const below = Number(/^Person (\d+):/.exec((await focusedName()) ?? '')?.[1]);
+    assert.ok(below > 2, `ArrowDown went to person ${below}`);
+    await page.keyboard.press('ArrowUp');
+    assert.match((await focusedName()) ?? '', /^Person 2:/);
+    await page.keyboard.press('Enter');
+    assert.match((await focusedName()) ?? '', /^Person 2: likes football/, 'Enter changes the focused person');
+    // One tab stop: Tab leaves the grid for the next control.
+    await page.keyboard.press('Tab');
+    assert.equal(await panel.locator(':focus').getAttribute('type'), 'checkbox');
+    await panel.getByRole('button', { name: 'Reset to the example' }).click();
+  });
+
+  it('“Next: … →” moves the focus to the new step’s tab, in view', async () => {
+    await tab('Conditional probability').click();
+    await panel.getByRole('button', { name: 'Next: Next word →' }).focus();
+    await workbench.page.keyboard.press('Enter');
+    await workbench.step('step 2 is shown', () => panel.locator('[role="tab"][aria-selected="true"]', { hasText: 'Next word' }).waitFor());
+    const focus = await tab('Next word').evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      return { focused: element === document.activeElement, inView: box.top >= 0 && box.bottom <= window.innerHeight };
+    });
+    assert.deepEqual(focus, { focused: true, inView: true });
+  });
+
+  it('after a draw, the faded slices keep their words readable in the high-contrast themes', async () => {
+    await tab('Sampling').click();
+    await typeContext('Some people like');
+    for (const [theme, selector] of [
+      ['Light High Contrast', '.monaco-workbench.hc-light'],
+      ['Dark High Contrast', '.monaco-workbench.hc-black'],
+    ]) {
+      await chooseTheme(workbench, theme, selector);
+      await panel.getByRole('button', { name: 'Sample', exact: true }).click();
+      await workbench.step(`a draw in ${theme}`, () => panel.locator('.number-line .slice.chosen').waitFor());
+      assert.ok((await panel.locator('.number-line .slice:not(.chosen)').count()) > 0);
+      assert.deepEqual(await contrastProblems(panel, '.number-line .slice'), [], theme);
+    }
   });
 
   it('keeps every step readable at 280, 420 and 900 px, screenshots in test-results/e2e/', async () => {

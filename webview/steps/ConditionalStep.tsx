@@ -1,4 +1,5 @@
 // Lesson step 1: P(A|B) on a population the user can edit.
+import { useRef, useState } from 'preact/hooks';
 import { ChartFrame } from '../components/ChartFrame';
 import { Term } from '../components/Term';
 import { PersonIcon } from '../components/Person';
@@ -123,6 +124,30 @@ export function ConditionalStep(props: ConditionalStepProps) {
   const cycle = (index: number): void =>
     props.onPeopleChange(props.people.map((person, i) => (i === index ? nextPreference(person) : person)));
 
+  // The person who holds the grid's one tab stop.
+  const [focused, setFocused] = useState(0);
+  const current = Math.min(focused, props.people.length - 1);
+  const people = useRef<(HTMLButtonElement | null)[]>([]);
+  const moveFocus = (event: KeyboardEvent): void => {
+    // The grid reflows with the panel's width: a row is however many people sit at the first one's height.
+    const tops = people.current.map((element) => element?.offsetTop ?? 0);
+    const columns = Math.max(1, tops.filter((top) => top === tops[0]).length);
+    const last = props.people.length - 1;
+    const moves: Record<string, number> = {
+      ArrowRight: current + 1,
+      ArrowLeft: current - 1,
+      ArrowDown: current + columns,
+      ArrowUp: current - columns,
+      Home: event.ctrlKey ? 0 : current - (current % columns),
+      End: event.ctrlKey ? last : Math.min(last, current - (current % columns) + columns - 1),
+    };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    const next = Math.min(Math.max(moves[event.key], 0), last);
+    setFocused(next);
+    people.current[next]?.focus();
+  };
+
   return (
     <div class="step-body">
       <p class="lead">
@@ -135,26 +160,34 @@ export function ConditionalStep(props: ConditionalStepProps) {
           <h3 id="people-heading">
             {counts.total} people · A = likes tennis · B = likes football
           </h3>
-          <p class="hint">Click a person to change what they like.</p>
-          <ul class="people" aria-label="The population">
-            {props.people.map((preference, i) => {
-              const outside = props.givenB && !likesFootball(preference);
-              return (
-                <li key={i}>
-                  <button
-                    type="button"
-                    class={outside ? 'person outside' : 'person'}
-                    data-preference={preference}
-                    aria-label={`Person ${i + 1}: ${PREFERENCE_LABEL[preference]}${outside ? ', outside B' : ''}. Change.`}
-                    onClick={() => cycle(i)}
-                  >
-                    <PersonIcon preference={preference} />
-                    <span class="person-label">{preference}</span>
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
+          <p class="hint" id="people-hint">Click a person (or use the arrow keys and Enter) to change what they like.</p>
+          {/* One grid widget, one tab stop: the arrow keys move between people (roving tabindex). */}
+          <div role="grid" aria-label="The population" aria-describedby="people-hint">
+            <div role="row" class="people" onKeyDown={moveFocus}>
+              {props.people.map((preference, i) => {
+                const outside = props.givenB && !likesFootball(preference);
+                return (
+                  <div role="gridcell" key={i}>
+                    <button
+                      type="button"
+                      ref={(element) => {
+                        people.current[i] = element;
+                      }}
+                      tabIndex={i === current ? 0 : -1}
+                      class={outside ? 'person outside' : 'person'}
+                      data-preference={preference}
+                      aria-label={`Person ${i + 1}: ${PREFERENCE_LABEL[preference]}${outside ? ', outside B' : ''}. Change.`}
+                      onFocus={() => setFocused(i)}
+                      onClick={() => cycle(i)}
+                    >
+                      <PersonIcon preference={preference} />
+                      <span class="person-label">{preference}</span>
+                    </button>
+                  </div>
+                );
+              })}
+            </div>
+          </div>
           <div class="toolbar">
             <label class="switch">
               <input
