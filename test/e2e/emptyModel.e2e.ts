@@ -29,12 +29,7 @@ describe('an include pattern that matches no file', function () {
 
   it('Predict Next Word says the pattern matched nothing, and Open Settings opens the Workspace tab', async () => {
     const page = workbench.page;
-    await workbench.runCommand('Go to File...');
-    await workbench.step('open weather.txt', async () => {
-      await page.keyboard.insertText('weather.txt');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'weather.txt' }).first().click();
-      await page.locator('.editor-instance .monaco-editor.focused').waitFor();
-    });
+    await workbench.openFile('weather.txt');
     await workbench.step('nothing learned', () => page.locator('.statusbar-item', { hasText: /^T [\d.]+ · \d-gram · 0 words$/ }).first().waitFor());
     await workbench.runCommand('Next Word Lab: Predict Next Word');
     const message = await workbench.notification('found nothing to learn');

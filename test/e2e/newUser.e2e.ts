@@ -38,12 +38,7 @@ describe('the visualizer as a new user meets it', function () {
     fs.cpSync(FIXTURE_WORKSPACE, folder, { recursive: true });
     workbench = await Workbench.open({ folder, viewport: { width: 1400, height: 1800 } });
     const page = workbench.page;
-    await workbench.runCommand('Go to File...');
-    await workbench.step('open weather.txt', async () => {
-      await page.keyboard.insertText('weather.txt');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'weather.txt' }).first().click();
-      await page.locator('.editor-instance .monaco-editor.focused').waitFor();
-    });
+    await workbench.openFile('weather.txt');
     await workbench.step('type a long line at the end', async () => {
       await page.keyboard.press('ControlOrMeta+End');
       await page.keyboard.press('Enter');
