@@ -88,7 +88,7 @@ describe('the visualizer as a new user meets it', function () {
   });
 
   it('the status bar item has an accessible name in words, not Markdown', async () => {
-    const item = workbench.page.locator('.statusbar-item', { hasText: /^T [\d.]+ ·/ }).first();
+    const item = workbench.page.locator('.statusbar-item', { hasText: /^\s*T [\d.]+\s*$/ }).first();
     await workbench.step('the status bar item', () => item.waitFor());
     const names = await item.evaluate((element) =>
       [element, ...element.querySelectorAll('[aria-label]')].map((node) => node.getAttribute('aria-label') ?? '').filter(Boolean),
@@ -177,7 +177,7 @@ describe('the visualizer as a new user meets it', function () {
       assert.equal(await slider.getAttribute('aria-valuetext'), 'T = 2');
       await poll('the setting to be written', () => (temperatureSetting() === 2 ? true : undefined));
       await workbench.step('the status bar follows', () =>
-        workbench.page.locator('.statusbar-item', { hasText: /^T 2 ·/ }).first().waitFor(),
+        workbench.page.locator('.statusbar-item', { hasText: /^\s*T 2\s*$/ }).first().waitFor(),
       );
     } finally {
       watcher.close();
