@@ -131,14 +131,15 @@ export function TemperatureStep(props: TemperatureStepProps) {
               type="button"
               class={tick === DEFAULT_TEMPERATURE ? 'tick default' : 'tick'}
               style={{ left: `${(positionOf(tick) / LAST_STOP) * 100}%` }}
-              aria-label={`T = ${tick}${tick === DEFAULT_TEMPERATURE ? ', the default' : ''}`}
+              aria-label={`T = ${tick}${tick === DEFAULT_TEMPERATURE ? ' default' : ''}`}
               onClick={() => {
                 flush();
                 props.onTemperatureCommit(tick);
               }}
             >
               {tick}
-              {tick === DEFAULT_TEMPERATURE && <span class="tick-note">default</span>}
+              {/* The space makes the visible text "0.7 default", part of the accessible name (WCAG 2.5.3). */}
+              {tick === DEFAULT_TEMPERATURE && <span class="tick-note"> default</span>}
             </button>
           ))}
         </div>
