@@ -1,7 +1,9 @@
 // Plain-text rendering for the terminal: aligned tables, probability bars, a little colour when
 // stdout is a terminal (and NO_COLOR is unset), and token sequences joined back into text.
 
+import { tokenSpacing } from '../core/spacing';
 import { writtenForm } from '../core/tokenizer';
+import type { TokenizerName } from '../core/types';
 import { EOS_TOKEN } from '../core/vocabulary';
 
 export interface Style {
@@ -88,21 +90,23 @@ export function token(word: string): string {
   return word === EOS_TOKEN ? '</s> (end of line)' : printable(word);
 }
 
-/** Generated tokens as text: tokens separated by spaces, a new line for each `</s>`, each word as written (`\<s>` as `<s>`). */
-export function joinTokens(tokens: readonly string[]): string {
-  let text = '';
-  let lineStart = true;
-  for (const word of tokens) {
-    if (word === EOS_TOKEN) {
-      text += '\n';
-      lineStart = true;
-    } else {
+/**
+ * Generated tokens as text, spaced as the source is written (src/core/spacing.ts: `topK(candidates:`,
+ * not `topK ( candidates :`; every token apart for the `whitespace` tokenizer), a new line for each
+ * `</s>`, each word as written (`\<s>` as `<s>`). `before` is the text the tokens continue (the
+ * context), which decides the first spaces (an open quote, a call after a name) but is not printed;
+ * the text never starts with a space.
+ */
+export function joinTokens(tokens: readonly string[], tokenizer: TokenizerName, before = ''): string {
+  const spacing = tokenSpacing(tokens, tokenizer, before);
+  // Spaces are decided on the words as written; only then are the characters a terminal would act on escaped.
+  return tokens
+    .map((word, i) => {
+      if (word === EOS_TOKEN) return '\n';
       const written = printable(writtenForm(word));
-      text += lineStart ? written : ` ${written}`;
-      lineStart = false;
-    }
-  }
-  return text;
+      return spacing[i] && i > 0 ? ` ${written}` : written;
+    })
+    .join('');
 }
 
 /** Tokens on one line, a line end shown as ⏎ (for loops and samples quoted inside prose). */

@@ -4,9 +4,9 @@ import { generate, type Repetition } from '../../core/decoding';
 import { createRandom } from '../../core/prng';
 import { OUTPUT_OPTIONS, SAMPLING_OPTIONS, samplingOptions, seedOption, type Command } from '../command';
 import { MODEL_OPTIONS, loadModel } from '../load';
-import { flag, numberOption } from '../options';
+import { flag, numberOption, stringOption } from '../options';
 import { inlineTokens, joinTokens } from '../render';
-import { contextTokens } from './predict';
+import { contextLastLine, contextTokens } from './predict';
 
 const DEFAULT_WORDS = 30;
 const MAX_WORDS = 100_000;
@@ -40,14 +40,16 @@ export const generateCommand: Command = {
       random: createRandom(seed),
       acrossLines: !flag(values, 'one-line'),
     });
+    // The context's line is what the first words continue (its quotes and last word decide their spaces).
+    const text = joinTokens(result.tokens, model.tokenizer, contextLastLine(stringOption(values, 'context') ?? ''));
     // Only greedy decoding is bound to loop; a repeat in sampled text is a coincidence.
     const loop = sampling.temperature === 0 ? result.loop : undefined;
     if (values.json) {
-      io.json({ seed, ...sampling, context: model.distribution(context).context, tokens: result.tokens, text: joinTokens(result.tokens), loop: loop ?? null });
+      io.json({ seed, ...sampling, context: model.distribution(context).context, tokens: result.tokens, text, loop: loop ?? null });
       return;
     }
     // A final </s> is the line end print adds anyway.
-    io.print(joinTokens(result.tokens).replace(/\n$/, ''));
+    io.print(text.replace(/\n$/, ''));
     if (loop !== undefined) io.note(`greedy decoding ${describeLoop(result.tokens, loop)}`);
   },
 };

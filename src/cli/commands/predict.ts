@@ -61,8 +61,13 @@ export interface Prediction {
 export function contextTokens(model: QueryModel, values: OptionValues, acrossLines = false): string[] {
   const text = stringOption(values, 'context') ?? '';
   if (acrossLines) return contextAcrossLines(model.tokenizer, text, true);
-  const lastLine = text.slice(Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
+  const lastLine = contextLastLine(text);
   return contextBeforeCursor(model.tokenizer, lastLine, lastLine.length);
+}
+
+/** The line of a --context that a prediction continues: its last. */
+export function contextLastLine(text: string): string {
+  return text.slice(Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
 }
 
 export function predict(model: Pick<QueryModel, 'runs' | 'candidates'>, context: readonly string[], top: number, values: OptionValues): Prediction {

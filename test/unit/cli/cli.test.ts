@@ -338,6 +338,23 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
       assert.equal(result.tokens.length, 25);
       assert.equal(`${result.text.replace(/\n$/, '')}\n`, ok(...generateArgs, '--seed', 'abc'));
     });
+
+    it('writes code as the source has it: no spaces inside a call or before punctuation, unless the tokenizer kept every token apart', () => {
+      // It printed "topK ( candidates , limit ) ;" token by token.
+      const source = path.join(workDir, 'calls.ts');
+      writeFileSync(source, 'return topK(candidates, limit);\nreturn topK(candidates, limit);\nif (ready) return first(list);\n');
+      const greedy = ['generate', '--train', source, '--order', '3', '--greedy', '--one-line', '--words', '12'];
+      assert.equal(ok(...greedy, '--context', 'return'), 'topK(candidates, limit);\n');
+      assert.equal((JSON.parse(ok(...greedy, '--context', 'return', '--json')) as { text: string }).text, 'topK(candidates, limit);\n');
+      // The context's line counts: after `print("hello` the quote that comes is the closing one.
+      const quoted = path.join(workDir, 'quoted.py');
+      writeFileSync(quoted, 'print("hello world")\n');
+      assert.equal(ok('generate', '--train', quoted, '--order', '3', '--greedy', '--one-line', '--context', 'print("hello'), 'world")\n');
+      // With the whitespace tokenizer the tokens were written apart, and they are printed apart.
+      const spaced = path.join(workDir, 'spaced.txt');
+      writeFileSync(spaced, 'return topK ( candidates , limit ) ;\n');
+      assert.equal(ok('generate', '--train', spaced, '--tokenizer', 'whitespace', '--greedy', '--one-line', '--context', 'return'), 'topK ( candidates , limit ) ;\n');
+    });
   });
 
   describe('ARPA', () => {
