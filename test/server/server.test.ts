@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NgramModel } from '../../src/core/model';
 import { contextBeforeCursor } from '../../src/core/tokenizer';
-import { SNAPSHOT_FILE_NAME } from '../../src/protocol/lsp';
+import { countSkipped } from '../../src/extension/skippedReport';
+import { type ModelStatus, SNAPSHOT_FILE_NAME } from '../../src/protocol/lsp';
 import { TestSession, copyFixture, removeTempDirs, tempDir } from './harness';
 
 describe('language server', () => {
@@ -238,6 +239,39 @@ describe('language server', () => {
         const result = await session.predict({ context: '', temperature: 1, candidates: 200 });
         assert.ok(!result.candidates.some((candidate) => candidate.word === canary), canary);
       }
+    });
+
+    it('logs at the end of every pass the counts the status bar and Show Skipped Files give (learned, skipped)', async () => {
+      // The log said "Found 12 files… 2 skipped" while the status said 11 learned, 3 skipped.
+      const folder = copyFixture('basic');
+      fs.writeFileSync(path.join(folder, 'notes', 'huge.txt'), 'the cat sat on the mat\n'.repeat(200));
+      fs.writeFileSync(path.join(folder, 'notes', 'keys.txt'), 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nthe cat purrs\n');
+      // The fixture's .gitignore leaves scratch/ out.
+      fs.mkdirSync(path.join(folder, 'scratch'));
+      fs.writeFileSync(path.join(folder, 'scratch', 'draft.txt'), 'a draft\n');
+      const session = await start({ folders: [folder], settings: { maxFileSizeKB: 2 } });
+      const logged = (status: ModelStatus): string =>
+        `Learned ${status.filesLearned} files (${status.tokens} words); ${status.filesSkipped} files or folders skipped (Show Skipped Files lists why).`;
+
+      const line = await session.waitForLog(/^Learned /);
+      const status = await session.whenReady();
+      assert.equal(line, logged(status));
+      // animals.txt, greet.js and keys.txt (without its key's line) learned; .env, server.pem, huge.txt and scratch/ not.
+      assert.equal(status.filesLearned, 3);
+      assert.equal(status.filesSkipped, 4);
+      // Show Skipped Files counts what it lists as the status does: keys.txt is listed, but learned.
+      const skipped = await session.skippedFiles();
+      assert.equal(skipped.find((file) => file.uri.endsWith('/notes/keys.txt'))?.reason, 'secret lines');
+      assert.deepEqual(countSkipped(skipped), { files: 3, folders: 1, partly: 1 });
+
+      // Re-learning logs the line again, with the counts of the new pass.
+      fs.rmSync(path.join(folder, 'notes', 'huge.txt'));
+      const from = session.logs.length;
+      await session.relearn();
+      const again = await session.waitForLog(/^Learned /, from);
+      const relearned = await session.waitForStatus((current) => current.state === 'ready' && current.filesSkipped === 3);
+      assert.equal(again, logged(relearned));
+      assert.deepEqual(countSkipped(await session.skippedFiles()), { files: 2, folders: 1, partly: 1 });
     });
 
     it('honours files.exclude and re-reads the workspace when the include setting changes', async () => {
