@@ -258,4 +258,42 @@ describe('the visualizer as a new user meets it', function () {
     }
     assert.deepEqual(problems, []);
   });
+
+  it('says how each estimator turns the raw share into its number: stupid backoff’s score is the share itself or 0.4 × a shorter context’s; add-k’s ⟨unknown word⟩ is no word', async () => {
+    // It said "smoothing keeps some score for words never seen" of a score equal to the raw share, and
+    // listed ⟨unknown word⟩ as a candidate without a word about it.
+    await tab('Next word').click();
+    const note = (text: string | RegExp): Locator => panel.locator('.step .note', { hasText: text });
+    try {
+      await workbench.updateSetting('nextWordLab.smoothing', 'stupid-backoff');
+      // weather.txt: "sky is" is followed by "blue" 3 of its 5 times; the 3-gram answers with that share.
+      await typeContext('the sky is');
+      const exact = await workbench.step('the note for a share used as it is', async () => {
+        await note('Stupid backoff scores it with exactly that share').waitFor();
+        return note('Stupid backoff scores it').innerText();
+      });
+      assert.match(exact, /“sky is” was followed by “blue” 3 of the 5 times it occurred: a raw share of 0\.600\./);
+      assert.doesNotMatch(exact, /smoothing keeps/);
+      // "purple is" was never seen: the 2-gram "is blue" answers, scaled by 0.4 (0.4 × 3/5).
+      await typeContext('the purple is');
+      const backedOff = await workbench.step('the note for a backed-off score', async () => {
+        await note(/Stupid backoff scores it 0\.240: 0\.4 × the share after a shorter context/).waitFor();
+        return note('Stupid backoff scores it').innerText();
+      });
+      assert.match(backedOff, /“is” was followed by “blue” 3 of the 5 times it occurred: a raw share of 0\.600\./);
+
+      await workbench.updateSetting('nextWordLab.smoothing', 'add-k');
+      await typeContext('the sky is');
+      const unknown = await workbench.step('the note on ⟨unknown word⟩', async () => {
+        await note('⟨unknown word⟩ is not one word').waitFor();
+        return note('⟨unknown word⟩ is not one word').innerText();
+      });
+      const bar = panel.locator('[data-chart="candidates"] .bar-row', { hasText: '⟨unknown word⟩' });
+      const shown = (await bar.innerText()).match(/\d\.\d{3}|\d\.\de-\d+/)?.[0];
+      assert.ok(shown !== undefined, `no number on the ⟨unknown word⟩ bar: ${await bar.innerText()}`);
+      assert.match(unknown, new RegExp(`Add-k gives it ${shown.replace('.', '\\.')}\\. It cannot be inserted, so Predict Next Word leaves it out\\.`));
+    } finally {
+      await workbench.updateSetting('nextWordLab.smoothing', 'kneser-ney');
+    }
+  });
 });
