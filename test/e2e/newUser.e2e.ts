@@ -264,6 +264,19 @@ describe('the visualizer as a new user meets it', function () {
     // listed ⟨unknown word⟩ as a candidate without a word about it.
     await tab('Next word').click();
     const note = (text: string | RegExp): Locator => panel.locator('.step .note', { hasText: text });
+    // The note on the top word's raw share, once it speaks of `given` (not of the context typed before).
+    const shareNote = async (given: string, then: string): Promise<string> => {
+      const shown = note(new RegExp(`^“${given}” was followed by .*${then}`));
+      await workbench.step(`the note after “${given}”: ${then}`, () => shown.waitFor());
+      return shown.innerText();
+    };
+    // The note's own counts: "“sky is” was followed by “blue” 3 of the 7 times it occurred: a raw share of 0.429."
+    const counts = (text: string, given: string): { share: number; shown: string } => {
+      const [, count, total, shown] = new RegExp(`^“${given}” was followed by “\\w+” (\\d+) of the (\\d+) times it occurred: a raw share of (\\d\\.\\d{3})\\.`).exec(text) ?? [];
+      assert.ok(shown !== undefined, text);
+      assert.equal(shown, (Number(count) / Number(total)).toFixed(3));
+      return { share: Number(count) / Number(total), shown };
+    };
     // settings.json opens in the focused group: the first, so that it is the editor the harness types into.
     const setSmoothing = async (name: string): Promise<void> => {
       await workbench.runCommand('View: Focus First Editor Group');
@@ -271,39 +284,27 @@ describe('the visualizer as a new user meets it', function () {
     };
     try {
       await setSmoothing('stupid-backoff');
-      // The note's own counts: "“sky is” was followed by “blue” 3 of the 7 times it occurred: a raw share of 0.429."
-      const counts = (text: string, given: string): { share: number; shown: string } => {
-        const [, count, total, shown] = new RegExp(`^“${given}” was followed by “\\w+” (\\d+) of the (\\d+) times it occurred: a raw share of (\\d\\.\\d{3})\\.`).exec(text) ?? [];
-        assert.ok(shown !== undefined, text);
-        assert.equal(shown, (Number(count) / Number(total)).toFixed(3));
-        return { share: Number(count) / Number(total), shown };
-      };
       // weather.txt has "sky is" followed by words: the 3-gram answers, with its raw share as the score.
       await typeContext('the sky is');
-      const exact = await workbench.step('the note for a share used as it is', async () => {
-        await note('Stupid backoff scores it with exactly that share').waitFor();
-        return note('Stupid backoff scores it').innerText();
-      });
+      const exact = await shareNote('sky is', 'Stupid backoff scores it with exactly that share');
       counts(exact, 'sky is');
       assert.doesNotMatch(exact, /smoothing keeps/);
       // "purple is" was never seen: the model answers from the shorter context "is", with its raw share
       // (a context never seen is shortened; only a word never seen after a seen context costs 0.4).
       await typeContext('the purple is');
-      await workbench.step('the note for a shortened context', () => note(/^“is” was followed by/).waitFor());
-      counts(await note('Stupid backoff scores it').innerText(), 'is');
-      assert.match(await note('Stupid backoff scores it').innerText(), /Stupid backoff scores it with exactly that share/);
+      counts(await shareNote('is', 'Stupid backoff scores it with exactly that share'), 'is');
       // "alpha beta" is seen 5 times, each with another word (0.2 each); "beta" alone is followed by
       // "gamma" 20 of its 25 times, so gamma's 0.4 × 0.8 = 0.32 tops the list, backed off.
       const lines = ['one', 'two', 'three', 'four', 'five'].map((word) => `alpha beta ${word}`);
       fs.writeFileSync(path.join(folder, 'notes', 'backoff.txt'), `${[...lines, ...Array<string>(20).fill('beta gamma')].join('\n')}\n`);
       await typeContext('alpha beta');
-      await workbench.step('the note for a backed-off score', () => note(/Stupid backoff scores it \d\.\d{3}: 0\.4 × the share/).waitFor());
-      const backedOff = await note('Stupid backoff scores it').innerText();
+      const backedOff = await shareNote('beta', 'Stupid backoff scores it \\d\\.\\d{3}: 0\\.4 × the share');
       assert.equal(counts(backedOff, 'beta').shown, '0.800');
       assert.match(backedOff, /Stupid backoff scores it 0\.320: 0\.4 × the share after a shorter context, per word of context dropped\./);
 
       await setSmoothing('add-k');
       await typeContext('the sky is');
+      await shareNote('sky is', 'Add-k gives');
       const unknown = await workbench.step('the note on ⟨unknown word⟩', async () => {
         await note('⟨unknown word⟩ is not one word').waitFor();
         return note('⟨unknown word⟩ is not one word').innerText();
