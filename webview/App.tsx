@@ -213,20 +213,22 @@ export function App({ bootstrap, initialState }: AppProps) {
             onToggleTable={toggleTable}
           />
         )}
+        {/* One answer for the step's two parts, so that what stands in its way is said once. */}
         {step === 'next-word' &&
           withAnswer((answer, _runs, learned) => (
-            <NextWordStep
-              text={text}
-              prediction={answer}
-              estimator={learned.estimator}
-              order={learned.order}
-              tables={panel.tables}
-              onToggleTable={toggleTable}
-              insertion={insert}
-            />
+            <>
+              <NextWordStep
+                text={text}
+                prediction={answer}
+                estimator={learned.estimator}
+                order={learned.order}
+                tables={panel.tables}
+                onToggleTable={toggleTable}
+                insertion={insert}
+              />
+              <EstimatorComparisonSection text={text} prediction={answer} tables={panel.tables} onToggleTable={toggleTable} />
+            </>
           ))}
-        {step === 'next-word' &&
-          withAnswer((answer) => <EstimatorComparisonSection text={text} prediction={answer} tables={panel.tables} onToggleTable={toggleTable} />)}
         {step === 'model' && <ModelStep status={status} />}
         {step === 'greedy' &&
           withAnswer((_answer, _probabilities, learned) => (
