@@ -11,8 +11,12 @@ import { readZip, type ZipEntry } from './zip';
 type Manifest = typeof repositoryManifest;
 
 const MAX_BYTES = 1024 * 1024;
-/** The panel's script: preact, the lesson and the core's decoding, without any LSP runtime (about 55 KB). */
-const MAX_WEBVIEW_BYTES = 80 * 1024;
+/**
+ * The panel's script: preact, the six steps (with the estimators side by side, the evidence and the Step
+ * control) and the core's decoding, minified: about 93 KB. The LSP runtime, which once made it 188 KB, is
+ * kept out by webviewBundle.test.ts; this budget catches the next dependency that would double it.
+ */
+const MAX_WEBVIEW_BYTES = 128 * 1024;
 /** The bundles the extension host, the language server and the panel load (src/extension: client.ts, panel.ts). */
 const BUNDLES = ['dist/extension.js', 'dist/server.js', 'dist/webview.js', 'dist/webview.css'];
 /** The manifest and its documents, as vsce names them inside the package. */
@@ -51,7 +55,7 @@ describe('the .vsix package', function () {
     assert.ok(size <= MAX_BYTES, `${path.basename(file)} is ${size} bytes`);
   });
 
-  it('ships the panel script under 80 KB', () => {
+  it('ships the panel script under 128 KB', () => {
     const size = packaged.get('dist/webview.js')?.read().length ?? 0;
     assert.ok(size > 0 && size < MAX_WEBVIEW_BYTES, `dist/webview.js is ${size} bytes`);
   });
