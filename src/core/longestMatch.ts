@@ -77,17 +77,20 @@ export interface LongestMatchRuns extends RunDistribution {
 
 /**
  * The tokens before a cursor across lines, as the longest-match estimator reads them: every line
- * that has tokens ends with `</s>` (the cursor's line, before the cursor, does not), and `<s>` comes
- * first when `text` starts at the start of the document. A literal `<s>` in the text is the word
- * `\<s>`, as in the encoded documents (tokenizer.ts).
+ * that has tokens ends with `</s>` (the cursor's line, before the cursor, does not). `text` starts at
+ * the start of a line: `<s>` comes first when that is the start of the document, otherwise `</s>`
+ * (a line before it ended there), so the n-gram part still reads the first line as a line (`<s>` and
+ * its words) and a cursor at the start of a line is not read as the middle of one (where every
+ * word's unigram share, and `</s>` first of all, would answer). A literal `<s>` in the text is the
+ * word `\<s>`, as in the encoded documents (tokenizer.ts).
  */
 export function contextAcrossLines(tokenizer: TokenizerName, text: string, atDocumentStart: boolean): string[] {
-  const tokens: string[] = atDocumentStart ? [BOS_TOKEN] : [];
+  const tokens: string[] = [atDocumentStart ? BOS_TOKEN : EOS_TOKEN];
   const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
   const sink = (sentences: boolean) => ({
     token: (token: string) => tokens.push(token),
     endSentence: () => {
-      if (sentences && tokens.length > 0 && tokens[tokens.length - 1] !== EOS_TOKEN && tokens[tokens.length - 1] !== BOS_TOKEN) tokens.push(EOS_TOKEN);
+      if (sentences && tokens[tokens.length - 1] !== EOS_TOKEN && tokens[tokens.length - 1] !== BOS_TOKEN) tokens.push(EOS_TOKEN);
     },
   });
   scanText(tokenizer, text.slice(0, lastBreak + 1), sink(true));

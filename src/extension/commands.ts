@@ -3,6 +3,7 @@
 // an inserted word follow src/core/spacing.ts, for the tokenizer the model reports.
 
 import * as vscode from 'vscode';
+import type { EstimatorName } from '../core/types';
 import { ErrorCodes, ResponseError } from 'vscode-languageclient/node';
 import { insertionText } from '../core/spacing';
 import {
@@ -15,7 +16,7 @@ import {
   type PredictedCandidate,
 } from '../protocol/lsp';
 import { TEMPERATURE_RANGE } from '../protocol/settings';
-import { displayInlineToken, displayToken, ngramName } from '../protocol/wording';
+import { answeringName, answersFromContexts, displayInlineToken, displayToken } from '../protocol/wording';
 import type { Config } from './config';
 import { Disposable } from './disposable';
 import type { ClientModelService } from './modelService';
@@ -138,10 +139,12 @@ export class Commands extends Disposable {
     const items = result.candidates.map((candidate) => candidateItem(candidate, result));
     const pick = vscode.window.createQuickPick<CandidateItem>();
     pick.items = items;
-    pick.title = vscode.l10n.t('Next word after “{0}” — {1}', result.context.map(displayInlineToken).join(' '), answeredBy(result.matchedContextLength));
+    const estimator = result.status.estimator;
+    pick.title = vscode.l10n.t('Next word after “{0}” — {1}', result.context.map(displayInlineToken).join(' '), answeredBy(estimator, result.matchedContextLength));
+    const answered = answersFromContexts(estimator) ? vscode.l10n.t('the context that answered') : vscode.l10n.t('the n-gram that answered');
     pick.placeholder = result.isProbability
-      ? vscode.l10n.t('Choose the next word: its probability, how often it followed its context in the workspace, and the n-gram that answered · $(references) shows where')
-      : vscode.l10n.t('Choose the next word: its score, how often it followed its context in the workspace, and the n-gram that answered · $(references) shows where');
+      ? vscode.l10n.t('Choose the next word: its probability, how often it followed its context in the workspace, and {0} · $(references) shows where', answered)
+      : vscode.l10n.t('Choose the next word: its score, how often it followed its context in the workspace, and {0} · $(references) shows where', answered);
     pick.matchOnDescription = true;
     const picked = await new Promise<CandidateItem | undefined>((resolve) => {
       pick.onDidAccept(() => resolve(pick.selectedItems[0]));
@@ -419,11 +422,15 @@ export function textBeforeCursor(document: vscode.TextDocument, position: vscode
   return boundedContext(document.getText(new vscode.Range(contextStartLine(position.line), 0, position.line, position.character)));
 }
 
-/** "answered by a 9-token context" (the length of the longest context suffix the learned text holds). */
-export function answeredBy(contextLength: number): string {
-  return contextLength === 0
-    ? vscode.l10n.t('answered by word frequencies alone (no context seen)')
-    : vscode.l10n.t('answered by a {0}-token context', contextLength);
+/**
+ * "answered by a 9-token context" (longest match) or "answered by a 3-gram" (the n-gram estimators):
+ * the longest context suffix the learned text holds, named as `answeringName` names it (protocol/wording.ts).
+ */
+export function answeredBy(estimator: EstimatorName, contextLength: number): string {
+  if (contextLength === 0) return vscode.l10n.t('answered by word frequencies alone (no context seen)');
+  return answersFromContexts(estimator)
+    ? vscode.l10n.t('answered by a {0}-token context', contextLength)
+    : vscode.l10n.t('answered by a {0}-gram', contextLength + 1);
 }
 
 // Button labels are compared with the one clicked, so each is made in one place.
@@ -500,7 +507,7 @@ function candidateItem(candidate: PredictedCandidate, result: PredictResult): Ca
       : vscode.l10n.t('{0} of {1} times after “{2}”', candidate.count, candidate.contextCount, context.map(displayInlineToken).join(' '));
   return {
     label: displayToken(candidate.word),
-    description: `${share} · ${counts} · ${ngramName(candidate.order)}`,
+    description: `${share} · ${counts} · ${answeringName(result.status.estimator, candidate.order)}`,
     buttons: [SHOW_WHERE_BUTTON],
     candidate,
   };

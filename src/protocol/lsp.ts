@@ -105,12 +105,21 @@ export const MAX_CONTEXT_LINES = 8;
 /** And the most characters of them (a minified or very long line must not make every request heavy). */
 export const MAX_CONTEXT_CHARS = 2_000;
 
-/** The last MAX_CONTEXT_LINES lines of `text`, and of them at most the last MAX_CONTEXT_CHARS characters. */
+/**
+ * The last MAX_CONTEXT_LINES lines of `text`, and of them at most the last MAX_CONTEXT_CHARS
+ * characters, starting at the start of a line (a context is read from a line start: a line cut by
+ * the character bound is left out whole, unless it is the cursor's own).
+ */
 export function boundedContext(text: string): string {
   // Lines at even indexes, their line breaks at odd ones.
   const parts = text.split(/(\r\n|\r|\n)/);
   const kept = parts.slice(Math.max(0, parts.length - (2 * MAX_CONTEXT_LINES - 1))).join('');
-  return kept.slice(Math.max(0, kept.length - MAX_CONTEXT_CHARS));
+  if (kept.length <= MAX_CONTEXT_CHARS) return kept;
+  const cut = kept.slice(kept.length - MAX_CONTEXT_CHARS);
+  const firstBreak = cut.search(/\r\n|\r|\n/);
+  if (firstBreak < 0 || /[\r\n]$/.test(kept.slice(0, kept.length - MAX_CONTEXT_CHARS))) return cut;
+  // A `\r\n` cut between its two characters leaves `\n` first: that line break ends the cut line too.
+  return cut.slice(firstBreak + (cut.startsWith('\r\n', firstBreak) ? 2 : 1));
 }
 
 /** The first line of the context before a cursor on line `line` (0-based): the lines a client reads. */

@@ -1,6 +1,9 @@
 // The words every part of the extension uses for the model's tokens and n-grams, so that the quick
 // pick, the panel and the status bar speak one vocabulary (`⟨line start⟩`, not `<s>` in one place and
-// `⟨line start⟩` in another; `3-gram` everywhere, never `trigram` next to `5-gram`).
+// `⟨line start⟩` in another; `3-gram` everywhere, never `trigram` next to `5-gram`; under longest
+// match, `9-token context`).
+
+import type { EstimatorName } from '../core/types';
 
 /** A token as a list shows it: the sentence markers and the unknown word spelled out. */
 export function displayToken(token: string): string {
@@ -18,4 +21,19 @@ export function displayInlineToken(token: string): string {
 /** The n-gram of `order` words: `1-gram`, `3-gram`. */
 export function ngramName(order: number): string {
   return `${order}-gram`;
+}
+
+/** Whether the estimator answers from contexts of any length (the token index), not n-grams of at most the model's order. */
+export function answersFromContexts(estimator: EstimatorName): boolean {
+  return estimator === 'longest-match';
+}
+
+/**
+ * What answered a candidate of `order` (its context and the word): `9-token context` under longest
+ * match, which reads contexts of any length (a 39-token match is not a "40-gram"), `3-gram` under the
+ * n-gram estimators.
+ */
+export function answeringName(estimator: EstimatorName, order: number): string {
+  if (!answersFromContexts(estimator)) return ngramName(order);
+  return order <= 1 ? 'no context' : `${order - 1}-token context`;
 }

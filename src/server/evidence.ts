@@ -16,12 +16,14 @@ import type { DocumentEntry } from './workspaceModel';
 
 /**
  * What to look for: token ids in a row, optionally only at a line start (an n-gram context that began
- * with `<s>`) or only at the document's start (a longest match that reached it).
+ * with `<s>`), only at the document's start (a longest match that reached it) or only right after a
+ * line break (a longest match that began with `</s>`: a line start that is not the document's).
  */
 export interface EvidencePattern {
   readonly ids: Int32Array;
   readonly atLineStart: boolean;
   readonly atDocumentStart?: boolean;
+  readonly afterLineBreak?: boolean;
 }
 
 export interface Hit {
@@ -59,12 +61,14 @@ export function evidencePattern(model: NgramModel, context: readonly string[], w
   const at = answer.lambda > 0 && wordId !== UNK ? answer.match.words.indexOf(wordId) : -1;
   if (at < 0) return ngramPattern(model, answer.lineContext, word);
   const matched = answer.contextIds.subarray(answer.contextIds.length - answer.match.length);
+  // A leading `<s>` or `</s>` is where the place starts, not a word of it: the place begins after it.
   const atDocumentStart = matched[0] === BOS;
+  const afterLineBreak = matched[0] === EOS;
   return {
     context: Array.from(matched, (id) => model.vocabulary.word(id)),
     count: answer.match.counts[at],
     contextCount: answer.match.count,
-    pattern: { ids: Int32Array.from([...(atDocumentStart ? matched.subarray(1) : matched), wordId]), atLineStart: false, atDocumentStart },
+    pattern: { ids: Int32Array.from([...(atDocumentStart || afterLineBreak ? matched.subarray(1) : matched), wordId]), atLineStart: false, atDocumentStart, afterLineBreak },
   };
 }
 
@@ -86,7 +90,7 @@ function ngramPattern(model: NgramModel, context: readonly string[], word: strin
  * milliseconds for 3 M tokens.
  */
 export function scanDocuments(entries: Iterable<DocumentEntry>, pattern: EvidencePattern, limit: number): Found {
-  const { ids, atLineStart, atDocumentStart = false } = pattern;
+  const { ids, atLineStart, atDocumentStart = false, afterLineBreak = false } = pattern;
   const first = ids[0];
   const hits: Hit[] = [];
   let total = 0;
@@ -97,6 +101,7 @@ export function scanDocuments(entries: Iterable<DocumentEntry>, pattern: Evidenc
     for (let i = 0; i <= last; i++) {
       if (encoded[i] !== first) continue;
       if (atLineStart && i > 0 && encoded[i - 1] !== EOS) continue;
+      if (afterLineBreak && (i === 0 || encoded[i - 1] !== EOS)) continue;
       let j = 1;
       while (j < ids.length && encoded[i + j] === ids[j]) j++;
       if (j < ids.length) continue;

@@ -27,6 +27,7 @@ import type { EstimatorOptions, ModelStats } from '../core/types';
 import type { NgramModel } from '../core/model';
 import { writtenForm } from '../core/tokenizer';
 import { EOS_TOKEN } from '../core/vocabulary';
+import { answeringName, answersFromContexts } from '../protocol/wording';
 import {
   boundedContext,
   contextStartLine,
@@ -319,7 +320,7 @@ export class NextWordServer {
   /** The longest-match estimator over the model and the token index, when it is the estimator set. */
   private longestMatch(): LongestMatchModel | undefined {
     const model = this.workspace.model;
-    return (model.estimator.name as string) === 'longest-match' ? new LongestMatchModel(model, this.workspace.index) : undefined;
+    return answersFromContexts(model.estimator.name) ? new LongestMatchModel(model, this.workspace.index) : undefined;
   }
 
   private async predict(params: PredictParams): Promise<PredictResult> {
@@ -474,7 +475,7 @@ export class NextWordServer {
       .map((candidate, rank) => ({
         label: writtenForm(candidate.word),
         kind: CompletionItemKind.Text,
-        detail: `${(candidate.probability * 100).toFixed(1)} % · next word (${candidate.count}/${candidate.contextCount}, ${candidate.order}-gram)`,
+        detail: `${(candidate.probability * 100).toFixed(1)} % · next word (${candidate.count}/${candidate.contextCount}, ${answeringName(this.workspace.model.estimator.name, candidate.order)})`,
         sortText: `${COMPLETION_SORT_PREFIX}${String(rank).padStart(3, '0')}`,
         insertText: writtenForm(candidate.word),
       }));

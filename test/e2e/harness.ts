@@ -73,9 +73,7 @@ export class Workbench {
     const stateDir = makeStateDir('nwl-e2e-');
     const userDataDir = path.join(stateDir, 'user-data');
     const extensionsDir = path.join(stateDir, 'extensions');
-    // The browser tests walk the n-gram lesson and its wording (orders, counts, Kneser-Ney's terms): they
-    // pin its estimator; the default, longest match, is tested in the server and integration layers.
-    writeUserSettings(userDataDir, { 'nextWordLab.smoothing': 'kneser-ney', ...options.settings });
+    writeUserSettings(userDataDir, options.settings);
     if (vsix) installVsix(vsix, { userDataDir, extensionsDir });
     const server = await startCodeServer({ stateDir, userDataDir, extensionsDir });
     running.set(server, stateDir);

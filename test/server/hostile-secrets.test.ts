@@ -68,7 +68,7 @@ describe('secrets never reach a prediction, the snapshot or a log', function () 
     assert.equal(everything.others.words, 0, 'the candidates are the whole vocabulary');
     assert.deepEqual(everything.candidates.map((candidate) => candidate.word).filter(isCanary), []);
     for (const word of CANARY_WORDS) {
-      assert.deepEqual((await session.predict({ context: word, temperature: 0 })).context, ['<unk>'], `${word} is in the vocabulary`);
+      assert.deepEqual((await session.predict({ context: word, temperature: 0 })).context, ['<s>', '<unk>'], `${word} is in the vocabulary`);
     }
     const contexts = ['CANARYKEYENV =', 'export the cat =', 'the cat sat', 'the cat', '//registry.npmjs.org/:_authToken ='];
     contexts.push('aws_secret_access_key =', 'DB_PASSWORD =', 'Authorization : Bearer', 'STRIPE', 'apiKey :', 'the cat sat on the mat');
@@ -109,7 +109,7 @@ describe('secrets never reach a prediction, the snapshot or a log', function () 
     assert.equal((await session.waitForStatus(() => true)).filesSkipped, Object.keys(SECRET_FILES).length);
     const afterPasted = await session.predict({ context: 'the dog ran to the', temperature: 0 });
     assert.equal(afterPasted.chosen?.word, 'park', 'the ordinary lines of the pasted file are learned');
-    assert.deepEqual((await session.predict({ context: 'controlword', temperature: 0 })).context, ['controlword']);
+    assert.deepEqual((await session.predict({ context: 'controlword', temperature: 0 })).context, ['<s>', 'controlword']);
     const candidates = (await session.predict({ context: 'the cat', temperature: 0, candidates: 200 })).candidates.map((c) => c.word);
     assert.ok(candidates.includes('controlword'), candidates.join(' '));
   });

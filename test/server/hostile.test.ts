@@ -151,9 +151,9 @@ describe('a hostile workspace', function () {
     assert.equal(status.filesLearned, TINY_FILES + 3);
     const deepest = await session.predict({ context: 'deepest_marker_word', temperature: 0 });
     assert.equal(deepest.chosen?.word, 'follows');
-    assert.deepEqual(deepest.context, ['deepest_marker_word']);
+    assert.deepEqual(deepest.context, ['<s>', 'deepest_marker_word']);
     for (const canary of ['swapped_canary', 'vanishing_canary', 'HOSTILE_CANARY_TOKEN', 'lost']) {
-      assert.deepEqual((await session.predict({ context: canary, temperature: 0 })).context, ['<unk>'], `${canary} was learned`);
+      assert.deepEqual((await session.predict({ context: canary, temperature: 0 })).context, ['<s>', '<unk>'], `${canary} was learned`);
     }
   });
 
@@ -210,7 +210,7 @@ describe('a hostile workspace', function () {
     assert.equal(status.filesLearned, TINY_FILES + 3);
     assert.equal((await session.predict({ context: 'after_marker_word', temperature: 0 })).chosen?.word, 'comes');
     for (const canary of ['outside_canary', 'deleted_while_read_marker']) {
-      assert.deepEqual((await session.predict({ context: canary, temperature: 0 })).context, ['<unk>'], `${canary} is in the model`);
+      assert.deepEqual((await session.predict({ context: canary, temperature: 0 })).context, ['<s>', '<unk>'], `${canary} is in the model`);
     }
   });
 });

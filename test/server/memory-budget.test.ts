@@ -37,7 +37,7 @@ describe('memory budget', function () {
     // The model answers from the files it learned, and knows nothing of the ones left out.
     assert.equal((await session.predict({ context: `w${learned[0]}x5 a5`, temperature: 0 })).chosen?.word, 'b5');
     const notLearned = [...Array(FILES).keys()].find((file) => !learned.includes(file)) ?? -1;
-    assert.deepEqual((await session.predict({ context: `w${notLearned}x5`, temperature: 0 })).context, ['<unk>']);
+    assert.deepEqual((await session.predict({ context: `w${notLearned}x5`, temperature: 0 })).context, ['<s>', '<unk>']);
 
     await session.updateSettings({ maxModelMB: 64 });
     const relearned = await session.waitForStatus((next) => next.state === 'ready' && next.filesLearned === FILES);

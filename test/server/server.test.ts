@@ -36,14 +36,15 @@ describe('language server', () => {
       assert.ok(session.logs.some((line) => /^Compacted the model in \d+ ms\.$/.test(line)), session.logs.join('\n'));
 
       const result = await session.predict({ context: 'the cat', temperature: 0 });
-      assert.deepEqual(result.context, ['the', 'cat']);
+      assert.deepEqual(result.context, ['</s>', 'the', 'cat']);
       assert.equal(result.chosen?.word, 'sat');
       assert.equal(result.chosen?.rank, 0);
       assert.equal(result.chosen?.draw, null, 'temperature 0 takes the argmax without a draw');
       assert.equal(result.candidates[0].word, 'sat');
-      assert.equal(result.candidates[0].count, 3);
-      assert.equal(result.candidates[0].contextCount, 3);
-      assert.equal(result.candidates[0].order, 3);
+      // Longest match: "the cat" after a line break (`</s>`: the file's first line follows `<s>`) twice, "sat" both times.
+      assert.equal(result.candidates[0].count, 2);
+      assert.equal(result.candidates[0].contextCount, 2);
+      assert.equal(result.candidates[0].order, 4);
       assert.equal(result.candidates[0].weight, 1);
     });
 
@@ -359,7 +360,7 @@ describe('language server', () => {
         sortText: string;
       }[];
       assert.equal(items[0].label, 'sat');
-      assert.match(items[0].detail, /^\d+\.\d % · next word \(3\/3, 3-gram\)$/);
+      assert.match(items[0].detail, /^\d+\.\d % · next word \(2\/2, 3-token context\)$/);
       assert.ok(items.every((item) => item.sortText > 'zzzz'), 'sorted after ordinary labels');
     });
   });

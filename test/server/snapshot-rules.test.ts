@@ -55,7 +55,7 @@ describe('a snapshot from before secret scanning by content', function () {
     session = await TestSession.start({ folders: [folder], storagePath: storage, settings: { order: 3, tokenizer: 'words' } });
     assert.equal((await session.whenReady()).restoredFromSnapshot, false);
     assert.ok(session.logs.some((line) => line.includes('Discarded the saved model (format 2, saved before secret scanning by content)')), session.logs.join('\n'));
-    assert.deepEqual((await session.predict({ context: secretWord, temperature: 0 })).context, ['<unk>']);
+    assert.deepEqual((await session.predict({ context: secretWord, temperature: 0 })).context, ['<s>', '<unk>']);
     assert.equal((await session.predict({ context: 'the cat sat on the', temperature: 0 })).chosen?.word, 'mat');
     const entry = (await session.skippedFiles()).find((skipped) => skipped.uri.endsWith('/notes.txt'));
     assert.deepEqual(entry && { reason: entry.reason, detail: entry.detail }, { reason: 'secret lines', detail: 'learned, 1 line withheld: credential assignment' });

@@ -7,7 +7,7 @@ import { Term } from '../components/Term';
 import { WordEvidence } from '../components/WordEvidence';
 import { useState } from 'preact/hooks';
 import { displayInlineToken, displayToken, formatCount, formatProbability } from '../format';
-import { ngramName } from '../../src/protocol/wording';
+import { answeringName } from '../../src/protocol/wording';
 import { ESTIMATOR_LABEL, canInsert, type Insertion } from '../prediction';
 
 /** Bars shown in step 2; the table lists the same words. */
@@ -297,7 +297,7 @@ export function NextWordStep(props: NextWordStepProps) {
                       {formatCount(candidate.count)}/{formatCount(candidate.contextCount)}
                     </span>
                     <span class="order-badge" title="the n-gram length that answered">
-                      {ngramName(candidate.order)}
+                      {answeringName(props.estimator, candidate.order)}
                     </span>
                   </>
                 ),

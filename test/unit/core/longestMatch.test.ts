@@ -16,12 +16,23 @@ function build(documents: string[], order: number, minLength: number): LongestMa
 }
 
 describe('core/longestMatch', () => {
-  it('contextAcrossLines: `</s>` after every line with tokens, `<s>` at the document start, the cursor line open', () => {
+  it('contextAcrossLines: `</s>` after every line with tokens, `<s>` at the document start, `</s>` at another line start, the cursor line open', () => {
     assert.deepEqual(contextAcrossLines('whitespace', 'a b\n\n c\nd', true), ['<s>', 'a', 'b', '</s>', 'c', '</s>', 'd']);
-    assert.deepEqual(contextAcrossLines('whitespace', 'x\n', false), ['x', '</s>']);
-    assert.deepEqual(contextAcrossLines('words', 'f(x)\r\ny', false), ['f', '(', 'x', ')', '</s>', 'y']);
+    assert.deepEqual(contextAcrossLines('whitespace', 'x\n', false), ['</s>', 'x', '</s>']);
+    assert.deepEqual(contextAcrossLines('words', 'f(x)\r\ny', false), ['</s>', 'f', '(', 'x', ')', '</s>', 'y']);
     // Literal markers are words (tokenizer.ts), as in the encoded documents.
-    assert.deepEqual(contextAcrossLines('whitespace', '<s> a </s>\nb <unk>', false), ['\\<s>', 'a', '\\</s>', '</s>', 'b', '\\<unk>']);
+    assert.deepEqual(contextAcrossLines('whitespace', '<s> a </s>\nb <unk>', false), ['</s>', '\\<s>', 'a', '\\</s>', '</s>', 'b', '\\<unk>']);
+    assert.deepEqual(contextAcrossLines('whitespace', '\n\n', false), ['</s>']);
+    assert.deepEqual(contextAcrossLines('whitespace', '', true), ['<s>']);
+  });
+
+  it('reads a cursor at the start of a line as a line start: the first words of lines, not the end of one', () => {
+    // `</s>` is the likeliest token overall (every line ends with one), never the first of a line.
+    const model = build(['a b\nc d\nc e\n', 'c f\n'], 3, 3);
+    assert.equal(model.rank([], 1).candidates[0].word, '</s>', 'read as the middle of a line');
+    for (const context of [contextAcrossLines('whitespace', '', false), contextAcrossLines('whitespace', 'zzz\n', false), contextAcrossLines('whitespace', '', true)]) {
+      assert.equal(model.rank(context, 1).candidates[0].word, 'c', context.join(' '));
+    }
   });
 
   it('is a distribution: runs hold every word once at its score, sum to 1, and candidates rank as the runs do', () => {
