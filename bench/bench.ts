@@ -1,4 +1,4 @@
-// npm run bench [folder-or-file] [--tokenizer words|whitespace] [--runs N] [--only core|tokenizer|index|server|lens|large]
+// npm run bench [folder-or-file] [--tokenizer words|whitespace] [--runs N] [--only core|tokenizer|index|context|server|lens|large]
 //
 // Runs each benchmark section on a corpus and writes, per section, bench/results/<section>.json and
 // its part of docs/benchmarks.md (between `<!-- bench:<section> -->` markers, so sections can be
@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TokenizerName } from '../src/core/types';
 import { coreMarkdown, coreSummary, DEFAULT_CORE_OPTIONS, runCoreBench, type CoreCorpus } from './core';
+import { contextMarkdown, contextSummary, runContextBench } from './context';
 import { indexMarkdown, indexSummary, runIndexBench } from './index';
 import { largeMarkdown, largeSummary, runLargeBench } from './large';
 import { lensMarkdown, lensSummary, runLensBench, runServerBench, serverMarkdown, serverSummary } from './server';
@@ -49,6 +50,14 @@ const SECTIONS: BenchSection[] = [
     run: async (corpus, runs) => {
       const result = runIndexBench(corpus, runs);
       return { json: result, markdown: indexMarkdown(result), summary: indexSummary(result) };
+    },
+  },
+  {
+    name: 'context',
+    title: 'Context the editor sends (src/protocol/lsp.ts bounds): held-out accuracy by bound, and on prose',
+    run: async (corpus) => {
+      const result = runContextBench(corpus);
+      return { json: result, markdown: contextMarkdown(result), summary: contextSummary(result) };
     },
   },
   {

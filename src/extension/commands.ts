@@ -36,13 +36,14 @@ export const COMMANDS = {
 } as const;
 
 /**
- * What Show where… is asked: the word it explains and either the text before the cursor, or `lens`:
+ * What Show where… is asked: the word it explains and either the text before the cursor (with the
+ * document it was read from, which the longest match leaves out as the prediction did), or `lens`:
  * the place of the word in a document under the surprisal lens (its hover's link), where the evidence
  * is counted as the lens counts it, without the document's own text.
  */
 export type EvidenceArgs =
-  | { readonly word: string; readonly context: string; readonly lens?: undefined }
-  | { readonly word: string; readonly lens: { readonly uri: string; readonly line: number; readonly character: number }; readonly context?: undefined };
+  | { readonly word: string; readonly context: string; readonly document?: string; readonly lens?: undefined }
+  | { readonly word: string; readonly lens: { readonly uri: string; readonly line: number; readonly character: number }; readonly context?: undefined; readonly document?: undefined };
 
 /** Whether a command link's `lens` is a place (its arguments are checked, not trusted). */
 function isLensPlace(lens: unknown): boolean {
@@ -151,7 +152,7 @@ export class Commands extends Disposable {
       pick.onDidHide(() => resolve(undefined));
       pick.onDidTriggerItemButton(({ item }) => {
         resolve(undefined);
-        void this.guard(() => this.showEvidence({ context, word: item.candidate.word }));
+        void this.guard(() => this.showEvidence({ context, word: item.candidate.word, document: editor.document.uri.toString() }));
       });
       pick.show();
     });
@@ -172,7 +173,7 @@ export class Commands extends Disposable {
     const evidence =
       lens !== undefined
         ? await this.model.evidence({ textDocument: { uri: lens.uri }, position: { line: lens.line, character: lens.character }, word: args.word, leaveOutDocument: true })
-        : await this.model.evidence({ context: args.context, word: args.word });
+        : await this.model.evidence({ context: args.context, word: args.word, document: typeof args.document === 'string' ? args.document : undefined });
     const shown = evidence.context.length === 0 ? wordLabel(evidence.word) : `${evidence.context.join(' ')} · ${wordLabel(evidence.word)}`;
     if (evidence.occurrences.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Next Word Lab: the learned text has no place where “{0}” occurs.', shown));
@@ -208,6 +209,7 @@ export class Commands extends Disposable {
     // document (untitled files, files outside the workspace) holds.
     return this.model.predict({
       context: textBeforeCursor(document, position),
+      document: document.uri.toString(),
       candidates,
       insertableOnly: true,
       temperature: this.config.temperature,

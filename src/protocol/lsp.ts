@@ -98,7 +98,17 @@ export interface SamplingParams extends Partial<Reweighting> {
  */
 export type ContextParams =
   | { readonly textDocument: TextDocumentIdentifier; readonly position: Position; readonly context?: undefined }
-  | { readonly context: string; readonly textDocument?: undefined; readonly position?: undefined };
+  | {
+      readonly context: string;
+      /**
+       * The URI of the document the context was read from, if any. The longest match reads the
+       * workspace without that document: its own text at the cursor would always be the longest
+       * match, followed by whatever follows the cursor (the end of the line being typed).
+       */
+      readonly document?: string;
+      readonly textDocument?: undefined;
+      readonly position?: undefined;
+    };
 
 /** The most lines before the cursor a context runs over (the cursor's own included). */
 export const MAX_CONTEXT_LINES = 8;

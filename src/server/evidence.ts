@@ -47,6 +47,8 @@ interface AnsweringPattern {
   readonly contextCount: number;
   /** Null when the model never saw the word: nothing to find. */
   readonly pattern: EvidencePattern | null;
+  /** Whether the index's match answered (else the n-gram model's n-gram). */
+  readonly fromIndex: boolean;
 }
 
 /**
@@ -68,6 +70,7 @@ export function evidencePattern(model: NgramModel, context: readonly string[], w
     context: Array.from(matched, (id) => model.vocabulary.word(id)),
     count: answer.match.counts[at],
     contextCount: answer.match.count,
+    fromIndex: true,
     pattern: { ids: Int32Array.from([...(atDocumentStart || afterLineBreak ? matched.subarray(1) : matched), wordId]), atLineStart: false, atDocumentStart, afterLineBreak },
   };
 }
@@ -78,11 +81,11 @@ function ngramPattern(model: NgramModel, context: readonly string[], word: strin
   const answeringContext = used.slice(used.length - (answer.order - 1));
   const wordId = word === EOS_TOKEN ? EOS : model.vocabulary.idOf(word);
   // `<s>` is never a next word (probability 0): its count as a unigram (the line starts) answers nothing.
-  if (answer.count === 0 || wordId === UNK || wordId === BOS) return { context: answeringContext, ...answer, count: 0, pattern: null };
+  if (answer.count === 0 || wordId === UNK || wordId === BOS) return { context: answeringContext, ...answer, count: 0, pattern: null, fromIndex: false };
   const atLineStart = answeringContext[0] === BOS_TOKEN;
   const words = atLineStart ? answeringContext.slice(1) : answeringContext;
   const ids = Int32Array.from([...words.map((token) => (token === EOS_TOKEN ? EOS : model.vocabulary.idOf(token))), wordId]);
-  return { context: answeringContext, ...answer, pattern: { ids, atLineStart } };
+  return { context: answeringContext, ...answer, pattern: { ids, atLineStart }, fromIndex: false };
 }
 
 /**

@@ -21,7 +21,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_ADD_K } from '../core/estimators';
-import { contextAcrossLines, LongestMatchModel } from '../core/longestMatch';
+import { contextAcrossLines, DEFAULT_LONGEST_MATCH, LongestMatchModel } from '../core/longestMatch';
 import { createRandom, randomSeed, type UniformRandom } from '../core/prng';
 import type { EstimatorOptions, ModelStats } from '../core/types';
 import type { NgramModel } from '../core/model';
@@ -317,10 +317,19 @@ export class NextWordServer {
   // -------------------------------------------------------------------------------------------
   // Requests
 
-  /** The longest-match estimator over the model and the token index, when it is the estimator set. */
-  private longestMatch(): LongestMatchModel | undefined {
+  /**
+   * The longest-match estimator over the model and the token index, when it is the estimator set. A
+   * prediction at a place in a learned document reads the index without that document (as `eval`
+   * reads a held-out text): the document holds the context itself, followed by what comes after the
+   * cursor, and that one place would always be the longest match.
+   */
+  private longestMatch(params: ContextParams): LongestMatchModel | undefined {
     const model = this.workspace.model;
-    return answersFromContexts(model.estimator.name) ? new LongestMatchModel(model, this.workspace.index) : undefined;
+    if (!answersFromContexts(model.estimator.name)) return undefined;
+    const uri = params.context !== undefined ? params.document : params.textDocument.uri;
+    const fsPath = typeof uri === 'string' ? uriToPath(uri) : undefined;
+    const leftOut = fsPath !== undefined && this.workspace.index.has(fsPath) ? fsPath : undefined;
+    return new LongestMatchModel(model, this.workspace.index, DEFAULT_LONGEST_MATCH, leftOut);
   }
 
   private async predict(params: PredictParams): Promise<PredictResult> {
@@ -336,7 +345,7 @@ export class NextWordServer {
       rest: params.rest === true,
       sampling,
       random,
-      longestMatch: this.longestMatch(),
+      longestMatch: this.longestMatch(params),
     });
     return { ...result, status };
   }
@@ -383,7 +392,8 @@ export class NextWordServer {
     const limit = Math.max(0, Math.min(MAX_EVIDENCE_OCCURRENCES, Math.floor(given)));
     const { model, longestMatch, context, leftOut } = this.evidenceSource(params);
     const answer = evidencePattern(model, context, params.word, longestMatch);
-    const entries = [...this.workspace.entries()].filter((entry) => entry.fsPath !== leftOut);
+    // The index's places also leave out the document the prediction's estimator left out (the n-gram model counts it).
+    const entries = [...this.workspace.entries()].filter((entry) => entry.fsPath !== leftOut && !(answer.fromIndex && entry.fsPath === longestMatch?.leftOut));
     const found = answer.pattern === null ? { total: 0, hits: [] } : scanDocuments(entries, answer.pattern, limit);
     const occurrences =
       answer.pattern === null
@@ -436,7 +446,7 @@ export class NextWordServer {
       return token;
     }
     const model = this.workspace.model;
-    const longestMatch = this.longestMatch();
+    const longestMatch = this.longestMatch(params);
     const textBefore = this.textBefore(params);
     const context = longestMatch === undefined ? contextTokens(model, textBefore) : contextAcrossLines(model.tokenizer, textBefore, false);
     return { model, longestMatch, context, leftOut: undefined };
@@ -467,7 +477,7 @@ export class NextWordServer {
       draws: 0,
       sampling: { temperature: 1, topK: 0, topP: 1 },
       random: () => 0,
-      longestMatch: this.longestMatch(),
+      longestMatch: this.longestMatch({ textDocument: params.textDocument, position: params.position }),
     });
     return result.candidates
       .filter((candidate) => candidate.word !== EOS_TOKEN)

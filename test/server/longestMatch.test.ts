@@ -38,6 +38,30 @@ describe('longest match (the default estimator) in the server', function () {
     assert.equal(second, first);
   });
 
+  it('a place in an open document is predicted from the workspace without that document: the line being typed is not its own longest match', async () => {
+    const folder = tempDir('longest-match-open');
+    fs.writeFileSync(path.join(folder, 'a.txt'), 'alpha one\nbeta two\n');
+    fs.writeFileSync(path.join(folder, 'b.txt'), 'gamma one\nbeta three\n');
+    fs.writeFileSync(path.join(folder, 'c.txt'), 'notes\n');
+    const session = await TestSession.start({ folders: [folder] });
+    sessions.push(session);
+    await session.whenReady();
+    // Typed into c.txt, unsaved: the server learns the editor's text, the line being typed included.
+    const text = 'notes\ngamma one\nbeta ';
+    const uri = await session.open(path.join(folder, 'c.txt'), text);
+    await session.waitForStatus((status) => status.tokens === 12);
+    // Read as part of the workspace, the typed text is the longest match, and it ends the line there.
+    assert.equal((await session.predict({ context: text, temperature: 0 })).chosen?.word, '</s>');
+    const fromTheCursor = await session.predict({ context: text, document: uri, temperature: 0 });
+    assert.equal(fromTheCursor.chosen?.word, 'three');
+    assert.deepEqual(fromTheCursor.context, ['gamma', 'one', '</s>', 'beta']);
+    const items = (await session.client.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 5 } })) as { label: string; detail: string }[];
+    assert.equal(items[0].label, 'three');
+    assert.match(items[0].detail, /, 4-token context\)$/);
+    const evidence = await session.evidence({ context: text, document: uri, word: 'three' });
+    assert.deepEqual(evidence.occurrences.map(({ file, line }) => [file, line]), [['b.txt', 1]]);
+  });
+
   describe('its token index in the snapshot', () => {
     let folder: string;
     let storage: string;
