@@ -202,7 +202,8 @@ describe('language server: surprisal lens', () => {
       evidence.occurrences.map(({ file, line, column }) => [file, line, column]),
       [['src/copied.txt', 1, 1]],
     );
-    const everywhere = await session.evidence({ textDocument: { uri }, position: { line: 2, character: 19 }, word: 'door' });
+    // Asked plainly with the text before the word (no document named, so nothing left out), the file itself is a place.
+    const everywhere = await session.evidence({ context: `${lines[0]}\n${lines[1]}\n${lines[2].slice(0, 19)}`, word: 'door' });
     assert.ok(everywhere.occurrences.some(({ file }) => file === 'notes/animals.txt'), 'asked plainly, the file itself is a place');
   });
 });
