@@ -36,6 +36,9 @@ export interface ServerBenchResult {
   readonly predictServerCpuMs: number | null;
   readonly predictAfterEditMs: Percentiles;
   readonly predictWhileLearningMs: Percentiles;
+  /** Show where… for the likeliest word (nextWordLab/evidence, up to 50 places), idle and while learning. */
+  readonly evidenceMs: Percentiles;
+  readonly evidenceWhileLearningMs: Percentiles;
   /** Ghost text as the extension asks for it: up to 4 words at T = 0.7, after a space or mid-word. */
   readonly inlineSuggestionMs: Percentiles;
   readonly incrementalUpdateMs: Percentiles;
@@ -101,6 +104,20 @@ async function timePredictions(session: TestSession, contexts: readonly string[]
   for (let i = 0; i < count; i++) {
     const start = performance.now();
     await session.predict({ context: contexts[i % contexts.length], candidates: 10 });
+    wall.push(performance.now() - start);
+  }
+  return wall;
+}
+
+/** Wall-clock time per evidence request: Show where… for the likeliest word after each context (its prediction untimed). */
+async function timeEvidence(session: TestSession, contexts: readonly string[], count: number, from = 0): Promise<number[]> {
+  const wall: number[] = [];
+  for (let i = from; i < from + count; i++) {
+    const context = contexts[i % contexts.length];
+    const word = (await session.predict({ context, temperature: 0 })).chosen?.word;
+    if (word === undefined) continue;
+    const start = performance.now();
+    await session.evidence({ context, word });
     wall.push(performance.now() - start);
   }
   return wall;
@@ -273,6 +290,7 @@ export async function runServerBench(options: ServerBenchOptions): Promise<Serve
     const cpuBefore = processCpuMs(session.serverProcess?.pid);
     const predict = await timePredictions(session, contexts, PREDICT_REQUESTS);
     const cpuAfter = processCpuMs(session.serverProcess?.pid);
+    const evidence = await timeEvidence(session, contexts, PREDICT_REQUESTS);
     const inline = await timeInlineSuggestions(session, contexts, PREDICT_REQUESTS);
     const edits = await timeEdits(session, folder, lines, contexts);
     const lens = await timeLens(session, folder, contexts);
@@ -281,8 +299,10 @@ export async function runServerBench(options: ServerBenchOptions): Promise<Serve
     const logged = session.logs.length;
     await session.relearn();
     const whileLearning: number[] = [];
+    const evidenceWhileLearning: number[] = [];
     while ((await session.client.sendRequest(StatusRequest.type)).state !== 'ready') {
       whileLearning.push(...(await timePredictions(session, contexts, 10)));
+      evidenceWhileLearning.push(...(await timeEvidence(session, contexts, 2, evidenceWhileLearning.length)));
     }
     await session.waitForLog(saved, logged);
     await session.dispose();
@@ -307,6 +327,8 @@ export async function runServerBench(options: ServerBenchOptions): Promise<Serve
       predictServerCpuMs: cpuBefore === undefined || cpuAfter === undefined ? null : (cpuAfter - cpuBefore) / PREDICT_REQUESTS,
       predictAfterEditMs: percentiles(edits.predictAfterEdit),
       predictWhileLearningMs: percentiles(whileLearning),
+      evidenceMs: percentiles(evidence),
+      evidenceWhileLearningMs: percentiles(evidenceWhileLearning),
       inlineSuggestionMs: percentiles(inline),
       incrementalUpdateMs: percentiles(timeIncrementalUpdates(lines, options.tokenizer)),
       editRoundTripMs: percentiles(edits.roundTrips),
@@ -409,6 +431,7 @@ export function serverSummary(result: ServerBenchResult): string[] {
     `server: predict ${spread(result.predictMs)} (target p99 ≤ 20 ms); server CPU time ${serverCpu(result)}`,
     `server: predict right after an edit ${spread(result.predictAfterEditMs)} (target p99 ≤ 20 ms)`,
     `server: predict while learning ${spread(result.predictWhileLearningMs)} (target p99 ≤ 20 ms)`,
+    `server: evidence (Show where…) ${spread(result.evidenceMs)}, while learning ${spread(result.evidenceWhileLearningMs)} (target p99 ≤ 20 ms)`,
     `server: inline suggestion ${spread(result.inlineSuggestionMs)} (target p99 ≤ 20 ms)`,
     `server: incremental update, one line of a ${EDITED_FILE_LINES.toLocaleString('en-US')}-line file: ${spread(result.incrementalUpdateMs, 'edits')} (target ≤ 5 ms)`,
     `server: edit + request round trip: ${spread(result.editRoundTripMs, 'edits')}`,
@@ -435,6 +458,8 @@ export function serverMarkdown(result: ServerBenchResult): string[] {
     row('predict, server CPU time', serverCpu(result)),
     row('predict right after an edit', spread(result.predictAfterEditMs), 'p99 ≤ 20 ms'),
     row('predict while the workspace is being learned', spread(result.predictWhileLearningMs), 'p99 ≤ 20 ms'),
+    row('evidence (Show where… for the likeliest word, up to 50 places)', spread(result.evidenceMs), 'p99 ≤ 20 ms'),
+    row('evidence while the workspace is being learned', spread(result.evidenceWhileLearningMs), 'p99 ≤ 20 ms'),
     row('inline suggestion (ghost text: up to 4 words, T = 0.7, half of them mid-word)', spread(result.inlineSuggestionMs), 'p99 ≤ 20 ms'),
     row(`incremental update: one line of a ${EDITED_FILE_LINES.toLocaleString('en-US')}-line open file`, spread(result.incrementalUpdateMs, 'edits'), '≤ 5 ms'),
     row('didChange + next request round trip', spread(result.editRoundTripMs, 'edits')),
