@@ -17,8 +17,14 @@ import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
 
 /** A stamp no file has: documents saved with it are read again on the next start. */
 const UNKNOWN_MTIME = -1;
-/** The oldest format a workspace snapshot is restored from: older ones were learned without secret scanning by content. */
-const OLDEST_RESTORED_VERSION = 3;
+/**
+ * Why a workspace snapshot of an older format is learned again rather than restored: its documents were
+ * read under rules that have changed since, by the format that brought the change.
+ */
+const OUTDATED_READINGS: readonly { readonly before: number; readonly reason: string }[] = [
+  { before: 3, reason: 'saved before secret scanning by content' },
+  { before: 4, reason: 'saved when a literal <s>, </s> or <unk> in the text was dropped' },
+];
 
 export interface RestoredModel {
   readonly workspace: WorkspaceModel;
@@ -54,8 +60,9 @@ export class SnapshotStore {
       await this.discard();
       return undefined;
     }
-    if (snapshot.formatVersion < OLDEST_RESTORED_VERSION) {
-      log(`Discarded the saved model (format ${snapshot.formatVersion}, saved before secret scanning by content); learning the workspace again.`);
+    const outdated = OUTDATED_READINGS.find((reading) => snapshot.formatVersion < reading.before);
+    if (outdated !== undefined) {
+      log(`Discarded the saved model (format ${snapshot.formatVersion}, ${outdated.reason}); learning the workspace again.`);
       await this.discard();
       return undefined;
     }

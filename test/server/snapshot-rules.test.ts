@@ -1,6 +1,7 @@
-// A snapshot saved before secret scanning by content (format 2) may hold a secret line the old rules
-// learned, under the file's current stamp, so nothing would ever read the file again: the server must
-// discard it and learn the workspace from its files, which withholds the line.
+// A snapshot saved under older reading rules holds documents as those rules read them, under the files'
+// current stamps, so nothing would ever read the files again: the server must discard it and learn the
+// workspace from its files. Format 2 predates secret scanning by content (a secret line it learned must
+// go); format 3 dropped a literal <s>, </s> or <unk> from the text (the word must come back).
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,8 +13,8 @@ import { TestSession, removeTempDirs, tempDir } from './harness';
 
 const SECRET_LINE = 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYcanaryOld';
 
-/** The model and documents as format 2 wrote them: no withheld note per document. */
-function formatTwoSnapshot(model: NgramModel, documents: { key: string; size: number; mtimeMs: number; encoded: Int32Array }[]): Uint8Array {
+/** The model and documents as format 2 (no withheld note per document) or format 3 (no token index) wrote them. */
+function olderSnapshot(version: 2 | 3, model: NgramModel, documents: { key: string; size: number; mtimeMs: number; encoded: Int32Array }[]): Uint8Array {
   const withoutDocuments = writeSnapshot(model).subarray(16);
   const body = new Writer();
   // Everything before the document count is laid out the same in both formats (after it: the count and
@@ -24,12 +25,13 @@ function formatTwoSnapshot(model: NgramModel, documents: { key: string; size: nu
     body.string(document.key);
     body.f64(document.size);
     body.f64(document.mtimeMs);
+    if (version === 3) body.string('');
     body.int32Array(document.encoded);
   }
-  return frame(SNAPSHOT_MAGIC, 2, body.result());
+  return frame(SNAPSHOT_MAGIC, version, body.result());
 }
 
-describe('a snapshot from before secret scanning by content', function () {
+describe('a snapshot saved under older reading rules', function () {
   this.timeout(60_000);
   let session: TestSession | undefined;
 
@@ -38,7 +40,7 @@ describe('a snapshot from before secret scanning by content', function () {
     removeTempDirs();
   });
 
-  it('is discarded and rebuilt from the files, so the secret line it learned is gone', async () => {
+  it('from before secret scanning by content is discarded and rebuilt from the files, so the secret line it learned is gone', async () => {
     const folder = tempDir('old-snapshot');
     const storage = tempDir('old-snapshot-storage');
     const file = path.join(folder, 'notes.txt');
@@ -50,7 +52,7 @@ describe('a snapshot from before secret scanning by content', function () {
     const encoded = model.addText(text);
     const secretWord = model.vocabulary.allWords().find((word) => word.includes('canaryOld'));
     assert.ok(secretWord !== undefined, 'the old model holds the secret');
-    fs.writeFileSync(path.join(storage, SNAPSHOT_FILE_NAME), formatTwoSnapshot(model, [{ key: file, size: stat.size, mtimeMs: stat.mtimeMs, encoded }]));
+    fs.writeFileSync(path.join(storage, SNAPSHOT_FILE_NAME), olderSnapshot(2, model, [{ key: file, size: stat.size, mtimeMs: stat.mtimeMs, encoded }]));
 
     session = await TestSession.start({ folders: [folder], storagePath: storage, settings: { order: 3, tokenizer: 'words' } });
     assert.equal((await session.whenReady()).restoredFromSnapshot, false);
@@ -59,5 +61,24 @@ describe('a snapshot from before secret scanning by content', function () {
     assert.equal((await session.predict({ context: 'the cat sat on the', temperature: 0 })).chosen?.word, 'mat');
     const entry = (await session.skippedFiles()).find((skipped) => skipped.uri.endsWith('/notes.txt'));
     assert.deepEqual(entry && { reason: entry.reason, detail: entry.detail }, { reason: 'secret lines', detail: 'learned, 1 line withheld: credential assignment' });
+  });
+
+  it('from when literal markers were dropped is discarded and rebuilt, so the written <s> is a word again', async () => {
+    await session?.dispose();
+    const folder = tempDir('marker-snapshot');
+    const storage = tempDir('marker-snapshot-storage');
+    const file = path.join(folder, 'page.txt');
+    const text = 'the tag is <s> here\nthe tag is <s> here\n';
+    fs.writeFileSync(file, text);
+    const stat = fs.statSync(file);
+    // What the format 3 server saved: the text with its literal marker dropped, under the file's stamp.
+    const model = new NgramModel({ order: 3, estimator: { name: 'kneser-ney' }, tokenizer: 'whitespace' });
+    const encoded = model.addText(text.replaceAll(' <s>', ''));
+    fs.writeFileSync(path.join(storage, SNAPSHOT_FILE_NAME), olderSnapshot(3, model, [{ key: file, size: stat.size, mtimeMs: stat.mtimeMs, encoded }]));
+
+    session = await TestSession.start({ folders: [folder], storagePath: storage, settings: { order: 3, tokenizer: 'whitespace', estimator: 'kneser-ney' } });
+    assert.equal((await session.whenReady()).restoredFromSnapshot, false);
+    assert.ok(session.logs.some((line) => line.includes('Discarded the saved model (format 3, saved when a literal <s>, </s> or <unk> in the text was dropped)')), session.logs.join('\n'));
+    assert.equal((await session.predict({ context: 'the tag is', temperature: 0 })).chosen?.word, '\\<s>');
   });
 });
