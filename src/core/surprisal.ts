@@ -51,16 +51,27 @@ function scoreLine(model: NgramModel, line: string): LineSurprisal {
   return tokens;
 }
 
+/** A line's words as scoring reads them (literal `<s>`, `</s>` and `<unk>` are not words). */
+export function lineWords(tokenizer: TokenizerName, line: string): string[] {
+  return tokenizeLine(tokenizer, line).filter((word) => !isReservedToken(word));
+}
+
 /**
  * For each line of a document, the tokens before it as an estimator that reads across lines sees
  * them (the last `maxContext`): `<s>` at the document's start, then every earlier line's tokens and
- * its `</s>` (a blank line has none), as eval's accuracy walk reads a text.
+ * its `</s>` (a blank line has none), as eval's accuracy walk reads a text. `wordsOf` reads a line's
+ * words (`lineWords`; a caller may keep them per line).
  */
-export function contextsBeforeLines(tokenizer: TokenizerName, lines: readonly string[], maxContext: number): string[][] {
+export function contextsBeforeLines(
+  tokenizer: TokenizerName,
+  lines: readonly string[],
+  maxContext: number,
+  wordsOf: (line: string) => readonly string[] = (line) => lineWords(tokenizer, line),
+): string[][] {
   let running = [BOS_TOKEN];
   return lines.map((line) => {
     const before = running.slice(Math.max(0, running.length - maxContext));
-    const words = tokenizeLine(tokenizer, line).filter((word) => !isReservedToken(word));
+    const words = wordsOf(line);
     if (words.length > 0) {
       running.push(...words, EOS_TOKEN);
       if (running.length > 2 * maxContext) running = running.slice(running.length - maxContext);

@@ -9,9 +9,8 @@
 
 import { LongestMatchModel } from '../core/longestMatch';
 import type { EncodedSentences, NgramModel } from '../core/model';
-import { contextsBeforeLines, scoreLineAfter, scoreLines, type LineSurprisal } from '../core/surprisal';
-import { tokenizeLine } from '../core/tokenizer';
-import { BOS_TOKEN, EOS, isReservedToken } from '../core/vocabulary';
+import { contextsBeforeLines, lineWords, scoreLineAfter, scoreLines, type LineSurprisal } from '../core/surprisal';
+import { BOS_TOKEN, EOS } from '../core/vocabulary';
 import type { SurprisalResult, SurprisalTokenResult } from '../protocol/lsp';
 import { evidencePattern } from './evidence';
 import { splitLines, type WorkspaceModel } from './workspaceModel';
@@ -56,6 +55,8 @@ interface LineCache {
   ownCountsLeftOut: boolean;
   /** Line scores by `Reading.keys`. */
   readonly lines: Map<string, LineSurprisal>;
+  /** Line words by line text (the longest-match reading walks every line's words for each request). */
+  readonly words: Map<string, readonly string[]>;
 }
 
 /** How the lines of one text are scored on a cache's model. */
@@ -119,6 +120,8 @@ export class SurprisalLens {
       // Forget lines the document no longer has.
       const present = new Set(keys);
       for (const key of cache.lines.keys()) if (!present.has(key)) cache.lines.delete(key);
+      const presentTexts = new Set(texts);
+      for (const text of cache.words.keys()) if (!presentTexts.has(text)) cache.words.delete(text);
       return this.result(cache, keys, version);
     }
   }
@@ -171,7 +174,7 @@ export class SurprisalLens {
     // The last token is the line's `</s>`, which has no characters to point at.
     const index = scored.findIndex((token, i) => i < scored.length - 1 && token.start <= character && character < token.end);
     if (index < 0) return null;
-    const words = tokenizeLine(model.tokenizer, text).filter((word) => !isReservedToken(word));
+    const words = this.wordsOf(cache, text);
     const context = [...reading.before(line), ...words.slice(0, index)];
     const leftOut = cache.ownCountsLeftOut ? document.fsPath : undefined;
     return { token: scored[index], cache, explained: { model, longestMatch: cache.longestMatch, context, word: words[index], leftOut } };
@@ -182,7 +185,7 @@ export class SurprisalLens {
     const model = cache.scoring as NgramModel;
     const longestMatch = cache.longestMatch;
     if (longestMatch === undefined) return { keys: texts, score: (line) => scoreLines(model, [texts[line]])[0], before: () => [BOS_TOKEN] };
-    const before = contextsBeforeLines(model.tokenizer, texts, longestMatch.options.maxContext);
+    const before = contextsBeforeLines(model.tokenizer, texts, longestMatch.options.maxContext, (text) => this.wordsOf(cache, text));
     return {
       keys: texts.map((text, line) => JSON.stringify([before[line], text])),
       score: (line) => scoreLineAfter(longestMatch, texts[line], before[line]),
@@ -203,6 +206,12 @@ export class SurprisalLens {
     this.caches.delete(uri);
   }
 
+  private wordsOf(cache: LineCache, text: string): readonly string[] {
+    let words = cache.words.get(text);
+    if (words === undefined) cache.words.set(text, (words = lineWords(cache.model.tokenizer, text)));
+    return words;
+  }
+
   private cacheFor(uri: string): LineCache {
     const cached = this.caches.get(uri);
     this.caches.delete(uri);
@@ -211,7 +220,7 @@ export class SurprisalLens {
       return cached;
     }
     const workspace = this.host.workspace();
-    const fresh: LineCache = { workspace, model: workspace.model, version: workspace.version, scoring: undefined, longestMatch: undefined, ownCountsLeftOut: false, lines: new Map() };
+    const fresh: LineCache = { workspace, model: workspace.model, version: workspace.version, scoring: undefined, longestMatch: undefined, ownCountsLeftOut: false, lines: new Map(), words: new Map() };
     this.caches.set(uri, fresh);
     for (const stale of this.caches.keys()) if (this.caches.size > KEPT_DOCUMENTS) this.caches.delete(stale);
     return fresh;
