@@ -168,6 +168,20 @@ export class TokenIndex {
     return this.base.starts[document + 1] - this.base.starts[document] - 1;
   }
 
+  /**
+   * Tokens a query reads by a linear pass (documents changed since the merge), those of `leftOut`
+   * aside: a query leaving that document out does not read them.
+   */
+  scannedTokens(leftOut?: string): number {
+    let tokens = this.freshTokens + this.retiredTokens;
+    if (leftOut === undefined) return tokens;
+    const fresh = this.documents.get(leftOut)?.tokens;
+    if (fresh) tokens -= fresh.length;
+    const document = findSortedKey(this.base.keys, leftOut);
+    if (document >= 0 && this.base.retired[document] === 1) tokens -= this.baseLength(document);
+    return tokens;
+  }
+
   /** Whether enough has changed since the last merge for queries to be worth a new base. */
   get mergeDue(): boolean {
     const pending = this.freshTokens + this.retiredTokens;

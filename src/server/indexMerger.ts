@@ -14,18 +14,27 @@ const WORKER_FILE = path.join(__dirname, 'indexWorker.js');
 
 export class IndexMerger {
   private worker: Worker | undefined;
-  private merging = false;
+  /** The merge under way, if any. */
+  private running: Promise<void> | undefined;
 
   constructor(private readonly log: (message: string) => void) {}
 
   get busy(): boolean {
-    return this.merging;
+    return this.running !== undefined;
   }
 
-  /** Merges `index` unless a merge runs; resolves when it is installed (or abandoned with an error logged). */
-  async merge(index: TokenIndex): Promise<void> {
-    if (this.merging || !index.mergeDue) return;
-    this.merging = true;
+  /**
+   * Merges `index` when a merge is due (or `always`); resolves when it is installed (or abandoned with
+   * an error logged). While a merge runs, resolves when that one ends.
+   */
+  merge(index: TokenIndex, always = false): Promise<void> {
+    if (this.running !== undefined) return this.running;
+    if (!always && !index.mergeDue) return Promise.resolve();
+    this.running = this.run(index).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async run(index: TokenIndex): Promise<void> {
     const started = performance.now();
     try {
       const input = index.mergeInput();
@@ -52,8 +61,6 @@ export class IndexMerger {
     } catch (error) {
       this.worker = undefined;
       this.log(`Could not merge the token index: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.merging = false;
     }
   }
 

@@ -303,6 +303,15 @@ export class Learner {
     });
   }
 
+  /**
+   * Merges the token index now, whatever has changed (the surprisal lens asks before reading a whole
+   * document across lines, whose every query would otherwise read the changes by a linear pass).
+   */
+  async mergeIndexNow(): Promise<void> {
+    await this.merger.merge(this.host.workspace().index, true);
+    this.host.indexMerged();
+  }
+
   /** Brings one file in line with the disk (a watcher event or a closed editor). */
   private async updateFile(fsPath: string): Promise<void> {
     const workspace = this.host.workspace();

@@ -105,7 +105,11 @@ export class NextWordServer {
   private readonly settings: SettingsCache;
   private workspace: WorkspaceModel;
   private readonly learner: Learner;
-  private readonly lens = new SurprisalLens({ workspace: () => this.workspace, whenRequestsAnswered: () => this.whenRequestsAnswered() });
+  private readonly lens = new SurprisalLens({
+    workspace: () => this.workspace,
+    mergeIndex: () => this.learner.mergeIndexNow(),
+    whenRequestsAnswered: () => this.whenRequestsAnswered(),
+  });
   private snapshots: SnapshotStore | undefined;
   private folders: Folder[] = [];
   private foldersChangeSupported = false;

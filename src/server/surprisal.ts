@@ -24,6 +24,8 @@ const REMOVAL_TOKENS = 2048;
  * document drops the least recent one's (scored again, if shown again).
  */
 const KEPT_DOCUMENTS = 2;
+/** Changed tokens of the token index (besides the document's own) above which it is merged before a lens reads across lines. */
+const MERGE_BEFORE_READING = 16_384;
 const ALTERNATIVES = 5;
 const LOG2_10 = Math.log2(10);
 
@@ -37,6 +39,8 @@ export interface LensDocument {
 
 export interface SurprisalHost {
   workspace(): WorkspaceModel;
+  /** Merges the workspace's token index (in the background); resolves when the merged index answers. */
+  mergeIndex(): Promise<void>;
   /** Resolves once no request is being answered (slices wait for it, as learning does). */
   whenRequestsAnswered(): Promise<void>;
 }
@@ -97,6 +101,13 @@ export class SurprisalLens {
         }
       }
       if (cache.scoring === undefined) continue;
+      // Reading the whole document across lines asks the index once per token: merge the changes it
+      // would otherwise read by a linear pass for each of them (the merge runs on another thread).
+      const index = cache.longestMatch === undefined ? undefined : cache.workspace.index;
+      if (index !== undefined && index.scannedTokens(cache.longestMatch?.leftOut) > MERGE_BEFORE_READING) {
+        await this.host.mergeIndex();
+        if (!isOpen()) return null;
+      }
       const texts = splitLines(document.getText());
       const version = document.version;
       const reading = this.reading(cache, texts);
