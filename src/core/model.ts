@@ -101,18 +101,21 @@ class IdBuffer {
 /**
  * Text as sentences of ids, each ending in `EOS` (blank lines are no sentence); a literal `<s>`, `</s>`
  * or `<unk>` in the text is the word `\<s>`… (tokenizer.ts). `idOf` names each token by its range in
- * the text as the tokenizer normalised it (a literal marker by its word, a string of its own).
+ * the text as the tokenizer normalised it (a literal marker by its word, a string of its own);
+ * `onRange`, when given, receives every token's range in that text.
  */
 export function encodeSentences(
   tokenizer: TokenizerName,
   original: string,
   idOf: (text: string, start: number, end: number) => number,
+  onRange?: (start: number, end: number) => void,
 ): EncodedSentences {
   const text = normalizeForTokenizer(tokenizer, original);
   const buffer = new IdBuffer();
   let sentenceStart = 0;
   scanTextRanges(tokenizer, text, {
     range: (start, end) => {
+      onRange?.(start, end);
       const literal = markerLiteralAt(text, start, end);
       buffer.push(literal === undefined ? idOf(text, start, end) : idOf(literal, 0, literal.length));
     },
@@ -200,11 +203,15 @@ export class NgramModel {
   encodeForScoring(text: string, ranges?: number[]): EncodedSentences {
     const vocabulary = this.vocabulary;
     const counts = this.counts;
-    return encodeSentences(this.tokenizer, text, (normalized, start, end) => {
-      ranges?.push(start, end);
-      const id = vocabulary.idOfRange(normalized, start, end);
-      return id === EOS || counts.unigramCount(id) > 0 ? id : UNK;
-    });
+    return encodeSentences(
+      this.tokenizer,
+      text,
+      (normalized, start, end) => {
+        const id = vocabulary.idOfRange(normalized, start, end);
+        return id === EOS || counts.unigramCount(id) > 0 ? id : UNK;
+      },
+      ranges === undefined ? undefined : (start, end) => ranges.push(start, end),
+    );
   }
 
 

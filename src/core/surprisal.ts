@@ -4,9 +4,9 @@
 
 import type { LongestMatchModel } from './longestMatch';
 import type { NgramModel } from './model';
-import { normalizeForTokenizer, tokenizeLine } from './tokenizer';
+import { markerLiteralAt, normalizeForTokenizer, tokenizeLine } from './tokenizer';
 import type { TokenizerName } from './types';
-import { BOS_TOKEN, EOS_TOKEN, isReservedToken } from './vocabulary';
+import { BOS_TOKEN, EOS_TOKEN } from './vocabulary';
 
 /** One scored token of a line. `</s>` (the line's end) is the last, with start = end = the line's length. */
 export interface TokenSurprisal {
@@ -51,22 +51,17 @@ function scoreLine(model: NgramModel, line: string): LineSurprisal {
   return tokens;
 }
 
-/** A line's words as scoring reads them (literal `<s>`, `</s>` and `<unk>` are not words). */
-export function lineWords(tokenizer: TokenizerName, line: string): string[] {
-  return tokenizeLine(tokenizer, line).filter((word) => !isReservedToken(word));
-}
-
 /**
  * For each line of a document, the tokens before it as an estimator that reads across lines sees
  * them (the last `maxContext`): `<s>` at the document's start, then every earlier line's tokens and
  * its `</s>` (a blank line has none), as eval's accuracy walk reads a text. `wordsOf` reads a line's
- * words (`lineWords`; a caller may keep them per line).
+ * words (`tokenizeLine`; a caller may keep them per line).
  */
 export function contextsBeforeLines(
   tokenizer: TokenizerName,
   lines: readonly string[],
   maxContext: number,
-  wordsOf: (line: string) => readonly string[] = (line) => lineWords(tokenizer, line),
+  wordsOf: (line: string) => readonly string[] = (line) => tokenizeLine(tokenizer, line),
 ): string[][] {
   let running = [BOS_TOKEN];
   return lines.map((line) => {
@@ -95,7 +90,7 @@ export function scoreLineAfter(model: LongestMatchModel, line: string, before: r
   // Each context is the one before plus a token: its match is at most one longer.
   let atMost: number | undefined;
   for (let i = 0; i <= words; i++) {
-    const word = i < words ? normalized.slice(ranges[2 * i], ranges[2 * i + 1]) : EOS_TOKEN;
+    const word = i < words ? (markerLiteralAt(normalized, ranges[2 * i], ranges[2 * i + 1]) ?? normalized.slice(ranges[2 * i], ranges[2 * i + 1])) : EOS_TOKEN;
     const answer = model.answer(context, atMost);
     atMost = answer.match.length + 1;
     const { probability, log10Prob, ngramLength, inVocabulary } = model.scoreWith(answer, word);

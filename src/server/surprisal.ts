@@ -9,7 +9,8 @@
 
 import { LongestMatchModel } from '../core/longestMatch';
 import type { EncodedSentences, NgramModel } from '../core/model';
-import { contextsBeforeLines, lineWords, scoreLineAfter, scoreLines, type LineSurprisal } from '../core/surprisal';
+import { contextsBeforeLines, scoreLineAfter, scoreLines, type LineSurprisal } from '../core/surprisal';
+import { tokenizeLine } from '../core/tokenizer';
 import { BOS_TOKEN, EOS } from '../core/vocabulary';
 import type { SurprisalResult, SurprisalTokenResult } from '../protocol/lsp';
 import { evidencePattern } from './evidence';
@@ -219,7 +220,7 @@ export class SurprisalLens {
 
   private wordsOf(cache: LineCache, text: string): readonly string[] {
     let words = cache.words.get(text);
-    if (words === undefined) cache.words.set(text, (words = lineWords(cache.model.tokenizer, text)));
+    if (words === undefined) cache.words.set(text, (words = tokenizeLine(cache.model.tokenizer, text)));
     return words;
   }
 

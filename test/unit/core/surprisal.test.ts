@@ -126,6 +126,18 @@ describe('surprisal', () => {
     );
   });
 
+  it('a literal `<s>` in the text is the word `\\<s>` it was learned as, at its place in the line (n-gram and longest match)', () => {
+    const ngram = new NgramModel({ order: 3, tokenizer: 'whitespace' });
+    const index = new TokenIndex();
+    index.set('other', ngram.addText('x <s> y'));
+    index.merge();
+    const model = new LongestMatchModel(ngram, index, { maxContext: 8, minLength: 1, beta: 1 });
+    const scored = scoreLineAfter(model, 'x <s> y', contextsBeforeLines('whitespace', ['x <s> y'], 8)[0]);
+    assert.deepEqual(scored.map((token) => [token.start, token.end, token.inVocabulary]), [[0, 1, true], [2, 5, true], [6, 7, true], [7, 7, true]]);
+    assert.equal(scored[1].log10Prob, model.score(['<s>', 'x'], '\\<s>').log10Prob);
+    assert.deepEqual(scoreLines(ngram, ['x <s> y'])[0].map((token) => [token.start, token.end, token.inVocabulary]), [[0, 1, true], [2, 5, true], [6, 7, true], [7, 7, true]]);
+  });
+
   it('gives offsets into the line as written when the tokenizer normalises it', () => {
     const model = trained(['café au lait'], 2, { name: 'kneser-ney' }, { tokenizer: 'words' });
     const line = 'un cafe\u0301 noir';
