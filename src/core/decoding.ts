@@ -41,14 +41,21 @@ export function decodingLoop<T>(tokens: readonly T[], order: number): Repetition
   return repetition;
 }
 
-/** What generation needs of a model; `NgramModel` and the ARPA back-off model both provide it. */
+/** What generation needs of a model; `NgramModel`, the ARPA back-off model and `LongestMatchModel` provide it. */
 export interface NextWordModel {
+  /** One more than the tokens of context a choice depends on: a loop is proven once they repeat. */
   readonly order: number;
   readonly vocabulary: { word(id: number): string };
   /** The distribution after `context` as runs, likeliest first (`<unk>` in none when `withoutUnknown`). */
   runs(context: readonly string[], options: { readonly withoutUnknown?: boolean }): { readonly runs: ProbabilityRuns };
   /** The k likeliest words after `context`, in the runs' ranking (greedy decoding needs no more). */
   candidates(context: readonly string[], k: number): readonly { readonly id: number }[];
+  /**
+   * The context once `word` follows `context`, for a model that reads across lines (a line end is the
+   * token `</s>` of its context). Without it the context is the line's last order − 1 tokens, and a new
+   * line starts at `<s>`.
+   */
+  extend?(context: readonly string[], word: string): string[];
 }
 
 export interface GenerationOptions {
@@ -98,12 +105,10 @@ export function generate(model: NextWordModel, context: readonly string[], optio
     const word = model.vocabulary.word(id);
     ids.push(id);
     tokens.push(word);
-    if (id === EOS) {
-      if (!options.acrossLines) break;
-      current = [BOS_TOKEN];
-    } else {
-      current = [...current.slice(Math.max(0, current.length - (model.order - 2))), word];
-    }
+    if (id === EOS && !options.acrossLines) break;
+    if (model.extend !== undefined) current = model.extend(current, word);
+    else if (id === EOS) current = [BOS_TOKEN];
+    else current = [...current.slice(Math.max(0, current.length - (model.order - 2))), word];
     if (options.stopAtLoop && decodingLoop(ids, model.order) !== undefined) break;
   }
   return { tokens, ids, loop: decodingLoop(ids, model.order) };

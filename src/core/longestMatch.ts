@@ -144,6 +144,20 @@ export class LongestMatchModel {
     readonly leftOut?: string,
   ) {}
 
+  /** Generation's loop proof: a choice depends on the last `maxContext` tokens, across lines. */
+  get order(): number {
+    return this.options.maxContext + 1;
+  }
+
+  get vocabulary(): NgramModel['vocabulary'] {
+    return this.ngram.vocabulary;
+  }
+
+  /** The context read on after `word`: across a line end too (`</s>` is the line break), its last `maxContext` tokens. */
+  extend(context: readonly string[], word: string): string[] {
+    return [...context.slice(Math.max(0, context.length + 1 - this.options.maxContext)), word];
+  }
+
   /** The context's ids: its last `maxContext` tokens, `<s>`/`</s>` as themselves, unknown words `<unk>`. */
   contextIds(context: readonly string[]): Int32Array {
     const used = context.slice(Math.max(0, context.length - this.options.maxContext));

@@ -380,6 +380,7 @@ export class NextWordServer {
       acrossLines: params.acrossLines === true,
       sampling: await this.reweighting(params),
       random: await this.randomFor(params),
+      longestMatch: this.longestMatch(params),
     });
     return { ...result, status: this.status() };
   }

@@ -51,9 +51,14 @@ export function contextTokens(model: NgramModel, textBefore: string): string[] {
   return contextBeforeCursor(model.tokenizer, line, line.length);
 }
 
+/** The context an estimator reads before the cursor: the cursor's line for the n-gram ones, the lines before it too for longest match. */
+function readContext(model: NgramModel, textBefore: string, longestMatch: LongestMatchModel | undefined): string[] {
+  return longestMatch === undefined ? contextTokens(model, textBefore) : contextAcrossLines(model.tokenizer, textBefore, false);
+}
+
 export function predict(model: NgramModel, options: PredictOptions): Prediction {
   const { longestMatch } = options;
-  const context = longestMatch === undefined ? contextTokens(model, options.textBefore) : contextAcrossLines(model.tokenizer, options.textBefore, false);
+  const context = readContext(model, options.textBefore, longestMatch);
   const linePrefix = lastLine(options.textBefore);
   // The distribution as runs of equal probability: sums over the vocabulary cost O(runs), not O(|V|).
   const withoutUnknown = { withoutUnknown: options.insertableOnly };
@@ -179,12 +184,15 @@ export interface GenerateOptions {
   readonly acrossLines: boolean;
   readonly sampling: Reweighting;
   readonly random: UniformRandom;
+  /** The longest-match estimator, when it is the one set: it generates from the lines before the cursor too. */
+  readonly longestMatch?: LongestMatchModel;
 }
 
 /** Continues the line with the engine's decoder; greedy decoding stops once its loop is established. */
 export function generateAfter(model: NgramModel, options: GenerateOptions): Omit<GenerateResult, 'status'> {
-  const start = contextTokens(model, options.textBefore);
-  const generation = generate(model, start, {
+  const { longestMatch } = options;
+  const start = readContext(model, options.textBefore, longestMatch);
+  const generation = generate(longestMatch ?? model, start, {
     tokens: Math.max(0, Math.min(MAX_GENERATED_WORDS, Math.floor(options.words))),
     sampling: options.greedy ? { temperature: 0 } : options.sampling,
     random: options.random,
@@ -192,7 +200,7 @@ export function generateAfter(model: NgramModel, options: GenerateOptions): Omit
     stopAtLoop: options.greedy,
   });
   return {
-    context: model.usedContext(start),
+    context: longestMatch === undefined ? model.usedContext(start) : longestMatch.usedContext(longestMatch.answer(start)),
     tokens: generation.tokens,
     loop: generation.loop === undefined ? null : { start: generation.loop.start, length: generation.loop.period },
   };

@@ -38,6 +38,29 @@ describe('longest match (the default estimator) in the server', function () {
     assert.equal(second, first);
   });
 
+  it('generates from the lines before the context too, and reads on across the line ends it writes', async () => {
+    const folder = tempDir('longest-match-generate');
+    fs.writeFileSync(path.join(folder, 'a.txt'), 'alpha one\nbeta two\nend here\n');
+    fs.writeFileSync(path.join(folder, 'b.txt'), 'gamma one\nbeta three\nend there\n');
+    const generated = async (settings: Record<string, unknown>): Promise<string[][]> => {
+      const session = await TestSession.start({ folders: [folder], settings });
+      sessions.push(session);
+      await session.whenReady();
+      const runs: string[][] = [];
+      for (const context of ['alpha one\nbeta', 'gamma one\nbeta']) {
+        runs.push((await session.generate({ context, words: 4, mode: 'greedy', acrossLines: true })).tokens);
+      }
+      return runs;
+    };
+    assert.deepEqual(await generated({}), [
+      ['two', '</s>', 'end', 'here'],
+      ['three', '</s>', 'end', 'there'],
+    ]);
+    // The control: Kneser-Ney reads the line, and a new line from `<s>`, so both runs are the same.
+    const [first, second] = await generated({ smoothing: 'kneser-ney' });
+    assert.deepEqual(second, first);
+  });
+
   it('a place in an open document is predicted from the workspace without that document: the line being typed is not its own longest match', async () => {
     const folder = tempDir('longest-match-open');
     fs.writeFileSync(path.join(folder, 'a.txt'), 'alpha one\nbeta two\n');

@@ -16,7 +16,7 @@ export const generateCommand: Command = {
   synopsis: 'generate (--train PATH | --model FILE) [--context TEXT] [--words N] [--temperature T] [--seed S] [options]',
   summary: 'continue a context, greedily (T = 0) or by sampling; the same seed prints the same text',
   description: [
-    'Generation starts from the context (the start of a line) and produces N tokens, a line end counting as one. At a line end it continues on a new line (the model sees `<s>` again) unless --one-line is given. `<unk>` is never produced. With --temperature 0 (or --greedy) every step takes the likeliest word, and the output soon loops; the loop is reported on stderr.',
+    'Generation starts from the context (the start of a line) and produces N tokens, a line end counting as one. At a line end it continues on a new line unless --one-line is given: an n-gram model starts the line from `<s>`, longest match reads on across the line end (as it reads the lines of --context). `<unk>` is never produced. With --temperature 0 (or --greedy) every step takes the likeliest word, and the output soon loops; the loop is reported on stderr.',
   ],
   options: {
     ...MODEL_OPTIONS,
@@ -32,9 +32,11 @@ export const generateCommand: Command = {
     const words = numberOption(values, 'words', { min: 0, max: MAX_WORDS, integer: true }, DEFAULT_WORDS);
     const sampling = flag(values, 'greedy') ? { temperature: 0 } : samplingOptions(values);
     const seed = seedOption(values);
-    const { model } = await loadModel(values, io.progress(values), false);
-    const context = contextTokens(model, values);
-    const result = generate(model, context, {
+    const loaded = await loadModel(values, io.progress(values));
+    const { model } = loaded;
+    const longestMatch = loaded.kind === 'ngram' ? loaded.learned?.longestMatch : undefined;
+    const context = contextTokens(model, values, longestMatch !== undefined);
+    const result = generate(longestMatch ?? model, context, {
       tokens: words,
       sampling,
       random: createRandom(seed),
@@ -45,7 +47,8 @@ export const generateCommand: Command = {
     // Only greedy decoding is bound to loop; a repeat in sampled text is a coincidence.
     const loop = sampling.temperature === 0 ? result.loop : undefined;
     if (values.json) {
-      io.json({ seed, ...sampling, context: model.distribution(context).context, tokens: result.tokens, text, loop: loop ?? null });
+      const used = longestMatch === undefined ? model.distribution(context).context : longestMatch.usedContext(longestMatch.answer(context));
+      io.json({ seed, ...sampling, context: used, tokens: result.tokens, text, loop: loop ?? null });
       return;
     }
     // A final </s> is the line end print adds anyway.

@@ -332,6 +332,18 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
       assert.equal(oneLine, `${expected.slice(0, expected.indexOf('</s>')).join(' ')}\n`);
     });
 
+    it('generates with longest match from the lines before the context, reading on across the line ends it writes', () => {
+      const folder = mkdtempSync(path.join(workDir, 'longest-match-'));
+      writeFileSync(path.join(folder, 'a.txt'), 'alpha one\nbeta two\nend here\n');
+      writeFileSync(path.join(folder, 'b.txt'), 'gamma one\nbeta three\nend there\n');
+      const tokensAfter = (context: string, smoothing: string) =>
+        (JSON.parse(ok('generate', '--train', folder, '--smoothing', smoothing, '--context', context, '--greedy', '--words', '4', '--json')) as { tokens: string[] }).tokens;
+      assert.deepEqual(tokensAfter('alpha one\nbeta', 'longest-match'), ['two', '</s>', 'end', 'here']);
+      assert.deepEqual(tokensAfter('gamma one\nbeta', 'longest-match'), ['three', '</s>', 'end', 'there']);
+      // Kneser-Ney reads only the context's last line, so both contexts continue alike.
+      assert.deepEqual(tokensAfter('gamma one\nbeta', 'kneser-ney'), tokensAfter('alpha one\nbeta', 'kneser-ney'));
+    });
+
     it('reports the seed and the tokens in JSON', () => {
       const result = JSON.parse(ok(...generateArgs, '--seed', 'abc', '--json')) as { seed: string; tokens: string[]; text: string };
       assert.equal(result.seed, 'abc');
