@@ -48,7 +48,7 @@ describe('longest match (the default estimator) in the server', function () {
       await session.whenReady();
       const runs: string[][] = [];
       for (const context of ['alpha one\nbeta', 'gamma one\nbeta']) {
-        runs.push((await session.generate({ context, words: 4, mode: 'greedy', acrossLines: true })).tokens);
+        runs.push([...(await session.generate({ context, words: 4, mode: 'greedy', acrossLines: true })).tokens]);
       }
       return runs;
     };
