@@ -59,6 +59,9 @@ describe('Ghost text in the editor', function () {
     // The status bar's icon turns from the spinner to the model's once the workspace is learned.
     await workbench.step('the model learned', () => page.locator('.statusbar-item .codicon-symbol-text').first().waitFor());
     await openOnNewLastLine('weather.txt');
+    // VS Code's inline suggestions start listening to an editor a moment after it opens (edits made at
+    // once are not offered any); asking for one on the blank line, which gets none, waits for that.
+    await workbench.runCommand('Trigger Inline Suggestion');
     // The words arrive as one edit and the space as a key press: typed key by key, a suggestion made at
     // the line's first letter ("the sky is blue", four words) could still be on screen, typed through,
     // when the space came (under load it showed "blue").
