@@ -10,7 +10,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { tokenizeLine, tokenizeText } from '../../src/core/tokenizer';
 import { MAX_EVIDENCE_OCCURRENCES, type EvidenceOccurrence, type EvidenceResult } from '../../src/protocol/lsp';
-import { TestSession, removeTempDirs, tempDir } from './harness';
+import { readySessions, tempDir } from './harness';
 
 function writeWorkspace(files: Record<string, string>): string {
   const folder = tempDir('evidence');
@@ -48,17 +48,7 @@ function assertExact(folder: string, result: EvidenceResult): void {
 
 describe('evidence (nextWordLab/evidence)', function () {
   this.timeout(60_000);
-  const sessions: TestSession[] = [];
-  const start = async (folder: string, settings: Record<string, unknown> = {}): Promise<TestSession> => {
-    const session = await TestSession.start({ folders: [folder], settings });
-    sessions.push(session);
-    await session.whenReady();
-    return session;
-  };
-  afterEach(async () => {
-    for (const session of sessions.splice(0)) await session.dispose();
-  });
-  after(removeTempDirs);
+  const start = readySessions();
 
   it('lists each place with its workspace-relative file, 1-based line and column and the line, with the counts that answered', async () => {
     const folder = writeWorkspace({

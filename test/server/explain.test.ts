@@ -7,26 +7,19 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { COMPARED_ESTIMATORS, type ExplainResult } from '../../src/protocol/lsp';
-import { TestSession, removeTempDirs, tempDir } from './harness';
+import { readySessions, tempDir, type TestSession } from './harness';
 
 const TEXT = ['some people like tennis', 'people like football', 'many people like tennis', 'people like neither', 'they like cake'].join('\n');
 const WORDS = ['tennis', 'football', 'neither', 'cake', 'unheard'];
 
 describe('estimators side by side (nextWordLab/explain)', function () {
   this.timeout(60_000);
-  const sessions: TestSession[] = [];
+  const ready = readySessions();
   const start = async (settings: Record<string, unknown>): Promise<TestSession> => {
     const folder = tempDir('explain');
     fs.writeFileSync(path.join(folder, 'a.txt'), `${TEXT}\n`);
-    const session = await TestSession.start({ folders: [folder], settings });
-    sessions.push(session);
-    await session.whenReady();
-    return session;
+    return ready(folder, settings);
   };
-  afterEach(async () => {
-    for (const session of sessions.splice(0)) await session.dispose();
-  });
-  after(removeTempDirs);
 
   const sum = (result: ExplainResult, i: number): number => result.columns[i].total;
 

@@ -300,6 +300,24 @@ export function tempDir(prefix: string): string {
 }
 
 /** Removes every folder copyFixture and tempDir made. */
+/**
+ * Starts ready sessions for the suite that calls it (inside its `describe`): each session is disposed
+ * after its test, and the temporary folders after the suite.
+ */
+export function readySessions(): (folder: string, settings?: SettingsSections) => Promise<TestSession> {
+  const sessions: TestSession[] = [];
+  afterEach(async () => {
+    for (const session of sessions.splice(0)) await session.dispose();
+  });
+  after(removeTempDirs);
+  return async (folder, settings = {}) => {
+    const session = await TestSession.start({ folders: [folder], settings });
+    sessions.push(session);
+    await session.whenReady();
+    return session;
+  };
+}
+
 export function removeTempDirs(): void {
   for (const dir of createdDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
