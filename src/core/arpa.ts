@@ -157,6 +157,25 @@ class BackoffTable {
     for (let node = 0; node < this.size; node++) this.place(node);
   }
 
+  /** The arrays that make up the table, to move it to another thread without copying. */
+  parts(): BackoffTableParts {
+    const { n, size, log10Prob, log10Backoff, parent, word, slots } = this;
+    return { n, size, log10Prob, log10Backoff, parent, word, slots };
+  }
+
+  /** A table from `parts` of one this build made (nothing is checked or rehashed). */
+  static fromParts(parts: BackoffTableParts): BackoffTable {
+    const table = new BackoffTable(parts.n, 0);
+    table.size = parts.size;
+    table.log10Prob = parts.log10Prob;
+    table.log10Backoff = parts.log10Backoff;
+    table.parent = parts.parent;
+    table.word = parts.word;
+    table.slots = parts.slots;
+    table.mask = parts.slots.length - 1;
+    return table;
+  }
+
   /** Groups the nodes by parent so a context's listed next words can be enumerated. */
   indexChildren(parentCount: number): void {
     const start = new Int32Array(parentCount + 1);
@@ -180,6 +199,24 @@ class BackoffTable {
       this.children.byteLength
     );
   }
+}
+
+/** One order's arrays (`ArpaModel.parts`). */
+export interface BackoffTableParts {
+  readonly n: number;
+  readonly size: number;
+  readonly log10Prob: Float64Array;
+  readonly log10Backoff: Float64Array;
+  readonly parent: Int32Array;
+  readonly word: Int32Array;
+  readonly slots: Int32Array;
+}
+
+/** A back-off model as plain arrays and strings: what a worker thread posts once it has read a file. */
+export interface ArpaModelParts {
+  readonly words: readonly string[];
+  readonly tokenizer: TokenizerName;
+  readonly tables: readonly BackoffTableParts[];
 }
 
 /** Splits text into lines (\n, \r\n), numbering them from 1, without copying the whole text. */
@@ -592,6 +629,19 @@ export class ArpaModel {
     view.setUint32(8, bodyLength, true);
     view.setUint32(12, crc32(bytes.subarray(BACKOFF_HEADER_BYTES)), true);
     return bytes;
+  }
+
+  /**
+   * The model's arrays, so that a worker thread that read a large file can hand the model over
+   * without copying (list `transferables(parts)` in postMessage's transfer list).
+   */
+  parts(): ArpaModelParts {
+    return { words: this.vocabulary.allWords(), tokenizer: this.tokenizer, tables: this.tables.map((table) => table.parts()) };
+  }
+
+  /** A model from the `parts` of one this build read and checked: nothing is checked again. */
+  static fromParts(parts: ArpaModelParts): ArpaModel {
+    return new ArpaModel(Vocabulary.fromWords(parts.words), parts.tables.map((table) => BackoffTable.fromParts(table)), parts.tokenizer);
   }
 
   /** Reads `toBytes`' output back; anything else throws an Error saying what is wrong. */

@@ -238,27 +238,45 @@ export function singleWordRuns(probabilities: readonly number[]): Runs {
 
 /**
  * A probability vector (index = word id) as runs: for a model that answers with a vector (the ARPA
- * back-off model). `leftOut` (an id, or -1) is in no run. O(|V| log |V|).
+ * back-off model, the mixture with a base model). `leftOut` (an id, or -1) is in no run. The words are
+ * grouped by value in one pass and only the distinct values are sorted: a next-word vector has few of
+ * them (the words never seen after the context share their shorter context's scaled value), so this
+ * is O(|V| + values · log values).
  */
 export function runsOfVector(probabilities: Float64Array, leftOut = -1): ProbabilityRuns {
-  const ids: number[] = [];
-  for (let id = 0; id < probabilities.length; id++) if (probabilities[id] > 0 && id !== leftOut) ids.push(id);
-  ids.sort((a, b) => probabilities[b] - probabilities[a] || a - b);
-  const probability: number[] = [];
-  const start: number[] = [];
-  const runOf = new Int32Array(probabilities.length).fill(-1);
-  ids.forEach((id, i) => {
-    if (i === 0 || probabilities[id] !== probabilities[ids[i - 1]]) {
-      probability.push(probabilities[id]);
-      start.push(i);
+  const groupOfValue = new Map<number, number>();
+  const values: number[] = [];
+  const groupOf = new Int32Array(probabilities.length).fill(-1);
+  for (let id = 0; id < probabilities.length; id++) {
+    const p = probabilities[id];
+    if (!(p > 0) || id === leftOut) continue;
+    let group = groupOfValue.get(p);
+    if (group === undefined) {
+      group = values.length;
+      groupOfValue.set(p, group);
+      values.push(p);
     }
-    runOf[id] = probability.length - 1;
-  });
-  start.push(ids.length);
-  const size = Int32Array.from(probability, (_p, r) => start[r + 1] - start[r]);
+    groupOf[id] = group;
+  }
+  const byValue = Array.from(values.keys()).sort((a, b) => values[b] - values[a]);
+  const runOfGroup = new Int32Array(values.length);
+  byValue.forEach((group, run) => (runOfGroup[group] = run));
+  const size = new Int32Array(values.length);
+  const runOf = new Int32Array(probabilities.length).fill(-1);
+  for (let id = 0; id < probabilities.length; id++) {
+    if (groupOf[id] < 0) continue;
+    runOf[id] = runOfGroup[groupOf[id]];
+    size[runOf[id]]++;
+  }
+  const start = new Int32Array(values.length + 1);
+  for (let run = 0; run < values.length; run++) start[run + 1] = start[run] + size[run];
+  // Filled in id order, so each run's words ascend: the engine's tie-break.
+  const ids = new Int32Array(start[values.length]);
+  const filled = start.slice(0, values.length);
+  for (let id = 0; id < probabilities.length; id++) if (runOf[id] >= 0) ids[filled[runOf[id]]++] = id;
   return {
-    length: probability.length,
-    probability: Float64Array.from(probability),
+    length: values.length,
+    probability: Float64Array.from(byValue, (group) => values[group]),
     size,
     word: (run, index) => ids[start[run] + index],
     runOf: (word) => (word >= 0 && word < runOf.length ? runOf[word] : -1),
