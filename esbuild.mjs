@@ -19,7 +19,7 @@ const present = (entries) => Object.fromEntries(Object.entries(entries).filter((
 
 const targets = [
   { ...node, entryPoints: present({ extension: 'src/extension/extension.ts' }), outdir: 'dist', external: ['vscode'] },
-  { ...node, entryPoints: present({ server: 'src/server/server.ts', indexWorker: 'src/server/indexWorker.ts' }), outdir: 'dist' },
+  { ...node, entryPoints: present({ server: 'src/server/server.ts', indexWorker: 'src/server/indexWorker.ts', baseModelWorker: 'src/server/baseModelWorker.ts' }), outdir: 'dist' },
   {
     ...node,
     entryPoints: present({ cli: 'src/cli/cli.ts', bench: 'bench/bench.ts', 'verify-reference': 'scripts/verify-reference.ts' }),

@@ -254,6 +254,8 @@ function parseLog10(field: string, what: string, lineNumber: number): number {
   return value;
 }
 
+/** `readArpa` reports its progress every 2^20 n-grams. */
+const PROGRESS_EVERY_MASK = (1 << 20) - 1;
 const SECTION_HEADER = /^\\(\d+)-grams:$/;
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -287,9 +289,9 @@ function countLines(text: string): number {
 
 /**
  * Reads an ARPA file (KenLM's, SRILM's, or this engine's) into a back-off model; `tokenizer` is how
- * it will split text it scores.
+ * it will split text it scores; `progress` hears how many of the n-grams the header announced are read.
  */
-export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace'): ArpaModel {
+export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace', progress?: (done: number, total: number) => void): ArpaModel {
   const lines = new LineReader(text);
   const nextContentLine = (): string | undefined => {
     for (let line = lines.next(); line !== undefined; line = lines.next()) {
@@ -327,12 +329,16 @@ export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace'):
   /** The line of each n-gram, per order, to name it if its distribution turns out impossible. */
   const lineOf: number[][] = declared.map(() => []);
 
+  const total = declared.reduce((sum, count) => sum + count, 0);
+  let done = 0;
+  progress?.(0, total);
   for (let n = 1; n <= order; n++) {
     const expectedHeader = `\\${n}-grams:`;
     if (line !== expectedHeader) throw arpaError(lines.lineNumber, `expected "${expectedHeader}", found ${quoted(line)}`);
     const table = tables[n - 1];
     const fieldCounts = n < order ? [n + 1, n + 2] : [n + 1];
     for (let listed = 0; listed < declared[n - 1]; listed++) {
+      if ((++done & PROGRESS_EVERY_MASK) === 0) progress?.(done, total);
       const entry = lines.next();
       if (entry === undefined) throw truncated(`after ${listed} of the ${declared[n - 1]} ${n}-grams the header announced`);
       const fields = splitFields(entry);

@@ -153,6 +153,10 @@ export class LongestMatchModel {
     return this.ngram.vocabulary;
   }
 
+  get tokenizer(): NgramModel['tokenizer'] {
+    return this.ngram.tokenizer;
+  }
+
   /** The context read on after `word`: across a line end too (`</s>` is the line break), its last `maxContext` tokens. */
   extend(context: readonly string[], word: string): string[] {
     return [...context.slice(Math.max(0, context.length + 1 - this.options.maxContext)), word];

@@ -29,17 +29,18 @@ export const MIXTURE_WEIGHT_RANGE = { min: 0, max: 1 } as const;
  * `import-arpa --out`, told apart by their first bytes. `tokenizer` is recorded for scoring text with
  * the model alone (the mixture reads the workspace's tokens). Throws an Error that says what is wrong.
  */
-export function readBaseModel(bytes: Uint8Array, tokenizer: TokenizerName): ArpaModel {
+export function readBaseModel(bytes: Uint8Array, tokenizer: TokenizerName, progress?: (done: number, total: number) => void): ArpaModel {
   // TextDecoder drops a byte order mark; blank lines may come first in a text file.
   const start = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart();
   if (start.startsWith(BACKOFF_MAGIC)) return ArpaModel.fromBytes(bytes);
-  if (start.startsWith('\\data\\')) return readArpa(decodeArpa(bytes), tokenizer);
+  if (start.startsWith('\\data\\')) return readArpa(decodeArpa(bytes), tokenizer, progress);
   throw new Error('not an ARPA file (it starts with \\data\\) nor a model saved by `next-word-lab import-arpa --out`');
 }
 
 /** What the mixture needs of the workspace's model: an `NgramModel` or a `LongestMatchModel`. */
 export interface WorkspaceAnswering {
   readonly order: number;
+  readonly tokenizer: TokenizerName;
   readonly vocabulary: Vocabulary;
   runs(
     context: readonly string[],
@@ -161,6 +162,11 @@ export class MixtureModel {
     this.vocabulary = new MixtureVocabulary(workspace.vocabulary, base.model.vocabulary, workspace.vocabulary.size);
   }
 
+  /** How the editor's text is split: the workspace model's way (the base model is read with its tokens). */
+  get tokenizer(): TokenizerName {
+    return this.workspace.tokenizer;
+  }
+
   /** Generation's loop proof: a choice depends on as many tokens as the longer-reading model reads. */
   get order(): number {
     return Math.max(this.workspace.order, this.base.model.order);
@@ -216,6 +222,37 @@ export class MixtureModel {
       isProbability: workspaceAnswer.isProbability,
       matchedContextLength: workspaceAnswer.answeringLength ?? workspaceAnswer.matchedContextLength,
     };
+  }
+
+  /** Which models answer, as the editor names them: the base model's file and its weight. */
+  get answer(): { readonly weight: number; readonly source: string } {
+    return { weight: this.weight, source: this.base.source };
+  }
+
+  /** Each model's own probability of the word with mixture id `id` after `context`, before weighting. */
+  parts(id: number, context: readonly string[]): { base: number; workspace: number } {
+    const { base, workspace } = this.distributions(context);
+    return { base: base[id], workspace: workspace[id] };
+  }
+
+  /**
+   * What each model gives the words of `runs` (this mixture's after `context`) other than `shown`:
+   * with the shown words' own parts, each model's column adds up to what it gives the runs' words.
+   */
+  othersThan(runs: ProbabilityRuns, shown: readonly { readonly id: number }[], context: readonly string[]): { base: number; workspace: number } {
+    const { base, workspace } = this.distributions(context);
+    const left = new Set(shown.map((candidate) => candidate.id));
+    let baseTotal = 0;
+    let workspaceTotal = 0;
+    for (let r = 0; r < runs.length; r++) {
+      for (let i = 0; i < runs.size[r]; i++) {
+        const id = runs.word(r, i);
+        if (left.has(id)) continue;
+        baseTotal += base[id];
+        workspaceTotal += workspace[id];
+      }
+    }
+    return { base: baseTotal, workspace: workspaceTotal };
   }
 
   /**

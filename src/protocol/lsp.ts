@@ -62,7 +62,36 @@ export interface ModelStatus {
   readonly progress?: { readonly done: number; readonly total: number };
   /** Whether the model came from the persisted snapshot at start-up. */
   readonly restoredFromSnapshot: boolean;
+  /** Set while `nextWordLab.baseModel` names a file: the team's base model and how its load went. */
+  readonly baseModel?: BaseModelStatus;
 }
+
+/**
+ * The base model (`nextWordLab.baseModel`): read in the background, then mixed with the workspace
+ * model at `weight` (λ in λ·P_base + (1 − λ)·P_workspace). A file that cannot be read is reported once
+ * and left out: the workspace model answers alone.
+ */
+export type BaseModelStatus = { readonly source: string; readonly weight: number } & (
+  | {
+      readonly state: 'loading';
+      /** n-grams read of the number the file announces (absent until its header is read). */
+      readonly progress?: { readonly done: number; readonly total: number };
+    }
+  | {
+      readonly state: 'ready';
+      readonly order: number;
+      /** n-grams per order (index 0 = unigrams). */
+      readonly ngrams: readonly number[];
+      readonly vocabularySize: number;
+      /** The model's arrays in memory, in bytes. */
+      readonly modelBytes: number;
+      /** How long the load took, reading and checking included. */
+      readonly seconds: number;
+      /** False while the workspace's estimator gives scores, not probabilities (stupid-backoff): nothing to mix. */
+      readonly mixed: boolean;
+    }
+  | { readonly state: 'failed'; readonly message: string }
+);
 
 /** server → client: the model's status, sent whenever it changes (throttled while learning). */
 export namespace StatusNotification {
@@ -178,6 +207,8 @@ export interface PredictedCandidate extends WeightedCandidate {
    * punctuation, a line break for `</s>` (spacing follows the tokenizer, which only the server knows).
    */
   readonly insertText: string;
+  /** Under a mixture (`PredictResult.mixture`): each model's own probability of the word, before weighting. */
+  readonly parts?: { readonly base: number; readonly workspace: number };
 }
 
 export interface PredictResult {
@@ -211,8 +242,19 @@ export interface PredictResult {
   readonly histogram?: { readonly counts: readonly number[]; readonly others: number; readonly draws: number };
   /** Present when `rest` was asked: `others`, word by word. */
   readonly rest?: DistributionRest;
+  /**
+   * Present when the base model answered with the workspace model: the mixture's weight and source,
+   * and what each model gives the words not listed (each column's shown values plus these sum to its total).
+   */
+  readonly mixture?: MixtureAnswer & { readonly others: { readonly base: number; readonly workspace: number } };
   /** The model's status when it answered (an empty result explains itself through `state`). */
   readonly status: ModelStatus;
+}
+
+/** Which models answered: the base model (named by its file) at `weight`, the workspace model at 1 − weight. */
+export interface MixtureAnswer {
+  readonly weight: number;
+  readonly source: string;
 }
 
 /** client → server: P(next word | context), the re-weighted distribution, and one draw from it. */
@@ -245,6 +287,8 @@ export interface GenerateResult {
    * reached. For sampled output it only says the draws happened to go round so far.
    */
   readonly loop: { readonly start: number; readonly length: number } | null;
+  /** Present when the mixture of the base model and the workspace model generated. */
+  readonly mixture?: MixtureAnswer;
   readonly status: ModelStatus;
 }
 

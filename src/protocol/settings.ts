@@ -27,6 +27,10 @@ export interface Settings extends Reweighting {
   readonly maxFileSizeKB: number;
   /** The model's largest size (tables and vocabulary); learning adds no file past it. */
   readonly maxModelMB: number;
+  /** A team's base model: an ARPA file or a model saved by `import-arpa --out` (absolute or workspace-relative); empty = none. */
+  readonly baseModel: string;
+  /** λ, the base model's weight in the mixture λ·P_base + (1 − λ)·P_workspace. */
+  readonly baseModelWeight: number;
 }
 
 export const TEMPERATURE_RANGE = { min: 0, max: 100 } as const;
@@ -35,6 +39,7 @@ export const TOP_P_RANGE = { min: 0.01, max: 1 } as const;
 export const ADD_K_RANGE = { min: 1e-6, max: 100 } as const;
 export const MAX_FILE_SIZE_KB_RANGE = { min: 1, max: 102400 } as const;
 export const MAX_MODEL_MB_RANGE = { min: 1, max: 1048576 } as const;
+export const BASE_MODEL_WEIGHT_RANGE = { min: 0, max: 1 } as const;
 /** maxModelMB's unit, as the model measures its bytes. */
 export const BYTES_PER_MB = 1024 * 1024;
 
@@ -63,6 +68,8 @@ export const DEFAULT_SETTINGS: Settings = {
   ],
   maxFileSizeKB: 1024,
   maxModelMB: 2048,
+  baseModel: '',
+  baseModelWeight: 0.5,
 };
 
 export interface NormalizedSettings {
@@ -93,6 +100,8 @@ export function normalizeSettings(raw: unknown): NormalizedSettings {
     exclude: reader.strings('exclude'),
     maxFileSizeKB: Math.round(reader.number('maxFileSizeKB', MAX_FILE_SIZE_KB_RANGE)),
     maxModelMB: Math.round(reader.number('maxModelMB', MAX_MODEL_MB_RANGE)),
+    baseModel: reader.string('baseModel').trim(),
+    baseModelWeight: reader.number('baseModelWeight', BASE_MODEL_WEIGHT_RANGE),
   };
   return { settings, problems };
 }

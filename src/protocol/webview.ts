@@ -6,6 +6,7 @@ import type { EstimatorExplanation } from '../core/model';
 import { ESTIMATOR_NAMES, TOKENIZER_NAMES, type EstimatorOptions, type Reweighting } from '../core/types';
 import { MAX_DRAWS, MAX_EXPLAIN_WORDS, MAX_REST_WORDS } from './limits';
 import type {
+  BaseModelStatus,
   DistributionRest,
   EstimatorColumn,
   EvidenceOccurrence,
@@ -14,6 +15,7 @@ import type {
   ModelState,
   ModelStatus,
   PredictedCandidate,
+  PredictResult,
 } from './lsp';
 
 export const VISUALIZER_VIEW_TYPE = 'nextWordLab.visualizer';
@@ -77,6 +79,8 @@ export interface PredictionView {
   /** Present when the request asked for sampling and the model knows some words. */
   readonly chosen: DrawView | null;
   readonly histogram: HistogramView | null;
+  /** Present when the team's base model answered with the workspace model (each candidate then has its `parts`). */
+  readonly mixture?: PredictResult['mixture'];
 }
 
 /** Sampling asked of a prediction: one draw, plus `draws` more for a histogram (0 = none). */
@@ -195,6 +199,24 @@ const REWEIGHTING: Shape<Reweighting> = { temperature: isNonNegative, topK: isCo
 
 const isSamplingSettings = object<SamplingSettings>({ ...REWEIGHTING, seed: isString });
 
+const isProbabilityValue: Guard<number> = (value): value is number => isNumber(value) && value >= 0 && value <= 1;
+const isProgress = object<{ readonly done: number; readonly total: number }>({ done: isCount, total: isCount });
+
+const isBaseModelStatus: Guard<BaseModelStatus> = (value): value is BaseModelStatus => {
+  if (!isRecord(value) || !isString(value.source) || !isProbabilityValue(value.weight)) return false;
+  if (value.state === 'loading') return optional(isProgress)(value.progress);
+  if (value.state === 'failed') return isString(value.message);
+  return (
+    value.state === 'ready' &&
+    isCount(value.order) &&
+    arrayOf(isCount)(value.ngrams) &&
+    isCount(value.vocabularySize) &&
+    isCount(value.modelBytes) &&
+    isNonNegative(value.seconds) &&
+    isBoolean(value.mixed)
+  );
+};
+
 const isModelStatus = object<ModelStatus>({
   state: oneOf<ModelState>(['starting', 'learning', 'ready', 'empty']),
   filesLearned: isCount,
@@ -209,8 +231,9 @@ const isModelStatus = object<ModelStatus>({
   tokenizer: oneOf(TOKENIZER_NAMES),
   modelBytes: isCount,
   memoryBudget: optional(object<{ readonly maxModelMB: number; readonly filesLeftOut: number }>({ maxModelMB: isCount, filesLeftOut: isCount })),
-  progress: optional(object<{ readonly done: number; readonly total: number }>({ done: isCount, total: isCount })),
+  progress: optional(isProgress),
   restoredFromSnapshot: isBoolean,
+  baseModel: optional(isBaseModelStatus),
 });
 
 const isEditorContext = object<EditorContext>({
@@ -227,6 +250,7 @@ const isCandidateView = object<CandidateView>({
   contextCount: isCount,
   order: isCount,
   insertText: isString,
+  parts: optional(object<NonNullable<CandidateView['parts']>>({ base: isProbabilityValue, workspace: isProbabilityValue })),
 });
 
 const isPositive: Guard<number> = (value): value is number => isNumber(value) && value > 0;
@@ -258,6 +282,13 @@ const isPredictionView = object<PredictionView>({
   ),
   histogram: nullable(object<HistogramView>({ counts: arrayOf(isCount), others: isCount, draws: isCount })),
   rest: optional(isDistributionRest),
+  mixture: optional(
+    object<NonNullable<PredictionView['mixture']>>({
+      weight: isProbabilityValue,
+      source: isShortString,
+      others: object<NonNullable<PredictionView['mixture']>['others']>({ base: isNonNegative, workspace: isNonNegative }),
+    }),
+  ),
 });
 
 const isLevelArithmetic = object<LevelArithmetic>({

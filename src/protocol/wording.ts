@@ -37,3 +37,16 @@ export function answeringName(estimator: EstimatorName, order: number): string {
   if (!answersFromContexts(estimator)) return ngramName(order);
   return order <= 1 ? 'no context' : `${order - 1}-token context`;
 }
+
+/** A percentage as the lists show one: `12.3 %`. */
+function percent(probability: number): string {
+  return `${(probability * 100).toFixed(1)} %`;
+}
+
+/**
+ * What answered under a mixture, for one word: each model's own probability and the base model's
+ * weight λ (`team base 12.3 % · workspace 4.0 % · λ 0.5`).
+ */
+export function mixtureWording(answer: { readonly weight: number }, parts: { readonly base: number; readonly workspace: number }): string {
+  return `team base ${percent(parts.base)} · workspace ${percent(parts.workspace)} · λ ${answer.weight}`;
+}

@@ -3,7 +3,8 @@
 // extends what was typed, drawn among those by the same re-weighting. Nothing here estimates: the
 // model ranks, the engine's decoding re-weights and draws.
 
-import type { NgramModel } from '../core/model';
+import type { NextWordModel } from '../core/decoding';
+import type { Candidate, TokenizerName } from '../core/types';
 import type { UniformRandom } from '../core/prng';
 import { RunWeights, chooseNext, singleWordRuns } from '../core/runs';
 import { contextBeforeCursor } from '../core/tokenizer';
@@ -30,7 +31,13 @@ export interface InlineSuggestionOptions {
 
 const NOTHING: Omit<InlineSuggestionResult, 'status'> = { text: '', words: [] };
 
-export function suggestInline(model: NgramModel, options: InlineSuggestionOptions): Omit<InlineSuggestionResult, 'status'> {
+/** The workspace's n-gram model, or its mixture with the team's base model. */
+export interface SuggestingModel extends Pick<NextWordModel, 'runs' | 'vocabulary'> {
+  readonly tokenizer: TokenizerName;
+  candidates(context: readonly string[], k: number): readonly Candidate[];
+}
+
+export function suggestInline(model: SuggestingModel, options: InlineSuggestionOptions): Omit<InlineSuggestionResult, 'status'> {
   // A blank line gets no ghost text: it would follow the cursor onto every empty line.
   if (!options.learned || options.linePrefix.trim() === '') return NOTHING;
   const maxWords = Math.max(1, Math.min(MAX_INLINE_WORDS, Math.floor(options.maxWords)));
@@ -61,7 +68,7 @@ export function suggestInline(model: NgramModel, options: InlineSuggestionOption
 }
 
 /** A word the model predicts after `before` that starts with `typed` and is longer, re-weighted and drawn among those. */
-function extendTyped(model: NgramModel, before: string, typed: string, options: InlineSuggestionOptions): string | undefined {
+function extendTyped(model: SuggestingModel, before: string, typed: string, options: InlineSuggestionOptions): string | undefined {
   const context = contextBeforeCursor(model.tokenizer, before, before.length);
   const extending = model
     .candidates(context, EXTENSION_CANDIDATES)

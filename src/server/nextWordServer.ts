@@ -22,12 +22,13 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_ADD_K } from '../core/estimators';
 import { contextAcrossLines, DEFAULT_LONGEST_MATCH, LongestMatchModel } from '../core/longestMatch';
+import { MixtureModel, type WorkspaceAnswering } from '../core/mixture';
 import { createRandom, randomSeed, type UniformRandom } from '../core/prng';
 import type { EstimatorOptions, ModelStats } from '../core/types';
 import type { NgramModel } from '../core/model';
 import { writtenForm } from '../core/tokenizer';
 import { EOS_TOKEN } from '../core/vocabulary';
-import { answeringName, answersFromContexts } from '../protocol/wording';
+import { answeringName, answersFromContexts, mixtureWording } from '../protocol/wording';
 import {
   boundedContext,
   contextStartLine,
@@ -51,6 +52,7 @@ import {
   type ExplainResult,
   type GenerateParams,
   type GenerateResult,
+  type BaseModelStatus,
   type InitializationOptions,
   type InlineSuggestionParams,
   type InlineSuggestionResult,
@@ -65,6 +67,7 @@ import {
 } from '../protocol/lsp';
 import { MAX_EXPLAIN_WORDS } from '../protocol/limits';
 import { DEFAULT_SETTINGS, TEMPERATURE_RANGE, TOP_K_RANGE, TOP_P_RANGE, type Settings } from '../protocol/settings';
+import { BaseModelLoader } from './baseModel';
 import { evidencePattern, locate, scanDocuments, textSource } from './evidence';
 import { Learner } from './learner';
 import { uriToPath, type Folder } from './paths';
@@ -111,6 +114,7 @@ export class NextWordServer {
     whenRequestsAnswered: () => this.whenRequestsAnswered(),
   });
   private snapshots: SnapshotStore | undefined;
+  private readonly baseModel: BaseModelLoader;
   private folders: Folder[] = [];
   private foldersChangeSupported = false;
   /** The settings the model was last configured with (undefined until initialized). */
@@ -137,6 +141,11 @@ export class NextWordServer {
     private readonly options: ServerOptions = {},
   ) {
     this.settings = new SettingsCache(connection);
+    this.baseModel = new BaseModelLoader({
+      log: (line) => connection.console.info(line),
+      error: (line) => connection.console.error(line),
+      changed: () => this.modelChanged(),
+    });
     this.workspace = new WorkspaceModel(modelConfiguration(DEFAULT_SETTINGS));
     this.learner = new Learner({
       connection,
@@ -184,7 +193,10 @@ export class NextWordServer {
     connection.onRequest(InlineSuggestionRequest.type, this.answering((params: InlineSuggestionParams) => this.suggestInline(params)));
     // Asked only by the extension's own provider, which it registers only where completions are on.
     connection.onCompletion(this.answering((params: CompletionParams) => this.complete(params)));
-    connection.onShutdown(() => this.flushSnapshot());
+    connection.onShutdown(() => {
+      this.baseModel.dispose();
+      return this.flushSnapshot();
+    });
     this.documents.listen(connection);
   }
 
@@ -240,6 +252,7 @@ export class NextWordServer {
     }
     const { settings } = await this.settings.get();
     this.applied = settings;
+    this.configureBaseModel(settings);
     this.appliedFolderRules = await this.folderRulesKey();
     await this.restoreSnapshot(settings);
     // Editors opened while the snapshot loaded: their text, not the saved one, is what counts.
@@ -272,6 +285,7 @@ export class NextWordServer {
     if (previous === undefined) return; // not initialized yet: initialized() reads them
     const { settings } = await this.settings.get();
     this.applied = settings;
+    this.configureBaseModel(settings);
     if (settings.seed !== previous.seed) this.random = undefined;
     const change = this.workspace.reconfigure(modelConfiguration(settings));
     if (change === 'recount') this.learner.requestRecount();
@@ -283,6 +297,16 @@ export class NextWordServer {
       this.learner.requestFullPass();
     }
     this.modelChanged();
+  }
+
+  /** Loads, reloads or unloads the base model as `nextWordLab.baseModel` says (in the background). */
+  private configureBaseModel(settings: Settings): void {
+    this.baseModel.configure(settings.baseModel, this.folders[0]?.fsPath, settings.tokenizer);
+  }
+
+  /** Resolves once the base model's load under way, if any, has ended (for tests). */
+  whenBaseModelSettled(): Promise<void> {
+    return this.baseModel.whenSettled();
   }
 
   private async folderRulesKey(): Promise<string> {
@@ -336,20 +360,38 @@ export class NextWordServer {
     return new LongestMatchModel(model, this.workspace.index, DEFAULT_LONGEST_MATCH, leftOut);
   }
 
+  /**
+   * The mixture of the base model and `workspace` (the workspace's answering model), when a base
+   * model is loaded and the workspace's estimator gives probabilities (stupid backoff's scores cannot
+   * be mixed into a distribution).
+   */
+  private mixture(workspace: WorkspaceAnswering): MixtureModel | undefined {
+    const base = this.baseModel.model;
+    if (base === undefined || !this.mixable()) return undefined;
+    return new MixtureModel(workspace, base, (this.applied ?? DEFAULT_SETTINGS).baseModelWeight);
+  }
+
+  private mixable(): boolean {
+    return this.workspace.model.estimator.name !== 'stupid-backoff';
+  }
+
   private async predict(params: PredictParams): Promise<PredictResult> {
     const sampling = await this.reweighting(params);
     const random = await this.randomFor(params);
     const status = this.status();
-    const result = predict(this.workspace.model, {
+    const longestMatch = this.longestMatch(params);
+    const model = this.workspace.model;
+    const result = predict(model, {
       textBefore: this.textBefore(params),
-      learned: status.tokens > 0,
+      learned: status.tokens > 0 || this.baseModel.model !== undefined,
       candidates: params.candidates ?? DEFAULT_CANDIDATES,
       insertableOnly: params.insertableOnly === true,
       draws: params.draws ?? 0,
       rest: params.rest === true,
       sampling,
       random,
-      longestMatch: this.longestMatch(params),
+      longestMatch,
+      mixture: this.mixture(longestMatch ?? model),
     });
     return { ...result, status };
   }
@@ -373,14 +415,17 @@ export class NextWordServer {
   }
 
   private async generate(params: GenerateParams): Promise<GenerateResult> {
-    const result = generateAfter(this.workspace.model, {
+    const longestMatch = this.longestMatch(params);
+    const model = this.workspace.model;
+    const result = generateAfter(model, {
       textBefore: this.textBefore(params),
       words: params.words,
       greedy: params.mode === 'greedy',
       acrossLines: params.acrossLines === true,
       sampling: await this.reweighting(params),
       random: await this.randomFor(params),
-      longestMatch: this.longestMatch(params),
+      longestMatch,
+      mixture: this.mixture(longestMatch ?? model),
     });
     return { ...result, status: this.status() };
   }
@@ -458,10 +503,11 @@ export class NextWordServer {
   }
 
   private async suggestInline(params: InlineSuggestionParams): Promise<InlineSuggestionResult> {
-    const suggestion = suggestInline(this.workspace.model, {
+    const model = this.workspace.model;
+    const suggestion = suggestInline(this.mixture(model) ?? model, {
       linePrefix: lastLine(this.textBefore(params)),
       maxWords: params.maxWords,
-      learned: this.modelStats().tokens > 0,
+      learned: this.modelStats().tokens > 0 || this.baseModel.model !== undefined,
       sampling: await this.reweighting(params),
       random: await this.randomFor(params),
     });
@@ -474,23 +520,30 @@ export class NextWordServer {
     const before = documentTextBefore(document, params.position);
     // The word being typed is what the editor filters on; the context is what precedes it.
     const typedWord = /[\p{L}\p{N}\p{M}_]*$/u.exec(before)?.[0] ?? '';
-    const result = predict(this.workspace.model, {
+    const longestMatch = this.longestMatch({ textDocument: params.textDocument, position: params.position });
+    const model = this.workspace.model;
+    const result = predict(model, {
       textBefore: before.slice(0, before.length - typedWord.length),
-      learned: this.status().tokens > 0,
+      learned: this.status().tokens > 0 || this.baseModel.model !== undefined,
       candidates: COMPLETION_CANDIDATES,
       insertableOnly: true,
       draws: 0,
       sampling: { temperature: 1, topK: 0, topP: 1 },
       random: () => 0,
-      longestMatch: this.longestMatch({ textDocument: params.textDocument, position: params.position }),
+      longestMatch,
+      mixture: this.mixture(longestMatch ?? model),
     });
+    const { mixture } = result;
     return result.candidates
       .filter((candidate) => candidate.word !== EOS_TOKEN)
       // A literal marker's word (`\<s>`) is typed as written (`<s>`); no marker itself is offered here.
       .map((candidate, rank) => ({
         label: writtenForm(candidate.word),
         kind: CompletionItemKind.Text,
-        detail: `${(candidate.probability * 100).toFixed(1)} % · next word (${candidate.count}/${candidate.contextCount}, ${answeringName(this.workspace.model.estimator.name, candidate.order)})`,
+        detail:
+          mixture === undefined || candidate.parts === undefined
+            ? `${(candidate.probability * 100).toFixed(1)} % · next word (${candidate.count}/${candidate.contextCount}, ${answeringName(model.estimator.name, candidate.order)})`
+            : `${(candidate.probability * 100).toFixed(1)} % · next word (${mixtureWording(mixture, candidate.parts)})`,
         sortText: `${COMPLETION_SORT_PREFIX}${String(rank).padStart(3, '0')}`,
         insertText: writtenForm(candidate.word),
       }));
@@ -553,6 +606,7 @@ export class NextWordServer {
       ...(leftOut === 0 ? {} : { memoryBudget: { maxModelMB: (this.applied ?? DEFAULT_SETTINGS).maxModelMB, filesLeftOut: leftOut } }),
       ...(learner.progress === undefined ? {} : { progress: learner.progress }),
       restoredFromSnapshot: this.restoredFromSnapshot,
+      ...baseModelField(this.baseModel.status((this.applied ?? DEFAULT_SETTINGS).baseModelWeight, this.mixable())),
     };
   }
 
@@ -665,4 +719,8 @@ function documentTextBefore(document: TextDocument, position: Position): string 
 /** An LSP position's line or character: an unsigned integer. */
 function isPositionNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function baseModelField(status: BaseModelStatus | undefined): { baseModel?: BaseModelStatus } {
+  return status === undefined ? {} : { baseModel: status };
 }

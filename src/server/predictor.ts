@@ -4,6 +4,7 @@
 
 import { generate } from '../core/decoding';
 import { contextAcrossLines, type LongestMatchModel } from '../core/longestMatch';
+import type { MixtureModel } from '../core/mixture';
 import type { NgramModel } from '../core/model';
 import type { UniformRandom } from '../core/prng';
 import { NO_REWEIGHTING, RunWeights, singleWordRuns, summarizeRuns, weighCandidates, type ProbabilityRuns } from '../core/runs';
@@ -32,6 +33,8 @@ export interface PredictOptions {
   readonly random: UniformRandom;
   /** Set when the longest-match estimator answers (over `model` and the workspace's token index). */
   readonly longestMatch?: LongestMatchModel;
+  /** Set when a base model is mixed in: it answers, over the workspace's answering model. */
+  readonly mixture?: MixtureModel;
 }
 
 type Prediction = Omit<PredictResult, 'status'>;
@@ -57,27 +60,33 @@ function readContext(model: NgramModel, textBefore: string, longestMatch: Longes
 }
 
 export function predict(model: NgramModel, options: PredictOptions): Prediction {
-  const { longestMatch } = options;
+  const { longestMatch, mixture } = options;
   const context = readContext(model, options.textBefore, longestMatch);
   const linePrefix = lastLine(options.textBefore);
   // The distribution as runs of equal probability: sums over the vocabulary cost O(runs), not O(|V|).
   const withoutUnknown = { withoutUnknown: options.insertableOnly };
   const distribution =
-    longestMatch === undefined
-      ? model.runs(context, withoutUnknown)
-      : (({ answeringLength, ...runs }) => ({ ...runs, matchedContextLength: answeringLength }))(longestMatch.runs(context, withoutUnknown));
+    mixture !== undefined
+      ? mixture.runs(context, withoutUnknown)
+      : longestMatch === undefined
+        ? model.runs(context, withoutUnknown)
+        : (({ answeringLength, ...runs }) => ({ ...runs, matchedContextLength: answeringLength }))(longestMatch.runs(context, withoutUnknown));
   const { runs } = distribution;
   const { sampling } = options;
   const weights = new RunWeights(runs, sampling);
 
   const shownCount = Math.max(0, Math.min(MAX_CANDIDATES, Math.floor(options.candidates)));
   // Two more than shown: `<unk>` may be left out, and the likeliest word is needed even when none is shown.
-  const answering = (longestMatch ?? model).candidates(context, shownCount + 2);
+  const answering = (mixture ?? longestMatch ?? model).candidates(context, shownCount + 2);
   const ranked = answering.filter((candidate) => runs.runOf(candidate.id) !== NONE);
   const shown = ranked.slice(0, shownCount);
-  // Object.assign adds the one field in place: a spread copy of 200 candidates cost half a millisecond.
-  const candidates: PredictedCandidate[] = weighCandidates(shown, runs, weights).map((candidate) =>
-    Object.assign(candidate, { insertText: insertionText(candidate.word, linePrefix, '', model.tokenizer) }),
+  // Object.assign adds the fields in place: a spread copy of 200 candidates cost half a millisecond.
+  const candidates: PredictedCandidate[] = weighCandidates(shown, runs, weights).map((candidate, rank) =>
+    Object.assign(
+      candidate,
+      { insertText: insertionText(candidate.word, linePrefix, '', model.tokenizer) },
+      mixture === undefined ? {} : { parts: mixture.parts(shown[rank].id, context) },
+    ),
   );
 
   const support = summarizeRuns(runs);
@@ -90,7 +99,7 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
   if (support.words > 0 && options.learned) {
     // At temperature 0 the draw is the argmax, which is the first candidate (same ranking, same ties).
     const drawn = weights.greedy ? { id: ranked[0].id, weight: 1, draw: null } : drawOnce(runs, weights, options.random);
-    const word = model.vocabulary.word(drawn.id);
+    const word = (mixture ?? model).vocabulary.word(drawn.id);
     chosen = {
       word,
       rank: shown.findIndex((candidate) => candidate.id === drawn.id),
@@ -117,6 +126,7 @@ export function predict(model: NgramModel, options: PredictOptions): Prediction 
       ? { histogram: histogram(candidates.map((c) => c.weight), Math.max(0, 1 - shownWeight), options.draws, options.random) }
       : {}),
     ...(options.rest === true ? { rest: restOfDistribution(runs, shown.map((candidate) => candidate.id), MAX_REST_WORDS) } : {}),
+    ...(mixture === undefined ? {} : { mixture: { ...mixture.answer, others: mixture.othersThan(runs, shown, context) } }),
   };
 }
 
@@ -186,13 +196,15 @@ export interface GenerateOptions {
   readonly random: UniformRandom;
   /** The longest-match estimator, when it is the one set: it generates from the lines before the cursor too. */
   readonly longestMatch?: LongestMatchModel;
+  /** Set when a base model is mixed in: the mixture generates. */
+  readonly mixture?: MixtureModel;
 }
 
 /** Continues the line with the engine's decoder; greedy decoding stops once its loop is established. */
 export function generateAfter(model: NgramModel, options: GenerateOptions): Omit<GenerateResult, 'status'> {
-  const { longestMatch } = options;
+  const { longestMatch, mixture } = options;
   const start = readContext(model, options.textBefore, longestMatch);
-  const generation = generate(longestMatch ?? model, start, {
+  const generation = generate(mixture ?? longestMatch ?? model, start, {
     tokens: Math.max(0, Math.min(MAX_GENERATED_WORDS, Math.floor(options.words))),
     sampling: options.greedy ? { temperature: 0 } : options.sampling,
     random: options.random,
@@ -203,5 +215,6 @@ export function generateAfter(model: NgramModel, options: GenerateOptions): Omit
     context: longestMatch === undefined ? model.usedContext(start) : longestMatch.usedContext(longestMatch.answer(start)),
     tokens: generation.tokens,
     loop: generation.loop === undefined ? null : { start: generation.loop.start, length: generation.loop.period },
+    ...(mixture === undefined ? {} : { mixture: mixture.answer }),
   };
 }

@@ -22,6 +22,7 @@ import {
   DEFAULT_SETTINGS,
   MAX_FILE_SIZE_KB_RANGE,
   MAX_MODEL_MB_RANGE,
+  BASE_MODEL_WEIGHT_RANGE,
   TEMPERATURE_RANGE,
   TOP_K_RANGE,
   TOP_P_RANGE,
@@ -243,10 +244,11 @@ const NUMERIC_SETTINGS = {
   addK: { range: ADD_K_RANGE, integer: false },
   maxFileSizeKB: { range: MAX_FILE_SIZE_KB_RANGE, integer: true },
   maxModelMB: { range: MAX_MODEL_MB_RANGE, integer: true },
+  baseModelWeight: { range: BASE_MODEL_WEIGHT_RANGE, integer: false },
 } as const;
 type NumericSetting = keyof typeof NUMERIC_SETTINGS;
 
-const SETTING_KEYS = [...Object.keys(NUMERIC_SETTINGS), 'seed', 'smoothing', 'tokenizer', 'include', 'exclude', 'completions'];
+const SETTING_KEYS = [...Object.keys(NUMERIC_SETTINGS), 'seed', 'baseModel', 'smoothing', 'tokenizer', 'include', 'exclude', 'completions'];
 
 const settingValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue(),
@@ -269,7 +271,7 @@ function isAcceptable(key: string, value: unknown): boolean {
     const { range } = NUMERIC_SETTINGS[key as NumericSetting];
     return typeof value === 'number' && value >= range.min && value <= range.max;
   }
-  if (key === 'seed') return typeof value === 'string' || typeof value === 'number';
+  if (key === 'seed' || key === 'baseModel') return typeof value === 'string' || typeof value === 'number';
   if (key === 'smoothing') return (ESTIMATOR_NAMES as readonly unknown[]).includes(value);
   if (key === 'tokenizer') return (TOKENIZER_NAMES as readonly unknown[]).includes(value);
   return Array.isArray(value) && value.every((item) => typeof item === 'string');

@@ -14,7 +14,7 @@ describe('security: the manifest declares workspace trust and virtual workspaces
     assert.equal(untrusted.supported, 'limited');
     assert.ok(untrusted.description.length > 40);
     for (const key of untrusted.restrictedConfigurations) assert.ok(key in settings, `${key} is not a declared setting`);
-    assert.deepEqual([...untrusted.restrictedConfigurations].sort(), ['nextWordLab.exclude', 'nextWordLab.include', 'nextWordLab.maxFileSizeKB']);
+    assert.deepEqual([...untrusted.restrictedConfigurations].sort(), ['nextWordLab.baseModel', 'nextWordLab.exclude', 'nextWordLab.include', 'nextWordLab.maxFileSizeKB']);
   });
 
   it('virtual workspaces: not supported, with a reason (the server reads files from disk)', () => {
