@@ -3,7 +3,7 @@
 // tables' layout and hashing are orderTable.ts; the checks a loaded snapshot passes, countsCheck.ts.
 
 import { checkStructure, verifyStatistics } from './countsCheck';
-import { ADJUSTED, CHILD_SUM, COUNT, COUNT_OF_COUNTS_MAX, FIRST_CHILD, hashKey, N1, NEXT, NONE, OrderTable, PARENT, WORD, type OrderTableState } from './orderTable';
+import { ADJUSTED, CHILD_SUM, COUNT, COUNT_OF_COUNTS_MAX, FIRST_CHILD, hashKey, N1, NONE, OrderTable, PARENT, WORD, type OrderTableState } from './orderTable';
 import { BOS, EOS, FIRST_WORD_ID } from './vocabulary';
 
 /** Counts and statistics of the empty context (the parent of every unigram). */
@@ -105,6 +105,7 @@ export class NgramCounts {
     let current = new Int32Array(order + 1);
     const probeIndex = new Int32Array(order + 1);
     const probeSlot = new Int32Array(order + 1);
+    const probeHash = new Int32Array(order + 1);
     let position = 0;
     this.version++;
     for (let i = 0; i < sentences.length; i++) {
@@ -120,14 +121,16 @@ export class NgramCounts {
       // First probe of every order before resolving any, so their cache misses overlap.
       for (let n = 2; n <= top; n++) {
         const table = tables[n - 1];
-        const index = hashKey(previous[n - 1], word) & table.mask;
+        const hash = hashKey(previous[n - 1], word);
+        const index = table.homeOf(hash);
+        probeHash[n] = hash;
         probeIndex[n] = index;
         probeSlot[n] = table.slots[index];
       }
       for (let n = 2; n <= top; n++) {
         const table = tables[n - 1];
         const parent = previous[n - 1];
-        let node = table.findFrom(probeIndex[n], probeSlot[n], parent, word);
+        let node = table.findFrom(probeIndex[n], probeSlot[n], probeHash[n], parent, word);
         if (node === NONE) node = this.createNode(n, parent, word);
         this.increment(n, node, n === position + 1, current[n - 1]);
         current[n] = node;
@@ -240,10 +243,11 @@ export class NgramCounts {
 
   private createNode(n: number, parent: number, word: number): number {
     this.createdSinceCompaction++;
-    const node = this.tables[n - 1].allocate(parent, word);
+    const table = this.tables[n - 1];
+    const node = table.allocate(parent, word);
     const parentTable = this.tables[n - 2];
     const parentBase = parent * parentTable.stride;
-    this.tables[n - 1].data[node * this.tables[n - 1].stride + NEXT] = parentTable.data[parentBase + FIRST_CHILD];
+    table.setNextSibling(node, parentTable.data[parentBase + FIRST_CHILD]);
     parentTable.data[parentBase + FIRST_CHILD] = node;
     return node;
   }
@@ -251,16 +255,14 @@ export class NgramCounts {
   private releaseNode(n: number, node: number): void {
     const table = this.tables[n - 1];
     const parentTable = this.tables[n - 2];
-    const data = table.data;
-    const stride = table.stride;
-    const parentBase = data[node * stride + PARENT] * parentTable.stride;
-    const next = data[node * stride + NEXT];
+    const parentBase = table.get(node, PARENT) * parentTable.stride;
+    const next = table.nextSibling(node);
     let sibling = parentTable.data[parentBase + FIRST_CHILD];
     if (sibling === node) {
       parentTable.data[parentBase + FIRST_CHILD] = next;
     } else {
-      while (data[sibling * stride + NEXT] !== node) sibling = data[sibling * stride + NEXT];
-      data[sibling * stride + NEXT] = next;
+      while (table.nextSibling(sibling) !== node) sibling = table.nextSibling(sibling);
+      table.setNextSibling(sibling, next);
     }
     table.release(node);
   }
@@ -430,7 +432,6 @@ export class NgramCounts {
         const base = to * stride;
         for (let field = 0; field < stride; field++) data[base + field] = old[from + field];
         data[base + PARENT] = parent;
-        data[base + NEXT] = to + 1 < start[parent + 1] ? to + 1 : NONE;
       }
       const parentData = parentTable.data;
       const parentStride = parentTable.stride;

@@ -3,7 +3,7 @@
 // the raw counts imply.
 
 import type { NgramCounts } from './counts';
-import { CHILD_SUM, COUNT, COUNT_OF_COUNTS_MAX, FIRST_CHILD, N1, N2, N3, NEXT, NONE, PARENT, WORD, type OrderTable } from './orderTable';
+import { CHILD_SUM, COUNT, COUNT_OF_COUNTS_MAX, FIRST_CHILD, N1, N2, N3, NONE, PARENT, WORD, type OrderTable } from './orderTable';
 import { BOS, EOS, FIRST_WORD_ID } from './vocabulary';
 
 /**
@@ -38,7 +38,7 @@ export function checkStructure(counts: NgramCounts): void {
       live++;
       const parent = table.get(node, PARENT);
       const word = table.get(node, WORD);
-      const next = table.get(node, NEXT);
+      const next = table.links === null ? NONE : table.links[node];
       if (parent < 0 || parent >= parentSize || word < 0 || word >= unigrams.size) throw new Error(`snapshot table ${n}: n-gram key out of range`);
       if (next < NONE || next >= table.size) throw new Error(`snapshot table ${n}: sibling link out of range`);
     }
@@ -53,7 +53,7 @@ function checkChildLists(counts: NgramCounts, table: OrderTable): void {
   let budget = children.live;
   for (let node = 0; node < table.size; node++) {
     if (table.get(node, COUNT) === 0) continue;
-    for (let child = table.get(node, FIRST_CHILD); child !== NONE; child = children.get(child, NEXT)) {
+    for (let child = table.get(node, FIRST_CHILD); child !== NONE; child = children.nextSibling(child)) {
       if (child < 0 || child >= children.size || budget-- === 0) throw new Error(`snapshot table ${table.n + 1}: child lists are broken`);
       if (children.get(child, PARENT) !== node || children.get(child, COUNT) <= 0) {
         throw new Error(`snapshot table ${table.n + 1}: a child list holds an n-gram of another context`);
@@ -131,7 +131,7 @@ export function verifyStatistics(counts: NgramCounts): void {
       let rawSum = 0;
       let adjustedSum = 0;
       const buckets = [0, 0, 0, 0];
-      for (let child = table.get(node, FIRST_CHILD); child !== NONE; child = children.get(child, NEXT)) {
+      for (let child = table.get(node, FIRST_CHILD); child !== NONE; child = children.nextSibling(child)) {
         const childAdjusted = expectedAdjusted(n + 1, child);
         rawSum += children.get(child, COUNT);
         adjustedSum += childAdjusted;

@@ -12,7 +12,7 @@
 import type { NgramCounts } from './counts';
 import type { ProbabilityRuns } from './runs';
 import { EMPTY_RANKING, LevelStream, RootStream, RunsBuilder, UniformStream, type RankedContinuations, type RankedStream, type RankedWords, type RootRanking } from './ranking';
-import { CHILD_SUM, COUNT, FIRST_CHILD, hashKey, N1, N2, N3, NEXT, NONE, WORD } from './orderTable';
+import { CHILD_SUM, COUNT, FIRST_CHILD, hashKey, N1, N2, N3, NONE, WORD } from './orderTable';
 import type { EstimatorName, EstimatorOptions } from './types';
 import { MAX_ORDER } from './types';
 import { BOS, EOS, FIRST_WORD_ID, UNK } from './vocabulary';
@@ -135,6 +135,7 @@ export class Estimator {
   /** First hash probe (slot index and value) per level, for `scoreKneserNey`. */
   private readonly probeIndex = new Int32Array(MAX_LEVELS);
   private readonly probeSlot = new Int32Array(MAX_LEVELS);
+  private readonly probeHash = new Int32Array(MAX_LEVELS);
 
   constructor(
     private readonly counts: NgramCounts,
@@ -386,10 +387,13 @@ export class Estimator {
     // so the processor overlaps their cache misses (lookups are what scoring waits on).
     const probeIndex = this.probeIndex;
     const probeSlot = this.probeSlot;
+    const probeHash = this.probeHash;
     if (known) {
       for (let j = 1; j <= m; j++) {
         const childTable = tables[j];
-        const index = hashKey(nodes[j], word) & childTable.mask;
+        const hash = hashKey(nodes[j], word);
+        const index = childTable.homeOf(hash);
+        probeHash[j] = hash;
         probeIndex[j] = index;
         probeSlot[j] = childTable.slots[index];
       }
@@ -406,7 +410,7 @@ export class Estimator {
       // Once c_j·w is unseen, so is every longer c_j'·w (its suffix would have been counted).
       if (matched === j) {
         const childTable = tables[j];
-        const child = childTable.findFrom(probeIndex[j], probeSlot[j], nodes[j], word);
+        const child = childTable.findFrom(probeIndex[j], probeSlot[j], probeHash[j], nodes[j], word);
         if (child !== NONE) {
           matched = j + 1;
           if (j < topContext) next.nodes[j + 1] = child;
@@ -526,7 +530,7 @@ export class Estimator {
     const stride = childTable.stride;
     const words: number[] = [];
     const values: number[] = [];
-    for (let child = tables[j - 1].get(chain.nodes[j], FIRST_CHILD); child !== NONE; child = data[child * stride + NEXT]) {
+    for (let child = tables[j - 1].get(chain.nodes[j], FIRST_CHILD); child !== NONE; child = childTable.nextSibling(child)) {
       const word = data[child * stride + WORD];
       words.push(word);
       values.push(this.step(j, this.childCount(j, child), out[word]));
@@ -680,7 +684,7 @@ export class Estimator {
     const stamps = this.levelStamps[j];
     const values = this.levelValues[j];
     let i = 0;
-    for (let child = contextTable.get(node, FIRST_CHILD); child !== NONE; child = data[child * stride + NEXT]) {
+    for (let child = contextTable.get(node, FIRST_CHILD); child !== NONE; child = childTable.nextSibling(child)) {
       const base = child * stride;
       const word = data[base + WORD];
       const p = this.step(j, data[base + countField], this.levelProbability(first, j - 1, word, stamp, ranking));
@@ -750,7 +754,7 @@ export class Estimator {
     const own = new Float64Array(children);
     const lower = new Float64Array(children);
     let i = 0;
-    for (let child = contextTable.get(node, FIRST_CHILD); child !== NONE; child = data[child * stride + NEXT], i++) {
+    for (let child = contextTable.get(node, FIRST_CHILD); child !== NONE; child = childTable.nextSibling(child), i++) {
       const word = data[child * stride + WORD];
       // p_{j−1}(word): the same levels, in the same order, as scoring walks them.
       let value = first === 0 ? (ranking.classOf[word] === NONE ? 0 : ranking.classValue[ranking.classOf[word]]) : 1 / this.vocabularySize();

@@ -10,12 +10,21 @@ export const NONE = -1;
 /** Adjusted counts are bucketed 1, 2, 3+ per context (N1, N2, N3+) and counted 1..4 per order (t_k). */
 export const COUNT_OF_COUNTS_MAX = 4;
 const MIN_SLOTS = 16;
+/**
+ * The hash is filled to at most TARGET_LOAD when it is built (after compaction, on load) and grows
+ * past MAX_LOAD. Its size need not be a power of two (a slot is picked by the hash's high bits scaled
+ * to the size), so a laid-out table pays 1/TARGET_LOAD slots per n-gram, not up to four times as many.
+ * Probes stay cheap at this load because a slot carries a fingerprint of its key (below).
+ */
+const TARGET_LOAD = 0.6;
+const MAX_LOAD = 0.75;
+/** Node ids take at least this many of a slot's 32 bits; the rest hold the key's fingerprint. */
+const MIN_ID_BITS = 8;
+const TWO_TO_32 = 4294967296;
 
-/** Hash slots for `live` keys: a power of two, at least twice as many (load ≤ ½). */
+/** Hash slots for `live` keys at the target load. */
 function slotsFor(live: number): number {
-  let slotCount = MIN_SLOTS;
-  while (slotCount < 2 * live) slotCount *= 2;
-  return slotCount;
+  return Math.max(MIN_SLOTS, Math.ceil(live / TARGET_LOAD));
 }
 const GROWTH = 1.5;
 
@@ -34,19 +43,17 @@ export function hashKey(parent: number, word: number): number {
 export const PARENT = 0;
 export const WORD = 1;
 export const COUNT = 2;
-/** Next sibling in the parent's child list, or the next free node. */
-export const NEXT = 3;
 /** KN adjusted count (below the top order; the top order's adjusted count is COUNT). */
-export const ADJUSTED = 4;
-export const FIRST_CHILD = 5;
+export const ADJUSTED = 3;
+export const FIRST_CHILD = 4;
 /** Σ adjusted count of the children. */
-export const CHILD_SUM = 6;
+export const CHILD_SUM = 5;
 /** Children with adjusted count 1, 2 and ≥ 3. */
-export const N1 = 7;
-export const N2 = 8;
-export const N3 = 9;
-const CONTEXT_STRIDE = 10;
-const TOP_STRIDE = 4;
+export const N1 = 6;
+export const N2 = 7;
+export const N3 = 8;
+const CONTEXT_STRIDE = 9;
+const TOP_STRIDE = 3;
 
 /** One order's arrays, as the snapshot stores them. */
 export interface OrderTableState {
@@ -55,26 +62,43 @@ export interface OrderTableState {
   readonly freeHead: number;
   /** `size` node records (the hash index is rebuilt from them). */
   readonly data: Int32Array;
+  /** Each node's next sibling (or next free node), `size` of them; absent when the table is laid out (see `links`). */
+  readonly links?: Int32Array;
 }
 
 /**
  * The n-grams of one order. Orders below the model's top also carry the statistics of their
  * children (they are the contexts); orders ≥ 2 are hashed by (parent node, word). A unigram's
  * node id is its word id.
+ *
+ * A context's children form a list. Once `NgramCounts.compact` has laid the table out, every node
+ * is live and each context's children are adjacent, sorted by nothing but their parent: a child's
+ * next sibling is the next record when that has the same parent, so no link is stored (`links` is
+ * null). The first change that adds or frees a node writes the links out (4 bytes a node) and the
+ * lists are kept as linked lists until the next compaction lays the table out again.
  */
 export class OrderTable {
   /** Node ids handed out so far (free ones included). */
   size = 0;
   /** Nodes with a non-zero count. */
   live = 0;
-  /** Head of the free-node list, linked through NEXT. */
+  /** Head of the free-node list, linked through `links`. */
   freeHead = NONE;
   data: Int32Array;
+  /** Next sibling (or next free node) per node; null while the table is laid out. */
+  links: Int32Array | null = null;
   readonly stride: number;
   /** Where a node's adjusted count lives: ADJUSTED, or COUNT for the top order. */
   readonly adjustedField: number;
+  /**
+   * The hash: 0 for an empty slot, else (fingerprint << idBits) | (node + 1). The fingerprint is the
+   * key hash's low bits, so a probe passes over other keys without reading their records.
+   */
   slots: Int32Array;
-  mask: number;
+  /** slots.length / 2^32: a hash's slot is ⌊(hash >>> 0) · scale⌋. */
+  scale = 0;
+  idBits = MIN_ID_BITS;
+  idMask = (1 << MIN_ID_BITS) - 1;
 
   constructor(
     readonly n: number,
@@ -84,7 +108,7 @@ export class OrderTable {
     this.adjustedField = isTop ? COUNT : ADJUSTED;
     this.data = new Int32Array(0);
     this.slots = new Int32Array(this.hashed ? MIN_SLOTS : 0);
-    this.mask = this.slots.length - 1;
+    this.scale = this.slots.length / TWO_TO_32;
   }
 
   get hashed(): boolean {
@@ -95,23 +119,29 @@ export class OrderTable {
     return this.data.length / this.stride;
   }
 
-  /** Grows the records to hold at least `needed` nodes. */
+  /** Grows the records (and the links, when kept) to hold at least `needed` nodes. */
   reserve(needed: number): void {
     if (needed <= this.capacity) return;
     const capacity = Math.max(needed, Math.ceil(this.capacity * GROWTH) + 16);
     const data = new Int32Array(capacity * this.stride);
     data.set(this.data);
     this.data = data;
+    if (this.links !== null) {
+      const links = new Int32Array(capacity);
+      links.set(this.links);
+      this.links = links;
+    }
+    // Node ids must fit the slots' id field.
+    if (this.hashed && capacity > this.idMask) this.index(this.slots.length, false);
   }
 
-  /** Resets node's record: the key, no count, no links, no children. */
+  /** Resets node's record: the key, no count, no children. */
   initNode(node: number, parent: number, word: number): void {
     const data = this.data;
     const base = node * this.stride;
     data.fill(0, base, base + this.stride);
     data[base + PARENT] = parent;
     data[base + WORD] = word;
-    data[base + NEXT] = NONE;
     if (!this.isTop) data[base + FIRST_CHILD] = NONE;
   }
 
@@ -119,7 +149,7 @@ export class OrderTable {
   isInitial(node: number, parent: number, word: number): boolean {
     const base = node * this.stride;
     for (let field = 0; field < this.stride; field++) {
-      const initial = field === PARENT ? parent : field === WORD ? word : field === NEXT || (field === FIRST_CHILD && !this.isTop) ? NONE : 0;
+      const initial = field === PARENT ? parent : field === WORD ? word : field === FIRST_CHILD && !this.isTop ? NONE : 0;
       if (this.data[base + field] !== initial) return false;
     }
     return true;
@@ -136,73 +166,109 @@ export class OrderTable {
     return this.data[node * this.stride + field];
   }
 
+  /** The sibling after `node` in its parent's child list, or NONE. */
+  nextSibling(node: number): number {
+    if (this.links !== null) return this.links[node];
+    const next = node + 1;
+    const stride = this.stride;
+    return next < this.size && this.data[next * stride + PARENT] === this.data[node * stride + PARENT] ? next : NONE;
+  }
+
+  /** Makes `next` the sibling after `node` (writing the links out if the table was laid out). */
+  setNextSibling(node: number, next: number): void {
+    this.linked()[node] = next;
+  }
+
+  /** The links, written out from the layout on the first change after a compaction. */
+  private linked(): Int32Array {
+    if (this.links === null) {
+      const links = new Int32Array(this.capacity);
+      for (let node = 0; node < this.size; node++) links[node] = this.nextSibling(node);
+      this.links = links;
+    }
+    return this.links;
+  }
+
+  /** The slot a key's hash starts probing at. */
+  homeOf(hash: number): number {
+    return ((hash >>> 0) * this.scale) | 0;
+  }
+
   /** The node of (parent, word), or NONE. */
   find(parent: number, word: number): number {
-    const slots = this.slots;
-    const data = this.data;
-    const stride = this.stride;
-    const mask = this.mask;
-    let i = hashKey(parent, word) & mask;
-    for (;;) {
-      const slot = slots[i];
-      if (slot === 0) return NONE;
-      const base = (slot - 1) * stride;
-      if (data[base + WORD] === word && data[base + PARENT] === parent) return slot - 1;
-      i = (i + 1) & mask;
-    }
+    const hash = hashKey(parent, word);
+    const index = this.homeOf(hash);
+    return this.findFrom(index, this.slots[index], hash, parent, word);
   }
 
   /**
-   * `find` continued from a slot value already read at `index` (the first probe): lets a caller
-   * read the first slot of several tables before resolving any, so their cache misses overlap.
+   * `find` continued from a slot value already read at `index` (the key's home slot, for `hash` =
+   * hashKey(parent, word)): lets a caller read the first slot of several tables before resolving
+   * any, so their cache misses overlap.
    */
-  findFrom(index: number, slot: number, parent: number, word: number): number {
+  findFrom(index: number, slot: number, hash: number, parent: number, word: number): number {
     const slots = this.slots;
     const data = this.data;
     const stride = this.stride;
-    const mask = this.mask;
-    for (let i = index; slot !== 0; slot = slots[(i = (i + 1) & mask)]) {
-      const base = (slot - 1) * stride;
-      if (data[base + WORD] === word && data[base + PARENT] === parent) return slot - 1;
+    const idBits = this.idBits;
+    const idMask = this.idMask;
+    const fingerprint = (hash & ~(-1 << (32 - idBits))) >>> 0;
+    const last = slots.length - 1;
+    for (let i = index; slot !== 0; slot = slots[(i = i === last ? 0 : i + 1)]) {
+      if (slot >>> idBits !== fingerprint) continue;
+      const node = (slot & idMask) - 1;
+      const base = node * stride;
+      if (data[base + WORD] === word && data[base + PARENT] === parent) return node;
     }
     return NONE;
   }
 
+  /** A slot's value for `node` under key hash `hash`. */
+  private slotValue(hash: number, node: number): number {
+    return ((hash & ~(-1 << (32 - this.idBits))) << this.idBits) | (node + 1);
+  }
+
   /** A fresh node for (parent, word), in the hash; its counts are 0. */
   allocate(parent: number, word: number): number {
-    if (2 * (this.live + 1) > this.slots.length) this.index(this.slots.length * 2, false);
+    if (this.live + 1 > MAX_LOAD * this.slots.length) this.index(slotsFor(2 * (this.live + 1)), false);
+    const links = this.linked();
     let node = this.freeHead;
     if (node !== NONE) {
-      this.freeHead = this.data[node * this.stride + NEXT];
+      this.freeHead = links[node];
     } else {
       node = this.size;
       this.reserve(node + 1);
       this.size++;
     }
     this.initNode(node, parent, word);
+    this.links![node] = NONE;
     this.live++;
-    const mask = this.mask;
-    let i = hashKey(parent, word) & mask;
-    while (this.slots[i] !== 0) i = (i + 1) & mask;
-    this.slots[i] = node + 1;
+    const hash = hashKey(parent, word);
+    const last = this.slots.length - 1;
+    let i = this.homeOf(hash);
+    while (this.slots[i] !== 0) i = i === last ? 0 : i + 1;
+    this.slots[i] = this.slotValue(hash, node);
     return node;
   }
 
   private homeSlot(node: number): number {
     const base = node * this.stride;
-    return hashKey(this.data[base + PARENT], this.data[base + WORD]) & this.mask;
+    return this.homeOf(hashKey(this.data[base + PARENT], this.data[base + WORD]));
   }
 
   /** Takes a node whose count has dropped to 0 out of the hash and onto the free list. */
   release(node: number): void {
+    const links = this.linked();
     const slots = this.slots;
-    const mask = this.mask;
+    const last = slots.length - 1;
+    const idMask = this.idMask;
+    const step = (i: number): number => (i === last ? 0 : i + 1);
     let hole = this.homeSlot(node);
-    while (slots[hole] !== node + 1) hole = (hole + 1) & mask;
+    while ((slots[hole] & idMask) !== node + 1) hole = step(hole);
     // Backward-shift deletion: pull later entries of the probe run into the hole when their home
     // slot does not lie cyclically in (hole, j], so every key stays reachable from its home slot.
-    for (let j = (hole + 1) & mask; slots[j] !== 0; j = (j + 1) & mask) {
-      const home = this.homeSlot(slots[j] - 1);
+    for (let j = step(hole); slots[j] !== 0; j = step(j)) {
+      const home = this.homeSlot((slots[j] & idMask) - 1);
       const homeInRange = hole < j ? home > hole && home <= j : home > hole || home <= j;
       if (!homeInRange) {
         slots[hole] = slots[j];
@@ -210,14 +276,18 @@ export class OrderTable {
       }
     }
     slots[hole] = 0;
-    this.data[node * this.stride + NEXT] = this.freeHead;
+    links[node] = this.freeHead;
     this.freeHead = node;
     this.live--;
   }
 
-  /** Takes `data` (exactly `size` live records) as the table's records, and re-indexes them. */
+  /**
+   * Takes `data` (exactly `size` live records, each context's children adjacent) as the table's
+   * records, laid out, and re-indexes them.
+   */
   replaceRecords(data: Int32Array, size: number): void {
     this.data = data;
+    this.links = null;
     this.size = this.live = size;
     this.freeHead = NONE;
     this.index(slotsFor(size), false);
@@ -230,18 +300,24 @@ export class OrderTable {
     table.live = this.live;
     table.freeHead = this.freeHead;
     table.data = this.data.slice(0, this.size * this.stride);
+    table.links = this.links === null ? null : this.links.slice(0, this.size);
     table.slots = this.slots.slice();
-    table.mask = this.mask;
+    table.scale = this.scale;
+    table.idBits = this.idBits;
+    table.idMask = this.idMask;
     return table;
   }
 
   /** Drops the spare capacity of the records. */
   trim(): void {
-    if (this.size < this.capacity) this.data = this.data.slice(0, this.size * this.stride);
+    if (this.size < this.capacity) {
+      this.data = this.data.slice(0, this.size * this.stride);
+      if (this.links !== null) this.links = this.links.slice(0, this.size);
+    }
   }
 
   byteLength(): number {
-    return this.data.byteLength + this.slots.byteLength;
+    return this.data.byteLength + this.slots.byteLength + (this.links?.byteLength ?? 0);
   }
 
   exportState(): OrderTableState {
@@ -250,11 +326,12 @@ export class OrderTable {
       live: this.live,
       freeHead: this.freeHead,
       data: this.data.subarray(0, this.size * this.stride),
+      ...(this.links === null ? {} : { links: this.links.subarray(0, this.size) }),
     };
   }
 
   /**
-   * Rebuilds a table from `exportState`'s records, adopting the array (callers pass a copy), and
+   * Rebuilds a table from `exportState`'s records, adopting the arrays (callers pass copies), and
    * indexes them afresh; throws if they do not fit together or two nodes share a key.
    */
   static fromState(n: number, isTop: boolean, state: OrderTableState): OrderTable {
@@ -262,10 +339,16 @@ export class OrderTable {
     if (!(state.size >= 0 && state.live >= 0 && state.live <= state.size) || state.data.length !== state.size * table.stride) {
       throw new Error(`snapshot table ${n}: ${state.data.length} values for ${state.size} n-grams`);
     }
+    if (state.links !== undefined && state.links.length !== state.size) throw new Error(`snapshot table ${n}: ${state.links.length} links for ${state.size} n-grams`);
+    // A laid-out table has no free node (a unigram's id is its word's, counted or not).
+    if (state.links === undefined && n >= 2 && (state.live !== state.size || state.freeHead !== NONE)) {
+      throw new Error(`snapshot table ${n}: laid out with free n-grams`);
+    }
     table.size = state.size;
     table.live = state.live;
     table.freeHead = state.freeHead;
     table.data = state.data;
+    table.links = state.links ?? null;
     if (table.hashed) table.index(slotsFor(table.live), true);
     return table;
   }
@@ -273,9 +356,14 @@ export class OrderTable {
   /** Builds a hash index of `slotCount` slots over the live nodes (optionally refusing a key stored twice). */
   private index(slotCount: number, checkUnique: boolean): void {
     const slots = new Int32Array(slotCount);
-    const mask = slotCount - 1;
+    const last = slotCount - 1;
     const data = this.data;
     const stride = this.stride;
+    this.slots = slots;
+    this.scale = slotCount / TWO_TO_32;
+    // Room for every id the records can hold, with the slot's other bits left to the fingerprint.
+    this.idBits = Math.min(31, Math.max(MIN_ID_BITS, 32 - Math.clz32(this.capacity + 1)));
+    this.idMask = this.idBits === 31 ? 0x7fffffff : (1 << this.idBits) - 1;
     let indexed = 0;
     for (let node = 0; node < this.size; node++) {
       const base = node * stride;
@@ -283,17 +371,15 @@ export class OrderTable {
       if (++indexed > this.live) throw new Error(`snapshot table ${this.n}: more n-grams than it says it has`);
       const parent = data[base + PARENT];
       const word = data[base + WORD];
-      let i = hashKey(parent, word) & mask;
-      for (; slots[i] !== 0; i = (i + 1) & mask) {
-        const other = (slots[i] - 1) * stride;
+      const hash = hashKey(parent, word);
+      let i = this.homeOf(hash);
+      for (; slots[i] !== 0; i = i === last ? 0 : i + 1) {
+        const other = ((slots[i] & this.idMask) - 1) * stride;
         if (checkUnique && data[other + WORD] === word && data[other + PARENT] === parent) {
           throw new Error(`snapshot table ${this.n}: the same n-gram is stored twice`);
         }
       }
-      slots[i] = node + 1;
+      slots[i] = this.slotValue(hash, node);
     }
-    this.slots = slots;
-    this.mask = mask;
   }
-
 }

@@ -6,7 +6,8 @@
 //   body    options: order u32, estimator string, add-k f64, tokenizer string
 //           vocabulary: word count u32, UTF-16 length per word (u32 array), UTF-8 of all words (string)
 //           counts: sentences, tokens, live words, root sums (f64 each), count-of-counts (f64 array)
-//           per order: size, live, free head (i32), node records (i32 array); the hash index is rebuilt
+//           per order: size, live, free head (i32), node records (i32 array), sibling links (i32 array,
+//           empty for a laid-out table: see OrderTable); the hash index is rebuilt
 //           documents: count u32, then per document key (string), size f64, mtimeMs f64, withheld (string),
 //           sentences (i32 array)
 //           token index (format 4 on): its own format version u32 (0: none saved), then its bytes (a
@@ -32,9 +33,13 @@ export const SNAPSHOT_MAGIC = 'NWLM';
 /**
  * 2: the hash slots are no longer stored (rebuilt on load). 3: documents say which lines were withheld
  * (secrets); a workspace snapshot older than that was learned without secret scanning by content.
- * 4: the token index follows the documents.
+ * 4: the token index follows the documents. 5: node records no longer hold the sibling link (a laid-out
+ * table has none; the others store them after the records); older records are converted on reading.
  */
-export const SNAPSHOT_VERSION = 4;
+export const SNAPSHOT_VERSION = 5;
+/** Formats before this stored each record with the sibling link as its fourth field. */
+const SEPARATE_LINKS_VERSION = 5;
+const OLD_LINK_FIELD = 3;
 /** The token index's own layout version inside the snapshot (0 in the file: no index saved). */
 export const INDEX_FORMAT_VERSION = 1;
 /** Version 2 models (no documents' withheld notes) still load: the command line's saved models. */
@@ -266,6 +271,7 @@ export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDoc
     body.i32(state.live);
     body.i32(state.freeHead);
     body.int32Array(state.data);
+    body.int32Array(state.links ?? new Int32Array(0));
   }
 
   const list = [...documents];
@@ -316,6 +322,26 @@ export function frame(magic: string, version: number, bodyBytes: Uint8Array): Ui
   header.setUint32(12, crc32(bodyBytes), true);
   out.set(bodyBytes, HEADER_BYTES);
   return out;
+}
+
+/**
+ * An older format's records (the sibling link as a fourth field) as this format's: the records
+ * without it and the links beside them. Unigrams are in no child list, so theirs are dropped.
+ */
+function withoutLinkField(n: number, old: Int32Array, size: number): { data: Int32Array; links?: Int32Array } {
+  const oldStride = size === 0 ? 0 : old.length / size;
+  if (size === 0 || !Number.isInteger(oldStride) || oldStride <= OLD_LINK_FIELD) return { data: old };
+  const stride = oldStride - 1;
+  const data = new Int32Array(size * stride);
+  const links = new Int32Array(size);
+  for (let node = 0; node < size; node++) {
+    const from = node * oldStride;
+    const to = node * stride;
+    data.set(old.subarray(from, from + OLD_LINK_FIELD), to);
+    data.set(old.subarray(from + OLD_LINK_FIELD + 1, from + oldStride), to + OLD_LINK_FIELD);
+    links[node] = old[from + OLD_LINK_FIELD];
+  }
+  return n === 1 ? { data } : { data, links };
 }
 
 /** Reads `writeSnapshot`'s bytes back; throws an Error naming the problem for anything else. */
@@ -385,7 +411,12 @@ function readBody(reader: Reader, formatVersion: number): Snapshot {
     const live = reader.i32(`table ${n} live`);
     const freeHead = reader.i32(`table ${n} free list`);
     const data = reader.int32Array(`table ${n} records`);
-    tables.push({ size, live, freeHead, data });
+    if (formatVersion < SEPARATE_LINKS_VERSION) {
+      tables.push({ size, live, freeHead, ...withoutLinkField(n, data, size) });
+    } else {
+      const links = reader.int32Array(`table ${n} links`);
+      tables.push({ size, live, freeHead, data, ...(links.length === 0 ? {} : { links }) });
+    }
   }
   const counts = NgramCounts.fromState(order, tables, {
     sentences,

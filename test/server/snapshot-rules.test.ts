@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { NgramModel } from '../../src/core/model';
-import { frame, SNAPSHOT_MAGIC, writeSnapshot, Writer } from '../../src/core/snapshot';
+import { frame, SNAPSHOT_MAGIC, Writer } from '../../src/core/snapshot';
+import { formatFourModelSection } from '../unit/core/helpers';
 import { SNAPSHOT_FILE_NAME } from '../../src/protocol/lsp';
 import { TestSession, removeTempDirs, tempDir } from './harness';
 
@@ -15,11 +16,9 @@ const SECRET_LINE = 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYcanar
 
 /** The model and documents as format 2 (no withheld note per document) or format 3 (no token index) wrote them. */
 function olderSnapshot(version: 2 | 3, model: NgramModel, documents: { key: string; size: number; mtimeMs: number; encoded: Int32Array }[]): Uint8Array {
-  const withoutDocuments = writeSnapshot(model).subarray(16);
   const body = new Writer();
-  // Everything before the document count is laid out the same in both formats (after it: the count and
-  // the token index's format, 0 for none, four bytes each).
-  body.raw(withoutDocuments.subarray(0, withoutDocuments.length - 8));
+  // Everything before the document count is laid out as format 4 laid it out.
+  body.raw(formatFourModelSection(model));
   body.u32(documents.length);
   for (const document of documents) {
     body.string(document.key);

@@ -1,8 +1,9 @@
 // Test helpers for the engine: building toy models, and reading every statistic a model holds in a
 // form that does not depend on node ids (so two models counted in different orders compare equal).
 
-import { ADJUSTED, CHILD_SUM, COUNT, N1, N2, N3 } from '../../../src/core/orderTable';
+import { ADJUSTED, CHILD_SUM, COUNT, N1, N2, N3, NONE } from '../../../src/core/orderTable';
 import { NgramModel, type NgramModelOptions } from '../../../src/core/model';
+import { writeSnapshot, Writer } from '../../../src/core/snapshot';
 import type { EstimatorOptions } from '../../../src/core/types';
 
 /** A model trained on `lines` (one sentence per line, words separated by spaces). */
@@ -45,4 +46,39 @@ export function total(probabilities: Float64Array): number {
   let sum = 0;
   for (const p of probabilities) sum += p;
   return sum;
+}
+
+/**
+ * The body of `model`'s snapshot as formats 2–4 laid it out, up to the document count: the same
+ * options, vocabulary and sums, then each order's records with the sibling link as the fourth field
+ * (format 5 stores the links after the records, none for a laid-out table).
+ */
+export function formatFourModelSection(model: NgramModel): Uint8Array {
+  const current = writeSnapshot(model).subarray(16);
+  // Format 5's tables: size, live, free head, records and links, each array an element count and its elements.
+  const tablesBytes = model.tables.tables.reduce((total, table) => {
+    const state = table.exportState();
+    return total + 12 + 4 + state.data.byteLength + 4 + (state.links?.byteLength ?? 0);
+  }, 0);
+  // After the tables: the document count and the token index's format (0), four bytes each.
+  const prefix = current.subarray(0, current.length - 8 - tablesBytes);
+  const body = new Writer();
+  body.raw(prefix);
+  for (const table of model.tables.tables) {
+    const state = table.exportState();
+    body.i32(state.size);
+    body.i32(state.live);
+    body.i32(state.freeHead);
+    const stride = table.stride;
+    const old = new Int32Array(state.size * (stride + 1));
+    for (let node = 0; node < state.size; node++) {
+      const from = node * stride;
+      const to = node * (stride + 1);
+      old.set(state.data.subarray(from, from + 3), to);
+      old[to + 3] = table.n === 1 ? NONE : state.links !== undefined ? state.links[node] : table.nextSibling(node);
+      old.set(state.data.subarray(from + 3, from + stride), to + 4);
+    }
+    body.int32Array(old);
+  }
+  return body.result();
 }

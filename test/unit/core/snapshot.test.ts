@@ -1,10 +1,25 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { NgramModel } from '../../../src/core/model';
-import { crc32, frame, INDEX_FORMAT_VERSION, readSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, writeSnapshot, type SnapshotDocument } from '../../../src/core/snapshot';
+import { crc32, frame, INDEX_FORMAT_VERSION, readSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, writeSnapshot, Writer, type SnapshotDocument } from '../../../src/core/snapshot';
 import { TokenIndex } from '../../../src/core/tokenIndex';
 import { ESTIMATOR_NAMES } from '../../../src/core/types';
-import { statistics } from './helpers';
+import { formatFourModelSection, statistics } from './helpers';
+
+/** Format 4's body up to the token index section: its model section, then the documents. */
+function formatFourBody(model: NgramModel, documents: readonly SnapshotDocument[]): Uint8Array {
+  const body = new Writer();
+  body.raw(formatFourModelSection(model));
+  body.u32(documents.length);
+  for (const document of documents) {
+    body.string(document.key);
+    body.f64(document.size);
+    body.f64(document.mtimeMs);
+    body.string(document.withheld);
+    body.int32Array(document.encoded);
+  }
+  return body.result();
+}
 
 const WORDS = ['a', 'b', 'c', 'ü', '→', 'word_with_underscore'];
 const documentArb = fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 });
@@ -133,12 +148,34 @@ describe('snapshot', () => {
 
     it('a format 3 snapshot (no index) still loads, saying it has no index', () => {
       const { model, documents } = sample();
-      const body = writeSnapshot(model, documents).subarray(16);
-      // Format 3 is format 4 without the index section (its last u32 here: 0, no index).
-      const loaded = readSnapshot(frame(SNAPSHOT_MAGIC, 3, body.subarray(0, body.length - 4)));
+      // Format 3 is format 4 without the index section.
+      const loaded = readSnapshot(frame(SNAPSHOT_MAGIC, 3, formatFourBody(model, documents)));
       assert.equal(loaded.formatVersion, 3);
       assert.deepEqual(loaded.documents, documents);
+      assert.deepEqual(statistics(loaded.model), statistics(model));
       assert.equal(loaded.indexProblem, 'saved without a token index (format 3)');
+    });
+
+    it('a format 4 snapshot (the sibling link inside each record) is read as the same model, laid out or not, and keeps learning exactly', () => {
+      const { model, documents } = sample();
+      const scored = (candidate: NgramModel): number => candidate.scoreSentences(candidate.encodeForScoring('const x = f(a, b);\nnaïve y')).log10ProbTotal;
+      // As counted (linked child lists, before any compaction), then laid out, then edited after the layout.
+      const edited = model.copy();
+      edited.compact();
+      edited.removeSentences(documents[1].encoded);
+      for (const candidate of [model, (() => { const laidOut = model.copy(); laidOut.compact(); return laidOut; })(), edited]) {
+        const body = new Uint8Array([...formatFourBody(candidate, documents), 0, 0, 0, 0]);
+        const loaded = readSnapshot(frame(SNAPSHOT_MAGIC, 4, body));
+        assert.equal(loaded.formatVersion, 4);
+        assert.deepEqual(statistics(loaded.model), statistics(candidate));
+        assert.equal(scored(loaded.model), scored(candidate));
+        // Its tables stay exact under later changes: remove and add back every document.
+        for (const document of documents) if (candidate !== edited || document !== documents[1]) loaded.model.removeSentences(document.encoded);
+        for (const document of documents) loaded.model.addSentences(document.encoded);
+        const reference = new NgramModel({ order: 3, estimator: { name: 'add-k', addK: 0.25 }, tokenizer: 'words' }, model.vocabulary);
+        for (const document of documents) reference.addSentences(document.encoded);
+        assert.deepEqual(statistics(loaded.model), statistics(reference));
+      }
     });
 
     it('a forged index (re-signed) is refused with the reason, never read out of bounds', () => {

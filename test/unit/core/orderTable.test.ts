@@ -1,0 +1,127 @@
+// The packed n-gram tables (src/core/orderTable.ts): a laid-out table stores no sibling links and
+// writes them out on the first change; the hash (any size, fingerprints beside the node ids) finds
+// every key through growth, removal and the widening of its id field.
+
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { verifyStatistics } from '../../../src/core/countsCheck';
+import { NgramModel } from '../../../src/core/model';
+import { COUNT, FIRST_CHILD, NONE, OrderTable } from '../../../src/core/orderTable';
+import { readSnapshot, writeSnapshot } from '../../../src/core/snapshot';
+import { statistics, trained } from './helpers';
+
+const LINES = ['a b c a b', 'b c a', 'c c c a b', 'a b c d e f', 'd e a b'];
+
+/** Each context's children by walking its list, as sorted node ids (comparable across layouts). */
+function childLists(model: NgramModel): number[][][] {
+  const tables = model.tables.tables;
+  return tables.slice(0, -1).map((table, i) => {
+    const lists: number[][] = [];
+    for (let node = 0; node < table.size; node++) {
+      if (table.get(node, COUNT) === 0) continue;
+      const children: number[] = [];
+      for (let child = table.get(node, FIRST_CHILD); child !== NONE; child = tables[i + 1].nextSibling(child)) children.push(child);
+      lists.push(children.sort((x, y) => x - y));
+    }
+    return lists;
+  });
+}
+
+describe('order tables', () => {
+  it('a compacted table stores no links: each child list is its parent’s adjacent records, the same lists as the links gave', () => {
+    const model = trained(LINES, 3);
+    assert.ok(model.tables.tables.slice(1).every((table) => table.links !== null), 'counted piece by piece, the lists are linked');
+    model.compact();
+    assert.ok(model.tables.tables.every((table) => table.links === null));
+    const fresh = trained(LINES, 3);
+    fresh.compact();
+    // Compaction numbers nodes alike for the same text, so the lists compare by id.
+    assert.deepEqual(childLists(model), childLists(fresh));
+    verifyStatistics(model.tables);
+  });
+
+  it('the first change after compaction writes the links out; removing and adding back is exact, and compaction drops them again', () => {
+    const model = trained(LINES, 3);
+    model.compact();
+    const before = statistics(model);
+    const extra = model.encodeText('a b c x y\nc a b');
+    model.addSentences(extra);
+    assert.ok(model.tables.tables.slice(1).every((table) => table.links !== null));
+    verifyStatistics(model.tables);
+    model.removeSentences(extra);
+    assert.deepEqual(statistics(model), before);
+    verifyStatistics(model.tables);
+    model.compact();
+    assert.ok(model.tables.tables.every((table) => table.links === null));
+    assert.deepEqual(statistics(model), before);
+  });
+
+  it('removal from a laid-out table leaves the other lists intact (a freed node leaves its parent’s run)', () => {
+    const model = trained(LINES, 3);
+    const text = model.encodeText('d e a b');
+    model.compact();
+    model.removeSentences(text);
+    const expected = trained(LINES.filter((line) => line !== 'd e a b'), 3);
+    assert.deepEqual(statistics(model), statistics(expected));
+    verifyStatistics(model.tables);
+    for (let i = 0; i < 3; i++) model.removeSentences(model.encodeText(LINES[i]));
+    assert.deepEqual(statistics(model), statistics(trained(LINES.slice(3).filter((line) => line !== 'd e a b'), 3)));
+  });
+
+  it('snapshots round-trip a laid-out and a linked table (links saved only when kept)', () => {
+    const model = trained(LINES, 3);
+    const linked = readSnapshot(writeSnapshot(model)).model;
+    assert.deepEqual(statistics(linked), statistics(model));
+    assert.ok(linked.tables.tables.slice(1).every((table) => table.links !== null));
+    model.compact();
+    const laidOut = readSnapshot(writeSnapshot(model)).model;
+    assert.deepEqual(statistics(laidOut), statistics(model));
+    assert.ok(laidOut.tables.tables.every((table) => table.links === null));
+    assert.deepEqual(childLists(laidOut), childLists(model));
+  });
+
+  it('a snapshot that claims a laid-out table with free n-grams is refused', () => {
+    assert.throws(() => OrderTable.fromState(2, true, { size: 2, live: 1, freeHead: NONE, data: new Int32Array(6) }), /laid out with free n-grams/);
+  });
+
+  it('the hash finds every key through growth past its id field, removals (backward shifts across the wrap) and re-adds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 900 }),
+        (operations) => {
+          const table = new OrderTable(2, true);
+          const live = new Map<string, number>();
+          for (const [add, parent, word] of operations) {
+            const key = `${parent} ${word}`;
+            const node = live.get(key);
+            if (add && node === undefined) {
+              const created = table.allocate(parent, word);
+              table.data[created * table.stride + COUNT] = 1;
+              live.set(key, created);
+            } else if (!add && node !== undefined) {
+              table.data[node * table.stride + COUNT] = 0;
+              table.release(node);
+              live.delete(key);
+            }
+          }
+          assert.equal(table.live, live.size);
+          for (let parent = 0; parent <= 40; parent++) {
+            for (let word = 0; word <= 40; word++) assert.equal(table.find(parent, word), live.get(`${parent} ${word}`) ?? NONE);
+          }
+          // Node ids stay inside the slots' id field as it widens.
+          assert.ok(table.capacity <= table.idMask);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a laid-out table fills its hash to the target load, whatever the size (no rounding up to a power of two)', () => {
+    const model = trained(Array.from({ length: 300 }, (_, i) => `w${i % 37} w${(i * 7) % 41} w${(i * 13) % 43} w${i % 11}`), 3);
+    model.compact();
+    for (const table of model.tables.tables.slice(1)) {
+      assert.ok(table.slots.length <= Math.max(16, Math.ceil(table.live / 0.6)), `${table.slots.length} slots for ${table.live} n-grams`);
+      assert.ok(table.live <= 0.75 * table.slots.length);
+    }
+  });
+});
