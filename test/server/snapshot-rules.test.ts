@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { NgramModel } from '../../src/core/model';
-import { frame, SNAPSHOT_MAGIC, Writer } from '../../src/core/snapshot';
-import { formatFourModelSection } from '../unit/core/helpers';
+import { frame, SNAPSHOT_MAGIC } from '../../src/core/snapshot';
+import { olderSnapshotBody } from '../unit/core/helpers';
 import { SNAPSHOT_FILE_NAME } from '../../src/protocol/lsp';
 import { TestSession, removeTempDirs, tempDir } from './harness';
 
@@ -16,18 +16,7 @@ const SECRET_LINE = 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYcanar
 
 /** The model and documents as format 2 (no withheld note per document) or format 3 (no token index) wrote them. */
 function olderSnapshot(version: 2 | 3, model: NgramModel, documents: { key: string; size: number; mtimeMs: number; encoded: Int32Array }[]): Uint8Array {
-  const body = new Writer();
-  // Everything before the document count is laid out as format 4 laid it out.
-  body.raw(formatFourModelSection(model));
-  body.u32(documents.length);
-  for (const document of documents) {
-    body.string(document.key);
-    body.f64(document.size);
-    body.f64(document.mtimeMs);
-    if (version === 3) body.string('');
-    body.int32Array(document.encoded);
-  }
-  return frame(SNAPSHOT_MAGIC, version, body.result());
+  return frame(SNAPSHOT_MAGIC, version, olderSnapshotBody(version, model, documents));
 }
 
 describe('a snapshot saved under older reading rules', function () {

@@ -49,11 +49,34 @@ export function total(probabilities: Float64Array): number {
 }
 
 /**
+ * A snapshot body of format 2, 3 or 4 (framed by the caller): the model section as those formats laid
+ * it out, the documents (format 2 had no withheld note) and, in format 4, no token index.
+ */
+export function olderSnapshotBody(
+  version: 2 | 3 | 4,
+  model: NgramModel,
+  documents: readonly { key: string; size: number; mtimeMs: number; withheld?: string; encoded: Int32Array }[],
+): Uint8Array {
+  const body = new Writer();
+  body.raw(formatFourModelSection(model));
+  body.u32(documents.length);
+  for (const document of documents) {
+    body.string(document.key);
+    body.f64(document.size);
+    body.f64(document.mtimeMs);
+    if (version >= 3) body.string(document.withheld ?? '');
+    body.int32Array(document.encoded);
+  }
+  if (version === 4) body.u32(0);
+  return body.result();
+}
+
+/**
  * The body of `model`'s snapshot as formats 2–4 laid it out, up to the document count: the same
  * options, vocabulary and sums, then each order's records with the sibling link as the fourth field
  * (format 5 stores the links after the records, none for a laid-out table).
  */
-export function formatFourModelSection(model: NgramModel): Uint8Array {
+function formatFourModelSection(model: NgramModel): Uint8Array {
   const current = writeSnapshot(model).subarray(16);
   // Format 5's tables: size, live, free head, records and links, each array an element count and its elements.
   const tablesBytes = model.tables.tables.reduce((total, table) => {

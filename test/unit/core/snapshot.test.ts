@@ -1,25 +1,11 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { NgramModel } from '../../../src/core/model';
-import { crc32, frame, INDEX_FORMAT_VERSION, readSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, writeSnapshot, Writer, type SnapshotDocument } from '../../../src/core/snapshot';
+import { crc32, frame, INDEX_FORMAT_VERSION, readSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, writeSnapshot, type SnapshotDocument } from '../../../src/core/snapshot';
 import { TokenIndex } from '../../../src/core/tokenIndex';
 import { ESTIMATOR_NAMES } from '../../../src/core/types';
-import { formatFourModelSection, statistics } from './helpers';
+import { olderSnapshotBody, statistics } from './helpers';
 
-/** Format 4's body up to the token index section: its model section, then the documents. */
-function formatFourBody(model: NgramModel, documents: readonly SnapshotDocument[]): Uint8Array {
-  const body = new Writer();
-  body.raw(formatFourModelSection(model));
-  body.u32(documents.length);
-  for (const document of documents) {
-    body.string(document.key);
-    body.f64(document.size);
-    body.f64(document.mtimeMs);
-    body.string(document.withheld);
-    body.int32Array(document.encoded);
-  }
-  return body.result();
-}
 
 const WORDS = ['a', 'b', 'c', 'ü', '→', 'word_with_underscore'];
 const documentArb = fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 });
@@ -149,7 +135,7 @@ describe('snapshot', () => {
     it('a format 3 snapshot (no index) still loads, saying it has no index', () => {
       const { model, documents } = sample();
       // Format 3 is format 4 without the index section.
-      const loaded = readSnapshot(frame(SNAPSHOT_MAGIC, 3, formatFourBody(model, documents)));
+      const loaded = readSnapshot(frame(SNAPSHOT_MAGIC, 3, olderSnapshotBody(3, model, documents)));
       assert.equal(loaded.formatVersion, 3);
       assert.deepEqual(loaded.documents, documents);
       assert.deepEqual(statistics(loaded.model), statistics(model));
@@ -164,8 +150,7 @@ describe('snapshot', () => {
       edited.compact();
       edited.removeSentences(documents[1].encoded);
       for (const candidate of [model, (() => { const laidOut = model.copy(); laidOut.compact(); return laidOut; })(), edited]) {
-        const body = new Uint8Array([...formatFourBody(candidate, documents), 0, 0, 0, 0]);
-        const loaded = readSnapshot(frame(SNAPSHOT_MAGIC, 4, body));
+        const loaded = readSnapshot(frame(SNAPSHOT_MAGIC, 4, olderSnapshotBody(4, candidate, documents)));
         assert.equal(loaded.formatVersion, 4);
         assert.deepEqual(statistics(loaded.model), statistics(candidate));
         assert.equal(scored(loaded.model), scored(candidate));
