@@ -14,7 +14,7 @@
 
 import type { EstimatorExplanation, ProbabilityRuns, RunDistribution, WordScore } from './model';
 import { NgramModel } from './model';
-import { summarizeRuns } from './runs';
+import { summarizeRuns, topOfRuns } from './runs';
 import type { IndexMatch, TokenIndex } from './tokenIndex';
 import { scanText } from './tokenizer';
 import type { Candidate, TokenizerName } from './types';
@@ -73,6 +73,14 @@ export interface LongestMatchExplanation {
 export interface LongestMatchRuns extends RunDistribution {
   /** Tokens of context that answered: the index's match, or the n-gram model's matched context. */
   readonly answeringLength: number;
+}
+
+/** The k likeliest words after a context, the answer and the whole distribution they were read from. */
+export interface LongestMatchRanking {
+  readonly answer: LongestMatchAnswer;
+  readonly answeringLength: number;
+  readonly candidates: Candidate[];
+  readonly distribution: LongestMatchRuns;
 }
 
 /**
@@ -231,7 +239,10 @@ export class LongestMatchModel {
    * interpolated probability.
    */
   runs(context: readonly string[], options: { readonly withoutUnknown?: boolean } = {}): LongestMatchRuns {
-    const answer = this.answer(context);
+    return this.runsOf(this.answer(context), options);
+  }
+
+  private runsOf(answer: LongestMatchAnswer, options: { readonly withoutUnknown?: boolean }): LongestMatchRuns {
     const ngramRuns = this.ngram.runs(answer.lineContext, options);
     const { match, lambda } = answer;
     if (lambda === 0) return { ...ngramRuns, answeringLength: ngramRuns.matchedContextLength };
@@ -289,44 +300,24 @@ export class LongestMatchModel {
   }
 
   /**
-   * The k likeliest next words with the answer behind them, ranked as `runs` ranks them, without
-   * the whole distribution: a continuation w of the match scores λ·c(w)/n + (1 − λ)·P_KN(w) ≤
-   * λ·c(w)/n + (1 − λ)·max P_KN, so continuations are scored by count descending until that bound
-   * falls below the k-th score found; the other words keep the n-gram model's ranking, scaled.
+   * The k likeliest next words, read off the whole distribution (`runs`, from the same answer), with
+   * the counts each came from: the match's for its continuations, the n-gram model's for the others.
+   * Laying out the runs costs O(runs + continuations); a top-k search that avoided them had to score
+   * thousands of continuations after a common context ("if (") one by one.
    */
-  rank(context: readonly string[], k: number): { answer: LongestMatchAnswer; answeringLength: number; candidates: Candidate[] } {
+  rank(context: readonly string[], k: number, options: { readonly withoutUnknown?: boolean } = {}): LongestMatchRanking {
     const answer = this.answer(context);
+    const distribution = this.runsOf(answer, options);
     const { match, lambda } = answer;
-    const wanted = Math.max(0, Math.floor(k));
-    if (lambda === 0) {
-      return { answer, answeringLength: this.ngram.matchedContextLength(answer.lineContext), candidates: this.ngram.candidates(answer.lineContext, wanted) };
-    }
-    const scale = 1 - lambda;
+    const { runs } = distribution;
     const vocabulary = this.ngram.vocabulary;
-    // The n-gram model's likeliest words that continue nothing: enough of them that k are left.
-    const continuation = new Set(match.words);
-    let fetched = wanted + Math.min(match.words.length, 2 * wanted + 2);
-    let ngramTop = this.ngram.candidates(answer.lineContext, fetched);
-    while (ngramTop.length === fetched && ngramTop.filter((candidate) => !continuation.has(candidate.id)).length < wanted && fetched < wanted + match.words.length) {
-      fetched = Math.min(wanted + match.words.length, 2 * fetched);
-      ngramTop = this.ngram.candidates(answer.lineContext, fetched);
-    }
-    const pool: Candidate[] = [];
-    for (const candidate of ngramTop) if (!continuation.has(candidate.id)) pool.push({ ...candidate, probability: scale * candidate.probability });
-    const ngramMax = ngramTop.length > 0 ? ngramTop[0].probability : 0;
-    const byCount = Array.from(match.words.keys()).sort((a, b) => match.counts[b] - match.counts[a] || match.words[a] - match.words[b]);
-    const scored: number[] = [];
-    for (const i of byCount) {
-      const share = (lambda * match.counts[i]) / match.count;
-      if (scored.length >= wanted && share + scale * ngramMax < scored[wanted - 1]) break;
-      const word = vocabulary.word(match.words[i]);
-      const probability = share + scale * this.ngram.score(answer.lineContext, word).probability;
-      pool.push({ word, id: match.words[i], probability, count: match.counts[i], contextCount: match.count, order: match.length + 1 });
-      scored.push(probability);
-      scored.sort((a, b) => b - a);
-    }
-    const ranked = pool.filter((candidate) => candidate.probability > 0).sort((a, b) => b.probability - a.probability || a.id - b.id);
-    return { answer, answeringLength: match.length, candidates: ranked.slice(0, wanted) };
+    const candidates = Array.from(topOfRuns(runs, k), (id): Candidate => {
+      const word = vocabulary.word(id);
+      const at = lambda > 0 ? findSorted(match.words, id) : -1;
+      const counts = at >= 0 ? { count: match.counts[at], contextCount: match.count, order: match.length + 1 } : this.ngram.answering(answer.lineContext, word);
+      return { word, id, probability: runs.probability[runs.runOf(id)], ...counts };
+    });
+    return { answer, answeringLength: distribution.answeringLength, candidates, distribution };
   }
 }
 

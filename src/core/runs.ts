@@ -236,6 +236,16 @@ export function singleWordRuns(probabilities: readonly number[]): Runs {
   return { length: probabilities.length, probability: Float64Array.from(probabilities), size: new Int32Array(probabilities.length).fill(1) };
 }
 
+/** The ids of the k likeliest words, in the engine's ranking (run by run, lower ids first within one). */
+export function topOfRuns(runs: ProbabilityRuns, k: number): Int32Array {
+  const top: number[] = [];
+  const wanted = Math.max(0, Math.floor(k));
+  for (let r = 0; r < runs.length && top.length < wanted; r++) {
+    for (let i = 0; i < runs.size[r] && top.length < wanted; i++) top.push(runs.word(r, i));
+  }
+  return Int32Array.from(top);
+}
+
 /**
  * A probability vector (index = word id) as runs: for a model that answers with a vector (the ARPA
  * back-off model, the mixture with a base model). `leftOut` (an id, or -1) is in no run. The words are

@@ -5,12 +5,12 @@
 import { generate } from '../core/decoding';
 import { contextAcrossLines, type LongestMatchModel } from '../core/longestMatch';
 import type { MixtureModel } from '../core/mixture';
-import type { NgramModel } from '../core/model';
+import type { NgramModel, RunDistribution } from '../core/model';
 import type { UniformRandom } from '../core/prng';
 import { NO_REWEIGHTING, RunWeights, singleWordRuns, summarizeRuns, weighCandidates, type ProbabilityRuns } from '../core/runs';
 import { insertionText } from '../core/spacing';
 import { contextBeforeCursor } from '../core/tokenizer';
-import type { Reweighting } from '../core/types';
+import type { Candidate, Reweighting } from '../core/types';
 import { NONE } from '../core/orderTable';
 import { MAX_DRAWS, MAX_REST_WORDS } from '../protocol/limits';
 import type { DistributionRest, GenerateResult, PredictResult, PredictedCandidate } from '../protocol/lsp';
@@ -59,25 +59,34 @@ function readContext(model: NgramModel, textBefore: string, longestMatch: Longes
   return longestMatch === undefined ? contextTokens(model, textBefore) : contextAcrossLines(model.tokenizer, textBefore, false);
 }
 
+/** The whole distribution as runs and its k likeliest words; longest match reads both off one answer. */
+function rankedDistribution(
+  model: NgramModel,
+  longestMatch: LongestMatchModel | undefined,
+  mixture: MixtureModel | undefined,
+  context: readonly string[],
+  k: number,
+  options: { readonly withoutUnknown: boolean },
+): { distribution: RunDistribution; answering: Candidate[] } {
+  if (mixture !== undefined) return { distribution: mixture.runs(context, options), answering: mixture.candidates(context, k) };
+  if (longestMatch === undefined) return { distribution: model.runs(context, options), answering: model.candidates(context, k) };
+  const { distribution, candidates } = longestMatch.rank(context, k, options);
+  const { answeringLength, ...runs } = distribution;
+  return { distribution: { ...runs, matchedContextLength: answeringLength }, answering: candidates };
+}
+
 export function predict(model: NgramModel, options: PredictOptions): Prediction {
   const { longestMatch, mixture } = options;
   const context = readContext(model, options.textBefore, longestMatch);
   const linePrefix = lastLine(options.textBefore);
   // The distribution as runs of equal probability: sums over the vocabulary cost O(runs), not O(|V|).
   const withoutUnknown = { withoutUnknown: options.insertableOnly };
-  const distribution =
-    mixture !== undefined
-      ? mixture.runs(context, withoutUnknown)
-      : longestMatch === undefined
-        ? model.runs(context, withoutUnknown)
-        : (({ answeringLength, ...runs }) => ({ ...runs, matchedContextLength: answeringLength }))(longestMatch.runs(context, withoutUnknown));
+  const shownCount = Math.max(0, Math.min(MAX_CANDIDATES, Math.floor(options.candidates)));
+  // Two more than shown: `<unk>` may be left out, and the likeliest word is needed even when none is shown.
+  const { distribution, answering } = rankedDistribution(model, longestMatch, mixture, context, shownCount + 2, withoutUnknown);
   const { runs } = distribution;
   const { sampling } = options;
   const weights = new RunWeights(runs, sampling);
-
-  const shownCount = Math.max(0, Math.min(MAX_CANDIDATES, Math.floor(options.candidates)));
-  // Two more than shown: `<unk>` may be left out, and the likeliest word is needed even when none is shown.
-  const answering = (mixture ?? longestMatch ?? model).candidates(context, shownCount + 2);
   const ranked = answering.filter((candidate) => runs.runOf(candidate.id) !== NONE);
   const shown = ranked.slice(0, shownCount);
   // Object.assign adds the fields in place: a spread copy of 200 candidates cost half a millisecond.
