@@ -301,7 +301,8 @@ function indexBody(index: TokenIndex): Uint8Array {
   for (const key of state.keys) body.string(key);
   body.int32Array(state.starts);
   body.int32Array(Int32Array.from(state.retired));
-  body.int32Array(state.stream);
+  // Stored 32-bit whatever width it has in memory, so a snapshot does not depend on the vocabulary's size.
+  body.int32Array(state.stream instanceof Int32Array ? state.stream : new Int32Array(state.stream));
   body.int32Array(state.suffixArray);
   body.u32(state.fresh.length);
   for (const { key, tokens } of state.fresh) {

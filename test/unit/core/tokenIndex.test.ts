@@ -151,6 +151,36 @@ describe('core/tokenIndex', () => {
     assert.equal(index.stats().pendingTokens, 8);
   });
 
+  it('holds its stream in 16 bits while every id fits, and ids beyond in 32 bits, answering the same', () => {
+    const documents: [string, number[]][] = [
+      ['a.ts', [3, 4, EOS, 3, 5, EOS]],
+      ['b.ts', [4, 3, 4, EOS, 3, 4, 6, EOS]],
+    ];
+    const wide = (id: number): number => (id === EOS ? EOS : id + 70_000);
+    const narrowIndex = new TokenIndex();
+    const wideIndex = new TokenIndex();
+    for (const [key, ids] of documents) {
+      narrowIndex.set(key, Int32Array.from(ids));
+      wideIndex.set(key, Int32Array.from(ids, wide));
+    }
+    narrowIndex.merge();
+    wideIndex.merge();
+    const positions = narrowIndex.exportState().stream.length;
+    // Same documents, same suffix array: only the stream's width differs, 2 bytes a position.
+    assert.equal(wideIndex.stats().bytes - narrowIndex.stats().bytes, 2 * positions);
+    assert.ok(narrowIndex.exportState().stream instanceof Uint16Array);
+    const restoredWide = TokenIndex.fromState({ ...wideIndex.exportState(), stream: new Int32Array(wideIndex.exportState().stream) }, 70_007);
+    for (const context of [[3, 4], [EOS, 3], [4, EOS, 3, 4]]) {
+      const narrowMatch = narrowIndex.longestMatch(context);
+      for (const index of [wideIndex, restoredWide]) {
+        const wideMatch = index.longestMatch(context.map(wide));
+        assert.equal(wideMatch.length, narrowMatch.length);
+        assert.deepEqual(Array.from(wideMatch.words), Array.from(narrowMatch.words, wide));
+        assert.deepEqual(Array.from(wideMatch.counts), Array.from(narrowMatch.counts));
+      }
+    }
+  });
+
   it('refuses forged parts (a snapshot signed anew would carry them) by its structure check', () => {
     const index = new TokenIndex();
     index.set('a.ts', Int32Array.from([3, 4, EOS, 3, 5, EOS]));
