@@ -1,12 +1,13 @@
 // Evidence for a prediction: the places in the learned text where the context that answered was
-// followed by the word, read from the TokenIndex, and where such a place is in its text.
+// followed by the word, read from the TokenIndex, and where such a place is in its text. The server's
+// `nextWordLab/evidence` and the command line's `predict --why` both answer with these.
 
 import type { LongestMatchModel } from './longestMatch';
 import type { NgramModel } from './model';
 import type { TokenIndex } from './tokenIndex';
-import { scanTextRanges } from './tokenizer';
+import { markerLiteralAt, normalizeForTokenizer, scanTextRanges } from './tokenizer';
 import type { TokenizerName } from './types';
-import { BOS, BOS_TOKEN, EOS, EOS_TOKEN } from './vocabulary';
+import { BOS, BOS_TOKEN, EOS, EOS_TOKEN, UNK, type Vocabulary } from './vocabulary';
 
 /** Occurrences listed at most, by default (the total is always exact). */
 export const EVIDENCE_LIMIT = 50;
@@ -17,13 +18,39 @@ export interface EvidencePlace {
   readonly offset: number;
 }
 
-export interface Evidence {
-  /** The n-gram that answered, context then word (`<s>` = a line start, `</s>` = a line break). */
+/** The n-gram that answered for a word after a context, with its counts. */
+export interface AnsweringNgram {
+  /** Context then word (`<s>` = a line start, `</s>` = a line break). */
   readonly ngram: readonly string[];
-  /** How often it occurs in the learned text: the count the prediction came from. */
+  /** c(context · word) and c(context) as the estimator counted them at the length that answered. */
+  readonly count: number;
+  readonly contextCount: number;
+}
+
+export interface Evidence extends AnsweringNgram {
+  /** How often the n-gram occurs in the learned text (equal to `count`: both are exact). */
   readonly total: number;
   /** The first `limit` places, in document order (keys ascending, then offsets). */
   readonly places: readonly EvidencePlace[];
+  /** The ids every place holds from its offset on (the n-gram without a leading line start or break). */
+  readonly placeIds: Int32Array;
+}
+
+/** What to look for in the index: the n-gram's ids, whether a leading `<s>` is any line start, documents that are no evidence. */
+interface Search {
+  readonly pattern: Int32Array;
+  readonly lineStart: boolean;
+  readonly leftOut: ReadonlySet<string> | undefined;
+}
+
+export interface EvidenceOptions {
+  readonly limit?: number;
+  /**
+   * Documents the n-gram model's counts do not hold (not counted yet, or left out of the model that
+   * answered): their places are not evidence for an n-gram answer. An answer of the index leaves out
+   * what its estimator left out (`LongestMatchModel.leftOut`).
+   */
+  readonly notCounted?: ReadonlySet<string>;
 }
 
 /** Where one token is in a text: 1-based line and column (UTF-16 units), and the line's text. */
@@ -39,92 +66,169 @@ export interface TextLocation {
  * it (`</s>`) — so both are counted. Offsets name the first token of the pattern that is a word (a
  * line start or break is not a place in the text), or its last token when none is.
  */
-export function findEvidence(index: TokenIndex, pattern: Int32Array, lineStart: boolean, limit = EVIDENCE_LIMIT): { total: number; places: EvidencePlace[] } {
+function findEvidence(index: TokenIndex, { pattern, lineStart, leftOut }: Search, limit: number): Pick<Evidence, 'total' | 'places' | 'placeIds'> {
   let firstWord = 0;
   while (firstWord < pattern.length - 1 && (pattern[firstWord] === BOS || pattern[firstWord] === EOS)) firstWord++;
   const variants = lineStart && pattern[0] === BOS ? [pattern, Int32Array.from(pattern, (id, i) => (i === 0 ? EOS : id))] : [pattern];
   let total = 0;
   const places: EvidencePlace[] = [];
   for (const variant of variants) {
-    const found = index.occurrences(variant, limit);
+    const found = index.occurrences(variant, limit, leftOut);
     total += found.total;
     for (const { key, offset } of found.occurrences) places.push({ key, offset: offset + firstWord });
   }
   places.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.offset - b.offset));
-  return { total, places: places.slice(0, limit) };
+  return { total, places: places.slice(0, limit), placeIds: pattern.slice(firstWord) };
+}
+
+/** The evidence for `word` after `context`: the n-gram that answered (see `answeringNgram`) and where it occurs. */
+export function evidenceFor(model: LongestMatchModel | NgramModel, index: TokenIndex, context: readonly string[], word: string, options: EvidenceOptions = {}): Evidence {
+  const { search, ...answering } = answeringSearch(model, context, word, options.notCounted);
+  if (search === null) return { ...answering, total: 0, places: [], placeIds: new Int32Array(0) };
+  return { ...answering, ...findEvidence(index, search, options.limit ?? EVIDENCE_LIMIT) };
 }
 
 /**
- * The evidence for `word` after `context` (tokens across lines, as the longest-match estimator
- * takes them): the n-gram that answered — the index's match when the longest-match estimator gave
- * it weight and the word follows it, else the n-gram model's answering n-gram within the line.
+ * The n-gram that answered for `word` after `context` (tokens across lines, as the longest-match
+ * estimator takes them): the index's match when the longest-match estimator gave it weight and the
+ * word follows it, else the n-gram model's answering n-gram within the line.
  */
-export function evidenceFor(model: LongestMatchModel | NgramModel, index: TokenIndex, context: readonly string[], word: string, limit = EVIDENCE_LIMIT): Evidence {
+export function answeringNgram(model: LongestMatchModel | NgramModel, context: readonly string[], word: string): AnsweringNgram {
+  const { ngram, count, contextCount } = answeringSearch(model, context, word, undefined);
+  return { ngram, count, contextCount };
+}
+
+function answeringSearch(model: LongestMatchModel | NgramModel, context: readonly string[], word: string, notCounted: ReadonlySet<string> | undefined): AnsweringNgram & { search: Search | null } {
   const ngram = 'ngram' in model ? model.ngram : model;
   const vocabulary = ngram.vocabulary;
   const wordId = word === EOS_TOKEN ? EOS : vocabulary.idOf(word);
-  if ('ngram' in model) {
-    const answer = model.answer(context);
-    const { match } = answer;
-    if (answer.lambda > 0 && match.words.includes(wordId)) {
-      const pattern = Int32Array.from([...answer.contextIds.subarray(answer.contextIds.length - match.length), wordId]);
-      return { ngram: Array.from(pattern, (id) => vocabulary.word(id)), ...findEvidence(index, pattern, false, limit) };
-    }
-    return ngramEvidence(ngram, index, answer.lineContext, word, wordId, limit);
-  }
-  return ngramEvidence(ngram, index, context, word, wordId, limit);
+  if (!('ngram' in model)) return ngramAnswer(ngram, context, word, wordId, notCounted);
+  const answer = model.answer(context);
+  const { match } = answer;
+  const at = answer.lambda > 0 && wordId !== UNK ? match.words.indexOf(wordId) : -1;
+  if (at < 0) return ngramAnswer(ngram, answer.lineContext, word, wordId, notCounted);
+  const pattern = Int32Array.from([...answer.contextIds.subarray(answer.contextIds.length - match.length), wordId]);
+  return {
+    ngram: Array.from(pattern, (id) => vocabulary.word(id)),
+    count: match.counts[at],
+    contextCount: match.count,
+    search: { pattern, lineStart: false, leftOut: model.leftOut === undefined ? undefined : new Set([model.leftOut]) },
+  };
 }
 
-/** The n-gram model's answering n-gram for `word` after a line context, and where it occurs. */
-function ngramEvidence(ngram: NgramModel, index: TokenIndex, lineContext: readonly string[], word: string, wordId: number, limit: number): Evidence {
-  const { ngramLength } = ngram.score(lineContext, word);
-  const used = lineContext.slice(Math.max(0, lineContext.length - (ngramLength - 1)));
-  const ids = used.map((token) => (token === BOS_TOKEN ? BOS : ngram.vocabulary.idOf(token)));
-  const pattern = Int32Array.from([...ids, wordId]);
-  return { ngram: [...used, word], ...findEvidence(index, pattern, true, limit) };
+/** The n-gram model's answering n-gram for `word` after a line context. */
+function ngramAnswer(ngram: NgramModel, lineContext: readonly string[], word: string, wordId: number, notCounted: ReadonlySet<string> | undefined): AnsweringNgram & { search: Search | null } {
+  const { count, contextCount, order } = ngram.answering(lineContext, word);
+  const used = ngram.usedContext(lineContext);
+  const answering = [...used.slice(used.length - (order - 1)), word];
+  // An unseen word, or `<s>` (never a next word: its count as a unigram is the line starts'): nothing to find.
+  if (count === 0 || wordId === UNK || wordId === BOS) return { ngram: answering, count: 0, contextCount, search: null };
+  const pattern = Int32Array.from(answering, (token, i) => (i === answering.length - 1 ? wordId : token === BOS_TOKEN ? BOS : token === EOS_TOKEN ? EOS : ngram.vocabulary.idOf(token)));
+  return { ngram: answering, count, contextCount, search: { pattern, lineStart: true, leftOut: notCounted } };
+}
+
+/** A place to find in a text: the offset of its first token in the text's encoded sentences, and the ids learned from there. */
+export interface TokenSpan {
+  readonly offset: number;
+  readonly ids: ArrayLike<number>;
 }
 
 /**
- * Where the tokens at `offsets` of `text`'s encoded sentences are (as `NgramModel.encodeText` numbers
- * them: words, and `</s>` at the end of each line with tokens), in the order given; undefined past the
- * end. A `</s>` is placed just after its line's last token. One scan of the text for all of them: a
- * word met thousands of times in a big file lists its places without reading the file once per place.
+ * Where each span of `text`'s encoded sentences is (as `NgramModel.encodeText` numbers them: words,
+ * and `</s>` at the end of each line with tokens): the line and column of its first token (a `</s>`
+ * is placed just after its line's last token) and the line's text. Undefined when the text no longer
+ * holds the span's ids there (it changed since it was learned): nothing is listed that the model did
+ * not learn. One scan of the text for all the spans, and only the spans' words looked up: a word met
+ * thousands of times in a big file lists its places without reading the file once per place.
  */
-export function locateTokens(tokenizer: TokenizerName, text: string, offsets: readonly number[]): (TextLocation | undefined)[] {
-  const order = offsets.map((_, i) => i).sort((a, b) => offsets[a] - offsets[b]);
-  const found = new Array<number>(offsets.length).fill(-1);
+export function locateSpans(tokenizer: TokenizerName, vocabulary: Vocabulary, text: string, spans: readonly TokenSpan[]): (TextLocation | undefined)[] {
+  const normalized = normalizeForTokenizer(tokenizer, text);
+  const order = spans.map((_, i) => i).sort((a, b) => spans[a].offset - spans[b].offset);
+  const found = new Int32Array(spans.length).fill(-1);
+  const holds = new Uint8Array(spans.length).fill(1);
+  // Spans that have started and not ended: order[active .. next).
+  let active = 0;
   let next = 0;
   let index = 0;
   let lastEnd = 0;
-  const reach = (position: number): void => {
-    while (next < order.length && offsets[order[next]] === index) found[order[next++]] = position;
-    index++;
-  };
-  scanTextRanges(tokenizer, text, {
-    range: (start, end) => {
-      reach(start);
-      lastEnd = end;
-    },
-    endSentence: () => reach(lastEnd),
-  });
-  // Lines counted as the text is walked once, in the order of the places found (`\r\n`, `\r`, `\n` end a line).
-  const locations = new Array<TextLocation | undefined>(offsets.length);
-  let line = 1;
-  let lineStart = 0;
-  let walked = 0;
-  for (const i of order) {
-    const position = found[i];
-    if (position < 0) continue;
-    for (; walked < position; walked++) {
-      const c = text.charCodeAt(walked);
-      if (c === 0x0a || (c === 0x0d && text.charCodeAt(walked + 1) !== 0x0a)) {
-        line++;
-        lineStart = walked + 1;
+  const reach = (position: number, id: () => number): void => {
+    while (next < order.length && spans[order[next]].offset === index) found[order[next++]] = position;
+    while (active < next && spans[order[active]].offset + spans[order[active]].ids.length <= index) active++;
+    if (active < next) {
+      const tokenId = id();
+      for (let k = active; k < next; k++) {
+        const span = spans[order[k]];
+        const at = index - span.offset;
+        if (at < span.ids.length && span.ids[at] !== tokenId) holds[order[k]] = 0;
       }
     }
-    let lineEnd = position;
-    while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
-    locations[i] = { line, column: position - lineStart + 1, text: text.slice(lineStart, lineEnd) };
+    index++;
+  };
+  scanTextRanges(tokenizer, normalized, {
+    range: (start, end) => {
+      reach(start, () => {
+        const literal = markerLiteralAt(normalized, start, end);
+        return literal === undefined ? vocabulary.idOfRange(normalized, start, end) : vocabulary.idOf(literal);
+      });
+      lastEnd = end;
+    },
+    endSentence: () => reach(lastEnd, () => EOS),
+  });
+  // Lines counted as the text is walked once, in the order of the places found (`\r\n`, `\r`, `\n` end
+  // a line). Normalisation never moves a line break: the original text is walked to the same line.
+  const locations = new Array<TextLocation | undefined>(spans.length).fill(undefined);
+  const inNormalized = new LineWalker(normalized);
+  const inText = new LineWalker(text);
+  for (const i of order) {
+    const position = found[i];
+    // A span running past the text's end never met all its ids.
+    if (position < 0 || holds[i] === 0 || spans[i].offset + spans[i].ids.length > index) continue;
+    inNormalized.walkTo(position);
+    inText.walkToLine(inNormalized.line);
+    const lineText = inText.lineText();
+    const column = position - inNormalized.lineStart;
+    locations[i] = { line: inNormalized.line, column: (normalized === text ? column : originalColumn(tokenizer, lineText, column)) + 1, text: lineText };
   }
   return locations;
+}
+
+/** A walk forward through a text's lines (`\r\n`, `\r` and `\n` end a line, as the tokenizer reads them). */
+class LineWalker {
+  /** 1-based line of the walk's position, and the offset where that line starts. */
+  line = 1;
+  lineStart = 0;
+  private walked = 0;
+
+  constructor(private readonly text: string) {}
+
+  walkTo(position: number): void {
+    while (this.walked < position) this.step();
+  }
+
+  walkToLine(line: number): void {
+    while (this.line < line && this.walked < this.text.length) this.step();
+  }
+
+  lineText(): string {
+    let end = this.lineStart;
+    while (end < this.text.length && this.text[end] !== '\n' && this.text[end] !== '\r') end++;
+    return this.text.slice(this.lineStart, end);
+  }
+
+  private step(): void {
+    const c = this.text.charCodeAt(this.walked++);
+    if (c === 0x0a || (c === 0x0d && this.text.charCodeAt(this.walked) !== 0x0a)) {
+      this.line++;
+      this.lineStart = this.walked;
+    }
+  }
+}
+
+/** The offset in `line` whose normalised prefix is `normalizedOffset` long (code point by code point). */
+function originalColumn(tokenizer: TokenizerName, line: string, normalizedOffset: number): number {
+  let offset = 0;
+  while (offset < line.length && normalizeForTokenizer(tokenizer, line.slice(0, offset)).length < normalizedOffset) {
+    offset += line.codePointAt(offset)! > 0xffff ? 2 : 1;
+  }
+  return offset;
 }

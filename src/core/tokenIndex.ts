@@ -468,32 +468,47 @@ export class TokenIndex {
   }
 
   /**
-   * Where `pattern` occurs: the total, and up to `limit` occurrences in document order (keys
-   * ascending, then offsets).
+   * Where `pattern` occurs in the live documents, those in `leftOut` aside (as if deleted): the total,
+   * and up to `limit` occurrences in document order (keys ascending, then offsets).
    */
-  occurrences(pattern: ArrayLike<number>, limit: number): { total: number; occurrences: IndexOccurrence[] } {
+  occurrences(pattern: ArrayLike<number>, limit: number, leftOut?: ReadonlySet<string>): { total: number; occurrences: IndexOccurrence[] } {
     const length = pattern.length;
     if (length === 0) return { total: this.liveTokens, occurrences: [] };
     for (let k = 0; k < length; k++) if (pattern[k] === UNK) return { total: 0, occurrences: [] };
     const base = this.base;
     const [low, high] = this.range(pattern, 0, length);
     let total = high - low;
-    const found: { key: string; offset: number }[] = [];
+    const found: IndexOccurrence[] = [];
     const collect = limit > 0;
     for (const segment of this.segments()) {
-      const tokens = segment.tokens;
-      for (let i = segment.from; i + length <= segment.to; i++) {
-        if (matchEndingAt(tokens, segment.from, i + length - 1, pattern, length) !== length) continue;
-        total += segment.weight;
-        if (collect && segment.weight > 0) found.push({ key: segment.key, offset: i - segment.origin });
+      // A fresh document left out is not read; a retired one comes off as always (the base holds it).
+      if (segment.weight > 0 && leftOut?.has(segment.key) === true) continue;
+      total += segment.weight * countIn(segment.tokens, segment.from, segment.to, pattern);
+      if (collect && segment.weight > 0) {
+        // Each fresh document's first `limit`: the documents come in no particular order.
+        for (let i = segment.from, listed = 0; i + length <= segment.to && listed < limit; i++) {
+          if (matchEndingAt(segment.tokens, segment.from, i + length - 1, pattern, length) !== length) continue;
+          found.push({ key: segment.key, offset: i - segment.origin });
+          listed++;
+        }
       }
     }
+    // Base documents left out: their occurrences come off the total, and none is listed.
+    const leftOutOfBase = new Set<number>();
+    for (const key of leftOut ?? []) {
+      const entry = this.documents.get(key);
+      if (entry === undefined || entry.tokens !== null) continue;
+      leftOutOfBase.add(entry.base);
+      total -= countIn(base.stream, base.starts[entry.base], base.starts[entry.base + 1] - 1, pattern);
+    }
     if (collect) {
-      // The base's live occurrences: all of them when few, else the first `limit` in suffix order.
-      for (let i = low; i < high && (high - low <= MAX_SORTED_OCCURRENCES || found.length < limit); i++) {
-        const position = base.suffixArray[i];
+      const listed = (position: number): boolean => {
         const document = documentAt(base.starts, position);
-        if (base.retired[document] === 1) continue;
+        return base.retired[document] === 0 && !leftOutOfBase.has(document);
+      };
+      // The stream lays documents out in key order: the first places are the smallest positions.
+      for (const position of smallestPositions(base.suffixArray, low, high, limit, listed)) {
+        const document = documentAt(base.starts, position);
         found.push({ key: base.keys[document], offset: position - base.starts[document] - 1 });
       }
       found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.offset - b.offset));
@@ -559,9 +574,6 @@ export class TokenIndex {
   }
 }
 
-/** Occurrence lists up to this long are sorted whole, so the first ones listed are the first in the workspace. */
-const MAX_SORTED_OCCURRENCES = 1 << 16;
-
 function checkIds(ids: ArrayLike<number>, vocabularySize: number, what: string, smallest = 0): void {
   for (let i = 0; i < ids.length; i++) {
     if (!(ids[i] >= smallest && ids[i] < vocabularySize)) throw new Error(`index snapshot: ${what} holds an id outside the vocabulary`);
@@ -590,6 +602,31 @@ function documentAt(starts: Int32Array, position: number): number {
     else high = middle;
   }
   return low;
+}
+
+/** How often `pattern` occurs within tokens[from, to). */
+function countIn(tokens: TokenStream, from: number, to: number, pattern: ArrayLike<number>): number {
+  let count = 0;
+  for (let end = from + pattern.length - 1; end < to; end++) if (matchEndingAt(tokens, from, end, pattern, pattern.length) === pattern.length) count++;
+  return count;
+}
+
+/**
+ * The `limit` smallest of suffixArray[low, high) that are `listed`, ascending: one pass, a position
+ * checked only when it would be among them (a pattern may occur 100,000 times; 50 are listed).
+ */
+function smallestPositions(suffixArray: Int32Array, low: number, high: number, limit: number, listed: (position: number) => boolean): number[] {
+  const best: number[] = [];
+  for (let i = low; i < high; i++) {
+    const position = suffixArray[i];
+    if (best.length === limit && position >= best[limit - 1]) continue;
+    if (!listed(position)) continue;
+    let at = best.length;
+    while (at > 0 && best[at - 1] > position) at--;
+    best.splice(at, 0, position);
+    if (best.length > limit) best.pop();
+  }
+  return best;
 }
 
 /**

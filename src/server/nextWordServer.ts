@@ -21,6 +21,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_ADD_K } from '../core/estimators';
+import { evidenceFor } from '../core/evidence';
 import { contextAcrossLines, DEFAULT_LONGEST_MATCH, LongestMatchModel } from '../core/longestMatch';
 import { MixtureModel, type WorkspaceAnswering } from '../core/mixture';
 import { createRandom, randomSeed, type UniformRandom } from '../core/prng';
@@ -68,7 +69,7 @@ import {
 import { MAX_EXPLAIN_WORDS } from '../protocol/limits';
 import { DEFAULT_SETTINGS, TEMPERATURE_RANGE, TOP_K_RANGE, TOP_P_RANGE, type Settings } from '../protocol/settings';
 import { BaseModelLoader } from './baseModel';
-import { evidencePattern, locate, scanDocuments, textSource } from './evidence';
+import { LearnedTexts, locate } from './evidence';
 import { Learner } from './learner';
 import { uriToPath, type Folder } from './paths';
 import type { Reweighting } from '../core/types';
@@ -113,6 +114,8 @@ export class NextWordServer {
     mergeIndex: () => this.learner.mergeIndexNow(),
     whenRequestsAnswered: () => this.whenRequestsAnswered(),
   });
+  /** The texts evidence is located in, as they were learned. */
+  private readonly learnedTexts = new LearnedTexts((fsPath) => this.openDocumentText(fsPath));
   private snapshots: SnapshotStore | undefined;
   private readonly baseModel: BaseModelLoader;
   private folders: Folder[] = [];
@@ -441,20 +444,17 @@ export class NextWordServer {
     }
     const limit = Math.max(0, Math.min(MAX_EVIDENCE_OCCURRENCES, Math.floor(given)));
     const { model, longestMatch, context, leftOut } = this.evidenceSource(params);
-    const answer = evidencePattern(model, context, params.word, longestMatch);
-    // The index's places also leave out the document the prediction's estimator left out (the n-gram model counts it).
-    const entries = [...this.workspace.entries()].filter((entry) => entry.fsPath !== leftOut && !(answer.fromIndex && entry.fsPath === longestMatch?.leftOut));
-    const found = answer.pattern === null ? { total: 0, hits: [] } : scanDocuments(entries, answer.pattern, limit);
-    const occurrences =
-      answer.pattern === null
-        ? []
-        : await locate(model, found.hits, answer.pattern.ids.length, this.folders, textSource((fsPath) => this.openDocumentText(fsPath)));
+    // The n-gram model's counts hold neither a document still being counted nor the one it was built without.
+    const notCounted = new Set([...this.workspace.entries()].filter((entry) => !entry.counted).map((entry) => entry.fsPath));
+    if (leftOut !== undefined) notCounted.add(leftOut);
+    const evidence = evidenceFor(longestMatch ?? model, this.workspace.index, context, params.word, { limit, notCounted });
+    const occurrences = await locate(model, evidence, (fsPath) => this.workspace.get(fsPath), this.folders, this.learnedTexts.textOf);
     return {
       word: params.word,
-      context: answer.context,
-      contextCount: answer.contextCount,
-      count: answer.count,
-      total: found.total,
+      context: evidence.ngram.slice(0, -1),
+      contextCount: evidence.contextCount,
+      count: evidence.count,
+      total: evidence.total,
       occurrences,
       status: this.status(),
     };

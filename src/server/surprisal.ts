@@ -7,13 +7,13 @@
 // the tokens before it too): they are kept by line and reused after an edit of the document (which
 // leaves the model without it as it was) until anything else in the model changes.
 
+import { answeringNgram } from '../core/evidence';
 import { LongestMatchModel } from '../core/longestMatch';
 import type { EncodedSentences, NgramModel } from '../core/model';
 import { contextsBeforeLines, scoreLineAfter, scoreLines, type LineSurprisal } from '../core/surprisal';
 import { tokenizeLine } from '../core/tokenizer';
 import { BOS_TOKEN, EOS } from '../core/vocabulary';
 import type { SurprisalResult, SurprisalTokenResult } from '../protocol/lsp';
-import { evidencePattern } from './evidence';
 import { splitLines, type WorkspaceModel } from './workspaceModel';
 
 /** Scoring time per slice before the lens lets requests in. */
@@ -145,7 +145,7 @@ export class SurprisalLens {
     const { token, cache, explained } = found;
     const { model, longestMatch, context, word } = explained;
     const answer = longestMatch?.answer(context);
-    const answering = evidencePattern(model, context, word, longestMatch);
+    const answering = answeringNgram(longestMatch ?? model, context, word);
     const alternatives = longestMatch === undefined ? model.candidates(context, ALTERNATIVES) : longestMatch.rank(context, ALTERNATIVES).candidates;
     return {
       version: document.version,
@@ -160,7 +160,7 @@ export class SurprisalLens {
       ownCountsLeftOut: cache.ownCountsLeftOut,
       count: answering.count,
       contextCount: answering.contextCount,
-      order: answering.context.length + 1,
+      order: answering.ngram.length,
       alternatives: alternatives.map(({ word: alternative, probability: p, count, contextCount, order }) => ({ word: alternative, probability: p, count, contextCount, order })),
     };
   }

@@ -70,6 +70,18 @@ describe('evidence (nextWordLab/evidence)', function () {
     assertExact(folder, result);
   });
 
+  it('reads a file again once it changed on disk: a place its text no longer holds is not listed', async () => {
+    const folder = writeWorkspace({ 'a.js': 'return hello(name);\nreturn hello(world);\n' });
+    const session = await start(folder, { smoothing: 'kneser-ney' });
+    const before = await session.evidence({ context: 'return hello', word: '(' });
+    assert.deepEqual(before.occurrences.map((place) => place.line), [1, 2]);
+    // Changed behind the server's back (no file event): the model still counts what it learned.
+    fs.writeFileSync(path.join(folder, 'a.js'), 'return goodbye(name);\nreturn hello(world);\n');
+    const after = await session.evidence({ context: 'return hello', word: '(' });
+    assert.equal(after.count, 2);
+    assert.deepEqual(after.occurrences.map((place) => [place.line, place.text]), [[2, 'return hello(world);']]);
+  });
+
   it('answers a line-start context with the places where the word starts a line', async () => {
     const folder = writeWorkspace({ 'a.txt': 'the cat\n  the dog\na the cow\n' });
     // Kneser-Ney: a line start is `<s>` (longest match reads an empty context as no context at all).

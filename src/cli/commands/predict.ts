@@ -1,6 +1,6 @@
 // `predict`: P(next word | context) for the likeliest candidates, with the counts behind them.
 
-import { EVIDENCE_LIMIT, evidenceFor, locateTokens, type TextLocation } from '../../core/evidence';
+import { EVIDENCE_LIMIT, evidenceFor, locateSpans, type TextLocation, type TokenSpan } from '../../core/evidence';
 import type { LongestMatchModel } from '../../core/longestMatch';
 import { contextAcrossLines } from '../../core/longestMatch';
 import type { NgramModel } from '../../core/model';
@@ -140,27 +140,22 @@ const EVIDENCE_PRINTED = 3;
  */
 export function candidatesEvidence(model: LongestMatchModel | NgramModel, learned: LearnedText, context: readonly string[], words: readonly string[]): CandidateEvidence[] {
   const found = words.map((word) => evidenceFor(model, learned.index, context, word));
-  const offsetsByKey = new Map<string, number[]>();
-  for (const { places } of found) {
-    for (const { key, offset } of places) {
-      const offsets = offsetsByKey.get(key) ?? [];
-      offsets.push(offset);
-      offsetsByKey.set(key, offsets);
-    }
-  }
-  const tokenizer = ('ngram' in model ? model.ngram : model).tokenizer;
-  const located = new Map<string, Map<number, TextLocation | undefined>>();
-  for (const [key, offsets] of offsetsByKey) {
-    const locations = locateTokens(tokenizer, learned.texts.get(key) ?? '', offsets);
-    located.set(key, new Map(offsets.map((offset, i) => [offset, locations[i]])));
+  const spans = found.map(({ places, placeIds }) => places.map(({ key, offset }) => ({ key, offset, ids: placeIds })));
+  const spansByKey = new Map<string, TokenSpan[]>();
+  for (const span of spans.flat()) spansByKey.set(span.key, [...(spansByKey.get(span.key) ?? []), span]);
+  const ngram = 'ngram' in model ? model.ngram : model;
+  const locations = new Map<TokenSpan, TextLocation | undefined>();
+  for (const [key, inDocument] of spansByKey) {
+    const located = locateSpans(ngram.tokenizer, ngram.vocabulary, learned.texts.get(key) ?? '', inDocument);
+    inDocument.forEach((span, i) => locations.set(span, located[i]));
   }
   return found.map((evidence, i) => ({
     ngram: evidence.ngram,
     total: evidence.total,
-    occurrences: evidence.places.map(({ key, offset }) => {
-      const location = located.get(key)?.get(offset);
-      if (!location) throw new Error(`evidence for ${JSON.stringify(words[i])} names token ${offset} of ${key}, which it does not have`);
-      return { file: key, ...location };
+    occurrences: spans[i].map((span) => {
+      const location = locations.get(span);
+      if (!location) throw new Error(`evidence for ${JSON.stringify(words[i])} names token ${span.offset} of ${span.key}, which it does not have`);
+      return { file: span.key, ...location };
     }),
   }));
 }

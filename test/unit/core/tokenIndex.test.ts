@@ -118,6 +118,12 @@ describe('core/tokenIndex', () => {
             if (context.length > 0) {
               assert.equal(occurrences.total, brute.length);
               assert.deepEqual(occurrences.occurrences, brute.slice(0, 3));
+              // Documents left out, in the base or fresh, are as if deleted.
+              const leftOut = new Set(['b.ts', 'c/d.md']);
+              const without = index.occurrences(context, 3, leftOut);
+              const bruteWithout = brute.filter((place) => !leftOut.has(place.key));
+              assert.equal(without.total, bruteWithout.length);
+              assert.deepEqual(without.occurrences, bruteWithout.slice(0, 3));
             }
           }
           assert.equal(index.stats().documents, truth.size);
