@@ -255,6 +255,14 @@ export class MixtureModel {
     return { base: baseTotal, workspace: workspaceTotal };
   }
 
+  /** How many words the mixture finds strictly likelier than `probability` after `context` (a word's rank is one more). O(|V|). */
+  countLikelier(context: readonly string[], probability: number): number {
+    const { mixture } = this.distributions(context);
+    let likelier = 0;
+    for (let id = 0; id < mixture.length; id++) if (mixture[id] > probability) likelier++;
+    return likelier;
+  }
+
   /**
    * The k likeliest words of the mixture. A word's count, context count and order are the workspace
    * model's where it ranks the word among its own likeliest (counts are the workspace's: a base model

@@ -3,7 +3,8 @@
 // the model ranked it among every word it could have predicted there.
 
 import type { LongestMatchModel } from './longestMatch';
-import type { NgramModel } from './model';
+import type { MixtureModel } from './mixture';
+import { encodeSentences, type NgramModel } from './model';
 import { markerLiteralAt, normalizeForTokenizer, tokenizeLine } from './tokenizer';
 import type { TokenizerName } from './types';
 import { BOS_TOKEN, EOS_TOKEN } from './vocabulary';
@@ -97,6 +98,30 @@ export function scoreLineAfter(model: LongestMatchModel, line: string, before: r
     const start = i < words ? toOriginal(ranges[2 * i]) : line.length;
     const end = i < words ? toOriginal(ranges[2 * i + 1]) : line.length;
     tokens.push({ start, end, log10Prob, ngramLength, inVocabulary, rank: model.countLikelier(answer, probability) + 1 });
+    context.push(word);
+  }
+  return tokens;
+}
+
+/**
+ * Scores a line with the mixture of a base model and the workspace's model, each token after `before`
+ * (`[<s>]` for the n-gram estimators, `contextsBeforeLines` for longest match) and the line's tokens
+ * before it; ranked among every word of the union vocabulary (O(|V|) per token).
+ */
+export function scoreLineMixed(model: MixtureModel, line: string, before: readonly string[]): LineSurprisal {
+  const ranges: number[] = [];
+  if (encodeSentences(model.tokenizer, line, () => 0, (start, end) => ranges.push(start, end)).length === 0) return [];
+  const normalized = normalizeForTokenizer(model.tokenizer, line);
+  const toOriginal = offsetMap(line, normalized);
+  const context = [...before];
+  const tokens: TokenSurprisal[] = [];
+  const words = ranges.length / 2;
+  for (let i = 0; i <= words; i++) {
+    const word = i < words ? (markerLiteralAt(normalized, ranges[2 * i], ranges[2 * i + 1]) ?? normalized.slice(ranges[2 * i], ranges[2 * i + 1])) : EOS_TOKEN;
+    const { probability, log10Prob, ngramLength, inVocabulary } = model.score(context, word);
+    const start = i < words ? toOriginal(ranges[2 * i]) : line.length;
+    const end = i < words ? toOriginal(ranges[2 * i + 1]) : line.length;
+    tokens.push({ start, end, log10Prob, ngramLength, inVocabulary, rank: model.countLikelier(context, probability) + 1 });
     context.push(word);
   }
   return tokens;

@@ -19,6 +19,7 @@ import { TEMPERATURE_RANGE } from '../protocol/settings';
 import { answeringName, answersFromContexts, displayInlineToken, displayToken } from '../protocol/wording';
 import type { Config } from './config';
 import { Disposable } from './disposable';
+import { partsText, whichModel } from './teamModel';
 import type { ClientModelService } from './modelService';
 import { type SkippedCounts, countSkipped } from './skippedReport';
 import { STATUS_MENU_COMMAND, describeLearned, formatNumber } from './statusBar';
@@ -141,11 +142,18 @@ export class Commands extends Disposable {
     const pick = vscode.window.createQuickPick<CandidateItem>();
     pick.items = items;
     const estimator = result.status.estimator;
-    pick.title = vscode.l10n.t('Next word after “{0}” — {1}', result.context.map(displayInlineToken).join(' '), answeredBy(estimator, result.matchedContextLength));
+    pick.title = vscode.l10n.t(
+      'Next word after “{0}” — {1}',
+      result.context.map(displayInlineToken).join(' '),
+      whichModel(result.mixture, answeredBy(estimator, result.matchedContextLength)),
+    );
     const answered = answersFromContexts(estimator) ? vscode.l10n.t('the context that answered') : vscode.l10n.t('the n-gram that answered');
-    pick.placeholder = result.isProbability
-      ? vscode.l10n.t('Choose the next word: its probability, how often it followed its context in the workspace, and {0} · $(references) shows where', answered)
-      : vscode.l10n.t('Choose the next word: its score, how often it followed its context in the workspace, and {0} · $(references) shows where', answered);
+    pick.placeholder =
+      result.mixture !== undefined
+        ? vscode.l10n.t('Choose the next word: its mixture probability, the team base model’s and the workspace model’s own, and its workspace counts · $(references) shows where')
+        : result.isProbability
+          ? vscode.l10n.t('Choose the next word: its probability, how often it followed its context in the workspace, and {0} · $(references) shows where', answered)
+          : vscode.l10n.t('Choose the next word: its score, how often it followed its context in the workspace, and {0} · $(references) shows where', answered);
     pick.matchOnDescription = true;
     const picked = await new Promise<CandidateItem | undefined>((resolve) => {
       pick.onDidAccept(() => resolve(pick.selectedItems[0]));
@@ -507,9 +515,10 @@ function candidateItem(candidate: PredictedCandidate, result: PredictResult): Ca
     candidate.order <= 1
       ? vscode.l10n.t('{0} of {1} words', candidate.count, candidate.contextCount)
       : vscode.l10n.t('{0} of {1} times after “{2}”', candidate.count, candidate.contextCount, context.map(displayInlineToken).join(' '));
+  const answering = candidate.parts === undefined ? answeringName(result.status.estimator, candidate.order) : partsText(candidate.parts);
   return {
     label: displayToken(candidate.word),
-    description: `${share} · ${counts} · ${answeringName(result.status.estimator, candidate.order)}`,
+    description: `${share} · ${counts} · ${answering}`,
     buttons: [SHOW_WHERE_BUTTON],
     candidate,
   };

@@ -12,6 +12,7 @@ import { ClientModelService, type EvidenceResult, type ModelService, type ModelS
 import { EditorFeatures } from './editorFeatures';
 import { registerVisualizer } from './panel';
 import { StatusBar } from './statusBar';
+import { BaseModelWarnings } from './teamModel';
 import { SurprisalLens } from './surprisalLens';
 
 export interface NextWordLabApi {
@@ -57,6 +58,7 @@ class NextWordLab extends Disposable {
     const host = (this.host = this._register(new LanguageServerHost(context, output)));
     this.model = new ClientModelService(host);
     this._register(new StatusBar(this.model, config));
+    this._register(new BaseModelWarnings(this.model));
     this.commands = this._register(new Commands(this.model, config));
     this.surprisal = this._register(new SurprisalLens(this.model));
     this.editorFeatures = this._register(new EditorFeatures(this.model, config));

@@ -11,7 +11,7 @@ export function toPredictionView(text: string, result: Omit<PredictResult, 'stat
     context: result.context,
     matchedContextLength: result.matchedContextLength,
     isProbability: result.isProbability,
-    candidates: result.candidates.map(({ word, probability, weight, count, contextCount, order, insertText }) => ({
+    candidates: result.candidates.map(({ word, probability, weight, count, contextCount, order, insertText, parts }) => ({
       word,
       probability,
       weight,
@@ -19,6 +19,7 @@ export function toPredictionView(text: string, result: Omit<PredictResult, 'stat
       contextCount,
       order,
       insertText,
+      ...(parts === undefined ? {} : { parts }),
     })),
     others: result.others,
     sampling: result.sampling,
@@ -34,5 +35,6 @@ export function toPredictionView(text: string, result: Omit<PredictResult, 'stat
           },
     histogram: result.histogram ?? null,
     ...(result.rest === undefined ? {} : { rest: result.rest }),
+    ...(result.mixture === undefined ? {} : { mixture: result.mixture }),
   };
 }

@@ -8,6 +8,7 @@ import { ngramName } from '../protocol/wording';
 import type { Config } from './config';
 import { Disposable } from './disposable';
 import type { ModelService } from './modelService';
+import { describeBaseModel } from './teamModel';
 
 export const STATUS_MENU_COMMAND = 'nextWordLab.statusMenu';
 
@@ -88,6 +89,7 @@ function tooltip(status: ModelStatus): vscode.MarkdownString {
           ),
     );
   }
+  if (status.baseModel !== undefined) lines.push(describeBaseModel(status.baseModel));
   lines.push('', vscode.l10n.t('Click to change the temperature or open the visualizer.'));
   return new vscode.MarkdownString(lines.join('\n'));
 }

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { SURPRISAL_SPAN_FIELDS, type SurprisalResult, type SurprisalTokenResult } from '../protocol/lsp';
 import { COMMANDS, type EvidenceArgs } from './commands';
 import { Disposable } from './disposable';
+import { partsText, whichModel } from './teamModel';
 import type { ClientModelService } from './modelService';
 
 export const TOGGLE_SURPRISAL_COMMAND = 'nextWordLab.toggleSurprisal';
@@ -301,6 +302,7 @@ function legend(result: SurprisalResult, ranges: readonly (readonly vscode.Range
         ? vscode.l10n.t("this file's own counts are left out, so it does not predict itself.")
         : vscode.l10n.t('this file is not learned, so the model has never seen it.'),
     ),
+    ...(result.mixture === undefined ? [] : ['', vscode.l10n.t('Scored by the {0}.', whichModel(result.mixture, vscode.l10n.t('as above')))]),
     '',
     vscode.l10n.t('The overview ruler marks the most surprising lines. Click to turn the lens off.'),
   ];
@@ -345,6 +347,9 @@ function hoverText(token: SurprisalTokenResult, where: EvidenceArgs): vscode.Mar
       bucket.label,
     ),
     '',
+    ...(token.mixture === undefined
+      ? []
+      : [vscode.l10n.t('Answered by the {0}: {1}.', whichModel(token.mixture, vscode.l10n.t('its counts below')), partsText(token.mixture.parts)), '']),
     token.ownCountsLeftOut ? vscode.l10n.t('{0}, without this file.', answered) : vscode.l10n.t('{0}.', answered),
     // Only a seen n-gram has places to show.
     ...(token.count > 0 ? [vscode.l10n.t('[Show where…]({0} "{1}")', `command:${COMMANDS.showEvidence}?${encodeURIComponent(JSON.stringify([where]))}`, vscode.l10n.t('The places in the learned text where this context is followed by this word'))] : []),

@@ -478,6 +478,8 @@ export const SURPRISAL_SPAN_FIELDS = 6;
 export interface SurprisalResult {
   /** The document version that was scored. */
   readonly version: number;
+  /** Present when the team's base model scored with the workspace model (the mixture's probabilities and ranks). */
+  readonly mixture?: MixtureAnswer;
   /** Whether the document was learned and its own counts were left out while scoring. */
   readonly ownCountsLeftOut: boolean;
   /** False for stupid backoff: the figures are scores, not probabilities. */
@@ -517,6 +519,8 @@ export interface SurprisalTokenParams {
 /** One token of the lens explained: its score, the n-gram that answered, and the likeliest words there. */
 export interface SurprisalTokenResult {
   readonly version: number;
+  /** Present when the mixture scored the token: which models, and each one's own probability of the word. */
+  readonly mixture?: MixtureAnswer & { readonly parts: { readonly base: number; readonly workspace: number } };
   readonly word: string;
   /** The token's start and end character on its line. */
   readonly start: number;

@@ -71,8 +71,15 @@ export class BaseModelLoader {
   /** The setting as the user wrote it, the file it names, and how its load stands. */
   private current: { readonly source: string; readonly key: string; load: LoadState } | undefined;
   private worker: Worker | undefined;
+  /** Counts the models that became ready: what was mixed with one is stale once another is. */
+  private loaded = 0;
 
   constructor(private readonly options: BaseModelLoaderOptions) {}
+
+  /** Which loaded model `model` is (it changes with every load that ends ready). */
+  get generation(): number {
+    return this.loaded;
+  }
 
   /** The loaded model, once it is ready. */
   get model(): BaseModel | undefined {
@@ -110,6 +117,7 @@ export class BaseModelLoader {
       ({ model, seconds }) => {
         if (this.current !== current) return;
         current.load = { state: 'ready', model: new BaseModel(model, setting), seconds };
+        this.loaded++;
         this.options.log(
           `Loaded the base model ${setting} in ${seconds.toFixed(2)} s: order ${model.order}, ${model.ngramCounts.reduce((a, b) => a + b, 0).toLocaleString('en-US')} n-grams, ${(model.byteLength() / 1e6).toFixed(1)} MB.`,
         );

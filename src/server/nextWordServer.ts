@@ -113,6 +113,8 @@ export class NextWordServer {
     workspace: () => this.workspace,
     mergeIndex: () => this.learner.mergeIndexNow(),
     whenRequestsAnswered: () => this.whenRequestsAnswered(),
+    mixture: (workspace) => this.mixture(workspace),
+    mixtureKey: () => this.mixtureKey(),
   });
   /** The texts evidence is located in, as they were learned. */
   private readonly learnedTexts = new LearnedTexts((fsPath) => this.openDocumentText(fsPath));
@@ -372,6 +374,12 @@ export class NextWordServer {
     const base = this.baseModel.model;
     if (base === undefined || !this.mixable()) return undefined;
     return new MixtureModel(workspace, base, (this.applied ?? DEFAULT_SETTINGS).baseModelWeight);
+  }
+
+  /** What the mixture depends on besides the workspace model: the base model loaded and its weight. */
+  private mixtureKey(): string {
+    const base = this.baseModel.model;
+    return base === undefined || !this.mixable() ? '' : `${this.baseModel.generation}\u0000${(this.applied ?? DEFAULT_SETTINGS).baseModelWeight}`;
   }
 
   private mixable(): boolean {

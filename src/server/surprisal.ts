@@ -9,8 +9,9 @@
 
 import { answeringNgram } from '../core/evidence';
 import { LongestMatchModel } from '../core/longestMatch';
+import type { MixtureModel, WorkspaceAnswering } from '../core/mixture';
 import type { EncodedSentences, NgramModel } from '../core/model';
-import { contextsBeforeLines, scoreLineAfter, scoreLines, type LineSurprisal } from '../core/surprisal';
+import { contextsBeforeLines, scoreLineAfter, scoreLineMixed, scoreLines, type LineSurprisal } from '../core/surprisal';
 import { tokenizeLine } from '../core/tokenizer';
 import { BOS_TOKEN, EOS } from '../core/vocabulary';
 import type { SurprisalResult, SurprisalTokenResult } from '../protocol/lsp';
@@ -44,6 +45,10 @@ export interface SurprisalHost {
   mergeIndex(): Promise<void>;
   /** Resolves once no request is being answered (slices wait for it, as learning does). */
   whenRequestsAnswered(): Promise<void>;
+  /** The mixture of the team's base model with `workspace`, when one is loaded and mixed. */
+  mixture(workspace: WorkspaceAnswering): MixtureModel | undefined;
+  /** Changes whenever the mixture would (a base model loaded or unloaded, its weight changed). */
+  mixtureKey(): string;
 }
 
 /** The model a document is scored on and the scores of its line texts, valid for one state of the workspace model. */
@@ -62,6 +67,8 @@ interface LineCache {
   readonly lines: Map<string, LineSurprisal>;
   /** Line words by line text (the longest-match reading walks every line's words for each request). */
   readonly words: Map<string, readonly string[]>;
+  /** The base model and weight the scores were mixed with (`SurprisalHost.mixtureKey`). */
+  readonly mixtureKey: string;
 }
 
 /** How the lines of one text are scored on a cache's model. */
@@ -81,6 +88,8 @@ export interface LensToken {
   readonly word: string;
   /** The document the model leaves out (its path), if it does. */
   readonly leftOut: string | undefined;
+  /** The mixture the lens scored with, when a base model is mixed in. */
+  readonly mixture: MixtureModel | undefined;
 }
 
 export class SurprisalLens {
@@ -146,14 +155,23 @@ export class SurprisalLens {
     const { model, longestMatch, context, word } = explained;
     const answer = longestMatch?.answer(context);
     const answering = answeringNgram(longestMatch ?? model, context, word);
-    const alternatives = longestMatch === undefined ? model.candidates(context, ALTERNATIVES) : longestMatch.rank(context, ALTERNATIVES).candidates;
+    const { mixture } = explained;
+    const mixed = mixture?.score(context, word);
+    const alternatives =
+      mixture !== undefined
+        ? mixture.candidates(context, ALTERNATIVES)
+        : longestMatch === undefined
+          ? model.candidates(context, ALTERNATIVES)
+          : longestMatch.rank(context, ALTERNATIVES).candidates;
+    const own = longestMatch === undefined || answer === undefined ? model.score(context, word).probability : longestMatch.scoreWith(answer, word).probability;
     return {
       version: document.version,
+      ...(mixture === undefined || mixed === undefined ? {} : { mixture: { ...mixture.answer, parts: { base: mixed.base, workspace: mixed.workspace } } }),
       word,
       start: token.start,
       end: token.end,
       context: longestMatch === undefined || answer === undefined ? model.usedContext(context) : longestMatch.usedContext(answer),
-      probability: longestMatch === undefined || answer === undefined ? model.score(context, word).probability : longestMatch.scoreWith(answer, word).probability,
+      probability: mixed?.probability ?? own,
       rank: token.rank,
       inVocabulary: token.inVocabulary,
       isProbability: model.estimator.name !== 'stupid-backoff',
@@ -189,18 +207,29 @@ export class SurprisalLens {
     const words = this.wordsOf(cache, text);
     const context = [...reading.before(line), ...words.slice(0, index)];
     const leftOut = cache.ownCountsLeftOut ? document.fsPath : undefined;
-    return { token: scored[index], cache, explained: { model, longestMatch: cache.longestMatch, context, word: words[index], leftOut } };
+    return {
+      token: scored[index],
+      cache,
+      explained: { model, longestMatch: cache.longestMatch, context, word: words[index], leftOut, mixture: this.host.mixture(cache.longestMatch ?? model) },
+    };
   }
 
   /** Lines as sentences on the n-gram model, or across lines on the longest-match estimator. */
   private reading(cache: LineCache, texts: readonly string[]): Reading {
     const model = cache.scoring as NgramModel;
     const longestMatch = cache.longestMatch;
-    if (longestMatch === undefined) return { keys: texts, score: (line) => scoreLines(model, [texts[line]])[0], before: () => [BOS_TOKEN] };
+    const mixture = this.host.mixture(longestMatch ?? model);
+    if (longestMatch === undefined) {
+      return {
+        keys: texts,
+        score: (line) => (mixture === undefined ? scoreLines(model, [texts[line]])[0] : scoreLineMixed(mixture, texts[line], [BOS_TOKEN])),
+        before: () => [BOS_TOKEN],
+      };
+    }
     const before = contextsBeforeLines(model.tokenizer, texts, longestMatch.options.maxContext, (text) => this.wordsOf(cache, text));
     return {
       keys: texts.map((text, line) => JSON.stringify([before[line], text])),
-      score: (line) => scoreLineAfter(longestMatch, texts[line], before[line]),
+      score: (line) => (mixture === undefined ? scoreLineAfter(longestMatch, texts[line], before[line]) : scoreLineMixed(mixture, texts[line], before[line])),
       before: (line) => before[line],
     };
   }
@@ -232,7 +261,17 @@ export class SurprisalLens {
       return cached;
     }
     const workspace = this.host.workspace();
-    const fresh: LineCache = { workspace, model: workspace.model, version: workspace.version, scoring: undefined, longestMatch: undefined, ownCountsLeftOut: false, lines: new Map(), words: new Map() };
+    const fresh: LineCache = {
+      workspace,
+      model: workspace.model,
+      version: workspace.version,
+      scoring: undefined,
+      longestMatch: undefined,
+      ownCountsLeftOut: false,
+      lines: new Map(),
+      words: new Map(),
+      mixtureKey: this.host.mixtureKey(),
+    };
     this.caches.set(uri, fresh);
     for (const stale of this.caches.keys()) if (this.caches.size > KEPT_DOCUMENTS) this.caches.delete(stale);
     return fresh;
@@ -241,7 +280,7 @@ export class SurprisalLens {
   /** Whether the workspace model is still in the state `cache` follows (edits of its own document aside). */
   private isCurrent(cache: LineCache): boolean {
     const workspace = this.host.workspace();
-    return cache.workspace === workspace && cache.model === workspace.model && cache.version === workspace.version;
+    return cache.workspace === workspace && cache.model === workspace.model && cache.version === workspace.version && cache.mixtureKey === this.host.mixtureKey();
   }
 
   /**
@@ -305,8 +344,10 @@ export class SurprisalLens {
     });
     const finite = tokens > 0 && Number.isFinite(log10ProbTotal);
     const model = cache.scoring as NgramModel;
+    const mixture = this.host.mixture(cache.longestMatch ?? model);
     return {
       version,
+      ...(mixture === undefined ? {} : { mixture: mixture.answer }),
       ownCountsLeftOut: cache.ownCountsLeftOut,
       isProbability: model.estimator.name !== 'stupid-backoff',
       order: model.order,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { readArpa, writeArpa } from '../../src/core/arpa';
 import { BaseModel, MixtureModel } from '../../src/core/mixture';
 import { NgramModel } from '../../src/core/model';
-import type { ModelStatus } from '../../src/protocol/lsp';
+import { SURPRISAL_SPAN_FIELDS, SurprisalRequest, SurprisalTokenRequest, type ModelStatus } from '../../src/protocol/lsp';
 import { TestSession, removeTempDirs, tempDir } from './harness';
 
 const WORKSPACE_TEXT = ['const total = count + 1;', 'const count = items.length;', 'return total;'].join('\n');
@@ -83,6 +83,38 @@ describe('language server: the team base model', function () {
     const generated = await session.generate({ context: 'const', words: 6, mode: 'sample', seed: 'team', temperature: 1.2 });
     assert.deepEqual(generated.mixture, { weight: 0.3, source: file });
     assert.deepEqual((await session.generate({ context: 'const', words: 6, mode: 'sample', seed: 'team', temperature: 1.2 })).tokens, generated.tokens);
+  });
+
+  it('scores the surprisal lens with the mixture: each token\'s probability and rank among the union vocabulary', async () => {
+    const outside = tempDir('base-lens');
+    const file = writeTeamArpa(outside);
+    const { session, outside: elsewhere } = await start({ baseModel: file, baseModelWeight: 0.4 });
+    await session.waitForStatus(ready);
+    // A file the workspace never learned (outside its folder), so the workspace model is the one learned.
+    const text = 'const total = sum ( items ) ;';
+    const uri = await session.open(path.join(elsewhere, 'open.ts'), text);
+    const lens = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } });
+    assert.deepEqual(lens?.mixture, { weight: 0.4, source: file });
+    const workspace = new NgramModel({ order: 3, estimator: { name: 'kneser-ney' }, tokenizer: 'words' });
+    workspace.addText(WORKSPACE_TEXT);
+    const mixture = new MixtureModel(workspace, new BaseModel(readArpa(fs.readFileSync(file, 'utf8')), file), 0.4);
+    const words = ['const', 'total', '=', 'sum', '(', 'items', ')', ';'];
+    const expected = words.map((word, i) => {
+      const context = ['<s>', ...words.slice(0, i)];
+      const p = mixture.score(context, word).probability;
+      return { log10Prob: Math.log10(p), rank: mixture.countLikelier(context, p) + 1 };
+    });
+    // A span is line, start, end, rank, n-gram length, in vocabulary.
+    const ranks = words.map((_, i) => lens?.spans[i * SURPRISAL_SPAN_FIELDS + 3]);
+    assert.deepEqual(ranks, expected.map((token) => token.rank));
+    lens?.log10Probs.forEach((log10Prob, i) => assert.ok(Math.abs((log10Prob ?? -Infinity) - expected[i].log10Prob) < 1e-12, `token ${i}`));
+    // `sum` only the base model knows: the hover says which model answered, with both parts.
+    const token = await session.client.sendRequest(SurprisalTokenRequest.type, { textDocument: { uri }, position: { line: 0, character: 15 } });
+    assert.equal(token?.word, 'sum');
+    assert.equal(token?.mixture?.weight, 0.4);
+    assert.equal(token?.mixture?.parts.workspace, 0);
+    assert.ok((token?.mixture?.parts.base ?? 0) > 0);
+    assert.ok(Math.abs((token?.probability ?? 0) - 0.4 * (token?.mixture?.parts.base ?? 0)) < 1e-15);
   });
 
   it('reports a file it cannot read once, in one line, and the workspace model answers alone', async () => {

@@ -9,6 +9,7 @@ import { useState } from 'preact/hooks';
 import { displayInlineToken, displayToken, formatCount, formatProbability } from '../format';
 import { answeringName } from '../../src/protocol/wording';
 import { ESTIMATOR_LABEL, canInsert, type Insertion } from '../prediction';
+import { MixtureColumns } from '../components/MixtureColumns';
 
 /** Bars shown in step 2; the table lists the same words. */
 const SHOWN_CANDIDATES = 12;
@@ -271,7 +272,7 @@ export function NextWordStep(props: NextWordStepProps) {
       )}
       <ChartFrame
         id="candidates"
-        title={`${prediction.isProbability ? 'P' : 'Score'}(next word | ${contextLabel(prediction.context)}), ${ESTIMATOR_LABEL[props.estimator]}`}
+        title={`${prediction.isProbability ? 'P' : 'Score'}(next word | ${contextLabel(prediction.context)}), ${prediction.mixture === undefined ? ESTIMATOR_LABEL[props.estimator] : `mixture of the team base model and ${ESTIMATOR_LABEL[props.estimator]}`}`}
         asTable={props.tables.includes('candidates')}
         onToggleTable={props.onToggleTable}
         caption={
@@ -353,6 +354,7 @@ export function NextWordStep(props: NextWordStepProps) {
           </table>
         }
       />
+      <MixtureColumns prediction={prediction} />
       {top && top.contextCount > 0 && (
         <p class="note">
           {rawShare(prediction.context, top)}{' '}
