@@ -81,26 +81,14 @@ export function contextsBeforeLines(
  * `contextsBeforeLines`) and the line's tokens before it; ranked as the estimator ranks every word.
  */
 export function scoreLineAfter(model: LongestMatchModel, line: string, before: readonly string[]): LineSurprisal {
-  const ranges: number[] = [];
-  if (model.ngram.encodeForScoring(line, ranges).length === 0) return [];
-  const normalized = normalizeForTokenizer(model.ngram.tokenizer, line);
-  const toOriginal = offsetMap(line, normalized);
-  const context = [...before];
-  const tokens: TokenSurprisal[] = [];
-  const words = ranges.length / 2;
   // Each context is the one before plus a token: its match is at most one longer.
   let atMost: number | undefined;
-  for (let i = 0; i <= words; i++) {
-    const word = i < words ? (markerLiteralAt(normalized, ranges[2 * i], ranges[2 * i + 1]) ?? normalized.slice(ranges[2 * i], ranges[2 * i + 1])) : EOS_TOKEN;
+  return scoreTokensAfter(model.ngram.tokenizer, line, before, (context, word) => {
     const answer = model.answer(context, atMost);
     atMost = answer.match.length + 1;
     const { probability, log10Prob, ngramLength, inVocabulary } = model.scoreWith(answer, word);
-    const start = i < words ? toOriginal(ranges[2 * i]) : line.length;
-    const end = i < words ? toOriginal(ranges[2 * i + 1]) : line.length;
-    tokens.push({ start, end, log10Prob, ngramLength, inVocabulary, rank: model.countLikelier(answer, probability) + 1 });
-    context.push(word);
-  }
-  return tokens;
+    return { log10Prob, ngramLength, inVocabulary, rank: model.countLikelier(answer, probability) + 1 };
+  });
 }
 
 /**
@@ -109,19 +97,31 @@ export function scoreLineAfter(model: LongestMatchModel, line: string, before: r
  * before it; ranked among every word of the union vocabulary (O(|V|) per token).
  */
 export function scoreLineMixed(model: MixtureModel, line: string, before: readonly string[]): LineSurprisal {
+  return scoreTokensAfter(model.tokenizer, line, before, (context, word) => {
+    const { probability, log10Prob, ngramLength, inVocabulary } = model.score(context, word);
+    return { log10Prob, ngramLength, inVocabulary, rank: model.countLikelier(context, probability) + 1 };
+  });
+}
+
+/** Each token of the line (then its `</s>`) scored by `score` after `before` and the line's tokens before it. */
+function scoreTokensAfter(
+  tokenizer: TokenizerName,
+  line: string,
+  before: readonly string[],
+  score: (context: readonly string[], word: string) => Omit<TokenSurprisal, 'start' | 'end'>,
+): LineSurprisal {
   const ranges: number[] = [];
-  if (encodeSentences(model.tokenizer, line, () => 0, (start, end) => ranges.push(start, end)).length === 0) return [];
-  const normalized = normalizeForTokenizer(model.tokenizer, line);
+  if (encodeSentences(tokenizer, line, () => 0, (start, end) => ranges.push(start, end)).length === 0) return [];
+  const normalized = normalizeForTokenizer(tokenizer, line);
   const toOriginal = offsetMap(line, normalized);
   const context = [...before];
   const tokens: TokenSurprisal[] = [];
   const words = ranges.length / 2;
   for (let i = 0; i <= words; i++) {
     const word = i < words ? (markerLiteralAt(normalized, ranges[2 * i], ranges[2 * i + 1]) ?? normalized.slice(ranges[2 * i], ranges[2 * i + 1])) : EOS_TOKEN;
-    const { probability, log10Prob, ngramLength, inVocabulary } = model.score(context, word);
     const start = i < words ? toOriginal(ranges[2 * i]) : line.length;
     const end = i < words ? toOriginal(ranges[2 * i + 1]) : line.length;
-    tokens.push({ start, end, log10Prob, ngramLength, inVocabulary, rank: model.countLikelier(context, probability) + 1 });
+    tokens.push({ start, end, ...score(context, word) });
     context.push(word);
   }
   return tokens;
