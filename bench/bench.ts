@@ -17,6 +17,7 @@ import { coreMarkdown, coreSummary, DEFAULT_CORE_OPTIONS, runCoreBench, type Cor
 import { contextMarkdown, contextSummary, runContextBench } from './context';
 import { indexMarkdown, indexSummary, runIndexBench } from './index';
 import { largeMarkdown, largeSummary, runLargeBench } from './large';
+import { processMarkdown, processSummary, runProcessBench } from './processes';
 import { lensMarkdown, lensSummary, runLensBench, runServerBench, serverMarkdown, serverSummary } from './server';
 import { runTokenizerBench, tokenizerMarkdown, tokenizerSummary } from './tokenizer';
 
@@ -33,7 +34,12 @@ const SECTIONS: BenchSection[] = [
     title: 'Engine (src/core)',
     run: async (corpus, runs) => {
       const result = runCoreBench(corpus, { ...DEFAULT_CORE_OPTIONS, runs });
-      return { json: result, markdown: coreMarkdown(result), summary: coreSummary(result) };
+      const processes = runProcessBench(corpus, path.join(REPO, 'dist'));
+      return {
+        json: { ...result, processes },
+        markdown: [...coreMarkdown(result), ...processMarkdown(processes)],
+        summary: [...coreSummary(result), ...processSummary(processes)],
+      };
     },
   },
   {
@@ -78,7 +84,7 @@ const SECTIONS: BenchSection[] = [
   },
   {
     name: 'large',
-    title: 'A large workspace (≥ 20 M tokens) through the language server',
+    title: 'A large workspace (≥ 54 M tokens) through the language server',
     run: async (corpus) => {
       const result = await runLargeBench({ text: corpus.train, tokenizer: corpus.tokenizer, distDir: path.join(REPO, 'dist') });
       return { json: result, markdown: largeMarkdown(result), summary: largeSummary(result) };

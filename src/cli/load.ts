@@ -327,6 +327,8 @@ export async function trainFrom(
     visit?.(source, text);
     files = 1;
   }
+  // Laid out for queries, without spare room (and so saved by `train --out`).
+  model.compact();
   let learned: LearnedText | undefined;
   if (keepText) {
     progress.update(() => 'indexing…');

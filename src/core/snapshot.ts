@@ -109,43 +109,76 @@ function assertLittleEndian(): void {
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Appends 4-byte-aligned fields to a growing buffer. */
+/**
+ * Appends 4-byte-aligned fields: to a growing buffer (`new Writer()`), or, for a large body written
+ * once, to a buffer of exactly its size (`Writer.counting()` measures it, `Writer.into` fills it), so
+ * the body is never held twice or with spare room while it is written.
+ */
 export class Writer {
-  private bytes = new Uint8Array(1 << 16);
-  private view = new DataView(this.bytes.buffer);
+  private bytes: Uint8Array<ArrayBuffer>;
+  private view: DataView;
   length = 0;
 
-  private reserve(extra: number): void {
-    if (this.length + extra <= this.bytes.length) return;
+  constructor(
+    target: Uint8Array<ArrayBuffer> = new Uint8Array(1 << 16),
+    private readonly mode: 'grow' | 'count' | 'fixed' = 'grow',
+  ) {
+    this.bytes = target;
+    this.view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+  }
+
+  /** A writer that keeps no bytes, only the length the fields would take. */
+  static counting(): Writer {
+    return new Writer(new Uint8Array(0), 'count');
+  }
+
+  /** A writer into `target`, which must hold exactly what is written (throws past its end). */
+  static into(target: Uint8Array<ArrayBuffer>): Writer {
+    return new Writer(target, 'fixed');
+  }
+
+  private reserve(extra: number): boolean {
+    if (this.mode === 'count') {
+      this.length += extra;
+      return false;
+    }
+    if (this.length + extra <= this.bytes.length) return true;
+    if (this.mode === 'fixed') throw new Error('snapshot body outgrew the size it was measured at');
     let capacity = this.bytes.length * 2;
     while (capacity < this.length + extra) capacity *= 2;
     const grown = new Uint8Array(capacity);
     grown.set(this.bytes.subarray(0, this.length));
     this.bytes = grown;
     this.view = new DataView(grown.buffer);
+    return true;
   }
 
   u32(value: number): void {
-    this.reserve(4);
+    if (!this.reserve(4)) return;
     this.view.setUint32(this.length, value, true);
     this.length += 4;
   }
 
+  /** Overwrites the u32 at `offset` (written earlier as a placeholder). */
+  patchU32(offset: number, value: number): void {
+    if (this.mode !== 'count') this.view.setUint32(offset, value, true);
+  }
+
   i32(value: number): void {
-    this.reserve(4);
+    if (!this.reserve(4)) return;
     this.view.setInt32(this.length, value, true);
     this.length += 4;
   }
 
   f64(value: number): void {
-    this.reserve(8);
+    if (!this.reserve(8)) return;
     this.view.setFloat64(this.length, value, true);
     this.length += 8;
   }
 
   raw(bytes: Uint8Array): void {
     const padded = (bytes.length + 3) & ~3;
-    this.reserve(padded);
+    if (!this.reserve(padded)) return;
     this.bytes.set(bytes, this.length);
     this.bytes.fill(0, this.length + bytes.length, this.length + padded);
     this.length += padded;
@@ -246,7 +279,21 @@ export class Reader {
  * The index may hold more documents than `documents` (ones not counted yet): a restore drops those.
  */
 export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDocument> = [], index?: TokenIndex): Uint8Array {
-  const body = new Writer();
+  const list = [...documents];
+  // Measured first, then written once into the file's bytes: a workspace's snapshot (hundreds of
+  // megabytes) is held once while it is saved, not grown by doubling and then copied behind a header.
+  const write = (body: Writer): void => writeBody(body, model, list, index);
+  const sizing = Writer.counting();
+  write(sizing);
+  const out = new Uint8Array(HEADER_BYTES + sizing.length);
+  const body = Writer.into(out.subarray(HEADER_BYTES));
+  write(body);
+  if (body.length !== sizing.length) throw new Error('snapshot body changed size while it was written');
+  writeHeader(out, SNAPSHOT_MAGIC, SNAPSHOT_VERSION);
+  return out;
+}
+
+function writeBody(body: Writer, model: NgramModel, documents: readonly SnapshotDocument[], index: TokenIndex | undefined): void {
   body.u32(model.order);
   body.string(model.estimator.name);
   body.f64(model.estimator.addK ?? NaN);
@@ -274,9 +321,8 @@ export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDoc
     body.int32Array(state.links ?? new Int32Array(0));
   }
 
-  const list = [...documents];
-  body.u32(list.length);
-  for (const document of list) {
+  body.u32(documents.length);
+  for (const document of documents) {
     body.string(document.key);
     body.f64(document.size);
     body.f64(document.mtimeMs);
@@ -287,16 +333,17 @@ export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDoc
   if (index === undefined) body.u32(0);
   else {
     body.u32(INDEX_FORMAT_VERSION);
-    const indexBytes = indexBody(index);
-    body.u32(indexBytes.length);
-    body.raw(indexBytes);
+    // The index's byte length, known once it is written.
+    const lengthAt = body.length;
+    body.u32(0);
+    const start = body.length;
+    writeIndex(body, index);
+    body.patchU32(lengthAt, body.length - start);
   }
-  return frame(SNAPSHOT_MAGIC, SNAPSHOT_VERSION, body.result());
 }
 
-function indexBody(index: TokenIndex): Uint8Array {
+function writeIndex(body: Writer, index: TokenIndex): void {
   const state = index.exportState();
-  const body = new Writer();
   body.u32(state.keys.length);
   for (const key of state.keys) body.string(key);
   body.int32Array(state.starts);
@@ -309,20 +356,24 @@ function indexBody(index: TokenIndex): Uint8Array {
     body.string(key);
     body.int32Array(tokens);
   }
-  return body.result();
 }
 
 /** A body behind the header: magic, version, length and CRC-32 (also the token index's format). */
 export function frame(magic: string, version: number, bodyBytes: Uint8Array): Uint8Array {
-  assertLittleEndian();
   const out = new Uint8Array(HEADER_BYTES + bodyBytes.length);
-  const header = new DataView(out.buffer);
+  out.set(bodyBytes, HEADER_BYTES);
+  writeHeader(out, magic, version);
+  return out;
+}
+
+/** Fills the header of `out`, whose body (after the header) is written. */
+function writeHeader(out: Uint8Array, magic: string, version: number): void {
+  assertLittleEndian();
+  const header = new DataView(out.buffer, out.byteOffset, HEADER_BYTES);
   out.set(utf8Encoder.encode(magic), 0);
   header.setUint32(4, version, true);
-  header.setUint32(8, bodyBytes.length, true);
-  header.setUint32(12, crc32(bodyBytes), true);
-  out.set(bodyBytes, HEADER_BYTES);
-  return out;
+  header.setUint32(8, out.length - HEADER_BYTES, true);
+  header.setUint32(12, crc32(out.subarray(HEADER_BYTES)), true);
 }
 
 /**

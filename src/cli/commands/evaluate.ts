@@ -15,6 +15,13 @@ export interface EvalReport extends Perplexity {
   readonly accuracy: { readonly top1: number; readonly top5: number };
   readonly trainSeconds: number;
   readonly evalSeconds: number;
+  /**
+   * Of evalSeconds, reading and scoring the test file (KenLM query's work); with longest-match one
+   * walk scores and predicts, so this is all of evalSeconds.
+   */
+  readonly scoreSeconds: number;
+  /** Of evalSeconds, predicting every token for the accuracy (0 when the walk that scored did it). */
+  readonly accuracySeconds: number;
   readonly modelBytes: number;
   readonly order: number;
   readonly source: LoadedModel['kind'];
@@ -35,6 +42,7 @@ export async function evaluate(loaded: LoadedModel, testFile: string): Promise<E
   const longestMatch = loaded.kind === 'ngram' ? loaded.learned?.longestMatch : undefined;
   let perplexity: Perplexity;
   let accuracy: Accuracy;
+  let scored: number | undefined;
   if (longestMatch) {
     // Contexts across lines: one walk predicts and scores every token.
     const walk = predictionAccuracy(
@@ -50,13 +58,16 @@ export async function evaluate(loaded: LoadedModel, testFile: string): Promise<E
     perplexity = perplexityOf(walk.totals ?? { tokens: 0, oov: 0, log10ProbTotal: 0, knownLog10ProbTotal: 0 });
   } else {
     perplexity = perplexityOf(model.scoreSentences(model.encodeForScoring(text)));
+    scored = performance.now();
     accuracy = predictionAccuracy(model.tokenizer, text, (context, k) => ({ ranked: model.candidates(context, k).map((candidate) => candidate.word) }), { acrossLines: false }).accuracy;
   }
-  return { ...evalReport(loaded, perplexity, testFile, started), accuracy: { top1: accuracy.top1, top5: accuracy.top5 } };
+  const report = evalReport(loaded, perplexity, testFile, started);
+  const scoreSeconds = scored === undefined ? report.evalSeconds : (scored - started) / 1000;
+  return { ...report, scoreSeconds, accuracySeconds: report.evalSeconds - scoreSeconds, accuracy: { top1: accuracy.top1, top5: accuracy.top5 } };
 }
 
 /** The report on a scored test file (without accuracy, which only `eval` measures); a file without a word is an error (10^(0/0) would print as a perplexity of NaN). */
-export function evalReport(loaded: LoadedModel, perplexity: Perplexity, testFile: string, started: number): Omit<EvalReport, 'accuracy'> {
+export function evalReport(loaded: LoadedModel, perplexity: Perplexity, testFile: string, started: number): Omit<EvalReport, 'accuracy' | 'scoreSeconds' | 'accuracySeconds'> {
   if (perplexity.tokens === 0) throw new CliError(`${testFile === STANDARD_STREAM ? 'standard input' : testFile} has no words to score`);
   const { model } = loaded;
   return {
@@ -70,7 +81,7 @@ export function evalReport(loaded: LoadedModel, perplexity: Perplexity, testFile
   };
 }
 
-export function printEvaluation(io: Io, report: Omit<EvalReport, 'accuracy'> & Partial<Pick<EvalReport, 'accuracy'>>, loaded: LoadedModel, values: OptionValues): void {
+export function printEvaluation(io: Io, report: Omit<EvalReport, 'accuracy' | 'accuracySeconds'> & Partial<Pick<EvalReport, 'accuracy' | 'accuracySeconds'>>, loaded: LoadedModel, values: OptionValues): void {
   const learned = loaded.kind === 'ngram' && values.train !== undefined;
   const name = report.isProbability ? 'perplexity' : 'score "perplexity"';
   io.print(
@@ -82,7 +93,12 @@ export function printEvaluation(io: Io, report: Omit<EvalReport, 'accuracy'> & P
         ['cross-entropy', report.crossEntropyBits.toFixed(3), 'bits per token'],
         ['tokens', integer(report.tokens), 'words plus one </s> per line'],
         ['model', bytes(report.modelBytes), describeModel(loaded)],
-        ['time', `${report.trainSeconds.toFixed(2)} s`, `${learned ? 'learning' : 'loading'}; scoring ${report.evalSeconds.toFixed(2)} s`],
+        [
+          'time',
+          `${report.trainSeconds.toFixed(2)} s`,
+          `${learned ? 'learning' : 'loading'}; scoring ${report.scoreSeconds.toFixed(2)} s (${(report.tokens / report.scoreSeconds / 1e6).toFixed(2)} M tokens/s, reading included)` +
+            (report.accuracySeconds ? `; accuracy ${report.accuracySeconds.toFixed(2)} s` : ''),
+        ],
       ],
       ['l', 'r', 'l'],
     ),
@@ -97,7 +113,7 @@ export const evalCommand: Command = {
   synopsis: 'eval (--train PATH | --model FILE) --test FILE [options]',
   summary: 'perplexity of held-out text, with and without out-of-vocabulary words',
   description: [
-    "Scores every line of the test file as a sentence `<s> w1 … wk </s>`, as KenLM's query does: every word and one `</s>` per line count as tokens, an unknown word is scored as `<unk>` and stays in the context. Perplexity = 10^(−Σ log10 p / tokens); excluding OOVs drops the unknown words' probabilities and count. trainSeconds is the time to learn (or load) the model, evalSeconds the time to read and score the test file.",
+    "Scores every line of the test file as a sentence `<s> w1 … wk </s>`, as KenLM's query does: every word and one `</s>` per line count as tokens, an unknown word is scored as `<unk>` and stays in the context. Perplexity = 10^(−Σ log10 p / tokens); excluding OOVs drops the unknown words' probabilities and count. trainSeconds is the time to learn (or load) the model, evalSeconds the time to read the test file, score it and measure the accuracy: scoreSeconds of it to read and score (as KenLM's query does), accuracySeconds to predict every token.",
     'Accuracy: the share of those tokens equal to the word Predict Next Word would insert at temperature 0 (the likeliest; `<unk>` never counts), and the share among the five likeliest. With longest-match (the default) the test file is read as the editor reads it, the context running across lines from the file start, and perplexity is that of the longest-match distribution; with the n-gram estimators the context is the line so far.',
   ],
   options: {

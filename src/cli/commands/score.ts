@@ -9,7 +9,7 @@ import { requiredString, type OptionValues } from '../options';
 import { evalReport, printEvaluation, type EvalReport } from './evaluate';
 
 /** `eval`'s report without accuracy: scoring is KenLM's query, an n-gram model's job. */
-export interface ScoreReport extends Omit<EvalReport, 'accuracy'> {
+export interface ScoreReport extends Omit<EvalReport, 'accuracy' | 'accuracySeconds'> {
   /** Per sentence (a non-blank line of the test file), per token: its words, then `</s>`. */
   readonly sentences: readonly (readonly TokenScore[])[];
 }
@@ -20,7 +20,8 @@ export async function score(loaded: LoadedModel, testFile: string): Promise<Scor
   const text = await readTextFile(testFile);
   const { model } = loaded;
   const { perplexity, sentences = [] } = evaluateText(model, text, { perToken: true });
-  return { sentences, ...evalReport(loaded, perplexity, testFile, started) };
+  const report = evalReport(loaded, perplexity, testFile, started);
+  return { sentences, ...report, scoreSeconds: report.evalSeconds };
 }
 
 /** One sentence as KenLM's query prints it: `word ngram-length log10p` per token, tab-separated, then the line's total. */

@@ -100,9 +100,12 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
   describe('eval', () => {
     it('prints the documented JSON object, with the numbers the engine computes', () => {
       const report = JSON.parse(ok('eval', ...TRAIN, '--test', testFile, '--json')) as Record<string, number>;
-      for (const key of ['perplexity', 'perplexityExcludingOov', 'tokens', 'oov', 'trainSeconds', 'evalSeconds', 'modelBytes']) {
+      for (const key of ['perplexity', 'perplexityExcludingOov', 'tokens', 'oov', 'trainSeconds', 'evalSeconds', 'scoreSeconds', 'accuracySeconds', 'modelBytes']) {
         assert.equal(typeof report[key], 'number', key);
       }
+      // Reading and scoring, then predicting for the accuracy: the two parts of evalSeconds.
+      assert.ok(report.scoreSeconds > 0 && report.accuracySeconds >= 0);
+      assert.ok(Math.abs(report.scoreSeconds + report.accuracySeconds - report.evalSeconds) < 1e-9);
       const model = trained(3);
       const expected = perplexityOf(model.scoreSentences(model.encodeForScoring(test)));
       assert.equal(report.perplexity, expected.perplexity);
