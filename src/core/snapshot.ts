@@ -80,10 +80,10 @@ const CRC_TABLES = (() => {
   return tables;
 })();
 
-/** CRC-32 (IEEE 802.3, as zlib and PNG compute it), eight bytes per step. */
-export function crc32(bytes: Uint8Array): number {
+/** CRC-32 (IEEE 802.3, as zlib and PNG compute it), eight bytes per step; `previous` continues the CRC of the bytes before. */
+export function crc32(bytes: Uint8Array, previous = 0): number {
   const t = CRC_TABLES;
-  let crc = -1;
+  let crc = ~previous;
   let i = 0;
   const end8 = bytes.length - (bytes.length % 8);
   for (; i < end8; i += 8) {
@@ -205,61 +205,121 @@ export class Writer {
   }
 }
 
-/** Reads what Writer wrote; every read checks that the body holds it. */
+/** Bytes read in order: a snapshot in memory, or a file read as it is parsed (the server's). */
+export interface ByteSource {
+  /** How many bytes there are in all. */
+  readonly length: number;
+  /** Fills `target` with the next `target.length` bytes. */
+  read(target: Uint8Array): void;
+}
+
+/** A source over bytes in memory. */
+function memorySource(bytes: Uint8Array): ByteSource {
+  let position = 0;
+  return {
+    length: bytes.length,
+    read(target) {
+      target.set(bytes.subarray(position, position + target.length));
+      position += target.length;
+    },
+  };
+}
+
+/** The next `length` bytes of `source`, with their CRC-32 kept as they are read. */
+class ChecksummedSource implements ByteSource {
+  crc = 0;
+  constructor(
+    private readonly source: ByteSource,
+    readonly length: number,
+  ) {}
+
+  read(target: Uint8Array): void {
+    this.source.read(target);
+    this.crc = crc32(target, this.crc);
+  }
+}
+
+/** Bytes skipped at a time (read into one scratch buffer). */
+const SKIP_CHUNK = 1 << 16;
+
+/**
+ * Reads what Writer wrote; every read checks that the data holds it before it allocates, and each
+ * array is read straight into its own memory (so a file source is never held whole).
+ */
 export class Reader {
   private offset = 0;
-  private readonly view: DataView;
+  private readonly source: ByteSource;
+  private readonly scratch = new Uint8Array(8);
+  private readonly scratchView = new DataView(this.scratch.buffer);
 
-  constructor(private readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  constructor(bytes: Uint8Array | ByteSource) {
+    this.source = bytes instanceof Uint8Array ? memorySource(bytes) : bytes;
   }
 
-  private take(length: number, what: string): number {
-    if (!(length >= 0) || this.offset + length > this.bytes.length) {
+  /** Bytes not read yet. */
+  get remaining(): number {
+    return this.source.length - this.offset;
+  }
+
+  /** Checks that `length` bytes (padded to 4) remain and counts them as read. */
+  private take(length: number, what: string): void {
+    if (!(length >= 0) || this.offset + length > this.source.length) {
       throw new Error(`snapshot is truncated or corrupt: ${what} runs past the end of the data`);
     }
-    const start = this.offset;
     this.offset += (length + 3) & ~3;
-    return start;
+  }
+
+  /** `length` bytes into a fresh buffer (4-byte padded in the data; the padding is read and dropped). */
+  private bytes(length: number, what: string): Uint8Array<ArrayBuffer> {
+    this.take(length, what);
+    const padded = (length + 3) & ~3;
+    const bytes = new Uint8Array(padded);
+    this.source.read(bytes);
+    return bytes.subarray(0, length);
+  }
+
+  private fixed(length: 4 | 8, what: string): DataView {
+    this.take(length, what);
+    this.source.read(this.scratch.subarray(0, length));
+    return this.scratchView;
   }
 
   u32(what: string): number {
-    return this.view.getUint32(this.take(4, what), true);
+    return this.fixed(4, what).getUint32(0, true);
   }
 
   i32(what: string): number {
-    return this.view.getInt32(this.take(4, what), true);
+    return this.fixed(4, what).getInt32(0, true);
   }
 
   f64(what: string): number {
-    return this.view.getFloat64(this.take(8, what), true);
+    return this.fixed(8, what).getFloat64(0, true);
   }
 
   string(what: string): string {
     const length = this.u32(what);
-    const start = this.take(length, what);
+    const bytes = this.bytes(length, what);
     try {
-      return utf8Decoder.decode(this.bytes.subarray(start, start + length));
+      return utf8Decoder.decode(bytes);
     } catch {
       throw new Error(`snapshot is corrupt: ${what} is not valid UTF-8`);
     }
   }
 
-  /**
-   * A copy, so the result owns aligned memory whatever the input's offset. `new Uint8Array(view)`
-   * copies for a Node Buffer too, whose slice() would share memory.
-   */
+  /** An array in memory of its own (aligned whatever the input's offset). */
   int32Array(what: string): Int32Array {
     const length = this.u32(what);
-    const start = this.take(4 * length, what);
-    const copy = new Uint8Array(this.bytes.subarray(start, start + 4 * length));
-    return new Int32Array(copy.buffer, 0, length);
+    return new Int32Array(this.bytes(4 * length, what).buffer, 0, length);
   }
 
-  /** `length` bytes, not copied (a view of the data being read). */
-  subarray(length: number, what: string): Uint8Array {
-    const start = this.take(length, what);
-    return this.bytes.subarray(start, start + length);
+  /** Reads past everything that is left (so a file's checksum can still be checked). */
+  skipToEnd(): void {
+    const chunk = new Uint8Array(Math.min(SKIP_CHUNK, this.remaining));
+    while (this.remaining > 0) {
+      const part = chunk.subarray(0, Math.min(chunk.length, this.remaining));
+      this.source.read(part);
+      this.offset += part.length;
+    }
   }
 
   f64Array(what: string): number[] {
@@ -270,7 +330,7 @@ export class Reader {
   }
 
   get atEnd(): boolean {
-    return this.offset === this.bytes.length;
+    return this.remaining === 0;
   }
 }
 
@@ -402,6 +462,30 @@ export function readSnapshot(bytes: Uint8Array): Snapshot {
   return readBody(new Reader(body), version);
 }
 
+/**
+ * `readSnapshot` over a source read as it is parsed (a file), so the file's bytes are never held
+ * whole beside the arrays read from them: a workspace's snapshot is in memory once while it loads.
+ * The checksum is computed on the way and checked at the end; a body that fails to parse is read to
+ * its end first, so damage is reported as a checksum mismatch as `readSnapshot` reports it.
+ */
+export function readSnapshotFrom(source: ByteSource): Snapshot {
+  const header = new Uint8Array(Math.min(HEADER_BYTES, source.length));
+  source.read(header);
+  const { version, bodyLength, checksum } = checkHeader(SNAPSHOT_MAGIC, SNAPSHOT_VERSION, header, source.length, OLDEST_READABLE_VERSION);
+  const body = new ChecksummedSource(source, bodyLength);
+  const reader = new Reader(body);
+  const corrupt = new Error('snapshot is corrupt: its checksum does not match its data');
+  let snapshot: Snapshot;
+  try {
+    snapshot = readBody(reader, version);
+  } catch (error) {
+    reader.skipToEnd();
+    throw body.crc !== checksum ? corrupt : error;
+  }
+  if (body.crc !== checksum) throw corrupt;
+  return snapshot;
+}
+
 /** `frame`'s body and version, after checking the header; throws an Error naming what is wrong. */
 export function unframe(
   expectedMagic: string,
@@ -409,22 +493,34 @@ export function unframe(
   bytes: Uint8Array,
   oldestVersion = expectedVersion,
 ): { readonly body: Uint8Array; readonly version: number } {
+  const { version, checksum } = checkHeader(expectedMagic, expectedVersion, bytes.subarray(0, HEADER_BYTES), bytes.length, oldestVersion);
+  const body = bytes.subarray(HEADER_BYTES);
+  if (crc32(body) !== checksum) throw new Error('snapshot is corrupt: its checksum does not match its data');
+  return { body, version };
+}
+
+/** The header's fields, checked against the magic, the versions read and the data's `total` length (header included). */
+function checkHeader(
+  expectedMagic: string,
+  expectedVersion: number,
+  headerBytes: Uint8Array,
+  total: number,
+  oldestVersion: number,
+): { readonly version: number; readonly bodyLength: number; readonly checksum: number } {
   assertLittleEndian();
-  if (bytes.length < HEADER_BYTES) throw new Error(`not a Next Word Lab snapshot: ${bytes.length} bytes is shorter than the header`);
-  const magic = String.fromCharCode(...bytes.subarray(0, 4));
+  if (total < HEADER_BYTES) throw new Error(`not a Next Word Lab snapshot: ${total} bytes is shorter than the header`);
+  const magic = String.fromCharCode(...headerBytes.subarray(0, 4));
   if (magic !== expectedMagic) throw new Error(`not a Next Word Lab snapshot: the file starts with ${JSON.stringify(magic)}, not "${expectedMagic}"`);
-  const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
+  const header = new DataView(headerBytes.buffer, headerBytes.byteOffset, HEADER_BYTES);
   const version = header.getUint32(4, true);
   if (!(version >= oldestVersion && version <= expectedVersion)) {
     throw new Error(`snapshot format version ${version} is not supported (this build reads version ${expectedVersion})`);
   }
   const bodyLength = header.getUint32(8, true);
-  const available = bytes.length - HEADER_BYTES;
+  const available = total - HEADER_BYTES;
   if (bodyLength > available) throw new Error(`snapshot is truncated: the header announces ${bodyLength} bytes of data, ${available} are present`);
   if (bodyLength < available) throw new Error(`snapshot has ${available - bodyLength} unexpected bytes after its data`);
-  const body = bytes.subarray(HEADER_BYTES);
-  if (crc32(body) !== header.getUint32(12, true)) throw new Error('snapshot is corrupt: its checksum does not match its data');
-  return { body, version };
+  return { version, bodyLength, checksum: header.getUint32(12, true) };
 }
 
 function readBody(reader: Reader, formatVersion: number): Snapshot {
@@ -504,15 +600,18 @@ function readBody(reader: Reader, formatVersion: number): Snapshot {
     if (!reader.atEnd) throw new Error('snapshot has unread data after its documents');
     return { model, documents, formatVersion, indexProblem: 'saved without a token index' };
   }
+  // The index is the rest of the body: read in place, not copied out first.
   const indexLength = reader.u32('token index length');
-  const indexBytes = reader.subarray(indexLength, 'token index');
-  if (!reader.atEnd) throw new Error('snapshot has unread data after its token index');
+  if (indexLength > reader.remaining) throw new Error('snapshot is truncated or corrupt: token index runs past the end of the data');
+  if (((indexLength + 3) & ~3) < reader.remaining) throw new Error('snapshot has unread data after its token index');
   if (indexVersion !== INDEX_FORMAT_VERSION) {
+    reader.skipToEnd();
     return { model, documents, formatVersion, indexProblem: `token index format ${indexVersion} is not supported (this build reads format ${INDEX_FORMAT_VERSION})` };
   }
   try {
-    return { model, documents, formatVersion, index: readIndex(new Reader(indexBytes), vocabulary.size, documents) };
+    return { model, documents, formatVersion, index: readIndex(reader, vocabulary.size, documents) };
   } catch (error) {
+    reader.skipToEnd();
     return { model, documents, formatVersion, indexProblem: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -8,9 +8,9 @@
 // index format) is said in the log and built again in the background; the model is kept. Each document
 // keeps what the rules withheld from it, so Show Skipped Files still lists it after a restart.
 
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readSnapshot, writeSnapshot, type SnapshotDocument } from '../core/snapshot';
+import { readSnapshotFrom, writeSnapshot, type ByteSource, type Snapshot, type SnapshotDocument } from '../core/snapshot';
 import { SNAPSHOT_FILE_NAME } from '../protocol/lsp';
 import { pathToUri } from './paths';
 import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
@@ -44,22 +44,22 @@ export class SnapshotStore {
   /** The saved model configured as `configuration` asks, or undefined (nothing usable was saved). */
   async load(configuration: ModelConfiguration, log: (message: string) => void): Promise<RestoredModel | undefined> {
     await this.removeUnfinishedWrites();
-    let bytes: Uint8Array;
+    let descriptor: number;
     try {
-      const buffer = await fs.readFile(this.file);
-      // A plain Uint8Array view: a Buffer's slice() shares memory where Uint8Array's copies.
-      bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      descriptor = openSync(this.file, 'r');
     } catch {
       return undefined; // first start: nothing saved yet
     }
-    let snapshot: ReturnType<typeof readSnapshot>;
+    let snapshot: Snapshot;
     try {
-      snapshot = readSnapshot(bytes);
+      snapshot = readSnapshotFrom(fileSource(descriptor));
     } catch (error) {
+      closeSync(descriptor);
       log(`Discarded the saved model (${error instanceof Error ? error.message : String(error)}); learning the workspace again.`);
       await this.discard();
       return undefined;
     }
+    closeSync(descriptor);
     const outdated = OUTDATED_READINGS.find((reading) => snapshot.formatVersion < reading.before);
     if (outdated !== undefined) {
       log(`Discarded the saved model (format ${snapshot.formatVersion}, ${outdated.reason}); learning the workspace again.`);
@@ -120,4 +120,23 @@ export class SnapshotStore {
     const unfinished = names.filter((name) => name.startsWith(`${SNAPSHOT_FILE_NAME}.`) && name.endsWith('.tmp'));
     await Promise.all(unfinished.map((name) => fs.rm(path.join(this.directory, name), { force: true })));
   }
+}
+
+/**
+ * An open file read in order as the snapshot is parsed: each array is read straight into its own
+ * memory, so a workspace's snapshot is not held twice (file bytes and arrays) while it loads.
+ */
+function fileSource(descriptor: number): ByteSource {
+  let position = 0;
+  return {
+    length: fstatSync(descriptor).size,
+    read(target) {
+      for (let done = 0; done < target.length; ) {
+        const read = readSync(descriptor, target, done, target.length - done, position);
+        if (read === 0) throw new Error('the file ended early (it changed while it was read)');
+        done += read;
+        position += read;
+      }
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { NgramModel } from '../../../src/core/model';
-import { crc32, frame, INDEX_FORMAT_VERSION, readSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, writeSnapshot, type SnapshotDocument } from '../../../src/core/snapshot';
+import { crc32, frame, INDEX_FORMAT_VERSION, readSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, readSnapshotFrom, writeSnapshot, type ByteSource, type Snapshot, type SnapshotDocument } from '../../../src/core/snapshot';
 import { TokenIndex } from '../../../src/core/tokenIndex';
 import { ESTIMATOR_NAMES } from '../../../src/core/types';
 import { olderSnapshotBody, statistics } from './helpers';
@@ -180,6 +180,68 @@ describe('snapshot', () => {
           else queries(model, loaded.index);
         }),
         { numRuns: 300 },
+      );
+    });
+  });
+
+  describe('read from a source as it is parsed (readSnapshotFrom, the server\'s file reading)', () => {
+    /** The bytes handed out in small, uneven reads, as a file is read; counts the bytes asked for. */
+    function chunked(bytes: Uint8Array): ByteSource & { readonly asked: () => number } {
+      let position = 0;
+      return {
+        length: bytes.length,
+        read(target: Uint8Array) {
+          for (let done = 0; done < target.length; ) {
+            const part = Math.min(target.length - done, 1 + ((position * 7) % 13));
+            if (position + part > bytes.length) throw new Error('read past the end of the source');
+            target.set(bytes.subarray(position, position + part), done);
+            done += part;
+            position += part;
+          }
+        },
+        asked: () => position,
+      };
+    }
+
+    /** readSnapshot's outcome, or the message it throws, for comparing the two readers. */
+    function outcome(read: () => Snapshot): unknown {
+      try {
+        const { model, documents, index, indexProblem, formatVersion } = read();
+        return { statistics: statistics(model), documents, index: index?.stats(), indexProblem, formatVersion };
+      } catch (error) {
+        return (error as Error).message;
+      }
+    }
+
+    it('reads the same snapshot as readSnapshot, model, documents and index, reading every byte once', () => {
+      const { model, documents } = sample();
+      const index = new TokenIndex();
+      for (const document of documents) index.set(document.key, document.encoded);
+      index.merge();
+      const bytes = writeSnapshot(model, documents, index);
+      const source = chunked(bytes);
+      const loaded = readSnapshotFrom(source);
+      assert.equal(source.asked(), bytes.length);
+      assert.deepEqual(outcome(() => loaded), outcome(() => readSnapshot(bytes)));
+      assert.equal(loaded.index?.stats().documents, documents.length);
+    });
+
+    it('refuses what readSnapshot refuses, with the same message: cut short, trailing bytes, any corrupted byte, forged content', () => {
+      const { model, documents } = sample();
+      const bytes = writeSnapshot(model, documents);
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: bytes.length + 3 }), fc.integer({ min: 0, max: 255 }), fc.boolean(), (at, flip, resign) => {
+          let input: Uint8Array;
+          if (at >= bytes.length) input = new Uint8Array([...bytes, ...new Array(at - bytes.length + 1).fill(0)]);
+          else if (flip === 0) input = bytes.subarray(0, at);
+          else if (resign && at >= 16) input = resigned(bytes, (body) => (body[at - 16] ^= flip));
+          else {
+            input = bytes.slice();
+            input[at] ^= flip;
+          }
+          assert.deepEqual(outcome(() => readSnapshotFrom(chunked(input))), outcome(() => readSnapshot(input)));
+        }),
+        { numRuns: 400 },
       );
     });
   });
