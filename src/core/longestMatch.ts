@@ -173,12 +173,14 @@ export class LongestMatchModel {
   /** The context's ids: its last `maxContext` tokens, `<s>`/`</s>` as themselves, unknown words `<unk>`. */
   contextIds(context: readonly string[]): Int32Array {
     const used = context.slice(Math.max(0, context.length - this.options.maxContext));
-    const vocabulary = this.ngram.vocabulary;
-    return Int32Array.from(used, (token) => {
-      if (token === BOS_TOKEN) return BOS;
-      if (token === EOS_TOKEN) return EOS;
-      return vocabulary.idOf(token);
-    });
+    return Int32Array.from(used, (token) => this.idOf(token));
+  }
+
+  /** A context token's id: `<s>`/`</s>` as themselves, an unknown word `<unk>`. */
+  idOf(token: string): number {
+    if (token === BOS_TOKEN) return BOS;
+    if (token === EOS_TOKEN) return EOS;
+    return this.ngram.vocabulary.idOf(token);
   }
 
   /**
@@ -187,11 +189,15 @@ export class LongestMatchModel {
    * (which it mostly reaches: it is tried first).
    */
   answer(context: readonly string[], atMost?: number): LongestMatchAnswer {
-    const contextIds = this.contextIds(context);
+    return this.answerWith(this.contextIds(context), lineContextOf(context), atMost);
+  }
+
+  /** `answer` for a context already read: its ids (`contextIds`) and its line context (`lineContextOf`). */
+  answerWith(contextIds: Int32Array, lineContext: string[], atMost?: number): LongestMatchAnswer {
     const match = this.index.longestMatch(contextIds, Math.min(atMost ?? contextIds.length, contextIds.length), this.leftOut, atMost !== undefined);
     const { minLength, beta } = this.options;
     const lambda = match.length >= minLength && match.count > 0 ? match.count / (match.count + beta * match.words.length) : 0;
-    return { contextIds, lineContext: lineContextOf(context), match, lambda };
+    return { contextIds, lineContext, match, lambda };
   }
 
   /** P(word | context), the n-gram length that answered it, as `NgramModel.score` reports. */

@@ -297,45 +297,93 @@ export class TokenIndex {
   }
 
   /**
-   * The base's suffix-array range [low, high) of the suffixes starting with pattern[from..to) and,
-   * when `next` ≥ 0, then `next`.
+   * The base's suffix-array range [low, high) of the suffixes starting with pattern[from..to). Each
+   * step of the two binary searches compares from the prefix the pattern shares with both ends of
+   * the range so far (every suffix between two sorted suffixes shares at least that much with it), so
+   * a search reads O(|pattern| + log n) tokens, not O(|pattern| · log n): contexts run 64 tokens long.
    */
-  private range(pattern: ArrayLike<number>, from: number, to: number, next = -1): [number, number] {
+  private range(pattern: ArrayLike<number>, from: number, to: number): [number, number] {
     const { stream, suffixArray } = this.base;
-    const length = to - from + (next >= 0 ? 1 : 0);
-    const at = (k: number): number => (k < to - from ? pattern[from + k] : next);
-    // Compares the suffix at `position` with the pattern over `length` tokens: < 0, 0 (a prefix), > 0.
-    const compare = (position: number): number => {
-      for (let k = 0; k < length; k++) {
-        const difference = stream[position + k] - at(k);
-        if (difference !== 0) return difference;
-        // The stream ends in a separator, which the pattern never holds: the loop stops before the end.
-      }
-      return 0;
-    };
+    const length = to - from;
+    // The stream ends in a separator, which the pattern never holds: no comparison runs past its end.
     let low = 0;
     let high = suffixArray.length;
+    let sharedLow = 0;
+    let sharedHigh = 0;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (compare(suffixArray[middle]) < 0) low = middle + 1;
-      else high = middle;
+      const position = suffixArray[middle];
+      let k = Math.min(sharedLow, sharedHigh);
+      while (k < length && stream[position + k] === pattern[from + k]) k++;
+      if (k < length && stream[position + k] < pattern[from + k]) {
+        low = middle + 1;
+        sharedLow = k;
+      } else {
+        high = middle;
+        sharedHigh = k;
+      }
     }
     const first = low;
     high = suffixArray.length;
+    sharedLow = 0;
+    sharedHigh = 0;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (compare(suffixArray[middle]) <= 0) low = middle + 1;
-      else high = middle;
+      const position = suffixArray[middle];
+      let k = Math.min(sharedLow, sharedHigh);
+      while (k < length && stream[position + k] === pattern[from + k]) k++;
+      if (k === length || stream[position + k] < pattern[from + k]) {
+        low = middle + 1;
+        sharedLow = k;
+      } else {
+        high = middle;
+        sharedHigh = k;
+      }
     }
     return [first, low];
   }
 
-  /** In the base, how often context[from..to) occurs followed by a token (not by its document's end). */
-  private baseContinuations(context: ArrayLike<number>, from: number, to: number): number {
-    const [low, high] = this.range(context, from, to);
+  /**
+   * Within [low, high), a range of suffixes sharing their first `depth` tokens (so sorted by the
+   * token after them), the sub-range whose token at `depth` is `token`: one token read per step.
+   */
+  private narrow(low: number, high: number, depth: number, token: number): [number, number] {
+    const { stream, suffixArray } = this.base;
+    let first = low;
+    let last = high;
+    while (first < last) {
+      const middle = (first + last) >>> 1;
+      if (stream[suffixArray[middle] + depth] < token) first = middle + 1;
+      else last = middle;
+    }
+    last = high;
+    let end = first;
+    while (end < last) {
+      const middle = (end + last) >>> 1;
+      if (stream[suffixArray[middle] + depth] <= token) end = middle + 1;
+      else last = middle;
+    }
+    return [first, end];
+  }
+
+  /** The base's ranges of the context's suffixes, by length, for one query: found once, read twice. */
+  private suffixRanges(context: ArrayLike<number>): (length: number) => [number, number] {
+    const found = new Map<number, [number, number]>();
+    return (length) => {
+      let range = found.get(length);
+      if (range === undefined) {
+        range = this.range(context, context.length - length, context.length);
+        found.set(length, range);
+      }
+      return range;
+    };
+  }
+
+  /** Of the suffixes in `range` (sharing their first `depth` tokens), how many go on with a token (not their document's end). */
+  private continuationsIn([low, high]: [number, number], depth: number): number {
     if (low === high) return 0;
     // Those followed by the separator sort first in the range (it is the smallest id).
-    const [, ended] = this.range(context, from, to, SEPARATOR);
+    const [, ended] = this.narrow(low, high, depth, SEPARATOR);
     return high - ended;
   }
 
@@ -373,10 +421,10 @@ export class TokenIndex {
     // is not scanned as retired then), a fresh one is skipped.
     const alone = leftOut === undefined ? undefined : this.baseAlone(leftOut);
     // Changes since the merge: per matched length, how many of their positions count (+ fresh, − retired).
-    const segments = this.segments().filter((segment) => leftOut === undefined || segment.key !== leftOut);
     const pendingByLength = new Int32Array(limit + 2);
     const pending: { segment: Segment; position: number; length: number }[] = [];
-    for (const segment of segments) {
+    for (const segment of this.segments()) {
+      if (segment.key === leftOut) continue;
       const tokens = segment.tokens;
       for (let i = segment.from; i < segment.to - 1; i++) {
         const length = matchEndingAt(tokens, segment.from, i, context, limit);
@@ -386,8 +434,10 @@ export class TokenIndex {
       }
     }
     for (let k = limit - 1; k >= 0; k--) pendingByLength[k] += pendingByLength[k + 1];
+    const baseRange = this.suffixRanges(context);
+    const aloneRange = alone?.suffixRanges(context);
     const total = (k: number): number =>
-      this.baseContinuations(context, end - k, end) + pendingByLength[k] - (alone === undefined ? 0 : alone.baseContinuations(context, end - k, end));
+      this.continuationsIn(baseRange(k), k) + pendingByLength[k] - (alone === undefined || aloneRange === undefined ? 0 : alone.continuationsIn(aloneRange(k), k));
     // total(k) cannot grow with k (every occurrence of a longer suffix is one of a shorter): the
     // longest k with total(k) > 0 by doubling, then bisection; a likely length is tried first.
     let good = 0;
@@ -417,29 +467,32 @@ export class TokenIndex {
     if (good === 0) return { length: 0, count: 0, words: new Int32Array(0), counts: new Int32Array(0) };
 
     const tally = new Map<number, number>();
-    this.tallyBase(context, end - good, end, tally, 1);
-    alone?.tallyBase(context, end - good, end, tally, -1);
+    this.tallyBase(baseRange(good), good, tally, 1);
+    if (alone !== undefined && aloneRange !== undefined) alone.tallyBase(aloneRange(good), good, tally, -1);
     for (const { segment, position, length } of pending) {
       if (length < good) continue;
       const next = segment.tokens[position + 1];
       tally.set(next, (tally.get(next) ?? 0) + segment.weight);
     }
-    const words = Int32Array.from([...tally.keys()].filter((word) => (tally.get(word) as number) > 0)).sort();
-    const counts = Int32Array.from(words, (word) => tally.get(word) as number);
+    const followers: number[] = [];
+    for (const [word, times] of tally) if (times > 0) followers.push(word);
+    const words = new Int32Array(followers).sort();
+    const counts = new Int32Array(words.length);
     let count = 0;
-    for (let i = 0; i < counts.length; i++) count += counts[i];
+    for (let i = 0; i < words.length; i++) {
+      counts[i] = tally.get(words[i]) as number;
+      count += counts[i];
+    }
     return { length: good, count, words, counts };
   }
 
   /**
-   * Adds to `tally` the base's continuations of context[from..to), each `weight` times: the suffixes
-   * starting with it are sorted by the token that follows, so each distinct follower is one sub-range,
-   * found by galloping.
+   * Adds to `tally` the continuations of the suffixes in `range` (sharing their first `depth` tokens),
+   * each `weight` times: they are sorted by the token that follows, so each distinct follower is one
+   * sub-range, found by galloping.
    */
-  private tallyBase(context: ArrayLike<number>, from: number, to: number, tally: Map<number, number>, weight: number): void {
-    const [low, high] = this.range(context, from, to);
+  private tallyBase([low, high]: [number, number], depth: number, tally: Map<number, number>, weight: number): void {
     const { stream, suffixArray } = this.base;
-    const depth = to - from;
     const follower = (i: number): number => stream[suffixArray[i] + depth];
     let i = low;
     while (i < high) {
