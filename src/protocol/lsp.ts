@@ -466,6 +466,8 @@ export namespace RelearnRequest {
 /** Which document the surprisal lens scores: an open editor's text, as the server has it. */
 export interface SurprisalParams {
   readonly textDocument: TextDocumentIdentifier;
+  /** Also send each word's log10 probability (`SurprisalResult.log10Probs`): the lens colours by rank and asks a word's numbers when hovered. */
+  readonly withProbabilities?: boolean;
 }
 
 /** Numbers per token in `SurprisalResult.spans`. */
@@ -499,8 +501,8 @@ export interface SurprisalResult {
    * the vocabulary else 0.
    */
   readonly spans: readonly number[];
-  /** log10 p of each span's word (null for probability 0). */
-  readonly log10Probs: readonly (number | null)[];
+  /** log10 p of each span's word (null for probability 0), when asked for (`withProbabilities`): half the result's size. */
+  readonly log10Probs?: readonly (number | null)[];
   /** Per line, the mean surprisal in bits of its tokens with its `</s>` (null for a blank line or a probability of 0). */
   readonly lineBits: readonly (number | null)[];
 }

@@ -412,7 +412,7 @@ export class NextWordServer {
     const uri = params.textDocument.uri;
     const document = this.lensDocument(uri);
     if (document === undefined) return null;
-    return this.lens.score(document, () => this.documents.get(uri) !== undefined);
+    return this.lens.score(document, () => this.documents.get(uri) !== undefined, params.withProbabilities === true);
   }
 
   private surprisalToken(params: SurprisalTokenParams): SurprisalTokenResult | null {

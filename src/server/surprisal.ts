@@ -99,7 +99,7 @@ export class SurprisalLens {
   constructor(private readonly host: SurprisalHost) {}
 
   /** Scores `document` (the lines not already scored, in slices); null when the document was closed meanwhile. */
-  async score(document: LensDocument, isOpen: () => boolean): Promise<SurprisalResult | null> {
+  async score(document: LensDocument, isOpen: () => boolean, withProbabilities = false): Promise<SurprisalResult | null> {
     for (;;) {
       const cache = this.cacheFor(document.uri);
       if (cache.scoring === undefined) {
@@ -143,7 +143,7 @@ export class SurprisalLens {
       for (const key of cache.lines.keys()) if (!present.has(key)) cache.lines.delete(key);
       const presentTexts = new Set(texts);
       for (const text of cache.words.keys()) if (!presentTexts.has(text)) cache.words.delete(text);
-      return this.result(cache, keys, version);
+      return this.result(cache, keys, version, withProbabilities);
     }
   }
 
@@ -228,7 +228,8 @@ export class SurprisalLens {
     }
     const before = contextsBeforeLines(model.tokenizer, texts, longestMatch.options.maxContext, (text) => this.wordsOf(cache, text));
     return {
-      keys: texts.map((text, line) => JSON.stringify([before[line], text])),
+      // The context's tokens and the line's text, apart by characters no token holds (a line has no line break).
+      keys: texts.map((text, line) => `${before[line].join('\n')}\r${text}`),
       score: (line) => (mixture === undefined ? scoreLineAfter(longestMatch, texts[line], before[line]) : scoreLineMixed(mixture, texts[line], before[line])),
       before: (line) => before[line],
     };
@@ -321,7 +322,7 @@ export class SurprisalLens {
     await this.host.whenRequestsAnswered();
   }
 
-  private result(cache: LineCache, keys: readonly string[], version: number): SurprisalResult {
+  private result(cache: LineCache, keys: readonly string[], version: number, withProbabilities: boolean): SurprisalResult {
     const spans: number[] = [];
     const log10Probs: (number | null)[] = [];
     const lineBits: (number | null)[] = [];
@@ -337,7 +338,7 @@ export class SurprisalLens {
         lineTotal += token.log10Prob;
         if (index === scored.length - 1) return; // `</s>`: counted, not shown
         spans.push(line, token.start, token.end, token.rank, token.ngramLength, token.inVocabulary ? 1 : 0);
-        log10Probs.push(Number.isFinite(token.log10Prob) ? token.log10Prob : null);
+        if (withProbabilities) log10Probs.push(Number.isFinite(token.log10Prob) ? token.log10Prob : null);
       });
       log10ProbTotal += lineTotal;
       lineBits.push(scored.length > 0 && Number.isFinite(lineTotal) ? (-lineTotal * LOG2_10) / scored.length : null);
@@ -358,7 +359,7 @@ export class SurprisalLens {
       bitsPerToken: finite ? (-log10ProbTotal * LOG2_10) / tokens : null,
       perplexity: finite ? 10 ** (-log10ProbTotal / tokens) : null,
       spans,
-      log10Probs,
+      ...(withProbabilities ? { log10Probs } : {}),
       lineBits,
     };
   }

@@ -56,7 +56,7 @@ describe('language server: surprisal lens', () => {
     const uri = await session.open(file, text);
     const before = await session.predict({ context: 'the cat', temperature: 0, candidates: 10 });
 
-    const lens = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } });
+    const lens = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri }, withProbabilities: true });
     assert.ok(lens);
     assert.equal(lens.ownCountsLeftOut, true);
     assert.equal(lens.version, 1);
@@ -64,7 +64,11 @@ describe('language server: surprisal lens', () => {
     assert.deepEqual(lens.spans, expected.spans);
     assert.deepEqual(lens.log10Probs, expected.log10Probs);
     assert.equal(lens.tokens, expected.tokens);
-    assert.equal(lens.spans.length / SURPRISAL_SPAN_FIELDS, lens.log10Probs.length);
+    assert.equal(lens.spans.length / SURPRISAL_SPAN_FIELDS, lens.log10Probs?.length);
+    // The editor's lens colours by rank: without asking, the probabilities are not sent.
+    const colours = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } });
+    assert.deepEqual(colours?.spans, lens.spans);
+    assert.equal(colours?.log10Probs, undefined);
     // Without its own counts, "cat" after "the" is not what the model expects: the file does not predict itself.
     assert.ok(lens.spans[SURPRISAL_SPAN_FIELDS + 3] > 1, 'cat is not the top word after "the" once the file is left out');
     const after = await session.predict({ context: 'the cat', temperature: 0, candidates: 10 });
@@ -72,7 +76,7 @@ describe('language server: surprisal lens', () => {
 
     // An edit: the new line is scored, the others come from the same model without the file.
     await session.edit(uri, { start: [1, 0], end: [1, 0] }, 'the mat sat on the cat\n');
-    const edited = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } });
+    const edited = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri }, withProbabilities: true });
     assert.ok(edited);
     assert.equal(edited.version, 2);
     const editedText = text.replace('\n', '\nthe mat sat on the cat\n');
@@ -132,7 +136,7 @@ describe('language server: surprisal lens', () => {
     const before = await session.predict({ context: 'the cat', temperature: 0, candidates: 10 });
 
     const answered: string[] = [];
-    const lens = session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } }).then((result) => (answered.push('lens'), result));
+    const lens = session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri }, withProbabilities: true }).then((result) => (answered.push('lens'), result));
     const during = session.predict({ context: 'the cat', temperature: 0, candidates: 10 }).then((result) => (answered.push('predict'), result));
     const [scored, predicted] = await Promise.all([lens, during]);
     assert.deepEqual(answered, ['predict', 'lens'], 'the prediction is answered between the slices');
@@ -156,7 +160,7 @@ describe('language server: surprisal lens', () => {
     session = await TestSession.start({ folders: [folder] });
     await session.whenReady();
     const uri = await session.open(file, text);
-    const lens = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } });
+    const lens = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri }, withProbabilities: true });
     assert.ok(lens);
     assert.equal(lens.estimator, 'longest-match');
     assert.equal(lens.ownCountsLeftOut, true);
