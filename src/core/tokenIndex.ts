@@ -368,15 +368,8 @@ export class TokenIndex {
 
   /** The base's ranges of the context's suffixes, by length, for one query: found once, read twice. */
   private suffixRanges(context: ArrayLike<number>): (length: number) => [number, number] {
-    const found = new Map<number, [number, number]>();
-    return (length) => {
-      let range = found.get(length);
-      if (range === undefined) {
-        range = this.range(context, context.length - length, context.length);
-        found.set(length, range);
-      }
-      return range;
-    };
+    const found: ([number, number] | undefined)[] = [];
+    return (length) => (found[length] ??= this.range(context, context.length - length, context.length));
   }
 
   /** Of the suffixes in `range` (sharing their first `depth` tokens), how many go on with a token (not their document's end). */
