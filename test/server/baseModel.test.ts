@@ -93,7 +93,7 @@ describe('language server: the team base model', function () {
     // A file the workspace never learned (outside its folder), so the workspace model is the one learned.
     const text = 'const total = sum ( items ) ;';
     const uri = await session.open(path.join(elsewhere, 'open.ts'), text);
-    const lens = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri } });
+    const lens = await session.client.sendRequest(SurprisalRequest.type, { textDocument: { uri }, withProbabilities: true });
     assert.deepEqual(lens?.mixture, { weight: 0.4, source: file });
     const workspace = new NgramModel({ order: 3, estimator: { name: 'kneser-ney' }, tokenizer: 'words' });
     workspace.addText(WORKSPACE_TEXT);
@@ -107,7 +107,8 @@ describe('language server: the team base model', function () {
     // A span is line, start, end, rank, n-gram length, in vocabulary.
     const ranks = words.map((_, i) => lens?.spans[i * SURPRISAL_SPAN_FIELDS + 3]);
     assert.deepEqual(ranks, expected.map((token) => token.rank));
-    lens?.log10Probs.forEach((log10Prob, i) => assert.ok(Math.abs((log10Prob ?? -Infinity) - expected[i].log10Prob) < 1e-12, `token ${i}`));
+    assert.equal(lens?.log10Probs?.length, words.length);
+    lens?.log10Probs?.forEach((log10Prob, i) => assert.ok(Math.abs((log10Prob ?? -Infinity) - expected[i].log10Prob) < 1e-12, `token ${i}`));
     // `sum` only the base model knows: the hover says which model answered, with both parts.
     const token = await session.client.sendRequest(SurprisalTokenRequest.type, { textDocument: { uri }, position: { line: 0, character: 15 } });
     assert.equal(token?.word, 'sum');
