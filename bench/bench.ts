@@ -1,4 +1,4 @@
-// npm run bench [folder-or-file] [--tokenizer words|whitespace] [--runs N] [--only core|tokenizer|index|context|server|lens|large]
+// npm run bench [folder-or-file] [--tokenizer words|whitespace] [--runs N] [--only core|tokenizer|index|context|server|lens|large|team]
 //
 // Runs each benchmark section on a corpus and writes, per section, bench/results/<section>.json and
 // its part of docs/benchmarks.md (between `<!-- bench:<section> -->` markers, so sections can be
@@ -19,6 +19,7 @@ import { indexMarkdown, indexSummary, runIndexBench } from './index';
 import { largeMarkdown, largeSummary, runLargeBench } from './large';
 import { processMarkdown, processSummary, runProcessBench } from './processes';
 import { lensMarkdown, lensSummary, runLensBench, runServerBench, serverMarkdown, serverSummary } from './server';
+import { runTeamBench, teamMarkdown, teamSummary } from './team';
 import { runTokenizerBench, tokenizerMarkdown, tokenizerSummary } from './tokenizer';
 
 /** One part of the benchmark: runs on the corpus, returns its JSON and its Markdown and console lines. */
@@ -88,6 +89,14 @@ const SECTIONS: BenchSection[] = [
     run: async (corpus) => {
       const result = await runLargeBench({ text: corpus.train, tokenizer: corpus.tokenizer, distDir: path.join(REPO, 'dist') });
       return { json: result, markdown: largeMarkdown(result), summary: largeSummary(result) };
+    },
+  },
+  {
+    name: 'team',
+    title: 'A team base model (nextWordLab.baseModel) of 10 M and 50 M n-grams: load time, memory, mixture predictions',
+    run: async (corpus) => {
+      const result = await runTeamBench(corpus);
+      return { json: result, markdown: teamMarkdown(result), summary: teamSummary(result) };
     },
   },
 ];

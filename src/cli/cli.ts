@@ -9,6 +9,7 @@ import { evalCommand } from './commands/evaluate';
 import { generateCommand } from './commands/generate';
 import { predictCommand } from './commands/predict';
 import { scoreCommand } from './commands/score';
+import { tokenizeCommand } from './commands/tokenize';
 import { trainCommand } from './commands/train';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors';
 import { commandHelp, overallHelp } from './help';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   scoreCommand,
   exportArpaCommand,
   importArpaCommand,
+  tokenizeCommand,
 ];
 
 export const PROGRAM = 'next-word-lab';

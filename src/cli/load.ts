@@ -4,7 +4,7 @@
 
 import { constants as fsConstants, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
-import { ArpaModel, BACKOFF_MAGIC, decodeArpa, readArpa } from '../core/arpa';
+import { ArpaModel, BACKOFF_MAGIC, readArpa } from '../core/arpa';
 import { LongestMatchModel } from '../core/longestMatch';
 import { NgramModel } from '../core/model';
 import { SNAPSHOT_MAGIC, readSnapshot } from '../core/snapshot';
@@ -419,7 +419,7 @@ async function openModelFile(file: string, values: OptionValues): Promise<Loaded
 export function openArpa(file: string, bytes: Uint8Array, values: OptionValues, started = performance.now()): LoadedModel & { kind: 'arpa' } {
   rejectEstimateOptions(values);
   const tokenizer = choiceOption(values, 'tokenizer', TOKENIZER_NAMES, 'whitespace');
-  const model = described(file, () => readArpa(decodeArpa(bytes), tokenizer));
+  const model = described(file, () => readArpa(bytes, tokenizer));
   return { kind: 'arpa', model, source: file, seconds: (performance.now() - started) / 1000 };
 }
 

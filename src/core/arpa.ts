@@ -219,8 +219,14 @@ export interface ArpaModelParts {
   readonly tables: readonly BackoffTableParts[];
 }
 
+/** Lines of a text, numbered from 1. */
+interface Lines {
+  readonly lineNumber: number;
+  next(): string | undefined;
+}
+
 /** Splits text into lines (\n, \r\n), numbering them from 1, without copying the whole text. */
-class LineReader {
+class LineReader implements Lines {
   private position = 0;
   lineNumber = 0;
 
@@ -234,6 +240,38 @@ class LineReader {
     this.position = end + 1;
     this.lineNumber++;
     return line;
+  }
+}
+
+/** Bytes decoded as UTF-8 per chunk of about this many, cut after a line end. */
+const DECODED_CHUNK_BYTES = 1 << 24;
+
+/**
+ * The lines of an ARPA file's bytes, decoded a chunk at a time: a file of tens of millions of n-grams
+ * is larger than the longest string a JavaScript engine holds (V8: 2^29 characters).
+ */
+class ByteLineReader implements Lines {
+  private position = 0;
+  private chunk: LineReader | undefined;
+  private linesBefore = 0;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  get lineNumber(): number {
+    return this.linesBefore + (this.chunk?.lineNumber ?? 0);
+  }
+
+  next(): string | undefined {
+    for (;;) {
+      const line = this.chunk?.next();
+      if (line !== undefined) return line;
+      if (this.position >= this.bytes.length) return undefined;
+      this.linesBefore = this.lineNumber;
+      let end = this.bytes.indexOf(0x0a, Math.min(this.bytes.length, this.position + DECODED_CHUNK_BYTES));
+      end = end < 0 ? this.bytes.length : end + 1;
+      this.chunk = new LineReader(decodeArpa(this.bytes.subarray(this.position, end), this.linesBefore + 1, this.position > 0));
+      this.position = end;
+    }
   }
 }
 
@@ -281,9 +319,10 @@ function splitFields(line: string): string[] {
 }
 const COUNT_LINE = /^ngram\s+(\d+)\s*=\s*(\d+)$/;
 
-function countLines(text: string): number {
+function countLines(input: string | Uint8Array): number {
   let lines = 1;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+  const lineEnd = typeof input === 'string' ? '\n' : 0x0a;
+  for (let at = input.indexOf(lineEnd as never); at >= 0; at = input.indexOf(lineEnd as never, at + 1)) lines++;
   return lines;
 }
 
@@ -291,8 +330,8 @@ function countLines(text: string): number {
  * Reads an ARPA file (KenLM's, SRILM's, or this engine's) into a back-off model; `tokenizer` is how
  * it will split text it scores; `progress` hears how many of the n-grams the header announced are read.
  */
-export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace', progress?: (done: number, total: number) => void): ArpaModel {
-  const lines = new LineReader(text);
+export function readArpa(input: string | Uint8Array, tokenizer: TokenizerName = 'whitespace', progress?: (done: number, total: number) => void): ArpaModel {
+  const lines: Lines = typeof input === 'string' ? new LineReader(input) : new ByteLineReader(input);
   const nextContentLine = (): string | undefined => {
     for (let line = lines.next(); line !== undefined; line = lines.next()) {
       const trimmed = line.trim();
@@ -323,7 +362,7 @@ export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace', 
   const vocabulary = new Vocabulary();
   // Sized by the header, but never beyond what the file can hold (one n-gram per line; tables grow
   // as needed): "ngram 1=99999999999" must end in the error below, not in a 2 TB allocation.
-  const lineCount = countLines(text);
+  const lineCount = countLines(input);
   const tables = declared.map((count, i) => new BackoffTable(i + 1, Math.min(count, lineCount) + (i === 0 ? 3 : 0)));
   const listedUnigram: boolean[] = [];
   /** The line of each n-gram, per order, to name it if its distribution turns out impossible. */
@@ -404,16 +443,17 @@ export function readArpa(text: string, tokenizer: TokenizerName = 'whitespace', 
 }
 
 /**
- * An ARPA file's bytes as text; bytes that are not UTF-8 are an error naming their line (decoding
- * them as U+FFFD would make different words equal and report a misleading duplicate).
+ * An ARPA file's bytes as text (a chunk of them from line `firstLineNumber` on); bytes that are not
+ * UTF-8 are an error naming their line (decoding them as U+FFFD would make different words equal and
+ * report a misleading duplicate). Only the file's first bytes may hold a byte order mark to drop.
  */
-export function decodeArpa(bytes: Uint8Array): string {
+function decodeArpa(bytes: Uint8Array, firstLineNumber = 1, keepByteOrderMark = false): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: keepByteOrderMark }).decode(bytes);
   } catch {
     // Rare: find the line. `\n` is one byte in UTF-8 and never part of another character.
     const strict = new TextDecoder('utf-8', { fatal: true });
-    let lineNumber = 1;
+    let lineNumber = firstLineNumber;
     for (let start = 0; start <= bytes.length; lineNumber++) {
       let end = bytes.indexOf(0x0a, start);
       if (end < 0) end = bytes.length;

@@ -14,7 +14,7 @@
 // tokens: each model reads them with its own vocabulary (an unknown word is its `<unk>`); the base
 // model reads the cursor's line (it knows no line breaks), as every n-gram model does.
 
-import { ArpaModel, BACKOFF_MAGIC, decodeArpa, readArpa } from './arpa';
+import { ArpaModel, BACKOFF_MAGIC, readArpa } from './arpa';
 import { lineContextOf } from './longestMatch';
 import type { WordScore } from './model';
 import { runsOfVector, type ProbabilityRuns } from './runs';
@@ -33,7 +33,7 @@ export function readBaseModel(bytes: Uint8Array, tokenizer: TokenizerName, progr
   // TextDecoder drops a byte order mark; blank lines may come first in a text file.
   const start = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart();
   if (start.startsWith(BACKOFF_MAGIC)) return ArpaModel.fromBytes(bytes);
-  if (start.startsWith('\\data\\')) return readArpa(decodeArpa(bytes), tokenizer, progress);
+  if (start.startsWith('\\data\\')) return readArpa(bytes, tokenizer, progress);
   throw new Error('not an ARPA file (it starts with \\data\\) nor a model saved by `next-word-lab import-arpa --out`');
 }
 
@@ -188,9 +188,10 @@ export class MixtureModel {
     const workspaceAnswer = this.workspace.runs(context, {});
     const workspace = new Float64Array(size);
     const { runs } = workspaceAnswer;
-    for (let r = 0; r < runs.length; r++) {
-      const p = runs.probability[r];
-      for (let i = 0; i < runs.size[r]; i++) workspace[runs.word(r, i)] = p;
+    // By id, not run by run: a run names its words lazily (a merge of rankings), its membership at once.
+    for (let id = 0; id < workspaceSize; id++) {
+      const run = runs.runOf(id);
+      if (run >= 0) workspace[id] = runs.probability[run];
     }
     const baseProbabilities = baseModel.distribution(lineContextOf(context)).probabilities;
     const base = new Float64Array(size);

@@ -76,7 +76,7 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
   after(() => rmSync(workDir, { recursive: true, force: true }));
 
   describe('help', () => {
-    const commands = ['demo', 'train', 'predict', 'generate', 'eval', 'score', 'export-arpa', 'import-arpa'];
+    const commands = ['demo', 'train', 'predict', 'generate', 'eval', 'score', 'export-arpa', 'import-arpa', 'tokenize'];
 
     it('lists every command with --help, and exits 2 with the same text when no command is given', () => {
       const help = ok('--help');
@@ -422,6 +422,19 @@ describe('command line (built dist/cli.js, run as a child process)', function ()
       fails(1, /^next-word-lab import-arpa: .*test\.txt: ARPA line 1: expected "\\data\\"/, 'import-arpa', '--arpa', testFile);
       fails(1, /^next-word-lab export-arpa: cannot export: stupid-backoff gives scores, not probabilities/, 'export-arpa', '--train', corpusFile, '--smoothing', 'stupid-backoff');
       fails(2, /^next-word-lab eval: --order does not apply to an ARPA model/, 'eval', '--model', path.join(fixtures, 'tiny-bigram.arpa'), '--order', '2', '--test', testFile);
+    });
+  });
+
+  describe('tokenize', () => {
+    it('prints a folder as the editor tokenizes it, a line per sentence, tokens split by single spaces, for lmplz', () => {
+      const folder = mkdtempSync(path.join(workDir, 'tokenize-'));
+      writeFileSync(path.join(folder, 'main.ts'), 'const total = items.map((x) => x * 2);\n\n  return <s> total;\n');
+      writeFileSync(path.join(folder, '.env'), 'API_TOKEN=not-for-the-corpus\n');
+      assert.equal(
+        ok('tokenize', '--train', folder),
+        ['const total = items . map ( ( x ) = > x * 2 ) ;', 'return < s > total ;', ''].join('\n'),
+      );
+      assert.equal(ok('tokenize', '--train', path.join(folder, 'main.ts'), '--tokenizer', 'whitespace'), ['const total = items.map((x) => x * 2);', 'return \\<s> total;', ''].join('\n'));
     });
   });
 

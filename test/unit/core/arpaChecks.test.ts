@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ArpaModel, decodeArpa, readArpa, writeArpa } from '../../../src/core/arpa';
+import { ArpaModel, readArpa, writeArpa } from '../../../src/core/arpa';
 import { NgramModel } from '../../../src/core/model';
 import { crc32 } from '../../../src/core/snapshot';
 
@@ -45,8 +45,17 @@ describe('ARPA: only possible numbers', () => {
   it('refuses bytes that are not UTF-8, naming their line, instead of reading them as U+FFFD', () => {
     const bytes = Buffer.from(tiny.replace('-0.6\ta\t-0.3', '-0.6\ta\u0000\t-0.3'));
     bytes[bytes.indexOf(0)] = 0xff;
-    assert.throws(() => decodeArpa(bytes), { message: /^ARPA line 9: the bytes are not valid UTF-8$/ });
-    assert.equal(decodeArpa(Buffer.from(tiny)), tiny);
+    assert.throws(() => readArpa(bytes), { message: /^ARPA line 9: the bytes are not valid UTF-8$/ });
+    assert.deepEqual(readArpa(Buffer.from(tiny)).parts(), readArpa(tiny).parts());
+  });
+
+  it('reads the bytes of a file a chunk at a time, as the text, with a byte order mark and Windows line ends', () => {
+    const model = new NgramModel({ order: 3, estimator: { name: 'kneser-ney' }, tokenizer: 'whitespace' });
+    model.addText(Array.from({ length: 3000 }, (_, i) => `w${i % 97} x${i % 89} y${i % 83}`).join('\n'));
+    const text = writeArpa(model);
+    const fromText = readArpa(text).parts();
+    assert.deepEqual(readArpa(Buffer.from(`\uFEFF${text}`)).parts(), fromText);
+    assert.deepEqual(readArpa(Buffer.from(text.replace(/\n/g, '\r\n'))).parts(), fromText);
   });
 
   it('loads what the engine writes, at every order, for Kneser-Ney and maximum likelihood', () => {
