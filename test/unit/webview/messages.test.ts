@@ -49,6 +49,22 @@ const validToWebview: ToWebview[] = [
   { type: 'generation', requestId: 9, tokens: ['a', 'b', 'a', 'b'], loop: { start: 0, length: 2 } },
   { type: 'generation', requestId: 10, tokens: [], loop: null },
   { type: 'requestFailed', requestId: 11, message: 'no model' },
+  // Under a team base model: each candidate's parts and what each model gives the other words.
+  {
+    type: 'prediction',
+    requestId: 14,
+    prediction: {
+      ...prediction,
+      candidates: prediction.candidates.map((candidate) => ({ ...candidate, parts: { base: 0.5, workspace: candidate.probability } })),
+      mixture: { weight: 0.4, source: '/team/team.nwl', others: { base: 0.2, workspace: 0.1 } },
+    },
+  },
+  {
+    type: 'status',
+    status: { ...status, baseModel: { source: 'team.arpa', weight: 0.5, state: 'ready', order: 5, ngrams: [10, 20, 30, 40, 50], vocabularySize: 10, modelBytes: 4096, seconds: 1.5, mixed: true } },
+  },
+  { type: 'status', status: { ...status, baseModel: { source: 'team.arpa', weight: 0.5, state: 'loading', progress: { done: 1, total: 150 } } } },
+  { type: 'status', status: { ...status, baseModel: { source: 'team.arpa', weight: 0.5, state: 'failed', message: 'ENOENT' } } },
 ];
 
 const level = { order: 3, count: 2, usedCount: 2, discount: 0.7, denominator: 5, lowerWeight: 0.3, lower: 0.01, value: 0.263 };
@@ -181,6 +197,15 @@ describe('webview message validation', () => {
       [validToWebview[9], ['loop'], { start: 0 }],
       [validToWebview[9], ['tokens', 0], 1],
       [validToWebview[11], ['message'], undefined],
+      [validToWebview[12], ['prediction', 'candidates', 0, 'parts', 'base'], 1.5],
+      [validToWebview[12], ['prediction', 'mixture', 'weight'], 2],
+      [validToWebview[12], ['prediction', 'mixture', 'others', 'base'], -1],
+      [validToWebview[12], ['prediction', 'mixture', 'source'], 7],
+      [validToWebview[13], ['status', 'baseModel', 'state'], 'done'],
+      [validToWebview[13], ['status', 'baseModel', 'mixed'], 'yes'],
+      [validToWebview[13], ['status', 'baseModel', 'ngrams', 0], -1],
+      [validToWebview[14], ['status', 'baseModel', 'progress', 'done'], 'half'],
+      [validToWebview[15], ['status', 'baseModel', 'message'], undefined],
       [explanation, ['explanation', 'columns', 0, 'estimator', 'name'], 'witten-bell'],
       [explanation, ['explanation', 'columns', 0, 'words', 0, 'levels', 0, 'discount'], Number.NaN],
       [explanation, ['explanation', 'columns', 0, 'context'], 'people like'],
