@@ -1,6 +1,7 @@
 // Merges the workspace's token index in the background: the stream is gathered on the server's thread
 // (a copy, ~10–20 ms for 3 M tokens), its suffix array built in a worker thread (dist/indexWorker.js),
-// and the new base installed in one O(documents) step. Queries stay exact throughout (the index reads
+// and the new base installed in one O(documents) step. The stream is transferred to the worker and
+// back with the suffix array, never copied: it is not read meanwhile (queries read the old base). Queries stay exact throughout (the index reads
 // documents changed meanwhile by a linear pass). Where no built worker exists (tests run from source),
 // the merge runs at once.
 
@@ -42,20 +43,20 @@ export class IndexMerger {
       if (worker === undefined) {
         index.merge();
       } else {
-        const suffixArray = await new Promise<Int32Array>((resolve, reject) => {
+        const built = await new Promise<{ stream: Int32Array; suffixArray: Int32Array }>((resolve, reject) => {
           const failed = (error: Error): void => {
             worker.off('message', done);
             reject(error);
           };
-          const done = (result: Int32Array): void => {
+          const done = (result: { stream: Int32Array; suffixArray: Int32Array }): void => {
             worker.off('error', failed);
             resolve(result);
           };
           worker.once('message', done);
           worker.once('error', failed);
-          worker.postMessage({ stream: input.stream, alphabet: input.alphabet });
+          worker.postMessage({ stream: input.stream, alphabet: input.alphabet }, [input.stream.buffer as ArrayBuffer]);
         });
-        index.completeMerge(input, suffixArray);
+        index.completeMerge({ ...input, stream: built.stream }, built.suffixArray);
       }
       this.log(`Indexed ${index.stats().tokens.toLocaleString('en-US')} tokens in ${Math.round(performance.now() - started)} ms.`);
     } catch (error) {
