@@ -272,9 +272,7 @@ export class MixtureModel {
   candidates(context: readonly string[], k: number): MixtureCandidate[] {
     const wanted = Math.max(0, Math.floor(k));
     const { base, workspace, mixture } = this.distributions(context);
-    const runs = runsOfVector(mixture);
-    const ids: number[] = [];
-    for (let r = 0; r < runs.length && ids.length < wanted; r++) for (let i = 0; i < runs.size[r] && ids.length < wanted; i++) ids.push(runs.word(r, i));
+    const ids = topIds(mixture, wanted);
     const own = new Map(this.workspace.candidates(context, Math.max(wanted, 50)).map((candidate) => [candidate.id, candidate]));
     const lineContext = lineContextOf(context);
     return ids.map((id) => {
@@ -308,4 +306,28 @@ export class MixtureModel {
       workspace,
     };
   }
+}
+
+/**
+ * The ids of the k largest positive values, largest first, ties by lower id (the runs' ranking),
+ * in one pass: most values fall below the k-th kept and cost one comparison.
+ */
+function topIds(values: Float64Array, k: number): number[] {
+  const top: number[] = [];
+  if (k === 0) return top;
+  for (let id = 0; id < values.length; id++) {
+    const value = values[id];
+    if (!(value > 0) || (top.length === k && value <= values[top[k - 1]])) continue;
+    // Ids come in ascending order, so an equal value goes after the ones kept.
+    let low = 0;
+    let high = top.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (values[top[middle]] >= value) low = middle + 1;
+      else high = middle;
+    }
+    top.splice(low, 0, id);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }

@@ -248,45 +248,46 @@ export function topOfRuns(runs: ProbabilityRuns, k: number): Int32Array {
 
 /**
  * A probability vector (index = word id) as runs: for a model that answers with a vector (the ARPA
- * back-off model, the mixture with a base model). `leftOut` (an id, or -1) is in no run. The words are
- * grouped by value in one pass and only the distinct values are sorted: a next-word vector has few of
- * them (the words never seen after the context share their shorter context's scaled value), so this
- * is O(|V| + values · log values).
+ * back-off model, the mixture with a base model). `leftOut` (an id, or -1) is in no run. The values are
+ * sorted as a typed array (natively) and each word finds its run by bisection: O(|V| log |V|) without a
+ * comparator call or a hash per word, fast whether the words share a few values or all differ.
  */
 export function runsOfVector(probabilities: Float64Array, leftOut = -1): ProbabilityRuns {
-  const groupOfValue = new Map<number, number>();
-  const values: number[] = [];
-  const groupOf = new Int32Array(probabilities.length).fill(-1);
-  for (let id = 0; id < probabilities.length; id++) {
-    const p = probabilities[id];
-    if (!(p > 0) || id === leftOut) continue;
-    let group = groupOfValue.get(p);
-    if (group === undefined) {
-      group = values.length;
-      groupOfValue.set(p, group);
-      values.push(p);
-    }
-    groupOf[id] = group;
-  }
-  const byValue = Array.from(values.keys()).sort((a, b) => values[b] - values[a]);
-  const runOfGroup = new Int32Array(values.length);
-  byValue.forEach((group, run) => (runOfGroup[group] = run));
-  const size = new Int32Array(values.length);
+  const kept = (id: number): boolean => probabilities[id] > 0 && id !== leftOut;
+  let count = 0;
+  for (let id = 0; id < probabilities.length; id++) if (kept(id)) count++;
+  const sorted = new Float64Array(count);
+  for (let id = 0, i = 0; id < probabilities.length; id++) if (kept(id)) sorted[i++] = probabilities[id];
+  sorted.sort();
+  // The distinct values, likeliest first.
+  const values = new Float64Array(count);
+  let length = 0;
+  for (let i = count - 1; i >= 0; i--) if (length === 0 || sorted[i] !== values[length - 1]) values[length++] = sorted[i];
+  const probability = values.slice(0, length);
   const runOf = new Int32Array(probabilities.length).fill(-1);
+  const size = new Int32Array(length);
   for (let id = 0; id < probabilities.length; id++) {
-    if (groupOf[id] < 0) continue;
-    runOf[id] = runOfGroup[groupOf[id]];
-    size[runOf[id]]++;
+    if (!kept(id)) continue;
+    const p = probabilities[id];
+    let low = 0;
+    let high = length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (probability[middle] > p) low = middle + 1;
+      else high = middle;
+    }
+    runOf[id] = low;
+    size[low]++;
   }
-  const start = new Int32Array(values.length + 1);
-  for (let run = 0; run < values.length; run++) start[run + 1] = start[run] + size[run];
+  const start = new Int32Array(length + 1);
+  for (let run = 0; run < length; run++) start[run + 1] = start[run] + size[run];
   // Filled in id order, so each run's words ascend: the engine's tie-break.
-  const ids = new Int32Array(start[values.length]);
-  const filled = start.slice(0, values.length);
+  const ids = new Int32Array(count);
+  const filled = start.slice(0, length);
   for (let id = 0; id < probabilities.length; id++) if (runOf[id] >= 0) ids[filled[runOf[id]]++] = id;
   return {
-    length: values.length,
-    probability: Float64Array.from(byValue, (group) => values[group]),
+    length,
+    probability,
     size,
     word: (run, index) => ids[start[run] + index],
     runOf: (word) => (word >= 0 && word < runOf.length ? runOf[word] : -1),

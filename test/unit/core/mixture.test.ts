@@ -109,6 +109,13 @@ describe('the mixture of a base model and the workspace model', () => {
     const runs = mixture.runs(context).runs;
     const candidates = mixture.candidates(context, 30);
     candidates.forEach((candidate) => assert.equal(runs.probability[runs.runOf(candidate.id)], candidate.probability));
+    // In the runs' own order: likeliest first, ties by lower id.
+    const ranked: number[] = [];
+    for (let r = 0; r < runs.length; r++) for (let i = 0; i < runs.size[r]; i++) ranked.push(runs.word(r, i));
+    assert.deepEqual(
+      candidates.map((candidate) => candidate.id),
+      ranked.slice(0, 30),
+    );
     const goodbye = candidates.find((candidate) => candidate.word === 'goodbye');
     assert.ok(goodbye !== undefined && goodbye.id >= workspace.vocabulary.size);
     assert.equal(mixture.vocabulary.word(goodbye.id), 'goodbye');
