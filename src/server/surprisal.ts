@@ -100,6 +100,10 @@ export class SurprisalLens {
 
   /** Scores `document` (the lines not already scored, in slices); null when the document was closed meanwhile. */
   async score(document: LensDocument, isOpen: () => boolean, withProbabilities = false): Promise<SurprisalResult | null> {
+    // A prediction sent with the edit that asked for this is answered first: reading the document
+    // (its lines and their contexts) is milliseconds of work that nothing else can interrupt.
+    await this.yieldToRequests();
+    if (!isOpen()) return null;
     for (;;) {
       const cache = this.cacheFor(document.uri);
       if (cache.scoring === undefined) {
