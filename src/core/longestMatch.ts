@@ -142,7 +142,14 @@ function findSorted(ids: Int32Array, word: number): number {
   return low < ids.length && ids[low] === word ? low : -1;
 }
 
+/** Matches with this many continuations keep their n-gram probabilities (`continuationsUnder`), for so many n-gram contexts each. */
+const KEPT_CONTINUATIONS = 64;
+const KEPT_CONTEXTS = 16;
+
 export class LongestMatchModel {
+  /** By the index's continuation array (kept while the index keeps it), then by the n-gram context used. */
+  private readonly continuationProbabilities = new WeakMap<Int32Array, Map<string, Float64Array>>();
+
   constructor(
     /** The Kneser-Ney model it interpolates with (its estimator is used as it is). */
     readonly ngram: NgramModel,
@@ -230,13 +237,33 @@ export class LongestMatchModel {
     while (threshold > 0 && scale * threshold > probability) threshold = nextDown(threshold);
     while (scale * nextUp(threshold) <= probability) threshold = nextUp(threshold);
     let likelier = this.ngram.countLikelier(lineContext, threshold);
-    const vocabulary = this.ngram.vocabulary;
+    const bases = this.continuationsUnder(lineContext, match.words);
     for (let i = 0; i < match.words.length; i++) {
-      const base = this.ngram.score(lineContext, vocabulary.word(match.words[i])).probability;
+      const base = bases[i];
       if (scale * base > probability) likelier--;
       if ((lambda * match.counts[i]) / match.count + scale * base > probability) likelier++;
     }
     return likelier;
+  }
+
+  /**
+   * P_KN of each of a match's continuations after a line context. The index keeps the continuations
+   * of a common context as one array until its next merge, and a file read by the lens meets that
+   * context again and again (at every line start, the same n-gram context): thousands of
+   * probabilities, computed once per n-gram context.
+   */
+  private continuationsUnder(lineContext: readonly string[], words: Int32Array): Float64Array {
+    if (words.length < KEPT_CONTINUATIONS) return this.ngram.probabilitiesOf(lineContext, words);
+    const key = this.ngram.usedContext(lineContext).join('\n');
+    let byContext = this.continuationProbabilities.get(words);
+    if (byContext === undefined) this.continuationProbabilities.set(words, (byContext = new Map()));
+    let probabilities = byContext.get(key);
+    if (probabilities === undefined) {
+      probabilities = this.ngram.probabilitiesOf(lineContext, words);
+      if (byContext.size >= KEPT_CONTEXTS) byContext.delete(byContext.keys().next().value as string);
+      byContext.set(key, probabilities);
+    }
+    return probabilities;
   }
 
   /**

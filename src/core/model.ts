@@ -218,7 +218,11 @@ export class NgramModel {
   /** The id of a word the model has a count for, else UNK (`<s>` maps to BOS). */
   private knownId(token: string): number {
     if (token === BOS_TOKEN) return BOS;
-    const id = this.vocabulary.idOf(token);
+    return this.counted(this.vocabulary.idOf(token));
+  }
+
+  /** The id itself when the model counts the word (or it is `</s>`), else `<unk>`'s. */
+  private counted(id: number): number {
     return id === EOS || this.counts.unigramCount(id) > 0 ? id : UNK;
   }
 
@@ -278,6 +282,17 @@ export class NgramModel {
    * start (as `contextBeforeCursor` returns it); only the last order−1 tokens matter, and unknown
    * words in it are `<unk>`. An unknown word is scored as `<unk>`.
    */
+  /** P(word | context) for each word id of `ids`, as `score` gives it, with the context read once. */
+  probabilitiesOf(context: readonly string[], ids: ArrayLike<number>): Float64Array {
+    const chain = this.resolveContext(context);
+    const probabilities = new Float64Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      // `<s>` is context only: never predicted.
+      if (ids[i] !== BOS) probabilities[i] = this.estimatorImpl.scoreAndAdvance(chain, this.counted(ids[i]), this.scratchChain);
+    }
+    return probabilities;
+  }
+
   score(context: readonly string[], word: string): WordScore {
     const chain = this.resolveContext(context);
     const id = word === EOS_TOKEN ? EOS : this.knownId(word);

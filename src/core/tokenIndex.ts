@@ -33,6 +33,11 @@ function narrowed(stream: TokenStream, alphabet: number): TokenStream {
 /** The document separator in the stream. */
 const SEPARATOR = UNK;
 
+/** Ranges of the base this wide keep their followers until the next merge (`followersIn`). */
+const CACHED_RANGE = 512;
+/** Followers kept that way, at most (8 bytes each). */
+const CACHED_FOLLOWERS = 1 << 18;
+
 /** A merge pays once the changes hold this many tokens, or an eighth of the base, whichever is more. */
 const MERGE_MIN_TOKENS = 1 << 16;
 const MERGE_SHARE = 8;
@@ -73,6 +78,12 @@ export interface MergeInput {
   readonly versions: Int32Array;
   /** The alphabet `buildSuffixArray` needs: one past the largest id in the stream. */
   readonly alphabet: number;
+}
+
+/** The distinct tokens that follow a range's suffixes, ids ascending, and how often each does. */
+interface Followers {
+  readonly words: Int32Array;
+  readonly counts: Int32Array;
 }
 
 /** The parts of an index, as the snapshot stores them. */
@@ -130,6 +141,8 @@ export class TokenIndex {
   private versionCounter = 0;
   /** The changes since the merge as `segments` lists them, until the next change. */
   private segmentsCache: Segment[] | undefined;
+  /** Followers of wide ranges of one base, by range start and depth, least recently used first. */
+  private followerCache: { readonly base: Base; readonly entries: Map<string, Followers>; ids: number } | undefined;
   /** `baseAlone`'s indexes (null: the base does not hold the document), for one base. */
   private alone: { readonly base: Base; readonly indexes: Map<string, TokenIndex | null> } | undefined;
 
@@ -459,34 +472,59 @@ export class TokenIndex {
     }
     if (good === 0) return { length: 0, count: 0, words: new Int32Array(0), counts: new Int32Array(0) };
 
-    const tally = new Map<number, number>();
-    this.tallyBase(baseRange(good), good, tally, 1);
-    if (alone !== undefined && aloneRange !== undefined) alone.tallyBase(aloneRange(good), good, tally, -1);
+    const followers = this.followersIn(baseRange(good), good);
+    // What the base holds, less the left-out document's copy in it, plus the changes since the merge.
+    const changes = new Map<number, number>();
+    if (alone !== undefined && aloneRange !== undefined) {
+      const left = alone.followersIn(aloneRange(good), good);
+      for (let i = 0; i < left.words.length; i++) changes.set(left.words[i], (changes.get(left.words[i]) ?? 0) - left.counts[i]);
+    }
     for (const { segment, position, length } of pending) {
       if (length < good) continue;
       const next = segment.tokens[position + 1];
-      tally.set(next, (tally.get(next) ?? 0) + segment.weight);
+      changes.set(next, (changes.get(next) ?? 0) + segment.weight);
     }
-    const followers: number[] = [];
-    for (const [word, times] of tally) if (times > 0) followers.push(word);
-    const words = new Int32Array(followers).sort();
-    const counts = new Int32Array(words.length);
+    const { words, counts } = changes.size === 0 ? followers : withChanges(followers, changes);
     let count = 0;
-    for (let i = 0; i < words.length; i++) {
-      counts[i] = tally.get(words[i]) as number;
-      count += counts[i];
-    }
+    for (let i = 0; i < counts.length; i++) count += counts[i];
     return { length: good, count, words, counts };
   }
 
   /**
-   * Adds to `tally` the continuations of the suffixes in `range` (sharing their first `depth` tokens),
-   * each `weight` times: they are sorted by the token that follows, so each distinct follower is one
-   * sub-range, found by galloping.
+   * The followers of the suffixes in `range` (sharing their first `depth` tokens), ids ascending, and
+   * how often each follows. Those of a wide range are kept until the next merge (the base does not
+   * change before it): a common short context ("</s> } </s>") has thousands of followers, and a file
+   * read by the lens asks for it again on every few lines.
    */
-  private tallyBase([low, high]: [number, number], depth: number, tally: Map<number, number>, weight: number): void {
+  private followersIn(range: [number, number], depth: number): Followers {
+    if (range[1] - range[0] < CACHED_RANGE) return this.tallyRange(range, depth);
+    if (this.followerCache?.base !== this.base) this.followerCache = { base: this.base, entries: new Map(), ids: 0 };
+    const cache = this.followerCache;
+    const key = `${range[0]}:${depth}`;
+    const cached = cache.entries.get(key);
+    if (cached !== undefined) {
+      // Least recently used last out: re-inserted as the most recent.
+      cache.entries.delete(key);
+      cache.entries.set(key, cached);
+      return cached;
+    }
+    const followers = this.tallyRange(range, depth);
+    cache.entries.set(key, followers);
+    cache.ids += followers.words.length;
+    for (const [oldest, entry] of cache.entries) {
+      if (cache.ids <= CACHED_FOLLOWERS) break;
+      cache.entries.delete(oldest);
+      cache.ids -= entry.words.length;
+    }
+    return followers;
+  }
+
+  /** `followersIn` without the cache: one gallop per distinct follower. */
+  private tallyRange([low, high]: [number, number], depth: number): Followers {
     const { stream, suffixArray } = this.base;
     const follower = (i: number): number => stream[suffixArray[i] + depth];
+    const words: number[] = [];
+    const counts: number[] = [];
     let i = low;
     while (i < high) {
       const word = follower(i);
@@ -503,9 +541,14 @@ export class TokenIndex {
         if (follower(middle) === word) last = middle;
         else beyond = middle;
       }
-      if (word !== SEPARATOR) tally.set(word, (tally.get(word) ?? 0) + weight * (beyond - i));
+      // The suffixes sort by the follower, so the words come out ascending; the separator (no follower) first.
+      if (word !== SEPARATOR) {
+        words.push(word);
+        counts.push(beyond - i);
+      }
       i = beyond;
     }
+    return { words: new Int32Array(words), counts: new Int32Array(counts) };
   }
 
   /** How often `pattern` (ids) occurs in the live documents. */
@@ -648,6 +691,15 @@ function documentAt(starts: Int32Array, position: number): number {
     else high = middle;
   }
   return low;
+}
+
+/** `followers` with `changes` (word → count to add) applied, words left with no count dropped. */
+function withChanges(followers: Followers, changes: Map<number, number>): Followers {
+  const tally = new Map<number, number>();
+  for (let i = 0; i < followers.words.length; i++) tally.set(followers.words[i], followers.counts[i]);
+  for (const [word, change] of changes) tally.set(word, (tally.get(word) ?? 0) + change);
+  const words = new Int32Array([...tally.keys()].filter((word) => (tally.get(word) as number) > 0)).sort();
+  return { words, counts: Int32Array.from(words, (word) => tally.get(word) as number) };
 }
 
 /** How often `pattern` occurs within tokens[from, to). */

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { NgramModel } from '../../../src/core/model';
+import { BOS } from '../../../src/core/vocabulary';
 import { ESTIMATOR_NAMES, type EstimatorOptions } from '../../../src/core/types';
 import { statistics, total, trained } from './helpers';
 
@@ -67,6 +68,12 @@ describe('NgramModel', () => {
           const expected = model.score(context, word).probability;
           if (model.tables.unigramCount(id) > 0 || word === '</s>' || word === '<unk>') assert.equal(expected, probabilities[id], word);
         }
+        // By ids, the context read once: what `score` gives each word, `<s>` (never predicted) 0.
+        const ids = [...WORDS, '</s>', '<unk>', '<s>'].map((word) => (word === '<s>' ? BOS : model.vocabulary.idOf(word)));
+        assert.deepEqual(
+          Array.from(model.probabilitiesOf(context, ids)),
+          [...WORDS, '</s>', '<unk>', '<s>'].map((word) => model.score(context, word).probability),
+        );
       }),
       { numRuns: 400 },
     );

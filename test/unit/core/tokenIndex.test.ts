@@ -134,6 +134,38 @@ describe('core/tokenIndex', () => {
     );
   });
 
+  it('answers a common context (its followers kept until the next merge) exactly through edits, left-out documents and merges', () => {
+    const repeated = (times: number, follower: (i: number) => number): Int32Array => Int32Array.from({ length: 4 * times }, (_, i) => [3, 4, follower(i >> 2), EOS][i % 4]);
+    const index = new TokenIndex();
+    const truth = new Map<string, Int32Array>();
+    const set = (key: string, encoded: Int32Array): void => {
+      index.set(key, encoded);
+      truth.set(key, Int32Array.from([BOS, ...encoded]));
+    };
+    const check = (leftOut?: string): void => {
+      const context = Int32Array.from([EOS, 3, 4]);
+      const visible = new Map([...truth].filter(([key]) => key !== leftOut));
+      const expected = bruteLongestMatch(visible, context);
+      for (let round = 0; round < 2; round++) {
+        const match = index.longestMatch(context, context.length, leftOut);
+        assert.equal(match.length, expected.length);
+        assert.deepEqual(Array.from(match.words, (word, i) => [word, match.counts[i]]), [...expected.tally].sort((a, b) => a[0] - b[0]));
+      }
+    };
+    for (const key of ['a.ts', 'b.ts', 'c.ts']) set(key, repeated(300, (i) => 5 + (i % 26)));
+    index.merge();
+    check();
+    set('b.ts', repeated(250, () => 99));
+    check();
+    check('a.ts');
+    index.delete('c.ts');
+    truth.delete('c.ts');
+    check('b.ts');
+    index.merge();
+    check();
+    check('a.ts');
+  });
+
   it('never matches across documents: a context ending one document and starting the next occurs nowhere', () => {
     const index = new TokenIndex();
     index.set('a', Int32Array.from([3, 4, EOS]));
