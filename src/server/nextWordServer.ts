@@ -251,6 +251,8 @@ export class NextWordServer {
       this.connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
         const removedUris = new Set(removed.map((folder) => folder.uri));
         this.folders = [...this.folders.filter((folder) => !removedUris.has(folder.uri)), ...foldersOf(added)];
+        // A relative base model path is read against the first folder, which may have changed.
+        if (this.applied !== undefined) this.configureBaseModel(this.applied);
         this.settings.clear();
         this.learner.requestFullPass();
       });
