@@ -142,6 +142,9 @@ function findSorted(ids: Int32Array, word: number): number {
   return low < ids.length && ids[low] === word ? low : -1;
 }
 
+/** Matches with more continuations than this are ranked off the runs (`rank`). */
+const SEARCHED_CONTINUATIONS = 64;
+
 /** Matches with this many continuations keep their n-gram probabilities (`continuationsUnder`), for so many n-gram contexts each. */
 const KEPT_CONTINUATIONS = 64;
 const KEPT_CONTEXTS = 16;
@@ -333,13 +336,56 @@ export class LongestMatchModel {
   }
 
   /**
-   * The k likeliest next words, read off the whole distribution (`runs`, from the same answer), with
-   * the counts each came from: the match's for its continuations, the n-gram model's for the others.
-   * Laying out the runs costs O(runs + continuations); a top-k search that avoided them had to score
-   * thousands of continuations after a common context ("if (") one by one.
+   * The k likeliest next words with the answer behind them, ranked as `runs` ranks them. A match with
+   * few continuations is searched without the whole distribution: a continuation w scores
+   * λ·c(w)/n + (1 − λ)·P_KN(w) ≤ λ·c(w)/n + (1 − λ)·max P_KN, so continuations are scored by count
+   * descending until that bound falls below the k-th score found, and the other words keep the n-gram
+   * model's ranking, scaled. With more (after a common context such as "if (" there are thousands,
+   * and most of the n-gram model's likeliest words are among them) the words are read off the runs.
    */
-  rank(context: readonly string[], k: number, options: { readonly withoutUnknown?: boolean } = {}): LongestMatchRanking {
+  rank(context: readonly string[], k: number): { answer: LongestMatchAnswer; answeringLength: number; candidates: Candidate[] } {
     const answer = this.answer(context);
+    const { match, lambda } = answer;
+    const wanted = Math.max(0, Math.floor(k));
+    if (lambda === 0) {
+      return { answer, answeringLength: this.ngram.matchedContextLength(answer.lineContext), candidates: this.ngram.candidates(answer.lineContext, wanted) };
+    }
+    if (match.words.length > SEARCHED_CONTINUATIONS) return this.rankedOff(answer, wanted, {});
+    const scale = 1 - lambda;
+    const vocabulary = this.ngram.vocabulary;
+    // The n-gram model's likeliest words that continue nothing: enough of them that k are left.
+    const continuation = new Set(match.words);
+    let fetched = wanted + Math.min(match.words.length, 2 * wanted + 2);
+    let ngramTop = this.ngram.candidates(answer.lineContext, fetched);
+    while (ngramTop.length === fetched && ngramTop.filter((candidate) => !continuation.has(candidate.id)).length < wanted && fetched < wanted + match.words.length) {
+      fetched = Math.min(wanted + match.words.length, 2 * fetched);
+      ngramTop = this.ngram.candidates(answer.lineContext, fetched);
+    }
+    const pool: Candidate[] = [];
+    for (const candidate of ngramTop) if (!continuation.has(candidate.id)) pool.push({ ...candidate, probability: scale * candidate.probability });
+    const ngramMax = ngramTop.length > 0 ? ngramTop[0].probability : 0;
+    const byCount = Array.from(match.words.keys()).sort((a, b) => match.counts[b] - match.counts[a] || match.words[a] - match.words[b]);
+    const scored: number[] = [];
+    for (const i of byCount) {
+      const share = (lambda * match.counts[i]) / match.count;
+      if (scored.length >= wanted && share + scale * ngramMax < scored[wanted - 1]) break;
+      const word = vocabulary.word(match.words[i]);
+      const probability = share + scale * this.ngram.score(answer.lineContext, word).probability;
+      pool.push({ word, id: match.words[i], probability, count: match.counts[i], contextCount: match.count, order: match.length + 1 });
+      scored.push(probability);
+      scored.sort((a, b) => b - a);
+    }
+    const ranked = pool.filter((candidate) => candidate.probability > 0).sort((a, b) => b.probability - a.probability || a.id - b.id);
+    return { answer, answeringLength: match.length, candidates: ranked.slice(0, wanted) };
+  }
+
+  /** The whole distribution (`runs`) and its k likeliest words read off it, from one answer: what a prediction shows. */
+  rankedRuns(context: readonly string[], k: number, options: { readonly withoutUnknown?: boolean } = {}): LongestMatchRanking {
+    return this.rankedOff(this.answer(context), k, options);
+  }
+
+  /** The k likeliest words read off the runs, with the counts each came from: the match's for its continuations, the n-gram model's for the others. */
+  private rankedOff(answer: LongestMatchAnswer, k: number, options: { readonly withoutUnknown?: boolean }): LongestMatchRanking {
     const distribution = this.runsOf(answer, options);
     const { match, lambda } = answer;
     const { runs } = distribution;

@@ -70,7 +70,7 @@ function rankedDistribution(
 ): { distribution: RunDistribution; answering: Candidate[] } {
   if (mixture !== undefined) return { distribution: mixture.runs(context, options), answering: mixture.candidates(context, k) };
   if (longestMatch === undefined) return { distribution: model.runs(context, options), answering: model.candidates(context, k) };
-  const { distribution, candidates } = longestMatch.rank(context, k, options);
+  const { distribution, candidates } = longestMatch.rankedRuns(context, k, options);
   const { answeringLength, ...runs } = distribution;
   return { distribution: { ...runs, matchedContextLength: answeringLength }, answering: candidates };
 }

@@ -67,6 +67,7 @@ describe('core/longestMatch', () => {
           assert.ok(Math.abs(total - 1) < 1e-9, `sums to ${total}`);
           const { candidates, answeringLength: candidatesLength } = model.rank(context, 5);
           assert.deepEqual(candidates.map((candidate) => candidate.id), ranking.slice(0, 5));
+          assert.deepEqual(model.rankedRuns(context, 5).candidates, candidates, 'read off the runs, the same words and counts');
           assert.equal(candidatesLength, answeringLength);
           const answer = model.answer(context);
           if (answer.lambda > 0) assert.equal(answeringLength, answer.match.length);
@@ -74,6 +75,23 @@ describe('core/longestMatch', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('ranks a match with many continuations off the runs, as the runs rank them', () => {
+    // "k" then one of 100 words at a line start: 100 continuations of the match.
+    const model = build([Array.from({ length: 100 }, (_, i) => `k w${i % 50}${i < 3 ? ' x' : ''}\nk w${i}`).join('\n')], 3, 2);
+    const context = contextAcrossLines('whitespace', 'z\nk', false);
+    const answer = model.answer(context);
+    assert.ok(answer.lambda > 0 && answer.match.words.length > 64, `${answer.match.words.length} continuations`);
+    const { runs } = model.runs(context);
+    const ranking = Array.from({ length: runs.length }, (_, r) => Array.from({ length: runs.size[r] }, (_, i) => runs.word(r, i))).flat();
+    const { candidates } = model.rank(context, 10);
+    assert.deepEqual(candidates.map((candidate) => candidate.id), ranking.slice(0, 10));
+    for (const candidate of candidates) {
+      const at = answer.match.words.indexOf(candidate.id);
+      if (at >= 0) assert.deepEqual([candidate.count, candidate.contextCount], [answer.match.counts[at], answer.match.count], candidate.word);
+    }
+    assert.ok(candidates.some((candidate) => answer.match.words.includes(candidate.id)), 'continuations are among the likeliest');
   });
 
   it('a context spanning lines predicts the word only the longer context determines', () => {
