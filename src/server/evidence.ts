@@ -3,7 +3,7 @@
 // rules — and listed only when that text still holds the ids it was found by, so nothing is shown that
 // the model did not learn there.
 
-import { promises as fs } from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
 import { locateSpans, type Evidence } from '../core/evidence';
 import type { NgramModel } from '../core/model';
@@ -71,14 +71,15 @@ export class LearnedTexts {
     const open = entry.lines === undefined ? undefined : this.editorText(entry.fsPath);
     if (open !== undefined) return textIfLearnable(learnableText(open));
     try {
-      const { size, mtimeMs } = await fs.stat(entry.fsPath);
+      // Synchronous: a few small reads, where the thread pool may be queued behind the learner's reads.
+      const { size, mtimeMs } = fs.statSync(entry.fsPath);
       const kept = this.kept.get(entry.fsPath);
       if (kept !== undefined) this.forget(entry.fsPath);
       if (kept?.size === size && kept.mtimeMs === mtimeMs) {
         this.keep(entry.fsPath, kept);
         return kept.text;
       }
-      const text = textIfLearnable(learnableBytes(await fs.readFile(entry.fsPath)));
+      const text = textIfLearnable(learnableBytes(fs.readFileSync(entry.fsPath)));
       if (text !== undefined) this.keep(entry.fsPath, { size, mtimeMs, text });
       return text;
     } catch {
