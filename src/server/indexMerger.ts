@@ -1,5 +1,5 @@
 // Merges the workspace's token index in the background: the stream is gathered on the server's thread
-// (a copy, ~10–20 ms for 3 M tokens), its suffix array built in a worker thread (dist/indexWorker.js),
+// in slices that let requests in (a copy, ~40 ms for 3 M tokens in all), its suffix array built in a worker thread (dist/indexWorker.js),
 // and the new base installed in one O(documents) step. The stream is transferred to the worker and
 // back with the suffix array, never copied: it is not read meanwhile (queries read the old base). Queries stay exact throughout (the index reads
 // documents changed meanwhile by a linear pass). Where no built worker exists (tests run from source),
@@ -9,9 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import type { TokenIndex } from '../core/tokenIndex';
+import type { TokenIndex, TokenStream } from '../core/tokenIndex';
 
 const WORKER_FILE = path.join(__dirname, 'indexWorker.js');
+/** Tokens the stream is gathered by between turns of the event loop (a millisecond or two of copying). */
+const GATHERED_PER_SLICE = 1 << 18;
 
 export class IndexMerger {
   private worker: Worker | undefined;
@@ -38,17 +40,23 @@ export class IndexMerger {
   private async run(index: TokenIndex): Promise<void> {
     const started = performance.now();
     try {
-      const input = index.mergeInput();
       const worker = this.workerThread();
       if (worker === undefined) {
         index.merge();
       } else {
-        const built = await new Promise<{ stream: Int32Array; suffixArray: Int32Array }>((resolve, reject) => {
+        const steps = index.mergeInputInSlices(GATHERED_PER_SLICE);
+        let step = steps.next();
+        while (step.done !== true) {
+          await new Promise((resolve) => setImmediate(resolve));
+          step = steps.next();
+        }
+        const input = step.value;
+        const built = await new Promise<{ stream: TokenStream; suffixArray: Int32Array }>((resolve, reject) => {
           const failed = (error: Error): void => {
             worker.off('message', done);
             reject(error);
           };
-          const done = (result: { stream: Int32Array; suffixArray: Int32Array }): void => {
+          const done = (result: { stream: TokenStream; suffixArray: Int32Array }): void => {
             worker.off('error', failed);
             resolve(result);
           };

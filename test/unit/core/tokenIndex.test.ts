@@ -178,6 +178,25 @@ describe('core/tokenIndex', () => {
     assert.equal(index.longestMatch([3, 4, EOS]).length, 0);
   });
 
+  it('gathers a merge in slices as it does at once, a document changed between slices kept as its newer version', () => {
+    const index = new TokenIndex();
+    for (const key of ['a', 'b', 'c']) index.set(key, Int32Array.from([3, 4, EOS, 5, EOS]));
+    const whole = index.mergeInput();
+    const steps = index.mergeInputInSlices(5);
+    let slices = 0;
+    let step = steps.next();
+    while (step.done !== true) {
+      // Between slices: `a` is copied already, and changes.
+      if (slices++ === 0) index.set('a', Int32Array.from([6, EOS]));
+      step = steps.next();
+    }
+    assert.equal(slices, 3, 'one slice a document of 6 tokens');
+    assert.deepEqual({ ...step.value, stream: Array.from(step.value.stream) }, { ...whole, stream: Array.from(whole.stream) });
+    index.completeMerge(step.value, buildSuffixArray(step.value.stream, step.value.alphabet));
+    assert.equal(index.count([3, 4]), 2);
+    assert.deepEqual(index.occurrences([6], 10), { total: 1, occurrences: [{ key: 'a', offset: 0 }] });
+  });
+
   it('keeps a document changed while a merge was being built as its newer version', () => {
     const index = new TokenIndex();
     index.set('a', Int32Array.from([3, 4, EOS]));
