@@ -82,9 +82,10 @@ export function contextsBeforeLines(
  */
 export function scoreLineAfter(model: LongestMatchModel, line: string, before: readonly string[]): LineSurprisal {
   // The context's ids and its line part, read once and grown word by word as the walk hands the words
-  // over in order (a line holds at most one token per character, then its `</s>`).
+  // over in order: at most one token per character of the line as the tokenizer reads it (normalised,
+  // which may lengthen it), then its `</s>`.
   const beforeIds = model.contextIds(before);
-  const ids = new Int32Array(beforeIds.length + line.length + 1);
+  const ids = new Int32Array(beforeIds.length + normalizeForTokenizer(model.ngram.tokenizer, line).length + 1);
   ids.set(beforeIds);
   let known = beforeIds.length;
   const lineContext = lineContextOf(before);

@@ -28,7 +28,11 @@ export async function locate(
   textOf: TextSource,
 ): Promise<EvidenceOccurrence[]> {
   const offsetsByKey = new Map<string, number[]>();
-  for (const { key, offset } of evidence.places) offsetsByKey.set(key, [...(offsetsByKey.get(key) ?? []), offset]);
+  for (const { key, offset } of evidence.places) {
+    const offsets = offsetsByKey.get(key);
+    if (offsets === undefined) offsetsByKey.set(key, [offset]);
+    else offsets.push(offset);
+  }
   const located = await Promise.all(
     [...offsetsByKey].map(async ([key, offsets]): Promise<EvidenceOccurrence[]> => {
       const entry = documentOf(key);

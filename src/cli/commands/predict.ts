@@ -142,7 +142,11 @@ export function candidatesEvidence(model: LongestMatchModel | NgramModel, learne
   const found = words.map((word) => evidenceFor(model, learned.index, context, word));
   const spans = found.map(({ places, placeIds }) => places.map(({ key, offset }) => ({ key, offset, ids: placeIds })));
   const spansByKey = new Map<string, TokenSpan[]>();
-  for (const span of spans.flat()) spansByKey.set(span.key, [...(spansByKey.get(span.key) ?? []), span]);
+  for (const span of spans.flat()) {
+    const inDocument = spansByKey.get(span.key);
+    if (inDocument === undefined) spansByKey.set(span.key, [span]);
+    else inDocument.push(span);
+  }
   const ngram = 'ngram' in model ? model.ngram : model;
   const locations = new Map<TokenSpan, TextLocation | undefined>();
   for (const [key, inDocument] of spansByKey) {
