@@ -12,7 +12,10 @@
 // (their token arrays only), base documents replaced or removed since are *retired* (flagged). A
 // query reads the base through its suffix array, subtracts what retired documents hold and adds what
 // fresh ones hold, both by one linear pass over those few tokens. So an edit costs O(1) (the document's
-// new tokens are kept, the old ones flagged) and queries stay exact; once the changes hold enough
+// new tokens are kept, the old ones flagged) and queries stay exact. While a pass learns the workspace
+// the fresh documents run to an eighth of the base: once those not yet sorted hold more than
+// `sortFreshAbove` tokens, the older ones get a suffix array each (a one-document index), so a query
+// searches them as it searches the base instead of reading them all. Once the changes hold enough
 // tokens (`mergeDue`), a merge builds a new base by SA-IS (O(n)), on any thread (`mergeInput` /
 // `completeMerge`) or at once (`merge`).
 
@@ -37,6 +40,12 @@ const SEPARATOR = UNK;
 const CACHED_RANGE = 512;
 /** Followers kept that way, at most (8 bytes each). */
 const CACHED_FOLLOWERS = 1 << 18;
+
+/**
+ * Fresh documents not yet sorted hold at most this many tokens (and the latest document): a linear
+ * pass over them costs tens of microseconds, a search of each sorted one about a microsecond.
+ */
+const SORT_FRESH_ABOVE = 1 << 13;
 
 /** A merge pays once the changes hold this many tokens, or an eighth of the base, whichever is more. */
 const MERGE_MIN_TOKENS = 1 << 16;
@@ -110,6 +119,8 @@ interface DocumentEntry {
   base: number;
   /** A fresh document's `<s>` and encoded sentences. */
   tokens: Int32Array | null;
+  /** A fresh document indexed alone (its suffix array), once it is sorted. */
+  sorted: TokenIndex | null;
   version: number;
 }
 
@@ -121,7 +132,7 @@ const EMPTY_BASE: Base = {
   retired: new Uint8Array(0),
 };
 
-/** A segment the linear pass reads: tokens[from..to), `weight` +1 (fresh) or −1 (retired), the base position of `from` (or −1). */
+/** A change since the merge: tokens[from..to), `weight` +1 (fresh) or −1 (retired), read by a linear pass unless `sorted`. */
 interface Segment {
   readonly tokens: TokenStream;
   readonly from: number;
@@ -130,12 +141,17 @@ interface Segment {
   readonly key: string;
   /** Offset to subtract from a position to get the index in the document's encoded sentences. */
   readonly origin: number;
+  /** A fresh document's own index, searched instead of read (its positions are the tokens' indexes). */
+  readonly sorted: TokenIndex | null;
 }
 
 export class TokenIndex {
   private base: Base = EMPTY_BASE;
   private readonly documents = new Map<string, DocumentEntry>();
   private freshTokens = 0;
+  /** Fresh documents without a suffix array yet, oldest first, and their tokens. */
+  private readonly unsorted = new Set<string>();
+  private unsortedTokens = 0;
   private retiredTokens = 0;
   private liveTokens = 0;
   private versionCounter = 0;
@@ -145,6 +161,9 @@ export class TokenIndex {
   private followerCache: { readonly base: Base; readonly entries: Map<string, Followers>; ids: number } | undefined;
   /** `baseAlone`'s indexes (null: the base does not hold the document), for one base. */
   private alone: { readonly base: Base; readonly indexes: Map<string, TokenIndex | null> } | undefined;
+
+  /** `sortFreshAbove`: see SORT_FRESH_ABOVE (tests lower it to exercise sorted documents). */
+  constructor(private readonly sortFreshAbove = SORT_FRESH_ABOVE) {}
 
   /** Adds a document, or replaces its tokens: `encoded` as the model takes it (sentences ending in `</s>`). */
   set(key: string, encoded: ArrayLike<number>): void {
@@ -156,9 +175,37 @@ export class TokenIndex {
     for (let i = 1; i < tokens.length; i++) {
       if (tokens[i] <= SEPARATOR) throw new RangeError(`document ${JSON.stringify(key)} holds the id ${tokens[i]}, which no word has`);
     }
-    this.documents.set(key, { base: -1, tokens, version: ++this.versionCounter });
+    this.documents.set(key, { base: -1, tokens, sorted: null, version: ++this.versionCounter });
     this.freshTokens += tokens.length;
     this.liveTokens += tokens.length;
+    this.sortOlderFresh();
+    this.unsorted.add(key);
+    this.unsortedTokens += tokens.length;
+  }
+
+  /**
+   * Gives the oldest unsorted fresh documents a suffix array each while they hold more than
+   * `sortFreshAbove` tokens. Each is sorted once (O(its tokens)), by the `set` of a later document, so
+   * an edit never sorts the document it changes (the next edit would replace it).
+   */
+  private sortOlderFresh(): void {
+    for (const key of this.unsorted) {
+      if (this.unsortedTokens <= this.sortFreshAbove) return;
+      const entry = this.documents.get(key) as DocumentEntry;
+      const tokens = entry.tokens as Int32Array;
+      entry.sorted = TokenIndex.indexedAlone(key, tokens.subarray(1));
+      this.unsorted.delete(key);
+      this.unsortedTokens -= tokens.length;
+      this.segmentsCache = undefined;
+    }
+  }
+
+  /** A document's encoded sentences indexed alone: one merged base, its `<s>` at position 0. */
+  private static indexedAlone(key: string, encoded: ArrayLike<number>): TokenIndex {
+    const index = new TokenIndex();
+    index.set(key, encoded);
+    index.merge();
+    return index;
   }
 
   /** Takes a document out; false when it was not there. */
@@ -170,6 +217,7 @@ export class TokenIndex {
     if (entry.tokens) {
       this.freshTokens -= entry.tokens.length;
       this.liveTokens -= entry.tokens.length;
+      if (this.unsorted.delete(key)) this.unsortedTokens -= entry.tokens.length;
     } else {
       const length = this.baseLength(entry.base);
       this.base.retired[entry.base] = 1;
@@ -193,14 +241,14 @@ export class TokenIndex {
   }
 
   /**
-   * Tokens a query reads by a linear pass (documents changed since the merge), those of `leftOut`
-   * aside: a query leaving that document out does not read them.
+   * Tokens a query reads by a linear pass (documents changed since the merge and not sorted), those
+   * of `leftOut` aside: a query leaving that document out does not read them.
    */
   scannedTokens(leftOut?: string): number {
-    let tokens = this.freshTokens + this.retiredTokens;
+    let tokens = this.unsortedTokens + this.retiredTokens;
     if (leftOut === undefined) return tokens;
     const fresh = this.documents.get(leftOut)?.tokens;
-    if (fresh) tokens -= fresh.length;
+    if (fresh && this.unsorted.has(leftOut)) tokens -= fresh.length;
     const document = findSortedKey(this.base.keys, leftOut);
     if (document >= 0 && this.base.retired[document] === 1) tokens -= this.baseLength(document);
     return tokens;
@@ -215,7 +263,7 @@ export class TokenIndex {
   stats(): IndexStats {
     const base = this.base;
     let freshBytes = 0;
-    for (const entry of this.documents.values()) if (entry.tokens) freshBytes += entry.tokens.byteLength;
+    for (const entry of this.documents.values()) if (entry.tokens) freshBytes += entry.tokens.byteLength + (entry.sorted?.stats().bytes ?? 0);
     return {
       documents: this.documents.size,
       tokens: this.liveTokens,
@@ -290,8 +338,10 @@ export class TokenIndex {
     input.keys.forEach((key, d) => {
       const entry = this.documents.get(key);
       if (entry && entry.version === input.versions[d]) {
+        if (this.unsorted.delete(key)) this.unsortedTokens -= (entry.tokens as Int32Array).length;
         entry.base = d;
         entry.tokens = null;
+        entry.sorted = null;
         fresh.delete(key);
       } else {
         retired[d] = 1;
@@ -321,13 +371,8 @@ export class TokenIndex {
     const cached = this.alone.indexes.get(key);
     if (cached !== undefined) return cached ?? undefined;
     const document = findSortedKey(base.keys, key);
-    let index: TokenIndex | null = null;
-    if (document >= 0) {
-      index = new TokenIndex();
-      // The stream holds the document's `<s>` first, which `set` puts back.
-      index.set(key, base.stream.subarray(base.starts[document] + 1, base.starts[document + 1] - 1));
-      index.merge();
-    }
+    // The stream holds the document's `<s>` first, which `set` puts back.
+    const index = document >= 0 ? TokenIndex.indexedAlone(key, base.stream.subarray(base.starts[document] + 1, base.starts[document + 1] - 1)) : null;
     this.alone.indexes.set(key, index);
     return index ?? undefined;
   }
@@ -421,10 +466,10 @@ export class TokenIndex {
     const segments: Segment[] = [];
     const base = this.base;
     for (let d = 0; d < base.retired.length; d++) {
-      if (base.retired[d] === 1) segments.push({ tokens: base.stream, from: base.starts[d], to: base.starts[d + 1] - 1, weight: -1, key: base.keys[d], origin: base.starts[d] + 1 });
+      if (base.retired[d] === 1) segments.push({ tokens: base.stream, from: base.starts[d], to: base.starts[d + 1] - 1, weight: -1, key: base.keys[d], origin: base.starts[d] + 1, sorted: null });
     }
     for (const [key, entry] of this.documents) {
-      if (entry.tokens) segments.push({ tokens: entry.tokens, from: 0, to: entry.tokens.length, weight: 1, key, origin: 1 });
+      if (entry.tokens) segments.push({ tokens: entry.tokens, from: 0, to: entry.tokens.length, weight: 1, key, origin: 1, sorted: entry.sorted });
     }
     this.segmentsCache = segments;
     return segments;
@@ -452,8 +497,14 @@ export class TokenIndex {
     // Changes since the merge: per matched length, how many of their positions count (+ fresh, − retired).
     const pendingByLength = new Int32Array(limit + 2);
     const pending: { segment: Segment; position: number; length: number }[] = [];
+    // Sorted fresh documents are searched as the base is, their ranges found once per length.
+    const sorted: { index: TokenIndex; range: (length: number) => [number, number] }[] = [];
     for (const segment of this.segments()) {
       if (segment.key === leftOut) continue;
+      if (segment.sorted !== null) {
+        sorted.push({ index: segment.sorted, range: segment.sorted.suffixRanges(context) });
+        continue;
+      }
       const tokens = segment.tokens;
       for (let i = segment.from; i < segment.to - 1; i++) {
         const length = matchEndingAt(tokens, segment.from, i, context, limit);
@@ -465,8 +516,11 @@ export class TokenIndex {
     for (let k = limit - 1; k >= 0; k--) pendingByLength[k] += pendingByLength[k + 1];
     const baseRange = this.suffixRanges(context);
     const aloneRange = alone?.suffixRanges(context);
-    const total = (k: number): number =>
-      this.continuationsIn(baseRange(k), k) + pendingByLength[k] - (alone === undefined || aloneRange === undefined ? 0 : alone.continuationsIn(aloneRange(k), k));
+    const total = (k: number): number => {
+      let count = this.continuationsIn(baseRange(k), k) + pendingByLength[k] - (alone === undefined || aloneRange === undefined ? 0 : alone.continuationsIn(aloneRange(k), k));
+      for (const part of sorted) count += part.index.continuationsIn(part.range(k), k);
+      return count;
+    };
     // total(k) cannot grow with k (every occurrence of a longer suffix is one of a shorter): the
     // longest k with total(k) > 0 by doubling, then bisection; a likely length is tried first.
     let good = 0;
@@ -506,6 +560,10 @@ export class TokenIndex {
       if (length < good) continue;
       const next = segment.tokens[position + 1];
       changes.set(next, (changes.get(next) ?? 0) + segment.weight);
+    }
+    for (const part of sorted) {
+      const added = part.index.followersIn(part.range(good), good);
+      for (let i = 0; i < added.words.length; i++) changes.set(added.words[i], (changes.get(added.words[i]) ?? 0) + added.counts[i]);
     }
     const { words, counts } = changes.size === 0 ? followers : withChanges(followers, changes);
     let count = 0;
@@ -595,6 +653,15 @@ export class TokenIndex {
     for (const segment of this.segments()) {
       // A fresh document left out is not read; a retired one comes off as always (the base holds it).
       if (segment.weight > 0 && leftOut?.has(segment.key) === true) continue;
+      if (segment.sorted !== null) {
+        // Its own index: the places are the suffix array's range, a position the token's index (`<s>` at 0).
+        const [first, end] = segment.sorted.range(pattern, 0, length);
+        total += end - first;
+        for (const position of collect ? smallestPositions(segment.sorted.base.suffixArray, first, end, limit, () => true) : []) {
+          found.push({ key: segment.key, offset: position - segment.origin });
+        }
+        continue;
+      }
       total += segment.weight * countIn(segment.tokens, segment.from, segment.to, pattern);
       if (collect && segment.weight > 0) {
         // Each fresh document's first `limit`: the documents come in no particular order.
@@ -670,7 +737,7 @@ export class TokenIndex {
       const length = starts[d + 1] - starts[d] - 1;
       if (retired[d] === 1) index.retiredTokens += length;
       else {
-        index.documents.set(keys[d], { base: d, tokens: null, version: ++index.versionCounter });
+        index.documents.set(keys[d], { base: d, tokens: null, sorted: null, version: ++index.versionCounter });
         index.liveTokens += length;
       }
     }
@@ -678,9 +745,12 @@ export class TokenIndex {
       if (index.documents.has(key)) throw new Error(`index snapshot: document ${JSON.stringify(key)} is stored twice`);
       if (tokens.length === 0 || tokens[0] !== BOS) throw new Error(`index snapshot: document ${JSON.stringify(key)} is malformed`);
       checkIds(tokens.subarray(1), vocabularySize, `document ${JSON.stringify(key)}`, 1);
-      index.documents.set(key, { base: -1, tokens, version: ++index.versionCounter });
+      index.documents.set(key, { base: -1, tokens, sorted: null, version: ++index.versionCounter });
       index.freshTokens += tokens.length;
       index.liveTokens += tokens.length;
+      // Sorted by the documents set after (a restart learns at most what changed).
+      index.unsorted.add(key);
+      index.unsortedTokens += tokens.length;
     }
     return index;
   }

@@ -93,26 +93,37 @@ describe('core/suffixArray', () => {
   });
 });
 
+/** The index as it runs, and with every fresh document but the latest sorted (searched through a suffix array of its own). */
+const sortings: [string, number | undefined][] = [
+  ['', undefined],
+  [', fresh documents sorted', 0],
+];
+
 describe('core/tokenIndex', () => {
-  it('answers longest matches, continuations and occurrences exactly as a brute-force scan, through edits and merges', () => {
+  for (const [sorting, sortFreshAbove] of sortings) {
+  it(`answers longest matches, continuations and occurrences exactly as a brute-force scan, through edits and merges${sorting}`, () => {
     fc.assert(
       fc.property(
         fc.array(operationArb, { minLength: 1, maxLength: 12 }),
         fc.array(fc.array(fc.constantFrom(3, 4, 5, 6, EOS, BOS, 0), { minLength: 0, maxLength: 8 }), { minLength: 1, maxLength: 6 }),
         (operations, contexts) => {
-          const index = new TokenIndex();
+          const index = new TokenIndex(sortFreshAbove);
           const truth = new Map<string, Int32Array>();
           for (const operation of operations) apply(index, truth, operation);
           for (const values of contexts) {
             const context = Int32Array.from(values);
-            const expected = bruteLongestMatch(truth, context.includes(0) ? context.subarray(context.lastIndexOf(0) + 1) : context);
-            const match = index.longestMatch(context);
-            assert.equal(match.length, expected.length);
-            assert.deepEqual(
-              Array.from(match.words, (word, i) => [word, match.counts[i]]),
-              [...expected.tally].sort((a, b) => a[0] - b[0]),
-            );
-            assert.equal(match.count, [...expected.tally.values()].reduce((a, b) => a + b, 0));
+            const searched = context.includes(0) ? context.subarray(context.lastIndexOf(0) + 1) : context;
+            // Also with a document left out (as the lens reads a document), as if it were deleted.
+            for (const leftOut of [undefined, 'b.ts']) {
+              const expected = bruteLongestMatch(new Map([...truth].filter(([key]) => key !== leftOut)), searched);
+              const match = index.longestMatch(context, context.length, leftOut);
+              assert.equal(match.length, expected.length);
+              assert.deepEqual(
+                Array.from(match.words, (word, i) => [word, match.counts[i]]),
+                [...expected.tally].sort((a, b) => a[0] - b[0]),
+              );
+              assert.equal(match.count, [...expected.tally.values()].reduce((a, b) => a + b, 0));
+            }
             const occurrences = index.occurrences(context, 3);
             const brute = context.includes(0) || context.length === 0 ? [] : bruteOccurrences(truth, context);
             if (context.length > 0) {
@@ -134,9 +145,9 @@ describe('core/tokenIndex', () => {
     );
   });
 
-  it('answers a common context (its followers kept until the next merge) exactly through edits, left-out documents and merges', () => {
+  it(`answers a common context (its followers kept until the next merge) exactly through edits, left-out documents and merges${sorting}`, () => {
     const repeated = (times: number, follower: (i: number) => number): Int32Array => Int32Array.from({ length: 4 * times }, (_, i) => [3, 4, follower(i >> 2), EOS][i % 4]);
-    const index = new TokenIndex();
+    const index = new TokenIndex(sortFreshAbove);
     const truth = new Map<string, Int32Array>();
     const set = (key: string, encoded: Int32Array): void => {
       index.set(key, encoded);
@@ -165,6 +176,7 @@ describe('core/tokenIndex', () => {
     check();
     check('a.ts');
   });
+  }
 
   it('never matches across documents: a context ending one document and starting the next occurs nowhere', () => {
     const index = new TokenIndex();
