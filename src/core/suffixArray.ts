@@ -97,20 +97,27 @@ function sais(text: Int32Array, sa: Int32Array, alphabet: number): void {
 }
 
 /**
- * The suffix array of `text` (values 0 ≤ v < alphabet): the start positions of its suffixes in
- * lexicographic order, a shorter suffix before every suffix it is a prefix of.
+ * The suffix array of `text` (values 0 ≤ v < alphabet, the last one 0, as the token index's stream
+ * ends in its separator): the start positions of its suffixes in lexicographic order, a shorter suffix
+ * before every suffix it is a prefix of. The induction needs a sentinel smaller than every other
+ * character at the end: every character but the last is raised by one in place meanwhile, so the
+ * final 0 is that sentinel (it already sorts first, as the shortest suffix), and the only memory taken
+ * besides the result is a byte a character (a copy of a 60 M-token stream was 240 MB more). `text` is
+ * as it was on return.
  */
 export function buildSuffixArray(text: Int32Array, alphabet: number): Int32Array {
   const n = text.length;
-  // Characters shift up by one to make room for the sentinel 0 the induction needs at the end.
-  const shifted = new Int32Array(n + 1);
+  if (n === 0 || text[n - 1] !== 0) throw new RangeError('the text does not end in 0');
   for (let i = 0; i < n; i++) {
     const c = text[i];
     if (!(c >= 0 && c < alphabet)) throw new RangeError(`character ${c} at ${i} is outside the alphabet 0..${alphabet - 1}`);
-    shifted[i] = c + 1;
   }
-  const sa = new Int32Array(n + 1);
-  sais(shifted, sa, alphabet + 1);
-  // sa[0] is the sentinel's suffix.
-  return sa.slice(1);
+  for (let i = 0; i < n - 1; i++) text[i]++;
+  const sa = new Int32Array(n);
+  try {
+    sais(text, sa, alphabet + 1);
+  } finally {
+    for (let i = 0; i < n - 1; i++) text[i]--;
+  }
+  return sa;
 }

@@ -1,7 +1,8 @@
-// The workspace's documents and the one NgramModel they are counted into. Each document keeps its
-// sentences as word ids, so it can be subtracted exactly when its text changes, recounted at another
-// order without reading any file, and persisted. Documents open in an editor also keep a line index,
-// so an edit re-counts only the lines it touched.
+// The workspace's documents and the one NgramModel they are counted into. Each document's sentences
+// are kept as word ids, so it can be subtracted exactly when its text changes, recounted at another
+// order without reading any file, and persisted: the token index holds them (once: a copy of its own
+// beside the index's was 4 bytes a token more), and a document reads them from it. Documents open in an
+// editor also keep a line index, so an edit re-counts only the lines it touched.
 
 import { NgramModel, type EncodedSentences } from '../core/model';
 import { TokenIndex } from '../core/tokenIndex';
@@ -17,12 +18,31 @@ export interface DocumentEntry {
   readonly fsPath: string;
   readonly uri: string;
   stamp: FileStamp;
-  /** The document's sentences, each terminated by EOS. */
-  encoded: EncodedSentences;
+  /** The document's sentences, each terminated by EOS, as the token index holds them. */
+  readonly encoded: EncodedSentences;
   /** Whether `encoded` is in the model's counts (false while a recount has not reached it yet). */
   counted: boolean;
   /** Set while the text comes from an open editor: it may differ from the disk. */
   lines?: LineIndex;
+}
+
+/** A workspace document: its sentences are read from the workspace's token index, which holds every document. */
+class Document implements DocumentEntry {
+  lines?: LineIndex;
+
+  constructor(
+    private readonly workspace: WorkspaceModel,
+    readonly fsPath: string,
+    readonly uri: string,
+    public stamp: FileStamp,
+    public counted: boolean,
+  ) {}
+
+  get encoded(): EncodedSentences {
+    const sentences = this.workspace.index.sentences(this.fsPath);
+    if (sentences === undefined) throw new Error(`the token index does not hold ${this.fsPath}`);
+    return sentences;
+  }
 }
 
 /** The text lines of an open document and where each line's sentence starts in `encoded`. */
@@ -112,7 +132,7 @@ export class WorkspaceModel {
   /** Adopts sentences encoded earlier (a snapshot, or a previous count of this model's vocabulary). */
   setEncoded(fsPath: string, uri: string, encoded: EncodedSentences, stamp: FileStamp): DocumentEntry {
     this.remove(fsPath);
-    const entry: DocumentEntry = { fsPath, uri, stamp, encoded, counted: false };
+    const entry = new Document(this, fsPath, uri, stamp, false);
     this.documents.set(fsPath, entry);
     this.tokenIndex.set(fsPath, encoded);
     this.count(entry);
@@ -122,7 +142,7 @@ export class WorkspaceModel {
   /** Takes in a document whose sentences the model already counts (restored with it from a snapshot). */
   adoptCounted(fsPath: string, uri: string, encoded: EncodedSentences, stamp: FileStamp): void {
     this.remove(fsPath);
-    this.documents.set(fsPath, { fsPath, uri, stamp, encoded, counted: true });
+    this.documents.set(fsPath, new Document(this, fsPath, uri, stamp, true));
     // A restored index already holds the document as it was saved.
     if (!this.tokenIndex.has(fsPath)) this.tokenIndex.set(fsPath, encoded);
     this.countedDocuments++;
@@ -208,12 +228,12 @@ export class WorkspaceModel {
     const removeTo = index.starts[old.length - tail];
     const addedLines = texts.slice(head, texts.length - tail).map((line) => this.current.encodeText(line));
     const added = concat(addedLines);
+    const encoded = entry.encoded;
     if (entry.counted) {
-      this.current.removeSentences(entry.encoded.subarray(removeFrom, removeTo));
+      this.current.removeSentences(encoded.subarray(removeFrom, removeTo));
       this.current.addSentences(added);
     }
-    entry.encoded = concat([entry.encoded.subarray(0, removeFrom), added, entry.encoded.subarray(removeTo)]);
-    this.tokenIndex.set(entry.fsPath, entry.encoded);
+    this.tokenIndex.set(entry.fsPath, concat([encoded.subarray(0, removeFrom), added, encoded.subarray(removeTo)]));
 
     const starts = new Int32Array(texts.length + 1);
     starts.set(index.starts.subarray(0, head + 1));
@@ -283,14 +303,14 @@ export class WorkspaceModel {
   private indexLines(entry: DocumentEntry, texts: readonly string[]): void {
     const perLine = texts.map((line) => this.current.encodeText(line));
     const encoded = concat(perLine);
-    if (!equalArrays(encoded, entry.encoded)) {
+    const learned = entry.encoded;
+    if (!equalArrays(encoded, learned)) {
       if (entry.counted) {
-        this.current.removeSentences(entry.encoded);
+        this.current.removeSentences(learned);
         this.current.addSentences(encoded);
       }
       this.tokenIndex.set(entry.fsPath, encoded);
     }
-    entry.encoded = encoded;
     this.mutations++;
     const starts = new Int32Array(texts.length + 1);
     for (let i = 0; i < perLine.length; i++) starts[i + 1] = starts[i] + perLine[i].length;

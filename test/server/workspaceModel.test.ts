@@ -42,20 +42,22 @@ function assertSameModel(actual: NgramModel, expected: NgramModel): void {
 }
 
 describe('workspace model: incremental edits', () => {
-  it('re-counting only the changed lines equals counting the final text, with the tables compacted at any point', () => {
+  it('re-counting only the changed lines equals counting the final text, with the tables compacted and the index merged at any point', () => {
     fc.assert(
-      fc.property(lines, fc.array(fc.tuple(edit, fc.boolean()), { maxLength: 8 }), (initial, edits) => {
+      fc.property(lines, fc.array(fc.tuple(edit, fc.boolean(), fc.boolean()), { maxLength: 8 }), (initial, edits) => {
         const workspace = new WorkspaceModel(configuration);
         const other = 'the cat sat on the mat\nthe mat sat\n';
         workspace.setText('/workspace/other.txt', 'file:///workspace/other.txt', other, STAMP);
         const entry = workspace.setText(FILE, URI, initial.join('\n'), STAMP);
         let text = initial;
         workspace.applyEditorText(entry, text.join('\n'));
-        for (const [change, compactAfter] of edits) {
+        for (const [change, compactAfter, mergeAfter] of edits) {
           text = applyEdit(text, change);
           workspace.applyEditorText(entry, text.join('\n'));
           // The server compacts between learning steps: node ids change, the kept word ids must still remove exactly.
           if (compactAfter) workspace.model.compact();
+          // The document's ids are read from the token index: fresh in it, or from its merged base.
+          if (mergeAfter) workspace.index.merge();
         }
         const expected = freshModel(workspace, `${other}${text.join('\n')}`);
         assertSameModel(workspace.model, expected);

@@ -78,18 +78,23 @@ function bruteLongestMatch(truth: Map<string, Int32Array>, context: Int32Array):
 }
 
 describe('core/suffixArray', () => {
-  it('sorts the suffixes of any text as a comparison sort does', () => {
+  it('sorts the suffixes of any text ending in 0 as a comparison sort does, and leaves the text as it was', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 6 }).chain((alphabet) => fc.tuple(fc.constant(alphabet), fc.array(fc.integer({ min: 0, max: alphabet - 1 }), { maxLength: 80 }))), ([alphabet, values]) => {
-        const text = Int32Array.from(values);
+        const text = Int32Array.from([...values, 0]);
         assert.deepEqual(Array.from(buildSuffixArray(text, alphabet)), naiveSuffixArray(text));
+        assert.deepEqual(Array.from(text), [...values, 0]);
       }),
       { numRuns: 500 },
     );
   });
 
-  it('refuses a character outside the alphabet', () => {
-    assert.throws(() => buildSuffixArray(Int32Array.from([1, 5]), 3), /character 5 at 1 is outside the alphabet 0..2/);
+  it('refuses a character outside the alphabet, or a text that does not end in 0, and leaves the text as it was', () => {
+    const text = Int32Array.from([1, 5, 0]);
+    assert.throws(() => buildSuffixArray(text, 3), /character 5 at 1 is outside the alphabet 0..2/);
+    assert.deepEqual(Array.from(text), [1, 5, 0]);
+    assert.throws(() => buildSuffixArray(Int32Array.from([1, 2]), 3), /does not end in 0/);
+    assert.throws(() => buildSuffixArray(new Int32Array(0), 3), /does not end in 0/);
   });
 });
 
@@ -218,6 +223,40 @@ describe('core/tokenIndex', () => {
     assert.equal(index.count([3, 4]), 0);
     assert.deepEqual(index.occurrences([5, 6], 10), { total: 1, occurrences: [{ key: 'a', offset: 0 }] });
     assert.equal(index.stats().pendingTokens, 8);
+  });
+
+  it("gives back each document's sentences as set, fresh or merged, from a 16- or 32-bit stream, restored or not; a 32-bit base's are views of its stream", () => {
+    const documents = new Map<string, Int32Array>([
+      ['a.ts', Int32Array.from([3, 4, EOS, 3, 5, EOS])],
+      ['b.ts', Int32Array.from([4, 3, 4, EOS])],
+      ['c.ts', Int32Array.from([6, EOS])],
+    ]);
+    for (const shift of [0, 70_000]) {
+      const shifted = (ids: Int32Array): Int32Array => ids.map((id) => (id === EOS ? EOS : id + shift));
+      const index = new TokenIndex();
+      const check = (what: string): void => {
+        for (const [key, ids] of documents) assert.deepEqual(Array.from(index.sentences(key) ?? []), Array.from(shifted(ids)), `${what}: ${key}`);
+        assert.equal(index.sentences('missing.ts'), undefined);
+      };
+      for (const [key, ids] of documents) index.set(key, shifted(ids));
+      check('fresh');
+      index.merge();
+      check('merged');
+      const stream = index.exportState().stream;
+      assert.equal(stream instanceof Int32Array, shift > 0);
+      if (shift > 0) for (const key of documents.keys()) assert.equal(index.sentences(key)?.buffer, stream.buffer, `${key} is read off the stream, not copied`);
+      // One fresh beside the base, and one retired from it.
+      documents.set('b.ts', Int32Array.from([5, 5, EOS]));
+      index.set('b.ts', shifted(documents.get('b.ts') as Int32Array));
+      documents.delete('c.ts');
+      index.delete('c.ts');
+      check('changed since the merge');
+      const state = index.exportState();
+      const restored = TokenIndex.fromState({ ...state, stream: new Int32Array(state.stream) }, 70_007);
+      for (const [key, ids] of documents) assert.deepEqual(Array.from(restored.sentences(key) ?? []), Array.from(shifted(ids)), `restored: ${key}`);
+      documents.set('b.ts', Int32Array.from([4, 3, 4, EOS]));
+      documents.set('c.ts', Int32Array.from([6, EOS]));
+    }
   });
 
   it('holds its stream in 16 bits while every id fits, and ids beyond in 32 bits, answering the same', () => {
