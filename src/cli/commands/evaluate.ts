@@ -1,7 +1,7 @@
 // `eval`: perplexity of held-out text, as KenLM's `query` reports it.
 
 import { perplexityOf } from '../../core/evaluation';
-import { predictionAccuracy, type Accuracy } from '../../core/accuracy';
+import { predictionAccuracy, type Accuracy, type NextWordRanker } from '../../core/accuracy';
 import type { Perplexity } from '../../core/types';
 import { OUTPUT_OPTIONS, type Command, type Io } from '../command';
 import { CliError } from '../errors';
@@ -59,11 +59,32 @@ export async function evaluate(loaded: LoadedModel, testFile: string): Promise<E
   } else {
     perplexity = perplexityOf(model.scoreSentences(model.encodeForScoring(text)));
     scored = performance.now();
-    accuracy = predictionAccuracy(model.tokenizer, text, (context, k) => ({ ranked: model.candidates(context, k).map((candidate) => candidate.word) }), { acrossLines: false }).accuracy;
+    accuracy = predictionAccuracy(model.tokenizer, text, rankingsByContext(model), { acrossLines: false }).accuracy;
   }
   const report = evalReport(loaded, perplexity, testFile, started);
   const scoreSeconds = scored === undefined ? report.evalSeconds : (scored - started) / 1000;
   return { ...report, scoreSeconds, accuracySeconds: report.evalSeconds - scoreSeconds, accuracy: { top1: accuracy.top1, top5: accuracy.top5 } };
+}
+
+/** Rankings kept at most (each a few words; a test file's contexts repeat, most of them often). */
+const KEPT_RANKINGS = 1 << 17;
+
+/**
+ * The n-gram model's k likeliest words after a context, kept by the context's last order − 1
+ * tokens, on which alone they depend: a held-out text repeats its contexts, and ranking a common
+ * one walks thousands of continuations.
+ */
+function rankingsByContext(model: LoadedModel['model']): NextWordRanker {
+  const kept = new Map<string, { readonly k: number; readonly ranked: readonly string[] }>();
+  return (context, k) => {
+    const key = context.slice(Math.max(0, context.length - (model.order - 1))).join('\n');
+    const cached = kept.get(key);
+    if (cached !== undefined && cached.k === k) return { ranked: cached.ranked };
+    if (kept.size >= KEPT_RANKINGS) kept.clear();
+    const ranked = model.candidates(context, k).map((candidate) => candidate.word);
+    kept.set(key, { k, ranked });
+    return { ranked };
+  };
 }
 
 /** The report on a scored test file (without accuracy, which only `eval` measures); a file without a word is an error (10^(0/0) would print as a perplexity of NaN). */
