@@ -73,8 +73,17 @@ export function looksRandom(value: string): boolean {
   return entropyBits(value) >= 3;
 }
 
+/**
+ * Something every secret shape above contains (GitLab's prefixes run to four letters: `glsoat-`): a
+ * text or line without any of it needs no closer look, which most lines of code do not.
+ */
+const MAYBE_SECRET =
+  /PRIVATE KEY|PuTTY|Private-Lines|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|APKA|gh[pousr]_|github_pat_|gl[a-z]{1,4}-|xox|hooks\.slack|_live_|_test_|whsec_|AIza|GOCSPX-|ya29\.|npm_|eyJ|:\/\/[^\s/:@]+:[^\s/@]+@|pass|pwd|secret|token|key|credential/i;
+const MAYBE_SECRET_PLACES = new RegExp(MAYBE_SECRET.source, 'gi');
+
 /** The kind of secret on one line, if any (private-key blocks are handled by `scanText`). */
 export function secretKind(line: string): string | undefined {
+  if (!MAYBE_SECRET.test(line)) return undefined;
   for (const { kind, pattern } of TOKEN_SHAPES) if (pattern.test(line)) return kind;
   ASSIGNMENT.lastIndex = 0;
   for (let match = ASSIGNMENT.exec(line); match !== null; match = ASSIGNMENT.exec(line)) {
@@ -87,8 +96,13 @@ const LINE_BREAK = /\r\n|\r|\n/g;
 
 /** `text` with every line that holds a secret blanked; the line ends stay as they were. */
 export function scanText(text: string): ScannedText {
-  // Fast path: most files hold nothing that could start a secret.
-  if (!MAYBE_SECRET.test(text)) return { text };
+  // Where something that could start a secret is: most files have no such place, and most lines of
+  // the rest none either (no part of MAYBE_SECRET crosses a line end, so a line holds its places).
+  const maybe: number[] = [];
+  MAYBE_SECRET_PLACES.lastIndex = 0;
+  for (let match = MAYBE_SECRET_PLACES.exec(text); match !== null; match = MAYBE_SECRET_PLACES.exec(text)) maybe.push(match.index);
+  if (maybe.length === 0) return { text };
+  let nextMaybe = 0;
   const kinds: string[] = [];
   let withheld = 0;
   let inKey = false;
@@ -99,13 +113,15 @@ export function scanText(text: string): ScannedText {
     withheld++;
     if (!kinds.includes(kind)) kinds.push(kind);
   };
-  const visit = (line: string, end: string): void => {
+  const visit = (line: string, end: string, lineStart: number): void => {
+    while (nextMaybe < maybe.length && maybe[nextMaybe] < lineStart) nextMaybe++;
+    const mayHold = nextMaybe < maybe.length && maybe[nextMaybe] < lineStart + line.length;
     let kind: string | undefined;
-    if (inKey || PRIVATE_KEY_BEGIN.test(line)) {
+    if (inKey || (mayHold && PRIVATE_KEY_BEGIN.test(line))) {
       kind = 'private key';
       // A block without its END line is withheld to the end of the text.
       inKey = !PRIVATE_KEY_END.test(line);
-    } else {
+    } else if (mayHold) {
       kind = secretKind(line);
     }
     // A blank line inside a key block holds nothing: it is kept, and not counted as withheld.
@@ -119,16 +135,12 @@ export function scanText(text: string): ScannedText {
   };
   LINE_BREAK.lastIndex = 0;
   for (let match = LINE_BREAK.exec(text); match !== null; match = LINE_BREAK.exec(text)) {
-    visit(text.slice(start, match.index), match[0]);
+    visit(text.slice(start, match.index), match[0], start);
     start = match.index + match[0].length;
   }
-  visit(text.slice(start), '');
+  visit(text.slice(start), '', start);
   return withheld === 0 ? { text } : { text: out, withheld: { lines: withheld, kinds } };
 }
-
-/** Something every secret shape above contains; a text without any of it needs no line-by-line look. */
-const MAYBE_SECRET =
-  /PRIVATE KEY|PuTTY|Private-Lines|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|APKA|gh[pousr]_|github_pat_|gl[a-z]{1,3}-|xox|hooks\.slack|_live_|_test_|whsec_|AIza|GOCSPX-|ya29\.|npm_|eyJ|:\/\/[^\s/:@]+:[^\s/@]+@|pass|pwd|secret|token|key|credential/i;
 
 /** `Withheld` in words, for Show Skipped Files and the command line. */
 export function describeWithheld(withheld: Withheld): string {
@@ -142,18 +154,19 @@ export function describeWithheld(withheld: Withheld): string {
  * JSON key anywhere, or a YAML key at a line start), so prose that mentions them is not affected.
  */
 const key = (name: string): RegExp => new RegExp(`["']${name}["']\\s*:|^\\s*${name}:(?:\\s|$)`, 'm');
-const STRUCTURE_MARKS: readonly { readonly what: string; readonly pattern: RegExp }[] = [
-  { what: 'a private_key field', pattern: key('private_key') },
-  { what: 'a client_secret field', pattern: key('client_secret') },
-  { what: 'an oauth_token field', pattern: key('oauth_token') },
-  { what: 'kubeconfig users', pattern: /^users:\s*$[\s\S]*^\s*(?:client-key-data|client-certificate-data|token|password):/m },
-  { what: 'docker registry logins (auths)', pattern: /["']auths["']\s*:\s*\{[\s\S]*["']auth["']\s*:/ },
-  { what: 'a Kubernetes Secret', pattern: /^kind:\s*["']?Secret["']?\s*$/m },
-  { what: 'Composer credentials', pattern: /["'](?:http-basic|github-oauth|gitlab-token|bitbucket-oauth)["']\s*:\s*\{/ },
+/** Each mark's pattern, and words one of which every match holds (a plain search rules most texts out at once). */
+const STRUCTURE_MARKS: readonly { readonly what: string; readonly pattern: RegExp; readonly words: readonly string[] }[] = [
+  { what: 'a private_key field', pattern: key('private_key'), words: ['private_key'] },
+  { what: 'a client_secret field', pattern: key('client_secret'), words: ['client_secret'] },
+  { what: 'an oauth_token field', pattern: key('oauth_token'), words: ['oauth_token'] },
+  { what: 'kubeconfig users', pattern: /^users:\s*$[\s\S]*^\s*(?:client-key-data|client-certificate-data|token|password):/m, words: ['users:'] },
+  { what: 'docker registry logins (auths)', pattern: /["']auths["']\s*:\s*\{[\s\S]*["']auth["']\s*:/, words: ['auths'] },
+  { what: 'a Kubernetes Secret', pattern: /^kind:\s*["']?Secret["']?\s*$/m, words: ['Secret'] },
+  { what: 'Composer credentials', pattern: /["'](?:http-basic|github-oauth|gitlab-token|bitbucket-oauth)["']\s*:\s*\{/, words: ['http-basic', 'github-oauth', 'gitlab-token', 'bitbucket-oauth'] },
 ];
 
 /** Why a file's structure marks it as credentials, if it does. */
 export function structuralSecret(text: string): string | undefined {
-  for (const { what, pattern } of STRUCTURE_MARKS) if (pattern.test(text)) return what;
+  for (const { what, pattern, words } of STRUCTURE_MARKS) if (words.some((word) => text.includes(word)) && pattern.test(text)) return what;
   return undefined;
 }
