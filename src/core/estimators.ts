@@ -104,6 +104,12 @@ const KINDS: Record<EstimatorName, Kind> = {
 /** How much the per-word query marks grow when the vocabulary outgrows them. */
 const STAMP_GROWTH = 1.5;
 
+/**
+ * Above every value an estimator gives: each is at most 1 (a probability, or a stupid-backoff score),
+ * computed in a few dozen roundings at most, so it exceeds 1 by a few ulps at worst.
+ */
+const VALUE_CEILING = 1 + 1e-9;
+
 /** Counts below this are tallied in an array while ranking; the few larger ones in a map. */
 const DENSE_COUNTS = 4096;
 
@@ -706,6 +712,8 @@ export class Estimator {
    * The γs are applied to each compared value exactly as scoring applies them, so ties are exact.
    */
   countLikelier(chain: ContextChain, probability: number): number {
+    // No word is likelier than 1 (the longest-match estimator asks about thresholds above it).
+    if (probability >= VALUE_CEILING) return 0;
     if (this.likelierVersion !== this.counts.version) {
       for (const cache of this.likelierCache) cache?.clear();
       this.likelierVersion = this.counts.version;

@@ -75,6 +75,14 @@ export interface LongestMatchRuns extends RunDistribution {
   readonly answeringLength: number;
 }
 
+/** A context read on a token at a time (`LongestMatchModel.reader`). */
+export interface LongestMatchReader {
+  /** The answer for the context read so far. */
+  readonly answer: LongestMatchAnswer;
+  /** Reads one more token of the context (a word, or `</s>` at a line's end). */
+  push(word: string): void;
+}
+
 /** The k likeliest words after a context, the answer and the whole distribution they were read from. */
 export interface LongestMatchRanking {
   readonly answer: LongestMatchAnswer;
@@ -113,20 +121,29 @@ export function lineContextOf(context: readonly string[]): string[] {
   return context[0] === BOS_TOKEN ? [...context] : context.slice();
 }
 
-const bits = new BigInt64Array(1);
-const bitsValue = new Float64Array(bits.buffer);
+// A double's bits as two 32-bit halves (without BigInt, which allocates at every step).
+const bitsValue = new Float64Array(1);
+const halves = new Uint32Array(bitsValue.buffer);
+const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+const HIGH = 1 - LOW;
 
 /** The next double above a non-negative `x`. */
 function nextUp(x: number): number {
   bitsValue[0] = x;
-  bits[0] += 1n;
+  if (halves[LOW] === 0xffffffff) {
+    halves[LOW] = 0;
+    halves[HIGH]++;
+  } else halves[LOW]++;
   return bitsValue[0];
 }
 
 /** The next double below a positive `x`. */
 function nextDown(x: number): number {
   bitsValue[0] = x;
-  bits[0] -= 1n;
+  if (halves[LOW] === 0) {
+    halves[LOW] = 0xffffffff;
+    halves[HIGH]--;
+  } else halves[LOW]--;
   return bitsValue[0];
 }
 
@@ -205,9 +222,49 @@ export class LongestMatchModel {
   /** `answer` for a context already read: its ids (`contextIds`) and its line context (`lineContextOf`). */
   answerWith(contextIds: Int32Array, lineContext: string[], atMost?: number): LongestMatchAnswer {
     const match = this.index.longestMatch(contextIds, Math.min(atMost ?? contextIds.length, contextIds.length), this.leftOut, atMost !== undefined);
+    return this.answerOf(contextIds, lineContext, match);
+  }
+
+  private answerOf(contextIds: Int32Array, lineContext: string[], match: IndexMatch): LongestMatchAnswer {
     const { minLength, beta } = this.options;
     const lambda = match.length >= minLength && match.count > 0 ? match.count / (match.count + beta * match.words.length) : 0;
     return { contextIds, lineContext, match, lambda };
+  }
+
+  /**
+   * A context read on a token at a time, its `answer` at each step equal to `answer` of the context
+   * so far (the surprisal lens reads a whole document so): the index's match is carried from token
+   * to token (`TokenIndex.walk`) instead of searched afresh. An answer's line context holds the last
+   * order − 1 tokens of the line, all the n-gram model reads; its context ids are valid until the
+   * next `push`.
+   */
+  reader(context: readonly string[]): LongestMatchReader {
+    const { maxContext } = this.options;
+    const window = Math.max(1, this.ngram.order - 1);
+    // The context's last ids, the newest at `end`; moved to the front when the buffer is full.
+    const ids = new Int32Array(2 * maxContext + 1);
+    let end = 0;
+    const initial = this.contextIds(context);
+    ids.set(initial);
+    end = initial.length;
+    const walk = this.index.walk(initial, maxContext, this.leftOut);
+    let lineContext = lineContextOf(context).slice(-window);
+    let answer = this.answerOf(initial, lineContext, walk.match);
+    return {
+      get answer() {
+        return answer;
+      },
+      push: (word) => {
+        const id = this.idOf(word);
+        if (end === ids.length) {
+          ids.copyWithin(0, end - maxContext, end);
+          end = maxContext;
+        }
+        ids[end++] = id;
+        lineContext = word === EOS_TOKEN ? [BOS_TOKEN] : [...lineContext.slice(Math.max(0, lineContext.length + 1 - window)), word];
+        answer = this.answerOf(ids.subarray(Math.max(0, end - maxContext), end), lineContext, walk.push(id));
+      },
+    };
   }
 
   /** P(word | context), the n-gram length that answered it, as `NgramModel.score` reports. */

@@ -2,7 +2,7 @@
 // sentence `<s> w1 … wk </s>`, an unknown word as `<unk>`), with where it stands in the line and how
 // the model ranked it among every word it could have predicted there.
 
-import { lineContextOf, type LongestMatchModel } from './longestMatch';
+import type { LongestMatchModel, LongestMatchReader } from './longestMatch';
 import type { MixtureModel } from './mixture';
 import { encodeSentences, type NgramModel } from './model';
 import { markerLiteralAt, normalizeForTokenizer, tokenizeLine } from './tokenizer';
@@ -79,25 +79,16 @@ export function contextsBeforeLines(
 /**
  * Scores a line with the longest-match estimator, each token after `before` (see
  * `contextsBeforeLines`) and the line's tokens before it; ranked as the estimator ranks every word.
+ * `reader` reads the tokens on from `before` (a caller scoring the next line passes the one that
+ * read this line, which has read on to that line's `before`).
  */
-export function scoreLineAfter(model: LongestMatchModel, line: string, before: readonly string[]): LineSurprisal {
-  // The context's ids and its line part, read once and grown word by word as the walk hands the words
-  // over in order: at most one token per character of the line as the tokenizer reads it (normalised,
-  // which may lengthen it), then its `</s>`.
-  const beforeIds = model.contextIds(before);
-  const ids = new Int32Array(beforeIds.length + normalizeForTokenizer(model.ngram.tokenizer, line).length + 1);
-  ids.set(beforeIds);
-  let known = beforeIds.length;
-  const lineContext = lineContextOf(before);
-  // Each context is the one before plus a token: its match is at most one longer.
-  let atMost: number | undefined;
+export function scoreLineAfter(model: LongestMatchModel, line: string, before: readonly string[], reader: LongestMatchReader = model.reader(before)): LineSurprisal {
   return scoreTokensAfter(model.ngram.tokenizer, line, before, (_context, word) => {
-    const answer = model.answerWith(ids.subarray(Math.max(0, known - model.options.maxContext), known), [...lineContext], atMost);
-    atMost = answer.match.length + 1;
+    const { answer } = reader;
     const { probability, log10Prob, ngramLength, inVocabulary } = model.scoreWith(answer, word);
-    ids[known++] = model.idOf(word);
-    lineContext.push(word);
-    return { log10Prob, ngramLength, inVocabulary, rank: model.countLikelier(answer, probability) + 1 };
+    const rank = model.countLikelier(answer, probability) + 1;
+    reader.push(word);
+    return { log10Prob, ngramLength, inVocabulary, rank };
   });
 }
 

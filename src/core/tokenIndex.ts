@@ -89,6 +89,27 @@ export interface MergeInput {
   readonly alphabet: number;
 }
 
+/** Longest matches of a context read a token at a time (`TokenIndex.walk`). */
+export interface IndexWalk {
+  /** The match of the context read so far. */
+  readonly match: IndexMatch;
+  /** Reads one more token of the context; returns the new match. */
+  push(token: number): IndexMatch;
+}
+
+/** A match's suffix-array ranges, carried to the next token's query while the index is as it was. */
+interface Carried {
+  readonly base: Base;
+  readonly segments: readonly Segment[];
+  /** The match's length: the ranges are those of the context's last `length` tokens. */
+  readonly length: number;
+  readonly baseRange: [number, number];
+  /** In the left-out document's own index, when it is in the base. */
+  readonly aloneRange: [number, number] | undefined;
+  /** In each sorted fresh document's index, in the order the segments list them. */
+  readonly sortedRanges: readonly [number, number][];
+}
+
 /** The distinct tokens that follow a range's suffixes, ids ascending, and how often each does. */
 interface Followers {
   readonly words: Int32Array;
@@ -420,23 +441,27 @@ export class TokenIndex {
       }
     }
     const first = low;
-    high = suffixArray.length;
-    sharedLow = 0;
-    sharedHigh = 0;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      const position = suffixArray[middle];
-      let k = Math.min(sharedLow, sharedHigh);
-      while (k < length && stream[position + k] === pattern[from + k]) k++;
-      if (k === length || stream[position + k] < pattern[from + k]) {
-        low = middle + 1;
-        sharedLow = k;
-      } else {
-        high = middle;
-        sharedHigh = k;
-      }
+    // Its end: galloping from its start (a long context occurs a few times), then bisecting; each
+    // suffix compared whole, a token or two of memory.
+    const starts = (i: number): boolean => {
+      const position = suffixArray[i];
+      for (let k = 0; k < length; k++) if (stream[position + k] !== pattern[from + k]) return false;
+      return true;
+    };
+    if (first === suffixArray.length || !starts(first)) return [first, first];
+    let inside = first;
+    let step = 1;
+    while (inside + step < suffixArray.length && starts(inside + step)) {
+      inside += step;
+      step *= 2;
     }
-    return [first, low];
+    let beyond = Math.min(inside + step, suffixArray.length);
+    while (beyond - inside > 1) {
+      const middle = (inside + beyond) >>> 1;
+      if (starts(middle)) inside = middle;
+      else beyond = middle;
+    }
+    return [first, beyond];
   }
 
   /**
@@ -462,9 +487,15 @@ export class TokenIndex {
     return [first, end];
   }
 
-  /** The base's ranges of the context's suffixes, by length, for one query: found once, read twice. */
-  private suffixRanges(context: ArrayLike<number>): (length: number) => [number, number] {
+  /**
+   * The base's ranges of the context's suffixes, by length, for one query: found once, read twice.
+   * `known` is one range found otherwise (narrowed from a shorter suffix's).
+   */
+  private suffixRanges(context: ArrayLike<number>, known?: { readonly length: number; readonly range: [number, number] }): (length: number) => [number, number] {
     const found: ([number, number] | undefined)[] = [];
+    // The empty suffix: every suffix of the stream.
+    found[0] = [0, this.base.suffixArray.length];
+    if (known !== undefined) found[known.length] = known.range;
     return (length) => (found[length] ??= this.range(context, context.length - length, context.length));
   }
 
@@ -497,8 +528,58 @@ export class TokenIndex {
    * `likely`: the match is probably `maxLength` long, so that is tried first.
    */
   longestMatch(context: ArrayLike<number>, maxLength = context.length, leftOut?: string, likely = false): IndexMatch {
+    return this.matchOf(context, maxLength, leftOut, likely ? 'likely' : undefined).match;
+  }
+
+  /**
+   * Longest matches of a context read on a token at a time (matching statistics; the surprisal lens
+   * reads a whole document so): each answer is `longestMatch` of the context so far, its last
+   * `maxLength` tokens. The match's suffix-array ranges are carried from token to token: a match
+   * one token longer is the previous range narrowed by that token (one token read per step), and
+   * only when it occurs nowhere are shorter suffixes searched afresh. A change to the index meanwhile
+   * is noticed (the match is then searched afresh); changes since the merge are read at every token,
+   * as `longestMatch` reads them.
+   */
+  walk(context: ArrayLike<number>, maxLength: number, leftOut?: string): IndexWalk {
+    // The context's last tokens, the newest at `end`; moved to the front when the buffer is full.
+    const tokens = new Int32Array(2 * maxLength + 1);
+    let end = 0;
+    let carried: Carried | undefined;
+    const read = (token: number): void => {
+      if (end === tokens.length) {
+        tokens.copyWithin(0, end - maxLength, end);
+        end = maxLength;
+      }
+      tokens[end++] = token;
+    };
+    const answer = (): IndexMatch => {
+      // Only an index as it was bounds the match by the previous one.
+      const current = carried?.base === this.base && carried.segments === this.segments() ? carried : undefined;
+      const found = this.matchOf(tokens.subarray(Math.max(0, end - maxLength), end), maxLength, leftOut, current);
+      carried = found.carried;
+      return found.match;
+    };
+    for (let i = Math.max(0, context.length - maxLength); i < context.length; i++) read(context[i]);
+    let match = answer();
+    return {
+      get match() {
+        return match;
+      },
+      push: (token) => {
+        read(token);
+        return (match = answer());
+      },
+    };
+  }
+
+  /**
+   * `longestMatch`, and the base's (and the left-out document's) suffix-array ranges of the match
+   * for the next token's query. `hint` is `'likely'`, or the ranges of the match of the context
+   * without its last token: the match is then at most one longer, and that length is tried first.
+   */
+  private matchOf(context: ArrayLike<number>, maxLength: number, leftOut: string | undefined, hint: 'likely' | Carried | undefined): { match: IndexMatch; carried: Carried } {
     const end = context.length;
-    let limit = Math.min(maxLength, end);
+    let limit = Math.min(maxLength, end, typeof hint === 'object' ? hint.length + 1 : Infinity);
     // A suffix through an unknown word occurs nowhere.
     for (let k = 1; k <= limit; k++) {
       if (context[end - k] === UNK) {
@@ -510,41 +591,58 @@ export class TokenIndex {
     // is not scanned as retired then), a fresh one is skipped.
     const alone = leftOut === undefined ? undefined : this.baseAlone(leftOut);
     // Changes since the merge: per matched length, how many of their positions count (+ fresh, − retired).
-    const pendingByLength = new Int32Array(limit + 2);
+    let pendingByLength: Int32Array | undefined;
     const pending: { segment: Segment; position: number; length: number }[] = [];
     // Sorted fresh documents are searched as the base is, their ranges found once per length.
-    const sorted: { index: TokenIndex; range: (length: number) => [number, number] }[] = [];
+    const sortedParts: TokenIndex[] = [];
     for (const segment of this.segments()) {
       if (segment.key === leftOut) continue;
       if (segment.sorted !== null) {
-        sorted.push({ index: segment.sorted, range: segment.sorted.suffixRanges(context) });
+        sortedParts.push(segment.sorted);
         continue;
       }
       const tokens = segment.tokens;
       for (let i = segment.from; i < segment.to - 1; i++) {
         const length = matchEndingAt(tokens, segment.from, i, context, limit);
         if (length === 0) continue;
+        pendingByLength ??= new Int32Array(limit + 2);
         pendingByLength[length] += segment.weight;
         pending.push({ segment, position: i, length });
       }
     }
-    for (let k = limit - 1; k >= 0; k--) pendingByLength[k] += pendingByLength[k + 1];
-    const baseRange = this.suffixRanges(context);
-    const aloneRange = alone?.suffixRanges(context);
+    if (pendingByLength !== undefined) for (let k = limit - 1; k >= 0; k--) pendingByLength[k] += pendingByLength[k + 1];
+    // One token longer than a carried match: its ranges narrowed by the new token.
+    const extended = typeof hint === 'object' && limit === hint.length + 1 ? hint : undefined;
+    const last = context[end - 1];
+    const narrowed = (index: TokenIndex, range: [number, number] | undefined): { length: number; range: [number, number] } | undefined =>
+      extended === undefined || range === undefined ? undefined : { length: limit, range: index.narrow(range[0], range[1], extended.length, last) };
+    const baseRange = this.suffixRanges(context, narrowed(this, extended?.baseRange));
+    const aloneRange = alone?.suffixRanges(context, narrowed(alone, extended?.aloneRange));
+    const sorted = sortedParts.map((index, i) => index.suffixRanges(context, narrowed(index, extended?.sortedRanges[i])));
     const total = (k: number): number => {
-      let count = this.continuationsIn(baseRange(k), k) + pendingByLength[k] - (alone === undefined || aloneRange === undefined ? 0 : alone.continuationsIn(aloneRange(k), k));
-      for (const part of sorted) count += part.index.continuationsIn(part.range(k), k);
+      let count = this.continuationsIn(baseRange(k), k) + (pendingByLength?.[k] ?? 0) - (alone === undefined || aloneRange === undefined ? 0 : alone.continuationsIn(aloneRange(k), k));
+      for (let i = 0; i < sorted.length; i++) count += sortedParts[i].continuationsIn(sorted[i](k), k);
       return count;
     };
-    // total(k) cannot grow with k (every occurrence of a longer suffix is one of a shorter): the
-    // longest k with total(k) > 0 by doubling, then bisection; a likely length is tried first.
+    // total(k) cannot grow with k (every occurrence of a longer suffix is one of a shorter).
     let good = 0;
     let bad = limit + 1;
-    if (likely && limit > 0) {
+    if (hint !== undefined && limit > 0) {
       if (total(limit) > 0) good = limit;
       else bad = limit;
     }
-    if (good < limit) {
+    if (typeof hint === 'object') {
+      // Read on from a match: most often a suffix a little shorter matches, so step down doubling.
+      for (let step = 1; bad - step > good; step *= 2) {
+        if (total(bad - step) > 0) good = bad - step;
+        else {
+          bad -= step;
+          continue;
+        }
+        break;
+      }
+    } else if (good < limit) {
+      // The longest k with total(k) > 0 by doubling from 1.
       for (let k = 1; k < bad; k *= 2) {
         if (total(k) > 0) good = k;
         else {
@@ -562,28 +660,33 @@ export class TokenIndex {
       if (total(middle) > 0) good = middle;
       else bad = middle;
     }
-    if (good === 0) return { length: 0, count: 0, words: new Int32Array(0), counts: new Int32Array(0) };
+    const carried: Carried = {
+      base: this.base,
+      segments: this.segments(),
+      length: good,
+      baseRange: baseRange(good),
+      aloneRange: aloneRange?.(good),
+      sortedRanges: sorted.map((range) => range(good)),
+    };
+    if (good === 0) return { match: { length: 0, count: 0, words: new Int32Array(0), counts: new Int32Array(0) }, carried };
 
-    const followers = this.followersIn(baseRange(good), good);
     // What the base holds, less the left-out document's copy in it, plus the changes since the merge.
+    let followers = this.followersIn(baseRange(good), good);
+    if (alone !== undefined && aloneRange !== undefined) followers = withoutFollowers(followers, alone.followersIn(aloneRange(good), good));
     const changes = new Map<number, number>();
-    if (alone !== undefined && aloneRange !== undefined) {
-      const left = alone.followersIn(aloneRange(good), good);
-      for (let i = 0; i < left.words.length; i++) changes.set(left.words[i], (changes.get(left.words[i]) ?? 0) - left.counts[i]);
-    }
     for (const { segment, position, length } of pending) {
       if (length < good) continue;
       const next = segment.tokens[position + 1];
       changes.set(next, (changes.get(next) ?? 0) + segment.weight);
     }
-    for (const part of sorted) {
-      const added = part.index.followersIn(part.range(good), good);
+    for (let i = 0; i < sorted.length; i++) {
+      const added = sortedParts[i].followersIn(sorted[i](good), good);
       for (let i = 0; i < added.words.length; i++) changes.set(added.words[i], (changes.get(added.words[i]) ?? 0) + added.counts[i]);
     }
     const { words, counts } = changes.size === 0 ? followers : withChanges(followers, changes);
     let count = 0;
     for (let i = 0; i < counts.length; i++) count += counts[i];
-    return { length: good, count, words, counts };
+    return { match: { length: good, count, words, counts }, carried };
   }
 
   /**
@@ -619,8 +722,11 @@ export class TokenIndex {
   private tallyRange([low, high]: [number, number], depth: number): Followers {
     const { stream, suffixArray } = this.base;
     const follower = (i: number): number => stream[suffixArray[i] + depth];
-    const words: number[] = [];
-    const counts: number[] = [];
+    // At most one word per suffix, and no more than the ids there are.
+    const most = Math.min(high - low, stream instanceof Uint16Array ? 1 << 16 : high - low);
+    const words = new Int32Array(most);
+    const counts = new Int32Array(most);
+    let distinct = 0;
     let i = low;
     while (i < high) {
       const word = follower(i);
@@ -639,12 +745,13 @@ export class TokenIndex {
       }
       // The suffixes sort by the follower, so the words come out ascending; the separator (no follower) first.
       if (word !== SEPARATOR) {
-        words.push(word);
-        counts.push(beyond - i);
+        words[distinct] = word;
+        counts[distinct++] = beyond - i;
       }
       i = beyond;
     }
-    return { words: new Int32Array(words), counts: new Int32Array(counts) };
+    // A narrow range's lists are views (read once); a wide one's are kept, so copied to their size.
+    return high - low < CACHED_RANGE ? { words: words.subarray(0, distinct), counts: counts.subarray(0, distinct) } : { words: words.slice(0, distinct), counts: counts.slice(0, distinct) };
   }
 
   /** How often `pattern` (ids) occurs in the live documents. */
@@ -799,6 +906,24 @@ function documentAt(starts: Int32Array, position: number): number {
     else high = middle;
   }
   return low;
+}
+
+/** `followers` less `left` (a part of them: each of its words follows as often at least), words left with no count dropped. */
+function withoutFollowers(followers: Followers, left: Followers): Followers {
+  if (left.words.length === 0) return followers;
+  const words = new Int32Array(followers.words.length);
+  const counts = new Int32Array(followers.words.length);
+  let kept = 0;
+  // Both lists ascend: one pass.
+  for (let i = 0, j = 0; i < followers.words.length; i++) {
+    const word = followers.words[i];
+    while (j < left.words.length && left.words[j] < word) j++;
+    const count = followers.counts[i] - (j < left.words.length && left.words[j] === word ? left.counts[j] : 0);
+    if (count <= 0) continue;
+    words[kept] = word;
+    counts[kept++] = count;
+  }
+  return { words: words.subarray(0, kept), counts: counts.subarray(0, kept) };
 }
 
 /** `followers` with `changes` (word → count to add) applied, words left with no count dropped. */

@@ -8,7 +8,7 @@
 // leaves the model without it as it was) until anything else in the model changes.
 
 import { answeringNgram } from '../core/evidence';
-import { LongestMatchModel } from '../core/longestMatch';
+import { LongestMatchModel, type LongestMatchReader } from '../core/longestMatch';
 import type { MixtureModel, WorkspaceAnswering } from '../core/mixture';
 import type { EncodedSentences, NgramModel } from '../core/model';
 import { contextsBeforeLines, scoreLineAfter, scoreLineMixed, scoreLines, type LineSurprisal } from '../core/surprisal';
@@ -231,10 +231,17 @@ export class SurprisalLens {
       };
     }
     const before = contextsBeforeLines(model.tokenizer, texts, longestMatch.options.maxContext, (text) => this.wordsOf(cache, text));
+    // The reader that scored a line has read on to the next line's `before`: lines scored in order share one.
+    let next: { line: number; reader: LongestMatchReader } | undefined;
     return {
       // The context's tokens and the line's text, apart by characters no token holds (a line has no line break).
       keys: texts.map((text, line) => `${before[line].join('\n')}\r${text}`),
-      score: (line) => (mixture === undefined ? scoreLineAfter(longestMatch, texts[line], before[line]) : scoreLineMixed(mixture, texts[line], before[line])),
+      score: (line) => {
+        if (mixture !== undefined) return scoreLineMixed(mixture, texts[line], before[line]);
+        const reader = next?.line === line ? next.reader : longestMatch.reader(before[line]);
+        next = { line: line + 1, reader };
+        return scoreLineAfter(longestMatch, texts[line], before[line], reader);
+      },
       before: (line) => before[line],
     };
   }

@@ -126,6 +126,56 @@ describe('surprisal', () => {
     );
   });
 
+  it('longest match: a whole document read by one reader scores every token as a fresh search per token does, through left-out documents and unmerged changes', () => {
+    const linesArb = fc.array(fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { maxLength: 7 }), { minLength: 1, maxLength: 8 }).map((lines) => lines.map((line) => line.join(' ')));
+    fc.assert(
+      fc.property(
+        fc.array(linesArb, { minLength: 1, maxLength: 4 }),
+        linesArb,
+        fc.constantFrom('base', 'fresh', 'edited', 'absent'),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.nat(4),
+        // Unmerged documents read by a pass, or (but the latest) searched through suffix arrays of their own.
+        fc.constantFrom(undefined, 0),
+        (others, document, state, minLength, maxContext, unmerged, sortFreshAbove) => {
+          const options = { maxContext, minLength, beta: 1 };
+          const ngram = new NgramModel({ order: 3, tokenizer: 'whitespace' });
+          const index = new TokenIndex(sortFreshAbove);
+          // Some of the other documents are merged, the rest (`unmerged` of them) are changes since the merge.
+          const merged = others.length - Math.min(unmerged, others.length);
+          others.slice(0, merged).forEach((lines, i) => index.set(`other${i}`, ngram.addText(lines.join('\n'))));
+          const encoded = ngram.encodeText(document.join('\n'));
+          if (state === 'base' || state === 'edited') index.set('document', state === 'edited' ? ngram.encodeText('e d c') : encoded);
+          index.merge();
+          others.slice(merged).forEach((lines, i) => index.set(`other${merged + i}`, ngram.addText(lines.join('\n'))));
+          if (state === 'edited') index.delete('other0');
+          if (state === 'fresh' || state === 'edited') index.set('document', encoded);
+          const model = new LongestMatchModel(ngram, index, options, 'document');
+          const contexts = contextsBeforeLines('whitespace', document, maxContext);
+          const reader = model.reader(contexts[0]);
+          document.forEach((line, i) => {
+            const scored = scoreLineAfter(model, line, contexts[i], reader);
+            const words = [...tokenizeLine('whitespace', line), EOS_TOKEN];
+            assert.equal(scored.length, words.length === 1 ? 0 : words.length);
+            scored.forEach((token, k) => {
+              // The straightforward path: the whole context searched afresh for this token.
+              const context = [...contexts[i], ...words.slice(0, k)];
+              const answer = model.answer(context);
+              const { probability, log10Prob, ngramLength } = model.scoreWith(answer, words[k]);
+              assert.deepEqual(
+                [token.log10Prob, token.ngramLength, token.rank],
+                [log10Prob, ngramLength, model.countLikelier(answer, probability) + 1],
+                `${words[k]} after ${context.join(' ')}`,
+              );
+            });
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('a literal `<s>` in the text is the word `\\<s>` it was learned as, at its place in the line (n-gram and longest match)', () => {
     const ngram = new NgramModel({ order: 3, tokenizer: 'whitespace' });
     const index = new TokenIndex();

@@ -183,6 +183,44 @@ describe('core/tokenIndex', () => {
   });
   }
 
+  it('walks a context token by token answering as a fresh search of its last tokens, through left-out documents, unmerged (and sorted) changes and a merge midway', () => {
+    fc.assert(
+      fc.property(
+        fc.array(operationArb, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.constantFrom(3, 4, 5, 6, EOS, BOS, 0), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.option(keyArb, { nil: undefined }),
+        fc.array(operationArb, { maxLength: 2 }),
+        fc.nat(40),
+        fc.constantFrom(...sortings.map(([, sortFreshAbove]) => sortFreshAbove)),
+        (operations, tokens, maxLength, leftOut, later, at, sortFreshAbove) => {
+          const index = new TokenIndex(sortFreshAbove);
+          const truth = new Map<string, Int32Array>();
+          for (const operation of operations) apply(index, truth, operation);
+          const start = tokens.length >> 1;
+          const walk = index.walk(tokens.slice(0, start), maxLength, leftOut);
+          const expected = (end: number): void => {
+            const context = Int32Array.from(tokens.slice(Math.max(0, end - maxLength), end));
+            const fresh = index.longestMatch(context, maxLength, leftOut);
+            assert.deepEqual({ ...walk.match }, { ...fresh }, `after ${end} tokens`);
+            // And as brute force over the documents it does not leave out.
+            const visible = new Map([...truth].filter(([key]) => key !== leftOut));
+            const brute = bruteLongestMatch(visible, context.includes(0) ? context.subarray(context.lastIndexOf(0) + 1) : context);
+            assert.equal(walk.match.length, brute.length);
+          };
+          expected(start);
+          for (let end = start + 1; end <= tokens.length; end++) {
+            // The index changes midway (an edit, a merge): the walk answers on the index as it is.
+            if (end === start + 1 + (at % (tokens.length - start))) for (const operation of later) apply(index, truth, operation);
+            walk.push(tokens[end - 1]);
+            expected(end);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('never matches across documents: a context ending one document and starting the next occurs nowhere', () => {
     const index = new TokenIndex();
     index.set('a', Int32Array.from([3, 4, EOS]));
