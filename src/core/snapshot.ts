@@ -8,8 +8,9 @@
 //           counts: sentences, tokens, live words, root sums (f64 each), count-of-counts (f64 array)
 //           per order: size, live, free head (i32), node records (i32 array), sibling links (i32 array,
 //           empty for a laid-out table: see OrderTable); the hash index is rebuilt
-//           documents: count u32, then per document key (string), size f64, mtimeMs f64, withheld (string),
-//           sentences (i32 array)
+//           documents: (format 6 on) whether their sentences follow them u32 (1) or are the token
+//           index's (0), count u32, then per document key (string), size f64, mtimeMs f64, withheld
+//           (string), sentences (i32 array, when they follow)
 //           token index (format 4 on): its own format version u32 (0: none saved), then its bytes (a
 //           byte length u32 and the bytes): base document count u32, keys (strings), starts (i32 array),
 //           retired flags (i32 array), stream (i32 array), suffix array (i32 array), fresh documents:
@@ -35,8 +36,12 @@ export const SNAPSHOT_MAGIC = 'NWLM';
  * (secrets); a workspace snapshot older than that was learned without secret scanning by content.
  * 4: the token index follows the documents. 5: node records no longer hold the sibling link (a laid-out
  * table has none; the others store them after the records); older records are converted on reading.
+ * 6: with a token index, the documents' sentences are not written beside it: the index holds them
+ * (4 bytes a token less on disk, and in memory while it is written and read).
  */
-export const SNAPSHOT_VERSION = 5;
+export const SNAPSHOT_VERSION = 6;
+/** From this format on, the documents' sentences may be the token index's. */
+const SENTENCES_IN_INDEX_VERSION = 6;
 /** Formats before this stored each record with the sibling link as its fourth field. */
 const SEPARATE_LINKS_VERSION = 5;
 const OLD_LINK_FIELD = 3;
@@ -53,8 +58,12 @@ export interface SnapshotDocument {
   readonly mtimeMs: number;
   /** What the file rules withheld from it (e.g. "2 lines withheld: AWS key"); empty when nothing. */
   readonly withheld: string;
+  /** Read off the snapshot's token index when asked, when the index holds them (a 16-bit stream's are widened then). */
   readonly encoded: EncodedSentences;
 }
+
+/** A document as `writeSnapshot` takes it: its sentences are needed only when no token index is saved with it (the index's are written). */
+export type SavedDocument = Omit<SnapshotDocument, 'encoded'> & { readonly encoded?: EncodedSentences };
 
 export interface Snapshot {
   readonly model: NgramModel;
@@ -338,7 +347,7 @@ export class Reader {
  * The model's tables and vocabulary, and optionally documents and their token index, as snapshot bytes.
  * The index may hold more documents than `documents` (ones not counted yet): a restore drops those.
  */
-export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDocument> = [], index?: TokenIndex): Uint8Array {
+export function writeSnapshot(model: NgramModel, documents: Iterable<SavedDocument> = [], index?: TokenIndex): Uint8Array {
   const list = [...documents];
   // Measured first, then written once into the file's bytes: a workspace's snapshot (hundreds of
   // megabytes) is held once while it is saved, not grown by doubling and then copied behind a header.
@@ -353,7 +362,7 @@ export function writeSnapshot(model: NgramModel, documents: Iterable<SnapshotDoc
   return out;
 }
 
-function writeBody(body: Writer, model: NgramModel, documents: readonly SnapshotDocument[], index: TokenIndex | undefined): void {
+function writeBody(body: Writer, model: NgramModel, documents: readonly SavedDocument[], index: TokenIndex | undefined): void {
   body.u32(model.order);
   body.string(model.estimator.name);
   body.f64(model.estimator.addK ?? NaN);
@@ -381,13 +390,18 @@ function writeBody(body: Writer, model: NgramModel, documents: readonly Snapshot
     body.int32Array(state.links ?? new Int32Array(0));
   }
 
+  // With an index, each document's sentences are the index's copy, written with it.
+  body.u32(index === undefined ? 1 : 0);
   body.u32(documents.length);
   for (const document of documents) {
     body.string(document.key);
     body.f64(document.size);
     body.f64(document.mtimeMs);
     body.string(document.withheld);
-    body.int32Array(document.encoded);
+    if (index !== undefined) {
+      if (!index.has(document.key)) throw new Error(`the token index does not hold the document ${JSON.stringify(document.key)}`);
+    } else if (document.encoded === undefined) throw new Error(`no sentences for the document ${JSON.stringify(document.key)}`);
+    else body.int32Array(document.encoded);
   }
 
   if (index === undefined) body.u32(0);
@@ -577,13 +591,21 @@ function readBody(reader: Reader, formatVersion: number): Snapshot {
   const estimator = { name: estimatorName, ...(Number.isNaN(addK) ? {} : { addK }) };
   const model = new NgramModel({ order, estimator, tokenizer }, vocabulary, counts);
 
+  const placement = formatVersion >= SENTENCES_IN_INDEX_VERSION ? reader.u32('where the documents\' sentences are') : 1;
+  if (placement > 1) throw new Error(`snapshot says its documents' sentences are in an unknown place (${placement})`);
+  const inline = placement === 1;
   const documentCount = reader.u32('document count');
   const documents: SnapshotDocument[] = [];
+  const stamps: Omit<SnapshotDocument, 'encoded'>[] = [];
   for (let i = 0; i < documentCount; i++) {
     const key = reader.string('document key');
     const size = reader.f64('document size');
     const mtimeMs = reader.f64('document mtime');
     const withheld = formatVersion >= 3 ? reader.string('document withheld lines') : '';
+    if (!inline) {
+      stamps.push({ key, size, mtimeMs, withheld });
+      continue;
+    }
     const encoded = reader.int32Array('document sentences');
     const words = vocabulary.size;
     for (let i = 0; i < encoded.length; i++) {
@@ -596,6 +618,23 @@ function readBody(reader: Reader, formatVersion: number): Snapshot {
     return { model, documents, formatVersion, indexProblem: `saved without a token index (format ${formatVersion})` };
   }
   const indexVersion = reader.u32('token index format');
+  if (!inline) {
+    // The index holds the documents' sentences: without it the snapshot has no documents to give.
+    if (indexVersion !== INDEX_FORMAT_VERSION) throw new Error(`snapshot's documents are in a token index of format ${indexVersion}, which this build does not read (format ${INDEX_FORMAT_VERSION})`);
+    const indexLength = reader.u32('token index length');
+    if (indexLength > reader.remaining) throw new Error('snapshot is truncated or corrupt: token index runs past the end of the data');
+    if (((indexLength + 3) & ~3) < reader.remaining) throw new Error('snapshot has unread data after its token index');
+    const index = readIndex(reader, vocabulary.size, stamps, false);
+    for (const stamp of stamps) {
+      documents.push({
+        ...stamp,
+        get encoded(): EncodedSentences {
+          return index.sentences(stamp.key) as EncodedSentences;
+        },
+      });
+    }
+    return { model, documents, formatVersion, index };
+  }
   if (indexVersion === 0) {
     if (!reader.atEnd) throw new Error('snapshot has unread data after its documents');
     return { model, documents, formatVersion, indexProblem: 'saved without a token index' };
@@ -609,15 +648,18 @@ function readBody(reader: Reader, formatVersion: number): Snapshot {
     return { model, documents, formatVersion, indexProblem: `token index format ${indexVersion} is not supported (this build reads format ${INDEX_FORMAT_VERSION})` };
   }
   try {
-    return { model, documents, formatVersion, index: readIndex(reader, vocabulary.size, documents) };
+    return { model, documents, formatVersion, index: readIndex(reader, vocabulary.size, documents, true) };
   } catch (error) {
     reader.skipToEnd();
     return { model, documents, formatVersion, indexProblem: error instanceof Error ? error.message : String(error) };
   }
 }
 
-/** The saved index, checked to hold every saved document's sentences exactly; documents beyond those are dropped. */
-function readIndex(reader: Reader, vocabularySize: number, documents: readonly SnapshotDocument[]): TokenIndex {
+/**
+ * The saved index, checked to hold every saved document (with the sentences saved beside it, when
+ * `inline`: formats before 6); documents beyond those are dropped.
+ */
+function readIndex(reader: Reader, vocabularySize: number, documents: readonly SavedDocument[], inline: boolean): TokenIndex {
   const count = reader.u32('index document count');
   const keys: string[] = [];
   for (let d = 0; d < count; d++) keys.push(reader.string('index document key'));
@@ -639,7 +681,7 @@ function readIndex(reader: Reader, vocabularySize: number, documents: readonly S
   for (const { key, tokens } of fresh) held.set(key, tokens);
   for (const document of documents) {
     const tokens = held.get(document.key);
-    if (tokens === undefined || !holdsSentences(tokens, document.encoded)) {
+    if (tokens === undefined || (inline && document.encoded !== undefined && !holdsSentences(tokens, document.encoded))) {
       throw new Error(`the token index does not hold the saved document ${JSON.stringify(document.key)} as saved`);
     }
     held.delete(document.key);

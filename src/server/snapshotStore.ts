@@ -1,5 +1,5 @@
-// The persisted model: the engine's snapshot (tables, vocabulary, every document's sentences with the
-// size and mtime its file had, and the documents' token index) in the extension's workspace storage,
+// The persisted model: the engine's snapshot (tables, vocabulary, every document with the size and
+// mtime its file had, and the documents' token index, which holds their sentences) in the extension's workspace storage,
 // one file. Written atomically (a temp file renamed over the old one), so a crash mid-write leaves the
 // previous snapshot intact, and the index always belongs to the model beside it. On start,
 // a snapshot that cannot be read, that was made with another tokenizer, or that an older format wrote
@@ -10,7 +10,7 @@
 
 import { closeSync, fstatSync, openSync, readSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readSnapshotFrom, writeSnapshot, type ByteSource, type Snapshot, type SnapshotDocument } from '../core/snapshot';
+import { readSnapshotFrom, writeSnapshot, type ByteSource, type SavedDocument, type Snapshot } from '../core/snapshot';
 import { SNAPSHOT_FILE_NAME } from '../protocol/lsp';
 import { pathToUri } from './paths';
 import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
@@ -78,7 +78,8 @@ export class SnapshotStore {
     const withheld = new Map<string, string>();
     for (const document of snapshot.documents) {
       if (document.withheld !== '') withheld.set(document.key, document.withheld);
-      workspace.adoptCounted(document.key, pathToUri(document.key), document.encoded, {
+      // A restored index holds the documents' sentences: they are not read out of it.
+      workspace.adoptCounted(document.key, pathToUri(document.key), snapshot.index === undefined ? document.encoded : undefined, {
         size: document.size,
         mtimeMs: document.mtimeMs,
       });
@@ -90,12 +91,13 @@ export class SnapshotStore {
 
   /** Writes the snapshot, with what `withheld` says was withheld from each file; resolves to its size in bytes. */
   async save(workspace: WorkspaceModel, withheld: (fsPath: string) => string | undefined): Promise<number> {
-    const documents: SnapshotDocument[] = [];
+    const documents: SavedDocument[] = [];
     for (const entry of workspace.entries()) {
       if (!entry.counted) continue;
       // Text from an open editor may hold unsaved edits: make the next start read the file again.
       const mtimeMs = entry.lines === undefined ? entry.stamp.mtimeMs : UNKNOWN_MTIME;
-      documents.push({ key: entry.fsPath, size: entry.stamp.size, mtimeMs, withheld: withheld(entry.fsPath) ?? '', encoded: entry.encoded });
+      // The sentences are the index's, saved with it.
+      documents.push({ key: entry.fsPath, size: entry.stamp.size, mtimeMs, withheld: withheld(entry.fsPath) ?? '' });
     }
     const bytes = writeSnapshot(workspace.model, documents, workspace.index);
     await fs.mkdir(this.directory, { recursive: true });

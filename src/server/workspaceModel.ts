@@ -139,12 +139,15 @@ export class WorkspaceModel {
     return entry;
   }
 
-  /** Takes in a document whose sentences the model already counts (restored with it from a snapshot). */
-  adoptCounted(fsPath: string, uri: string, encoded: EncodedSentences, stamp: FileStamp): void {
+  /**
+   * Takes in a document whose sentences the model already counts (restored with it from a snapshot);
+   * `encoded` undefined: a restored index holds them.
+   */
+  adoptCounted(fsPath: string, uri: string, encoded: EncodedSentences | undefined, stamp: FileStamp): void {
     this.remove(fsPath);
+    if (encoded !== undefined) this.tokenIndex.set(fsPath, encoded);
+    else if (!this.tokenIndex.has(fsPath)) throw new Error(`the token index does not hold ${fsPath}`);
     this.documents.set(fsPath, new Document(this, fsPath, uri, stamp, true));
-    // A restored index already holds the document as it was saved.
-    if (!this.tokenIndex.has(fsPath)) this.tokenIndex.set(fsPath, encoded);
     this.countedDocuments++;
     this.mutations++;
   }

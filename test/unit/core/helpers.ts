@@ -4,6 +4,7 @@
 import { ADJUSTED, CHILD_SUM, COUNT, N1, N2, N3, NONE } from '../../../src/core/orderTable';
 import { NgramModel, type NgramModelOptions } from '../../../src/core/model';
 import { writeSnapshot, Writer } from '../../../src/core/snapshot';
+import type { TokenIndex } from '../../../src/core/tokenIndex';
 import type { EstimatorOptions } from '../../../src/core/types';
 
 /** A model trained on `lines` (one sentence per line, words separated by spaces). */
@@ -72,6 +73,33 @@ export function olderSnapshotBody(
 }
 
 /**
+ * A format 5 snapshot body (framed by the caller): the documents' sentences written beside the token
+ * index, which holds them too, as format 6 no longer does.
+ */
+export function formatFiveBody(
+  model: NgramModel,
+  documents: readonly { key: string; size: number; mtimeMs: number; withheld: string; encoded: Int32Array }[],
+  index: TokenIndex,
+): Uint8Array {
+  // Format 6 without documents: the model section, then where the sentences are, the count (0) and the index.
+  const modelSection = writeSnapshot(model).subarray(16);
+  const prefix = modelSection.subarray(0, modelSection.length - 12);
+  const indexSection = writeSnapshot(model, [], index).subarray(16 + prefix.length + 8);
+  const body = new Writer();
+  body.raw(prefix);
+  body.u32(documents.length);
+  for (const document of documents) {
+    body.string(document.key);
+    body.f64(document.size);
+    body.f64(document.mtimeMs);
+    body.string(document.withheld);
+    body.int32Array(document.encoded);
+  }
+  body.raw(indexSection);
+  return body.result();
+}
+
+/**
  * The body of `model`'s snapshot as formats 2–4 laid it out, up to the document count: the same
  * options, vocabulary and sums, then each order's records with the sibling link as the fourth field
  * (format 5 stores the links after the records, none for a laid-out table).
@@ -83,8 +111,8 @@ function formatFourModelSection(model: NgramModel): Uint8Array {
     const state = table.exportState();
     return total + 12 + 4 + state.data.byteLength + 4 + (state.links?.byteLength ?? 0);
   }, 0);
-  // After the tables: the document count and the token index's format (0), four bytes each.
-  const prefix = current.subarray(0, current.length - 8 - tablesBytes);
+  // After the tables: where the documents' sentences are, the document count and the token index's format (0), four bytes each.
+  const prefix = current.subarray(0, current.length - 12 - tablesBytes);
   const body = new Writer();
   body.raw(prefix);
   for (const table of model.tables.tables) {

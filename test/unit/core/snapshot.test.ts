@@ -4,7 +4,7 @@ import { NgramModel } from '../../../src/core/model';
 import { crc32, frame, INDEX_FORMAT_VERSION, readSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, readSnapshotFrom, writeSnapshot, type ByteSource, type Snapshot, type SnapshotDocument } from '../../../src/core/snapshot';
 import { TokenIndex } from '../../../src/core/tokenIndex';
 import { ESTIMATOR_NAMES } from '../../../src/core/types';
-import { olderSnapshotBody, statistics } from './helpers';
+import { formatFiveBody, olderSnapshotBody, statistics } from './helpers';
 
 
 const WORDS = ['a', 'b', 'c', 'ü', '→', 'word_with_underscore'];
@@ -108,28 +108,61 @@ describe('snapshot', () => {
       assert.deepEqual(restored.longestMatch(model.encodeText('const x = f(a,').subarray(0, -1)), index.longestMatch(model.encodeText('const x = f(a,').subarray(0, -1)));
     });
 
-    it('an index that does not hold the saved documents, or of another format, is left out with the reason; the model loads', () => {
+    it("holds the documents' sentences once, in the index: the snapshot is smaller by them, and they read back as saved, from a 16- or 32-bit stream", () => {
       const { model, documents, index } = indexed();
+      const sentenceBytes = documents.reduce((total, document) => total + 4 + document.encoded.byteLength, 0);
+      const beside = frame(SNAPSHOT_MAGIC, 5, formatFiveBody(model, documents, index));
+      const once = writeSnapshot(model, documents, index);
+      assert.equal(beside.length - once.length, sentenceBytes - 4);
+      const loaded = readSnapshot(once);
+      assert.deepEqual(loaded.documents.map((document) => Array.from(document.encoded)), documents.map((document) => Array.from(document.encoded)));
+      assert.ok((loaded.index?.exportState().stream ?? new Int32Array(0)) instanceof Uint16Array);
+      // A vocabulary past 65,536 words: the index's stream stays 32-bit, and the documents read off it as views.
+      const large = new NgramModel({ order: 2, tokenizer: 'whitespace' });
+      large.addText(Array.from({ length: 70_000 }, (_, i) => `w${i}`).join(' '));
+      const text = 'w69999 w3 w69998\nw5 w69999';
+      const wide = [{ key: '/work/wide.ts', size: 1, mtimeMs: 1, withheld: '', encoded: large.addText(text) }];
+      const wideIndex = new TokenIndex();
+      wideIndex.set(wide[0].key, wide[0].encoded);
+      wideIndex.merge();
+      const wideLoaded = readSnapshot(writeSnapshot(large, wide, wideIndex));
+      const stream = wideLoaded.index?.exportState().stream;
+      assert.ok(stream instanceof Int32Array);
+      assert.deepEqual(Array.from(wideLoaded.documents[0].encoded), Array.from(wide[0].encoded));
+      assert.equal(wideLoaded.documents[0].encoded.buffer, stream.buffer);
+    });
+
+    it('a document the index does not hold is refused when written; a format 5 index that does not hold the saved sentences, or of another format, is left out with the reason and the model loads', () => {
+      const { model, documents, index } = indexed();
+      assert.throws(() => writeSnapshot(model, [...documents, { ...documents[0], key: '/work/elsewhere.ts' }], index), /the token index does not hold the document "\/work\/elsewhere.ts"/);
+
       const stale = [...documents];
       stale[0] = { ...stale[0], encoded: model.encodeText('return x;') };
-      const mismatched = readSnapshot(writeSnapshot(model, stale, index));
+      const mismatched = readSnapshot(frame(SNAPSHOT_MAGIC, 5, formatFiveBody(model, stale, index)));
       assert.equal(mismatched.index, undefined);
       assert.match(mismatched.indexProblem ?? '', /the token index does not hold the saved document "\/work\/file0.ts" as saved/);
       assert.deepEqual(statistics(mismatched.model), statistics(model));
+      assert.deepEqual(mismatched.documents, stale);
 
-      const missing = readSnapshot(writeSnapshot(model, [...documents, { ...documents[0], key: '/work/elsewhere.ts' }], index));
+      const missing = readSnapshot(frame(SNAPSHOT_MAGIC, 5, formatFiveBody(model, [...documents, { ...documents[0], key: '/work/elsewhere.ts' }], index)));
       assert.match(missing.indexProblem ?? '', /does not hold the saved document "\/work\/elsewhere.ts"/);
 
-      const bytes = writeSnapshot(model, documents, index);
-      // The index's format version is the u32 after the documents: find it by writing the same snapshot without an index.
-      const at = writeSnapshot(model, documents).length - 4;
-      const future = resigned(bytes, (body) => new DataView(body.buffer, body.byteOffset).setUint32(at - 16, INDEX_FORMAT_VERSION + 1, true));
-      const unread = readSnapshot(future);
-      assert.equal(unread.index, undefined);
-      assert.equal(unread.indexProblem, `token index format ${INDEX_FORMAT_VERSION + 1} is not supported (this build reads format ${INDEX_FORMAT_VERSION})`);
-      assert.deepEqual(unread.documents, documents);
+      const fromFive = readSnapshot(frame(SNAPSHOT_MAGIC, 5, formatFiveBody(model, documents, index)));
+      assert.equal(fromFive.indexProblem, undefined);
+      assert.deepEqual(fromFive.index?.stats(), readSnapshot(writeSnapshot(model, documents, index)).index?.stats());
 
-      assert.equal(readSnapshot(writeSnapshot(model, documents)).indexProblem, 'saved without a token index');
+      // The index's format version and byte length come before its bytes, which end the body: their
+      // length is what the index adds to a snapshot without documents, less those two u32.
+      const bytes = writeSnapshot(model, documents, index);
+      const indexBytes = writeSnapshot(model, [], index).length - writeSnapshot(model).length - 4;
+      const at = bytes.length - 16 - indexBytes - 8;
+      const future = resigned(bytes, (body) => new DataView(body.buffer, body.byteOffset).setUint32(at, INDEX_FORMAT_VERSION + 1, true));
+      // Format 6 keeps the documents' sentences in the index: without it there are no documents to restore.
+      assert.throws(() => readSnapshot(future), new RegExp(`documents are in a token index of format ${INDEX_FORMAT_VERSION + 1}, which this build does not read`));
+
+      const unindexed = readSnapshot(writeSnapshot(model, documents));
+      assert.equal(unindexed.indexProblem, 'saved without a token index');
+      assert.deepEqual(unindexed.documents, documents);
     });
 
     it('a format 3 snapshot (no index) still loads, saying it has no index', () => {
@@ -166,7 +199,8 @@ describe('snapshot', () => {
     it('a forged index (re-signed) is refused with the reason, never read out of bounds', () => {
       const { model, documents, index } = indexed();
       const bytes = writeSnapshot(model, documents, index);
-      const start = writeSnapshot(model, documents).length - 16;
+      // From the index's format version on (see above: its bytes end the body).
+      const start = bytes.length - 16 - (writeSnapshot(model, [], index).length - writeSnapshot(model).length - 4) - 8;
       fc.assert(
         fc.property(fc.integer({ min: start, max: bytes.length - 17 }), fc.integer({ min: 1, max: 255 }), (at, flip) => {
           let loaded: ReturnType<typeof readSnapshot>;
