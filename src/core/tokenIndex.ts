@@ -97,6 +97,20 @@ export interface IndexWalk {
   push(token: number): IndexMatch;
 }
 
+/** A document of the base left out of a query: its copy's positions in the stream, and that copy indexed alone. */
+interface LeftOutCopy {
+  readonly index: TokenIndex;
+  /** Its `<s>` and tokens: stream[from..to). */
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Ranges of the base this narrow are tallied by reading each suffix's follower (the left-out copy's
+ * suffixes skipped by their positions); wider ones through the left-out copy's own index.
+ */
+const SCANNED_RANGE = 32;
+
 /** A match's suffix-array ranges, carried to the next token's query while the index is as it was. */
 interface Carried {
   readonly base: Base;
@@ -104,7 +118,7 @@ interface Carried {
   /** The match's length: the ranges are those of the context's last `length` tokens. */
   readonly length: number;
   readonly baseRange: [number, number];
-  /** In the left-out document's own index, when it is in the base. */
+  /** In the left-out document's own index, when it is in the base and was searched. */
   readonly aloneRange: [number, number] | undefined;
   /** In each sorted fresh document's index, in the order the segments list them. */
   readonly sortedRanges: readonly [number, number][];
@@ -180,8 +194,8 @@ export class TokenIndex {
   private segmentsCache: Segment[] | undefined;
   /** Followers of wide ranges of one base, by range start and depth, least recently used first. */
   private followerCache: { readonly base: Base; readonly entries: Map<string, Followers>; ids: number } | undefined;
-  /** `baseAlone`'s indexes (null: the base does not hold the document), for one base. */
-  private alone: { readonly base: Base; readonly indexes: Map<string, TokenIndex | null> } | undefined;
+  /** `baseAlone`'s answers (null: the base does not hold the document), for one base. */
+  private alone: { readonly base: Base; readonly indexes: Map<string, LeftOutCopy | null> } | undefined;
 
   /** `sortFreshAbove`: see SORT_FRESH_ABOVE (tests lower it to exercise sorted documents). */
   constructor(private readonly sortFreshAbove = SORT_FRESH_ABOVE) {}
@@ -398,19 +412,22 @@ export class TokenIndex {
   // ---- queries ----
 
   /**
-   * The base's copy of document `key` indexed alone (undefined when the base does not hold it), kept
-   * until the next merge: what a query leaving the document out subtracts from the base.
+   * The base's copy of document `key`, its place in the stream and indexed alone (undefined when the
+   * base does not hold it), kept until the next merge: what a query leaving the document out
+   * subtracts from the base.
    */
-  private baseAlone(key: string): TokenIndex | undefined {
+  private baseAlone(key: string): LeftOutCopy | undefined {
     const base = this.base;
     if (this.alone?.base !== base) this.alone = { base, indexes: new Map() };
     const cached = this.alone.indexes.get(key);
     if (cached !== undefined) return cached ?? undefined;
     const document = findSortedKey(base.keys, key);
+    const from = base.starts[document];
+    const to = base.starts[document + 1] - 1;
     // The stream holds the document's `<s>` first, which `set` puts back.
-    const index = document >= 0 ? TokenIndex.indexedAlone(key, base.stream.subarray(base.starts[document] + 1, base.starts[document + 1] - 1)) : null;
-    this.alone.indexes.set(key, index);
-    return index ?? undefined;
+    const copy = document >= 0 ? { index: TokenIndex.indexedAlone(key, base.stream.subarray(from + 1, to)), from, to } : null;
+    this.alone.indexes.set(key, copy);
+    return copy ?? undefined;
   }
 
   /**
@@ -589,7 +606,8 @@ export class TokenIndex {
     }
     // A left-out document in the base is subtracted through an index of its own tokens (its base copy
     // is not scanned as retired then), a fresh one is skipped.
-    const alone = leftOut === undefined ? undefined : this.baseAlone(leftOut);
+    const leftOutCopy = leftOut === undefined ? undefined : this.baseAlone(leftOut);
+    const alone = leftOutCopy?.index;
     // Changes since the merge: per matched length, how many of their positions count (+ fresh, − retired).
     let pendingByLength: Int32Array | undefined;
     const pending: { segment: Segment; position: number; length: number }[] = [];
@@ -615,12 +633,22 @@ export class TokenIndex {
     const extended = typeof hint === 'object' && limit === hint.length + 1 ? hint : undefined;
     const last = context[end - 1];
     const narrowed = (index: TokenIndex, range: [number, number] | undefined): { length: number; range: [number, number] } | undefined =>
-      extended === undefined || range === undefined ? undefined : { length: limit, range: index.narrow(range[0], range[1], extended.length, last) };
+      extended === undefined || range === undefined ? undefined : { length: limit, range: range[0] === range[1] ? range : index.narrow(range[0], range[1], extended.length, last) };
     const baseRange = this.suffixRanges(context, narrowed(this, extended?.baseRange));
     const aloneRange = alone?.suffixRanges(context, narrowed(alone, extended?.aloneRange));
     const sorted = sortedParts.map((index, i) => index.suffixRanges(context, narrowed(index, extended?.sortedRanges[i])));
+    // The left-out copy's share of a narrow base range is read off the range itself (no search of its own).
+    const scanned = (k: number): boolean => {
+      const [low, high] = baseRange(k);
+      return high - low <= SCANNED_RANGE;
+    };
+    const leftOutCount = (k: number): number => {
+      if (leftOutCopy === undefined || aloneRange === undefined) return 0;
+      if (scanned(k)) return this.tallyRange(baseRange(k), k, leftOutCopy, true).count;
+      return leftOutCopy.index.continuationsIn(aloneRange(k), k);
+    };
     const total = (k: number): number => {
-      let count = this.continuationsIn(baseRange(k), k) + (pendingByLength?.[k] ?? 0) - (alone === undefined || aloneRange === undefined ? 0 : alone.continuationsIn(aloneRange(k), k));
+      let count = this.continuationsIn(baseRange(k), k) + (pendingByLength?.[k] ?? 0) - leftOutCount(k);
       for (let i = 0; i < sorted.length; i++) count += sortedParts[i].continuationsIn(sorted[i](k), k);
       return count;
     };
@@ -665,14 +693,18 @@ export class TokenIndex {
       segments: this.segments(),
       length: good,
       baseRange: baseRange(good),
-      aloneRange: aloneRange?.(good),
+      aloneRange: good === 0 || !scanned(good) ? aloneRange?.(good) : undefined,
       sortedRanges: sorted.map((range) => range(good)),
     };
     if (good === 0) return { match: { length: 0, count: 0, words: new Int32Array(0), counts: new Int32Array(0) }, carried };
 
     // What the base holds, less the left-out document's copy in it, plus the changes since the merge.
-    let followers = this.followersIn(baseRange(good), good);
-    if (alone !== undefined && aloneRange !== undefined) followers = withoutFollowers(followers, alone.followersIn(aloneRange(good), good));
+    let followers: Followers;
+    if (leftOutCopy !== undefined && aloneRange !== undefined && scanned(good)) followers = this.tallyRange(baseRange(good), good, leftOutCopy);
+    else {
+      followers = this.followersIn(baseRange(good), good);
+      if (alone !== undefined && aloneRange !== undefined) followers = withoutFollowers(followers, alone.followersIn(aloneRange(good), good));
+    }
     const changes = new Map<number, number>();
     for (const { segment, position, length } of pending) {
       if (length < good) continue;
@@ -719,8 +751,36 @@ export class TokenIndex {
   }
 
   /** `followersIn` without the cache: one gallop per distinct follower. */
-  private tallyRange([low, high]: [number, number], depth: number): Followers {
+  private tallyRange(range: [number, number], depth: number): Followers;
+  /**
+   * A narrow range's followers read suffix by suffix, those of `copy`'s positions skipped; or with
+   * `onlyCopy`, how many of `copy`'s suffixes in it go on with a token.
+   */
+  private tallyRange(range: [number, number], depth: number, copy: LeftOutCopy, onlyCopy?: false): Followers;
+  private tallyRange(range: [number, number], depth: number, copy: LeftOutCopy, onlyCopy: true): { count: number };
+  private tallyRange([low, high]: [number, number], depth: number, copy?: LeftOutCopy, onlyCopy = false): Followers | { count: number } {
     const { stream, suffixArray } = this.base;
+    if (copy !== undefined) {
+      const words = new Int32Array(onlyCopy ? 0 : high - low);
+      const counts = new Int32Array(onlyCopy ? 0 : high - low);
+      let distinct = 0;
+      let count = 0;
+      for (let i = low; i < high; i++) {
+        const position = suffixArray[i];
+        const inCopy = position >= copy.from && position < copy.to;
+        const word = stream[position + depth];
+        if (inCopy !== onlyCopy || word === SEPARATOR) continue;
+        count++;
+        if (onlyCopy) continue;
+        // The suffixes sort by the follower: the words come ascending.
+        if (distinct > 0 && words[distinct - 1] === word) counts[distinct - 1]++;
+        else {
+          words[distinct] = word;
+          counts[distinct++] = 1;
+        }
+      }
+      return onlyCopy ? { count } : { words: words.subarray(0, distinct), counts: counts.subarray(0, distinct) };
+    }
     const follower = (i: number): number => stream[suffixArray[i] + depth];
     // At most one word per suffix, and no more than the ids there are.
     const most = Math.min(high - low, stream instanceof Uint16Array ? 1 << 16 : high - low);
