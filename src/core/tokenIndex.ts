@@ -304,6 +304,13 @@ export class TokenIndex {
     return tokens;
   }
 
+  /** Fresh documents a query searches one by one (each sorted on its own since the merge), `leftOut` aside. */
+  searchedDocuments(leftOut?: string): number {
+    let documents = 0;
+    for (const [key, entry] of this.documents) if (entry.sorted !== null && key !== leftOut) documents++;
+    return documents;
+  }
+
   /** Whether enough has changed since the last merge for queries to be worth a new base. */
   get mergeDue(): boolean {
     const pending = this.freshTokens + this.retiredTokens;

@@ -28,6 +28,11 @@ const REMOVAL_TOKENS = 2048;
 const KEPT_DOCUMENTS = 2;
 /** Changed tokens of the token index (besides the document's own) above which it is merged before a lens reads across lines. */
 const MERGE_BEFORE_READING = 16_384;
+/**
+ * Or documents sorted on their own since the merge: a whole file read across lines searches each of
+ * them at nearly every token (a match as long as the context is searched afresh at each).
+ */
+const SEARCHED_BEFORE_READING = 8;
 const ALTERNATIVES = 5;
 const LOG2_10 = Math.log2(10);
 
@@ -57,6 +62,11 @@ interface LineCache {
   /** The shared model in the state this cache follows: this model, at `version`. */
   readonly model: NgramModel;
   version: number;
+  /**
+   * Once the model without the document is taken (a copy), the workspace's `versionWithout` the
+   * document then: the document's own changes (an edit, a re-read of its file) leave that copy valid.
+   */
+  leftOutVersion: { readonly fsPath: string; readonly version: number } | undefined;
   /** The shared model without the document (a copy), or the shared model when the document is not counted; undefined until built. */
   scoring: NgramModel | undefined;
   /** With the longest-match estimator: it over `scoring` and the workspace's index, without the document. */
@@ -116,9 +126,11 @@ export class SurprisalLens {
       }
       if (cache.scoring === undefined) continue;
       // Reading the whole document across lines asks the index once per token: merge the changes it
-      // would otherwise read by a linear pass for each of them (the merge runs on another thread).
+      // would otherwise read by a linear pass, or search one by one, for each of them (the merge runs
+      // on another thread).
       const index = cache.longestMatch === undefined ? undefined : cache.workspace.index;
-      if (index !== undefined && index.scannedTokens(cache.longestMatch?.leftOut) > MERGE_BEFORE_READING) {
+      const leftOut = cache.longestMatch?.leftOut;
+      if (index !== undefined && (index.scannedTokens(leftOut) > MERGE_BEFORE_READING || index.searchedDocuments(leftOut) > SEARCHED_BEFORE_READING)) {
         await this.host.mergeIndex();
         if (!isOpen()) return null;
       }
@@ -277,6 +289,7 @@ export class SurprisalLens {
       workspace,
       model: workspace.model,
       version: workspace.version,
+      leftOutVersion: undefined,
       scoring: undefined,
       longestMatch: undefined,
       ownCountsLeftOut: false,
@@ -292,7 +305,9 @@ export class SurprisalLens {
   /** Whether the workspace model is still in the state `cache` follows (edits of its own document aside). */
   private isCurrent(cache: LineCache): boolean {
     const workspace = this.host.workspace();
-    return cache.workspace === workspace && cache.model === workspace.model && cache.version === workspace.version && cache.mixtureKey === this.host.mixtureKey();
+    const { leftOutVersion } = cache;
+    const version = leftOutVersion === undefined ? cache.version === workspace.version : leftOutVersion.version === workspace.versionWithout(leftOutVersion.fsPath);
+    return cache.workspace === workspace && cache.model === workspace.model && version && cache.mixtureKey === this.host.mixtureKey();
   }
 
   /**
@@ -312,6 +327,7 @@ export class SurprisalLens {
     }
     const copy = cache.model.copy();
     const encoded: EncodedSentences = entry.encoded;
+    cache.leftOutVersion = { fsPath: entry.fsPath, version: cache.workspace.versionWithout(entry.fsPath) };
     for (let from = 0; from < encoded.length; ) {
       yield;
       // Whole sentences: up to the first `</s>` after REMOVAL_TOKENS more tokens.

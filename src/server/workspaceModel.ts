@@ -75,6 +75,8 @@ export class WorkspaceModel {
   private readonly pending = new Map<string, PendingDocument>();
   private countedDocuments = 0;
   private mutations = 0;
+  /** Of `mutations`, those that concerned one document alone, by its path (`versionWithout`). */
+  private readonly ownMutations = new Map<string, number>();
 
   constructor(configuration: ModelConfiguration, model?: NgramModel) {
     this.current = model ?? new NgramModel(configuration);
@@ -104,6 +106,20 @@ export class WorkspaceModel {
   /** Changes with every change to what a snapshot would hold (so the server knows when to save). */
   get version(): number {
     return this.mutations;
+  }
+
+  /**
+   * Changes with every change but those of the document at `fsPath` alone: the model without that
+   * document (the surprisal lens's) stays as it was while this does.
+   */
+  versionWithout(fsPath: string): number {
+    return this.mutations - (this.ownMutations.get(fsPath) ?? 0);
+  }
+
+  /** A change that concerns the document at `fsPath` alone. */
+  private mutated(fsPath: string): void {
+    this.mutations++;
+    this.ownMutations.set(fsPath, (this.ownMutations.get(fsPath) ?? 0) + 1);
   }
 
   stats(): ModelStats {
@@ -149,7 +165,7 @@ export class WorkspaceModel {
     else if (!this.tokenIndex.has(fsPath)) throw new Error(`the token index does not hold ${fsPath}`);
     this.documents.set(fsPath, new Document(this, fsPath, uri, stamp, true));
     this.countedDocuments++;
-    this.mutations++;
+    this.mutated(fsPath);
   }
 
   /**
@@ -168,9 +184,9 @@ export class WorkspaceModel {
     if (this.pending.get(pending.fsPath) === pending) this.pending.delete(pending.fsPath);
   }
 
-  /** A change to the counts that belongs to no document yet (a `PendingDocument`'s piece). */
-  touch(): void {
-    this.mutations++;
+  /** A change to the counts that belongs to no document yet (a piece of the `PendingDocument` at `fsPath`). */
+  touch(fsPath: string): void {
+    this.mutated(fsPath);
   }
 
   /** Counts a document that is not counted yet (after a recount reset). */
@@ -179,7 +195,7 @@ export class WorkspaceModel {
     this.current.addSentences(entry.encoded);
     entry.counted = true;
     this.countedDocuments++;
-    this.mutations++;
+    this.mutated(entry.fsPath);
   }
 
   remove(fsPath: string): boolean {
@@ -193,7 +209,7 @@ export class WorkspaceModel {
     }
     this.documents.delete(fsPath);
     this.tokenIndex.delete(fsPath);
-    this.mutations++;
+    this.mutated(fsPath);
     return true;
   }
 
@@ -226,7 +242,7 @@ export class WorkspaceModel {
     let tail = 0;
     while (tail < shorter - head && old[old.length - 1 - tail] === texts[texts.length - 1 - tail]) tail++;
     if (head === old.length && head === texts.length) return;
-    this.mutations++;
+    this.mutated(entry.fsPath);
     const removeFrom = index.starts[head];
     const removeTo = index.starts[old.length - tail];
     const addedLines = texts.slice(head, texts.length - tail).map((line) => this.current.encodeText(line));
@@ -253,7 +269,7 @@ export class WorkspaceModel {
   /** The document no longer comes from an editor (closed): forget its line index. */
   releaseEditor(entry: DocumentEntry): void {
     entry.lines = undefined;
-    this.mutations++;
+    this.mutated(entry.fsPath);
   }
 
   /**
@@ -314,7 +330,7 @@ export class WorkspaceModel {
       }
       this.tokenIndex.set(entry.fsPath, encoded);
     }
-    this.mutations++;
+    this.mutated(entry.fsPath);
     const starts = new Int32Array(texts.length + 1);
     for (let i = 0; i < perLine.length; i++) starts[i + 1] = starts[i] + perLine[i].length;
     entry.lines = { texts, starts };
@@ -346,7 +362,7 @@ export class PendingDocument {
     const sentences = this.model.encodeText(lines);
     this.model.addSentences(sentences);
     this.pieces.push(sentences);
-    this.workspace.touch();
+    this.workspace.touch(this.fsPath);
   }
 
   /** The document, counted whole, joins the workspace's documents. */
@@ -363,7 +379,7 @@ export class PendingDocument {
     this.workspace.settled(this);
     if (this.workspace.model !== this.model) return;
     for (const sentences of this.pieces) this.model.removeSentences(sentences);
-    this.workspace.touch();
+    this.workspace.touch(this.fsPath);
   }
 }
 

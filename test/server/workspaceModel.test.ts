@@ -111,6 +111,38 @@ describe('workspace model: incremental edits', () => {
     assert.equal(orphan.current, false);
   });
 
+  it('versionWithout a document moves with every change but its own: the model without it stays as it was while it does not', () => {
+    const OTHER = '/workspace/other.txt';
+    const workspace = new WorkspaceModel(configuration);
+    workspace.setText(OTHER, 'file:///workspace/other.txt', 'the cat\n', STAMP);
+    const entry = workspace.setText(FILE, URI, 'the cat sat\non the mat\n', STAMP);
+    const withoutFile = (): object => {
+      const copy = workspace.model.copy();
+      if (workspace.get(FILE)?.counted === true) copy.removeSentences(workspace.get(FILE)?.encoded ?? new Int32Array(0));
+      return { ...copy.stats(), modelBytes: 0 };
+    };
+    const without = withoutFile();
+    const version = workspace.versionWithout(FILE);
+    const changes = workspace.version;
+    // The file's own changes: an editor's text and edits, closing it, learning it again whole or piece by piece.
+    workspace.applyEditorText(entry, 'the cat sat\non the mat\n');
+    workspace.applyEditorText(entry, 'the cat sat down\non the mat\n');
+    workspace.releaseEditor(entry);
+    workspace.setText(FILE, URI, 'a mat\n', STAMP);
+    const pending = workspace.beginDocument(FILE);
+    pending.add('the cat\n');
+    pending.finish(URI, STAMP);
+    workspace.remove(FILE);
+    workspace.setText(FILE, URI, 'the end\n', STAMP);
+    assert.ok(workspace.version > changes);
+    assert.equal(workspace.versionWithout(FILE), version);
+    assert.deepEqual(withoutFile(), without);
+    // Another document's change moves it.
+    workspace.setText(OTHER, 'file:///workspace/other.txt', 'the dog ran\n', STAMP);
+    assert.notEqual(workspace.versionWithout(FILE), version);
+    assert.notDeepEqual(withoutFile(), without);
+  });
+
   it('a recount at another order keeps every document and counts them again', () => {
     const workspace = new WorkspaceModel(configuration);
     workspace.setText(FILE, URI, 'the cat sat on the mat\n', STAMP);

@@ -221,6 +221,22 @@ describe('core/tokenIndex', () => {
     );
   });
 
+  it('counts the fresh documents a query searches one by one: those sorted on their own since the merge, a left-out one aside', () => {
+    const index = new TokenIndex(0);
+    index.set('a', Int32Array.from([3, 4, EOS]));
+    index.merge();
+    assert.equal(index.searchedDocuments(), 0);
+    index.set('b', Int32Array.from([3, 5, EOS]));
+    index.set('c', Int32Array.from([4, 5, EOS]));
+    index.set('d', Int32Array.from([5, 6, EOS]));
+    // Every fresh document but the latest is sorted.
+    assert.equal(index.searchedDocuments(), 2);
+    assert.equal(index.searchedDocuments('b'), 1);
+    assert.equal(index.searchedDocuments('d'), 2);
+    index.merge();
+    assert.equal(index.searchedDocuments(), 0);
+  });
+
   it('never matches across documents: a context ending one document and starting the next occurs nowhere', () => {
     const index = new TokenIndex();
     index.set('a', Int32Array.from([3, 4, EOS]));
