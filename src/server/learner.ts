@@ -379,6 +379,7 @@ export class Learner {
     if (decoded === undefined) return;
     const stamp = { size: file.size, mtimeMs: file.mtimeMs };
     const editorText = openText === undefined ? undefined : decoded.text;
+    if (editorText === undefined && workspace.keepIfUnchanged(file.fsPath, decoded.text, stamp)) return;
     if (editorText === undefined && decoded.text.length > LARGE_TEXT_CHARS) {
       await this.learnInSteps(file.fsPath, decoded.text, stamp);
       return;

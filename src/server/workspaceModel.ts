@@ -134,6 +134,21 @@ export class WorkspaceModel {
     return this.documents.values();
   }
 
+  /**
+   * Whether the document at `fsPath` is counted from exactly the sentences of `text` (its file read
+   * again unchanged, as when an editor closes without unsaved edits): then it is kept as it is, with
+   * the new stamp, instead of being learned again.
+   */
+  keepIfUnchanged(fsPath: string, text: string, stamp: FileStamp): boolean {
+    const entry = this.documents.get(fsPath);
+    if (entry === undefined || !entry.counted || entry.lines !== undefined || !equalArrays(entry.encoded, this.current.encodeText(text))) return false;
+    if (entry.stamp.size !== stamp.size || entry.stamp.mtimeMs !== stamp.mtimeMs) {
+      entry.stamp = stamp;
+      this.mutated(fsPath);
+    }
+    return true;
+  }
+
   /** Learns (or re-learns) a document's whole text. */
   setText(fsPath: string, uri: string, text: string, stamp: FileStamp): DocumentEntry {
     const existing = this.documents.get(fsPath);

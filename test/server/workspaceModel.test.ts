@@ -143,6 +143,24 @@ describe('workspace model: incremental edits', () => {
     assert.notDeepEqual(withoutFile(), without);
   });
 
+  it('a file read again unchanged is kept as it is (its stamp updated); a changed one, an uncounted one or one open in an editor is not', () => {
+    const workspace = new WorkspaceModel(configuration);
+    const entry = workspace.setText(FILE, URI, 'the cat sat\n\non the mat\n', STAMP);
+    const version = workspace.version;
+    const without = workspace.versionWithout(FILE);
+    assert.equal(workspace.keepIfUnchanged(FILE, 'the cat sat\n\non the mat\n', STAMP), true);
+    assert.equal(workspace.version, version, 'nothing changed');
+    const later = { size: 1, mtimeMs: 2 };
+    assert.equal(workspace.keepIfUnchanged(FILE, 'the cat sat\non the mat', later), true);
+    assert.deepEqual(workspace.get(FILE)?.stamp, later);
+    assert.equal(workspace.versionWithout(FILE), without, 'only its own stamp changed');
+    assert.ok(workspace.version > version, 'a new stamp is saved');
+    assert.equal(workspace.keepIfUnchanged(FILE, 'the cat sat\non a mat\n', later), false);
+    assert.equal(workspace.keepIfUnchanged('/workspace/new.txt', 'the cat\n', later), false);
+    workspace.applyEditorText(entry, 'the cat sat\n\non the mat\n');
+    assert.equal(workspace.keepIfUnchanged(FILE, 'the cat sat\n\non the mat\n', later), false, 'the text of an open editor is what counts');
+  });
+
   it('a recount at another order keeps every document and counts them again', () => {
     const workspace = new WorkspaceModel(configuration);
     workspace.setText(FILE, URI, 'the cat sat on the mat\n', STAMP);
