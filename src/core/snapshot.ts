@@ -50,6 +50,8 @@ export const INDEX_FORMAT_VERSION = 1;
 /** Version 2 models (no documents' withheld notes) still load: the command line's saved models. */
 const OLDEST_READABLE_VERSION = 2;
 const HEADER_BYTES = 16;
+/** A streamed snapshot goes to its sink in chunks of about this size (larger arrays whole). */
+const STREAM_CHUNK_BYTES = 1 << 20;
 
 /** One document's sentences and the file stamp they were read with. */
 export interface SnapshotDocument {
@@ -127,10 +129,15 @@ export class Writer {
   private bytes: Uint8Array<ArrayBuffer>;
   private view: DataView;
   length = 0;
+  /** Streaming: the bytes before this offset went to the sink; `bytes` holds those after it. */
+  private flushed = 0;
+  /** Streaming: the CRC-32 of the bytes that went to the sink. */
+  private sent = 0;
 
   constructor(
     target: Uint8Array<ArrayBuffer> = new Uint8Array(1 << 16),
-    private readonly mode: 'grow' | 'count' | 'fixed' = 'grow',
+    private readonly mode: 'grow' | 'count' | 'stream' = 'grow',
+    private readonly sink?: ByteSink,
   ) {
     this.bytes = target;
     this.view = new DataView(target.buffer, target.byteOffset, target.byteLength);
@@ -141,18 +148,39 @@ export class Writer {
     return new Writer(new Uint8Array(0), 'count');
   }
 
-  /** A writer into `target`, which must hold exactly what is written (throws past its end). */
-  static into(target: Uint8Array<ArrayBuffer>): Writer {
-    return new Writer(target, 'fixed');
+  /** A writer that hands its bytes to `sink` a chunk at a time (`end` sends the last). */
+  static streaming(sink: ByteSink): Writer {
+    return new Writer(new Uint8Array(STREAM_CHUNK_BYTES), 'stream', sink);
   }
 
+  /** The CRC-32 of what a streaming writer wrote, once `end` has sent it all. */
+  get checksum(): number {
+    return this.sent;
+  }
+
+  /** Sends what a streaming writer holds still. */
+  end(): void {
+    this.send(this.bytes.subarray(0, this.length - this.flushed));
+  }
+
+  private send(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.sent = crc32(bytes, this.sent);
+    (this.sink as ByteSink).write(bytes, this.flushed);
+    this.flushed += bytes.length;
+  }
+
+  /** Room for `extra` more bytes in `bytes`; false when nothing is to be written there (counting). */
   private reserve(extra: number): boolean {
     if (this.mode === 'count') {
       this.length += extra;
       return false;
     }
-    if (this.length + extra <= this.bytes.length) return true;
-    if (this.mode === 'fixed') throw new Error('snapshot body outgrew the size it was measured at');
+    if (this.length - this.flushed + extra <= this.bytes.length) return true;
+    if (this.mode === 'stream') {
+      this.end();
+      return true;
+    }
     let capacity = this.bytes.length * 2;
     while (capacity < this.length + extra) capacity *= 2;
     const grown = new Uint8Array(capacity);
@@ -164,32 +192,36 @@ export class Writer {
 
   u32(value: number): void {
     if (!this.reserve(4)) return;
-    this.view.setUint32(this.length, value, true);
+    this.view.setUint32(this.length - this.flushed, value, true);
     this.length += 4;
-  }
-
-  /** Overwrites the u32 at `offset` (written earlier as a placeholder). */
-  patchU32(offset: number, value: number): void {
-    if (this.mode !== 'count') this.view.setUint32(offset, value, true);
   }
 
   i32(value: number): void {
     if (!this.reserve(4)) return;
-    this.view.setInt32(this.length, value, true);
+    this.view.setInt32(this.length - this.flushed, value, true);
     this.length += 4;
   }
 
   f64(value: number): void {
     if (!this.reserve(8)) return;
-    this.view.setFloat64(this.length, value, true);
+    this.view.setFloat64(this.length - this.flushed, value, true);
     this.length += 8;
   }
 
   raw(bytes: Uint8Array): void {
     const padded = (bytes.length + 3) & ~3;
+    if (this.mode === 'stream' && padded > this.bytes.length) {
+      // An array larger than a chunk (a stream, a suffix array) goes to the sink as it is, not copied.
+      this.end();
+      this.length += padded;
+      this.send(bytes);
+      this.send(new Uint8Array(padded - bytes.length));
+      return;
+    }
     if (!this.reserve(padded)) return;
-    this.bytes.set(bytes, this.length);
-    this.bytes.fill(0, this.length + bytes.length, this.length + padded);
+    const at = this.length - this.flushed;
+    this.bytes.set(bytes, at);
+    this.bytes.fill(0, at + bytes.length, at + padded);
     this.length += padded;
   }
 
@@ -212,6 +244,11 @@ export class Writer {
   result(): Uint8Array {
     return this.bytes.subarray(0, this.length);
   }
+}
+
+/** Where a snapshot is written: `bytes` at byte `position` (the body in order, then the header at 0). */
+export interface ByteSink {
+  write(bytes: Uint8Array, position: number): void;
 }
 
 /** Bytes read in order: a snapshot in memory, or a file read as it is parsed (the server's). */
@@ -348,18 +385,39 @@ export class Reader {
  * The index may hold more documents than `documents` (ones not counted yet): a restore drops those.
  */
 export function writeSnapshot(model: NgramModel, documents: Iterable<SavedDocument> = [], index?: TokenIndex): Uint8Array {
+  let out = new Uint8Array(0);
+  writeSnapshotTo(
+    (length) => {
+      out = new Uint8Array(length);
+      return { write: (bytes, position) => out.set(bytes, position) };
+    },
+    model,
+    documents,
+    index,
+  );
+  return out;
+}
+
+/**
+ * `writeSnapshot` handed to a sink a chunk at a time (the server's file), so the snapshot is never
+ * held whole (hundreds of megabytes for a large workspace: the largest arrays go to the sink as they
+ * are). It is measured first: `open` is called with its length, then the body is written in order,
+ * then the header (its length and checksum). Returns the length.
+ */
+export function writeSnapshotTo(open: (length: number) => ByteSink, model: NgramModel, documents: Iterable<SavedDocument> = [], index?: TokenIndex): number {
   const list = [...documents];
-  // Measured first, then written once into the file's bytes: a workspace's snapshot (hundreds of
-  // megabytes) is held once while it is saved, not grown by doubling and then copied behind a header.
   const write = (body: Writer): void => writeBody(body, model, list, index);
   const sizing = Writer.counting();
   write(sizing);
-  const out = new Uint8Array(HEADER_BYTES + sizing.length);
-  const body = Writer.into(out.subarray(HEADER_BYTES));
+  const sink = open(HEADER_BYTES + sizing.length);
+  const body = Writer.streaming({ write: (bytes, position) => sink.write(bytes, HEADER_BYTES + position) });
   write(body);
+  body.end();
   if (body.length !== sizing.length) throw new Error('snapshot body changed size while it was written');
-  writeHeader(out, SNAPSHOT_MAGIC, SNAPSHOT_VERSION);
-  return out;
+  const header = new Uint8Array(HEADER_BYTES);
+  fillHeader(header, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, sizing.length, body.checksum);
+  sink.write(header, 0);
+  return HEADER_BYTES + sizing.length;
 }
 
 function writeBody(body: Writer, model: NgramModel, documents: readonly SavedDocument[], index: TokenIndex | undefined): void {
@@ -407,12 +465,11 @@ function writeBody(body: Writer, model: NgramModel, documents: readonly SavedDoc
   if (index === undefined) body.u32(0);
   else {
     body.u32(INDEX_FORMAT_VERSION);
-    // The index's byte length, known once it is written.
-    const lengthAt = body.length;
-    body.u32(0);
-    const start = body.length;
+    // The index's byte length, measured first (a streamed body cannot be patched afterwards).
+    const sizing = Writer.counting();
+    writeIndex(sizing, index);
+    body.u32(sizing.length);
     writeIndex(body, index);
-    body.patchU32(lengthAt, body.length - start);
   }
 }
 
@@ -442,12 +499,17 @@ export function frame(magic: string, version: number, bodyBytes: Uint8Array): Ui
 
 /** Fills the header of `out`, whose body (after the header) is written. */
 function writeHeader(out: Uint8Array, magic: string, version: number): void {
+  fillHeader(out, magic, version, out.length - HEADER_BYTES, crc32(out.subarray(HEADER_BYTES)));
+}
+
+/** Fills a header's bytes (the first HEADER_BYTES of `out`). */
+function fillHeader(out: Uint8Array, magic: string, version: number, bodyLength: number, checksum: number): void {
   assertLittleEndian();
   const header = new DataView(out.buffer, out.byteOffset, HEADER_BYTES);
   out.set(utf8Encoder.encode(magic), 0);
   header.setUint32(4, version, true);
-  header.setUint32(8, out.length - HEADER_BYTES, true);
-  header.setUint32(12, crc32(out.subarray(HEADER_BYTES)), true);
+  header.setUint32(8, bodyLength, true);
+  header.setUint32(12, checksum, true);
 }
 
 /**

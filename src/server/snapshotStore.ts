@@ -8,9 +8,9 @@
 // index format) is said in the log and built again in the background; the model is kept. Each document
 // keeps what the rules withheld from it, so Show Skipped Files still lists it after a restart.
 
-import { closeSync, fstatSync, openSync, readSync, promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readSnapshotFrom, writeSnapshot, type ByteSource, type SavedDocument, type Snapshot } from '../core/snapshot';
+import { readSnapshotFrom, writeSnapshotTo, type ByteSink, type ByteSource, type SavedDocument, type Snapshot } from '../core/snapshot';
 import { SNAPSHOT_FILE_NAME } from '../protocol/lsp';
 import { pathToUri } from './paths';
 import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
@@ -99,12 +99,19 @@ export class SnapshotStore {
       // The sentences are the index's, saved with it.
       documents.push({ key: entry.fsPath, size: entry.stamp.size, mtimeMs, withheld: withheld(entry.fsPath) ?? '' });
     }
-    const bytes = writeSnapshot(workspace.model, documents, workspace.index);
     await fs.mkdir(this.directory, { recursive: true });
     const temporary = `${this.file}.${process.pid}.tmp`;
-    await fs.writeFile(temporary, bytes);
+    // Written to the file as it is produced, in one synchronous step (the model and the index are of
+    // one moment): never held whole in memory (670 MB for a 60 M-token workspace).
+    const descriptor = openSync(temporary, 'w');
+    let length: number;
+    try {
+      length = writeSnapshotTo(() => fileSink(descriptor), workspace.model, documents, workspace.index);
+    } finally {
+      closeSync(descriptor);
+    }
     await fs.rename(temporary, this.file);
-    return bytes.length;
+    return length;
   }
 
   async discard(): Promise<void> {
@@ -122,6 +129,15 @@ export class SnapshotStore {
     const unfinished = names.filter((name) => name.startsWith(`${SNAPSHOT_FILE_NAME}.`) && name.endsWith('.tmp'));
     await Promise.all(unfinished.map((name) => fs.rm(path.join(this.directory, name), { force: true })));
   }
+}
+
+/** An open file written at the positions given. */
+function fileSink(descriptor: number): ByteSink {
+  return {
+    write(bytes, position) {
+      for (let done = 0; done < bytes.length; ) done += writeSync(descriptor, bytes, done, bytes.length - done, position + done);
+    },
+  };
 }
 
 /**

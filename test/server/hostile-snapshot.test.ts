@@ -45,8 +45,13 @@ function snapshotWriter(storage: string, mode: 'loop' | 'before-rename' | 'mid-w
       console.log('saved ' + ++saves);
       if (mode === 'before-rename') fs.promises.rename = () => hang('renaming');
       if (mode === 'mid-write') {
-        const writeFile = fs.promises.writeFile;
-        fs.promises.writeFile = async (file, bytes) => { await writeFile(file, bytes.subarray(0, bytes.length >> 1)); return hang('half written'); };
+        // The snapshot is streamed to the file synchronously: the first write goes half-way, then the process stops there.
+        const writeSync = fs.writeSync;
+        fs.writeSync = (descriptor, bytes, offset, length, position) => {
+          writeSync(descriptor, bytes, offset, length >> 1, position);
+          console.log('half written');
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+        };
       }
       for (;;) {
         addDocument();

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { NgramModel } from '../../../src/core/model';
-import { crc32, frame, INDEX_FORMAT_VERSION, readSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, readSnapshotFrom, writeSnapshot, type ByteSource, type Snapshot, type SnapshotDocument } from '../../../src/core/snapshot';
+import { crc32, frame, INDEX_FORMAT_VERSION, readSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, readSnapshotFrom, writeSnapshot, writeSnapshotTo, type ByteSource, type Snapshot, type SnapshotDocument } from '../../../src/core/snapshot';
 import { TokenIndex } from '../../../src/core/tokenIndex';
 import { ESTIMATOR_NAMES } from '../../../src/core/types';
 import { formatFiveBody, olderSnapshotBody, statistics } from './helpers';
@@ -258,6 +258,43 @@ describe('snapshot', () => {
       assert.equal(source.asked(), bytes.length);
       assert.deepEqual(outcome(() => loaded), outcome(() => readSnapshot(bytes)));
       assert.equal(loaded.index?.stats().documents, documents.length);
+    });
+
+    it('streams a snapshot to a sink (writeSnapshotTo, the server\'s file) without ever handing it over whole: every byte written once, the header last, the same bytes', () => {
+      const model = new NgramModel({ order: 3, tokenizer: 'whitespace' });
+      // About 400,000 tokens: the index's stream and suffix array are larger than a chunk.
+      const text = Array.from({ length: 20_000 }, (_, line) => Array.from({ length: 19 }, (_, i) => `w${(line * 7 + i * i) % 500}`).join(' ')).join('\n');
+      const documents = [{ key: '/work/big.txt', size: text.length, mtimeMs: 1, withheld: '' }];
+      const index = new TokenIndex();
+      index.set(documents[0].key, model.addText(text));
+      index.merge();
+      let file = new Uint8Array(0);
+      const writes: [number, number][] = [];
+      const length = writeSnapshotTo(
+        (total) => {
+          file = new Uint8Array(total);
+          return {
+            write(bytes, position) {
+              file.set(bytes, position);
+              writes.push([position, bytes.length]);
+            },
+          };
+        },
+        model,
+        documents,
+        index,
+      );
+      assert.equal(length, file.length);
+      assert.deepEqual(writes[writes.length - 1], [0, 16], 'the header, once the body is written');
+      const body = writes.slice(0, -1);
+      for (let i = 0, next = 16; i < body.length; next += body[i][1], i++) assert.equal(body[i][0], next, 'the body in order, each byte once');
+      assert.equal(body.reduce((total, [, size]) => total + size, 16), length);
+      assert.ok(Math.max(...body.map(([, size]) => size)) <= Math.max(1 << 20, index.exportState().suffixArray.byteLength), 'chunks, and the largest arrays as they are');
+      assert.ok(body.length > 3);
+      assert.deepEqual(file, writeSnapshot(model, documents, index));
+      const loaded = readSnapshot(file);
+      assert.deepEqual(Array.from(loaded.documents[0].encoded), Array.from(index.sentences(documents[0].key) ?? []));
+      assert.deepEqual(statistics(loaded.model), statistics(model));
     });
 
     it('refuses what readSnapshot refuses, with the same message: cut short, trailing bytes, any corrupted byte, forged content', () => {
