@@ -14,6 +14,13 @@ import type { TokenIndex, TokenStream } from '../core/tokenIndex';
 const WORKER_FILE = path.join(__dirname, 'indexWorker.js');
 /** Tokens the stream is gathered by between turns of the event loop (a millisecond or two of copying). */
 const GATHERED_PER_SLICE = 1 << 18;
+/**
+ * After a merge of this many tokens the worker is ended and the next merge starts another: what SA-IS
+ * allocated (a byte a token of types, the recursion's arrays: some 160 MB at 60 M tokens) stays in the
+ * worker's heap until its next collection, which the next merge's allocations trigger only once they
+ * are made, on top of it. A new worker costs some tens of milliseconds, off the server's thread.
+ */
+const FRESH_WORKER_AFTER_TOKENS = 1 << 22;
 
 export class IndexMerger {
   private worker: Worker | undefined;
@@ -24,6 +31,11 @@ export class IndexMerger {
 
   get busy(): boolean {
     return this.running !== undefined;
+  }
+
+  /** Resolves when no merge runs (at once when none does). */
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
   }
 
   /**
@@ -65,6 +77,7 @@ export class IndexMerger {
           worker.postMessage({ stream: input.stream, alphabet: input.alphabet }, [input.stream.buffer as ArrayBuffer]);
         });
         index.completeMerge({ ...input, stream: built.stream }, built.suffixArray);
+        if (built.suffixArray.length >= FRESH_WORKER_AFTER_TOKENS) this.dispose();
       }
       this.log(`Indexed ${index.stats().tokens.toLocaleString('en-US')} tokens in ${Math.round(performance.now() - started)} ms.`);
     } catch (error) {
