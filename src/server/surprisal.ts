@@ -127,10 +127,11 @@ export class SurprisalLens {
       if (cache.scoring === undefined) continue;
       // Reading the whole document across lines asks the index once per token: merge the changes it
       // would otherwise read by a linear pass, or search one by one, for each of them (the merge runs
-      // on another thread).
+      // on another thread). A merge under way ends first, without what changed since it began: then
+      // once more.
       const index = cache.longestMatch === undefined ? undefined : cache.workspace.index;
       const leftOut = cache.longestMatch?.leftOut;
-      if (index !== undefined && (index.scannedTokens(leftOut) > MERGE_BEFORE_READING || index.searchedDocuments(leftOut) > SEARCHED_BEFORE_READING)) {
+      for (let merges = 0; merges < 2 && index !== undefined && (index.scannedTokens(leftOut) > MERGE_BEFORE_READING || index.searchedDocuments(leftOut) > SEARCHED_BEFORE_READING); merges++) {
         await this.host.mergeIndex();
         if (!isOpen()) return null;
       }
