@@ -148,6 +148,8 @@ export class NgramModel {
   private estimatorImpl: Estimator;
   private readonly chain: ContextChain;
   private readonly scratchChain: ContextChain;
+  /** The context `resolveContext` resolved last (its used tokens), under the counts of `version`. */
+  private readonly lastResolved: { tokens: readonly string[]; version: number; chain: ContextChain };
 
   /**
    * An empty model. Passing `vocabulary` shares it (ids stay valid across models, for example when
@@ -164,6 +166,7 @@ export class NgramModel {
     this.estimatorImpl = new Estimator(this.counts, this.estimatorOptions);
     this.chain = { nodes: new Int32Array(this.order), length: 0 };
     this.scratchChain = { nodes: new Int32Array(this.order), length: 0 };
+    this.lastResolved = { tokens: [], version: -1, chain: { nodes: new Int32Array(this.order), length: 0 } };
   }
 
   get estimator(): EstimatorOptions {
@@ -265,8 +268,19 @@ export class NgramModel {
   }
 
   private resolveContext(context: readonly string[]): ContextChain {
-    const ids = context.slice(Math.max(0, context.length - (this.order - 1))).map((token) => this.knownId(token));
-    this.estimatorImpl.resolve(ids, this.chain);
+    const used = context.slice(Math.max(0, context.length - (this.order - 1)));
+    const last = this.lastResolved;
+    // A caller asking several things about one context (score it, then rank it) resolves it once.
+    if (last.version === this.counts.version && last.tokens.length === used.length && used.every((token, i) => token === last.tokens[i])) {
+      this.chain.nodes.set(last.chain.nodes);
+      this.chain.length = last.chain.length;
+      return this.chain;
+    }
+    this.estimatorImpl.resolve(used.map((token) => this.knownId(token)), this.chain);
+    last.tokens = used;
+    last.version = this.counts.version;
+    last.chain.nodes.set(this.chain.nodes);
+    last.chain.length = this.chain.length;
     return this.chain;
   }
 
