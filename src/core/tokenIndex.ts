@@ -757,36 +757,41 @@ export class TokenIndex {
     return followers;
   }
 
-  /** `followersIn` without the cache: one gallop per distinct follower. */
+  /** `followersIn` without the cache: a narrow range's read suffix by suffix, a wider one's by a gallop per distinct follower. */
   private tallyRange(range: [number, number], depth: number): Followers;
   /**
-   * A narrow range's followers read suffix by suffix, those of `copy`'s positions skipped; or with
-   * `onlyCopy`, how many of `copy`'s suffixes in it go on with a token.
+   * A narrow range's followers (at most SCANNED_RANGE suffixes), those of `copy`'s positions skipped;
+   * or with `onlyCopy`, how many of `copy`'s suffixes in it go on with a token.
    */
   private tallyRange(range: [number, number], depth: number, copy: LeftOutCopy, onlyCopy?: false): Followers;
   private tallyRange(range: [number, number], depth: number, copy: LeftOutCopy, onlyCopy: true): { count: number };
   private tallyRange([low, high]: [number, number], depth: number, copy?: LeftOutCopy, onlyCopy = false): Followers | { count: number } {
     const { stream, suffixArray } = this.base;
-    if (copy !== undefined) {
-      const words = new Int32Array(onlyCopy ? 0 : high - low);
-      const counts = new Int32Array(onlyCopy ? 0 : high - low);
+    if (high - low <= SCANNED_RANGE) {
+      // A few suffixes: each one's follower read, twice (the distinct words counted, then listed).
+      const counted = (position: number): boolean => copy === undefined || (position >= copy.from && position < copy.to) === onlyCopy;
       let distinct = 0;
       let count = 0;
-      for (let i = low; i < high; i++) {
+      for (let i = low, previous = -1; i < high; i++) {
         const position = suffixArray[i];
-        const inCopy = position >= copy.from && position < copy.to;
         const word = stream[position + depth];
-        if (inCopy !== onlyCopy || word === SEPARATOR) continue;
+        if (word === SEPARATOR || !counted(position)) continue;
         count++;
-        if (onlyCopy) continue;
         // The suffixes sort by the follower: the words come ascending.
-        if (distinct > 0 && words[distinct - 1] === word) counts[distinct - 1]++;
-        else {
-          words[distinct] = word;
-          counts[distinct++] = 1;
-        }
+        if (word !== previous) distinct++;
+        previous = word;
       }
-      return onlyCopy ? { count } : { words: words.subarray(0, distinct), counts: counts.subarray(0, distinct) };
+      if (onlyCopy) return { count };
+      const words = new Int32Array(distinct);
+      const counts = new Int32Array(distinct);
+      for (let i = low, at = -1; i < high; i++) {
+        const position = suffixArray[i];
+        const word = stream[position + depth];
+        if (word === SEPARATOR || !counted(position)) continue;
+        if (at < 0 || words[at] !== word) words[++at] = word;
+        counts[at]++;
+      }
+      return { words, counts };
     }
     const follower = (i: number): number => stream[suffixArray[i] + depth];
     // At most one word per suffix, and no more than the ids there are.
@@ -817,8 +822,7 @@ export class TokenIndex {
       }
       i = beyond;
     }
-    // A narrow range's lists are views (read once); a wide one's are kept, so copied to their size.
-    return high - low < CACHED_RANGE ? { words: words.subarray(0, distinct), counts: counts.subarray(0, distinct) } : { words: words.slice(0, distinct), counts: counts.slice(0, distinct) };
+    return { words: words.slice(0, distinct), counts: counts.slice(0, distinct) };
   }
 
   /** How often `pattern` (ids) occurs in the live documents. */
