@@ -665,6 +665,9 @@ export class NextWordServer {
         `Learned ${status.filesLearned} files (${status.tokens} words); ${status.filesSkipped} files or folders skipped (Show Skipped Files lists why).`,
       );
     }
+    // A finished pass leaves its index merged, whatever is left since the last merge: reading a whole
+    // file across lines (the surprisal lens) would otherwise search or scan those changes at every token.
+    if (afterPass && !this.learner.indexMerging && this.workspace.index.stats().pendingTokens > 0) void this.learner.mergeIndexNow();
     if (!this.isDirty()) return;
     // A finished pass is saved at once: it is the expensive work a restart should not repeat. Its
     // index is merging still: it is saved when the merge ends, merged, so a restart does not merge again.
