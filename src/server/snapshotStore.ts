@@ -10,10 +10,20 @@
 
 import { closeSync, fstatSync, openSync, readSync, writeSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readSnapshotFrom, writeSnapshotTo, type ByteSink, type ByteSource, type SavedDocument, type Snapshot } from '../core/snapshot';
+import zlib from 'node:zlib';
+import { readSnapshotFrom, writeSnapshotTo, type ByteSink, type ByteSource, type Checksum, type SavedDocument, type Snapshot } from '../core/snapshot';
 import { SNAPSHOT_FILE_NAME } from '../protocol/lsp';
 import { pathToUri } from './paths';
 import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
+
+/**
+ * zlib's CRC-32 (native: 50–100 ms less per load or save of the reference workspace's snapshot than
+ * the engine's own, which gives the same numbers), where the Node that runs the server has it (20.15+).
+ */
+const nativeCrc32: Checksum | undefined = typeof zlib.crc32 === 'function' ? (bytes, previous) => zlib.crc32(bytes, previous) : undefined;
+
+/** Bytes read ahead from a snapshot file at a time (see `fileSource`). */
+const READ_AHEAD_BYTES = 1 << 16;
 
 /** A stamp no file has: documents saved with it are read again on the next start. */
 const UNKNOWN_MTIME = -1;
@@ -134,6 +144,7 @@ export class SnapshotStore {
 /** An open file written at the positions given. */
 function fileSink(descriptor: number): ByteSink {
   return {
+    checksum: nativeCrc32,
     write(bytes, position) {
       for (let done = 0; done < bytes.length; ) done += writeSync(descriptor, bytes, done, bytes.length - done, position + done);
     },
@@ -145,16 +156,41 @@ function fileSink(descriptor: number): ByteSink {
  * memory, so a workspace's snapshot is not held twice (file bytes and arrays) while it loads.
  */
 function fileSource(descriptor: number): ByteSource {
+  const length = fstatSync(descriptor).size;
+  // Read ahead a block at a time: a snapshot holds thousands of scalars of a few bytes (each
+  // document's key, size and time), a system call each otherwise (10,000 calls for the reference
+  // workspace, a fifth of its restore). An array longer than a block is read straight into place.
+  const block = new Uint8Array(READ_AHEAD_BYTES);
+  let blockStart = 0;
+  let blockEnd = 0;
   let position = 0;
+  const fill = (target: Uint8Array, offset: number, count: number): void => {
+    for (let done = 0; done < count; ) {
+      const read = readSync(descriptor, target, offset + done, count - done, position);
+      if (read === 0) throw new Error('the file ended early (it changed while it was read)');
+      done += read;
+      position += read;
+    }
+  };
   return {
-    length: fstatSync(descriptor).size,
+    length,
+    checksum: nativeCrc32,
     read(target) {
-      for (let done = 0; done < target.length; ) {
-        const read = readSync(descriptor, target, done, target.length - done, position);
-        if (read === 0) throw new Error('the file ended early (it changed while it was read)');
-        done += read;
-        position += read;
+      const buffered = Math.min(target.length, blockEnd - blockStart);
+      target.set(block.subarray(blockStart, blockStart + buffered));
+      blockStart += buffered;
+      const rest = target.length - buffered;
+      if (rest === 0) return;
+      if (rest >= block.length) {
+        fill(target, buffered, rest);
+        return;
       }
+      const count = Math.min(block.length, length - position);
+      if (count < rest) throw new Error('the file ended early (it changed while it was read)');
+      fill(block, 0, count);
+      target.set(block.subarray(0, rest), buffered);
+      blockStart = rest;
+      blockEnd = count;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
+import zlib from 'node:zlib';
 import { NgramModel } from '../../../src/core/model';
 import { crc32, frame, INDEX_FORMAT_VERSION, readSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, readSnapshotFrom, writeSnapshot, writeSnapshotTo, type ByteSource, type Snapshot, type SnapshotDocument } from '../../../src/core/snapshot';
 import { TokenIndex } from '../../../src/core/tokenIndex';
@@ -33,6 +34,18 @@ function resigned(bytes: Uint8Array, mutate: (body: Uint8Array) => void): Uint8A
 }
 
 describe('snapshot', () => {
+  it("computes CRC-32 as zlib does, in one piece or continued (so the server may use zlib's native one)", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(300), (bytes, cut) => {
+        const at = Math.min(cut, bytes.length);
+        assert.equal(crc32(bytes), zlib.crc32(bytes));
+        assert.equal(crc32(bytes.subarray(at), crc32(bytes.subarray(0, at))), zlib.crc32(bytes));
+        assert.equal(zlib.crc32(bytes.subarray(at), zlib.crc32(bytes.subarray(0, at))), crc32(bytes));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('round-trips the model exactly: options, vocabulary, every statistic, answers and documents', () => {
     fc.assert(
       fc.property(fc.array(documentArb, { maxLength: 4 }), fc.integer({ min: 1, max: 6 }), fc.constantFrom(...ESTIMATOR_NAMES), fc.boolean(), (texts, order, name, compact) => {
