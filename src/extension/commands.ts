@@ -212,7 +212,8 @@ export class Commands extends Disposable {
     return vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection: new vscode.Range(place, place) });
   }
 
-  private predictAt(document: vscode.TextDocument, position: vscode.Position, candidates: number): Promise<PredictResult> {
+  private async predictAt(document: vscode.TextDocument, position: vscode.Position, candidates: number): Promise<PredictResult> {
+    await this.untilSomethingLearned();
     // The text before the cursor is sent: it is what the user sees, whatever the server's copy of the
     // document (untitled files, files outside the workspace) holds.
     return this.model.predict({
@@ -224,6 +225,28 @@ export class Commands extends Disposable {
       topK: this.config.topK,
       topP: this.config.topP,
     });
+  }
+
+  /**
+   * Right after start-up (or a re-learn) the model holds nothing yet: rather than answer "nothing to
+   * suggest", the command waits, with a cancellable notification, until the first text is learned or
+   * learning ends. Cancelled, the command goes on and says it is still reading.
+   */
+  private async untilSomethingLearned(): Promise<void> {
+    const learnedOrSettled = (status: ModelStatus): boolean => status.tokens > 0 || status.state === 'ready' || status.state === 'empty';
+    const status = this.model.status;
+    if (status !== undefined && learnedOrSettled(status)) return;
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Next Word Lab: reading the workspace before the first prediction…'), cancellable: true },
+      (_progress, cancellation) =>
+        new Promise<void>((resolve) => {
+          const cancelled = cancellation.onCancellationRequested(() => resolve());
+          void this.model.whenStatus(learnedOrSettled).then(() => {
+            cancelled.dispose();
+            resolve();
+          });
+        }),
+    );
   }
 
   private explainNothingToPredict(status: ModelStatus | undefined): void {

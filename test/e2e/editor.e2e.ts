@@ -36,6 +36,8 @@ describe('Choose Next Word in the editor', function () {
       await page.keyboard.press('Enter');
       await page.keyboard.insertText(CONTEXT);
     });
+    // The numbers below are the whole fixture's: the command would answer from the files learned so far.
+    await workbench.step('the model learned', () => page.locator('.statusbar-item .codicon-symbol-text').first().waitFor());
     await workbench.runCommand('Next Word Lab: Choose Next Word');
     const rows = page.locator('.quick-input-widget .monaco-list-row');
     const first = await workbench.step('the quick pick of candidates', async () => {

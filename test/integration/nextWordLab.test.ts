@@ -84,6 +84,17 @@ describe('Next Word Lab in VS Code', () => {
     assert.equal(report.slice(1).filter((line) => !line.includes(' — secret lines: ')).length, status.filesSkipped);
   });
 
+  it('Predict Next Word run while the model holds nothing yet waits for the first text learned, then writes a word', async () => {
+    const editor = await editorWith('the sky is');
+    const relearned = vscode.commands.executeCommand('nextWordLab.relearnWorkspace');
+    // Re-learn forgets the model first: the command below starts while nothing is learned.
+    await api.model.whenStatus((status) => status.state === 'learning' && status.tokens === 0);
+    const inserted = await vscode.commands.executeCommand<readonly string[]>('nextWordLab.predictNextWord');
+    assert.equal(inserted.length, 1, 'one word written, not "still reading the workspace"');
+    assert.equal(editor.document.getText(), `the sky is${inserted[0]}`);
+    await relearned;
+  });
+
   it('Predict Next Word inserts the likeliest word at temperature 0, with a space, as one undoable edit', async () => {
     await setting('temperature', 0);
     const editor = await editorWith('the sky is');
