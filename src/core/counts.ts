@@ -96,6 +96,20 @@ export class NgramCounts {
     return word < unigrams.size ? unigrams.data[word * unigrams.stride + COUNT] : 0;
   }
 
+  /**
+   * Makes room in every order's table for sentences of up to `ids` ids, a bounded piece per step
+   * (`OrderTable.makeRoom`), so that adding them grows no table in one go. The counts may be read
+   * between steps; a change to them drops the rest of the work.
+   */
+  *makeRoom(ids: number): Generator<void, void> {
+    const version = this.version;
+    const unchanged = (): boolean => this.version === version;
+    for (const table of this.tables) {
+      yield* table.makeRoom(ids, unchanged);
+      if (!unchanged()) return;
+    }
+  }
+
   /** Adds encoded sentences (ids, each sentence ended by EOS). */
   add(sentences: Int32Array): void {
     this.tables[0].extendTo(this.validate(sentences) + 1);

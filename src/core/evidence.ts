@@ -151,6 +151,8 @@ export function locateSpans(tokenizer: TokenizerName, vocabulary: Vocabulary, te
   let next = 0;
   let index = 0;
   let lastEnd = 0;
+  // The scan ends at the end of the line where the last span ends.
+  const spansEnd = spans.reduce((last, span) => Math.max(last, span.offset + span.ids.length), 0);
   const reach = (position: number, id: () => number): void => {
     while (next < order.length && spans[order[next]].offset === index) found[order[next++]] = position;
     while (active < next && spans[order[active]].offset + spans[order[active]].ids.length <= index) active++;
@@ -172,7 +174,10 @@ export function locateSpans(tokenizer: TokenizerName, vocabulary: Vocabulary, te
       });
       lastEnd = end;
     },
-    endSentence: () => reach(lastEnd, () => EOS),
+    endSentence: () => {
+      reach(lastEnd, () => EOS);
+      return index < spansEnd;
+    },
   });
   // Lines counted as the text is walked once, in the order of the places found (`\r\n`, `\r`, `\n` end
   // a line). Normalisation never moves a line break: the original text is walked to the same line.

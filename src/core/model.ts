@@ -241,6 +241,11 @@ export class NgramModel {
     this.counts.add(sentences);
   }
 
+  /** Grows the tables ahead of sentences of up to `ids` ids, a step at a time (see `NgramCounts.makeRoom`). */
+  makeRoom(ids: number): Generator<void, void> {
+    return this.counts.makeRoom(ids);
+  }
+
   /** Subtracts sentences added earlier; the tables end up exactly as if they had never been added. */
   removeSentences(sentences: EncodedSentences): void {
     this.checkIds(sentences);

@@ -27,6 +27,44 @@ function slotsFor(live: number): number {
   return Math.max(MIN_SLOTS, Math.ceil(live / TARGET_LOAD));
 }
 const GROWTH = 1.5;
+/**
+ * `makeRoom` writes this many values of fresh memory (512 KB), or hashes this many records, between
+ * yields. Fresh memory is slow to touch first where page faults are (3 ms a MB on the 2-core VMs the
+ * benchmarks run on), so new arrays are also filled a step at a time before they are written at random.
+ */
+const WRITTEN_PER_STEP = 1 << 17;
+const HASHED_PER_STEP = 1 << 15;
+
+/** A hash index's slots with the mapping of keys to them (see `OrderTable.slots`). */
+interface HashIndex {
+  readonly slots: Int32Array;
+  readonly scale: number;
+  readonly idBits: number;
+  readonly idMask: number;
+}
+
+/**
+ * Copies `from` into the start of `to` and fills the rest of `to` with zeros (touching its fresh
+ * memory), yielding after every WRITTEN_PER_STEP values.
+ */
+function* copyInSteps(from: Int32Array, to: Int32Array): Generator<void, void> {
+  for (let start = 0; start < to.length; start += WRITTEN_PER_STEP) {
+    const end = Math.min(to.length, start + WRITTEN_PER_STEP);
+    if (start < from.length) to.set(from.subarray(start, end), start);
+    if (end > from.length) to.fill(0, Math.max(start, from.length), end);
+    yield;
+  }
+}
+
+/** The slot a key's hash starts probing at, in slots of `scale` = slot count / 2^32. */
+function homeSlotOf(hash: number, scale: number): number {
+  return ((hash >>> 0) * scale) | 0;
+}
+
+/** A slot's value for `node` under key hash `hash`: the hash's fingerprint above the node's id + 1. */
+function slotValueOf(hash: number, node: number, idBits: number): number {
+  return ((hash & ~(-1 << (32 - idBits))) << idBits) | (node + 1);
+}
 
 export function hashKey(parent: number, word: number): number {
   let h = Math.imul(parent, 0x9e3779b1) ^ word;
@@ -119,10 +157,15 @@ export class OrderTable {
     return this.data.length / this.stride;
   }
 
+  /** The capacity the records grow to when they must hold `needed` nodes. */
+  private grownCapacity(needed: number): number {
+    return Math.max(needed, Math.ceil(this.capacity * GROWTH) + 16);
+  }
+
   /** Grows the records (and the links, when kept) to hold at least `needed` nodes. */
   reserve(needed: number): void {
     if (needed <= this.capacity) return;
-    const capacity = Math.max(needed, Math.ceil(this.capacity * GROWTH) + 16);
+    const capacity = this.grownCapacity(needed);
     const data = new Int32Array(capacity * this.stride);
     data.set(this.data);
     this.data = data;
@@ -133,6 +176,46 @@ export class OrderTable {
     }
     // Node ids must fit the slots' id field.
     if (this.hashed && capacity > this.idMask) this.index(this.slots.length, false);
+  }
+
+  /**
+   * Makes room for `extra` more nodes before they are counted, a bounded piece per step: the records
+   * are copied and the hash rebuilt into new arrays, installed together at the last step, so that the
+   * `allocate` calls that follow never grow the table in one go (copying and re-hashing a million
+   * records held the thread for tens of milliseconds). The table may be read between steps; if it was
+   * also changed (`unchanged` says), the work is dropped and `allocate` grows it as it always could.
+   */
+  *makeRoom(extra: number, unchanged: () => boolean): Generator<void, void> {
+    const growRecords = this.size + extra > this.capacity;
+    const capacity = growRecords ? this.grownCapacity(this.size + extra) : this.capacity;
+    const rehash = this.hashed && (this.live + extra > MAX_LOAD * this.slots.length || capacity > this.idMask);
+    let data = this.data;
+    let links = this.links;
+    if (growRecords) {
+      data = new Int32Array(capacity * this.stride);
+      yield* copyInSteps(this.data, data);
+      if (!unchanged()) return;
+      if (links !== null) {
+        links = new Int32Array(capacity);
+        yield* copyInSteps(this.links as Int32Array, links);
+        if (!unchanged()) return;
+      }
+    }
+    let index: HashIndex | undefined;
+    if (rehash) {
+      const steps = this.buildIndex(slotsFor(2 * (this.live + extra)), capacity, false, HASHED_PER_STEP);
+      for (let step = steps.next(); ; step = steps.next()) {
+        if (step.done === true) {
+          index = step.value;
+          break;
+        }
+        yield;
+        if (!unchanged()) return;
+      }
+    }
+    this.data = data;
+    this.links = links;
+    if (index !== undefined) this.install(index);
   }
 
   /** Resets node's record: the key, no count, no children. */
@@ -191,7 +274,7 @@ export class OrderTable {
 
   /** The slot a key's hash starts probing at. */
   homeOf(hash: number): number {
-    return ((hash >>> 0) * this.scale) | 0;
+    return homeSlotOf(hash, this.scale);
   }
 
   /** The node of (parent, word), or NONE. */
@@ -225,7 +308,7 @@ export class OrderTable {
 
   /** A slot's value for `node` under key hash `hash`. */
   private slotValue(hash: number, node: number): number {
-    return ((hash & ~(-1 << (32 - this.idBits))) << this.idBits) | (node + 1);
+    return slotValueOf(hash, node, this.idBits);
   }
 
   /** A fresh node for (parent, word), in the hash; its counts are 0. */
@@ -355,31 +438,56 @@ export class OrderTable {
 
   /** Builds a hash index of `slotCount` slots over the live nodes (optionally refusing a key stored twice). */
   private index(slotCount: number, checkUnique: boolean): void {
+    const steps = this.buildIndex(slotCount, this.capacity, checkUnique, Infinity);
+    for (;;) {
+      const step = steps.next();
+      if (step.done === true) return this.install(step.value);
+    }
+  }
+
+  /**
+   * A hash index of `slotCount` slots over the live nodes, with id bits for node ids below `capacity`,
+   * built aside (the table's own answers meanwhile) and yielding after every `nodesPerStep` records.
+   */
+  private *buildIndex(slotCount: number, capacity: number, checkUnique: boolean, nodesPerStep: number): Generator<void, HashIndex> {
     const slots = new Int32Array(slotCount);
+    if (nodesPerStep < this.size) yield* copyInSteps(new Int32Array(0), slots);
+    const scale = slotCount / TWO_TO_32;
+    // Room for every id the records can hold, with the slot's other bits left to the fingerprint.
+    const idBits = Math.min(31, Math.max(MIN_ID_BITS, 32 - Math.clz32(capacity + 1)));
+    const idMask = idBits === 31 ? 0x7fffffff : (1 << idBits) - 1;
     const last = slotCount - 1;
     const data = this.data;
     const stride = this.stride;
-    this.slots = slots;
-    this.scale = slotCount / TWO_TO_32;
-    // Room for every id the records can hold, with the slot's other bits left to the fingerprint.
-    this.idBits = Math.min(31, Math.max(MIN_ID_BITS, 32 - Math.clz32(this.capacity + 1)));
-    this.idMask = this.idBits === 31 ? 0x7fffffff : (1 << this.idBits) - 1;
     let indexed = 0;
+    let stepLeft = nodesPerStep;
     for (let node = 0; node < this.size; node++) {
+      if (--stepLeft === 0) {
+        stepLeft = nodesPerStep;
+        yield;
+      }
       const base = node * stride;
       if (data[base + COUNT] === 0) continue;
       if (++indexed > this.live) throw new Error(`snapshot table ${this.n}: more n-grams than it says it has`);
       const parent = data[base + PARENT];
       const word = data[base + WORD];
       const hash = hashKey(parent, word);
-      let i = this.homeOf(hash);
+      let i = homeSlotOf(hash, scale);
       for (; slots[i] !== 0; i = i === last ? 0 : i + 1) {
-        const other = ((slots[i] & this.idMask) - 1) * stride;
+        const other = ((slots[i] & idMask) - 1) * stride;
         if (checkUnique && data[other + WORD] === word && data[other + PARENT] === parent) {
           throw new Error(`snapshot table ${this.n}: the same n-gram is stored twice`);
         }
       }
-      slots[i] = this.slotValue(hash, node);
+      slots[i] = slotValueOf(hash, node, idBits);
     }
+    return { slots, scale, idBits, idMask };
+  }
+
+  private install(index: HashIndex): void {
+    this.slots = index.slots;
+    this.scale = index.scale;
+    this.idBits = index.idBits;
+    this.idMask = index.idMask;
   }
 }

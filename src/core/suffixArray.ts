@@ -112,12 +112,32 @@ export function buildSuffixArray(text: Int32Array, alphabet: number): Int32Array
     const c = text[i];
     if (!(c >= 0 && c < alphabet)) throw new RangeError(`character ${c} at ${i} is outside the alphabet 0..${alphabet - 1}`);
   }
-  for (let i = 0; i < n - 1; i++) text[i]++;
   const sa = new Int32Array(n);
+  // A text shorter than its alphabet (a document sorted alone, over the whole vocabulary's ids) is
+  // sorted over its own letters: SA-IS fills and walks a bucket per letter at every induction.
+  if (alphabet > n) {
+    const { letters, count } = relabelled(text);
+    sais(letters, sa, count);
+    return sa;
+  }
+  for (let i = 0; i < n - 1; i++) text[i]++;
   try {
     sais(text, sa, alphabet + 1);
   } finally {
     for (let i = 0; i < n - 1; i++) text[i]--;
   }
   return sa;
+}
+
+/**
+ * `text` over the letters it uses, in their order, with the final 0 as the sentinel: the same suffix
+ * array, over an alphabet of `count` letters.
+ */
+function relabelled(text: Int32Array): { letters: Int32Array; count: number } {
+  const used = Int32Array.from(new Set(text.subarray(0, text.length - 1))).sort();
+  const letterOf = new Map<number, number>();
+  used.forEach((value, i) => letterOf.set(value, i + 1));
+  const letters = new Int32Array(text.length);
+  for (let i = 0; i < text.length - 1; i++) letters[i] = letterOf.get(text[i]) as number;
+  return { letters, count: used.length + 1 };
 }

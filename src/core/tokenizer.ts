@@ -55,7 +55,8 @@ export interface TokenSink {
 /** Like TokenSink, with each token as its [start, end) range in the text (no string made). */
 export interface TokenRangeSink {
   range(start: number, end: number): void;
-  endSentence(): void;
+  /** Returns false to end the scan there (the rest of the text is not read). */
+  endSentence(): boolean | void;
 }
 
 const enum CharClass {
@@ -168,7 +169,7 @@ function scanWords(text: string, end: number, sink: TokenRangeSink): void {
         sink.range(i, i + width);
         lineHasTokens = true;
       } else if (charClass === CharClass.LineBreak) {
-        if (lineHasTokens) sink.endSentence();
+        if (lineHasTokens && sink.endSentence() === false) return;
         lineHasTokens = false;
         if (code === CR && i + 1 < end && text.charCodeAt(i + 1) === LF) width = 2;
       }
@@ -198,7 +199,7 @@ function scanWhitespace(text: string, end: number, sink: TokenRangeSink): void {
       lineHasTokens = true;
     }
     if (charClass === CharClass.LineBreak) {
-      if (lineHasTokens) sink.endSentence();
+      if (lineHasTokens && sink.endSentence() === false) return;
       lineHasTokens = false;
     }
   }

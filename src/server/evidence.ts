@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { locateSpans, type Evidence } from '../core/evidence';
 import type { NgramModel } from '../core/model';
-import { learnableBytes, learnableText, type LearnableText } from '../files/fileFilter';
+import { decodeText, learnableBytes, learnableText, type LearnableText } from '../files/fileFilter';
 import type { EvidenceOccurrence } from '../protocol/lsp';
 import { folderOf, type Folder } from './paths';
 import type { DocumentEntry } from './workspaceModel';
@@ -69,7 +69,15 @@ export class LearnedTexts {
   private readonly kept = new Map<string, { readonly size: number; readonly mtimeMs: number; readonly text: string }>();
   private keptCharacters = 0;
 
-  constructor(private readonly editorText: (fsPath: string) => string | undefined) {}
+  /**
+   * `learnedWhole`: whether the learner took a file's text with no line withheld (a file whose stamp
+   * has not changed since then is decoded again without the secret rules: the same bytes pass them
+   * the same way, and they cost four times the decoding).
+   */
+  constructor(
+    private readonly editorText: (fsPath: string) => string | undefined,
+    private readonly learnedWhole: (fsPath: string) => boolean,
+  ) {}
 
   readonly textOf: TextSource = async (entry) => {
     const open = entry.lines === undefined ? undefined : this.editorText(entry.fsPath);
@@ -83,7 +91,9 @@ export class LearnedTexts {
         this.keep(entry.fsPath, kept);
         return kept.text;
       }
-      const text = textIfLearnable(learnableBytes(fs.readFileSync(entry.fsPath)));
+      const bytes = fs.readFileSync(entry.fsPath);
+      const unchanged = entry.stamp.size === size && entry.stamp.mtimeMs === mtimeMs && this.learnedWhole(entry.fsPath);
+      const text = textIfLearnable(unchanged ? decodeText(bytes) : learnableBytes(bytes));
       if (text !== undefined) this.keep(entry.fsPath, { size, mtimeMs, text });
       return text;
     } catch {

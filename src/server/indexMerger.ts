@@ -12,8 +12,8 @@ import { Worker } from 'node:worker_threads';
 import type { TokenIndex, TokenStream } from '../core/tokenIndex';
 
 const WORKER_FILE = path.join(__dirname, 'indexWorker.js');
-/** Tokens the stream is gathered by between turns of the event loop (a millisecond or two of copying). */
-const GATHERED_PER_SLICE = 1 << 18;
+/** Tokens the stream is gathered by between turns of the event loop (about a millisecond of copying). */
+const GATHERED_PER_SLICE = 1 << 16;
 /**
  * After a merge of this many tokens the worker is ended and the next merge starts another: what SA-IS
  * allocated (a byte a token of types, the recursion's arrays: some 160 MB at 60 M tokens) stays in the

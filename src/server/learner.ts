@@ -75,6 +75,8 @@ export class Learner {
   private running: Promise<void> | undefined;
   private firstPassDone = false;
   private currentProgress: PassProgress | undefined;
+  /** Ids of the file learned last: the room made in the tables before the next file is counted. */
+  private expectedIds = 0;
   /** Files the running pass found that the model does not hold yet. */
   private readonly unreadNewFiles = new Set<string>();
 
@@ -251,6 +253,7 @@ export class Learner {
       let sliceStart = performance.now();
       for (const entry of uncounted) {
         // The entry may have been removed or replaced (and counted) while the learner yielded.
+        if (workspace.get(entry.fsPath) === entry) await this.makeRoomFor(entry.encoded.length);
         if (workspace.get(entry.fsPath) === entry) workspace.count(entry);
         advance();
         if (performance.now() - sliceStart > SLICE_MS) {
@@ -375,6 +378,7 @@ export class Learner {
       this.skip(file.fsPath, { reason: 'memory budget', detail: `not learned: the model reached its ${this.host.maxModelMB().toLocaleString('en-US')} MB budget (nextWordLab.maxModelMB)` }, false);
       return;
     }
+    await this.makeRoomFor(this.expectedIds);
     const onDisk = decodeText(bytes);
     const openText = this.host.editorText(file.fsPath);
     // An open document's unsaved text is what is learned, under the same secret rules as the disk's.
@@ -390,6 +394,22 @@ export class Learner {
     const entry = workspace.setText(file.fsPath, pathToUri(file.fsPath), editorText ?? decoded.text, stamp);
     // An open document gets its line index now, so its next keystroke re-counts one line.
     if (editorText !== undefined && entry.lines === undefined) workspace.applyEditorText(entry, editorText);
+    // The next file is most often of the same kind.
+    this.expectedIds = entry.encoded.length;
+  }
+
+  /**
+   * Makes room in the tables for a text of `ids` ids before it is counted, a step at a time with
+   * requests answered between steps: counting it then grows no table in one go. The growth is
+   * counting's own (by half), only earlier.
+   */
+  private async makeRoomFor(ids: number): Promise<void> {
+    const model = this.host.workspace().model;
+    const steps = model.makeRoom(ids);
+    while (steps.next().done !== true) {
+      await this.yieldToRequests();
+      if (this.host.workspace().model !== model) return;
+    }
   }
 
   /**

@@ -117,7 +117,10 @@ export class NextWordServer {
     mixtureKey: () => this.mixtureKey(),
   });
   /** The texts evidence is located in, as they were learned. */
-  private readonly learnedTexts = new LearnedTexts((fsPath) => this.openDocumentText(fsPath));
+  private readonly learnedTexts = new LearnedTexts(
+    (fsPath) => this.openDocumentText(fsPath),
+    (fsPath) => !this.learner.withheld.has(fsPath),
+  );
   private snapshots: SnapshotStore | undefined;
   private readonly baseModel: BaseModelLoader;
   private folders: Folder[] = [];

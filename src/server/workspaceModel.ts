@@ -14,6 +14,9 @@ export interface FileStamp {
   readonly mtimeMs: number;
 }
 
+/** The stamp of a text that is not a file's as it was on disk (no file has a negative size). */
+const NO_STAMP: FileStamp = { size: -1, mtimeMs: -1 };
+
 export interface DocumentEntry {
   readonly fsPath: string;
   readonly uri: string;
@@ -284,6 +287,8 @@ export class WorkspaceModel {
   /** The document no longer comes from an editor (closed): forget its line index. */
   releaseEditor(entry: DocumentEntry): void {
     entry.lines = undefined;
+    // What was counted is the editor's text, not the file's: no stamp describes it.
+    entry.stamp = NO_STAMP;
     this.mutated(entry.fsPath);
   }
 

@@ -82,6 +82,16 @@ describe('evidence (nextWordLab/evidence)', function () {
     assert.deepEqual(after.occurrences.map((place) => [place.line, place.text]), [[2, 'return hello(world);']]);
   });
 
+  it('screens a file changed on disk again: a secret pasted on the line of a place never shows', async () => {
+    const folder = writeWorkspace({ 'a.js': 'return hello(name);\nreturn hello(world);\n' });
+    const session = await start(folder, { smoothing: 'kneser-ney' });
+    assert.equal((await session.evidence({ context: 'return hello', word: '(' })).occurrences.length, 2);
+    // The place's tokens are still there; the line now ends in a key (an AWS access key's shape).
+    fs.writeFileSync(path.join(folder, 'a.js'), 'return hello(name); const key = "AKIACANARY7AWS000001";\nreturn hello(world);\n');
+    const after = await session.evidence({ context: 'return hello', word: '(' });
+    assert.deepEqual(after.occurrences.map((place) => [place.line, place.text]), [[2, 'return hello(world);']]);
+  });
+
   it('answers a line-start context with the places where the word starts a line', async () => {
     const folder = writeWorkspace({ 'a.txt': 'the cat\n  the dog\na the cow\n' });
     // Kneser-Ney: a line start is `<s>` (longest match reads an empty context as no context at all).

@@ -116,6 +116,87 @@ describe('order tables', () => {
     );
   });
 
+  it('makeRoom grows the records and the hash a step at a time, installs them whole, and drops its work when the table changes meanwhile', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.tuple(fc.constant('count' as const), fc.boolean(), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 })),
+            // Room for `extra` nodes, with a change after `steps` steps (or none, when it finishes first).
+            fc.tuple(fc.constant('room' as const), fc.integer({ min: 1, max: 600 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 40 })),
+          ),
+          { minLength: 1, maxLength: 400 },
+        ),
+        (operations) => {
+          const table = new OrderTable(2, true);
+          const live = new Map<string, number>();
+          let changes = 0;
+          const count = (add: boolean, parent: number, word: number): void => {
+            const key = `${parent} ${word}`;
+            const node = live.get(key);
+            if (add && node === undefined) {
+              const created = table.allocate(parent, word);
+              table.data[created * table.stride + COUNT] = 1;
+              live.set(key, created);
+            } else if (!add && node !== undefined) {
+              table.data[node * table.stride + COUNT] = 0;
+              table.release(node);
+              live.delete(key);
+            }
+            changes++;
+          };
+          const findsEveryKey = (): void => {
+            for (let parent = 0; parent <= 40; parent++) {
+              for (let word = 0; word <= 40; word++) assert.equal(table.find(parent, word), live.get(`${parent} ${word}`) ?? NONE);
+            }
+          };
+          for (const [kind, a, b, c] of operations) {
+            if (kind === 'count') {
+              count(a, b, c);
+              continue;
+            }
+            const before = changes;
+            const steps = table.makeRoom(a, () => changes === before);
+            let step = 0;
+            while (steps.next().done !== true) {
+              // Read between steps: the table answers as before.
+              findsEveryKey();
+              if (++step === b) count(true, c, (c * 7) % 41);
+            }
+            if (changes === before) {
+              // Room made: that many new nodes grow neither the records nor the hash.
+              const { data, slots } = table;
+              for (let i = 0; i < a && table.size < table.capacity; i++) count(true, 41 + (i % 50), i);
+              assert.ok(table.data === data && table.slots === slots, `room for ${a} more nodes was made ahead`);
+            }
+          }
+          assert.equal(table.live, live.size);
+          findsEveryKey();
+          for (const [key, node] of live) {
+            const [parent, word] = key.split(' ').map(Number);
+            assert.equal(table.find(parent, word), node);
+          }
+          assert.ok(table.capacity <= table.idMask);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a model given room ahead counts a text without growing a table, and counts it exactly', () => {
+    const text = Array.from({ length: 400 }, (_, i) => `w${i % 97} w${(i * 7) % 89} w${(i * 13) % 83} w${i}`).join('\n');
+    const model = trained(LINES, 3);
+    const steps = model.makeRoom(text.length);
+    let stepCount = 0;
+    while (steps.next().done !== true) stepCount++;
+    const arrays = model.tables.tables.map((table) => [table.data, table.slots]);
+    model.addSentences(model.encodeText(text));
+    assert.deepEqual(model.tables.tables.map((table, n) => table.data === arrays[n][0] && table.slots === arrays[n][1]), [true, true, true]);
+    assert.deepEqual(statistics(model), statistics(trained([...LINES, ...text.split('\n')], 3)));
+    verifyStatistics(model.tables);
+    assert.ok(stepCount > 0);
+  });
+
   it('a laid-out table fills its hash to the target load, whatever the size (no rounding up to a power of two)', () => {
     const model = trained(Array.from({ length: 300 }, (_, i) => `w${i % 37} w${(i * 7) % 41} w${(i * 13) % 43} w${i % 11}`), 3);
     model.compact();
