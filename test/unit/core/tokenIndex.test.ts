@@ -222,6 +222,28 @@ describe('core/tokenIndex', () => {
     );
   });
 
+  it('keeps the inverse suffix array a walk reads on with (its match at the longest) until the next merge, counted in its bytes', () => {
+    const index = new TokenIndex();
+    // A text held twice: read again, every match is as long as the walk allows.
+    const text = Int32Array.from({ length: 120 }, (_, i) => (i % 10 === 9 ? EOS : 3 + ((i * 7) % 5)));
+    index.set('a.ts', text);
+    index.set('b.ts', text);
+    index.merge();
+    const stream = index.stats().baseTokens + 2 + 1; // two documents' separators and the stream's end
+    const merged = index.stats().bytes;
+    const walk = index.walk([], 6);
+    for (const token of text) walk.push(token);
+    assert.equal(walk.match.length, 6);
+    assert.equal(index.stats().bytes, merged + 4 * stream);
+    // A merge drops it: the index is as large as one that was never walked.
+    const twin = new TokenIndex();
+    for (const key of ['a.ts', 'b.ts', 'c.ts']) twin.set(key, text);
+    twin.merge();
+    index.set('c.ts', text);
+    index.merge();
+    assert.equal(index.stats().bytes, twin.stats().bytes);
+  });
+
   it('counts the fresh documents a query searches one by one: those sorted on their own since the merge, a left-out one aside', () => {
     const index = new TokenIndex(0);
     index.set('a', Int32Array.from([3, 4, EOS]));
