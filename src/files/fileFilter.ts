@@ -29,7 +29,7 @@ export interface FolderRules {
  * wherever it lives; one with `/` against the end of its path (`.kube/config` is any `config` in a
  * `.kube` folder).
  */
-const SECRET_NAME_PATTERNS: readonly string[] = [
+export const SECRET_NAME_PATTERNS: readonly string[] = [
   '.env',
   '.env.*',
   '*.env',
@@ -112,37 +112,66 @@ const SECRET_NAME_PATTERNS: readonly string[] = [
  * compile into 100,000 regular expressions (seconds of work, then every path tested against each).
  */
 const BRACE_EXPANSION_LIMIT = 1_000;
-const GLOB_OPTIONS: MinimatchOptions = { dot: true, braceExpandMax: BRACE_EXPANSION_LIMIT };
-const NAME_OPTIONS: MinimatchOptions = { dot: true, nocase: true };
+export const GLOB_OPTIONS: MinimatchOptions = { dot: true, braceExpandMax: BRACE_EXPANSION_LIMIT };
+export const NAME_OPTIONS: MinimatchOptions = { dot: true, nocase: true };
+
+/** Whether a path matches a glob. */
+export type PathTest = (path: string) => boolean;
+
+/**
+ * `matcher.match` as one regular expression where minimatch's equals it: a walk tests every path
+ * against some 80 patterns, and `match` takes a microsecond or two each (a tenth of a second for the
+ * reference workspace's 1,227 files). A `**` anywhere but at the start (before a slash) keeps
+ * `match` (the expression of `src/**` also takes `src` itself), as do negated, comment and empty
+ * patterns.
+ */
+export function pathTest(matcher: Minimatch): PathTest {
+  const globstars = matcher.pattern.split('**').length - 1;
+  const sameAsMatch = !matcher.negate && !matcher.comment && !matcher.empty && (globstars === 0 || (globstars === 1 && matcher.pattern.startsWith('**/')));
+  const regExp = sameAsMatch ? matcher.makeRe() : false;
+  return regExp === false ? (path) => matcher.match(path) : (path) => regExp.test(path);
+}
 
 /** A glob from the settings, compiled; minimatch refuses patterns over 64 KB, and such a glob matches nothing. */
-function compileGlob(glob: string): Minimatch | undefined {
+function compileGlob(glob: string): PathTest | undefined {
   try {
-    return new Minimatch(glob, GLOB_OPTIONS);
+    return pathTest(new Minimatch(glob, GLOB_OPTIONS));
   } catch {
     return undefined;
   }
 }
 
 function compiledPattern(glob: string): ExcludePattern | undefined {
-  const matcher = compileGlob(glob);
-  return matcher === undefined ? undefined : { glob, matcher };
+  const test = compileGlob(glob);
+  return test === undefined ? undefined : { glob, test };
 }
 
 /** A name no real file has: a pattern that matches `folder/<probe>` matches every child of the folder. */
 const ANY_CHILD_PROBE = '\u0000';
 
 /** Patterns are compiled once: a walk tests thousands of paths against each. */
-const SECRET_MATCHERS = SECRET_NAME_PATTERNS.map((pattern) => ({
-  pattern,
-  matcher: new Minimatch(pattern.includes('/') ? `**/${pattern}` : pattern, NAME_OPTIONS),
-  byPath: pattern.includes('/'),
-}));
+const SECRET_MATCHERS = SECRET_NAME_PATTERNS.map((pattern) => {
+  const matcher = new Minimatch(pattern.includes('/') ? `**/${pattern}` : pattern, NAME_OPTIONS);
+  // Each is a name or ends a path after a leading `**/`: its expression is what `match` does (tested).
+  return { pattern, byPath: pattern.includes('/'), regExp: matcher.makeRe() as RegExp };
+});
+
+/** All the name patterns as one expression, and all the path patterns: a path that matches neither is tested once each. */
+const anyOf = (byPath: boolean): RegExp =>
+  new RegExp(
+    SECRET_MATCHERS.filter((secret) => secret.byPath === byPath)
+      .map(({ regExp }) => `(?:${regExp.source})`)
+      .join('|'),
+    'i',
+  );
+const ANY_SECRET_NAME = anyOf(false);
+const ANY_SECRET_PATH = anyOf(true);
 
 /** The secret rule a file matches, if any; `filePath` uses `/` (relative or absolute). */
 export function secretRule(filePath: string): string | undefined {
   const name = baseName(filePath);
-  return SECRET_MATCHERS.find(({ matcher, byPath }) => matcher.match(byPath ? filePath : name))?.pattern;
+  if (!ANY_SECRET_NAME.test(name) && !ANY_SECRET_PATH.test(filePath)) return undefined;
+  return SECRET_MATCHERS.find(({ regExp, byPath }) => regExp.test(byPath ? filePath : name))?.pattern;
 }
 
 /**
@@ -150,7 +179,7 @@ export function secretRule(filePath: string): string | undefined {
  * Directory checks let discovery prune whole trees (node_modules) without listing them.
  */
 export class PathFilter {
-  private readonly include: readonly Minimatch[];
+  private readonly include: readonly PathTest[];
   private readonly exclusions: readonly { readonly reason: SkipReason; readonly patterns: ExcludePattern[] }[];
 
   constructor(rules: FolderRules) {
@@ -174,7 +203,7 @@ export class PathFilter {
   checkFile(relativePath: string, siblings: ReadonlySet<string>): Skip | 'ignore' | undefined {
     const secret = secretRule(relativePath);
     if (secret !== undefined) return { reason: 'secret', detail: `never learned (matches ${secret})` };
-    if (!this.include.some((matcher) => matcher.match(relativePath))) return 'ignore';
+    if (!this.include.some((test) => test(relativePath))) return 'ignore';
     return this.excludedBy(relativePath, siblings, false);
   }
 
@@ -182,7 +211,7 @@ export class PathFilter {
     for (const { reason, patterns } of this.exclusions) {
       for (const pattern of patterns) {
         const matches =
-          pattern.matcher.match(relativePath) || (isDirectory && pattern.matcher.match(`${relativePath}/${ANY_CHILD_PROBE}`));
+          pattern.test(relativePath) || (isDirectory && pattern.test(`${relativePath}/${ANY_CHILD_PROBE}`));
         if (matches && siblingConditionHolds(pattern, relativePath, siblings)) {
           return { reason, detail: `matches ${pattern.glob}` };
         }
@@ -194,7 +223,7 @@ export class PathFilter {
 
 interface ExcludePattern {
   readonly glob: string;
-  readonly matcher: Minimatch;
+  readonly test: PathTest;
   /** VS Code's `{ "when": "$(basename).ts" }`: excluded only if that sibling exists. */
   readonly whenSibling?: string;
 }

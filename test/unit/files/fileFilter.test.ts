@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkSinglePath, discoverFiles } from '../../../src/files/discovery';
-import { PathFilter, checkSize, decodeText, secretRule, type FolderRules } from '../../../src/files/fileFilter';
+import fc from 'fast-check';
+import { Minimatch } from 'minimatch';
+import { GLOB_OPTIONS, NAME_OPTIONS, PathFilter, SECRET_NAME_PATTERNS, checkSize, decodeText, pathTest, secretRule, type FolderRules } from '../../../src/files/fileFilter';
 import { DEFAULT_SETTINGS } from '../../../src/protocol/settings';
 
 const defaultRules: FolderRules = {
@@ -18,7 +20,30 @@ const defaultRules: FolderRules = {
 };
 const none = new Set<string>();
 
+/** Path segments that the globs below (the settings' defaults, the secret names, and made-up ones) may or may not match. */
+const SEGMENTS = ['src', 'a.ts', '.env', '.env.local', 'x.env', 'node_modules', '.git', 'dist', 'id_rsa.pub', 'Config', '.kube', 'config', 'secrets', 'b.min.js', 'README.md', '\u0000', 'é.md', 'a b'];
+const GLOB_PIECES = ['**', '*', '*.ts', '.env*', 'src', 'node_modules', '{a,b}.ts', '?.md', '[ab]*', '.kube', 'config', '*secret*', '**/*.min.js', 'dist/**'];
+
 describe('file selection', () => {
+  it('tests a path against a glob exactly as minimatch matches it (one regular expression instead)', () => {
+    const globs = [...DEFAULT_SETTINGS.include, ...DEFAULT_SETTINGS.exclude];
+    const names = SECRET_NAME_PATTERNS.map((pattern) => (pattern.includes('/') ? `**/${pattern}` : pattern));
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...SEGMENTS), { minLength: 1, maxLength: 5 }).map((parts) => parts.join('/')),
+        fc.oneof(fc.constantFrom(...globs), fc.array(fc.constantFrom(...GLOB_PIECES), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/'))),
+        fc.constantFrom(...names),
+        (path, glob, name) => {
+          const settingsGlob = new Minimatch(glob, GLOB_OPTIONS);
+          assert.equal(pathTest(settingsGlob)(path), settingsGlob.match(path), `${glob} on ${path}`);
+          const secret = new Minimatch(name, NAME_OPTIONS);
+          for (const tested of [path, path.slice(path.lastIndexOf('/') + 1)]) assert.equal(pathTest(secret)(tested), secret.match(tested), `${name} on ${tested}`);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
   describe('secrets', () => {
     for (const name of ['.env', '.env.local', 'prod.env', 'server.pem', 'tls.key', 'id_rsa', 'id_ed25519.pub', 'store.p12', 'cert.pfx', '.npmrc', 'credentials', 'credentials.json', 'aws-credentials.json', '.git-credentials', 'SERVER.PEM']) {
       it(`never learns ${name}`, () => assert.ok(secretRule(name) !== undefined));
