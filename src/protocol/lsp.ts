@@ -471,7 +471,7 @@ export interface SurprisalParams {
 }
 
 /** Numbers per token in `SurprisalResult.spans`. */
-export const SURPRISAL_SPAN_FIELDS = 6;
+export const SURPRISAL_SPAN_FIELDS = 4;
 
 /**
  * The document scored line by line (a line is a sentence) against the model without the document's
@@ -497,8 +497,8 @@ export interface SurprisalResult {
   readonly perplexity: number | null;
   /**
    * Per word (not `</s>`), SURPRISAL_SPAN_FIELDS numbers: line, start character, end character, rank
-   * (1 + the words the model found strictly likelier there), n-gram length that answered, 1 if in
-   * the vocabulary else 0.
+   * (1 + the words the model found strictly likelier there): what the editor draws. A word's n-gram
+   * length and vocabulary status are the hover's (`SurprisalTokenRequest`).
    */
   readonly spans: readonly number[];
   /** log10 p of each span's word (null for probability 0), when asked for (`withProbabilities`): half the result's size. */

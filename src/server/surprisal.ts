@@ -357,20 +357,21 @@ export class SurprisalLens {
     let tokens = 0;
     let oov = 0;
     let log10ProbTotal = 0;
-    keys.forEach((key, line) => {
-      const scored = cache.lines.get(key) ?? [];
+    for (let line = 0; line < keys.length; line++) {
+      const scored = cache.lines.get(keys[line]) ?? [];
       let lineTotal = 0;
-      scored.forEach((token, index) => {
-        tokens++;
+      for (let index = 0; index < scored.length; index++) {
+        const token = scored[index];
         if (!token.inVocabulary) oov++;
         lineTotal += token.log10Prob;
-        if (index === scored.length - 1) return; // `</s>`: counted, not shown
-        spans.push(line, token.start, token.end, token.rank, token.ngramLength, token.inVocabulary ? 1 : 0);
+        if (index === scored.length - 1) break; // `</s>`: counted, not shown
+        spans.push(line, token.start, token.end, token.rank);
         if (withProbabilities) log10Probs.push(Number.isFinite(token.log10Prob) ? token.log10Prob : null);
-      });
+      }
+      tokens += scored.length;
       log10ProbTotal += lineTotal;
       lineBits.push(scored.length > 0 && Number.isFinite(lineTotal) ? (-lineTotal * LOG2_10) / scored.length : null);
-    });
+    }
     const finite = tokens > 0 && Number.isFinite(log10ProbTotal);
     const model = cache.scoring as NgramModel;
     const mixture = this.host.mixture(cache.longestMatch ?? model);

@@ -104,7 +104,7 @@ describe('language server: the team base model', function () {
       const p = mixture.score(context, word).probability;
       return { log10Prob: Math.log10(p), rank: mixture.countLikelier(context, p) + 1 };
     });
-    // A span is line, start, end, rank, n-gram length, in vocabulary.
+    // A span is line, start, end, rank.
     const ranks = words.map((_, i) => lens?.spans[i * SURPRISAL_SPAN_FIELDS + 3]);
     assert.deepEqual(ranks, expected.map((token) => token.rank));
     assert.equal(lens?.log10Probs?.length, words.length);

@@ -22,7 +22,7 @@ function expectedLens(otherFiles: readonly string[], text: string): Pick<Surpris
   scoreLines(model, text.split('\n')).forEach((scored, line) => {
     tokens += scored.length;
     for (const token of scored.slice(0, -1)) {
-      spans.push(line, token.start, token.end, token.rank, token.ngramLength, token.inVocabulary ? 1 : 0);
+      spans.push(line, token.start, token.end, token.rank);
       log10Probs.push(token.log10Prob);
     }
   });
@@ -173,7 +173,7 @@ describe('language server: surprisal lens', () => {
     const log10Probs: number[] = [];
     lines.forEach((line, i) => {
       for (const token of scoreLineAfter(expected, line, before[i]).slice(0, -1)) {
-        spans.push(i, token.start, token.end, token.rank, token.ngramLength, token.inVocabulary ? 1 : 0);
+        spans.push(i, token.start, token.end, token.rank);
         log10Probs.push(token.log10Prob);
       }
     });
@@ -182,7 +182,7 @@ describe('language server: surprisal lens', () => {
     // "door" (line 2) follows `the cat sat by the` in the copy: a 6-gram of the longest match. With the
     // file in the index it would match longer, through the line before it (`… chair </s> the cat …`).
     const door = SURPRISAL_SPAN_FIELDS * (6 + 6 + 5);
-    assert.deepEqual(lens.spans.slice(door, door + 5), [2, 19, 23, 1, 6]);
+    assert.deepEqual(lens.spans.slice(door, door + SURPRISAL_SPAN_FIELDS), [2, 19, 23, 1]);
 
     // The hover explains it with the match that answered and the same probability.
     const token = await session.client.sendRequest(SurprisalTokenRequest.type, { textDocument: { uri }, position: { line: 2, character: 20 } });
@@ -193,6 +193,7 @@ describe('language server: surprisal lens', () => {
     assert.equal(token.probability, expected.scoreWith(answer, 'door').probability);
     assert.deepEqual(token.context, expected.usedContext(answer));
     assert.equal(token.order, answer.match.length + 1);
+    assert.equal(token.order, 6);
     assert.deepEqual(
       token.alternatives.map((alternative) => [alternative.word, alternative.probability]),
       expected.rank(context, 5).candidates.map((candidate) => [candidate.word, candidate.probability]),
