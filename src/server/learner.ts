@@ -12,7 +12,7 @@ import type { SkippedFile } from '../protocol/lsp';
 import { BYTES_PER_MB } from '../protocol/settings';
 import { checkSinglePath, discoverFiles, statFile, type FoundFile, type WorkspaceFolderInfo } from '../files/discovery';
 import { decodeText, learnableText, type LearnableText, type Skip } from '../files/fileFilter';
-import { describeWithheld } from '../files/secrets';
+import { describeWithheld, editLeavesTextWhole } from '../files/secrets';
 import { IndexMerger } from './indexMerger';
 import { folderOf, pathToUri, type Folder } from './paths';
 import type { SettingsCache } from './settingsCache';
@@ -442,7 +442,9 @@ export class Learner {
     const workspace = this.host.workspace();
     const entry = workspace.get(fsPath);
     if (entry === undefined) return;
-    const screened = this.screened(fsPath, learnableText(text));
+    // Its last text was learned whole (its lines are the editor's): the changed lines may say so again.
+    const before = this.withheld.has(fsPath) ? undefined : entry.lines?.texts;
+    const screened = this.screened(fsPath, before !== undefined && editLeavesTextWhole(before, text) ? { text } : learnableText(text));
     if (screened !== undefined) workspace.applyEditorText(entry, screened.text);
     this.host.changed();
   }

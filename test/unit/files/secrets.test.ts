@@ -4,7 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { learnableText, secretRule } from '../../../src/files/fileFilter';
-import { describeWithheld, looksRandom, scanText, secretKind, structuralSecret } from '../../../src/files/secrets';
+import fc from 'fast-check';
+import { describeWithheld, editLeavesTextWhole, looksRandom, scanText, secretKind, structuralSecret } from '../../../src/files/secrets';
 import {
   CANARY_LINES,
   CANARY_LINE_COUNT,
@@ -59,6 +60,43 @@ describe('secrets by content', () => {
     for (const value of ['changeme', 'userPasswordField', 'process.env.TOKEN', '${SECRET}', 'getToken()', 'short1!', '<your-key>', 'my_secret_name']) {
       assert.ok(!looksRandom(value), value);
     }
+  });
+});
+
+describe('an edit of a text learned whole', () => {
+  /** Lines of code, lines that mention secrets harmlessly, secret lines, key blocks and structure marks. */
+  const pool = [
+    'const total = items.reduce((sum, item) => sum + item.price, 0);',
+    'return key;',
+    '',
+    '}',
+    ...CONTROL_LINES,
+    ...CANARY_LINES.flatMap((canary) => canary.text.split('\n')),
+    ...Object.values(STRUCTURED_SECRETS).flatMap((text) => text.split('\n')),
+  ];
+  const linesArb = fc.array(fc.constantFrom(...pool), { maxLength: 12 });
+
+  it('is judged by its changed lines exactly as the rules judge the whole new text', () => {
+    let judgedWhole = 0;
+    let rescanned = 0;
+    fc.assert(
+      fc.property(linesArb, fc.nat(12), fc.nat(12), linesArb, fc.constantFrom('\n', '\r\n'), (before, from, count, inserted, end) => {
+        const beforeText = before.join('\n');
+        const learnable = learnableText(beforeText);
+        // Only a text learned whole (nothing withheld, no mark) is edited this way.
+        fc.pre('text' in learnable && learnable.withheld === undefined);
+        const start = Math.min(from, before.length);
+        const after = [...before.slice(0, start), ...inserted, ...before.slice(start + count)].join(end);
+        if (editLeavesTextWhole(beforeText.split(/\r\n|\r|\n/), after)) {
+          judgedWhole++;
+          assert.deepEqual(learnableText(after), { text: after });
+        } else {
+          rescanned++;
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    assert.ok(judgedWhole > 100 && rescanned > 100, `${judgedWhole} judged whole, ${rescanned} scanned again`);
   });
 });
 
