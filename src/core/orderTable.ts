@@ -451,6 +451,7 @@ export class OrderTable {
    */
   private *buildIndex(slotCount: number, capacity: number, checkUnique: boolean, nodesPerStep: number): Generator<void, HashIndex> {
     const slots = new Int32Array(slotCount);
+    // In steps, the fresh slots are touched in order (zeros) before the records are hashed into them at random.
     if (nodesPerStep < this.size) yield* copyInSteps(new Int32Array(0), slots);
     const scale = slotCount / TWO_TO_32;
     // Room for every id the records can hold, with the slot's other bits left to the fingerprint.

@@ -12,6 +12,7 @@ import type { SkippedFile } from '../protocol/lsp';
 import { BYTES_PER_MB } from '../protocol/settings';
 import { checkSinglePath, discoverFiles, statFile, type FoundFile, type WorkspaceFolderInfo } from '../files/discovery';
 import { decodeText, learnableText, type LearnableText, type Skip } from '../files/fileFilter';
+import { splitLines } from '../core/lines';
 import { describeWithheld, editLeavesTextWhole } from '../files/secrets';
 import { IndexMerger } from './indexMerger';
 import { folderOf, pathToUri, type Folder } from './paths';
@@ -444,8 +445,14 @@ export class Learner {
     if (entry === undefined) return;
     // Its last text was learned whole (its lines are the editor's): the changed lines may say so again.
     const before = this.withheld.has(fsPath) ? undefined : entry.lines?.texts;
-    const screened = this.screened(fsPath, before !== undefined && editLeavesTextWhole(before, text) ? { text } : learnableText(text));
-    if (screened !== undefined) workspace.applyEditorText(entry, screened.text);
+    const lines = splitLines(text);
+    if (before !== undefined && editLeavesTextWhole(before, text, lines)) {
+      this.screened(fsPath, { text });
+      workspace.applyEditorText(entry, text, lines);
+    } else {
+      const screened = this.screened(fsPath, learnableText(text));
+      if (screened !== undefined) workspace.applyEditorText(entry, screened.text);
+    }
     this.host.changed();
   }
 

@@ -7,6 +7,7 @@
 // the tokens before it too): they are kept by line and reused after an edit of the document (which
 // leaves the model without it as it was) until anything else in the model changes.
 
+import { splitLines } from '../core/lines';
 import { answeringNgram } from '../core/evidence';
 import { LongestMatchModel, type LongestMatchReader } from '../core/longestMatch';
 import type { MixtureModel, WorkspaceAnswering } from '../core/mixture';
@@ -15,7 +16,7 @@ import { contextsBeforeLines, scoreLineAfter, scoreLineMixed, scoreLines, type L
 import { tokenizeLine } from '../core/tokenizer';
 import { BOS_TOKEN, EOS } from '../core/vocabulary';
 import type { SurprisalResult, SurprisalTokenResult } from '../protocol/lsp';
-import { splitLines, type WorkspaceModel } from './workspaceModel';
+import type { WorkspaceModel } from './workspaceModel';
 
 /** Scoring time per slice before the lens lets requests in. */
 const SLICE_MS = 4;

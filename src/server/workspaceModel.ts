@@ -4,6 +4,7 @@
 // beside the index's was 4 bytes a token more), and a document reads them from it. Documents open in an
 // editor also keep a line index, so an edit re-counts only the lines it touched.
 
+import { splitLines, unchangedEnds } from '../core/lines';
 import { NgramModel, type EncodedSentences } from '../core/model';
 import { TokenIndex } from '../core/tokenIndex';
 import type { EstimatorOptions, ModelStats, TokenizerName } from '../core/types';
@@ -59,11 +60,6 @@ export interface ModelConfiguration {
   readonly order: number;
   readonly estimator: EstimatorOptions;
   readonly tokenizer: TokenizerName;
-}
-
-/** Lines as an editor and the tokenizer see them: `\r\n`, `\r` and `\n` all end a line. */
-export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
 }
 
 export class WorkspaceModel {
@@ -243,22 +239,18 @@ export class WorkspaceModel {
   }
 
   /**
-   * Replaces an open document's text by `text`, re-counting only the lines between the unchanged
-   * head and tail of the document (one typed character re-counts one line).
+   * Replaces an open document's text by `text` (its lines `texts`, when the caller has split it),
+   * re-counting only the lines between the unchanged head and tail of the document (one typed
+   * character re-counts one line).
    */
-  applyEditorText(entry: DocumentEntry, text: string): void {
-    const texts = splitLines(text);
+  applyEditorText(entry: DocumentEntry, text: string, texts = splitLines(text)): void {
     const index = entry.lines;
     if (index === undefined) {
       this.indexLines(entry, texts);
       return;
     }
     const old = index.texts;
-    let head = 0;
-    const shorter = Math.min(old.length, texts.length);
-    while (head < shorter && old[head] === texts[head]) head++;
-    let tail = 0;
-    while (tail < shorter - head && old[old.length - 1 - tail] === texts[texts.length - 1 - tail]) tail++;
+    const { head, tail } = unchangedEnds(old, texts);
     if (head === old.length && head === texts.length) return;
     this.mutated(entry.fsPath);
     const removeFrom = index.starts[head];

@@ -27,6 +27,46 @@ function childLists(model: NgramModel): number[][][] {
   });
 }
 
+/** An order-2 table whose keys are counted once each, beside the map of the nodes it must hold. */
+class TrackedTable {
+  readonly table = new OrderTable(2, true);
+  private readonly live = new Map<string, number>();
+  /** Keys added or removed so far. */
+  changes = 0;
+
+  /** Adds the key (parent, word) if it is absent, or removes it if it is there and `add` is false. */
+  count(add: boolean, parent: number, word: number): void {
+    const { table, live } = this;
+    const key = `${parent} ${word}`;
+    const node = live.get(key);
+    if (add && node === undefined) {
+      const created = table.allocate(parent, word);
+      table.data[created * table.stride + COUNT] = 1;
+      live.set(key, created);
+    } else if (!add && node !== undefined) {
+      table.data[node * table.stride + COUNT] = 0;
+      table.release(node);
+      live.delete(key);
+    }
+    this.changes++;
+  }
+
+  /** Every key held finds its node, every other key below 41 finds none, and node ids fit the slots. */
+  assertFindsEveryKey(): void {
+    const { table, live } = this;
+    assert.equal(table.live, live.size);
+    for (let parent = 0; parent <= 40; parent++) {
+      for (let word = 0; word <= 40; word++) assert.equal(table.find(parent, word), live.get(`${parent} ${word}`) ?? NONE);
+    }
+    for (const [key, node] of live) {
+      const [parent, word] = key.split(' ').map(Number);
+      assert.equal(table.find(parent, word), node);
+    }
+    // Node ids stay inside the slots' id field as it widens.
+    assert.ok(table.capacity <= table.idMask);
+  }
+}
+
 describe('order tables', () => {
   it('a compacted table stores no links: each child list is its parent’s adjacent records, the same lists as the links gave', () => {
     const model = trained(LINES, 3);
@@ -89,27 +129,9 @@ describe('order tables', () => {
       fc.property(
         fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 900 }),
         (operations) => {
-          const table = new OrderTable(2, true);
-          const live = new Map<string, number>();
-          for (const [add, parent, word] of operations) {
-            const key = `${parent} ${word}`;
-            const node = live.get(key);
-            if (add && node === undefined) {
-              const created = table.allocate(parent, word);
-              table.data[created * table.stride + COUNT] = 1;
-              live.set(key, created);
-            } else if (!add && node !== undefined) {
-              table.data[node * table.stride + COUNT] = 0;
-              table.release(node);
-              live.delete(key);
-            }
-          }
-          assert.equal(table.live, live.size);
-          for (let parent = 0; parent <= 40; parent++) {
-            for (let word = 0; word <= 40; word++) assert.equal(table.find(parent, word), live.get(`${parent} ${word}`) ?? NONE);
-          }
-          // Node ids stay inside the slots' id field as it widens.
-          assert.ok(table.capacity <= table.idMask);
+          const tracked = new TrackedTable();
+          for (const [add, parent, word] of operations) tracked.count(add, parent, word);
+          tracked.assertFindsEveryKey();
         },
       ),
       { numRuns: 60 },
@@ -128,55 +150,29 @@ describe('order tables', () => {
           { minLength: 1, maxLength: 400 },
         ),
         (operations) => {
-          const table = new OrderTable(2, true);
-          const live = new Map<string, number>();
-          let changes = 0;
-          const count = (add: boolean, parent: number, word: number): void => {
-            const key = `${parent} ${word}`;
-            const node = live.get(key);
-            if (add && node === undefined) {
-              const created = table.allocate(parent, word);
-              table.data[created * table.stride + COUNT] = 1;
-              live.set(key, created);
-            } else if (!add && node !== undefined) {
-              table.data[node * table.stride + COUNT] = 0;
-              table.release(node);
-              live.delete(key);
-            }
-            changes++;
-          };
-          const findsEveryKey = (): void => {
-            for (let parent = 0; parent <= 40; parent++) {
-              for (let word = 0; word <= 40; word++) assert.equal(table.find(parent, word), live.get(`${parent} ${word}`) ?? NONE);
-            }
-          };
+          const tracked = new TrackedTable();
+          const { table } = tracked;
           for (const [kind, a, b, c] of operations) {
             if (kind === 'count') {
-              count(a, b, c);
+              tracked.count(a, b, c);
               continue;
             }
-            const before = changes;
-            const steps = table.makeRoom(a, () => changes === before);
+            const before = tracked.changes;
+            const steps = table.makeRoom(a, () => tracked.changes === before);
             let step = 0;
             while (steps.next().done !== true) {
               // Read between steps: the table answers as before.
-              findsEveryKey();
-              if (++step === b) count(true, c, (c * 7) % 41);
+              tracked.assertFindsEveryKey();
+              if (++step === b) tracked.count(true, c, (c * 7) % 41);
             }
-            if (changes === before) {
+            if (tracked.changes === before) {
               // Room made: that many new nodes grow neither the records nor the hash.
               const { data, slots } = table;
-              for (let i = 0; i < a && table.size < table.capacity; i++) count(true, 41 + (i % 50), i);
+              for (let i = 0; i < a && table.size < table.capacity; i++) tracked.count(true, 41 + (i % 50), i);
               assert.ok(table.data === data && table.slots === slots, `room for ${a} more nodes was made ahead`);
             }
           }
-          assert.equal(table.live, live.size);
-          findsEveryKey();
-          for (const [key, node] of live) {
-            const [parent, word] = key.split(' ').map(Number);
-            assert.equal(table.find(parent, word), node);
-          }
-          assert.ok(table.capacity <= table.idMask);
+          tracked.assertFindsEveryKey();
         },
       ),
       { numRuns: 60 },

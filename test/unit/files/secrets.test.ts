@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { learnableText, secretRule } from '../../../src/files/fileFilter';
 import fc from 'fast-check';
+import { splitLines } from '../../../src/core/lines';
 import { describeWithheld, editLeavesTextWhole, looksRandom, scanText, secretKind, structuralSecret } from '../../../src/files/secrets';
 import {
   CANARY_LINES,
@@ -87,7 +88,7 @@ describe('an edit of a text learned whole', () => {
         fc.pre('text' in learnable && learnable.withheld === undefined);
         const start = Math.min(from, before.length);
         const after = [...before.slice(0, start), ...inserted, ...before.slice(start + count)].join(end);
-        if (editLeavesTextWhole(beforeText.split(/\r\n|\r|\n/), after)) {
+        if (editLeavesTextWhole(splitLines(beforeText), after, splitLines(after))) {
           judgedWhole++;
           assert.deepEqual(learnableText(after), { text: after });
         } else {
