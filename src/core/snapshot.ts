@@ -25,7 +25,7 @@
 import { NgramCounts } from './counts';
 import type { OrderTableState } from './orderTable';
 import { NgramModel, type EncodedSentences } from './model';
-import { TokenIndex } from './tokenIndex';
+import { TokenIndex, type TokenIndexState } from './tokenIndex';
 import type { EstimatorName, TokenizerName } from './types';
 import { ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';
 import { Vocabulary } from './vocabulary';
@@ -52,6 +52,12 @@ const OLDEST_READABLE_VERSION = 2;
 const HEADER_BYTES = 16;
 /** A streamed snapshot goes to its sink in chunks of about this size (larger arrays whole). */
 const STREAM_CHUNK_BYTES = 1 << 20;
+/** Bytes written between the pauses of `writeSnapshotInSteps`: a millisecond or two of copying, checksum and file writes. */
+const STEP_BYTES = 1 << 20;
+/** Or calls to `Writer.pause` (a document's key and stamp each). */
+const PAUSE_EVERY = 1024;
+/** Words of the vocabulary encoded for a snapshot per step. */
+const WORDS_PER_STEP = 4096;
 
 /** One document's sentences and the file stamp they were read with. */
 export interface SnapshotDocument {
@@ -121,9 +127,9 @@ const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Appends 4-byte-aligned fields: to a growing buffer (`new Writer()`), or, for a large body written
- * once, to a buffer of exactly its size (`Writer.counting()` measures it, `Writer.into` fills it), so
- * the body is never held twice or with spare room while it is written.
+ * Appends 4-byte-aligned fields: to a growing buffer (`new Writer()`), or, for a large body, to a
+ * sink a chunk at a time (`Writer.streaming`) once `Writer.counting()` has measured it, so the body
+ * is never held whole while it is written.
  */
 export class Writer {
   private bytes: Uint8Array<ArrayBuffer>;
@@ -133,6 +139,9 @@ export class Writer {
   private flushed = 0;
   /** Streaming: the CRC-32 of the bytes that went to the sink. */
   private sent = 0;
+  /** `length` at the last pause, and the calls to `pause` since. */
+  private pausedAt = 0;
+  private callsSincePause = 0;
 
   constructor(
     target: Uint8Array<ArrayBuffer> = new Uint8Array(1 << 16),
@@ -211,7 +220,7 @@ export class Writer {
 
   raw(bytes: Uint8Array): void {
     const padded = (bytes.length + 3) & ~3;
-    if (this.mode === 'stream' && padded > this.bytes.length) {
+    if (this.mode === 'stream' && padded >= this.bytes.length) {
       // An array larger than a chunk (a stream, a suffix array) goes to the sink as it is, not copied.
       this.end();
       this.length += padded;
@@ -232,9 +241,45 @@ export class Writer {
     this.raw(bytes);
   }
 
+  /** `arrayInSteps` without pausing. */
   int32Array(array: Int32Array | Uint32Array): void {
+    finish(this.arrayInSteps(array));
+  }
+
+  /**
+   * An array of 32-bit integers (narrower ones widened, as the format stores them), its length first,
+   * a piece of STEP_BYTES at a time with a pause after each.
+   */
+  *arrayInSteps(array: Int32Array | Uint32Array | Uint16Array | Uint8Array): Generator<void> {
     this.u32(array.length);
-    this.raw(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    if (this.mode === 'count') {
+      this.length += array.length * 4;
+      return;
+    }
+    const pieceLength = STEP_BYTES / 4;
+    const wide = array instanceof Int32Array || array instanceof Uint32Array;
+    const widened = wide ? undefined : new Int32Array(Math.min(array.length, pieceLength));
+    for (let from = 0; from < array.length; from += pieceLength) {
+      let piece = array.subarray(from, from + pieceLength);
+      if (widened !== undefined) {
+        widened.set(piece);
+        piece = widened.subarray(0, piece.length);
+      }
+      this.raw(new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength));
+      yield* this.pause();
+    }
+  }
+
+  /**
+   * A pause of a streaming or counting writer, once STEP_BYTES or PAUSE_EVERY calls have passed
+   * since the last (a growing one is written at once).
+   */
+  *pause(): Generator<void> {
+    if (this.mode === 'grow') return;
+    if (this.length - this.pausedAt < STEP_BYTES && ++this.callsSincePause < PAUSE_EVERY) return;
+    this.pausedAt = this.length;
+    this.callsSincePause = 0;
+    yield;
   }
 
   f64Array(values: readonly number[]): void {
@@ -413,13 +458,27 @@ export function writeSnapshot(model: NgramModel, documents: Iterable<SavedDocume
  * then the header (its length and checksum). Returns the length.
  */
 export function writeSnapshotTo(open: (length: number) => ByteSink, model: NgramModel, documents: Iterable<SavedDocument> = [], index?: TokenIndex): number {
-  const list = [...documents];
-  const write = (body: Writer): void => writeBody(body, model, list, index);
+  return finish(writeSnapshotInSteps(open, model, documents, index));
+}
+
+/**
+ * `writeSnapshotTo` a step (about STEP_BYTES) at a time, so that a server can answer requests between
+ * steps. What is written is the model and index as they are at the first step: the index's arrays
+ * are never changed in place (a change replaces them), but the tables' are, so a caller that lets
+ * the model change between steps must give up the write when `model.tables.version` moves.
+ */
+export function* writeSnapshotInSteps(
+  open: (length: number) => ByteSink,
+  model: NgramModel,
+  documents: Iterable<SavedDocument> = [],
+  index?: TokenIndex,
+): Generator<void, number> {
+  const parts = yield* takeParts(model, [...documents], index);
   const sizing = Writer.counting();
-  write(sizing);
+  yield* writeBody(sizing, parts);
   const sink = open(HEADER_BYTES + sizing.length);
-  const body = Writer.streaming({ write: (bytes, position) => sink.write(bytes, HEADER_BYTES + position) });
-  write(body);
+  const body = Writer.streaming({ checksum: sink.checksum, write: (bytes, position) => sink.write(bytes, HEADER_BYTES + position) });
+  yield* writeBody(body, parts);
   body.end();
   if (body.length !== sizing.length) throw new Error('snapshot body changed size while it was written');
   const header = new Uint8Array(HEADER_BYTES);
@@ -428,32 +487,91 @@ export function writeSnapshotTo(open: (length: number) => ByteSink, model: Ngram
   return HEADER_BYTES + sizing.length;
 }
 
-function writeBody(body: Writer, model: NgramModel, documents: readonly SavedDocument[], index: TokenIndex | undefined): void {
+/** Runs a writing generator to its end (one step: a counting writer, or a caller that does not pause). */
+function finish<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** What a snapshot holds, taken at one moment: scalars copied, arrays by reference. */
+interface SnapshotParts {
+  readonly model: NgramModel;
+  readonly wordLengths: Uint32Array;
+  readonly wordBytes: Uint8Array;
+  readonly scalars: ReturnType<NgramCounts['scalars']>;
+  readonly tables: readonly OrderTableState[];
+  readonly documents: readonly SavedDocument[];
+  readonly index: TokenIndexState | undefined;
+  /** The index's bytes in the body (written before it: a streamed body cannot be patched afterwards). */
+  readonly indexLength: number;
+}
+
+/**
+ * The parts of a snapshot as they are now, then (in steps) what is measured or encoded from them:
+ * every word's id stays its word (the vocabulary only grows), and the index's arrays are replaced,
+ * not changed, so only the scalars and the retired flags are copied at once.
+ */
+function* takeParts(model: NgramModel, documents: readonly SavedDocument[], index: TokenIndex | undefined): Generator<void, SnapshotParts> {
+  for (const document of index === undefined ? [] : documents) {
+    if (!index?.has(document.key)) throw new Error(`the token index does not hold the document ${JSON.stringify(document.key)}`);
+  }
+  const state = index?.exportState();
+  const indexState = state === undefined ? undefined : { ...state, retired: Uint8Array.from(state.retired) };
+  const scalars = model.tables.scalars();
+  const tables = model.tables.tables.map((table) => table.exportState());
+  const words = model.vocabulary.allWords();
+  const wordCount = words.length;
+
+  const wordLengths = new Uint32Array(wordCount);
+  const encoded: Uint8Array[] = [];
+  for (let from = 0; from < wordCount; from += WORDS_PER_STEP) {
+    const to = Math.min(wordCount, from + WORDS_PER_STEP);
+    for (let id = from; id < to; id++) wordLengths[id] = words[id].length;
+    encoded.push(utf8Encoder.encode(words.slice(from, to).join('')));
+    yield;
+  }
+  const wordBytes = new Uint8Array(encoded.reduce((sum, bytes) => sum + bytes.length, 0));
+  let at = 0;
+  for (const bytes of encoded) {
+    wordBytes.set(bytes, at);
+    at += bytes.length;
+  }
+
+  let indexLength = 0;
+  if (indexState !== undefined) {
+    const sizing = Writer.counting();
+    yield* writeIndex(sizing, indexState);
+    indexLength = sizing.length;
+  }
+  return { model, wordLengths, wordBytes, scalars, tables, documents, index: indexState, indexLength };
+}
+
+function* writeBody(body: Writer, parts: SnapshotParts): Generator<void> {
+  const { model, scalars, index, documents } = parts;
   body.u32(model.order);
   body.string(model.estimator.name);
   body.f64(model.estimator.addK ?? NaN);
   body.string(model.tokenizer);
 
-  const words = model.vocabulary.allWords();
-  body.u32(words.length);
-  body.int32Array(Uint32Array.from(words, (word) => word.length));
-  body.string(words.join(''));
+  body.u32(parts.wordLengths.length);
+  yield* body.arrayInSteps(parts.wordLengths);
+  body.u32(parts.wordBytes.length);
+  body.raw(parts.wordBytes);
 
-  const counts = model.tables;
-  const scalars = counts.scalars();
   body.f64(scalars.sentences);
   body.f64(scalars.tokens);
   body.f64(scalars.liveWords);
   const root = scalars.root;
   for (const value of [root.childSum, root.n1, root.n2, root.n3, root.rawTotal]) body.f64(value);
   body.f64Array(scalars.countOfCounts);
-  for (const table of counts.tables) {
-    const state = table.exportState();
+  for (const state of parts.tables) {
     body.i32(state.size);
     body.i32(state.live);
     body.i32(state.freeHead);
-    body.int32Array(state.data);
-    body.int32Array(state.links ?? new Int32Array(0));
+    yield* body.arrayInSteps(state.data);
+    yield* body.arrayInSteps(state.links ?? new Int32Array(0));
   }
 
   // With an index, each document's sentences are the index's copy, written with it.
@@ -464,36 +582,35 @@ function writeBody(body: Writer, model: NgramModel, documents: readonly SavedDoc
     body.f64(document.size);
     body.f64(document.mtimeMs);
     body.string(document.withheld);
-    if (index !== undefined) {
-      if (!index.has(document.key)) throw new Error(`the token index does not hold the document ${JSON.stringify(document.key)}`);
-    } else if (document.encoded === undefined) throw new Error(`no sentences for the document ${JSON.stringify(document.key)}`);
-    else body.int32Array(document.encoded);
+    if (index !== undefined) continue;
+    if (document.encoded === undefined) throw new Error(`no sentences for the document ${JSON.stringify(document.key)}`);
+    yield* body.arrayInSteps(document.encoded);
+    yield* body.pause();
   }
 
   if (index === undefined) body.u32(0);
   else {
     body.u32(INDEX_FORMAT_VERSION);
-    // The index's byte length, measured first (a streamed body cannot be patched afterwards).
-    const sizing = Writer.counting();
-    writeIndex(sizing, index);
-    body.u32(sizing.length);
-    writeIndex(body, index);
+    body.u32(parts.indexLength);
+    yield* writeIndex(body, index);
   }
 }
 
-function writeIndex(body: Writer, index: TokenIndex): void {
-  const state = index.exportState();
+function* writeIndex(body: Writer, state: TokenIndexState): Generator<void> {
   body.u32(state.keys.length);
-  for (const key of state.keys) body.string(key);
-  body.int32Array(state.starts);
-  body.int32Array(Int32Array.from(state.retired));
+  for (const key of state.keys) {
+    body.string(key);
+    yield* body.pause();
+  }
+  yield* body.arrayInSteps(state.starts);
+  yield* body.arrayInSteps(state.retired);
   // Stored 32-bit whatever width it has in memory, so a snapshot does not depend on the vocabulary's size.
-  body.int32Array(state.stream instanceof Int32Array ? state.stream : new Int32Array(state.stream));
-  body.int32Array(state.suffixArray);
+  yield* body.arrayInSteps(state.stream);
+  yield* body.arrayInSteps(state.suffixArray);
   body.u32(state.fresh.length);
   for (const { key, tokens } of state.fresh) {
     body.string(key);
-    body.int32Array(tokens);
+    yield* body.arrayInSteps(tokens);
   }
 }
 

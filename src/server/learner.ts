@@ -62,6 +62,18 @@ const WITHHELD_PREFIX = 'learned, ';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * Ends a slice of background work: every request that arrived during it is answered before the next
+ * one. The connection reads a message in the event loop's poll phase and dispatches it from a
+ * `setImmediate` queued there, behind the one queued here at the end of the slice; the second turn
+ * comes after the dispatch, and then the work waits for the answers to be written.
+ */
+export async function answerWaitingRequests(whenRequestsAnswered: () => Promise<void>): Promise<void> {
+  await nextTurn();
+  await nextTurn();
+  await whenRequestsAnswered();
+}
+
 export class Learner {
   /** Files left out of the model and why, by path. */
   readonly skipped = new Map<string, SkippedFile>();
@@ -284,17 +296,10 @@ export class Learner {
     this.host.connection.console.info(`Compacted the model in ${Math.round(performance.now() - started)} ms.`);
   }
 
-  /**
-   * Ends a slice: every request that arrived during it is answered before the next one. The connection
-   * reads a message in the event loop's poll phase and dispatches it from a `setImmediate` queued there,
-   * behind the one queued here at the end of the slice; the second turn comes after the dispatch, and
-   * then the learner waits for the answers to be written.
-   */
+  /** Ends a slice (`answerWaitingRequests`), starting a merge of the index first if one is due. */
   private async yieldToRequests(): Promise<void> {
     this.mergeIndexIfDue();
-    await nextTurn();
-    await nextTurn();
-    await this.host.whenRequestsAnswered();
+    await answerWaitingRequests(() => this.host.whenRequestsAnswered());
   }
 
   /**

@@ -70,13 +70,13 @@ import { MAX_EXPLAIN_WORDS } from '../protocol/limits';
 import { DEFAULT_SETTINGS, TEMPERATURE_RANGE, TOP_K_RANGE, TOP_P_RANGE, type Settings } from '../protocol/settings';
 import { BaseModelLoader } from './baseModel';
 import { LearnedTexts, locate } from './evidence';
-import { Learner } from './learner';
+import { answerWaitingRequests, Learner } from './learner';
 import { uriToPath, type Folder } from './paths';
 import type { Reweighting } from '../core/types';
 import { DEFAULT_CANDIDATES, contextTokens, generateAfter, lastLine, predict } from './predictor';
 import { SettingsCache } from './settingsCache';
 import { suggestInline } from './inlineSuggestion';
-import type { SnapshotStore } from './snapshotStore';
+import { SaveOutdated, type SnapshotStore } from './snapshotStore';
 import { SurprisalLens, type LensDocument } from './surprisal';
 import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
 
@@ -203,7 +203,7 @@ export class NextWordServer {
     connection.onCompletion(this.answering((params: CompletionParams) => this.complete(params)));
     connection.onShutdown(() => {
       this.baseModel.dispose();
-      return this.flushSnapshot();
+      return this.flushSnapshot({ atOnce: true });
     });
     this.documents.listen(connection);
   }
@@ -695,8 +695,12 @@ export class NextWordServer {
     this.saveTimer = setTimeout(() => void this.flushSnapshot(), SAVE_DELAY_MS).unref();
   }
 
-  /** Saves the model if it changed since the last save; saves never overlap. */
-  private flushSnapshot(): Promise<void> {
+  /**
+   * Saves the model if it changed since the last save; saves never overlap. The file is written in
+   * steps that let requests in (a step at once when the server is shutting down): 300–450 ms in one
+   * go for the reference workspace held every request that came meanwhile.
+   */
+  private flushSnapshot({ atOnce = false } = {}): Promise<void> {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     this.saving = this.saving.then(async () => {
@@ -706,14 +710,22 @@ export class NextWordServer {
       const started = performance.now();
       this.indexMergedSinceSave = false;
       try {
-        const bytes = await snapshots.save(state.workspace, (fsPath) => this.learner.withheldNote(fsPath));
+        const bytes = await snapshots.save(
+          state.workspace,
+          (fsPath) => this.learner.withheldNote(fsPath),
+          atOnce ? undefined : () => answerWaitingRequests(() => this.whenRequestsAnswered()),
+        );
         this.saved = state;
         this.connection.console.info(
           `Saved the model (${state.workspace.documentCount} documents, ${(bytes / 1e6).toFixed(1)} MB) in ${Math.round(performance.now() - started)} ms.`,
         );
       } catch (error) {
         this.indexMergedSinceSave = true;
-        this.connection.console.error(`Could not save the model: ${String(error)}`);
+        if (error instanceof SaveOutdated) {
+          // Learning resumed or an edit came: saved again once the model is still.
+          this.connection.console.info('The model changed while it was saved; it is saved again later.');
+          if (!this.learner.busy) this.scheduleSave();
+        } else this.connection.console.error(`Could not save the model: ${String(error)}`);
       }
     });
     return this.saving;

@@ -11,7 +11,7 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { readSnapshotFrom, writeSnapshotTo, type ByteSink, type ByteSource, type Checksum, type SavedDocument, type Snapshot } from '../core/snapshot';
+import { readSnapshotFrom, writeSnapshotInSteps, type ByteSink, type ByteSource, type Checksum, type SavedDocument, type Snapshot } from '../core/snapshot';
 import { SNAPSHOT_FILE_NAME } from '../protocol/lsp';
 import { pathToUri } from './paths';
 import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
@@ -99,8 +99,14 @@ export class SnapshotStore {
     return { workspace, withheld, indexRestored: snapshot.index !== undefined };
   }
 
-  /** Writes the snapshot, with what `withheld` says was withheld from each file; resolves to its size in bytes. */
-  async save(workspace: WorkspaceModel, withheld: (fsPath: string) => string | undefined): Promise<number> {
+  /**
+   * Writes the snapshot, with what `withheld` says was withheld from each file, a step at a time with
+   * `betweenSteps` awaited after each (requests are answered meanwhile); resolves to its size in bytes.
+   * The model as it was at the first step is written: if its counts change before the last step (they
+   * are changed in place), the write is given up with `SaveOutdated` and the previous snapshot stays.
+   */
+  async save(workspace: WorkspaceModel, withheld: (fsPath: string) => string | undefined, betweenSteps: () => Promise<void> = async () => {}): Promise<number> {
+    await fs.mkdir(this.directory, { recursive: true });
     const documents: SavedDocument[] = [];
     for (const entry of workspace.entries()) {
       if (!entry.counted) continue;
@@ -109,17 +115,29 @@ export class SnapshotStore {
       // The sentences are the index's, saved with it.
       documents.push({ key: entry.fsPath, size: entry.stamp.size, mtimeMs, withheld: withheld(entry.fsPath) ?? '' });
     }
-    await fs.mkdir(this.directory, { recursive: true });
+    const counts = workspace.model.tables;
+    const version = counts.version;
     const temporary = `${this.file}.${process.pid}.tmp`;
-    // Written to the file as it is produced, in one synchronous step (the model and the index are of
-    // one moment): never held whole in memory (670 MB for a 60 M-token workspace).
+    // Written to the file as it is produced: never held whole in memory (670 MB for a 60 M-token workspace).
     const descriptor = openSync(temporary, 'w');
     let length: number;
     try {
-      length = writeSnapshotTo(() => fileSink(descriptor), workspace.model, documents, workspace.index);
-    } finally {
+      const steps = writeSnapshotInSteps(() => fileSink(descriptor), workspace.model, documents, workspace.index);
+      for (;;) {
+        const step = steps.next();
+        if (step.done) {
+          length = step.value;
+          break;
+        }
+        await betweenSteps();
+        if (workspace.model.tables !== counts || counts.version !== version) throw new SaveOutdated();
+      }
+    } catch (error) {
       closeSync(descriptor);
+      await fs.rm(temporary, { force: true });
+      throw error;
     }
+    closeSync(descriptor);
     await fs.rename(temporary, this.file);
     return length;
   }
@@ -138,6 +156,13 @@ export class SnapshotStore {
     }
     const unfinished = names.filter((name) => name.startsWith(`${SNAPSHOT_FILE_NAME}.`) && name.endsWith('.tmp'));
     await Promise.all(unfinished.map((name) => fs.rm(path.join(this.directory, name), { force: true })));
+  }
+}
+
+/** A save given up because the model changed while it was written (it is saved again later). */
+export class SaveOutdated extends Error {
+  constructor() {
+    super('the model changed while it was saved');
   }
 }
 

@@ -11,7 +11,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { readSnapshot } from '../../src/core/snapshot';
 import { SNAPSHOT_FILE_NAME, type ModelStatus } from '../../src/protocol/lsp';
-import { SnapshotStore } from '../../src/server/snapshotStore';
+import { SaveOutdated, SnapshotStore } from '../../src/server/snapshotStore';
+import { WorkspaceModel } from '../../src/server/workspaceModel';
 import { TestSession, copyFixture, removeTempDirs, tempDir } from './harness';
 
 const CONFIGURATION = { order: 3, estimator: { name: 'kneser-ney' as const }, tokenizer: 'words' as const };
@@ -173,6 +174,31 @@ describe('snapshot faults', function () {
   });
 
   describe('writes are atomic: temp file, then rename', () => {
+    it('a save lets requests in between its steps; counts changed meanwhile give it up (SaveOutdated), the previous snapshot whole and no temp file left', async () => {
+      const storage = tempDir('save-in-steps');
+      const store = new SnapshotStore(storage);
+      const workspace = new WorkspaceModel(CONFIGURATION);
+      const text = Array.from({ length: 30_000 }, (_, i) => `line ${i} of a document with word${i % 997} in it`).join('\n');
+      const addDocument = (n: number): void => void workspace.setText(`/w/doc${n}.txt`, `file:///w/doc${n}.txt`, `${text} ${n}`, { size: 1, mtimeMs: n });
+      addDocument(0);
+      let pauses = 0;
+      await store.save(workspace, () => undefined, async () => void pauses++);
+      assert.ok(pauses >= 3, `${pauses} pauses`);
+      const saved = fs.readFileSync(path.join(storage, SNAPSHOT_FILE_NAME));
+
+      addDocument(1);
+      pauses = 0;
+      const interrupted = store.save(workspace, () => undefined, async () => {
+        if (++pauses === 2) addDocument(2);
+      });
+      await assert.rejects(interrupted, SaveOutdated);
+      assert.deepEqual(fs.readFileSync(path.join(storage, SNAPSHOT_FILE_NAME)), saved);
+      assert.deepEqual(strayTempFiles(storage), []);
+
+      await store.save(workspace, () => undefined, async () => undefined);
+      assert.equal((await new SnapshotStore(storage).load(CONFIGURATION, assert.fail))?.workspace.documentCount, 3);
+    });
+
     it('a server killed mid-write leaves the previous snapshot whole; the next start loads it and removes the partial temp file', async () => {
       const storage = tempDir('killed-mid-write');
       const saves = await killWhen(snapshotWriter(storage, 'mid-write'), (line) => line === 'half written');

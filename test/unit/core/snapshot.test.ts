@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import zlib from 'node:zlib';
 import { NgramModel } from '../../../src/core/model';
-import { crc32, frame, INDEX_FORMAT_VERSION, readSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, readSnapshotFrom, writeSnapshot, writeSnapshotTo, type ByteSource, type Snapshot, type SnapshotDocument } from '../../../src/core/snapshot';
+import { crc32, frame, INDEX_FORMAT_VERSION, readSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, readSnapshotFrom, writeSnapshot, writeSnapshotInSteps, writeSnapshotTo, type ByteSource, type Snapshot, type SnapshotDocument } from '../../../src/core/snapshot';
 import { TokenIndex } from '../../../src/core/tokenIndex';
 import { ESTIMATOR_NAMES } from '../../../src/core/types';
 import { formatFiveBody, olderSnapshotBody, statistics } from './helpers';
@@ -308,6 +308,44 @@ describe('snapshot', () => {
       const loaded = readSnapshot(file);
       assert.deepEqual(Array.from(loaded.documents[0].encoded), Array.from(index.sentences(documents[0].key) ?? []));
       assert.deepEqual(statistics(loaded.model), statistics(model));
+    });
+
+    it('written a step at a time (writeSnapshotInSteps), holds the model and index of its first step: documents set, deleted and merged and words added between steps change nothing written', () => {
+      const model = new NgramModel({ order: 3, tokenizer: 'whitespace' });
+      const line = (n: number): string => Array.from({ length: 19 }, (_, i) => `w${(n * 7 + i * i) % 500}`).join(' ');
+      const documents = [0, 1].map((d) => {
+        const text = Array.from({ length: 10_000 }, (_, n) => line(n + d)).join('\n');
+        return { key: `/work/big${d}.txt`, size: text.length, mtimeMs: 1, withheld: '', encoded: model.addText(text) };
+      });
+      const index = new TokenIndex();
+      for (const document of documents) index.set(document.key, document.encoded);
+      index.merge();
+      index.set('/work/fresh.txt', model.encodeText(line(3)));
+      const atOnce = writeSnapshot(model, documents, index);
+      const words = model.vocabulary.size;
+
+      let file = new Uint8Array(0);
+      const steps = writeSnapshotInSteps(
+        (total) => {
+          file = new Uint8Array(total);
+          return { write: (bytes, position) => file.set(bytes, position) };
+        },
+        model,
+        documents,
+        index,
+      );
+      // The index changes as the server's may between steps (its tables do not: a change to them gives the write up).
+      const changes = [
+        () => index.set('/work/later.txt', model.encodeText('words never seen before')),
+        () => index.delete(documents[0].key),
+        () => index.merge(),
+        () => index.set(documents[1].key, model.encodeText(line(7))),
+      ];
+      let count = 0;
+      for (let step = steps.next(); !step.done; step = steps.next(), count++) for (const change of changes.splice(0, 2)) change();
+      assert.ok(count >= 3 && changes.length === 0, `${count} steps`);
+      assert.ok(model.vocabulary.size > words, 'words were added while it was written');
+      assert.deepEqual(file, atOnce);
     });
 
     it('refuses what readSnapshot refuses, with the same message: cut short, trailing bytes, any corrupted byte, forged content', () => {
