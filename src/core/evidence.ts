@@ -138,95 +138,151 @@ export interface TokenSpan {
  * and `</s>` at the end of each line with tokens): the line and column of its first token (a `</s>`
  * is placed just after its line's last token) and the line's text. Undefined when the text no longer
  * holds the span's ids there (it changed since it was learned): nothing is listed that the model did
- * not learn. One scan of the text for all the spans, and only the spans' words looked up: a word met
- * thousands of times in a big file lists its places without reading the file once per place.
+ * not learn.
  */
 export function locateSpans(tokenizer: TokenizerName, vocabulary: Vocabulary, text: string, spans: readonly TokenSpan[]): (TextLocation | undefined)[] {
-  const normalized = normalizeForTokenizer(tokenizer, text);
-  const order = spans.map((_, i) => i).sort((a, b) => spans[a].offset - spans[b].offset);
-  const found = new Int32Array(spans.length).fill(-1);
-  const holds = new Uint8Array(spans.length).fill(1);
-  // Spans that have started and not ended: order[active .. next).
-  let active = 0;
-  let next = 0;
-  let index = 0;
-  let lastEnd = 0;
-  // The scan ends at the end of the line where the last span ends.
-  const spansEnd = spans.reduce((last, span) => Math.max(last, span.offset + span.ids.length), 0);
-  const reach = (position: number, id: () => number): void => {
-    while (next < order.length && spans[order[next]].offset === index) found[order[next++]] = position;
-    while (active < next && spans[order[active]].offset + spans[order[active]].ids.length <= index) active++;
-    if (active < next) {
-      const tokenId = id();
-      for (let k = active; k < next; k++) {
-        const span = spans[order[k]];
-        const at = index - span.offset;
-        if (at < span.ids.length && span.ids[at] !== tokenId) holds[order[k]] = 0;
-      }
-    }
-    index++;
-  };
-  scanTextRanges(tokenizer, normalized, {
-    range: (start, end) => {
-      reach(start, () => {
-        const literal = markerLiteralAt(normalized, start, end);
-        return literal === undefined ? vocabulary.idOfRange(normalized, start, end) : vocabulary.idOf(literal);
-      });
-      lastEnd = end;
-    },
-    endSentence: () => {
-      reach(lastEnd, () => EOS);
-      return index < spansEnd;
-    },
-  });
-  // Lines counted as the text is walked once, in the order of the places found (`\r\n`, `\r`, `\n` end
-  // a line). Normalisation never moves a line break: the original text is walked to the same line.
-  const locations = new Array<TextLocation | undefined>(spans.length).fill(undefined);
-  const inNormalized = new LineWalker(normalized);
-  const inText = new LineWalker(text);
-  for (const i of order) {
-    const position = found[i];
-    // A span running past the text's end never met all its ids.
-    if (position < 0 || holds[i] === 0 || spans[i].offset + spans[i].ids.length > index) continue;
-    inNormalized.walkTo(position);
-    inText.walkToLine(inNormalized.line);
-    const lineText = inText.lineText();
-    const column = position - inNormalized.lineStart;
-    locations[i] = { line: inNormalized.line, column: (normalized === text ? column : originalColumn(tokenizer, lineText, column)) + 1, text: lineText };
-  }
-  return locations;
+  return new LocatableText(tokenizer, text).locate(vocabulary, spans);
 }
 
-/** A walk forward through a text's lines (`\r\n`, `\r` and `\n` end a line, as the tokenizer reads them). */
-class LineWalker {
-  /** 1-based line of the walk's position, and the offset where that line starts. */
-  line = 1;
-  lineStart = 0;
-  private walked = 0;
+/** Where a text's lines start, and which token of its encoded sentences each line's first one is. */
+interface LineTable {
+  /** Offsets in the text, and in its normalised form, where each line starts (`\r\n`, `\r`, `\n` end a line). */
+  readonly starts: Int32Array;
+  readonly normalizedStarts: Int32Array;
+  /** The index of each line's first token (a line without tokens: the next line's). */
+  readonly firstTokens: Int32Array;
+}
 
-  constructor(private readonly text: string) {}
+/**
+ * A learned text to locate spans in. Its first `locate` reads it whole once, to number each line's
+ * first token; every span after that is found by reading only its own lines, so a text kept for the
+ * next requests (the server keeps a file's) answers them without reading it again. Spans whose lines
+ * meet are read in one scan: a word met thousands of times in one big file lists its places in one
+ * reading of it.
+ */
+export class LocatableText {
+  private readonly normalized: string;
+  private lines: LineTable | undefined;
 
-  walkTo(position: number): void {
-    while (this.walked < position) this.step();
+  constructor(
+    private readonly tokenizer: TokenizerName,
+    readonly text: string,
+  ) {
+    this.normalized = normalizeForTokenizer(tokenizer, text);
   }
 
-  walkToLine(line: number): void {
-    while (this.line < line && this.walked < this.text.length) this.step();
-  }
-
-  lineText(): string {
-    let end = this.lineStart;
-    while (end < this.text.length && this.text[end] !== '\n' && this.text[end] !== '\r') end++;
-    return this.text.slice(this.lineStart, end);
-  }
-
-  private step(): void {
-    const c = this.text.charCodeAt(this.walked++);
-    if (c === 0x0a || (c === 0x0d && this.text.charCodeAt(this.walked) !== 0x0a)) {
-      this.line++;
-      this.lineStart = this.walked;
+  locate(vocabulary: Vocabulary, spans: readonly TokenSpan[]): (TextLocation | undefined)[] {
+    const lines = (this.lines ??= this.lineTable());
+    const locations = new Array<TextLocation | undefined>(spans.length).fill(undefined);
+    const order = spans.map((_, i) => i).sort((a, b) => spans[a].offset - spans[b].offset);
+    const spanEnd = (i: number): number => spans[i].offset + spans[i].ids.length;
+    for (let first = 0; first < order.length; ) {
+      let end = spanEnd(order[first]);
+      let last = first + 1;
+      while (last < order.length && lineOf(lines.firstTokens, spans[order[last]].offset) <= lineOf(lines.firstTokens, end - 1) + 1) end = Math.max(end, spanEnd(order[last++]));
+      this.scan(vocabulary, lines, order.slice(first, last), spans, locations);
+      first = last;
     }
+    return locations;
   }
+
+  /** One scan for `cluster` (indexes of `spans` in order of their offsets), from the line of the first. */
+  private scan(vocabulary: Vocabulary, lines: LineTable, cluster: readonly number[], spans: readonly TokenSpan[], locations: (TextLocation | undefined)[]): void {
+    const normalized = this.normalized;
+    const firstLine = lineOf(lines.firstTokens, spans[cluster[0]].offset);
+    const from = lines.normalizedStarts[firstLine];
+    const spansEnd = cluster.reduce((last, i) => Math.max(last, spans[i].offset + spans[i].ids.length), 0);
+    const found = new Int32Array(cluster.length).fill(-1);
+    const holds = new Uint8Array(cluster.length).fill(1);
+    // Spans that have started and not ended: cluster[active .. next).
+    let active = 0;
+    let next = 0;
+    let index = lines.firstTokens[firstLine];
+    let lastEnd = from;
+    const reach = (position: number, id: () => number): void => {
+      while (next < cluster.length && spans[cluster[next]].offset === index) found[next++] = position;
+      while (active < next && spans[cluster[active]].offset + spans[cluster[active]].ids.length <= index) active++;
+      if (active < next) {
+        const tokenId = id();
+        for (let k = active; k < next; k++) {
+          const span = spans[cluster[k]];
+          const at = index - span.offset;
+          if (at < span.ids.length && span.ids[at] !== tokenId) holds[k] = 0;
+        }
+      }
+      index++;
+    };
+    scanTextRanges(this.tokenizer, normalized.slice(from), {
+      range: (start, end) => {
+        reach(from + start, () => {
+          const literal = markerLiteralAt(normalized, from + start, from + end);
+          return literal === undefined ? vocabulary.idOfRange(normalized, from + start, from + end) : vocabulary.idOf(literal);
+        });
+        lastEnd = from + end;
+      },
+      endSentence: () => {
+        reach(lastEnd, () => EOS);
+        return index < spansEnd;
+      },
+    });
+    cluster.forEach((i, k) => {
+      // A span running past the text's end never met all its ids.
+      if (found[k] < 0 || holds[k] === 0 || spans[i].offset + spans[i].ids.length > index) return;
+      // Normalisation never moves a line break: the line is the same in the text as written.
+      const line = lineOf(lines.normalizedStarts, found[k]);
+      const lineText = this.lineText(lines, line);
+      const column = found[k] - lines.normalizedStarts[line];
+      locations[i] = { line: line + 1, column: (normalized === this.text ? column : originalColumn(this.tokenizer, lineText, column)) + 1, text: lineText };
+    });
+  }
+
+  private lineTable(): LineTable {
+    const normalizedStarts = lineStarts(this.normalized);
+    const starts = this.normalized === this.text ? normalizedStarts : lineStarts(this.text);
+    const firstTokens = new Int32Array(normalizedStarts.length);
+    let line = 0;
+    let index = 0;
+    scanTextRanges(this.tokenizer, this.normalized, {
+      range: (start) => {
+        while (line + 1 < normalizedStarts.length && normalizedStarts[line + 1] <= start) firstTokens[++line] = index;
+        index++;
+      },
+      endSentence: () => {
+        index++;
+      },
+    });
+    while (line + 1 < normalizedStarts.length) firstTokens[++line] = index;
+    return { starts, normalizedStarts, firstTokens };
+  }
+
+  private lineText(lines: LineTable, line: number): string {
+    const start = lines.starts[line];
+    let end = start;
+    while (end < this.text.length && this.text[end] !== '\n' && this.text[end] !== '\r') end++;
+    return this.text.slice(start, end);
+  }
+}
+
+/** Where each line of `text` starts: `\r\n`, `\r` and `\n` end a line, as the tokenizer reads them. */
+function lineStarts(text: string): Int32Array {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) starts.push(i + 1);
+  }
+  return Int32Array.from(starts);
+}
+
+/** The last line whose start (in `starts`, ascending) is at most `position`. */
+function lineOf(starts: Int32Array, position: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle] <= position) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
 
 /** The offset in `line` whose normalised prefix is `normalizedOffset` long (code point by code point). */
