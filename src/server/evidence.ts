@@ -71,6 +71,8 @@ export class LearnedTexts {
   /** By path, least recently used first. */
   private readonly kept = new Map<string, KeptText>();
   private keptCharacters = 0;
+  /** The editor text asked last, as `textOf` gave it. */
+  private lastOpen: { readonly source: string; readonly tokenizer: TokenizerName; readonly text: LocatableText | undefined } | undefined;
 
   /**
    * `learnedWhole`: whether the learner took a file's text with no line withheld (a file whose stamp
@@ -84,7 +86,11 @@ export class LearnedTexts {
 
   readonly textOf: TextSource = async (entry, tokenizer) => {
     const open = entry.lines === undefined ? undefined : this.editorText(entry.fsPath);
-    if (open !== undefined) return locatable(tokenizer, learnableText(open));
+    if (open !== undefined) {
+      // An editor's text is the same string until it is edited: its rules and lines are kept for the next request.
+      if (this.lastOpen?.source !== open || this.lastOpen.tokenizer !== tokenizer) this.lastOpen = { source: open, tokenizer, text: locatable(tokenizer, learnableText(open)) };
+      return this.lastOpen.text;
+    }
     try {
       // Synchronous: a few small reads, where the thread pool may be queued behind the learner's reads.
       const { size, mtimeMs } = fs.statSync(entry.fsPath);

@@ -191,6 +191,13 @@ describe('evidence (nextWordLab/evidence)', function () {
       sat.occurrences.map(({ line }) => line),
       [4],
     );
+    // Asked again after another edit: the text kept from the last request is not the editor's any more.
+    await session.edit(uri, { start: [0, 0], end: [0, 0] }, 'the dog\n');
+    const moved = await session.evidence({ context: 'the cat', word: 'sat' });
+    assert.deepEqual(
+      moved.occurrences.map(({ line, text }) => [line, text]),
+      [[5, 'the cat sat']],
+    );
   });
 
   it('is exact on random workspaces: every place re-read from its file holds context·word, their number is the count', async () => {
