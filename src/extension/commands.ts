@@ -240,11 +240,18 @@ export class Commands extends Disposable {
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Next Word Lab: reading the workspace before the first prediction…'), cancellable: true },
       (_progress, cancellation) =>
         new Promise<void>((resolve) => {
-          const cancelled = cancellation.onCancellationRequested(() => resolve());
-          void this.model.whenStatus(learnedOrSettled).then(() => {
+          // Either way both listeners go: a cancelled wait must not outlive the command.
+          const done = (): void => {
+            listening.dispose();
             cancelled.dispose();
             resolve();
+          };
+          const listening = this.model.onDidChangeStatus((next) => {
+            if (learnedOrSettled(next)) done();
           });
+          const cancelled = cancellation.onCancellationRequested(done);
+          const current = this.model.status;
+          if (current !== undefined && learnedOrSettled(current)) done();
         }),
     );
   }
