@@ -50,7 +50,7 @@ export const INDEX_FORMAT_VERSION = 1;
 /** Version 2 models (no documents' withheld notes) still load: the command line's saved models. */
 const OLDEST_READABLE_VERSION = 2;
 const HEADER_BYTES = 16;
-/** A streamed snapshot goes to its sink in chunks of about this size (larger arrays whole). */
+/** A streamed snapshot goes to its sink in chunks of about this size. */
 const STREAM_CHUNK_BYTES = 1 << 20;
 /** Bytes written between the pauses of `writeSnapshotInSteps`: a millisecond or two of copying, checksum and file writes. */
 const STEP_BYTES = 1 << 20;
@@ -221,7 +221,7 @@ export class Writer {
   raw(bytes: Uint8Array): void {
     const padded = (bytes.length + 3) & ~3;
     if (this.mode === 'stream' && padded >= this.bytes.length) {
-      // An array larger than a chunk (a stream, a suffix array) goes to the sink as it is, not copied.
+      // Bytes that would fill a chunk (a piece of a stream or a suffix array) go to the sink as they are, not copied.
       this.end();
       this.length += padded;
       this.send(bytes);
