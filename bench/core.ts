@@ -12,6 +12,7 @@ import { NgramModel } from '../src/core/model';
 import { readSnapshot, writeSnapshot } from '../src/core/snapshot';
 import { tokenizeText } from '../src/core/tokenizer';
 import type { TokenizerName } from '../src/core/types';
+import { percentiles, type Percentiles } from './percentiles';
 
 export interface CoreCorpus {
   readonly name: string;
@@ -69,7 +70,7 @@ export interface CoreOrderResult {
   readonly perplexityExcludingOov: number;
   readonly oov: number;
   readonly predictContexts: number;
-  readonly predictMs: { readonly p50: number; readonly p99: number; readonly max: number; readonly mean: number };
+  readonly predictMs: Percentiles & { readonly mean: number };
   readonly snapshotMegabytes: number;
   /** The snapshot of the model alone (no documents), as `train --out` writes it. */
   readonly snapshotModelMegabytes: number;
@@ -194,8 +195,6 @@ function benchOrder(corpus: CoreCorpus, order: number, options: CoreBenchOptions
     model.candidates(context, 10);
     latencies[i] = performance.now() - start;
   });
-  latencies.sort();
-  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
 
   // Snapshot with the documents section, as the server saves it.
   const saveStart = performance.now();
@@ -221,7 +220,7 @@ function benchOrder(corpus: CoreCorpus, order: number, options: CoreBenchOptions
     perplexityExcludingOov: perplexity.perplexityExcludingOov,
     oov: perplexity.oov,
     predictContexts: contexts.length,
-    predictMs: { p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1], mean: latencies.reduce((a, b) => a + b, 0) / latencies.length },
+    predictMs: { ...percentiles(latencies), mean: latencies.reduce((a, b) => a + b, 0) / latencies.length },
     snapshotMegabytes: bytes.length / 1e6,
     snapshotModelMegabytes,
     snapshotSaveSeconds,

@@ -15,7 +15,7 @@ import { buildSuffixArray } from '../src/core/suffixArray';
 import { TokenIndex } from '../src/core/tokenIndex';
 import { DEFAULT_SETTINGS } from '../src/protocol/settings';
 import type { CoreCorpus } from './core';
-import { percentiles, type Percentiles } from './server';
+import { percentiles, type Percentiles } from './percentiles';
 
 /** The floor on this machine. */
 export const INDEX_TARGETS = { top1: 0.7, bytesPerToken: 8, buildSeconds: 1.5, editP99Ms: 5 };

@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { StatusRequest } from '../src/protocol/lsp';
 import type { TokenizerName } from '../src/core/types';
 import { TestSession } from '../test/server/harness';
+import { percentiles, type Percentiles } from './percentiles';
 
 /** The workspace of issue 14 (380 MB, 24,000 files, 54 M tokens), which must fit in 1 GB. */
 const LARGE_TOKENS = 54_000_000;
@@ -29,7 +30,7 @@ export interface LargeBenchResult {
   readonly learnSeconds: number;
   readonly modelMegabytes: number;
   readonly peakRssMegabytes: number | null;
-  readonly predictWhileLearningMs: { readonly p50: number; readonly p99: number; readonly max: number; readonly samples: number };
+  readonly predictWhileLearningMs: Percentiles;
   /** The server's line for the snapshot it wrote after learning. */
   readonly saveLine: string;
   readonly snapshotMegabytes: number;
@@ -110,8 +111,6 @@ export async function runLargeBench(options: { readonly text: string; readonly t
     const restoreLine = await restarted.waitForLog(/^Restored the model/);
     const restartPeak = peakRssMegabytes(restarted.serverProcess?.pid);
     await restarted.dispose();
-    const sorted = latencies.sort((a, b) => a - b);
-    const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
     return {
       copies,
       files,
@@ -121,7 +120,7 @@ export async function runLargeBench(options: { readonly text: string; readonly t
       learnSeconds,
       modelMegabytes: status.modelBytes / 2 ** 20,
       peakRssMegabytes: peak,
-      predictWhileLearningMs: { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN, samples: sorted.length },
+      predictWhileLearningMs: percentiles(latencies),
       saveLine,
       snapshotMegabytes,
       restartSeconds,

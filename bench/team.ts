@@ -21,6 +21,7 @@ import { contextBeforeCursor } from '../src/core/tokenizer';
 import type { TokenizerName } from '../src/core/types';
 import { readBaseModelFile } from '../src/server/baseModel';
 import type { CoreCorpus } from './core';
+import { percentiles, type Percentiles } from './percentiles';
 
 const DEFAULT_SIZES_MILLIONS = [10, 50];
 const K2 = 16;
@@ -49,7 +50,7 @@ export interface TeamSizeResult {
   /** Reading and checking the `import-arpa --out` file. */
   readonly readSavedSeconds: number;
   /** One prediction of the mixture (runs and the top 10) with the corpus's workspace model, over the union vocabulary. */
-  readonly mixturePredictMs: { readonly p50: number; readonly max: number; readonly samples: number };
+  readonly mixturePredictMs: Percentiles;
 }
 
 export interface TeamBenchResult {
@@ -65,10 +66,6 @@ function peakRssMegabytes(): number | null {
   } catch {
     return null;
   }
-}
-
-function percentile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 /** Writes the synthetic model of about `target` n-grams; returns its n-gram counts. */
@@ -182,7 +179,6 @@ async function measureSize(millions: number, workspace: NgramModel, contexts: re
     mixture.candidates(context, 10);
     times.push(performance.now() - started);
   }
-  times.sort((a, b) => a - b);
   return {
     ngrams,
     arpaMegabytes,
@@ -195,7 +191,7 @@ async function measureSize(millions: number, workspace: NgramModel, contexts: re
     savedMegabytes,
     saveSeconds,
     readSavedSeconds,
-    mixturePredictMs: { p50: percentile(times, 0.5), max: times[times.length - 1], samples: times.length },
+    mixturePredictMs: percentiles(times),
   };
 }
 

@@ -4,6 +4,7 @@
 
 import { checkStructure, verifyStatistics } from './countsCheck';
 import { ADJUSTED, CHILD_SUM, COUNT, COUNT_OF_COUNTS_MAX, FIRST_CHILD, hashKey, N1, NONE, OrderTable, PARENT, WORD, type OrderTableState } from './orderTable';
+import { runToEnd } from './steps';
 import { BOS, EOS, FIRST_WORD_ID } from './vocabulary';
 
 /** Counts and statistics of the empty context (the parent of every unigram). */
@@ -70,8 +71,16 @@ export class NgramCounts {
 
   /** Independent tables with the same counts and node ids (what one document's leave-one-out view is made from). */
   copy(): NgramCounts {
+    return runToEnd(this.copyInSteps());
+  }
+
+  /**
+   * `copy`, a bounded piece per step: the counts must not change meanwhile (a caller that lets them
+   * drops the copy). `spare`: counts no longer used whose tables' memory is written over (see OrderTable.copyInSteps).
+   */
+  *copyInSteps(spare?: NgramCounts): Generator<void, NgramCounts> {
     const copy = new NgramCounts(this.order);
-    for (let n = 1; n <= this.order; n++) copy.tables[n - 1] = this.tables[n - 1].copy();
+    for (let n = 1; n <= this.order; n++) copy.tables[n - 1] = yield* this.tables[n - 1].copyInSteps(spare?.tables[n - 1]);
     copy.countOfCounts.set(this.countOfCounts);
     Object.assign(copy.root, this.root);
     copy.sentences = this.sentences;

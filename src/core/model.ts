@@ -6,6 +6,7 @@ import { NgramCounts } from './counts';
 import { COUNT, NONE } from './orderTable';
 import { Estimator, type ContextChain, type Discounts, type LevelArithmetic } from './estimators';
 import { summarizeRuns, type ProbabilityRuns } from './runs';
+import { runToEnd } from './steps';
 import { markerLiteralAt, normalizeForTokenizer, scanTextRanges } from './tokenizer';
 import type { Candidate, EstimatorOptions, ModelStats, NextWordDistribution, TokenizerName } from './types';
 import { DEFAULT_ORDER, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';
@@ -184,7 +185,16 @@ export class NgramModel {
    * both) and estimator: changes to either leave the other as it is.
    */
   copy(): NgramModel {
-    return new NgramModel({ order: this.order, estimator: this.estimatorOptions, tokenizer: this.tokenizer }, this.vocabulary, this.counts.copy());
+    return runToEnd(this.copyInSteps());
+  }
+
+  /**
+   * `copy`, a bounded piece per step: the model must not change meanwhile (a caller that lets it drops
+   * the copy). `spare`: a model no longer used (nothing reads it again) whose tables' memory the copy writes over.
+   */
+  *copyInSteps(spare?: NgramModel): Generator<void, NgramModel> {
+    const counts = yield* this.counts.copyInSteps(spare?.counts);
+    return new NgramModel({ order: this.order, estimator: this.estimatorOptions, tokenizer: this.tokenizer }, this.vocabulary, counts);
   }
 
   /** The count tables (read-only use: snapshot, ARPA export, tests). */

@@ -25,6 +25,7 @@
 import { NgramCounts } from './counts';
 import type { OrderTableState } from './orderTable';
 import { NgramModel, type EncodedSentences } from './model';
+import { runToEnd } from './steps';
 import { TokenIndex, type TokenIndexState } from './tokenIndex';
 import type { EstimatorName, TokenizerName } from './types';
 import { ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';
@@ -243,7 +244,7 @@ export class Writer {
 
   /** `arrayInSteps` without pausing. */
   int32Array(array: Int32Array | Uint32Array): void {
-    finish(this.arrayInSteps(array));
+    runToEnd(this.arrayInSteps(array));
   }
 
   /**
@@ -458,7 +459,7 @@ export function writeSnapshot(model: NgramModel, documents: Iterable<SavedDocume
  * then the header (its length and checksum). Returns the length.
  */
 export function writeSnapshotTo(open: (length: number) => ByteSink, model: NgramModel, documents: Iterable<SavedDocument> = [], index?: TokenIndex): number {
-  return finish(writeSnapshotInSteps(open, model, documents, index));
+  return runToEnd(writeSnapshotInSteps(open, model, documents, index));
 }
 
 /**
@@ -485,14 +486,6 @@ export function* writeSnapshotInSteps(
   fillHeader(header, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, sizing.length, body.checksum);
   sink.write(header, 0);
   return HEADER_BYTES + sizing.length;
-}
-
-/** Runs a writing generator to its end (one step: a counting writer, or a caller that does not pause). */
-function finish<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
 }
 
 /** What a snapshot holds, taken at one moment: scalars copied, arrays by reference. */

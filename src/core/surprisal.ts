@@ -53,27 +53,36 @@ function scoreLine(model: NgramModel, line: string): LineSurprisal {
 }
 
 /**
- * For each line of a document, the tokens before it as an estimator that reads across lines sees
- * them (the last `maxContext`): `<s>` at the document's start, then every earlier line's tokens and
- * its `</s>` (a blank line has none), as eval's accuracy walk reads a text. `wordsOf` reads a line's
- * words (`tokenizeLine`; a caller may keep them per line).
+ * For each line of a document from `from` to `to` (excluded), the tokens before it as an estimator
+ * that reads across lines sees them (the last `maxContext`): `<s>` at the document's start, then
+ * every earlier line's tokens and its `</s>` (a blank line has none), as eval's accuracy walk reads a
+ * text. Only the lines before `from` that the first context reaches are read. `wordsOf` reads a
+ * line's words (`tokenizeLine`; a caller may keep them per line).
  */
 export function contextsBeforeLines(
   tokenizer: TokenizerName,
   lines: readonly string[],
   maxContext: number,
   wordsOf: (line: string) => readonly string[] = (line) => tokenizeLine(tokenizer, line),
+  from = 0,
+  to = lines.length,
 ): string[][] {
-  let running = [BOS_TOKEN];
-  return lines.map((line) => {
-    const before = running.slice(Math.max(0, running.length - maxContext));
-    const words = wordsOf(line);
+  let first = from;
+  for (let reached = 0; first > 0 && reached < maxContext; ) {
+    const words = wordsOf(lines[--first]).length;
+    if (words > 0) reached += words + 1;
+  }
+  let running = first === 0 ? [BOS_TOKEN] : [];
+  const contexts: string[][] = [];
+  for (let line = first; line < to; line++) {
+    if (line >= from) contexts.push(running.slice(Math.max(0, running.length - maxContext)));
+    const words = wordsOf(lines[line]);
     if (words.length > 0) {
       running.push(...words, EOS_TOKEN);
       if (running.length > 2 * maxContext) running = running.slice(running.length - maxContext);
     }
-    return before;
-  });
+  }
+  return contexts;
 }
 
 /**
@@ -122,7 +131,9 @@ function scoreTokensAfter(
     const word = i < words ? (markerLiteralAt(normalized, ranges[2 * i], ranges[2 * i + 1]) ?? normalized.slice(ranges[2 * i], ranges[2 * i + 1])) : EOS_TOKEN;
     const start = i < words ? toOriginal(ranges[2 * i]) : line.length;
     const end = i < words ? toOriginal(ranges[2 * i + 1]) : line.length;
-    tokens.push({ start, end, ...score(context, word) });
+    const { log10Prob, ngramLength, inVocabulary, rank } = score(context, word);
+    // One shape for every token object (a spread's objects would not share it with scoreLine's).
+    tokens.push({ start, end, log10Prob, ngramLength, inVocabulary, rank });
     context.push(word);
   }
   return tokens;

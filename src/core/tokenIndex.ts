@@ -110,6 +110,8 @@ interface LeftOutCopy {
  * suffixes skipped by their positions); wider ones through the left-out copy's own index.
  */
 const SCANNED_RANGE = 32;
+/** Suffix-array places the inverse is filled with per step (a few milliseconds of scattered writes). */
+const INVERSE_STEP = 1 << 17;
 
 /** A match's suffix-array ranges, carried to the next token's query while the index is as it was. */
 interface Carried {
@@ -198,7 +200,8 @@ export class TokenIndex {
   private alone: { readonly base: Base; readonly indexes: Map<string, LeftOutCopy | null> } | undefined;
   /**
    * The base's inverse suffix array (each position's place in the suffix array), for one base: built
-   * when a walk first reads on from a match (the surprisal lens), 4 bytes per token until the next merge.
+   * in steps when asked (`buildInverse`, for the surprisal lens, whose walks read on from their
+   * matches with it), 4 bytes per token until the next merge.
    */
   private inverse: { readonly base: Base; readonly ranks: Int32Array } | undefined;
 
@@ -517,27 +520,42 @@ export class TokenIndex {
    */
   private shiftedRange(previous: [number, number], context: ArrayLike<number>, length: number): [number, number] | undefined {
     const [low, high] = previous;
-    if (high - low > SCANNED_RANGE) return undefined;
+    const ranks = this.inverse?.base === this.base ? this.inverse.ranks : undefined;
+    if (high - low > SCANNED_RANGE || ranks === undefined) return undefined;
     const { stream, suffixArray } = this.base;
     const last = context[context.length - 1];
     for (let i = low; i < high; i++) {
       const position = suffixArray[i];
       if (stream[position + length] !== last) continue;
-      const inside = this.inverseSuffixArray()[position + 1];
+      const inside = ranks[position + 1];
       const starts = this.startsWith(context, context.length - length, context.length);
       return [this.edge(inside, -1, starts), this.edge(inside, 1, starts)];
     }
     return undefined;
   }
 
-  private inverseSuffixArray(): Int32Array {
+  /**
+   * Builds the merged base's inverse suffix array, a step at a time (`INVERSE_STEP` places each):
+   * walks read on from a match with it once it is done (a range shifted, not searched again). Stops
+   * without it if a merge replaces the base meanwhile; nothing to do if it is built already.
+   */
+  *buildInverse(): Generator<void, void> {
     const base = this.base;
-    if (this.inverse?.base !== base) {
-      const ranks = new Int32Array(base.suffixArray.length);
-      for (let i = 0; i < ranks.length; i++) ranks[base.suffixArray[i]] = i;
-      this.inverse = { base, ranks };
+    if (this.inverse?.base === base) return;
+    const { suffixArray } = base;
+    const ranks = new Int32Array(suffixArray.length);
+    for (let from = 0; from < ranks.length; from += INVERSE_STEP) {
+      const to = Math.min(ranks.length, from + INVERSE_STEP);
+      for (let i = from; i < to; i++) ranks[suffixArray[i]] = i;
+      yield;
+      if (this.base !== base) return;
     }
-    return this.inverse.ranks;
+    this.inverse = { base, ranks };
+  }
+
+  /** Whether the merged base's inverse suffix array is built (`buildInverse`). */
+  hasInverse(): boolean {
+    return this.inverse?.base === this.base;
   }
 
   /**

@@ -2,10 +2,11 @@
 // it given the words before it on its line (top 1, top 10, top 100, beyond), scored by the server
 // without the file's own counts; the overview ruler marks the most surprising lines, the status bar
 // shows the file's bits per token with a legend, and a hover explains a token. It follows edits
-// (debounced) and turns off when its document closes or the model is learned again.
+// (debounced) and turns off when its document closes or the model is learned again. The lines on
+// screen are asked for first and drawn at once; the whole file (its figure, the ruler) follows.
 
 import * as vscode from 'vscode';
-import { SURPRISAL_SPAN_FIELDS, type SurprisalResult, type SurprisalTokenResult } from '../protocol/lsp';
+import { SURPRISAL_SPAN_FIELDS, type LineRange, type SurprisalResult, type SurprisalTokenResult } from '../protocol/lsp';
 import { COMMANDS, type EvidenceArgs } from './commands';
 import { Disposable } from './disposable';
 import { partsText, whichModel } from './teamModel';
@@ -18,6 +19,8 @@ const EDIT_DEBOUNCE_MS = 150;
 /** The most surprising lines marked in the overview ruler: this share of the scored lines, at most MAX. */
 const RULER_SHARE = 0.02;
 const RULER_MAX = 50;
+/** Lines above and below the visible ones asked for with them, so a short scroll finds them coloured. */
+const VISIBLE_MARGIN = 20;
 
 /** The colour classes, by rank: the colour ids are contributed in package.json with light, dark and high-contrast defaults. */
 export const SURPRISAL_BUCKETS = [
@@ -35,6 +38,7 @@ export function bucketOf(rank: number): number {
 
 /** What the lens shows for a document, as the tests (and the hover) read it. */
 export interface SurprisalView {
+  /** The last whole-file result (the figures, the legend), or the lines on screen until it comes. */
   readonly result: SurprisalResult;
   /** The decorated ranges per bucket, in SURPRISAL_BUCKETS order. */
   readonly ranges: readonly (readonly vscode.Range[])[];
@@ -42,8 +46,22 @@ export interface SurprisalView {
   readonly rulerLines: readonly number[];
 }
 
+/** A line's words as the lens last scored them (start, end and rank each), and the document version they were scored at. */
+interface ScoredLine {
+  readonly spans: readonly number[];
+  readonly version: number;
+}
+
 interface LensState {
   readonly document: vscode.TextDocument;
+  /**
+   * By line of the document as it is now: edits move them with their lines, and an edited line is
+   * unknown until scored again. A line off screen keeps its words until it comes into view: with
+   * the longest-match estimator an edit may change the next lines' scores too.
+   */
+  lines: (ScoredLine | undefined)[];
+  /** The last result for the whole file (its figure, legend and ruler). */
+  whole?: SurprisalResult;
   view?: SurprisalView;
   timer?: NodeJS.Timeout;
   scoring?: vscode.CancellationTokenSource;
@@ -81,12 +99,31 @@ export class SurprisalLens extends Disposable {
     this.item.command = TOGGLE_SURPRISAL_COMMAND;
     this._register(vscode.commands.registerCommand(TOGGLE_SURPRISAL_COMMAND, () => this.toggle()));
     this._register(vscode.workspace.onDidChangeTextDocument(({ document, contentChanges }) => {
-      if (contentChanges.length > 0) this.schedule(document);
+      const lens = this.lenses.get(document.uri.toString());
+      if (lens === undefined || contentChanges.length === 0) return;
+      // VS Code lists an event's changes from the end of the document up, so each applies to the lines as the ones before left them.
+      for (const { range, text } of contentChanges) {
+        lens.lines.splice(range.start.line, range.end.line - range.start.line + 1, ...new Array<undefined>(text.split(/\r\n|\r|\n/).length));
+      }
+      this.schedule(document);
     }));
     this._register(vscode.workspace.onDidCloseTextDocument((document) => this.hide(document.uri)));
     // VS Code disposes a closed file's document only later: closing its last tab is what the user sees.
     this._register(vscode.window.tabGroups.onDidChangeTabs(() => this.hideWithoutTabs()));
     this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.drawAll()));
+    this._register(
+      vscode.window.onDidChangeTextEditorVisibleRanges(({ textEditor }) => {
+        const lens = this.lenses.get(textEditor.document.uri.toString());
+        if (lens === undefined || lens.scoring !== undefined) return;
+        const { document } = textEditor;
+        const visible = visibleLines(document) ?? { start: 0, end: document.lineCount };
+        for (let line = visible.start; line < visible.end; line++) {
+          if (lens.lines[line]?.version === document.version) continue;
+          this.schedule(document);
+          return;
+        }
+      }),
+    );
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.renderStatus()));
     this._register(model.onWillRelearn(() => this.hideAll()));
     let lastModel = '';
@@ -114,7 +151,7 @@ export class SurprisalLens extends Disposable {
       this.hide(editor.document.uri);
       return;
     }
-    this.lenses.set(key, { document: editor.document });
+    this.lenses.set(key, { document: editor.document, lines: new Array<undefined>(editor.document.lineCount) });
     this.renderStatus();
     await this.score(editor.document);
   }
@@ -175,35 +212,61 @@ export class SurprisalLens extends Disposable {
     lens.timer = setTimeout(() => void this.score(document), EDIT_DEBOUNCE_MS);
   }
 
+  /**
+   * Scores the lines on screen (when that is not the whole file) and draws them, then the whole file:
+   * with every line's words the first time, its figures alone once the lines off screen are known.
+   */
   private async score(document: vscode.TextDocument): Promise<void> {
     const lens = this.lenses.get(document.uri.toString());
     if (lens === undefined) return;
     lens.scoring?.cancel();
     const scoring = (lens.scoring = new vscode.CancellationTokenSource());
     this.renderStatus();
-    let result: SurprisalResult | null;
-    try {
-      result = await this.model.surprisal({ textDocument: { uri: document.uri.toString() } }, scoring.token);
-    } catch (error) {
-      if (scoring.token.isCancellationRequested) return;
-      this.hide(document.uri);
-      void vscode.window.showWarningMessage(
-        vscode.l10n.t('Next Word Lab: the surprisal lens could not score this file: {0}', error instanceof Error ? error.message : String(error)),
-      );
-      return;
+    const visible = visibleLines(document);
+    let offScreenKnown = visible !== undefined;
+    // Every index, not `every`: it skips the holes that unknown lines are.
+    for (let line = 0; offScreenKnown && line < document.lineCount; line++) {
+      if (lens.lines[line] === undefined && !(visible !== undefined && visible.start <= line && line < visible.end)) offScreenKnown = false;
     }
-    if (scoring.token.isCancellationRequested || this.lenses.get(document.uri.toString()) !== lens) return;
-    lens.scoring = undefined;
-    if (result === null) {
-      this.hide(document.uri);
-      return;
+    const requests = [...(visible === undefined ? [] : [{ lines: visible }]), { withoutSpans: offScreenKnown }];
+    for (const request of requests) {
+      let result: SurprisalResult | null;
+      try {
+        result = await this.model.surprisal({ textDocument: { uri: document.uri.toString() }, ...request }, scoring.token);
+      } catch (error) {
+        if (scoring.token.isCancellationRequested) return;
+        this.hide(document.uri);
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t('Next Word Lab: the surprisal lens could not score this file: {0}', error instanceof Error ? error.message : String(error)),
+        );
+        return;
+      }
+      if (scoring.token.isCancellationRequested || this.lenses.get(document.uri.toString()) !== lens) return;
+      if (result === null) {
+        this.hide(document.uri);
+        return;
+      }
+      // An edit arrived while it was scored: its own (debounced) request follows.
+      if (result.version !== document.version) return;
+      if (!('lines' in request)) lens.scoring = undefined;
+      this.apply(lens, result, !('withoutSpans' in request && request.withoutSpans));
     }
-    // An edit arrived while it was scored: its own (debounced) request follows.
-    if (result.version !== document.version) return;
-    lens.view = viewOf(result);
+  }
+
+  /** Takes a result's lines (their words, when it has them) into the lens and draws it. */
+  private apply(lens: LensState, result: SurprisalResult, withSpans: boolean): void {
+    const { start, end } = result.lines;
+    if (start === 0 && end === lens.document.lineCount) lens.whole = result;
+    if (withSpans) {
+      const scored = Array.from({ length: end - start }, () => ({ spans: [] as number[], version: result.version }));
+      const { spans } = result;
+      for (let i = 0; i < spans.length; i += SURPRISAL_SPAN_FIELDS) scored[spans[i] - start].spans.push(spans[i + 1], spans[i + 2], spans[i + 3]);
+      scored.forEach((line, index) => (lens.lines[start + index] = line));
+    }
+    lens.view = viewOf(lens.whole ?? result, lens.whole !== undefined, lens.lines);
     this.draw(lens);
     this.renderStatus();
-    this.updated.fire(document.uri);
+    this.updated.fire(lens.document.uri);
   }
 
   private drawAll(): void {
@@ -228,7 +291,7 @@ export class SurprisalLens extends Disposable {
       this.itemVisible = false;
       return;
     }
-    const result = lens.view?.result;
+    const result = lens.whole;
     if (result === undefined || lens.scoring !== undefined) {
       this.item.text = result === undefined ? vscode.l10n.t('$(sync~spin) Surprisal') : `$(sync~spin) ${figure(result)}`;
     } else {
@@ -248,13 +311,23 @@ export class SurprisalLens extends Disposable {
   }
 }
 
-function viewOf(result: SurprisalResult): SurprisalView {
+/** The lines on screen in the editors showing `document`, with a margin; undefined when none is shown or they are all of it. */
+function visibleLines(document: vscode.TextDocument): LineRange | undefined {
+  const ranges = vscode.window.visibleTextEditors.filter((editor) => editor.document === document).flatMap((editor) => editor.visibleRanges);
+  if (ranges.length === 0) return undefined;
+  const start = Math.max(0, Math.min(...ranges.map((range) => range.start.line)) - VISIBLE_MARGIN);
+  const end = Math.min(document.lineCount, Math.max(...ranges.map((range) => range.end.line)) + 1 + VISIBLE_MARGIN);
+  return start === 0 && end === document.lineCount ? undefined : { start, end };
+}
+
+/** The decorations of the lens's lines; the ruler's lines from the whole file's result (none before it comes). */
+function viewOf(result: SurprisalResult, whole: boolean, lines: readonly (ScoredLine | undefined)[]): SurprisalView {
   const ranges: vscode.Range[][] = SURPRISAL_BUCKETS.map(() => []);
-  const { spans } = result;
-  for (let i = 0; i < spans.length; i += SURPRISAL_SPAN_FIELDS) {
-    ranges[bucketOf(spans[i + 3])].push(new vscode.Range(spans[i], spans[i + 1], spans[i], spans[i + 2]));
-  }
-  const scored = result.lineBits.flatMap((bits, line) => (bits === null ? [] : [{ line, bits }]));
+  lines.forEach((scored, line) => {
+    const spans = scored?.spans ?? [];
+    for (let i = 0; i < spans.length; i += 3) ranges[bucketOf(spans[i + 2])].push(new vscode.Range(line, spans[i], line, spans[i + 1]));
+  });
+  const scored = whole ? result.lineBits.flatMap((bits, line) => (bits === null ? [] : [{ line, bits }])) : [];
   const threshold = result.bitsPerToken ?? 0;
   const rulerLines = scored
     .filter(({ bits }) => bits > threshold)

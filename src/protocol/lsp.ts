@@ -463,9 +463,19 @@ export namespace RelearnRequest {
   export const type = new RequestType0<void, void>(method);
 }
 
+/** Lines of a document from `start` to `end` (excluded), 0-based. */
+export interface LineRange {
+  readonly start: number;
+  readonly end: number;
+}
+
 /** Which document the surprisal lens scores: an open editor's text, as the server has it. */
 export interface SurprisalParams {
   readonly textDocument: TextDocumentIdentifier;
+  /** Only these lines (what the editor shows, scored and answered first); the whole document when absent. */
+  readonly lines?: LineRange;
+  /** Figures and `lineBits` alone, no spans: after an edit the editor asks its lines on screen for their words, the whole file for its figure. */
+  readonly withoutSpans?: boolean;
   /** Also send each word's log10 probability (`SurprisalResult.log10Probs`): the lens colours by rank and asks a word's numbers when hovered. */
   readonly withProbabilities?: boolean;
 }
@@ -475,11 +485,13 @@ export const SURPRISAL_SPAN_FIELDS = 4;
 
 /**
  * The document scored line by line (a line is a sentence) against the model without the document's
- * own counts, so the file does not predict itself.
+ * own counts, so the file does not predict itself: the lines asked for, or all of them.
  */
 export interface SurprisalResult {
   /** The document version that was scored. */
   readonly version: number;
+  /** The lines scored, which every figure below is over: the whole document, or the lines asked for (clamped to it). */
+  readonly lines: LineRange;
   /** Present when the team's base model scored with the workspace model (the mixture's probabilities and ranks). */
   readonly mixture?: MixtureAnswer;
   /** Whether the document was learned and its own counts were left out while scoring. */
@@ -498,12 +510,12 @@ export interface SurprisalResult {
   /**
    * Per word (not `</s>`), SURPRISAL_SPAN_FIELDS numbers: line, start character, end character, rank
    * (1 + the words the model found strictly likelier there): what the editor draws. A word's n-gram
-   * length and vocabulary status are the hover's (`SurprisalTokenRequest`).
+   * length and vocabulary status are the hover's (`SurprisalTokenRequest`). Empty when asked `withoutSpans`.
    */
   readonly spans: readonly number[];
   /** log10 p of each span's word (null for probability 0), when asked for (`withProbabilities`): half the result's size. */
   readonly log10Probs?: readonly (number | null)[];
-  /** Per line, the mean surprisal in bits of its tokens with its `</s>` (null for a blank line or a probability of 0). */
+  /** Per line from `lines.start`, the mean surprisal in bits of its tokens with its `</s>` (null for a blank line or a probability of 0). */
   readonly lineBits: readonly (number | null)[];
 }
 

@@ -11,6 +11,7 @@ import {
   ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
+  type CancellationToken,
   type CompletionItem,
   type CompletionParams,
   type Connection,
@@ -196,7 +197,7 @@ export class NextWordServer {
     connection.onRequest(SkippedFilesRequest.type, this.answering(() => [...this.learner.skipped.values(), ...this.learner.withheld.values()]));
     connection.onRequest(RelearnRequest.type, this.answering(() => this.relearn()));
     // Not `answering`: the lens scores in slices that themselves wait for other requests' answers.
-    connection.onRequest(SurprisalRequest.type, (params: SurprisalParams) => this.surprisal(params));
+    connection.onRequest(SurprisalRequest.type, (params: SurprisalParams, token) => this.surprisal(params, token));
     connection.onRequest(SurprisalTokenRequest.type, this.answering((params: SurprisalTokenParams) => this.surprisalToken(params)));
     connection.onRequest(InlineSuggestionRequest.type, this.answering((params: InlineSuggestionParams) => this.suggestInline(params)));
     // Asked only by the extension's own provider, which it registers only where completions are on.
@@ -413,11 +414,15 @@ export class NextWordServer {
   }
 
   /** The surprisal lens: the document scored without its own counts; null when it is not open. */
-  private async surprisal(params: SurprisalParams): Promise<SurprisalResult | null> {
+  private async surprisal(params: SurprisalParams, token: CancellationToken): Promise<SurprisalResult | null> {
     const uri = params.textDocument.uri;
+    const { lines } = params;
+    if (lines !== undefined && (!isPositionNumber(lines?.start) || !isPositionNumber(lines?.end))) {
+      throw new ResponseError(ErrorCodes.InvalidParams, `"lines" needs a start and an end, whole numbers from 0; got ${JSON.stringify(lines)}.`);
+    }
     const document = this.lensDocument(uri);
     if (document === undefined) return null;
-    return this.lens.score(document, () => this.documents.get(uri) !== undefined, params.withProbabilities === true);
+    return this.lens.score(document, () => token.isCancellationRequested || this.documents.get(uri) === undefined, params);
   }
 
   private surprisalToken(params: SurprisalTokenParams): SurprisalTokenResult | null {
@@ -427,7 +432,7 @@ export class NextWordServer {
 
   private lensDocument(uri: string): LensDocument | undefined {
     const document = this.documents.get(uri);
-    return document === undefined ? undefined : { uri, fsPath: uriToPath(uri), version: document.version, getText: () => document.getText() };
+    return document === undefined ? undefined : { uri, fsPath: uriToPath(uri), get version() { return document.version; }, getText: () => document.getText() };
   }
 
   private async generate(params: GenerateParams): Promise<GenerateResult> {

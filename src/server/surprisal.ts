@@ -5,17 +5,19 @@
 // anything else and never wait for more than a slice. Lines are sentences, so a line's scores depend
 // only on its text and that model (with the longest-match estimator, which reads across lines, on
 // the tokens before it too): they are kept by line and reused after an edit of the document (which
-// leaves the model without it as it was) until anything else in the model changes.
+// leaves the model without it as it was) until anything else in the model changes. A request may
+// ask for some lines only (what the editor shows): they are scored first and answered at once.
 
-import { splitLines } from '../core/lines';
+import { splitLines, unchangedEnds } from '../core/lines';
 import { answeringNgram } from '../core/evidence';
 import { LongestMatchModel, type LongestMatchReader } from '../core/longestMatch';
 import type { MixtureModel, WorkspaceAnswering } from '../core/mixture';
 import type { EncodedSentences, NgramModel } from '../core/model';
+import type { TokenIndex } from '../core/tokenIndex';
 import { contextsBeforeLines, scoreLineAfter, scoreLineMixed, scoreLines, type LineSurprisal } from '../core/surprisal';
 import { tokenizeLine } from '../core/tokenizer';
 import { BOS_TOKEN, EOS } from '../core/vocabulary';
-import type { SurprisalResult, SurprisalTokenResult } from '../protocol/lsp';
+import { SURPRISAL_SPAN_FIELDS, type SurprisalParams, type SurprisalResult, type SurprisalTokenResult } from '../protocol/lsp';
 import type { WorkspaceModel } from './workspaceModel';
 
 /** Scoring time per slice before the lens lets requests in. */
@@ -41,6 +43,7 @@ export interface LensDocument {
   readonly uri: string;
   /** The file the document is learned as, if any. */
   readonly fsPath: string | undefined;
+  /** The version of the text `getText` returns now. */
   readonly version: number;
   getText(): string;
 }
@@ -74,21 +77,19 @@ interface LineCache {
   longestMatch: LongestMatchModel | undefined;
   /** Whether `scoring` leaves the document's counts out. */
   ownCountsLeftOut: boolean;
-  /** Line scores by `Reading.keys`. */
-  readonly lines: Map<string, LineSurprisal>;
-  /** Line words by line text (the longest-match reading walks every line's words for each request). */
+  /** The document's lines as last read, at `textsVersion`: `scored` is by line of this text. */
+  texts: readonly string[];
+  textsVersion: number | undefined;
+  /** Per line of `texts`, its scores once scored (kept while the line and the context it is read with are unchanged). */
+  scored: (LineSurprisal | undefined)[];
+  /** Scores by line text when lines are read as sentences (equal lines score alike). */
+  readonly byText: Map<string, LineSurprisal>;
+  /** Line words by line text (the longest-match reading walks back over earlier lines' words for each line). */
   readonly words: Map<string, readonly string[]>;
+  /** Set when the cache is dropped: its copy may then be written over (`SurprisalLens.spare`), so nothing reads it again. */
+  retired: boolean;
   /** The base model and weight the scores were mixed with (`SurprisalHost.mixtureKey`). */
   readonly mixtureKey: string;
-}
-
-/** How the lines of one text are scored on a cache's model. */
-interface Reading {
-  /** Per line, what its scores depend on besides the model: lines with equal keys score alike. */
-  readonly keys: readonly string[];
-  score(line: number): LineSurprisal;
-  /** The tokens before the line that its tokens' contexts start with. */
-  before(line: number): readonly string[];
 }
 
 /** A token explained: the model and context it was scored with. */
@@ -106,22 +107,32 @@ export interface LensToken {
 export class SurprisalLens {
   /** By document URI, least recently used first. */
   private readonly caches = new Map<string, LineCache>();
+  private buildingInverse = false;
+  /**
+   * A retired cache's model without its document, nothing reading it any more: the next copy is
+   * written into its memory (fresh memory costs several times more to fill, on first touch).
+   */
+  private spare: NgramModel | undefined;
 
   constructor(private readonly host: SurprisalHost) {}
 
-  /** Scores `document` (the lines not already scored, in slices); null when the document was closed meanwhile. */
-  async score(document: LensDocument, isOpen: () => boolean, withProbabilities = false): Promise<SurprisalResult | null> {
+  /**
+   * Scores `document`'s lines from `lines.start` to `lines.end` (all of them when not given) that are
+   * not scored already, in slices, and answers with those lines; null when the document was closed or
+   * the request cancelled meanwhile.
+   */
+  async score(document: LensDocument, stopped: () => boolean, options: Omit<SurprisalParams, 'textDocument'> = {}): Promise<SurprisalResult | null> {
     // A prediction sent with the edit that asked for this is answered first: reading the document
     // (its lines and their contexts) is milliseconds of work that nothing else can interrupt.
     await this.yieldToRequests();
-    if (!isOpen()) return null;
+    if (stopped()) return null;
     for (;;) {
       const cache = this.cacheFor(document.uri);
       if (cache.scoring === undefined) {
         const steps = this.leaveOut(cache, document.fsPath);
         while (!steps.next().done) {
           await this.yieldToRequests();
-          if (!isOpen()) return null;
+          if (stopped()) return null;
           if (!this.isCurrent(cache)) break;
         }
       }
@@ -134,34 +145,30 @@ export class SurprisalLens {
       const leftOut = cache.longestMatch?.leftOut;
       for (let merges = 0; merges < 2 && index !== undefined && (index.scannedTokens(leftOut) > MERGE_BEFORE_READING || index.searchedDocuments(leftOut) > SEARCHED_BEFORE_READING); merges++) {
         await this.host.mergeIndex();
-        if (!isOpen()) return null;
+        if (stopped()) return null;
       }
-      const texts = splitLines(document.getText());
+      // For the whole file (the lines on screen are few enough without it, and should not share their time with it).
+      if (index !== undefined && options.lines === undefined) this.buildInverse(index);
       const version = document.version;
-      const reading = this.reading(cache, texts);
-      const { keys } = reading;
-      const missing = [...new Map(keys.map((key, line) => [key, line])).values()].filter((line) => !cache.lines.has(keys[line]));
-      let next = 0;
-      while (next < missing.length) {
-        const start = performance.now();
-        do {
-          cache.lines.set(keys[missing[next]], reading.score(missing[next]));
-          next++;
-        } while (next < missing.length && performance.now() - start < SLICE_MS);
-        if (next < missing.length) {
-          await this.yieldToRequests();
-          if (!isOpen()) return null;
-          // Anything else learned meanwhile changes every score: start again on the new model.
-          if (!this.isCurrent(cache)) break;
-        }
+      const texts = this.read(cache, document);
+      const start = Math.min(Math.max(0, options.lines?.start ?? 0), texts.length);
+      const end = Math.min(Math.max(start, options.lines?.end ?? texts.length), texts.length);
+      const score = this.lineScorer(cache, texts);
+      let sliceStart = performance.now();
+      let line = start;
+      for (; line < end; line++) {
+        if (cache.scored[line] !== undefined) continue;
+        cache.scored[line] = score(line);
+        if (performance.now() - sliceStart < SLICE_MS) continue;
+        await this.yieldToRequests();
+        if (stopped()) return null;
+        // Anything else learned meanwhile changes every score, and another request may have read a newer text: start again.
+        if (!this.isCurrent(cache) || cache.texts !== texts) break;
+        sliceStart = performance.now();
       }
-      if (next < missing.length) continue;
-      // Forget lines the document no longer has.
-      const present = new Set(keys);
-      for (const key of cache.lines.keys()) if (!present.has(key)) cache.lines.delete(key);
-      const presentTexts = new Set(texts);
-      for (const text of cache.words.keys()) if (!presentTexts.has(text)) cache.words.delete(text);
-      return this.result(cache, keys, version, withProbabilities);
+      if (line < end) continue;
+      if (start === 0 && end === texts.length) this.forgetOtherLines(cache, texts);
+      return this.result(cache, start, end, version, { withSpans: options.withoutSpans !== true, withProbabilities: options.withProbabilities === true });
     }
   }
 
@@ -210,20 +217,19 @@ export class SurprisalLens {
   }
 
   private scoredTokenAt(document: LensDocument, line: number, character: number): { token: LineSurprisal[number]; cache: LineCache; explained: LensToken } | null {
-    const texts = splitLines(document.getText());
-    const text = texts[line];
-    if (text === undefined) return null;
     const cache = this.cacheFor(document.uri);
     // Asked before the lens was shown: the model without the document is built at once.
     if (cache.scoring === undefined) for (const steps = this.leaveOut(cache, document.fsPath); !steps.next().done; );
     const model = cache.scoring as NgramModel;
-    const reading = this.reading(cache, texts);
-    const scored = cache.lines.get(reading.keys[line]) ?? reading.score(line);
+    const texts = this.read(cache, document);
+    const text = texts[line];
+    if (text === undefined) return null;
+    const scored = (cache.scored[line] ??= this.lineScorer(cache, texts)(line));
     // The last token is the line's `</s>`, which has no characters to point at.
     const index = scored.findIndex((token, i) => i < scored.length - 1 && token.start <= character && character < token.end);
     if (index < 0) return null;
     const words = this.wordsOf(cache, text);
-    const context = [...reading.before(line), ...words.slice(0, index)];
+    const context = [...this.contextBefore(cache, texts, line), ...words.slice(0, index)];
     const leftOut = cache.ownCountsLeftOut ? document.fsPath : undefined;
     return {
       token: scored[index],
@@ -232,32 +238,75 @@ export class SurprisalLens {
     };
   }
 
-  /** Lines as sentences on the n-gram model, or across lines on the longest-match estimator. */
-  private reading(cache: LineCache, texts: readonly string[]): Reading {
+  /** The tokens before a line that its tokens' contexts start with: `<s>` for lines read as sentences. */
+  private contextBefore(cache: LineCache, texts: readonly string[], line: number): readonly string[] {
+    const { longestMatch } = cache;
+    if (longestMatch === undefined) return [BOS_TOKEN];
+    return contextsBeforeLines(cache.model.tokenizer, texts, longestMatch.options.maxContext, (text) => this.wordsOf(cache, text), line, line + 1)[0];
+  }
+
+  /** Scores a line of `texts`: as a sentence on the n-gram model, or across lines on the longest-match estimator. */
+  private lineScorer(cache: LineCache, texts: readonly string[]): (line: number) => LineSurprisal {
     const model = cache.scoring as NgramModel;
-    const longestMatch = cache.longestMatch;
+    const { longestMatch } = cache;
     const mixture = this.host.mixture(longestMatch ?? model);
     if (longestMatch === undefined) {
-      return {
-        keys: texts,
-        score: (line) => (mixture === undefined ? scoreLines(model, [texts[line]])[0] : scoreLineMixed(mixture, texts[line], [BOS_TOKEN])),
-        before: () => [BOS_TOKEN],
+      return (line) => {
+        const text = texts[line];
+        let scored = cache.byText.get(text);
+        if (scored === undefined) {
+          scored = mixture === undefined ? scoreLines(model, [text])[0] : scoreLineMixed(mixture, text, [BOS_TOKEN]);
+          cache.byText.set(text, scored);
+        }
+        return scored;
       };
     }
-    const before = contextsBeforeLines(model.tokenizer, texts, longestMatch.options.maxContext, (text) => this.wordsOf(cache, text));
-    // The reader that scored a line has read on to the next line's `before`: lines scored in order share one.
+    // The reader that scored a line has read on to the next line's context: lines scored in order share one.
     let next: { line: number; reader: LongestMatchReader } | undefined;
-    return {
-      // The context's tokens and the line's text, apart by characters no token holds (a line has no line break).
-      keys: texts.map((text, line) => `${before[line].join('\n')}\r${text}`),
-      score: (line) => {
-        if (mixture !== undefined) return scoreLineMixed(mixture, texts[line], before[line]);
-        const reader = next?.line === line ? next.reader : longestMatch.reader(before[line]);
-        next = { line: line + 1, reader };
-        return scoreLineAfter(longestMatch, texts[line], before[line], reader);
-      },
-      before: (line) => before[line],
+    return (line) => {
+      const before = this.contextBefore(cache, texts, line);
+      if (mixture !== undefined) return scoreLineMixed(mixture, texts[line], before);
+      const reader = next?.line === line ? next.reader : longestMatch.reader(before);
+      next = { line: line + 1, reader };
+      return scoreLineAfter(longestMatch, texts[line], before, reader);
     };
+  }
+
+  /** The document's lines, `cache.scored` made to follow them (split again only when the document's version changed). */
+  private read(cache: LineCache, document: LensDocument): readonly string[] {
+    if (cache.textsVersion !== document.version) {
+      const version = document.version;
+      this.align(cache, splitLines(document.getText()));
+      cache.textsVersion = version;
+    }
+    return cache.texts;
+  }
+
+  /**
+   * Makes `cache.scored` follow the document's new lines: an edit's unchanged lines keep their scores,
+   * except (when reading across lines) those after it whose context reaches back into it.
+   */
+  private align(cache: LineCache, texts: readonly string[]): void {
+    const previous = cache.texts;
+    const { head, tail } = unchangedEnds(previous, texts);
+    if (head === previous.length && head === texts.length) return;
+    const scored = [...cache.scored.slice(0, head), ...new Array<undefined>(texts.length - head - tail), ...cache.scored.slice(previous.length - tail)];
+    const maxContext = cache.longestMatch?.options.maxContext ?? 0;
+    for (let line = texts.length - tail, behind = 0; line < texts.length && behind < maxContext; line++) {
+      scored[line] = undefined;
+      const words = this.wordsOf(cache, texts[line]).length;
+      if (words > 0) behind += words + 1;
+    }
+    cache.texts = texts;
+    cache.scored = scored;
+  }
+
+  /** After the whole document is scored: forget scores and words of lines it no longer has, once they are as many as its lines. */
+  private forgetOtherLines(cache: LineCache, texts: readonly string[]): void {
+    if (Math.max(cache.byText.size, cache.words.size) < 2 * texts.length) return;
+    const present = new Set(texts);
+    for (const text of cache.byText.keys()) if (!present.has(text)) cache.byText.delete(text);
+    for (const text of cache.words.keys()) if (!present.has(text)) cache.words.delete(text);
   }
 
   /**
@@ -270,7 +319,18 @@ export class SurprisalLens {
   }
 
   closed(uri: string): void {
+    const cache = this.caches.get(uri);
     this.caches.delete(uri);
+    if (cache !== undefined) this.retire(cache);
+  }
+
+  /**
+   * Drops a cache for good: a request still scoring with it stops at its next turn (`isCurrent`),
+   * and its model without the document becomes the spare the next copy is written into.
+   */
+  private retire(cache: LineCache): void {
+    cache.retired = true;
+    if (cache.ownCountsLeftOut && cache.scoring !== undefined) this.spare = cache.scoring;
   }
 
   private wordsOf(cache: LineCache, text: string): readonly string[] {
@@ -295,12 +355,21 @@ export class SurprisalLens {
       scoring: undefined,
       longestMatch: undefined,
       ownCountsLeftOut: false,
-      lines: new Map(),
+      texts: [],
+      textsVersion: undefined,
+      scored: [],
+      byText: new Map(),
       words: new Map(),
+      retired: false,
       mixtureKey: this.host.mixtureKey(),
     };
+    if (cached !== undefined) this.retire(cached);
     this.caches.set(uri, fresh);
-    for (const stale of this.caches.keys()) if (this.caches.size > KEPT_DOCUMENTS) this.caches.delete(stale);
+    for (const [stale, dropped] of this.caches) {
+      if (this.caches.size <= KEPT_DOCUMENTS) break;
+      this.caches.delete(stale);
+      this.retire(dropped);
+    }
     return fresh;
   }
 
@@ -309,13 +378,13 @@ export class SurprisalLens {
     const workspace = this.host.workspace();
     const { leftOutVersion } = cache;
     const version = leftOutVersion === undefined ? cache.version === workspace.version : leftOutVersion.version === workspace.versionWithout(leftOutVersion.fsPath);
-    return cache.workspace === workspace && cache.model === workspace.model && version && cache.mixtureKey === this.host.mixtureKey();
+    return !cache.retired && cache.workspace === workspace && cache.model === workspace.model && version && cache.mixtureKey === this.host.mixtureKey();
   }
 
   /**
-   * Builds `cache.scoring`, one step per slice: a copy of the shared tables (taken together with the
-   * document's sentences, in one turn), then the document's sentences removed from the copy a few
-   * thousand tokens at a time.
+   * Builds `cache.scoring`, one step per slice: a copy of the shared tables with the document's
+   * sentences as they were then (the model unchanged until the copy is done), then the document's
+   * sentences removed from the copy a few thousand tokens at a time.
    */
   private *leaveOut(cache: LineCache, fsPath: string | undefined): Generator<void, void> {
     const entry = fsPath === undefined ? undefined : cache.workspace.get(fsPath);
@@ -327,8 +396,11 @@ export class SurprisalLens {
       cache.ownCountsLeftOut = false;
       return;
     }
-    const copy = cache.model.copy();
     const encoded: EncodedSentences = entry.encoded;
+    // Tens of megabytes: copied a piece per step, as long as the shared model stays as it was (the caller checks).
+    const spare = this.spare;
+    this.spare = undefined;
+    const copy = yield* cache.model.copyInSteps(spare);
     cache.leftOutVersion = { fsPath: entry.fsPath, version: cache.workspace.versionWithout(entry.fsPath) };
     for (let from = 0; from < encoded.length; ) {
       yield;
@@ -344,6 +416,23 @@ export class SurprisalLens {
     cache.ownCountsLeftOut = true;
   }
 
+  /**
+   * Builds the index's inverse suffix array in the background, a step per turn: a file read across
+   * lines (its text often elsewhere in the workspace too) reads on from each token's match with it
+   * instead of searching again. Scoring goes on without it meanwhile.
+   */
+  private buildInverse(index: TokenIndex): void {
+    if (this.buildingInverse || index.hasInverse()) return;
+    this.buildingInverse = true;
+    void (async () => {
+      try {
+        for (const steps = index.buildInverse(); !steps.next().done; ) await this.yieldToRequests();
+      } finally {
+        this.buildingInverse = false;
+      }
+    })();
+  }
+
   /** Two turns of the event loop (a request read meanwhile is dispatched first), then any request's answer. */
   private async yieldToRequests(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
@@ -351,23 +440,32 @@ export class SurprisalLens {
     await this.host.whenRequestsAnswered();
   }
 
-  private result(cache: LineCache, keys: readonly string[], version: number, withProbabilities: boolean): SurprisalResult {
-    const spans: number[] = [];
-    const log10Probs: (number | null)[] = [];
+  private result(cache: LineCache, start: number, end: number, version: number, { withSpans, withProbabilities }: { withSpans: boolean; withProbabilities: boolean }): SurprisalResult {
+    let words = 0;
+    if (withSpans) for (let line = start; line < end; line++) words += Math.max(0, (cache.scored[line]?.length ?? 0) - 1);
+    // Filled in place: a whole file's spans are a hundred thousand numbers.
+    const spans = new Array<number>(words * SURPRISAL_SPAN_FIELDS);
+    const log10Probs = new Array<number | null>(withProbabilities ? words : 0);
     const lineBits: (number | null)[] = [];
     let tokens = 0;
     let oov = 0;
     let log10ProbTotal = 0;
-    for (let line = 0; line < keys.length; line++) {
-      const scored = cache.lines.get(keys[line]) ?? [];
+    let word = 0;
+    for (let line = start; line < end; line++) {
+      const scored = cache.scored[line] ?? [];
       let lineTotal = 0;
       for (let index = 0; index < scored.length; index++) {
         const token = scored[index];
         if (!token.inVocabulary) oov++;
         lineTotal += token.log10Prob;
-        if (index === scored.length - 1) break; // `</s>`: counted, not shown
-        spans.push(line, token.start, token.end, token.rank);
-        if (withProbabilities) log10Probs.push(Number.isFinite(token.log10Prob) ? token.log10Prob : null);
+        if (index === scored.length - 1 || !withSpans) continue; // `</s>`: counted, not shown
+        const at = word * SURPRISAL_SPAN_FIELDS;
+        spans[at] = line;
+        spans[at + 1] = token.start;
+        spans[at + 2] = token.end;
+        spans[at + 3] = token.rank;
+        if (withProbabilities) log10Probs[word] = Number.isFinite(token.log10Prob) ? token.log10Prob : null;
+        word++;
       }
       tokens += scored.length;
       log10ProbTotal += lineTotal;
@@ -378,6 +476,7 @@ export class SurprisalLens {
     const mixture = this.host.mixture(cache.longestMatch ?? model);
     return {
       version,
+      lines: { start, end },
       ...(mixture === undefined ? {} : { mixture: mixture.answer }),
       ownCountsLeftOut: cache.ownCountsLeftOut,
       isProbability: model.estimator.name !== 'stupid-backoff',
@@ -389,7 +488,7 @@ export class SurprisalLens {
       bitsPerToken: finite ? (-log10ProbTotal * LOG2_10) / tokens : null,
       perplexity: finite ? 10 ** (-log10ProbTotal / tokens) : null,
       spans,
-      ...(withProbabilities ? { log10Probs } : {}),
+      ...(withProbabilities && withSpans ? { log10Probs } : {}),
       lineBits,
     };
   }

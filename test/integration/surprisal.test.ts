@@ -1,7 +1,8 @@
 // The surprisal lens in a real VS Code: Show Surprisal decorates every word of the file by its rank,
 // the status bar shows the file's bits per token with a legend, a hover explains a word with the
 // likeliest alternatives, the lens follows an edit, and it goes away when toggled off or the file
-// closes. Every wait is on the lens's own update event or a command's completion, never a timer.
+// closes; on a long file the lines on screen are drawn first. Every wait is on the lens's own update
+// event or a command's completion, never a timer.
 
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -140,5 +141,56 @@ describe('Surprisal lens in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await hidden;
     assert.equal(lensStatus(), undefined);
+  });
+
+  it('on a long file draws the lines on screen first, then every line with the figure, and keeps the lines off screen in place through an edit', async () => {
+    const sentences = ['the weather is sunny today', 'it will rain tomorrow in the north', 'we play tennis when the sky is clear', 'football is played in the rain'];
+    const text = Array.from({ length: 400 }, (_, i) => (i % 9 === 8 ? '' : `${sentences[i % sentences.length]} ${i}`)).join('\n');
+    const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(document);
+    const { uri } = document;
+    const wordsOf = (line: number) => tokenizeLine('words', document.lineAt(line).text);
+    const decoratedTexts = () =>
+      (api.surprisal.view(uri)?.ranges ?? [])
+        .flat()
+        .sort((a, b) => a.start.compareTo(b.start))
+        .map((range) => document.getText(range));
+    const allWords = () => Array.from({ length: document.lineCount }, (_, line) => wordsOf(line)).flat();
+
+    const views: { lines: Set<number>; ruler: number; status: string | undefined }[] = [];
+    const listener = api.surprisal.onDidUpdate((updated) => {
+      const view = api.surprisal.view(updated);
+      if (updated.toString() === uri.toString() && view !== undefined) {
+        views.push({ lines: new Set(view.ranges.flat().map((range) => range.start.line)), ruler: view.rulerLines.length, status: api.surprisal.status?.text });
+      }
+    });
+    try {
+      await vscode.commands.executeCommand('nextWordLab.toggleSurprisal');
+      const lastVisible = Math.max(...editor.visibleRanges.map((range) => range.end.line));
+      assert.ok(lastVisible < 200, `the editor shows the top of the file (to line ${lastVisible + 1})`);
+      assert.ok(views.length >= 2, 'drawn at least twice: the lines on screen, then the whole file');
+      const [first] = views;
+      const whole = views[views.length - 1];
+      const drawn = views.map((view) => `${view.lines.size} lines to ${Math.max(...view.lines)}`).join('; ');
+      // The lines on screen when the command ran (the editor may have settled a line or two since) and 20 below.
+      assert.ok([...first.lines].every((line) => line <= lastVisible + 25), `first, only the lines on screen (to ${lastVisible}) and 20 below: ${drawn}`);
+      assert.ok(first.lines.has(0) && first.lines.has(lastVisible));
+      assert.equal(first.ruler, 0, 'no ruler before the whole file is scored');
+      assert.match(first.status ?? '', /sync~spin/, 'the figure is still coming');
+      assert.ok(whole.lines.has(390), 'then every line');
+      assert.match(whole.status ?? '', /^\$\(eye\) \d+\.\d\d bits\/token$/);
+      assert.deepEqual(decoratedTexts(), allWords());
+
+      // An edit at the top: lines below move down with their words, off screen as on it.
+      const updated = nextUpdate(uri, () => api.surprisal.view(uri)?.result.version === document.version && api.surprisal.status?.text.startsWith('$(eye)') === true);
+      await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), 'a new first line\n'));
+      await updated;
+      assert.deepEqual(decoratedTexts(), allWords());
+      assert.ok(api.surprisal.view(uri)?.ranges.flat().some((range) => range.start.line === 399), 'the last line, moved down, is still drawn');
+    } finally {
+      listener.dispose();
+      await vscode.commands.executeCommand('nextWordLab.toggleSurprisal');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
   });
 });

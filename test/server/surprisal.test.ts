@@ -211,4 +211,70 @@ describe('language server: surprisal lens', () => {
     const everywhere = await session.evidence({ context: `${lines[0]}\n${lines[1]}\n${lines[2].slice(0, 19)}`, word: 'door' });
     assert.ok(everywhere.occurrences.some(({ file }) => file === 'notes/animals.txt'), 'asked plainly, the file itself is a place');
   });
+
+  it('answers the lines asked for at once, and after edits that add, remove and change lines every line reads as a fresh reading would', async () => {
+    const folder = copyFixture('basic');
+    const others = ['src/greet.js', 'notes/animals.txt'].map((name) => fs.readFileSync(path.join(folder, name), 'utf8'));
+    // Longer than the estimator's 64-token context, so an edit's effect ends within the file.
+    const animals = ['cat', 'dog', 'hen', 'fox', 'owl', 'cow'];
+    const lines = Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? '' : `the ${animals[i % 6]} sat by the ${animals[(i * 5) % 6]} and the door`));
+    const file = path.join(folder, 'notes', 'farm.txt');
+    fs.writeFileSync(file, lines.join('\n'));
+    session = await TestSession.start({ folders: [folder] });
+    await session.whenReady();
+    const uri = await session.open(file, lines.join('\n'));
+    const expected = longestMatchOf(others);
+    /** The spans and per-token log10 p a fresh reading of `text` gives on lines `start` to `end`. */
+    const fresh = (text: string, start: number, end: number) => {
+      const all = text.split('\n');
+      const before = contextsBeforeLines('words', all, expected.options.maxContext);
+      const spans: number[] = [];
+      const log10Probs: number[] = [];
+      for (let i = start; i < end; i++) {
+        for (const token of scoreLineAfter(expected, all[i], before[i]).slice(0, -1)) {
+          spans.push(i, token.start, token.end, token.rank);
+          log10Probs.push(token.log10Prob);
+        }
+      }
+      return { spans, log10Probs };
+    };
+    const ask = (lines?: { start: number; end: number }) => session!.client.sendRequest(SurprisalRequest.type, { textDocument: { uri }, withProbabilities: true, lines });
+
+    // Lines 20 to 24 first: nothing else is scored to answer them.
+    const window = await ask({ start: 20, end: 25 });
+    assert.ok(window);
+    assert.deepEqual(window.lines, { start: 20, end: 25 });
+    assert.equal(window.lineBits.length, 5);
+    assert.deepEqual({ spans: window.spans, log10Probs: window.log10Probs }, fresh(lines.join('\n'), 20, 25));
+    const whole = await ask();
+    assert.ok(whole);
+    assert.deepEqual(whole.lines, { start: 0, end: 40 });
+    assert.deepEqual(whole.lineBits.slice(20, 25), window.lineBits, 'a line scores alike asked alone or with the file');
+    // Past the end: clamped to the document. Not whole numbers: refused in one line.
+    assert.deepEqual((await ask({ start: 38, end: 99 }))?.lines, { start: 38, end: 40 });
+    await assert.rejects(ask({ start: 1.5, end: 3 }), /"lines" needs a start and an end, whole numbers from 0; got \{"start":1.5,"end":3\}/);
+
+    let text = lines.join('\n');
+    const edits: { at: [number, number]; to: [number, number]; insert: string }[] = [
+      { at: [0, 4], to: [0, 7], insert: 'fox' }, // a word of the first line: every context after it within 64 tokens
+      { at: [10, 0], to: [10, 0], insert: 'a new line of owl words\n' }, // a line added
+      { at: [30, 0], to: [32, 0], insert: '' }, // two lines removed
+      { at: [5, 9], to: [6, 3], insert: ' ' }, // two lines joined
+      { at: [35, 0], to: [35, 0], insert: 'cow ' },
+    ];
+    for (const [n, edit] of edits.entries()) {
+      await session.edit(uri, { start: edit.at, end: edit.to }, edit.insert);
+      const all = text.split('\n');
+      const offset = (line: number, character: number) => all.slice(0, line).reduce((sum, l) => sum + l.length + 1, 0) + character;
+      text = text.slice(0, offset(...edit.at)) + edit.insert + text.slice(offset(...edit.to));
+      const lineCount = text.split('\n').length;
+      const start = (7 * n) % lineCount;
+      const part = await ask({ start, end: start + 4 });
+      assert.ok(part);
+      assert.deepEqual({ spans: part.spans, log10Probs: part.log10Probs }, fresh(text, start, Math.min(start + 4, lineCount)), `edit ${n}: lines ${start}–${start + 3}`);
+      const all2 = await ask();
+      assert.ok(all2);
+      assert.deepEqual({ spans: all2.spans, log10Probs: all2.log10Probs }, fresh(text, 0, lineCount), `edit ${n}: the whole file`);
+    }
+  });
 });

@@ -49,6 +49,23 @@ describe('NgramModel', () => {
     );
   });
 
+  it('copies in steps a table larger than one step, into a model that answers as the original and changes apart from it', () => {
+    const model = new NgramModel({ order: 3, tokenizer: 'whitespace' });
+    // About 60,000 distinct trigrams: more records than a copy step takes.
+    const lines = Array.from({ length: 6_000 }, (_, i) => Array.from({ length: 10 }, (_, k) => `w${(i * 31 + k * 17 + ((i * k) % 7)) % 997}`).join(' '));
+    model.addText(lines.join('\n'));
+    const steps = model.copyInSteps();
+    let taken = 0;
+    let step = steps.next();
+    for (; step.done !== true; step = steps.next()) taken++;
+    assert.ok(taken > 1, `${taken} steps`);
+    const copy = step.value;
+    for (const context of [['w1', 'w18'], ['<s>'], ['w996'], ['nothing']]) assert.deepEqual(copy.candidates(context, 10), model.candidates(context, 10));
+    copy.addText('w1 w18 brand new');
+    assert.equal(model.score(['w18'], 'brand').inVocabulary, false, 'the original does not see what the copy learns');
+    assert.equal(copy.score(['w18'], 'brand').inVocabulary, true);
+  });
+
   it('candidates are exactly the top of the distribution, and score agrees with it', () => {
     fc.assert(
       fc.property(corpusArb, orderArb, estimatorArb, contextArb, fc.integer({ min: 0, max: 12 }), (corpus, order, estimator, context, k) => {

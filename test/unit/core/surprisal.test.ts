@@ -176,6 +176,37 @@ describe('surprisal', () => {
     );
   });
 
+  it('the contexts of a window of lines are those of the whole document, reading back only as far as the first one reaches', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.constantFrom('a', 'b', 'c'), { maxLength: 5 }), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.nat(),
+        fc.nat(),
+        (words, maxContext, a, b) => {
+          // Distinct texts (a blank line is i spaces, a line ends in its number), so a line read is known by its text.
+          const lines = words.map((line, i) => (line.length === 0 ? ' '.repeat(i) : [...line, `n${i}`].join(' ')));
+          const from = a % (lines.length + 1);
+          const to = from + (b % (lines.length - from + 1));
+          const read = new Set<number>();
+          const window = contextsBeforeLines('whitespace', lines, maxContext, (line) => {
+            read.add(lines.indexOf(line));
+            return tokenizeLine('whitespace', line);
+          }, from, to);
+          assert.deepEqual(window, contextsBeforeLines('whitespace', lines, maxContext).slice(from, to));
+          let tokensBetween = 0;
+          for (let line = from - 1; line >= 0; line--) {
+            if (tokensBetween >= maxContext) assert.ok(!read.has(line), `line ${line} is beyond the first context, yet read`);
+            const count = tokenizeLine('whitespace', lines[line]).length;
+            if (count > 0) tokensBetween += count + 1;
+          }
+          for (let line = to; line < lines.length; line++) assert.ok(!read.has(line), `line ${line} is after the window, yet read`);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('a literal `<s>` in the text is the word `\\<s>` it was learned as, at its place in the line (n-gram and longest match)', () => {
     const ngram = new NgramModel({ order: 3, tokenizer: 'whitespace' });
     const index = new TokenIndex();

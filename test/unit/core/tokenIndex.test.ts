@@ -194,10 +194,13 @@ describe('core/tokenIndex', () => {
         fc.array(operationArb, { maxLength: 2 }),
         fc.nat(40),
         fc.constantFrom(...sortings.map(([, sortFreshAbove]) => sortFreshAbove)),
-        (operations, tokens, maxLength, leftOut, later, at, sortFreshAbove) => {
+        fc.boolean(),
+        (operations, tokens, maxLength, leftOut, later, at, sortFreshAbove, withInverse) => {
           const index = new TokenIndex(sortFreshAbove);
           const truth = new Map<string, Int32Array>();
           for (const operation of operations) apply(index, truth, operation);
+          // With the inverse suffix array, a match that cannot grow is shifted on instead of searched again.
+          if (withInverse) for (const steps = index.buildInverse(); !steps.next().done; );
           const start = tokens.length >> 1;
           const walk = index.walk(tokens.slice(0, start), maxLength, leftOut);
           const expected = (end: number): void => {
@@ -222,7 +225,7 @@ describe('core/tokenIndex', () => {
     );
   });
 
-  it('keeps the inverse suffix array a walk reads on with (its match at the longest) until the next merge, counted in its bytes', () => {
+  it('builds the inverse suffix array a walk reads on with in steps, keeps it until the next merge, counted in its bytes, and gives up if a merge comes first', () => {
     const index = new TokenIndex();
     // A text held twice: read again, every match is as long as the walk allows.
     const text = Int32Array.from({ length: 120 }, (_, i) => (i % 10 === 9 ? EOS : 3 + ((i * 7) % 5)));
@@ -231,10 +234,16 @@ describe('core/tokenIndex', () => {
     index.merge();
     const stream = index.stats().baseTokens + 2 + 1; // two documents' separators and the stream's end
     const merged = index.stats().bytes;
+    const steps = index.buildInverse();
+    assert.equal(steps.next().done, false);
+    assert.equal(index.hasInverse(), false, 'not before its last step');
+    while (!steps.next().done);
+    assert.equal(index.hasInverse(), true);
+    assert.equal(index.stats().bytes, merged + 4 * stream);
     const walk = index.walk([], 6);
     for (const token of text) walk.push(token);
     assert.equal(walk.match.length, 6);
-    assert.equal(index.stats().bytes, merged + 4 * stream);
+    assert.equal(index.buildInverse().next().done, true, 'built already: nothing to do');
     // A merge drops it: the index is as large as one that was never walked.
     const twin = new TokenIndex();
     for (const key of ['a.ts', 'b.ts', 'c.ts']) twin.set(key, text);
@@ -242,6 +251,14 @@ describe('core/tokenIndex', () => {
     index.set('c.ts', text);
     index.merge();
     assert.equal(index.stats().bytes, twin.stats().bytes);
+    assert.equal(index.hasInverse(), false);
+    // A merge between its steps: the build stops, and nothing is kept.
+    const interrupted = index.buildInverse();
+    interrupted.next();
+    index.set('d.ts', text);
+    index.merge();
+    while (!interrupted.next().done);
+    assert.equal(index.hasInverse(), false);
   });
 
   it('counts the fresh documents a query searches one by one: those sorted on their own since the merge, a left-out one aside', () => {
