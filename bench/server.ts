@@ -22,7 +22,7 @@ const EDITED_FILE_LINES = 2_000;
 const EDITS = 200;
 /**
  * Times the lens is shown afresh (the document opened again, so nothing is cached): enough that the
- * p99 is not simply the first show after start (cold code, the index's inverse not built yet), which is the max.
+ * p99 is not simply the first show after start (cold code), which is the max.
  */
 const LENS_SHOWS = 100;
 /** The lines an editor shows (60) with the margin the lens asks for around them (20 above and below). */

@@ -110,8 +110,6 @@ interface LeftOutCopy {
  * suffixes skipped by their positions); wider ones through the left-out copy's own index.
  */
 const SCANNED_RANGE = 32;
-/** Suffix-array places the inverse is filled with per step (a few milliseconds of scattered writes). */
-const INVERSE_STEP = 1 << 17;
 
 /** A match's suffix-array ranges, carried to the next token's query while the index is as it was. */
 interface Carried {
@@ -198,13 +196,6 @@ export class TokenIndex {
   private followerCache: { readonly base: Base; readonly entries: Map<string, Followers>; ids: number } | undefined;
   /** `baseAlone`'s answers (null: the base does not hold the document), for one base. */
   private alone: { readonly base: Base; readonly indexes: Map<string, LeftOutCopy | null> } | undefined;
-  /**
-   * The base's inverse suffix array (each position's place in the suffix array), for one base: built
-   * in steps when asked (`buildInverse`, for the surprisal lens, whose walks read on from their
-   * matches with it), 4 bytes per token until the next merge.
-   */
-  private inverse: { readonly base: Base; readonly ranks: Int32Array } | undefined;
-
   /** `sortFreshAbove`: see SORT_FRESH_ABOVE (tests lower it to exercise sorted documents). */
   constructor(private readonly sortFreshAbove = SORT_FRESH_ABOVE) {}
 
@@ -334,7 +325,7 @@ export class TokenIndex {
       tokens: this.liveTokens,
       baseTokens: base.stream.length - base.keys.length - 1,
       pendingTokens: this.freshTokens + this.retiredTokens,
-      bytes: base.stream.byteLength + base.suffixArray.byteLength + base.starts.byteLength + base.retired.byteLength + (this.inverse?.base === base ? this.inverse.ranks.byteLength : 0) + freshBytes,
+      bytes: base.stream.byteLength + base.suffixArray.byteLength + base.starts.byteLength + base.retired.byteLength + freshBytes,
     };
   }
 
@@ -475,7 +466,7 @@ export class TokenIndex {
     const first = low;
     const starts = this.startsWith(pattern, from, to);
     if (first === suffixArray.length || !starts(first)) return [first, first];
-    return [first, this.edge(first, 1, starts)];
+    return [first, this.rangeEnd(first, starts)];
   }
 
   /** Whether the suffix at place i of the base's suffix array starts with pattern[from..to): compared whole, a token or two of memory. */
@@ -489,73 +480,24 @@ export class TokenIndex {
   }
 
   /**
-   * The end (`direction` 1: one past the last place) or the start (−1) of the range of suffixes for
-   * which `starts` holds, from a place `inside` it: galloping out (a long context occurs a few
-   * times), then bisecting.
+   * One past the last place of the range of suffixes for which `starts` holds, from a place `inside`
+   * it: galloping out (a long context occurs a few times), then bisecting.
    */
-  private edge(inside: number, direction: 1 | -1, starts: (i: number) => boolean): number {
+  private rangeEnd(inside: number, starts: (i: number) => boolean): number {
     const places = this.base.suffixArray.length;
     let beyond = inside;
     for (let step = 1; ; step *= 2) {
-      beyond = inside + direction * step;
-      if (beyond < 0 || beyond >= places || !starts(beyond)) break;
+      beyond = inside + step;
+      if (beyond >= places || !starts(beyond)) break;
       inside = beyond;
     }
-    beyond = Math.min(Math.max(beyond, -1), places);
-    while (Math.abs(beyond - inside) > 1) {
+    beyond = Math.min(beyond, places);
+    while (beyond - inside > 1) {
       const middle = (inside + beyond) >> 1;
       if (starts(middle)) inside = middle;
       else beyond = middle;
     }
-    return direction === 1 ? beyond : inside;
-  }
-
-  /**
-   * The range of the context's last `length` tokens, from `previous`, the range of the `length`
-   * tokens before its last one (a walk's match that could not grow): a suffix there followed by the
-   * last token is, one position on, a suffix starting with those tokens, so its place in the suffix
-   * array (the inverse's) is inside the range sought, whose ends are found around it — a few suffixes
-   * compared instead of a search of the whole array. Undefined when no suffix of a narrow range goes
-   * on so, or the range is wide (its suffixes would be read one by one).
-   */
-  private shiftedRange(previous: [number, number], context: ArrayLike<number>, length: number): [number, number] | undefined {
-    const [low, high] = previous;
-    const ranks = this.inverse?.base === this.base ? this.inverse.ranks : undefined;
-    if (high - low > SCANNED_RANGE || ranks === undefined) return undefined;
-    const { stream, suffixArray } = this.base;
-    const last = context[context.length - 1];
-    for (let i = low; i < high; i++) {
-      const position = suffixArray[i];
-      if (stream[position + length] !== last) continue;
-      const inside = ranks[position + 1];
-      const starts = this.startsWith(context, context.length - length, context.length);
-      return [this.edge(inside, -1, starts), this.edge(inside, 1, starts)];
-    }
-    return undefined;
-  }
-
-  /**
-   * Builds the merged base's inverse suffix array, a step at a time (`INVERSE_STEP` places each):
-   * walks read on from a match with it once it is done (a range shifted, not searched again). Stops
-   * without it if a merge replaces the base meanwhile; nothing to do if it is built already.
-   */
-  *buildInverse(): Generator<void, void> {
-    const base = this.base;
-    if (this.inverse?.base === base) return;
-    const { suffixArray } = base;
-    const ranks = new Int32Array(suffixArray.length);
-    for (let from = 0; from < ranks.length; from += INVERSE_STEP) {
-      const to = Math.min(ranks.length, from + INVERSE_STEP);
-      for (let i = from; i < to; i++) ranks[suffixArray[i]] = i;
-      yield;
-      if (this.base !== base) return;
-    }
-    this.inverse = { base, ranks };
-  }
-
-  /** Whether the merged base's inverse suffix array is built (`buildInverse`). */
-  hasInverse(): boolean {
-    return this.inverse?.base === this.base;
+    return beyond;
   }
 
   /**
@@ -583,20 +525,14 @@ export class TokenIndex {
 
   /**
    * The base's ranges of the context's suffixes, by length, for one query: found once, read twice.
-   * `known` is one range found otherwise (narrowed from a shorter suffix's); `previous`, that of the
-   * same length before the context's last token (`shiftedRange`), tried before a search.
+   * `known` is one range found otherwise (narrowed from a shorter suffix's).
    */
-  private suffixRanges(
-    context: ArrayLike<number>,
-    known?: { readonly length: number; readonly range: [number, number] },
-    previous?: { readonly length: number; readonly range: [number, number] },
-  ): (length: number) => [number, number] {
+  private suffixRanges(context: ArrayLike<number>, known?: { readonly length: number; readonly range: [number, number] }): (length: number) => [number, number] {
     const found: ([number, number] | undefined)[] = [];
     // The empty suffix: every suffix of the stream.
     found[0] = [0, this.base.suffixArray.length];
     if (known !== undefined) found[known.length] = known.range;
-    return (length) =>
-      (found[length] ??= (length === previous?.length ? this.shiftedRange(previous.range, context, length) : undefined) ?? this.range(context, context.length - length, context.length));
+    return (length) => (found[length] ??= this.range(context, context.length - length, context.length));
   }
 
   /** Of the suffixes in `range` (sharing their first `depth` tokens), how many go on with a token (not their document's end). */
@@ -717,13 +653,9 @@ export class TokenIndex {
     const last = context[end - 1];
     const narrowed = (index: TokenIndex, range: [number, number] | undefined): { length: number; range: [number, number] } | undefined =>
       extended === undefined || range === undefined ? undefined : { length: limit, range: range[0] === range[1] ? range : index.narrow(range[0], range[1], extended.length, last) };
-    // The carried match's length again, one token on (when it cannot grow, or is as long as it may be): its ranges shifted.
-    const previous = typeof hint === 'object' && hint.length > 0 && hint.length <= limit ? hint : undefined;
-    const shifted = (range: [number, number] | undefined): { length: number; range: [number, number] } | undefined =>
-      previous === undefined || range === undefined ? undefined : { length: previous.length, range };
-    const baseRange = this.suffixRanges(context, narrowed(this, extended?.baseRange), shifted(previous?.baseRange));
-    const aloneRange = alone?.suffixRanges(context, narrowed(alone, extended?.aloneRange), shifted(previous?.aloneRange));
-    const sorted = sortedParts.map((index, i) => index.suffixRanges(context, narrowed(index, extended?.sortedRanges[i]), shifted(previous?.sortedRanges[i])));
+    const baseRange = this.suffixRanges(context, narrowed(this, extended?.baseRange));
+    const aloneRange = alone?.suffixRanges(context, narrowed(alone, extended?.aloneRange));
+    const sorted = sortedParts.map((index, i) => index.suffixRanges(context, narrowed(index, extended?.sortedRanges[i])));
     // The left-out copy's share of a narrow base range is read off the range itself (no search of its own).
     const scanned = (k: number): boolean => {
       const [low, high] = baseRange(k);

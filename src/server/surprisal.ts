@@ -13,7 +13,6 @@ import { answeringNgram } from '../core/evidence';
 import { LongestMatchModel, type LongestMatchReader } from '../core/longestMatch';
 import type { MixtureModel, WorkspaceAnswering } from '../core/mixture';
 import type { EncodedSentences, NgramModel } from '../core/model';
-import type { TokenIndex } from '../core/tokenIndex';
 import { contextsBeforeLines, scoreLineAfter, scoreLineMixed, scoreLines, type LineSurprisal } from '../core/surprisal';
 import { tokenizeLine } from '../core/tokenizer';
 import { BOS_TOKEN, EOS } from '../core/vocabulary';
@@ -21,7 +20,7 @@ import { SURPRISAL_SPAN_FIELDS, type SurprisalParams, type SurprisalResult, type
 import type { WorkspaceModel } from './workspaceModel';
 
 /** Scoring time per slice before the lens lets requests in. */
-const SLICE_MS = 4;
+const SLICE_MS = 2;
 /** Tokens of the document taken out of the copy per slice (whole sentences; about a millisecond's work). */
 const REMOVAL_TOKENS = 2048;
 /**
@@ -107,7 +106,6 @@ export interface LensToken {
 export class SurprisalLens {
   /** By document URI, least recently used first. */
   private readonly caches = new Map<string, LineCache>();
-  private buildingInverse = false;
   /**
    * A retired cache's model without its document, nothing reading it any more: the next copy is
    * written into its memory (fresh memory costs several times more to fill, on first touch).
@@ -147,8 +145,6 @@ export class SurprisalLens {
         await this.host.mergeIndex();
         if (stopped()) return null;
       }
-      // For the whole file (the lines on screen are few enough without it, and should not share their time with it).
-      if (index !== undefined && options.lines === undefined) this.buildInverse(index);
       const version = document.version;
       const texts = this.read(cache, document);
       const start = Math.min(Math.max(0, options.lines?.start ?? 0), texts.length);
@@ -414,23 +410,6 @@ export class SurprisalLens {
     // The index keys documents by path; the document's positions in it are left out as its counts are.
     cache.longestMatch = readsAcrossLines ? new LongestMatchModel(copy, cache.workspace.index, undefined, entry.fsPath) : undefined;
     cache.ownCountsLeftOut = true;
-  }
-
-  /**
-   * Builds the index's inverse suffix array in the background, a step per turn: a file read across
-   * lines (its text often elsewhere in the workspace too) reads on from each token's match with it
-   * instead of searching again. Scoring goes on without it meanwhile.
-   */
-  private buildInverse(index: TokenIndex): void {
-    if (this.buildingInverse || index.hasInverse()) return;
-    this.buildingInverse = true;
-    void (async () => {
-      try {
-        for (const steps = index.buildInverse(); !steps.next().done; ) await this.yieldToRequests();
-      } finally {
-        this.buildingInverse = false;
-      }
-    })();
   }
 
   /** Two turns of the event loop (a request read meanwhile is dispatched first), then any request's answer. */

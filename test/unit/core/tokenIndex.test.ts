@@ -194,13 +194,10 @@ describe('core/tokenIndex', () => {
         fc.array(operationArb, { maxLength: 2 }),
         fc.nat(40),
         fc.constantFrom(...sortings.map(([, sortFreshAbove]) => sortFreshAbove)),
-        fc.boolean(),
-        (operations, tokens, maxLength, leftOut, later, at, sortFreshAbove, withInverse) => {
+        (operations, tokens, maxLength, leftOut, later, at, sortFreshAbove) => {
           const index = new TokenIndex(sortFreshAbove);
           const truth = new Map<string, Int32Array>();
           for (const operation of operations) apply(index, truth, operation);
-          // With the inverse suffix array, a match that cannot grow is shifted on instead of searched again.
-          if (withInverse) for (const steps = index.buildInverse(); !steps.next().done; );
           const start = tokens.length >> 1;
           const walk = index.walk(tokens.slice(0, start), maxLength, leftOut);
           const expected = (end: number): void => {
@@ -225,40 +222,21 @@ describe('core/tokenIndex', () => {
     );
   });
 
-  it('builds the inverse suffix array a walk reads on with in steps, keeps it until the next merge, counted in its bytes, and gives up if a merge comes first', () => {
+  it('reads a text it holds elsewhere token by token without growing: its bytes are those of the index alone', () => {
     const index = new TokenIndex();
     // A text held twice: read again, every match is as long as the walk allows.
     const text = Int32Array.from({ length: 120 }, (_, i) => (i % 10 === 9 ? EOS : 3 + ((i * 7) % 5)));
     index.set('a.ts', text);
     index.set('b.ts', text);
     index.merge();
-    const stream = index.stats().baseTokens + 2 + 1; // two documents' separators and the stream's end
     const merged = index.stats().bytes;
-    const steps = index.buildInverse();
-    assert.equal(steps.next().done, false);
-    assert.equal(index.hasInverse(), false, 'not before its last step');
-    while (!steps.next().done);
-    assert.equal(index.hasInverse(), true);
-    assert.equal(index.stats().bytes, merged + 4 * stream);
     const walk = index.walk([], 6);
-    for (const token of text) walk.push(token);
+    text.forEach((token, i) => {
+      walk.push(token);
+      assert.deepEqual({ ...walk.match }, { ...index.longestMatch(text.subarray(Math.max(0, i - 5), i + 1), 6) }, `after ${i + 1} tokens`);
+    });
     assert.equal(walk.match.length, 6);
-    assert.equal(index.buildInverse().next().done, true, 'built already: nothing to do');
-    // A merge drops it: the index is as large as one that was never walked.
-    const twin = new TokenIndex();
-    for (const key of ['a.ts', 'b.ts', 'c.ts']) twin.set(key, text);
-    twin.merge();
-    index.set('c.ts', text);
-    index.merge();
-    assert.equal(index.stats().bytes, twin.stats().bytes);
-    assert.equal(index.hasInverse(), false);
-    // A merge between its steps: the build stops, and nothing is kept.
-    const interrupted = index.buildInverse();
-    interrupted.next();
-    index.set('d.ts', text);
-    index.merge();
-    while (!interrupted.next().done);
-    assert.equal(index.hasInverse(), false);
+    assert.equal(index.stats().bytes, merged);
   });
 
   it('counts the fresh documents a query searches one by one: those sorted on their own since the merge, a left-out one aside', () => {
