@@ -4,6 +4,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TokenizerName } from '../core/types';
 import { readBaseModelFile, transferables, type WorkerMessage } from './baseModel';
+import { yieldCpuToOtherThreads } from './backgroundThread';
+
+yieldCpuToOtherThreads();
 
 const { file, tokenizer } = workerData as { file: string; tokenizer: TokenizerName };
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => parentPort?.postMessage(message, transfer);

@@ -4,6 +4,9 @@
 import { parentPort } from 'node:worker_threads';
 import { buildSuffixArray } from '../core/suffixArray';
 import { narrowed } from '../core/tokenIndex';
+import { yieldCpuToOtherThreads } from './backgroundThread';
+
+yieldCpuToOtherThreads();
 
 // The stream comes and goes back transferred, not copied: a workspace's stream is 4 bytes a token. It
 // goes back as the index keeps it (16-bit where the ids fit), narrowed here rather than on the server's thread.
