@@ -6,7 +6,7 @@
 // screen are asked for first and drawn at once; the whole file (its figure, the ruler) follows.
 
 import * as vscode from 'vscode';
-import { SURPRISAL_SPAN_FIELDS, type LineRange, type SurprisalResult, type SurprisalTokenResult } from '../protocol/lsp';
+import { SURPRISAL_SPAN_FIELDS, type LineRange, type SurprisalParams, type SurprisalResult, type SurprisalTokenResult } from '../protocol/lsp';
 import { COMMANDS, type EvidenceArgs } from './commands';
 import { Disposable } from './disposable';
 import { partsText, whichModel } from './teamModel';
@@ -62,6 +62,8 @@ interface LensState {
   lines: (ScoredLine | undefined)[];
   /** The last result for the whole file (its figure, legend and ruler). */
   whole?: SurprisalResult;
+  /** The figure is for an older text or model: the next scoring asks for the whole file too (a scroll alone does not). */
+  wholeDue: boolean;
   view?: SurprisalView;
   timer?: NodeJS.Timeout;
   scoring?: vscode.CancellationTokenSource;
@@ -105,6 +107,7 @@ export class SurprisalLens extends Disposable {
       for (const { range, text } of contentChanges) {
         lens.lines.splice(range.start.line, range.end.line - range.start.line + 1, ...new Array<undefined>(text.split(/\r\n|\r|\n/).length));
       }
+      lens.wholeDue = true;
       this.schedule(document);
     }));
     this._register(vscode.workspace.onDidCloseTextDocument((document) => this.hide(document.uri)));
@@ -131,7 +134,12 @@ export class SurprisalLens extends Disposable {
       model.onDidChangeStatus((status) => {
         // A new estimator, order or tokenizer, or a finished pass: every score may have changed.
         const key = `${status.estimator} ${status.order} ${status.tokenizer} ${status.state === 'ready'}`;
-        if (key !== lastModel) for (const lens of this.lenses.values()) this.schedule(lens.document);
+        if (key !== lastModel) {
+          for (const lens of this.lenses.values()) {
+            lens.wholeDue = true;
+            this.schedule(lens.document);
+          }
+        }
         lastModel = key;
       }),
     );
@@ -151,7 +159,7 @@ export class SurprisalLens extends Disposable {
       this.hide(editor.document.uri);
       return;
     }
-    this.lenses.set(key, { document: editor.document, lines: new Array<undefined>(editor.document.lineCount) });
+    this.lenses.set(key, { document: editor.document, lines: new Array<undefined>(editor.document.lineCount), wholeDue: true });
     this.renderStatus();
     await this.score(editor.document);
   }
@@ -213,26 +221,32 @@ export class SurprisalLens extends Disposable {
   }
 
   /**
-   * Scores the lines on screen (when that is not the whole file) and draws them, then the whole file:
-   * with every line's words the first time, its figures alone once the lines off screen are known.
+   * Scores the lines on screen (when that is not the whole file) and draws them, then, when its figure
+   * is due, the whole file: with every line's words the first time, its figures alone once the lines
+   * off screen are known. A scroll to lines scored at an older version asks for those lines alone.
    */
   private async score(document: vscode.TextDocument): Promise<void> {
     const lens = this.lenses.get(document.uri.toString());
     if (lens === undefined) return;
     lens.scoring?.cancel();
     const scoring = (lens.scoring = new vscode.CancellationTokenSource());
-    this.renderStatus();
     const visible = visibleLines(document);
     let offScreenKnown = visible !== undefined;
     // Every index, not `every`: it skips the holes that unknown lines are.
     for (let line = 0; offScreenKnown && line < document.lineCount; line++) {
       if (lens.lines[line] === undefined && !(visible !== undefined && visible.start <= line && line < visible.end)) offScreenKnown = false;
     }
-    const requests = [...(visible === undefined ? [] : [{ lines: visible }]), { withoutSpans: offScreenKnown }];
-    for (const request of requests) {
+    const whole = lens.wholeDue || visible === undefined;
+    const requests: { readonly params: Pick<SurprisalParams, 'lines' | 'withoutSpans'>; readonly whole: boolean; readonly withSpans: boolean }[] = [
+      ...(visible === undefined ? [] : [{ params: { lines: visible }, whole: false, withSpans: true }]),
+      ...(whole ? [{ params: { withoutSpans: offScreenKnown }, whole: true, withSpans: !offScreenKnown }] : []),
+    ];
+    // The spinner says the figure is coming: not for a scroll.
+    if (whole) this.renderStatus();
+    for (const [index, request] of requests.entries()) {
       let result: SurprisalResult | null;
       try {
-        result = await this.model.surprisal({ textDocument: { uri: document.uri.toString() }, ...request }, scoring.token);
+        result = await this.model.surprisal({ textDocument: { uri: document.uri.toString() }, ...request.params }, scoring.token);
       } catch (error) {
         if (scoring.token.isCancellationRequested) return;
         this.hide(document.uri);
@@ -248,8 +262,9 @@ export class SurprisalLens extends Disposable {
       }
       // An edit arrived while it was scored: its own (debounced) request follows.
       if (result.version !== document.version) return;
-      if (!('lines' in request)) lens.scoring = undefined;
-      this.apply(lens, result, !('withoutSpans' in request && request.withoutSpans));
+      if (index === requests.length - 1) lens.scoring = undefined;
+      if (request.whole) lens.wholeDue = false;
+      this.apply(lens, result, request.withSpans);
     }
   }
 
@@ -292,7 +307,7 @@ export class SurprisalLens extends Disposable {
       return;
     }
     const result = lens.whole;
-    if (result === undefined || lens.scoring !== undefined) {
+    if (result === undefined || (lens.wholeDue && lens.scoring !== undefined)) {
       this.item.text = result === undefined ? vscode.l10n.t('$(sync~spin) Surprisal') : `$(sync~spin) ${figure(result)}`;
     } else {
       this.item.text = `$(eye) ${figure(result)}`;

@@ -187,6 +187,16 @@ describe('Surprisal lens in VS Code', () => {
       await updated;
       assert.deepEqual(decoratedTexts(), allWords());
       assert.ok(api.surprisal.view(uri)?.ranges.flat().some((range) => range.start.line === 399), 'the last line, moved down, is still drawn');
+
+      // Scrolled down to lines scored before the edit: those lines are asked for again, the figure stays as it is (no spinner).
+      const statuses: (string | undefined)[] = [];
+      const statusListener = api.surprisal.onDidUpdate(() => statuses.push(api.surprisal.status?.text));
+      const rescored = nextUpdate(uri, () => true);
+      editor.revealRange(new vscode.Range(300, 0, 300, 0), vscode.TextEditorRevealType.AtTop);
+      await rescored;
+      statusListener.dispose();
+      assert.deepEqual(statuses.map((text) => text?.startsWith('$(eye)')), [true], `one update, the figure shown throughout: ${statuses.join('; ')}`);
+      assert.deepEqual(decoratedTexts(), allWords());
     } finally {
       listener.dispose();
       await vscode.commands.executeCommand('nextWordLab.toggleSurprisal');
