@@ -36,6 +36,8 @@ const MERGE_BEFORE_READING = 16_384;
  */
 const SEARCHED_BEFORE_READING = 8;
 const ALTERNATIVES = 5;
+/** How long a dropped copy is kept for the next one to be written into: then its memory goes back. */
+const SPARE_KEPT_MS = 30_000;
 const LOG2_10 = Math.log2(10);
 
 export interface LensDocument {
@@ -108,9 +110,11 @@ export class SurprisalLens {
   private readonly caches = new Map<string, LineCache>();
   /**
    * A retired cache's model without its document, nothing reading it any more: the next copy is
-   * written into its memory (fresh memory costs several times more to fill, on first touch).
+   * written into its memory (fresh memory costs several times more to fill, on first touch). Kept
+   * SPARE_KEPT_MS: a lens turned off gives its memory back then.
    */
   private spare: NgramModel | undefined;
+  private spareTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly host: SurprisalHost) {}
 
@@ -326,7 +330,11 @@ export class SurprisalLens {
    */
   private retire(cache: LineCache): void {
     cache.retired = true;
-    if (cache.ownCountsLeftOut && cache.scoring !== undefined) this.spare = cache.scoring;
+    if (!cache.ownCountsLeftOut || cache.scoring === undefined) return;
+    this.spare = cache.scoring;
+    clearTimeout(this.spareTimer);
+    this.spareTimer = setTimeout(() => (this.spare = undefined), SPARE_KEPT_MS);
+    this.spareTimer.unref();
   }
 
   private wordsOf(cache: LineCache, text: string): readonly string[] {
@@ -396,6 +404,7 @@ export class SurprisalLens {
     // Tens of megabytes: copied a piece per step, as long as the shared model stays as it was (the caller checks).
     const spare = this.spare;
     this.spare = undefined;
+    clearTimeout(this.spareTimer);
     const copy = yield* cache.model.copyInSteps(spare);
     cache.leftOutVersion = { fsPath: entry.fsPath, version: cache.workspace.versionWithout(entry.fsPath) };
     for (let from = 0; from < encoded.length; ) {
