@@ -19,6 +19,8 @@ const EDIT_DEBOUNCE_MS = 150;
 /** The most surprising lines marked in the overview ruler: this share of the scored lines, at most MAX. */
 const RULER_SHARE = 0.02;
 const RULER_MAX = 50;
+/** Times the lens asks again (after EDIT_DEBOUNCE_MS) while the server says it does not have the document open. */
+const SERVER_OPEN_RETRIES = 10;
 /** Lines above and below the visible ones asked for with them, so a short scroll finds them coloured. */
 const VISIBLE_MARGIN = 20;
 
@@ -64,6 +66,8 @@ interface LensState {
   whole?: SurprisalResult;
   /** The figure is for an older text or model: the next scoring asks for the whole file too (a scroll alone does not). */
   wholeDue: boolean;
+  /** Answers in a row saying the server does not have the document open. */
+  unknownToServer: number;
   view?: SurprisalView;
   timer?: NodeJS.Timeout;
   scoring?: vscode.CancellationTokenSource;
@@ -159,7 +163,7 @@ export class SurprisalLens extends Disposable {
       this.hide(editor.document.uri);
       return;
     }
-    this.lenses.set(key, { document: editor.document, lines: new Array<undefined>(editor.document.lineCount), wholeDue: true });
+    this.lenses.set(key, { document: editor.document, lines: new Array<undefined>(editor.document.lineCount), wholeDue: true, unknownToServer: 0 });
     this.renderStatus();
     await this.score(editor.document);
   }
@@ -257,9 +261,17 @@ export class SurprisalLens extends Disposable {
       }
       if (scoring.token.isCancellationRequested || this.lenses.get(document.uri.toString()) !== lens) return;
       if (result === null) {
-        this.hide(document.uri);
+        // The server does not have the document: closed, or (just after start) not opened there yet.
+        if (document.isClosed || ++lens.unknownToServer > SERVER_OPEN_RETRIES) {
+          if (!document.isClosed) void vscode.window.showWarningMessage(vscode.l10n.t('Next Word Lab: the language server does not have this file open, so the surprisal lens cannot score it.'));
+          this.hide(document.uri);
+        } else {
+          lens.scoring = undefined;
+          this.schedule(document);
+        }
         return;
       }
+      lens.unknownToServer = 0;
       // An edit arrived while it was scored: its own (debounced) request follows.
       if (result.version !== document.version) return;
       if (index === requests.length - 1) lens.scoring = undefined;

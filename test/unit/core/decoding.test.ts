@@ -11,7 +11,9 @@ const weights = fc.array(
   fc.oneof(
     fc.constant(0),
     fc.constant(0.25),
-    fc.double({ min: 0, max: 1, noNaN: true }),
+    // Subnormals aside (as 0): one divided by a total near 2 underflows to 0, so renormalising could
+    // not keep it in the support (fast-check found [5e-324, 0.5, 0.25, 0.25, 0.99…, 0]).
+    fc.double({ min: 0, max: 1, noNaN: true }).map((p) => (p < Number.MIN_VALUE * 2 ** 52 ? 0 : p)),
     fc.double({ min: 1e-300, max: 1e-200, noNaN: true }),
   ),
   { minLength: 1, maxLength: 40 },
