@@ -14,8 +14,9 @@
 // fresh ones hold, both by one linear pass over those few tokens. So an edit costs O(1) (the document's
 // new tokens are kept, the old ones flagged) and queries stay exact. While a pass learns the workspace
 // the fresh documents run to an eighth of the base: once those not yet sorted hold more than
-// `sortFreshAbove` tokens, the older ones get a suffix array each (a one-document index), so a query
-// searches them as it searches the base instead of reading them all. Once the changes hold enough
+// `sortFreshAbove` tokens, the older ones are sorted together into a *group* (an index of those few
+// documents), so a query searches each group as it searches the base instead of reading them all; a
+// group of several documents, not one each, so that a query searches tens of them, not hundreds. Once the changes hold enough
 // tokens (`mergeDue`), a merge builds a new base by SA-IS (O(n)), on any thread (`mergeInput` /
 // `completeMerge`) or at once (`merge`).
 
@@ -43,7 +44,8 @@ const CACHED_FOLLOWERS = 1 << 18;
 
 /**
  * Fresh documents not yet sorted hold at most this many tokens (and the latest document): a linear
- * pass over them costs tens of microseconds, a search of each sorted one about a microsecond.
+ * pass over them costs tens of microseconds, a search of each group about a microsecond per length
+ * tried, and sorting a group of this size about a millisecond (it happens within a learner's slice).
  */
 const SORT_FRESH_ABOVE = 1 << 13;
 
@@ -120,7 +122,7 @@ interface Carried {
   readonly baseRange: [number, number];
   /** In the left-out document's own index, when it is in the base and was searched. */
   readonly aloneRange: [number, number] | undefined;
-  /** In each sorted fresh document's index, in the order the segments list them. */
+  /** In each group's index, in the order the segments list them. */
   readonly sortedRanges: readonly [number, number][];
 }
 
@@ -154,7 +156,7 @@ interface DocumentEntry {
   base: number;
   /** A fresh document's `<s>` and encoded sentences. */
   tokens: Int32Array | null;
-  /** A fresh document indexed alone (its suffix array), once it is sorted. */
+  /** The group a fresh document is sorted in (an index of it and the others sorted with it), once it is sorted. */
   sorted: TokenIndex | null;
   version: number;
 }
@@ -176,7 +178,7 @@ interface Segment {
   readonly key: string;
   /** Offset to subtract from a position to get the index in the document's encoded sentences. */
   readonly origin: number;
-  /** A fresh document's own index, searched instead of read (its positions are the tokens' indexes). */
+  /** A group of fresh documents, searched instead of read (`tokens` and the rest unused then). */
   readonly sorted: TokenIndex | null;
 }
 
@@ -218,28 +220,53 @@ export class TokenIndex {
   }
 
   /**
-   * Gives the oldest unsorted fresh documents a suffix array each while they hold more than
-   * `sortFreshAbove` tokens. Each is sorted once (O(its tokens)), by the `set` of a later document, so
-   * an edit never sorts the document it changes (the next edit would replace it).
+   * Sorts the unsorted fresh documents into groups, oldest first, each of just over `sortFreshAbove`
+   * tokens, while they hold more than that. Each is sorted once (O(its tokens)) unless a document of
+   * its group changes, by the `set` of a later document, so an edit never sorts the document it
+   * changes (the next edit would replace it).
    */
   private sortOlderFresh(): void {
-    for (const key of this.unsorted) {
-      if (this.unsortedTokens <= this.sortFreshAbove) return;
-      const entry = this.documents.get(key) as DocumentEntry;
-      const tokens = entry.tokens as Int32Array;
-      entry.sorted = TokenIndex.indexedAlone(key, tokens.subarray(1));
-      this.unsorted.delete(key);
-      this.unsortedTokens -= tokens.length;
+    while (this.unsortedTokens > this.sortFreshAbove) {
+      const members: [string, Int32Array][] = [];
+      let tokens = 0;
+      for (const key of this.unsorted) {
+        const memberTokens = (this.documents.get(key) as DocumentEntry).tokens as Int32Array;
+        members.push([key, memberTokens.subarray(1)]);
+        tokens += memberTokens.length;
+        if (tokens > this.sortFreshAbove) break;
+      }
+      const group = TokenIndex.indexedTogether(members);
+      for (const [key] of members) {
+        (this.documents.get(key) as DocumentEntry).sorted = group;
+        this.unsorted.delete(key);
+      }
+      this.unsortedTokens -= tokens;
       this.segmentsCache = undefined;
     }
   }
 
-  /** A document's encoded sentences indexed alone: one merged base, its `<s>` at position 0. */
-  private static indexedAlone(key: string, encoded: ArrayLike<number>): TokenIndex {
-    const index = new TokenIndex();
-    index.set(key, encoded);
+  /** Documents' encoded sentences indexed together: one merged base, no fresh documents. */
+  private static indexedTogether(documents: readonly (readonly [string, ArrayLike<number>])[]): TokenIndex {
+    // Sorted only by the merge, not one by one as they are set.
+    const index = new TokenIndex(Infinity);
+    for (const [key, encoded] of documents) index.set(key, encoded);
     index.merge();
     return index;
+  }
+
+  /**
+   * Takes the group's documents back to the unsorted ones (but `except`, which is leaving): one of them
+   * changed, or went into the base, and the group holds its old tokens. The next `set` sorts them again.
+   */
+  private ungroup(group: TokenIndex, except?: string): void {
+    for (const key of group.keys()) {
+      const entry = this.documents.get(key);
+      if (key === except || entry?.sorted !== group) continue;
+      entry.sorted = null;
+      this.unsorted.add(key);
+      this.unsortedTokens += (entry.tokens as Int32Array).length;
+    }
+    this.segmentsCache = undefined;
   }
 
   /** Takes a document out; false when it was not there. */
@@ -252,6 +279,7 @@ export class TokenIndex {
       this.freshTokens -= entry.tokens.length;
       this.liveTokens -= entry.tokens.length;
       if (this.unsorted.delete(key)) this.unsortedTokens -= entry.tokens.length;
+      if (entry.sorted !== null) this.ungroup(entry.sorted, key);
     } else {
       const length = this.baseLength(entry.base);
       this.base.retired[entry.base] = 1;
@@ -291,23 +319,30 @@ export class TokenIndex {
 
   /**
    * Tokens a query reads by a linear pass (documents changed since the merge and not sorted), those
-   * of `leftOut` aside: a query leaving that document out does not read them.
+   * of `leftOut` aside: a query leaving that document out does not read them, unless it is in a group
+   * (its tokens are read to be subtracted from the group's).
    */
   scannedTokens(leftOut?: string): number {
     let tokens = this.unsortedTokens + this.retiredTokens;
     if (leftOut === undefined) return tokens;
-    const fresh = this.documents.get(leftOut)?.tokens;
-    if (fresh && this.unsorted.has(leftOut)) tokens -= fresh.length;
+    const entry = this.documents.get(leftOut);
+    if (entry?.tokens && this.unsorted.has(leftOut)) tokens -= entry.tokens.length;
+    if (entry?.tokens && entry.sorted !== null) tokens += entry.tokens.length;
     const document = findSortedKey(this.base.keys, leftOut);
     if (document >= 0 && this.base.retired[document] === 1) tokens -= this.baseLength(document);
     return tokens;
   }
 
-  /** Fresh documents a query searches one by one (each sorted on its own since the merge), `leftOut` aside. */
-  searchedDocuments(leftOut?: string): number {
-    let documents = 0;
-    for (const [key, entry] of this.documents) if (entry.sorted !== null && key !== leftOut) documents++;
-    return documents;
+  /** Groups of fresh documents a query searches one by one (sorted together since the merge), `leftOut` aside when it is a group's only document. */
+  searchedGroups(leftOut?: string): number {
+    return this.groups().filter((group) => !(group.documents.size === 1 && group.has(leftOut ?? ''))).length;
+  }
+
+  /** The groups of fresh documents, in the order their oldest documents were set. */
+  private groups(): TokenIndex[] {
+    const groups = new Set<TokenIndex>();
+    for (const entry of this.documents.values()) if (entry.sorted !== null) groups.add(entry.sorted);
+    return [...groups];
   }
 
   /** Whether enough has changed since the last merge for queries to be worth a new base. */
@@ -319,7 +354,8 @@ export class TokenIndex {
   stats(): IndexStats {
     const base = this.base;
     let freshBytes = 0;
-    for (const entry of this.documents.values()) if (entry.tokens) freshBytes += entry.tokens.byteLength + (entry.sorted?.stats().bytes ?? 0);
+    for (const entry of this.documents.values()) if (entry.tokens) freshBytes += entry.tokens.byteLength;
+    for (const group of this.groups()) freshBytes += group.stats().bytes;
     return {
       documents: this.documents.size,
       tokens: this.liveTokens,
@@ -391,10 +427,13 @@ export class TokenIndex {
     const retired = new Uint8Array(input.keys.length);
     const fresh = new Map<string, DocumentEntry>();
     for (const [key, entry] of this.documents) fresh.set(key, entry);
+    // Groups with a document going into the base: those of their documents set after the input was taken stay fresh.
+    const leftGroups = new Set<TokenIndex>();
     input.keys.forEach((key, d) => {
       const entry = this.documents.get(key);
       if (entry && entry.version === input.versions[d]) {
         if (this.unsorted.delete(key)) this.unsortedTokens -= (entry.tokens as Int32Array).length;
+        if (entry.sorted !== null) leftGroups.add(entry.sorted);
         entry.base = d;
         entry.tokens = null;
         entry.sorted = null;
@@ -403,6 +442,7 @@ export class TokenIndex {
         retired[d] = 1;
       }
     });
+    for (const group of leftGroups) this.ungroup(group);
     this.base = { stream: narrowed(input.stream, input.alphabet), suffixArray, keys: input.keys, starts: input.starts, retired };
     this.segmentsCache = undefined;
     this.freshTokens = 0;
@@ -431,7 +471,7 @@ export class TokenIndex {
     const from = base.starts[document];
     const to = base.starts[document + 1] - 1;
     // The stream holds the document's `<s>` first, which `set` puts back.
-    const copy = document >= 0 ? { index: TokenIndex.indexedAlone(key, base.stream.subarray(from + 1, to)), from, to } : null;
+    const copy = document >= 0 ? { index: TokenIndex.indexedTogether([[key, base.stream.subarray(from + 1, to)]]), from, to } : null;
     this.alone.indexes.set(key, copy);
     return copy ?? undefined;
   }
@@ -551,8 +591,9 @@ export class TokenIndex {
       if (base.retired[d] === 1) segments.push({ tokens: base.stream, from: base.starts[d], to: base.starts[d + 1] - 1, weight: -1, key: base.keys[d], origin: base.starts[d] + 1, sorted: null });
     }
     for (const [key, entry] of this.documents) {
-      if (entry.tokens) segments.push({ tokens: entry.tokens, from: 0, to: entry.tokens.length, weight: 1, key, origin: 1, sorted: entry.sorted });
+      if (entry.tokens && entry.sorted === null) segments.push({ tokens: entry.tokens, from: 0, to: entry.tokens.length, weight: 1, key, origin: 1, sorted: null });
     }
+    for (const group of this.groups()) segments.push({ tokens: EMPTY_BASE.stream, from: 0, to: 0, weight: 1, key: '', origin: 0, sorted: group });
     this.segmentsCache = segments;
     return segments;
   }
@@ -630,14 +671,19 @@ export class TokenIndex {
     // Changes since the merge: per matched length, how many of their positions count (+ fresh, − retired).
     let pendingByLength: Int32Array | undefined;
     const pending: { segment: Segment; position: number; length: number }[] = [];
-    // Sorted fresh documents are searched as the base is, their ranges found once per length.
+    // Groups are searched as the base is, their ranges found once per length.
     const sortedParts: TokenIndex[] = [];
+    const linear: Segment[] = [];
     for (const segment of this.segments()) {
-      if (segment.key === leftOut) continue;
-      if (segment.sorted !== null) {
-        sortedParts.push(segment.sorted);
-        continue;
-      }
+      if (segment.sorted !== null) sortedParts.push(segment.sorted);
+      else if (segment.key !== leftOut) linear.push(segment);
+    }
+    // A left-out document in a group is subtracted from it by a pass over its tokens, as a retired one is from the base.
+    const leftOutFresh = leftOut === undefined ? undefined : this.documents.get(leftOut);
+    if (leftOutFresh?.tokens && leftOutFresh.sorted !== null) {
+      linear.push({ tokens: leftOutFresh.tokens, from: 0, to: leftOutFresh.tokens.length, weight: -1, key: leftOut as string, origin: 1, sorted: null });
+    }
+    for (const segment of linear) {
       const tokens = segment.tokens;
       for (let i = segment.from; i < segment.to - 1; i++) {
         const length = matchEndingAt(tokens, segment.from, i, context, limit);
@@ -859,12 +905,10 @@ export class TokenIndex {
       // A fresh document left out is not read; a retired one comes off as always (the base holds it).
       if (segment.weight > 0 && leftOut?.has(segment.key) === true) continue;
       if (segment.sorted !== null) {
-        // Its own index: the places are the suffix array's range, a position the token's index (`<s>` at 0).
-        const [first, end] = segment.sorted.range(pattern, 0, length);
-        total += end - first;
-        for (const position of collect ? smallestPositions(segment.sorted.base.suffixArray, first, end, limit, () => true) : []) {
-          found.push({ key: segment.key, offset: position - segment.origin });
-        }
+        // A group is an index with no changes of its own: it lists its places, its left-out documents aside.
+        const inGroup = segment.sorted.occurrences(pattern, limit, leftOut);
+        total += inGroup.total;
+        found.push(...inGroup.occurrences);
         continue;
       }
       total += segment.weight * countIn(segment.tokens, segment.from, segment.to, pattern);

@@ -31,7 +31,7 @@ const KEPT_DOCUMENTS = 2;
 /** Changed tokens of the token index (besides the document's own) above which it is merged before a lens reads across lines. */
 const MERGE_BEFORE_READING = 16_384;
 /**
- * Or documents sorted on their own since the merge: a whole file read across lines searches each of
+ * Or groups of documents sorted since the merge: a whole file read across lines searches each of
  * them at nearly every token (a match as long as the context is searched afresh at each).
  */
 const SEARCHED_BEFORE_READING = 8;
@@ -145,7 +145,7 @@ export class SurprisalLens {
       // once more.
       const index = cache.longestMatch === undefined ? undefined : cache.workspace.index;
       const leftOut = cache.longestMatch?.leftOut;
-      for (let merges = 0; merges < 2 && index !== undefined && (index.scannedTokens(leftOut) > MERGE_BEFORE_READING || index.searchedDocuments(leftOut) > SEARCHED_BEFORE_READING); merges++) {
+      for (let merges = 0; merges < 2 && index !== undefined && (index.scannedTokens(leftOut) > MERGE_BEFORE_READING || index.searchedGroups(leftOut) > SEARCHED_BEFORE_READING); merges++) {
         await this.host.mergeIndex();
         if (stopped()) return null;
       }

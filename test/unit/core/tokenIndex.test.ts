@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { buildSuffixArray } from '../../../src/core/suffixArray';
-import { TokenIndex } from '../../../src/core/tokenIndex';
+import { TokenIndex, type MergeInput } from '../../../src/core/tokenIndex';
 import { BOS, EOS } from '../../../src/core/vocabulary';
 
 /** Suffixes sorted by comparison, a shorter one before every suffix it is a prefix of. */
@@ -28,13 +28,19 @@ const documentArb = fc.array(tokenArb, { minLength: 0, maxLength: 40 }).map((ids
   return Int32Array.from(out);
 });
 
-type Operation = { kind: 'set'; key: string; encoded: Int32Array } | { kind: 'delete'; key: string } | { kind: 'merge' };
+/** `take` starts a merge (its input taken as a worker would get it), `complete` ends the one started. */
+type Operation = { kind: 'set'; key: string; encoded: Int32Array } | { kind: 'delete'; key: string } | { kind: 'merge' | 'take' | 'complete' };
 const keyArb = fc.constantFrom('a.ts', 'b.ts', 'c/d.md', 'e.txt');
 const operationArb: fc.Arbitrary<Operation> = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), key: keyArb, encoded: documentArb }),
   fc.record({ kind: fc.constant('delete' as const), key: keyArb }),
   fc.constant({ kind: 'merge' as const }),
+  fc.constant({ kind: 'take' as const }),
+  fc.constant({ kind: 'complete' as const }),
 );
+
+/** Merges started by `take` and not completed yet. */
+const takenInputs = new WeakMap<TokenIndex, MergeInput>();
 
 /** The documents as the index should see them: `<s>` then the encoded sentences. */
 function apply(index: TokenIndex, truth: Map<string, Int32Array>, operation: Operation): void {
@@ -43,7 +49,13 @@ function apply(index: TokenIndex, truth: Map<string, Int32Array>, operation: Ope
     truth.set(operation.key, Int32Array.from([BOS, ...operation.encoded]));
   } else if (operation.kind === 'delete') {
     assert.equal(index.delete(operation.key), truth.delete(operation.key));
-  } else index.merge();
+  } else if (operation.kind === 'take') {
+    if (!takenInputs.has(index)) takenInputs.set(index, index.mergeInput());
+  } else if (operation.kind === 'complete') {
+    const input = takenInputs.get(index);
+    takenInputs.delete(index);
+    if (input !== undefined) index.completeMerge(input, buildSuffixArray(input.stream, input.alphabet));
+  } else if (!takenInputs.has(index)) index.merge(); // one merge at a time, as the server runs them
 }
 
 function occursAt(tokens: Int32Array, at: number, pattern: ArrayLike<number>): boolean {
@@ -103,6 +115,7 @@ describe('core/suffixArray', () => {
 const sortings: [string, number | undefined][] = [
   ['', undefined],
   [', fresh documents sorted', 0],
+  [', fresh documents sorted in groups', 12],
 ];
 
 describe('core/tokenIndex', () => {
@@ -239,20 +252,64 @@ describe('core/tokenIndex', () => {
     assert.equal(index.stats().bytes, merged);
   });
 
-  it('counts the fresh documents a query searches one by one: those sorted on their own since the merge, a left-out one aside', () => {
+  it('counts the groups of fresh documents a query searches one by one: sorted since the merge, a left-out one aside when it is alone', () => {
     const index = new TokenIndex(0);
     index.set('a', Int32Array.from([3, 4, EOS]));
     index.merge();
-    assert.equal(index.searchedDocuments(), 0);
+    assert.equal(index.searchedGroups(), 0);
     index.set('b', Int32Array.from([3, 5, EOS]));
     index.set('c', Int32Array.from([4, 5, EOS]));
     index.set('d', Int32Array.from([5, 6, EOS]));
-    // Every fresh document but the latest is sorted.
-    assert.equal(index.searchedDocuments(), 2);
-    assert.equal(index.searchedDocuments('b'), 1);
-    assert.equal(index.searchedDocuments('d'), 2);
+    // Every fresh document but the latest is sorted, each alone at this bound.
+    assert.equal(index.searchedGroups(), 2);
+    assert.equal(index.searchedGroups('b'), 1);
+    assert.equal(index.searchedGroups('d'), 2);
     index.merge();
-    assert.equal(index.searchedDocuments(), 0);
+    assert.equal(index.searchedGroups(), 0);
+  });
+
+  it('sorts fresh documents together in groups just over its bound, and a changed document takes its group apart, answering exactly throughout', () => {
+    // Documents of 4 tokens with `<s>`: a group closes once it holds more than 10 tokens, at three documents.
+    const index = new TokenIndex(10);
+    const truth = new Map<string, Int32Array>();
+    const set = (key: string, encoded: number[]): void => {
+      index.set(key, Int32Array.from(encoded));
+      truth.set(key, Int32Array.from([BOS, ...encoded]));
+    };
+    const check = (): void => {
+      for (const context of [[3], [3, 4], [4, EOS], [5], [6, 3]]) {
+        const brute = bruteOccurrences(truth, context);
+        assert.deepEqual(index.occurrences(context, 50), { total: brute.length, occurrences: brute });
+        for (const leftOut of [undefined, 'k1', 'k4']) {
+          const expected = bruteLongestMatch(new Map([...truth].filter(([key]) => key !== leftOut)), Int32Array.from(context));
+          const match = index.longestMatch(context, context.length, leftOut);
+          assert.deepEqual([match.length, Array.from(match.words, (word, i) => [word, match.counts[i]])], [expected.length, [...expected.tally].sort((a, b) => a[0] - b[0])]);
+        }
+      }
+    };
+    for (let k = 0; k < 9; k++) set(`k${k}`, [3 + (k % 4), 4, EOS]);
+    // k0..k2, k3..k5 sorted in two groups; k6..k8 not yet (12 tokens are over the bound only once k9 comes).
+    assert.equal(index.searchedGroups(), 2);
+    assert.equal(index.scannedTokens(), 12);
+    check();
+    // A grouped document left out is read to be subtracted from its group.
+    assert.equal(index.scannedTokens('k1'), 16);
+    // An edit of k4 takes its group apart: k3 and k5 are unsorted again, behind k6..k8, which are sorted now.
+    set('k4', [6, 3, EOS]);
+    assert.equal(index.searchedGroups(), 2);
+    assert.equal(index.scannedTokens(), 12);
+    check();
+    index.delete('k0');
+    truth.delete('k0');
+    check();
+    // A merge taken before a group forms, completed after: the group's documents set since stay fresh, and exact.
+    const input = index.mergeInput();
+    set('k9', [3, 3, EOS]);
+    set('k10', [4, 4, EOS]);
+    set('k11', [5, 5, EOS]);
+    index.completeMerge(input, buildSuffixArray(input.stream, input.alphabet));
+    check();
+    assert.equal(index.stats().documents, truth.size);
   });
 
   it('never matches across documents: a context ending one document and starting the next occurs nowhere', () => {
