@@ -99,6 +99,15 @@ describe('an edit of a text learned whole', () => {
     );
     assert.ok(judgedWhole > 100 && rescanned > 100, `${judgedWhole} judged whole, ${rescanned} scanned again`);
   });
+
+  it("is judged by its changed lines when the text only mentions a structure mark's word, and not when the edit completes the mark", () => {
+    const before = ['kind: ConfigMap', 'lookupSecret(name: string): { isSecret: boolean }', 'data:'];
+    const edited = [...before.slice(0, 2), 'const users = 1;', ...before.slice(2)].join('\n');
+    assert.equal(editLeavesTextWhole(before, edited, splitLines(edited)), true);
+    const marked = ['kind: Secret', ...before.slice(1)].join('\n');
+    assert.equal(editLeavesTextWhole(before, marked, splitLines(marked)), false);
+    assert.ok('reason' in learnableText(marked));
+  });
 });
 
 describe('secrets by structure', () => {
