@@ -236,8 +236,13 @@ export class TokenIndex {
         if (tokens > this.sortFreshAbove) break;
       }
       const group = TokenIndex.indexedTogether(members);
+      const { stream, starts } = group.base;
       for (const [key] of members) {
-        (this.documents.get(key) as DocumentEntry).sorted = group;
+        const entry = this.documents.get(key) as DocumentEntry;
+        const d = (group.documents.get(key) as DocumentEntry).base;
+        // Its tokens are held once, in the group's stream (`<s>` first, the separator after them left out).
+        entry.tokens = (stream as Int32Array).subarray(starts[d], starts[d + 1] - 1);
+        entry.sorted = group;
         this.unsorted.delete(key);
       }
       this.unsortedTokens -= tokens;
@@ -245,12 +250,17 @@ export class TokenIndex {
     }
   }
 
-  /** Documents' encoded sentences indexed together: one merged base, no fresh documents. */
+  /**
+   * Documents' encoded sentences indexed together: one merged base, no fresh documents. Its stream
+   * stays 32-bit, so that the documents' tokens can be views of it (a sorted document's tokens held
+   * twice were 12 bytes a token past 65,536 words).
+   */
   private static indexedTogether(documents: readonly (readonly [string, ArrayLike<number>])[]): TokenIndex {
     // Sorted only by the merge, not one by one as they are set.
     const index = new TokenIndex(Infinity);
     for (const [key, encoded] of documents) index.set(key, encoded);
-    index.merge();
+    const input = index.mergeInput();
+    index.install(input, buildSuffixArray(input.stream, input.alphabet), input.stream);
     return index;
   }
 
@@ -354,7 +364,8 @@ export class TokenIndex {
   stats(): IndexStats {
     const base = this.base;
     let freshBytes = 0;
-    for (const entry of this.documents.values()) if (entry.tokens) freshBytes += entry.tokens.byteLength;
+    // A grouped document's tokens are a view of its group's stream, counted with the group.
+    for (const entry of this.documents.values()) if (entry.tokens && entry.sorted === null) freshBytes += entry.tokens.byteLength;
     for (const group of this.groups()) freshBytes += group.stats().bytes;
     return {
       documents: this.documents.size,
@@ -423,7 +434,12 @@ export class TokenIndex {
    * `mergeInput` keeps its newer state: retired in the new base, fresh again if it is still there.
    */
   completeMerge(input: Omit<MergeInput, 'stream'> & { readonly stream: TokenStream }, suffixArray: Int32Array): void {
-    if (suffixArray.length !== input.stream.length) throw new RangeError(`a suffix array of ${suffixArray.length} positions for a stream of ${input.stream.length}`);
+    this.install(input, suffixArray, narrowed(input.stream, input.alphabet));
+  }
+
+  /** `completeMerge` with the stream as the base is to hold it. */
+  private install(input: Omit<MergeInput, 'stream'>, suffixArray: Int32Array, stream: TokenStream): void {
+    if (suffixArray.length !== stream.length) throw new RangeError(`a suffix array of ${suffixArray.length} positions for a stream of ${stream.length}`);
     const retired = new Uint8Array(input.keys.length);
     const fresh = new Map<string, DocumentEntry>();
     for (const [key, entry] of this.documents) fresh.set(key, entry);
@@ -443,7 +459,7 @@ export class TokenIndex {
       }
     });
     for (const group of leftGroups) this.ungroup(group);
-    this.base = { stream: narrowed(input.stream, input.alphabet), suffixArray, keys: input.keys, starts: input.starts, retired };
+    this.base = { stream, suffixArray, keys: input.keys, starts: input.starts, retired };
     this.segmentsCache = undefined;
     this.freshTokens = 0;
     this.retiredTokens = 0;

@@ -291,6 +291,12 @@ describe('core/tokenIndex', () => {
     // k0..k2, k3..k5 sorted in two groups; k6..k8 not yet (12 tokens are over the bound only once k9 comes).
     assert.equal(index.searchedGroups(), 2);
     assert.equal(index.scannedTokens(), 12);
+    // A group's documents are held once, in its stream: their sentences are views of one buffer, the others' their own.
+    const buffer = (key: string): ArrayBufferLike => (index.sentences(key) as Int32Array).buffer;
+    assert.equal(buffer('k0'), buffer('k2'));
+    assert.notEqual(buffer('k0'), buffer('k3'));
+    assert.notEqual(buffer('k6'), buffer('k7'));
+    assert.deepEqual(Array.from(index.sentences('k2') as Int32Array), [5, 4, EOS]);
     check();
     // A grouped document left out is read to be subtracted from its group.
     assert.equal(index.scannedTokens('k1'), 16);
