@@ -26,14 +26,14 @@ export async function score(loaded: LoadedModel, testFile: string): Promise<Scor
   return { scored, totals: { ...report, scoreSeconds: report.evalSeconds } };
 }
 
-/** Bytes of the JSON document handed to the output at a time. */
-const JSON_PIECE_BYTES = 1 << 20;
+/** Bytes (or characters, for the text report) handed to the output at a time. */
+const PIECE_BYTES = 1 << 20;
 
 const utf8 = new TextEncoder();
 
 /** UTF-8 appended to a buffer that is handed on (and replaced) whenever the next part would not fit. */
 class Utf8Pieces {
-  private bytes = new Uint8Array(JSON_PIECE_BYTES);
+  private bytes = new Uint8Array(PIECE_BYTES);
   private length = 0;
   readonly full: Uint8Array[] = [];
 
@@ -59,7 +59,7 @@ class Utf8Pieces {
   flush(): void {
     if (this.length === 0) return;
     this.full.push(this.bytes.subarray(0, this.length));
-    this.bytes = new Uint8Array(JSON_PIECE_BYTES);
+    this.bytes = new Uint8Array(PIECE_BYTES);
     this.length = 0;
   }
 
@@ -130,9 +130,21 @@ function sentenceLine(tokens: readonly TokenScore[]): string {
   return `${fields.join('\t')}\tTotal: ${total.toPrecision(8)} OOV: ${oov}`;
 }
 
+/** The lines of `sentenceLine`, many to a piece: a write per line cost more than making the lines. */
+function* sentenceLines(scored: ScoredText): Generator<string> {
+  let piece = '';
+  for (let sentence = 0; sentence < scored.sentenceEnds.length; sentence++) {
+    piece += `${sentenceLine(sentenceScores(scored, sentence))}\n`;
+    if (piece.length >= PIECE_BYTES) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield `${piece}\n`;
+}
+
 export function printScores(io: Io, report: ScoreReport, loaded: LoadedModel, values: OptionValues): void {
-  for (let sentence = 0; sentence < report.scored.sentenceEnds.length; sentence++) io.print(sentenceLine(sentenceScores(report.scored, sentence)));
-  io.print();
+  io.write(sentenceLines(report.scored));
   printEvaluation(io, report.totals, loaded, values);
 }
 
