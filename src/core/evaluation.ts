@@ -6,7 +6,7 @@
 import type { EncodedSentences, NgramModel, ScanTotals } from './model';
 import { markerLiteralAt, normalizeForTokenizer } from './tokenizer';
 import type { Perplexity, TokenScore } from './types';
-import { EOS, EOS_TOKEN } from './vocabulary';
+import { EOS, EOS_TOKEN, UNK } from './vocabulary';
 
 export interface Evaluation {
   readonly perplexity: Perplexity;
@@ -15,7 +15,7 @@ export interface Evaluation {
 }
 
 /** What scoring needs of a model: `NgramModel` and the ARPA back-off model (arpa.ts) both have it. */
-export type ScoringModel = Pick<NgramModel, 'tokenizer' | 'encodeForScoring' | 'scoreSentences'>;
+export type ScoringModel = Pick<NgramModel, 'tokenizer' | 'vocabulary' | 'encodeForScoring' | 'scoreSentences'>;
 
 const LOG2_10 = Math.log2(10);
 
@@ -56,7 +56,8 @@ export interface ScoredText {
 export function scoreText(model: ScoringModel, text: string): ScoredText {
   const ranges: number[] = [];
   const encoded = model.encodeForScoring(text, ranges);
-  // The ranges are into the text as the tokenizer read it; a literal marker is its escaped word, as tokenizeText gives it.
+  // A word the vocabulary has is its string there (the tokenizer's token: no copy per token); an
+  // unknown one is cut from the text as the tokenizer read it, a literal marker as its escaped word.
   const normalized = normalizeForTokenizer(model.tokenizer, text);
   const words: string[] = new Array<string>(encoded.length);
   const log10Probs = new Float64Array(encoded.length);
@@ -65,14 +66,15 @@ export function scoreText(model: ScoringModel, text: string): ScoredText {
   const sentenceEnds: number[] = [];
   let range = 0;
   for (let i = 0; i < encoded.length; i++) {
-    if (encoded[i] === EOS) {
+    const id = encoded[i];
+    if (id === EOS) {
       words[i] = EOS_TOKEN;
       sentenceEnds.push(i + 1);
-    } else {
-      const start = ranges[range++];
-      const end = ranges[range++];
-      words[i] = markerLiteralAt(normalized, start, end) ?? normalized.slice(start, end);
+      continue;
     }
+    const start = ranges[range++];
+    const end = ranges[range++];
+    words[i] = id !== UNK ? model.vocabulary.word(id) : (markerLiteralAt(normalized, start, end) ?? normalized.slice(start, end));
   }
   const totals = model.scoreSentences(encoded, (index, _word, log10Prob, ngramLength, known) => {
     log10Probs[index] = log10Prob;
