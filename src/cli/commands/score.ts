@@ -154,7 +154,7 @@ export const scoreCommand: Command = {
   summary: "every token's log10 probability and answering n-gram length, as KenLM's query prints them",
   description: [
     "Scores every line of the test file as a sentence `<s> w1 … wk </s>` exactly as `eval` does (an unknown word is scored as `<unk>` and stays in the context) and prints, per line, each token as `word n log10p` — n is the length of the n-gram that answered (1 for an unknown word) — then the line's total and its unknown words, as KenLM's query does; the totals follow.",
-    '--json prints { sentences: [[{ word, log10Prob, ngramLength, inVocabulary }]], perplexity, perplexityExcludingOov, tokens, oov, log10ProbTotal, crossEntropyBits, … }; a probability of 0 (maximum likelihood on an unseen n-gram) has log10Prob null.',
+    '--json prints { sentences: [[{ word, log10Prob, ngramLength, inVocabulary }]], perplexity, perplexityExcludingOov, tokens, oov, log10ProbTotal, crossEntropyBits, … }; a probability of 0 (maximum likelihood on an unseen n-gram) has log10Prob "-Infinity", as every infinite number in --json.',
   ],
   options: {
     ...MODEL_OPTIONS,
