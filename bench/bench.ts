@@ -35,7 +35,7 @@ const SECTIONS: BenchSection[] = [
     title: 'Engine (src/core)',
     run: async (corpus, runs) => {
       const result = runCoreBench(corpus, { ...DEFAULT_CORE_OPTIONS, runs });
-      const processes = runProcessBench(corpus, path.join(REPO, 'dist'));
+      const processes = runProcessBench(corpus, path.join(REPO, 'dist'), runs);
       return {
         json: { ...result, processes },
         markdown: [...coreMarkdown(result), ...processMarkdown(processes)],

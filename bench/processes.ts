@@ -12,22 +12,36 @@ import type { CoreCorpus } from './core';
 
 const ORDER = 3;
 
-export interface ProcessRun {
-  /** Process start to exit, seconds. */
-  readonly wallSeconds: number;
+/** A process run several times: wall clock from start to exit, seconds. */
+export interface ProcessRuns {
+  readonly best: number;
+  readonly median: number;
+}
+
+/** The phases a command reports in its JSON, from the run with the best wall clock. */
+export interface ScorePhases {
+  readonly loadSeconds: number;
+  readonly scoreSeconds: number;
 }
 
 export interface ProcessBenchResult {
   readonly order: number;
   readonly tokens: number;
-  readonly train: ProcessRun & { readonly modelFileMegabytes: number };
-  readonly score: ProcessRun & { readonly loadSeconds: number; readonly scoreSeconds: number };
-  readonly eval: ProcessRun & { readonly loadSeconds: number; readonly scoreSeconds: number; readonly accuracySeconds: number };
+  readonly runs: number;
+  /** Load averages (1, 5, 15 minutes) before and after the timed processes. */
+  readonly loadAverage: { readonly before: readonly number[]; readonly after: readonly number[] };
+  /** `node -e 0`: what any Node process costs before it does anything. */
+  readonly nodeStart: ProcessRuns;
+  readonly train: ProcessRuns & { readonly modelFileMegabytes: number };
+  /** `score`, KenLM query's per-token layout as text. */
+  readonly scoreText: ProcessRuns;
+  readonly scoreJson: ProcessRuns & ScorePhases;
+  readonly eval: ProcessRuns & ScorePhases & { readonly accuracySeconds: number };
   readonly kenlm?: {
     readonly lmplzSeconds: number;
     readonly buildBinarySeconds: number;
     readonly binaryMegabytes: number;
-    readonly querySeconds: number;
+    readonly query: ProcessRuns;
     readonly perplexity: number | null;
   };
 }
@@ -44,26 +58,26 @@ function timed(command: string, args: readonly string[], options: { input?: stri
   return { seconds, stdout: result.stdout ?? '' };
 }
 
-/** KenLM's tools on the same text, as whole processes: an order-3 model, its probing binary, and query over the test text. */
-function runKenlm(bin: string, trainFile: string, testFile: string, folder: string): NonNullable<ProcessBenchResult['kenlm']> {
-  const arpa = path.join(folder, 'kenlm.arpa');
-  const binary = path.join(folder, 'kenlm.probing');
-  const train = fs.readFileSync(trainFile, 'utf8');
-  const lmplz = timed(path.join(bin, 'lmplz'), ['-o', String(ORDER)], { input: train, stdoutFile: arpa });
-  const build = timed(path.join(bin, 'build_binary'), ['probing', arpa, binary]);
-  const queryOutput = path.join(folder, 'query.txt');
-  const query = timed(path.join(bin, 'query'), [binary], { input: fs.readFileSync(testFile, 'utf8'), stdoutFile: queryOutput });
-  const perplexity = /Perplexity including OOVs:\s*([\d.]+)/.exec(fs.readFileSync(queryOutput, 'utf8'));
-  return {
-    lmplzSeconds: lmplz.seconds,
-    buildBinarySeconds: build.seconds,
-    binaryMegabytes: fs.statSync(binary).size / 1e6,
-    querySeconds: query.seconds,
-    perplexity: perplexity === null ? null : Number(perplexity[1]),
-  };
+/**
+ * Each of `commands` run `runs` times, interleaved (one of each, then again), so that a change in the
+ * machine's load falls on all of them alike; per command the best and median wall clock, and the
+ * output of its best run.
+ */
+function repeated<K extends string>(runs: number, commands: Record<K, () => { seconds: number; stdout: string }>): Record<K, ProcessRuns & { stdout: string }> {
+  const names = Object.keys(commands) as K[];
+  const times = new Map<K, { seconds: number; stdout: string }[]>(names.map((name) => [name, []]));
+  for (let run = 0; run < runs; run++) for (const name of names) times.get(name)?.push(commands[name]());
+  return Object.fromEntries(
+    names.map((name) => {
+      const sorted = [...(times.get(name) ?? [])].sort((a, b) => a.seconds - b.seconds);
+      return [name, { best: sorted[0].seconds, median: sorted[Math.floor((sorted.length - 1) / 2)].seconds, stdout: sorted[0].stdout }];
+    }),
+  ) as Record<K, ProcessRuns & { stdout: string }>;
 }
 
-export function runProcessBench(corpus: CoreCorpus, distDir: string): ProcessBenchResult {
+const loadAverage = (): number[] => os.loadavg().map((value) => Number(value.toFixed(2)));
+
+export function runProcessBench(corpus: CoreCorpus, distDir: string, runs: number): ProcessBenchResult {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'nwl-bench-processes-'));
   try {
     const trainFile = path.join(folder, 'train.txt');
@@ -74,54 +88,97 @@ export function runProcessBench(corpus: CoreCorpus, distDir: string): ProcessBen
     const cli = path.join(distDir, 'cli.js');
     const learning = ['--order', String(ORDER), '--smoothing', 'kneser-ney', '--tokenizer', corpus.tokenizer];
     const train = timed(process.execPath, [cli, 'train', '--train', trainFile, '--out', modelFile, ...learning]);
-    // The per-token report goes to a file, as `query > file` would.
-    const scoreFile = path.join(folder, 'score.json');
-    const score = timed(process.execPath, [cli, 'score', '--model', modelFile, '--test', testFile, '--json'], { stdoutFile: scoreFile });
-    const scored = JSON.parse(fs.readFileSync(scoreFile, 'utf8')) as { tokens: number; trainSeconds: number; scoreSeconds: number };
-    const evaluation = timed(process.execPath, [cli, 'eval', '--model', modelFile, '--test', testFile, ...learning, '--json']);
-    const evaluated = JSON.parse(evaluation.stdout) as { trainSeconds: number; scoreSeconds: number; accuracySeconds: number };
     const kenlmBin = process.env.KENLM_BIN;
+    const kenlm = kenlmBin ? buildKenlm(kenlmBin, trainFile, folder) : undefined;
+    // Every report goes to a file, as `query > file` would; the JSON ones are read back for their phases.
+    const scoreFile = path.join(folder, 'score.json');
+    const queryFile = path.join(folder, 'query.txt');
+    const before = loadAverage();
+    const timings = repeated(runs, {
+      nodeStart: () => timed(process.execPath, ['-e', '0']),
+      scoreText: () => timed(process.execPath, [cli, 'score', '--model', modelFile, '--test', testFile], { stdoutFile: path.join(folder, 'score.txt') }),
+      scoreJson: () => {
+        const run = timed(process.execPath, [cli, 'score', '--model', modelFile, '--test', testFile, '--json'], { stdoutFile: scoreFile });
+        // Only the totals at the end are read (the report is tens of megabytes).
+        const report = fs.readFileSync(scoreFile, 'utf8');
+        return { seconds: run.seconds, stdout: report.slice(report.lastIndexOf('"perplexity"')) };
+      },
+      eval: () => timed(process.execPath, [cli, 'eval', '--model', modelFile, '--test', testFile, ...learning, '--json']),
+      ...(kenlm ? { query: () => ({ ...timed(path.join(kenlmBin as string, 'query'), [kenlm.binary], { input: corpus.test, stdoutFile: queryFile }), stdout: fs.readFileSync(queryFile, 'utf8') }) } : {}),
+    } as Record<'nodeStart' | 'scoreText' | 'scoreJson' | 'eval' | 'query', () => { seconds: number; stdout: string }>);
+    const after = loadAverage();
+    const scored = JSON.parse(`{${timings.scoreJson.stdout}`) as { tokens: number; trainSeconds: number; scoreSeconds: number };
+    const evaluated = JSON.parse(timings.eval.stdout) as { trainSeconds: number; scoreSeconds: number; accuracySeconds: number };
+    const runsOf = ({ best, median }: ProcessRuns): ProcessRuns => ({ best, median });
+    const perplexity = kenlm ? /Perplexity including OOVs:\s*([\d.]+)/.exec(timings.query.stdout) : null;
     return {
       order: ORDER,
       tokens: scored.tokens,
-      train: { wallSeconds: train.seconds, modelFileMegabytes: fs.statSync(modelFile).size / 1e6 },
-      score: { wallSeconds: score.seconds, loadSeconds: scored.trainSeconds, scoreSeconds: scored.scoreSeconds },
-      eval: { wallSeconds: evaluation.seconds, loadSeconds: evaluated.trainSeconds, scoreSeconds: evaluated.scoreSeconds, accuracySeconds: evaluated.accuracySeconds },
-      ...(kenlmBin ? { kenlm: runKenlm(kenlmBin, trainFile, testFile, folder) } : {}),
+      runs,
+      loadAverage: { before, after },
+      nodeStart: runsOf(timings.nodeStart),
+      train: { best: train.seconds, median: train.seconds, modelFileMegabytes: fs.statSync(modelFile).size / 1e6 },
+      scoreText: runsOf(timings.scoreText),
+      scoreJson: { ...runsOf(timings.scoreJson), loadSeconds: scored.trainSeconds, scoreSeconds: scored.scoreSeconds },
+      eval: { ...runsOf(timings.eval), loadSeconds: evaluated.trainSeconds, scoreSeconds: evaluated.scoreSeconds, accuracySeconds: evaluated.accuracySeconds },
+      ...(kenlm
+        ? {
+            kenlm: {
+              lmplzSeconds: kenlm.lmplzSeconds,
+              buildBinarySeconds: kenlm.buildBinarySeconds,
+              binaryMegabytes: kenlm.binaryMegabytes,
+              query: runsOf(timings.query),
+              perplexity: perplexity === null ? null : Number(perplexity[1]),
+            },
+          }
+        : {}),
     };
   } finally {
     fs.rmSync(folder, { recursive: true, force: true });
   }
 }
 
+/** KenLM's order-3 model of the same text and its probing binary, built by its own tools as whole processes. */
+function buildKenlm(bin: string, trainFile: string, folder: string): { lmplzSeconds: number; buildBinarySeconds: number; binaryMegabytes: number; binary: string } {
+  const arpa = path.join(folder, 'kenlm.arpa');
+  const binary = path.join(folder, 'kenlm.probing');
+  const lmplz = timed(path.join(bin, 'lmplz'), ['-o', String(ORDER)], { input: fs.readFileSync(trainFile, 'utf8'), stdoutFile: arpa });
+  const build = timed(path.join(bin, 'build_binary'), ['probing', arpa, binary]);
+  return { lmplzSeconds: lmplz.seconds, buildBinarySeconds: build.seconds, binaryMegabytes: fs.statSync(binary).size / 1e6, binary };
+}
 
 const rate = (tokens: number, seconds: number): string => `${(tokens / seconds / 1e6).toFixed(2)} M tokens/s`;
+const bestMedian = (runs: ProcessRuns): string => `${runs.best.toFixed(2)} · ${runs.median.toFixed(2)} s`;
 
 export function processMarkdown(result: ProcessBenchResult): string[] {
-  const { tokens } = result;
+  const { tokens, kenlm } = result;
+  const queryBest = kenlm?.query.best;
+  const versusQuery = (runs: ProcessRuns): string => (queryBest === undefined ? '' : `, ${(queryBest / runs.best).toFixed(2)} × query's speed`);
   const rows: [string, string][] = [
-    ['`train` (text → saved model), whole process', `${result.train.wallSeconds.toFixed(2)} s, model file ${result.train.modelFileMegabytes.toFixed(1)} MB`],
-    ['`score --json` (per-token report to a file), whole process', `${result.score.wallSeconds.toFixed(2)} s (${rate(tokens, result.score.wallSeconds)})`],
-    ['— of which loading the model · reading and scoring the test text', `${result.score.loadSeconds.toFixed(3)} s · ${result.score.scoreSeconds.toFixed(3)} s (${rate(tokens, result.score.scoreSeconds)})`],
-    ['`eval`, whole process', `${result.eval.wallSeconds.toFixed(2)} s`],
+    ['`train` (text → saved model), once', `${result.train.best.toFixed(2)} s, model file ${result.train.modelFileMegabytes.toFixed(1)} MB`],
+    ['`node -e 0` (a Node process that does nothing)', bestMedian(result.nodeStart)],
+    ['`score` (per-token report in KenLM query\'s layout, to a file)', `${bestMedian(result.scoreText)} (${rate(tokens, result.scoreText.best)}${versusQuery(result.scoreText)})`],
+    ['`score --json` (per-token JSON report, to a file)', `${bestMedian(result.scoreJson)} (${rate(tokens, result.scoreJson.best)}${versusQuery(result.scoreJson)})`],
+    ['— of which loading the model · reading and scoring the test text', `${result.scoreJson.loadSeconds.toFixed(3)} s · ${result.scoreJson.scoreSeconds.toFixed(3)} s (${rate(tokens, result.scoreJson.scoreSeconds)})`],
+    ['`eval` (perplexity and accuracy)', bestMedian(result.eval)],
     [
       '— of which loading · reading and scoring · predicting every token (accuracy)',
       `${result.eval.loadSeconds.toFixed(3)} s · ${result.eval.scoreSeconds.toFixed(3)} s (${rate(tokens, result.eval.scoreSeconds)}) · ${result.eval.accuracySeconds.toFixed(2)} s`,
     ],
   ];
-  const kenlm = result.kenlm;
   if (kenlm) {
     rows.push(
-      ['KenLM `lmplz -o 3` · `build_binary probing`, whole processes', `${kenlm.lmplzSeconds.toFixed(2)} s · ${kenlm.buildBinarySeconds.toFixed(2)} s, binary ${kenlm.binaryMegabytes.toFixed(1)} MB`],
-      ['KenLM `query` (probing), whole process', `${kenlm.querySeconds.toFixed(2)} s (${rate(tokens, kenlm.querySeconds)}), perplexity ${kenlm.perplexity ?? 'not read'}`],
+      ['KenLM `lmplz -o 3` · `build_binary probing`, once', `${kenlm.lmplzSeconds.toFixed(2)} s · ${kenlm.buildBinarySeconds.toFixed(2)} s, binary ${kenlm.binaryMegabytes.toFixed(1)} MB`],
+      ['KenLM `query` (probing; per-token report to a file)', `${bestMedian(kenlm.query)} (${rate(tokens, kenlm.query.best)}), perplexity ${kenlm.perplexity ?? 'not read'}`],
     );
   }
+  const load = (values: readonly number[]): string => values.map((value) => value.toFixed(1)).join(' ');
   return [
     '',
     `### The command line as whole processes (order ${result.order}, ${tokens.toLocaleString('en-US')} test tokens)`,
     '',
-    'Process start to exit (`node dist/cli.js …`), with the phases each command reports in its JSON (`trainSeconds` is loading here, `scoreSeconds` reading the test file and scoring it, `accuracySeconds` eval\'s prediction of every token).' +
-      (kenlm ? ' KenLM from KENLM_BIN, on the same files.' : ' KenLM was not run: set KENLM_BIN to the folder holding `lmplz`, `build_binary` and `query` to add it.'),
+    `Process start to exit, best · median of ${result.runs} runs, the commands interleaved (load average ${load(result.loadAverage.before)} before, ${load(result.loadAverage.after)} after), with the phases each command reports in its JSON (\`trainSeconds\` is loading here, \`scoreSeconds\` reading the test file and scoring it, \`accuracySeconds\` eval's prediction of every token: eval's scoring part is the whole less that).` +
+      (kenlm ? ' KenLM from KENLM_BIN, on the same files; "× query\'s speed" is its best time over the command\'s.' : ' KenLM was not run: set KENLM_BIN to the folder holding `lmplz`, `build_binary` and `query` to add it.'),
     '',
     '| measure | result |',
     '|---|---|',
@@ -131,9 +188,9 @@ export function processMarkdown(result: ProcessBenchResult): string[] {
 
 export function processSummary(result: ProcessBenchResult): string[] {
   const lines = [
-    `processes: score ${result.score.wallSeconds.toFixed(2)} s whole (load ${result.score.loadSeconds.toFixed(3)} s, score ${rate(result.tokens, result.score.scoreSeconds)}); ` +
-      `eval ${result.eval.wallSeconds.toFixed(2)} s whole (load ${result.eval.loadSeconds.toFixed(3)} s, score ${rate(result.tokens, result.eval.scoreSeconds)}, accuracy ${result.eval.accuracySeconds.toFixed(2)} s)`,
+    `processes (best of ${result.runs}): node -e 0 ${result.nodeStart.best.toFixed(2)} s; score ${result.scoreText.best.toFixed(2)} s; score --json ${result.scoreJson.best.toFixed(2)} s (load ${result.scoreJson.loadSeconds.toFixed(3)} s, score ${rate(result.tokens, result.scoreJson.scoreSeconds)}); ` +
+      `eval ${result.eval.best.toFixed(2)} s (load ${result.eval.loadSeconds.toFixed(3)} s, score ${rate(result.tokens, result.eval.scoreSeconds)}, accuracy ${result.eval.accuracySeconds.toFixed(2)} s)`,
   ];
-  if (result.kenlm) lines.push(`processes: KenLM query ${result.kenlm.querySeconds.toFixed(2)} s whole (${rate(result.tokens, result.kenlm.querySeconds)}), binary ${result.kenlm.binaryMegabytes.toFixed(1)} MB`);
+  if (result.kenlm) lines.push(`processes: KenLM query ${result.kenlm.query.best.toFixed(2)} s (${rate(result.tokens, result.kenlm.query.best)}), binary ${result.kenlm.binaryMegabytes.toFixed(1)} MB`);
   return lines;
 }

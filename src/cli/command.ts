@@ -8,12 +8,23 @@ import { styleFor, type Style } from './render';
 import { randomSeed } from '../core/prng';
 
 export interface Output {
-  write(text: string): unknown;
+  write(data: string | Uint8Array): unknown;
   readonly isTTY?: boolean;
 }
 
+/** ∞ and NaN as the strings "Infinity", "-Infinity", "NaN" (JSON would print null for all three). */
 function nonFiniteAsString(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+}
+
+/** `value` as `Io.json` prints it, without the final line break. */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, nonFiniteAsString, 2);
+}
+
+/** A number as `jsonText` prints it (a non-finite one as its string, by the same rule). */
+export function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : `"${value}"`;
 }
 
 /** Where a command writes: results to `stdout`, progress and notes to `stderr`. */
@@ -34,7 +45,12 @@ export class Io {
 
   /** JSON, except that ∞ and NaN stay distinguishable as the strings "Infinity", "-Infinity", "NaN" (JSON would print null for all three). */
   json(value: unknown): void {
-    this.stdout.write(`${JSON.stringify(value, nonFiniteAsString, 2)}\n`);
+    this.stdout.write(`${jsonText(value)}\n`);
+  }
+
+  /** Writes a result made in pieces, one at a time. */
+  write(pieces: Iterable<string | Uint8Array>): void {
+    for (const piece of pieces) this.stdout.write(piece);
   }
 
   /** A note for a person on stderr (never mixed into results). */

@@ -4,10 +4,11 @@
 
 import { constants as fsConstants, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { ArpaModel, BACKOFF_MAGIC, readArpa } from '../core/arpa';
 import { LongestMatchModel } from '../core/longestMatch';
 import { NgramModel } from '../core/model';
-import { SNAPSHOT_MAGIC, readSnapshot } from '../core/snapshot';
+import { SNAPSHOT_MAGIC, readSnapshot, type Checksum } from '../core/snapshot';
 import { TokenIndex } from '../core/tokenIndex';
 import { DEFAULT_ORDER, ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES, type EstimatorOptions, type TokenizerName } from '../core/types';
 import { DEFAULT_SETTINGS, MAX_FILE_SIZE_KB_RANGE, MAX_MODEL_MB_RANGE, ADD_K_RANGE, BYTES_PER_MB } from '../protocol/settings';
@@ -385,6 +386,9 @@ export async function loadModel(values: OptionValues, progress: Progress, keepTe
   return openModelFile(modelFile, values);
 }
 
+/** zlib's CRC-32 where this Node has it (20.15+): the engine's numbers, a few times faster (as the server's snapshot store). */
+const nativeCrc32: Checksum | undefined = typeof zlib.crc32 === 'function' ? (bytes, previous) => zlib.crc32(bytes, previous) : undefined;
+
 /** A saved model or an ARPA file, told apart by their first bytes. */
 async function openModelFile(file: string, values: OptionValues): Promise<LoadedModel> {
   const started = performance.now();
@@ -402,7 +406,8 @@ async function openModelFile(file: string, values: OptionValues): Promise<Loaded
   if (!start.startsWith(SNAPSHOT_MAGIC)) {
     throw new CliError(`${file} is not a model: not a snapshot from \`train\`, an ARPA file or an imported one from \`import-arpa --out\``);
   }
-  const { model } = described(file, () => readSnapshot(bytes));
+  // The bytes were read for this model alone, so its tables are views of them rather than copies.
+  const { model } = described(file, () => readSnapshot(bytes, { checksum: nativeCrc32, adopt: true }));
   const requested = trainingOptions(values);
   if (stringOption(values, 'order') !== undefined && requested.order !== model.order) {
     throw new UsageError(`${file} is a model of order ${model.order}; learn the text again to change the order`);

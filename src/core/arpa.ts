@@ -600,8 +600,13 @@ export class ArpaModel {
   }
 
   /** Text as encoded sentences (each ending in EOS), unknown words as UNK, as `NgramModel.encodeForScoring`. */
-  encodeForScoring(text: string): EncodedSentences {
-    return encodeSentences(this.tokenizer, text, (normalized, start, end) => this.vocabulary.idOf(normalized.slice(start, end)));
+  encodeForScoring(text: string, ranges?: number[]): EncodedSentences {
+    return encodeSentences(
+      this.tokenizer,
+      text,
+      (normalized, start, end) => this.vocabulary.idOf(normalized.slice(start, end)),
+      ranges === undefined ? undefined : (start, end) => ranges.push(start, end),
+    );
   }
 
   /** Scores encoded sentences as KenLM's query does, with the same visitor and totals as `NgramModel.scoreSentences`. */

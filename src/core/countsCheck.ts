@@ -13,13 +13,16 @@ import { BOS, EOS, FIRST_WORD_ID } from './vocabulary';
 export function checkStructure(counts: NgramCounts): void {
   const unigrams = counts.tables[0];
   if (unigrams.size < FIRST_WORD_ID) throw new Error('snapshot unigram table lacks the reserved ids');
+  // The records are read straight from the arrays (a load reads every field of every n-gram once).
   for (const table of counts.tables) {
     const n = table.n;
     const parentSize = n >= 2 ? counts.tables[n - 2].size : 0;
     const childSize = n < counts.order ? counts.tables[n].size : 0;
+    const { data, stride, links } = table;
+    const wordCount = unigrams.size;
     let live = 0;
-    for (let node = 0; node < table.size; node++) {
-      const count = table.get(node, COUNT);
+    for (let node = 0, base = 0; node < table.size; node++, base += stride) {
+      const count = data[base + COUNT];
       if (count < 0) throw new Error(`snapshot table ${n}: negative count`);
       if (count === 0) {
         // Unigrams are read by word id, counted or not: an uncounted word must be as new (a stray
@@ -28,7 +31,7 @@ export function checkStructure(counts: NgramCounts): void {
         continue;
       }
       if (!table.isTop) {
-        const firstChild = table.get(node, FIRST_CHILD);
+        const firstChild = data[base + FIRST_CHILD];
         if (firstChild < NONE || firstChild >= childSize) throw new Error(`snapshot table ${n}: child link out of range`);
       }
       if (n === 1) {
@@ -36,10 +39,10 @@ export function checkStructure(counts: NgramCounts): void {
         continue;
       }
       live++;
-      const parent = table.get(node, PARENT);
-      const word = table.get(node, WORD);
-      const next = table.links === null ? NONE : table.links[node];
-      if (parent < 0 || parent >= parentSize || word < 0 || word >= unigrams.size) throw new Error(`snapshot table ${n}: n-gram key out of range`);
+      const parent = data[base + PARENT];
+      const word = data[base + WORD];
+      const next = links === null ? NONE : links[node];
+      if (parent < 0 || parent >= parentSize || word < 0 || word >= wordCount) throw new Error(`snapshot table ${n}: n-gram key out of range`);
       if (next < NONE || next >= table.size) throw new Error(`snapshot table ${n}: sibling link out of range`);
     }
     if (live !== table.live) throw new Error(`snapshot table ${n}: live count does not match its counts`);
@@ -50,12 +53,15 @@ export function checkStructure(counts: NgramCounts): void {
 /** Every context's child list holds exactly its children, once each (no cycles, nothing missing). */
 function checkChildLists(counts: NgramCounts, table: OrderTable): void {
   const children = counts.tables[table.n];
+  const { data, stride } = table;
+  const childData = children.data;
+  const childStride = children.stride;
   let budget = children.live;
-  for (let node = 0; node < table.size; node++) {
-    if (table.get(node, COUNT) === 0) continue;
-    for (let child = table.get(node, FIRST_CHILD); child !== NONE; child = children.nextSibling(child)) {
+  for (let node = 0, base = 0; node < table.size; node++, base += stride) {
+    if (data[base + COUNT] === 0) continue;
+    for (let child = data[base + FIRST_CHILD]; child !== NONE; child = children.nextSibling(child)) {
       if (child < 0 || child >= children.size || budget-- === 0) throw new Error(`snapshot table ${table.n + 1}: child lists are broken`);
-      if (children.get(child, PARENT) !== node || children.get(child, COUNT) <= 0) {
+      if (childData[child * childStride + PARENT] !== node || childData[child * childStride + COUNT] <= 0) {
         throw new Error(`snapshot table ${table.n + 1}: a child list holds an n-gram of another context`);
       }
     }
@@ -82,12 +88,13 @@ export function verifyStatistics(counts: NgramCounts): void {
   const startsWithBos: Uint8Array[] = [];
   for (let n = 2; n <= order; n++) {
     const table = tables[n - 1];
+    const { data, stride } = table;
     const suffix = new Int32Array(table.size).fill(NONE);
     const bos = new Uint8Array(table.size);
-    for (let node = 0; node < table.size; node++) {
-      if (table.get(node, COUNT) === 0) continue;
-      const parent = table.get(node, PARENT);
-      const word = table.get(node, WORD);
+    for (let node = 0, base = 0; node < table.size; node++, base += stride) {
+      if (data[base + COUNT] === 0) continue;
+      const parent = data[base + PARENT];
+      const word = data[base + WORD];
       if (n === 2) {
         suffix[node] = word;
         bos[node] = parent === BOS ? 1 : 0;
@@ -105,41 +112,56 @@ export function verifyStatistics(counts: NgramCounts): void {
   const extensions: Int32Array[] = [];
   for (let n = 1; n < order; n++) {
     const counted = new Int32Array(tables[n - 1].size);
-    const longer = tables[n];
+    const { data, stride, size } = tables[n];
     const suffix = suffixOf[n - 1];
-    for (let node = 0; node < longer.size; node++) if (longer.get(node, COUNT) > 0) counted[suffix[node]]++;
+    for (let node = 0, base = 0; node < size; node++, base += stride) if (data[base + COUNT] > 0) counted[suffix[node]]++;
     extensions.push(counted);
   }
-  const expectedAdjusted = (n: number, node: number): number => {
-    if (n === 1 && node === BOS) return 0;
-    if (n === order || (n >= 2 && startsWithBos[n - 2][node] === 1)) return tables[n - 1].get(node, COUNT);
-    return extensions[n - 1][node];
-  };
+  // The adjusted count every n-gram should have, per order (index n − 1), from the above.
+  const expected: Int32Array[] = [];
+  for (let n = 1; n <= order; n++) {
+    const { data, stride, size } = tables[n - 1];
+    const adjusted = n === order ? new Int32Array(size) : extensions[n - 1];
+    for (let node = 0, base = 0; node < size; node++, base += stride) {
+      if (n === order || (n >= 2 && startsWithBos[n - 2][node] === 1)) adjusted[node] = data[base + COUNT];
+    }
+    if (n === 1) adjusted[BOS] = 0;
+    expected.push(adjusted);
+  }
   const countOfCounts = new Float64Array(counts.countOfCounts.length);
   for (let n = 1; n <= order; n++) {
     const table = tables[n - 1];
+    const { data, stride, adjustedField } = table;
+    const adjustedOf = expected[n - 1];
     const children = n < order ? tables[n] : null;
-    for (let node = 0; node < table.size; node++) {
-      const count = table.get(node, COUNT);
+    const childData = children?.data;
+    const childStride = children?.stride ?? 0;
+    const childAdjustedOf = n < order ? expected[n] : adjustedOf;
+    for (let node = 0, base = 0; node < table.size; node++, base += stride) {
+      const count = data[base + COUNT];
       if (count === 0) continue;
-      const adjusted = expectedAdjusted(n, node);
+      const adjusted = adjustedOf[node];
       // The unigram <s> has no adjusted count (in a unigram model its field is its raw count).
-      if (table.get(node, table.adjustedField) !== adjusted && !(n === 1 && node === BOS)) fail(`adjusted count of a ${n}-gram`);
+      if (data[base + adjustedField] !== adjusted && !(n === 1 && node === BOS)) fail(`adjusted count of a ${n}-gram`);
       if (adjusted >= 1 && adjusted <= COUNT_OF_COUNTS_MAX) countOfCounts[n * (COUNT_OF_COUNTS_MAX + 1) + adjusted]++;
-      if (!children) continue;
+      if (children === null || childData === undefined) continue;
       // Every occurrence of a context is followed by a token, unless the context ends a sentence.
       let rawSum = 0;
       let adjustedSum = 0;
-      const buckets = [0, 0, 0, 0];
-      for (let child = table.get(node, FIRST_CHILD); child !== NONE; child = children.nextSibling(child)) {
-        const childAdjusted = expectedAdjusted(n + 1, child);
-        rawSum += children.get(child, COUNT);
+      let n1 = 0;
+      let n2 = 0;
+      let n3 = 0;
+      for (let child = data[base + FIRST_CHILD]; child !== NONE; child = children.nextSibling(child)) {
+        const childAdjusted = childAdjustedOf[child];
+        rawSum += childData[child * childStride + COUNT];
         adjustedSum += childAdjusted;
-        buckets[childAdjusted >= 3 ? 3 : childAdjusted]++;
+        if (childAdjusted === 1) n1++;
+        else if (childAdjusted === 2) n2++;
+        else if (childAdjusted >= 3) n3++;
       }
-      const endsSentence = (n === 1 ? node : table.get(node, WORD)) === EOS;
+      const endsSentence = (n === 1 ? node : data[base + WORD]) === EOS;
       if (rawSum !== (endsSentence ? 0 : count)) fail(`the continuations of a ${n}-gram do not add up to its count`);
-      if (table.get(node, CHILD_SUM) !== adjustedSum || table.get(node, N1) !== buckets[1] || table.get(node, N2) !== buckets[2] || table.get(node, N3) !== buckets[3]) {
+      if (data[base + CHILD_SUM] !== adjustedSum || data[base + N1] !== n1 || data[base + N2] !== n2 || data[base + N3] !== n3) {
         fail(`the sums of a ${n}-gram's continuations`);
       }
     }
@@ -152,7 +174,7 @@ export function verifyStatistics(counts: NgramCounts): void {
     if (count === 0 || word === BOS) continue;
     root.rawTotal += count;
     if (word >= FIRST_WORD_ID) liveWords++;
-    const adjusted = expectedAdjusted(1, word);
+    const adjusted = expected[0][word];
     root.childSum += adjusted;
     if (adjusted === 1) root.n1++;
     else if (adjusted === 2) root.n2++;

@@ -495,14 +495,17 @@ export class OrderTable {
       const parent = data[base + PARENT];
       const word = data[base + WORD];
       const hash = hashKey(parent, word);
+      const value = slotValueOf(hash, node, idBits);
       let i = homeSlotOf(hash, scale);
       for (; slots[i] !== 0; i = i === last ? 0 : i + 1) {
+        // Only a slot with the same fingerprint can hold the same key: others are passed without reading their records.
+        if (!checkUnique || (slots[i] ^ value) >>> idBits !== 0) continue;
         const other = ((slots[i] & idMask) - 1) * stride;
-        if (checkUnique && data[other + WORD] === word && data[other + PARENT] === parent) {
+        if (data[other + WORD] === word && data[other + PARENT] === parent) {
           throw new Error(`snapshot table ${this.n}: the same n-gram is stored twice`);
         }
       }
-      slots[i] = slotValueOf(hash, node, idBits);
+      slots[i] = value;
     }
     return { slots, scale, idBits, idMask };
   }

@@ -306,6 +306,8 @@ export interface ByteSource {
   readonly length: number;
   /** Fills `target` with the next `target.length` bytes. */
   read(target: Uint8Array): void;
+  /** The next `length` bytes themselves, not a copy: only a source whose bytes the model may keep has it. */
+  readonly take?: (length: number) => Uint8Array;
   /** As `ByteSink.checksum`. */
   readonly checksum?: Checksum;
 }
@@ -313,8 +315,8 @@ export interface ByteSource {
 /** CRC-32 of `bytes`, continuing `previous` (the CRC of the bytes before them), as `crc32` computes it. */
 export type Checksum = (bytes: Uint8Array, previous: number) => number;
 
-/** A source over bytes in memory. */
-function memorySource(bytes: Uint8Array): ByteSource {
+/** A source over bytes in memory; with `adopt`, its arrays are read as views of those bytes. */
+function memorySource(bytes: Uint8Array, adopt: boolean): ByteSource {
   let position = 0;
   return {
     length: bytes.length,
@@ -322,6 +324,14 @@ function memorySource(bytes: Uint8Array): ByteSource {
       target.set(bytes.subarray(position, position + target.length));
       position += target.length;
     },
+    ...(adopt
+      ? {
+          take(length: number) {
+            position += length;
+            return bytes.subarray(position - length, position);
+          },
+        }
+      : {}),
   };
 }
 
@@ -353,7 +363,7 @@ export class Reader {
   private readonly scratchView = new DataView(this.scratch.buffer);
 
   constructor(bytes: Uint8Array | ByteSource) {
-    this.source = bytes instanceof Uint8Array ? memorySource(bytes) : bytes;
+    this.source = bytes instanceof Uint8Array ? memorySource(bytes, false) : bytes;
   }
 
   /** Bytes not read yet. */
@@ -406,9 +416,18 @@ export class Reader {
     }
   }
 
-  /** An array in memory of its own (aligned whatever the input's offset). */
+  /**
+   * An array in memory of its own (aligned whatever the input's offset), or a view of the source's
+   * bytes where it lends them and they are aligned: a model's tables are then the file's bytes, not
+   * a copy of them (fresh memory is slow to touch first).
+   */
   int32Array(what: string): Int32Array {
     const length = this.u32(what);
+    if (this.source.take !== undefined) {
+      this.take(4 * length, what);
+      const bytes = this.source.take(4 * length);
+      return bytes.byteOffset % 4 === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, length) : new Int32Array(bytes.slice().buffer);
+    }
     return new Int32Array(this.bytes(4 * length, what).buffer, 0, length);
   }
 
@@ -650,10 +669,21 @@ function withoutLinkField(n: number, old: Int32Array, size: number): { data: Int
   return n === 1 ? { data } : { data, links };
 }
 
+/** How `readSnapshot` may read its bytes. */
+export interface ReadOptions {
+  /** `crc32` computed faster where the platform has it, as `ByteSource.checksum`. */
+  readonly checksum?: Checksum;
+  /**
+   * The model takes the bytes as its memory (its tables are views of them, not copies): the caller
+   * must neither change nor reuse them afterwards, and the model's changes are written into them.
+   */
+  readonly adopt?: boolean;
+}
+
 /** Reads `writeSnapshot`'s bytes back; throws an Error naming the problem for anything else. */
-export function readSnapshot(bytes: Uint8Array): Snapshot {
-  const { body, version } = unframe(SNAPSHOT_MAGIC, SNAPSHOT_VERSION, bytes, OLDEST_READABLE_VERSION);
-  return readBody(new Reader(body), version);
+export function readSnapshot(bytes: Uint8Array, options: ReadOptions = {}): Snapshot {
+  const { body, version } = unframe(SNAPSHOT_MAGIC, SNAPSHOT_VERSION, bytes, OLDEST_READABLE_VERSION, options.checksum);
+  return readBody(new Reader(memorySource(body, options.adopt === true)), version);
 }
 
 /**
@@ -686,10 +716,11 @@ export function unframe(
   expectedVersion: number,
   bytes: Uint8Array,
   oldestVersion = expectedVersion,
+  checksumOf: Checksum = crc32,
 ): { readonly body: Uint8Array; readonly version: number } {
   const { version, checksum } = checkHeader(expectedMagic, expectedVersion, bytes.subarray(0, HEADER_BYTES), bytes.length, oldestVersion);
   const body = bytes.subarray(HEADER_BYTES);
-  if (crc32(body) !== checksum) throw new Error('snapshot is corrupt: its checksum does not match its data');
+  if (checksumOf(body, 0) !== checksum) throw new Error('snapshot is corrupt: its checksum does not match its data');
   return { body, version };
 }
 

@@ -89,6 +89,35 @@ describe('snapshot', () => {
     assert.deepEqual(statistics(readSnapshot(shifted.subarray(3)).model), statistics(model));
   });
 
+  it('adopts the bytes when told: the tables are views of them where aligned, the model the same as a copy', () => {
+    const { model, documents } = sample();
+    model.compact();
+    const bytes = writeSnapshot(model, documents);
+    let checksums = 0;
+    const checksum = (part: Uint8Array, previous: number): number => {
+      checksums++;
+      return zlib.crc32(part, previous);
+    };
+    for (const offset of [0, 4, 3]) {
+      const shifted = new Uint8Array(bytes.length + offset);
+      shifted.set(bytes, offset);
+      const input = shifted.subarray(offset);
+      const adopted = readSnapshot(input, { checksum, adopt: true });
+      const copied = readSnapshot(bytes);
+      assert.deepEqual(statistics(adopted.model), statistics(copied.model));
+      assert.deepEqual(adopted.documents, copied.documents);
+      assert.deepEqual(adopted.model.candidates(['<s>', 'const'], 5), copied.model.candidates(['<s>', 'const'], 5));
+      const records = adopted.model.tables.tables[1].exportState().data;
+      assert.equal(records.buffer === shifted.buffer, offset % 4 === 0, `offset ${offset}`);
+      // Learning goes on as on a copy (and writes into the adopted bytes, as the option says).
+      adopted.model.addText('const z = 1;');
+      copied.model.addText('const z = 1;');
+      assert.deepEqual(statistics(adopted.model), statistics(copied.model));
+    }
+    assert.equal(checksums, 3);
+    assert.throws(() => readSnapshot(resigned(bytes, (body) => (body[40] ^= 1)), { adopt: true, checksum: () => 0 }), /checksum does not match/);
+  });
+
   describe('the token index inside it', () => {
     /** A workspace's model, documents and index: one document in the merged base, one replaced since, one fresh, one not counted. */
     function indexed(): { model: NgramModel; documents: SnapshotDocument[]; index: TokenIndex } {
