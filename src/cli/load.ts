@@ -4,17 +4,17 @@
 
 import { constants as fsConstants, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { ArpaModel, BACKOFF_MAGIC, readArpa } from '../core/arpa';
 import { LongestMatchModel } from '../core/longestMatch';
 import { NgramModel } from '../core/model';
-import { SNAPSHOT_MAGIC, readSnapshot, type Checksum } from '../core/snapshot';
+import { SNAPSHOT_MAGIC, readSnapshot } from '../core/snapshot';
 import { TokenIndex } from '../core/tokenIndex';
 import { DEFAULT_ORDER, ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES, type EstimatorOptions, type TokenizerName } from '../core/types';
 import { DEFAULT_SETTINGS, MAX_FILE_SIZE_KB_RANGE, MAX_MODEL_MB_RANGE, ADD_K_RANGE, BYTES_PER_MB } from '../protocol/settings';
 import { discoverFiles, type SkippedPath } from '../files/discovery';
 import { decodeText, learnableBytes, learnableText, secretRule, type LearnableText } from '../files/fileFilter';
 import { describeWithheld, type Withheld } from '../files/secrets';
+import { nativeCrc32 } from '../files/checksum';
 import { CliError, UsageError } from './errors';
 import { choiceOption, flag, numberOption, stringOption, type OptionSpecs, type OptionValues } from './options';
 import type { Progress } from './progress';
@@ -385,9 +385,6 @@ export async function loadModel(values: OptionValues, progress: Progress, keepTe
   if (modelFile === undefined) throw new UsageError('no model: give --train PATH (text to learn) or --model FILE');
   return openModelFile(modelFile, values);
 }
-
-/** zlib's CRC-32 where this Node has it (20.15+): the engine's numbers, a few times faster (as the server's snapshot store). */
-const nativeCrc32: Checksum | undefined = typeof zlib.crc32 === 'function' ? (bytes, previous) => zlib.crc32(bytes, previous) : undefined;
 
 /** A saved model or an ARPA file, told apart by their first bytes. */
 async function openModelFile(file: string, values: OptionValues): Promise<LoadedModel> {

@@ -10,17 +10,11 @@
 
 import { closeSync, fstatSync, openSync, readSync, writeSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
-import { readSnapshotFrom, writeSnapshotInSteps, type ByteSink, type ByteSource, type Checksum, type SavedDocument, type Snapshot } from '../core/snapshot';
+import { readSnapshotFrom, writeSnapshotInSteps, type ByteSink, type ByteSource, type SavedDocument, type Snapshot } from '../core/snapshot';
+import { nativeCrc32 } from '../files/checksum';
 import { SNAPSHOT_FILE_NAME } from '../protocol/lsp';
 import { pathToUri } from './paths';
 import { WorkspaceModel, type ModelConfiguration } from './workspaceModel';
-
-/**
- * zlib's CRC-32 (native: 50–100 ms less per load or save of the reference workspace's snapshot than
- * the engine's own, which gives the same numbers), where the Node that runs the server has it (20.15+).
- */
-const nativeCrc32: Checksum | undefined = typeof zlib.crc32 === 'function' ? (bytes, previous) => zlib.crc32(bytes, previous) : undefined;
 
 /** Bytes read ahead from a snapshot file at a time (see `fileSource`). */
 const READ_AHEAD_BYTES = 1 << 16;
