@@ -90,6 +90,26 @@ describe('core/suffixArray', () => {
     );
   });
 
+  it('sorts texts that repeat themselves (SA-IS recursing several levels deep) as a comparison sort does', () => {
+    // A few blocks, each repeated with small changes: code's duplicated lines and files. Few distinct LMS
+    // substrings leave the recursion's buckets room in the suffix array; many (a large alphabet) do not.
+    const blocksArb = fc.array(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 });
+    const textArb = fc.tuple(blocksArb, fc.array(fc.tuple(fc.nat(3), fc.nat(40), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 40 }));
+    fc.assert(
+      fc.property(textArb, ([blocks, picks, ceiling]) => {
+        const values: number[] = [];
+        for (const [block, changed, value] of picks) {
+          const chosen = [...blocks[block % blocks.length]];
+          if (changed < chosen.length) chosen[changed] = value;
+          values.push(...chosen.map((letter) => 1 + (letter % ceiling)));
+        }
+        const text = Int32Array.from([...values, 0]);
+        assert.deepEqual(Array.from(buildSuffixArray(text, 41)), naiveSuffixArray(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('refuses a character outside the alphabet, or a text that does not end in 0, and leaves the text as it was', () => {
     const text = Int32Array.from([1, 5, 0]);
     assert.throws(() => buildSuffixArray(text, 3), /character 5 at 1 is outside the alphabet 0..2/);
