@@ -275,6 +275,26 @@ describe('core/tokenIndex', () => {
     assert.equal(index.searchedDocuments(), 0);
   });
 
+  it("sorts a fresh document over its own tokens: sorting adds its suffix array's bytes and no copy of them, past 65,536 words too", () => {
+    for (const first of [3, 70_000]) {
+      const index = new TokenIndex(0);
+      const ids = Int32Array.from({ length: 50 }, (_, i) => (i % 10 === 9 ? EOS : first + (i % 7)));
+      index.set('a', ids);
+      const before = index.stats().bytes;
+      // The next document's `set` sorts this one.
+      index.set('b', Int32Array.from([first, EOS]));
+      assert.equal(index.searchedDocuments(), 1);
+      // Its stream: `<s>`, the ids and two separators, as stored. Added: its suffix array and its one-document
+      // table (8 + 1 bytes), and b's tokens as stored (`<s>`, 2 ids, two separators).
+      const positions = ids.length + 3;
+      assert.equal(index.stats().bytes - before, 4 * positions + 8 + 1 + 4 * 5);
+      const pattern = [first, first + 1];
+      const expected = ids.reduce((count, id, i) => count + (id === first && ids[i + 1] === first + 1 ? 1 : 0), 0);
+      assert.equal(index.count(pattern), expected);
+      assert.deepEqual(Array.from(index.sentences('a') ?? []), Array.from(ids));
+    }
+  });
+
   it('never matches across documents: a context ending one document and starting the next occurs nowhere', () => {
     const index = new TokenIndex();
     index.set('a', Int32Array.from([3, 4, EOS]));
