@@ -14,9 +14,30 @@ function fillBuckets(text: Int32Array, bucket: Int32Array, ends: boolean): void 
   }
 }
 
+/**
+ * Suffix types, a bit per position (1: S-type, smaller than the suffix after it; 0: L-type): a byte
+ * each was 60 MB at 60 M tokens, on top of the text and the array, in every merge of the index.
+ */
+function suffixTypes(text: Int32Array): Uint8Array {
+  const n = text.length;
+  const types = new Uint8Array((n + 7) >>> 3);
+  types[(n - 1) >>> 3] |= 1 << ((n - 1) & 7);
+  for (let i = n - 2, next = 1; i >= 0; i--) {
+    const type = text[i] < text[i + 1] || (text[i] === text[i + 1] && next === 1) ? 1 : 0;
+    types[i >>> 3] |= type << (i & 7);
+    next = type;
+  }
+  return types;
+}
+
+/** Whether suffix i is S-type. */
+function isS(types: Uint8Array, i: number): boolean {
+  return ((types[i >>> 3] >>> (i & 7)) & 1) === 1;
+}
+
 /** Whether position i starts an LMS substring: S-type with an L-type on its left. */
 function isLms(types: Uint8Array, i: number): boolean {
-  return i > 0 && types[i] === 1 && types[i - 1] === 0;
+  return i > 0 && isS(types, i) && !isS(types, i - 1);
 }
 
 /** Sorts the L-type suffixes from the LMS ones placed, then the S-type ones from those. */
@@ -25,30 +46,27 @@ function induce(text: Int32Array, sa: Int32Array, types: Uint8Array, bucket: Int
   fillBuckets(text, bucket, false);
   for (let i = 0; i < n; i++) {
     const j = sa[i] - 1;
-    if (j >= 0 && types[j] === 0) sa[bucket[text[j]]++] = j;
+    if (j >= 0 && !isS(types, j)) sa[bucket[text[j]]++] = j;
   }
   fillBuckets(text, bucket, true);
   for (let i = n - 1; i >= 0; i--) {
     const j = sa[i] - 1;
-    if (j >= 0 && types[j] === 1) sa[--bucket[text[j]]] = j;
+    if (j >= 0 && isS(types, j)) sa[--bucket[text[j]]] = j;
   }
 }
 
 /**
  * SA-IS into `sa` (length n). `text[n − 1]` must be 0 and every other character in 1..alphabet−1:
- * the unique smallest sentinel the induction starts from.
+ * the unique smallest sentinel the induction starts from. `bucket` is scratch, an entry per character
+ * of the alphabet.
  */
-function sais(text: Int32Array, sa: Int32Array, alphabet: number): void {
+function sais(text: Int32Array, sa: Int32Array, bucket: Int32Array): void {
   const n = text.length;
   if (n === 1) {
     sa[0] = 0;
     return;
   }
-  // types[i] = 1 when suffix i is S-type (smaller than suffix i+1), 0 when L-type.
-  const types = new Uint8Array(n);
-  types[n - 1] = 1;
-  for (let i = n - 2; i >= 0; i--) types[i] = text[i] < text[i + 1] || (text[i] === text[i + 1] && types[i + 1] === 1) ? 1 : 0;
-  const bucket = new Int32Array(alphabet);
+  const types = suffixTypes(text);
 
   // Stage 1: sort the LMS substrings by one induction from their bucket ends.
   fillBuckets(text, bucket, true);
@@ -66,7 +84,7 @@ function sais(text: Int32Array, sa: Int32Array, alphabet: number): void {
     const position = sa[i];
     let differs = previous < 0;
     for (let d = 0; !differs; d++) {
-      if (text[position + d] !== text[previous + d] || types[position + d] !== types[previous + d]) differs = true;
+      if (text[position + d] !== text[previous + d] || isS(types, position + d) !== isS(types, previous + d)) differs = true;
       else if (d > 0 && (isLms(types, position + d) || isLms(types, previous + d))) break;
     }
     if (differs) {
@@ -80,7 +98,11 @@ function sais(text: Int32Array, sa: Int32Array, alphabet: number): void {
   // Stage 2: sort the LMS suffixes: recursively when two LMS substrings share a name.
   const reduced = sa.subarray(n - lmsCount, n);
   const reducedSa = sa.subarray(0, lmsCount);
-  if (names < lmsCount) sais(reduced, reducedSa, names);
+  // The recursion writes only its own array and reads only its text, the two ends of `sa`: its buckets
+  // fit between them whenever there are few enough names (a workspace's are a third of the LMS
+  // suffixes or fewer; an array of them was 80 MB at 60 M tokens).
+  const between = n - 2 * lmsCount;
+  if (names < lmsCount) sais(reduced, reducedSa, between >= names ? sa.subarray(lmsCount, lmsCount + names) : new Int32Array(names));
   else for (let i = 0; i < lmsCount; i++) reducedSa[reduced[i]] = i;
 
   // Stage 3: place the sorted LMS suffixes at their bucket ends and induce the rest.
@@ -102,8 +124,8 @@ function sais(text: Int32Array, sa: Int32Array, alphabet: number): void {
  * before every suffix it is a prefix of. The induction needs a sentinel smaller than every other
  * character at the end: every character but the last is raised by one in place meanwhile, so the
  * final 0 is that sentinel (it already sorts first, as the shortest suffix), and the only memory taken
- * besides the result is a byte a character (a copy of a 60 M-token stream was 240 MB more). `text` is
- * as it was on return.
+ * besides the result is a bit a character and the alphabet's buckets (a copy of a 60 M-token stream
+ * was 240 MB more). `text` is as it was on return.
  */
 export function buildSuffixArray(text: Int32Array, alphabet: number): Int32Array {
   const n = text.length;
@@ -117,12 +139,12 @@ export function buildSuffixArray(text: Int32Array, alphabet: number): Int32Array
   // sorted over its own letters: SA-IS fills and walks a bucket per letter at every induction.
   if (alphabet > n) {
     const { letters, count } = relabelled(text);
-    sais(letters, sa, count);
+    sais(letters, sa, new Int32Array(count));
     return sa;
   }
   for (let i = 0; i < n - 1; i++) text[i]++;
   try {
-    sais(text, sa, alphabet + 1);
+    sais(text, sa, new Int32Array(alphabet + 1));
   } finally {
     for (let i = 0; i < n - 1; i++) text[i]--;
   }

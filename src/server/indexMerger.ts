@@ -16,7 +16,7 @@ const WORKER_FILE = path.join(__dirname, 'indexWorker.js');
 const GATHERED_PER_SLICE = 1 << 16;
 /**
  * After a merge of this many tokens the worker is ended and the next merge starts another: what SA-IS
- * allocated (a byte a token of types, the recursion's arrays: some 160 MB at 60 M tokens) stays in the
+ * allocated (the suffix types, a bit a token, and the recursion's: some 10 MB at 60 M tokens) stays in the
  * worker's heap until its next collection, which the next merge's allocations trigger only once they
  * are made, on top of it. A new worker costs some tens of milliseconds, off the server's thread.
  */

@@ -102,6 +102,26 @@ describe('core/suffixArray', () => {
     );
   });
 
+  it('sorts texts that repeat themselves (SA-IS recursing several levels deep) as a comparison sort does', () => {
+    // A few blocks, each repeated with small changes: code's duplicated lines and files. Few distinct LMS
+    // substrings leave the recursion's buckets room in the suffix array; many (a large alphabet) do not.
+    const blocksArb = fc.array(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 });
+    const textArb = fc.tuple(blocksArb, fc.array(fc.tuple(fc.nat(3), fc.nat(40), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 40 }));
+    fc.assert(
+      fc.property(textArb, ([blocks, picks, ceiling]) => {
+        const values: number[] = [];
+        for (const [block, changed, value] of picks) {
+          const chosen = [...blocks[block % blocks.length]];
+          if (changed < chosen.length) chosen[changed] = value;
+          values.push(...chosen.map((letter) => 1 + (letter % ceiling)));
+        }
+        const text = Int32Array.from([...values, 0]);
+        assert.deepEqual(Array.from(buildSuffixArray(text, 41)), naiveSuffixArray(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('refuses a character outside the alphabet, or a text that does not end in 0, and leaves the text as it was', () => {
     const text = Int32Array.from([1, 5, 0]);
     assert.throws(() => buildSuffixArray(text, 3), /character 5 at 1 is outside the alphabet 0..2/);
@@ -316,6 +336,26 @@ describe('core/tokenIndex', () => {
     index.completeMerge(input, buildSuffixArray(input.stream, input.alphabet));
     check();
     assert.equal(index.stats().documents, truth.size);
+  });
+
+  it("sorts fresh documents into a group holding their tokens once: sorting adds the group's suffix array and table, past 65,536 words too", () => {
+    for (const first of [3, 70_000]) {
+      const index = new TokenIndex(0);
+      const ids = Int32Array.from({ length: 50 }, (_, i) => (i % 10 === 9 ? EOS : first + (i % 7)));
+      index.set('a', ids);
+      const before = index.stats().bytes;
+      // The next document's `set` sorts this one.
+      index.set('b', Int32Array.from([first, EOS]));
+      assert.equal(index.searchedGroups(), 1);
+      // Added: the group's suffix array (a position each: `<s>`, the ids, two separators) and one-document table
+      // (8 + 1 bytes), its 32-bit stream's two separators beyond a's own `<s>` and ids (which it replaces), b's `<s>` and 2 ids.
+      const positions = ids.length + 3;
+      assert.equal(index.stats().bytes - before, 4 * positions + 4 * 2 + 8 + 1 + 4 * 3);
+      const pattern = [first, first + 1];
+      const expected = ids.reduce((count, id, i) => count + (id === first && ids[i + 1] === first + 1 ? 1 : 0), 0);
+      assert.equal(index.count(pattern), expected);
+      assert.deepEqual(Array.from(index.sentences('a') ?? []), Array.from(ids));
+    }
   });
 
   it('never matches across documents: a context ending one document and starting the next occurs nowhere', () => {

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import fc from 'fast-check';
 import { BOS, EOS, FIRST_WORD_ID, UNK, Vocabulary } from '../../../src/core/vocabulary';
 
@@ -32,6 +34,23 @@ describe('vocabulary', () => {
         assert.equal(vocabulary.size, new Set(['<unk>', '<s>', '</s>', ...words]).size);
       }),
     );
+  });
+
+  it('keeps a new word without the text it was found in (a long substring is a slice of its text in V8)', () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const vocabulary = new Vocabulary();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // 200 texts of 100,000 characters (20 MB), each bringing one new 26-character word.
+    for (let i = 0; i < 200; i++) {
+      const text = `${'x '.repeat(50_000)}identifier_${String(i).padStart(15, '0')}`;
+      vocabulary.internRange(text, 100_000, text.length);
+    }
+    gc();
+    const kept = process.memoryUsage().heapUsed - before;
+    assert.ok(kept < 2_000_000, `${kept} bytes kept for 200 words`);
+    assert.equal(vocabulary.idOf(`identifier_${String(7).padStart(15, '0')}`), FIRST_WORD_ID + 7);
   });
 
   it('round-trips through its word list and rejects a list that is not one', () => {
