@@ -12,7 +12,7 @@ import { NgramModel } from '../src/core/model';
 import { readSnapshot, writeSnapshot } from '../src/core/snapshot';
 import { tokenizeText } from '../src/core/tokenizer';
 import type { TokenizerName } from '../src/core/types';
-import { percentiles, type Percentiles } from './percentiles';
+import { bestAndMedian, percentiles, type BestAndMedian, type Percentiles } from './percentiles';
 
 export interface CoreCorpus {
   readonly name: string;
@@ -46,11 +46,6 @@ export const CORE_TARGETS: CoreTargets = {
   predictP99Ms: 1,
   restartSeconds: 1,
 };
-
-export interface BestAndMedian {
-  readonly best: number;
-  readonly median: number;
-}
 
 export interface CoreOrderResult {
   readonly order: number;
@@ -111,11 +106,6 @@ function heldBytes(): number {
     previous = held;
   }
   return previous;
-}
-
-export function bestAndMedian(values: number[]): BestAndMedian {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { best: sorted[sorted.length - 1], median: sorted[Math.floor((sorted.length - 1) / 2)] };
 }
 
 function seconds(start: number): number {
@@ -210,12 +200,12 @@ function benchOrder(corpus: CoreCorpus, order: number, options: CoreBenchOptions
     trainTokens: stats.tokens,
     ngrams: stats.ngrams,
     trainPhases: phases,
-    trainTokensPerSecond: bestAndMedian(throughputs),
+    trainTokensPerSecond: bestAndMedian(throughputs, 'highest'),
     modelMegabytes: modelBytes / 1e6,
     bytesPerNgram: modelBytes / ngrams,
     accountedBytesPerNgram: stats.modelBytes / ngrams,
     scoredTokens: totals.tokens,
-    scoreTokensPerSecond: bestAndMedian(scoreRates),
+    scoreTokensPerSecond: bestAndMedian(scoreRates, 'highest'),
     perplexity: perplexity.perplexity,
     perplexityExcludingOov: perplexity.perplexityExcludingOov,
     oov: perplexity.oov,

@@ -15,7 +15,7 @@ import { buildSuffixArray } from '../src/core/suffixArray';
 import { TokenIndex } from '../src/core/tokenIndex';
 import { DEFAULT_SETTINGS } from '../src/protocol/settings';
 import type { CoreCorpus } from './core';
-import { percentiles, type Percentiles } from './percentiles';
+import { bestAndMedian, percentiles, type BestAndMedian, type Percentiles } from './percentiles';
 
 /** The floor on this machine. */
 export const INDEX_TARGETS = { top1: 0.7, bytesPerToken: 8, buildSeconds: 1.5, editP99Ms: 5 };
@@ -33,7 +33,7 @@ export interface IndexBenchResult {
   readonly corpus: string;
   readonly files: number;
   readonly tokens: number;
-  readonly buildSeconds: { readonly best: number; readonly median: number };
+  readonly buildSeconds: BestAndMedian;
   readonly bytesPerToken: number;
   readonly editMs: Percentiles;
   readonly predictMs: Percentiles;
@@ -81,7 +81,6 @@ export function runIndexBench(corpus: CoreCorpus, runs: number): IndexBenchResul
       }).seconds,
     );
   }
-  builds.sort((a, b) => a - b);
   const stats = index.stats();
 
   const test = corpus.test;
@@ -144,7 +143,7 @@ export function runIndexBench(corpus: CoreCorpus, runs: number): IndexBenchResul
     corpus: corpus.name,
     files: texts.length,
     tokens: stats.tokens,
-    buildSeconds: { best: builds[0], median: builds[Math.floor(builds.length / 2)] },
+    buildSeconds: bestAndMedian(builds, 'lowest'),
     bytesPerToken: stats.bytes / stats.tokens,
     editMs: percentiles(editMs),
     predictMs,

@@ -9,14 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CoreCorpus } from './core';
+import { bestAndMedian, type BestAndMedian } from './percentiles';
 
 const ORDER = 3;
 
 /** A process run several times: wall clock from start to exit, seconds. */
-export interface ProcessRuns {
-  readonly best: number;
-  readonly median: number;
-}
+export type ProcessRuns = BestAndMedian;
 
 /** The phases a command reports in its JSON, from the run with the best wall clock. */
 export interface ScorePhases {
@@ -69,8 +67,9 @@ function repeated<K extends string>(runs: number, commands: Record<K, () => { se
   for (let run = 0; run < runs; run++) for (const name of names) times.get(name)?.push(commands[name]());
   return Object.fromEntries(
     names.map((name) => {
-      const sorted = [...(times.get(name) ?? [])].sort((a, b) => a.seconds - b.seconds);
-      return [name, { best: sorted[0].seconds, median: sorted[Math.floor((sorted.length - 1) / 2)].seconds, stdout: sorted[0].stdout }];
+      const runsOfName = times.get(name) ?? [];
+      const fastest = runsOfName.reduce((best, run) => (run.seconds < best.seconds ? run : best));
+      return [name, { ...bestAndMedian(runsOfName.map((run) => run.seconds), 'lowest'), stdout: fastest.stdout }];
     }),
   ) as Record<K, ProcessRuns & { stdout: string }>;
 }
