@@ -116,13 +116,13 @@ const SCANNED_RANGE = 32;
 /** A match's suffix-array ranges, carried to the next token's query while the index is as it was. */
 interface Carried {
   readonly base: Base;
-  readonly segments: readonly Segment[];
+  readonly changes: Changes;
   /** The match's length: the ranges are those of the context's last `length` tokens. */
   readonly length: number;
   readonly baseRange: [number, number];
   /** In the left-out document's own index, when it is in the base and was searched. */
   readonly aloneRange: [number, number] | undefined;
-  /** In each group's index, in the order the segments list them. */
+  /** In each group's index, in the order `changes` lists them. */
   readonly sortedRanges: readonly [number, number][];
 }
 
@@ -169,7 +169,7 @@ const EMPTY_BASE: Base = {
   retired: new Uint8Array(0),
 };
 
-/** A change since the merge: tokens[from..to), `weight` +1 (fresh) or −1 (retired), read by a linear pass unless `sorted`. */
+/** A change since the merge read by a linear pass: tokens[from..to), `weight` +1 (fresh) or −1 (retired). */
 interface Segment {
   readonly tokens: TokenStream;
   readonly from: number;
@@ -178,8 +178,12 @@ interface Segment {
   readonly key: string;
   /** Offset to subtract from a position to get the index in the document's encoded sentences. */
   readonly origin: number;
-  /** A group of fresh documents, searched instead of read (`tokens` and the rest unused then). */
-  readonly sorted: TokenIndex | null;
+}
+
+/** The changes since the merge: those read by a linear pass, and the groups of fresh documents, searched. */
+interface Changes {
+  readonly segments: readonly Segment[];
+  readonly groups: readonly TokenIndex[];
 }
 
 export class TokenIndex {
@@ -192,8 +196,8 @@ export class TokenIndex {
   private retiredTokens = 0;
   private liveTokens = 0;
   private versionCounter = 0;
-  /** The changes since the merge as `segments` lists them, until the next change. */
-  private segmentsCache: Segment[] | undefined;
+  /** The changes since the merge as `changes` lists them, until the next change. */
+  private changesCache: Changes | undefined;
   /** Followers of wide ranges of one base, by range start and depth, least recently used first. */
   private followerCache: { readonly base: Base; readonly entries: Map<string, Followers>; ids: number } | undefined;
   /** `baseAlone`'s answers (null: the base does not hold the document), for one base. */
@@ -204,7 +208,7 @@ export class TokenIndex {
   /** Adds a document, or replaces its tokens: `encoded` as the model takes it (sentences ending in `</s>`). */
   set(key: string, encoded: ArrayLike<number>): void {
     this.delete(key);
-    this.segmentsCache = undefined;
+    this.changesCache = undefined;
     const tokens = new Int32Array(encoded.length + 1);
     tokens[0] = BOS;
     tokens.set(encoded, 1);
@@ -246,7 +250,7 @@ export class TokenIndex {
         this.unsorted.delete(key);
       }
       this.unsortedTokens -= tokens;
-      this.segmentsCache = undefined;
+      this.changesCache = undefined;
     }
   }
 
@@ -276,7 +280,7 @@ export class TokenIndex {
       this.unsorted.add(key);
       this.unsortedTokens += (entry.tokens as Int32Array).length;
     }
-    this.segmentsCache = undefined;
+    this.changesCache = undefined;
   }
 
   /** Takes a document out; false when it was not there. */
@@ -284,7 +288,7 @@ export class TokenIndex {
     const entry = this.documents.get(key);
     if (!entry) return false;
     this.documents.delete(key);
-    this.segmentsCache = undefined;
+    this.changesCache = undefined;
     if (entry.tokens) {
       this.freshTokens -= entry.tokens.length;
       this.liveTokens -= entry.tokens.length;
@@ -345,14 +349,7 @@ export class TokenIndex {
 
   /** Groups of fresh documents a query searches one by one (sorted together since the merge), `leftOut` aside when it is a group's only document. */
   searchedGroups(leftOut?: string): number {
-    return this.groups().filter((group) => !(group.documents.size === 1 && group.has(leftOut ?? ''))).length;
-  }
-
-  /** The groups of fresh documents, in the order their oldest documents were set. */
-  private groups(): TokenIndex[] {
-    const groups = new Set<TokenIndex>();
-    for (const entry of this.documents.values()) if (entry.sorted !== null) groups.add(entry.sorted);
-    return [...groups];
+    return this.changes().groups.filter((group) => !(group.documents.size === 1 && group.has(leftOut ?? ''))).length;
   }
 
   /** Whether enough has changed since the last merge for queries to be worth a new base. */
@@ -366,7 +363,7 @@ export class TokenIndex {
     let freshBytes = 0;
     // A grouped document's tokens are a view of its group's stream, counted with the group.
     for (const entry of this.documents.values()) if (entry.tokens && entry.sorted === null) freshBytes += entry.tokens.byteLength;
-    for (const group of this.groups()) freshBytes += group.stats().bytes;
+    for (const group of this.changes().groups) freshBytes += group.stats().bytes;
     return {
       documents: this.documents.size,
       tokens: this.liveTokens,
@@ -460,7 +457,7 @@ export class TokenIndex {
     });
     for (const group of leftGroups) this.ungroup(group);
     this.base = { stream, suffixArray, keys: input.keys, starts: input.starts, retired };
-    this.segmentsCache = undefined;
+    this.changesCache = undefined;
     this.freshTokens = 0;
     this.retiredTokens = 0;
     for (const entry of fresh.values()) {
@@ -599,19 +596,21 @@ export class TokenIndex {
     return high - ended;
   }
 
-  private segments(): Segment[] {
-    if (this.segmentsCache !== undefined) return this.segmentsCache;
+  private changes(): Changes {
+    if (this.changesCache !== undefined) return this.changesCache;
     const segments: Segment[] = [];
     const base = this.base;
     for (let d = 0; d < base.retired.length; d++) {
-      if (base.retired[d] === 1) segments.push({ tokens: base.stream, from: base.starts[d], to: base.starts[d + 1] - 1, weight: -1, key: base.keys[d], origin: base.starts[d] + 1, sorted: null });
+      if (base.retired[d] === 1) segments.push({ tokens: base.stream, from: base.starts[d], to: base.starts[d + 1] - 1, weight: -1, key: base.keys[d], origin: base.starts[d] + 1 });
     }
+    // The groups in the order their first documents come.
+    const groups = new Set<TokenIndex>();
     for (const [key, entry] of this.documents) {
-      if (entry.tokens && entry.sorted === null) segments.push({ tokens: entry.tokens, from: 0, to: entry.tokens.length, weight: 1, key, origin: 1, sorted: null });
+      if (entry.sorted !== null) groups.add(entry.sorted);
+      else if (entry.tokens) segments.push({ tokens: entry.tokens, from: 0, to: entry.tokens.length, weight: 1, key, origin: 1 });
     }
-    for (const group of this.groups()) segments.push({ tokens: EMPTY_BASE.stream, from: 0, to: 0, weight: 1, key: '', origin: 0, sorted: group });
-    this.segmentsCache = segments;
-    return segments;
+    this.changesCache = { segments, groups: [...groups] };
+    return this.changesCache;
   }
 
   /**
@@ -647,7 +646,7 @@ export class TokenIndex {
     };
     const answer = (): IndexMatch => {
       // Only an index as it was bounds the match by the previous one.
-      const current = carried?.base === this.base && carried.segments === this.segments() ? carried : undefined;
+      const current = carried?.base === this.base && carried.changes === this.changes() ? carried : undefined;
       const found = this.matchOf(tokens.subarray(Math.max(0, end - maxLength), end), maxLength, leftOut, current);
       carried = found.carried;
       return found.match;
@@ -688,16 +687,13 @@ export class TokenIndex {
     let pendingByLength: Int32Array | undefined;
     const pending: { segment: Segment; position: number; length: number }[] = [];
     // Groups are searched as the base is, their ranges found once per length.
-    const sortedParts: TokenIndex[] = [];
-    const linear: Segment[] = [];
-    for (const segment of this.segments()) {
-      if (segment.sorted !== null) sortedParts.push(segment.sorted);
-      else if (segment.key !== leftOut) linear.push(segment);
-    }
+    const current = this.changes();
+    const sortedParts = current.groups;
+    const linear = current.segments.filter((segment) => segment.key !== leftOut);
     // A left-out document in a group is subtracted from it by a pass over its tokens, as a retired one is from the base.
     const leftOutFresh = leftOut === undefined ? undefined : this.documents.get(leftOut);
     if (leftOutFresh?.tokens && leftOutFresh.sorted !== null) {
-      linear.push({ tokens: leftOutFresh.tokens, from: 0, to: leftOutFresh.tokens.length, weight: -1, key: leftOut as string, origin: 1, sorted: null });
+      linear.push({ tokens: leftOutFresh.tokens, from: 0, to: leftOutFresh.tokens.length, weight: -1, key: leftOut as string, origin: 1 });
     }
     for (const segment of linear) {
       const tokens = segment.tokens;
@@ -771,7 +767,7 @@ export class TokenIndex {
     }
     const carried: Carried = {
       base: this.base,
-      segments: this.segments(),
+      changes: current,
       length: good,
       baseRange: baseRange(good),
       aloneRange: good === 0 || !scanned(good) ? aloneRange?.(good) : undefined,
@@ -917,16 +913,16 @@ export class TokenIndex {
     let total = high - low;
     const found: IndexOccurrence[] = [];
     const collect = limit > 0;
-    for (const segment of this.segments()) {
+    const { segments, groups } = this.changes();
+    for (const group of groups) {
+      // A group is an index with no changes of its own: it lists its places, its left-out documents aside.
+      const inGroup = group.occurrences(pattern, limit, leftOut);
+      total += inGroup.total;
+      found.push(...inGroup.occurrences);
+    }
+    for (const segment of segments) {
       // A fresh document left out is not read; a retired one comes off as always (the base holds it).
       if (segment.weight > 0 && leftOut?.has(segment.key) === true) continue;
-      if (segment.sorted !== null) {
-        // A group is an index with no changes of its own: it lists its places, its left-out documents aside.
-        const inGroup = segment.sorted.occurrences(pattern, limit, leftOut);
-        total += inGroup.total;
-        found.push(...inGroup.occurrences);
-        continue;
-      }
       total += segment.weight * countIn(segment.tokens, segment.from, segment.to, pattern);
       if (collect && segment.weight > 0) {
         // Each fresh document's first `limit`: the documents come in no particular order.
