@@ -101,6 +101,21 @@ const KINDS: Record<EstimatorName, Kind> = {
   mle: Kind.Mle,
 };
 
+/** Tokens `scoreBlock` scores at a time: enough lookups to overlap, few enough to stay in cache. */
+export const SCORE_BLOCK = 512;
+
+/** A row of `scoreBlock`'s n-gram nodes: the token before the block, then the block's. */
+const BLOCK_SPAN = SCORE_BLOCK + 1;
+
+/** What `scoreBlock` writes per token of its block. */
+export interface BlockScores {
+  readonly probabilities: Float64Array;
+  /** The length of the longest n-gram ending at the token that was seen (0: not even its unigram). */
+  readonly matched: Uint8Array;
+}
+
+const SENTENCE_START = [BOS];
+
 /** How much the per-word query marks grow when the vocabulary outgrows them. */
 const STAMP_GROWTH = 1.5;
 
@@ -142,6 +157,20 @@ export class Estimator {
   private readonly probeIndex = new Int32Array(MAX_LEVELS);
   private readonly probeSlot = new Int32Array(MAX_LEVELS);
   private readonly probeHash = new Int32Array(MAX_LEVELS);
+  /** `scoreBlock`'s n-gram nodes per length and token, and its lookups' first slots. */
+  private readonly blockGrams = new Int32Array((MAX_LEVELS + 1) * BLOCK_SPAN);
+  private readonly blockHomes = new Int32Array(SCORE_BLOCK);
+  private readonly blockSlots = new Int32Array(SCORE_BLOCK);
+  private readonly blockHashes = new Int32Array(SCORE_BLOCK);
+  /** The length of the last block scored, and whether it ended a sentence. */
+  private blockWords: Int32Array = new Int32Array(0);
+  private blockLength = 0;
+  private blockStartsSentence = true;
+  private blockEndedSentence = true;
+  private blockBos = NONE;
+  private readonly sentenceStart: ContextChain = { nodes: new Int32Array(MAX_LEVELS), length: 0 };
+  private readonly scanChain: ContextChain = { nodes: new Int32Array(MAX_LEVELS), length: 0 };
+  private readonly scanNext: ContextChain = { nodes: new Int32Array(MAX_LEVELS), length: 0 };
 
   constructor(
     private readonly counts: NgramCounts,
@@ -428,6 +457,157 @@ export class Estimator {
     this.lastMatched = matched;
     this.settleNext(next, matched);
     return known ? p : 0;
+  }
+
+  /**
+   * P of each token of a block of a left-to-right scan, as `scoreAndAdvance` gives them one by one
+   * (for Kneser-Ney the same arithmetic computed an n-gram length at a time, so the same bits).
+   * `words` holds the block's ids, each `<unk>` or in V; a sentence starts after `</s>` and at the
+   * text's start (`continues` false). Writes each token's probability and matched n-gram length, and
+   * keeps the block's n-grams for `blockContext` and the next block.
+   */
+  scoreBlock(words: Int32Array, length: number, continues: boolean, scores: BlockScores): void {
+    const grams = this.blockGrams;
+    const order = this.counts.order;
+    // grams[k · BLOCK_SPAN + 1 + i]: the node of the k-gram ending at token i (NONE if unseen); at
+    // + 0, the k-grams ending at the token before the block (the last block's last token).
+    if (continues) for (let k = 1; k <= order; k++) grams[k * BLOCK_SPAN] = grams[k * BLOCK_SPAN + this.blockLength];
+    this.blockStartsSentence = !continues || this.blockEndedSentence;
+    this.blockWords = words;
+    this.blockLength = length;
+    this.blockEndedSentence = words[length - 1] === EOS;
+    this.blockBos = this.sentenceStartNode();
+    if (this.kind === Kind.KneserNey) this.scoreBlockKneserNey(scores);
+    else this.scoreBlockInTurn(scores);
+  }
+
+  /** Fills `chain` with the context token i of the last block was scored after. */
+  blockContext(i: number, chain: ContextChain): void {
+    const m = this.blockContextLength(i);
+    chain.nodes[0] = 0;
+    for (let j = 1; j <= m; j++) chain.nodes[j] = this.blockContextNode(i, j);
+    chain.length = m;
+  }
+
+  private blockStartsAt(i: number): boolean {
+    return i === 0 ? this.blockStartsSentence : this.blockWords[i - 1] === EOS;
+  }
+
+  /** The node of token i's context of length j (≤ its context length). */
+  private blockContextNode(i: number, j: number): number {
+    return this.blockStartsAt(i) ? this.blockBos : this.blockGrams[j * BLOCK_SPAN + i];
+  }
+
+  /** Token i's context length: the longest n-gram ending at the token before that has continuations. */
+  private blockContextLength(i: number): number {
+    const topContext = this.counts.order - 1;
+    if (this.blockStartsAt(i)) return this.blockBos !== NONE && topContext > 0 ? 1 : 0;
+    const grams = this.blockGrams;
+    const tables = this.counts.tables;
+    let m = topContext;
+    while (m > 0 && (grams[m * BLOCK_SPAN + i] === NONE || tables[m - 1].data[grams[m * BLOCK_SPAN + i] * tables[m - 1].stride + FIRST_CHILD] === NONE)) m--;
+    return m;
+  }
+
+  /** `scoreBlock` for estimators other than Kneser-Ney: token by token. */
+  private scoreBlockInTurn(scores: BlockScores): void {
+    const { probabilities, matched } = scores;
+    const grams = this.blockGrams;
+    const words = this.blockWords;
+    const topContext = this.counts.order - 1;
+    const chain = this.scanChain;
+    const next = this.scanNext;
+    for (let i = 0; i < this.blockLength; i++) {
+      this.blockContext(i, chain);
+      probabilities[i] = this.scoreAndAdvance(chain, words[i], next);
+      matched[i] = this.lastMatched;
+      for (let k = 1; k <= topContext + 1; k++) grams[k * BLOCK_SPAN + 1 + i] = k <= Math.min(this.lastMatched, topContext) ? next.nodes[k] : NONE;
+    }
+  }
+
+  /**
+   * `scoreBlock` for Kneser-Ney: the lookups of one n-gram length are independent across the block's
+   * tokens, so the processor overlaps their cache misses, which a token-by-token scan (each context
+   * found by the last lookup) cannot; then `scoreKneserNey`'s arithmetic per token.
+   */
+  private scoreBlockKneserNey(scores: BlockScores): void {
+    const counts = this.counts;
+    const order = counts.order;
+    const tables = counts.tables;
+    const discounts = this.knDiscounts();
+    const grams = this.blockGrams;
+    const words = this.blockWords;
+    const length = this.blockLength;
+    const bos = this.blockBos;
+    const unigrams = tables[0];
+    for (let i = 0; i < length; i++) {
+      const word = words[i];
+      grams[BLOCK_SPAN + 1 + i] = word < unigrams.size && unigrams.data[word * unigrams.stride + COUNT] > 0 ? word : NONE;
+    }
+    const homes = this.blockHomes;
+    const firstSlots = this.blockSlots;
+    const hashes = this.blockHashes;
+    for (let k = 2; k <= order; k++) {
+      const table = tables[k - 1];
+      const slots = table.slots;
+      const prefixes = (k - 1) * BLOCK_SPAN;
+      const row = k * BLOCK_SPAN + 1;
+      // The first slot of every lookup, read before any is resolved.
+      for (let i = 0; i < length; i++) {
+        const prefix = this.blockStartsAt(i) ? (k === 2 ? bos : NONE) : grams[prefixes + i];
+        grams[row + i] = prefix === NONE || grams[BLOCK_SPAN + 1 + i] === NONE ? NONE : prefix;
+        if (grams[row + i] === NONE) continue;
+        const hash = hashKey(prefix, words[i]);
+        const home = table.homeOf(hash);
+        hashes[i] = hash;
+        homes[i] = home;
+        firstSlots[i] = slots[home];
+      }
+      for (let i = 0; i < length; i++) {
+        const prefix = grams[row + i];
+        if (prefix !== NONE) grams[row + i] = table.findFrom(homes[i], firstSlots[i], hashes[i], prefix, words[i]);
+      }
+    }
+    const root = counts.root;
+    const uniform = 1 / (counts.liveWords + 2);
+    const rootInverse = 1 / root.childSum;
+    const rootGamma = (discounts[5] * root.n1 + discounts[6] * root.n2 + discounts[7] * root.n3) / root.childSum;
+    const { probabilities, matched } = scores;
+    for (let i = 0; i < length; i++) {
+      const word = words[i];
+      const m = this.blockContextLength(i);
+      let longest = grams[BLOCK_SPAN + 1 + i] === NONE ? 0 : 1;
+      let p = uniform;
+      if (root.childSum > 0) {
+        const a = longest === 1 ? unigrams.data[word * unigrams.stride + unigrams.adjustedField] : 0;
+        p = a > 0 ? (a - discounts[4 + (a >= 3 ? 3 : a)]) * rootInverse + rootGamma * p : rootGamma * p;
+      }
+      for (let j = 1; j <= m; j++) {
+        const contextTable = tables[j - 1];
+        const contextData = contextTable.data;
+        const base = this.blockContextNode(i, j) * contextTable.stride;
+        const denominator = contextData[base + CHILD_SUM];
+        const d = 4 * (j + 1);
+        const inverse = 1 / denominator;
+        const gamma = (discounts[d + 1] * contextData[base + N1] + discounts[d + 2] * contextData[base + N2] + discounts[d + 3] * contextData[base + N3]) / denominator;
+        let a = 0;
+        const child = grams[(j + 1) * BLOCK_SPAN + 1 + i];
+        if (child !== NONE) {
+          longest = j + 1;
+          const childTable = tables[j];
+          a = childTable.data[child * childTable.stride + childTable.adjustedField];
+        }
+        p = a > 0 ? (a - discounts[d + (a >= 3 ? 3 : a)]) * inverse + gamma * p : gamma * p;
+      }
+      probabilities[i] = p;
+      matched[i] = longest;
+    }
+  }
+
+  /** The context at a sentence's start: `<s>`, or NONE when nothing has followed it. */
+  private sentenceStartNode(): number {
+    this.resolve(SENTENCE_START, this.sentenceStart);
+    return this.sentenceStart.length > 0 ? this.sentenceStart.nodes[1] : NONE;
   }
 
   /** Sets the length of the context after a word that matched an n-gram of length `matched`. */

@@ -4,7 +4,7 @@
 
 import { NgramCounts } from './counts';
 import { COUNT, NONE } from './orderTable';
-import { Estimator, type ContextChain, type Discounts, type LevelArithmetic } from './estimators';
+import { Estimator, SCORE_BLOCK, type BlockScores, type ContextChain, type Discounts, type LevelArithmetic } from './estimators';
 import { summarizeRuns, type ProbabilityRuns } from './runs';
 import { runToEnd } from './steps';
 import { markerLiteralAt, normalizeForTokenizer, scanTextRanges } from './tokenizer';
@@ -149,6 +149,9 @@ export class NgramModel {
   private estimatorImpl: Estimator;
   private readonly chain: ContextChain;
   private readonly scratchChain: ContextChain;
+  /** `scoreSentences`'s block of ids as scored and their scores. */
+  private readonly blockWords = new Int32Array(SCORE_BLOCK);
+  private readonly blockScores: BlockScores = { probabilities: new Float64Array(SCORE_BLOCK), matched: new Uint8Array(SCORE_BLOCK) };
   /** The context `resolveContext` resolved last (its used tokens), under the counts of `version`. */
   private readonly lastResolved: { tokens: readonly string[]; version: number; chain: ContextChain };
 
@@ -437,10 +440,9 @@ export class NgramModel {
   scoreSentences(sentences: EncodedSentences, visit?: TokenVisitor, options: { readonly ranks?: boolean } = {}): ScanTotals {
     const ranks = options.ranks === true;
     const estimator = this.estimatorImpl;
-    const bos = [BOS];
-    let chain = this.chain;
-    let next = this.scratchChain;
-    let tokens = 0;
+    const words = this.blockWords;
+    const scores = this.blockScores;
+    const chain = this.scratchChain;
     let oov = 0;
     let total = 0;
     let knownTotal = 0;
@@ -448,46 +450,47 @@ export class NgramModel {
     // could underflow: the same sum, with a fraction of the logarithms.
     let product = 1;
     let knownProduct = 1;
-    let atStart = true;
-    for (let i = 0; i < sentences.length; i++) {
-      if (atStart) {
-        estimator.resolve(bos, chain);
-        atStart = false;
+    for (let from = 0; from < sentences.length; from += SCORE_BLOCK) {
+      const length = Math.min(SCORE_BLOCK, sentences.length - from);
+      for (let i = 0; i < length; i++) {
+        const word = sentences[from + i];
+        words[i] = word === EOS || (word !== UNK && word !== BOS && this.counts.unigramCount(word) > 0) ? word : UNK;
       }
-      let word = sentences[i];
-      const inVocabulary = word === EOS || (word !== UNK && word !== BOS && this.counts.unigramCount(word) > 0);
-      if (!inVocabulary) word = UNK;
-      const probability = estimator.scoreAndAdvance(chain, word, next);
-      tokens++;
-      if (!inVocabulary) oov++;
-      if (visit) {
-        const log10Prob = Math.log10(probability);
-        total += log10Prob;
-        if (inVocabulary) knownTotal += log10Prob;
-        const likelier = ranks ? estimator.countLikelier(chain, probability) : -1;
-        visit(i, word, log10Prob, Math.max(1, estimator.lastMatched), inVocabulary, likelier);
-      } else {
-        product *= probability;
-        if (product < UNDERFLOW_GUARD) {
-          total += Math.log10(product);
-          product = 1;
-        }
-        if (inVocabulary) {
-          knownProduct *= probability;
-          if (knownProduct < UNDERFLOW_GUARD) {
-            knownTotal += Math.log10(knownProduct);
-            knownProduct = 1;
+      estimator.scoreBlock(words, length, from > 0, scores);
+      const probabilities = scores.probabilities;
+      for (let i = 0; i < length; i++) {
+        const probability = probabilities[i];
+        const inVocabulary = words[i] !== UNK;
+        if (!inVocabulary) oov++;
+        if (visit) {
+          const log10Prob = Math.log10(probability);
+          total += log10Prob;
+          if (inVocabulary) knownTotal += log10Prob;
+          let likelier = -1;
+          if (ranks) {
+            estimator.blockContext(i, chain);
+            likelier = estimator.countLikelier(chain, probability);
+          }
+          visit(from + i, words[i], log10Prob, Math.max(1, scores.matched[i]), inVocabulary, likelier);
+        } else {
+          product *= probability;
+          if (product < UNDERFLOW_GUARD) {
+            total += Math.log10(product);
+            product = 1;
+          }
+          if (inVocabulary) {
+            knownProduct *= probability;
+            if (knownProduct < UNDERFLOW_GUARD) {
+              knownTotal += Math.log10(knownProduct);
+              knownProduct = 1;
+            }
           }
         }
       }
-      const swap = chain;
-      chain = next;
-      next = swap;
-      if (sentences[i] === EOS) atStart = true;
     }
     total += Math.log10(product);
     knownTotal += Math.log10(knownProduct);
-    return { tokens, oov, log10ProbTotal: total, knownLog10ProbTotal: knownTotal };
+    return { tokens: sentences.length, oov, log10ProbTotal: total, knownLog10ProbTotal: knownTotal };
   }
 
   /** The Kneser-Ney discounts of order n (1..order) under the current counts. */

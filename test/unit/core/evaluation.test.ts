@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { evaluateText } from '../../../src/core/evaluation';
 import { NgramModel } from '../../../src/core/model';
+import { ESTIMATOR_NAMES } from '../../../src/core/types';
 import { trained } from './helpers';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/core/kenlm');
@@ -46,6 +48,47 @@ describe('evaluation', () => {
     assert.deepEqual([fast.tokens, fast.oov], [perplexity.tokens, perplexity.oov]);
     assert.ok(Math.abs(fast.log10ProbTotal - perplexity.log10ProbTotal) < 1e-12);
     assert.ok(Math.abs(fast.perplexityExcludingOov - perplexity.perplexityExcludingOov) < 1e-9);
+  });
+
+  it('scores a text in blocks exactly as each token is scored alone after its sentence so far, with its rank', () => {
+    const WORDS = ['a', 'b', 'c', 'd', 'e'];
+    const sentenceArb = fc.array(fc.constantFrom(...WORDS, 'unknown', '<s>', '</s>'), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 6 }), { maxLength: 12 }),
+        fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 6 }), { maxLength: 4 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 5 }),
+        fc.constantFrom(...ESTIMATOR_NAMES),
+        // Up to 400 lines: texts of several blocks, sentences across their edges.
+        fc.array(sentenceArb, { minLength: 1, maxLength: 400, size: 'max' }),
+        (kept, removed, compacted, order, name, lines) => {
+          // Counts left by a removal (nodes at 0) and tables laid out or not.
+          const model = new NgramModel({ order, estimator: { name }, tokenizer: 'whitespace' });
+          model.addText(kept.map((line) => line.join(' ')).join('\n'));
+          model.removeSentences(model.addText(removed.map((line) => line.join(' ')).join('\n')));
+          if (compacted) model.compact();
+          const text = lines.map((line) => line.join(' ')).join('\n');
+          const expected: { word: string; log10Prob: number; ngramLength: number; likelier: number }[] = [];
+          for (const line of lines) {
+            // The tokenizer reads a written marker as a word of its own (`\<s>`), which no model has.
+            const tokens = line.map((token) => (token.startsWith('<') ? `\\${token}` : token));
+            [...tokens, '</s>'].forEach((word, t) => {
+              const context = ['<s>', ...tokens.slice(0, t)];
+              const score = model.score(context, word);
+              expected.push({ word, log10Prob: score.log10Prob, ngramLength: score.ngramLength, likelier: model.countLikelier(context, score.probability) });
+            });
+          }
+          const seen: typeof expected = [];
+          model.scoreSentences(model.encodeForScoring(text), (index, _word, log10Prob, ngramLength, _known, likelier) => {
+            assert.equal(index, seen.length);
+            seen.push({ word: expected[index].word, log10Prob, ngramLength, likelier });
+          }, { ranks: true });
+          assert.deepEqual(seen, expected);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('gives infinite perplexity when an estimator gives a token 0', () => {
