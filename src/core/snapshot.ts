@@ -12,8 +12,9 @@
 //           index's (0), count u32, then per document key (string), size f64, mtimeMs f64, withheld
 //           (string), sentences (i32 array, when they follow)
 //           token index (format 4 on): its own format version u32 (0: none saved), then its bytes (a
-//           byte length u32 and the bytes): base document count u32, keys (strings), starts (i32 array),
-//           retired flags (i32 array), stream (i32 array), suffix array (i32 array), fresh documents:
+//           byte length u32 and the bytes): (format 7 on) segment count u32, then per segment (before
+//           format 7, one: the base) document count u32, keys (strings), starts (i32 array), retired
+//           flags (i32 array), stream (i32 array), suffix array (i32 array); then fresh documents:
 //           count u32, then per document key (string), tokens (i32 array)
 // Strings are a byte length u32 and UTF-8 padded to 4 bytes; arrays are an element count u32 and the
 // elements. Anything wrong (magic, version, length, checksum, an inconsistent table) throws an Error
@@ -26,7 +27,7 @@ import { NgramCounts } from './counts';
 import type { OrderTableState } from './orderTable';
 import { NgramModel, type EncodedSentences } from './model';
 import { runToEnd } from './steps';
-import { TokenIndex, type TokenIndexState } from './tokenIndex';
+import { TokenIndex, type SegmentState, type TokenIndexState } from './tokenIndex';
 import type { EstimatorName, TokenizerName } from './types';
 import { ESTIMATOR_NAMES, MAX_ORDER, MIN_ORDER, TOKENIZER_NAMES } from './types';
 import { Vocabulary } from './vocabulary';
@@ -38,11 +39,14 @@ export const SNAPSHOT_MAGIC = 'NWLM';
  * 4: the token index follows the documents. 5: node records no longer hold the sibling link (a laid-out
  * table has none; the others store them after the records); older records are converted on reading.
  * 6: with a token index, the documents' sentences are not written beside it: the index holds them
- * (4 bytes a token less on disk, and in memory while it is written and read).
+ * (4 bytes a token less on disk, and in memory while it is written and read). 7: the token index is
+ * written in segments (one base before, which loads split into segments).
  */
-export const SNAPSHOT_VERSION = 6;
+export const SNAPSHOT_VERSION = 7;
 /** From this format on, the documents' sentences may be the token index's. */
 const SENTENCES_IN_INDEX_VERSION = 6;
+/** From this format on, the token index is in segments. */
+const SEGMENTED_INDEX_VERSION = 7;
 /** Formats before this stored each record with the sibling link as its fourth field. */
 const SEPARATE_LINKS_VERSION = 5;
 const OLD_LINK_FIELD = 3;
@@ -530,7 +534,7 @@ function* takeParts(model: NgramModel, documents: readonly SavedDocument[], inde
     if (!index?.has(document.key)) throw new Error(`the token index does not hold the document ${JSON.stringify(document.key)}`);
   }
   const state = index?.exportState();
-  const indexState = state === undefined ? undefined : { ...state, retired: Uint8Array.from(state.retired) };
+  const indexState = state === undefined ? undefined : { ...state, segments: state.segments.map((segment) => ({ ...segment, retired: Uint8Array.from(segment.retired) })) };
   const scalars = model.tables.scalars();
   const tables = model.tables.tables.map((table) => table.exportState());
   const words = model.vocabulary.allWords();
@@ -609,16 +613,19 @@ function* writeBody(body: Writer, parts: SnapshotParts): Generator<void> {
 }
 
 function* writeIndex(body: Writer, state: TokenIndexState): Generator<void> {
-  body.u32(state.keys.length);
-  for (const key of state.keys) {
-    body.string(key);
-    yield* body.pause();
+  body.u32(state.segments.length);
+  for (const segment of state.segments) {
+    body.u32(segment.keys.length);
+    for (const key of segment.keys) {
+      body.string(key);
+      yield* body.pause();
+    }
+    yield* body.arrayInSteps(segment.starts);
+    yield* body.arrayInSteps(segment.retired);
+    // Stored 32-bit whatever width it has in memory, so a snapshot does not depend on the vocabulary's size.
+    yield* body.arrayInSteps(segment.stream);
+    yield* body.arrayInSteps(segment.suffixArray);
   }
-  yield* body.arrayInSteps(state.starts);
-  yield* body.arrayInSteps(state.retired);
-  // Stored 32-bit whatever width it has in memory, so a snapshot does not depend on the vocabulary's size.
-  yield* body.arrayInSteps(state.stream);
-  yield* body.arrayInSteps(state.suffixArray);
   body.u32(state.fresh.length);
   for (const { key, tokens } of state.fresh) {
     body.string(key);
@@ -835,7 +842,7 @@ function readBody(reader: Reader, formatVersion: number): Snapshot {
     const indexLength = reader.u32('token index length');
     if (indexLength > reader.remaining) throw new Error('snapshot is truncated or corrupt: token index runs past the end of the data');
     if (((indexLength + 3) & ~3) < reader.remaining) throw new Error('snapshot has unread data after its token index');
-    const index = readIndex(reader, vocabulary.size, stamps, false);
+    const index = readIndex(reader, vocabulary.size, stamps, false, formatVersion >= SEGMENTED_INDEX_VERSION);
     for (const stamp of stamps) {
       documents.push({
         ...stamp,
@@ -859,7 +866,7 @@ function readBody(reader: Reader, formatVersion: number): Snapshot {
     return { model, documents, formatVersion, indexProblem: `token index format ${indexVersion} is not supported (this build reads format ${INDEX_FORMAT_VERSION})` };
   }
   try {
-    return { model, documents, formatVersion, index: readIndex(reader, vocabulary.size, documents, true) };
+    return { model, documents, formatVersion, index: readIndex(reader, vocabulary.size, documents, true, false) };
   } catch (error) {
     reader.skipToEnd();
     return { model, documents, formatVersion, indexProblem: error instanceof Error ? error.message : String(error) };
@@ -868,27 +875,35 @@ function readBody(reader: Reader, formatVersion: number): Snapshot {
 
 /**
  * The saved index, checked to hold every saved document (with the sentences saved beside it, when
- * `inline`: formats before 6); documents beyond those are dropped.
+ * `inline`: formats before 6); documents beyond those are dropped. Before format 7 (not `segmented`)
+ * it is one base, which `fromState` splits into segments.
  */
-function readIndex(reader: Reader, vocabularySize: number, documents: readonly SavedDocument[], inline: boolean): TokenIndex {
-  const count = reader.u32('index document count');
-  const keys: string[] = [];
-  for (let d = 0; d < count; d++) keys.push(reader.string('index document key'));
-  const starts = reader.int32Array('index document starts');
-  const retired = Uint8Array.from(reader.int32Array('index retired flags'), (flag) => (flag === 0 || flag === 1 ? flag : 2));
-  const stream = reader.int32Array('index stream');
-  const suffixArray = reader.int32Array('index suffix array');
+function readIndex(reader: Reader, vocabularySize: number, documents: readonly SavedDocument[], inline: boolean, segmented: boolean): TokenIndex {
+  const segments: (SegmentState & { readonly stream: Int32Array })[] = [];
+  const segmentCount = segmented ? reader.u32('index segment count') : 1;
+  for (let s = 0; s < segmentCount; s++) {
+    const count = reader.u32('index document count');
+    const keys: string[] = [];
+    for (let d = 0; d < count; d++) keys.push(reader.string('index document key'));
+    const starts = reader.int32Array('index document starts');
+    const retired = Uint8Array.from(reader.int32Array('index retired flags'), (flag) => (flag === 0 || flag === 1 ? flag : 2));
+    const stream = reader.int32Array('index stream');
+    const suffixArray = reader.int32Array('index suffix array');
+    segments.push({ stream, suffixArray, keys, starts, retired });
+  }
   const freshCount = reader.u32('index fresh document count');
   const fresh: { key: string; tokens: Int32Array }[] = [];
   for (let i = 0; i < freshCount; i++) fresh.push({ key: reader.string('index fresh document key'), tokens: reader.int32Array('index fresh document tokens') });
   if (!reader.atEnd) throw new Error('index snapshot has unread data after its documents');
-  const index = TokenIndex.fromState({ stream, suffixArray, keys, starts, retired, fresh }, vocabularySize);
+  const index = TokenIndex.fromState({ segments, fresh }, vocabularySize);
 
   // Each saved document's `<s>` and sentences, as the index holds them (fromState checked the shapes).
   const held = new Map<string, Int32Array>();
-  keys.forEach((key, d) => {
-    if (retired[d] === 0) held.set(key, stream.subarray(starts[d], starts[d + 1] - 1));
-  });
+  for (const { keys, starts, retired, stream } of segments) {
+    keys.forEach((key, d) => {
+      if (retired[d] === 0) held.set(key, stream.subarray(starts[d], starts[d + 1] - 1));
+    });
+  }
   for (const { key, tokens } of fresh) held.set(key, tokens);
   for (const document of documents) {
     const tokens = held.get(document.key);

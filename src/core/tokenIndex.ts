@@ -7,25 +7,29 @@
 // document holds and no searched pattern contains, so no match ever runs from one document into the
 // next).
 //
-// Structure: a merged *base* — the stream of the documents at the last merge (2 bytes per token while
-// every id fits in 16 bits, else 4) and its suffix array (4 bytes per token) — plus the changes since: documents added or replaced since are *fresh*
-// (their token arrays only), base documents replaced or removed since are *retired* (flagged). A
-// query reads the base through its suffix array, subtracts what retired documents hold and adds what
-// fresh ones hold, both by one linear pass over those few tokens. So an edit costs O(1) (the document's
-// new tokens are kept, the old ones flagged) and queries stay exact. While a pass learns the workspace
-// the fresh documents run to an eighth of the base: once those not yet sorted hold more than
-// `sortFreshAbove` tokens, the older ones are sorted together into a *group* (an index of those few
-// documents), so a query searches each group as it searches the base instead of reading them all; a
-// group of several documents, not one each, so that a query searches tens of them, not hundreds. Once the changes hold enough
-// tokens (`mergeDue`), a merge builds a new base by SA-IS (O(n)), on any thread (`mergeInput` /
-// `completeMerge`) or at once (`merge`).
+// Structure: merged *segments* — each the stream of some documents in key order (2 bytes per token
+// while every id fits in 16 bits, else 4) and its suffix array (4 bytes per token), at most
+// `SEGMENT_TOKENS` tokens — plus the changes since: documents added or replaced since are *fresh*
+// (their token arrays only), segment documents replaced or removed since are *retired* (flagged). A
+// query searches every segment through its suffix array, subtracts what retired documents hold and
+// adds what fresh ones hold, both by one linear pass over those few tokens. So an edit costs O(1)
+// (the document's new tokens are kept, the old ones flagged) and queries stay exact. While a pass
+// learns the workspace the fresh documents run to an eighth of the index: once those not yet sorted
+// hold more than `sortFreshAbove` tokens, the older ones are sorted together into a *group* (a
+// segment of those few documents), so a query searches each group as it searches a segment instead
+// of reading them all; a group of several documents, not one each, so that a query searches tens of
+// them, not hundreds. Once the changes hold enough tokens (`mergeDue`), a merge builds one new
+// segment by SA-IS (O(its tokens)) from the fresh documents, the segments holding retired documents
+// and the smallest ones, never more than `segmentTokens`: no merge rebuilds, or holds twice, the
+// whole index. It runs on any thread (`mergeInput` / `completeMerge`) or at once (`merge`).
 
 import { buildSuffixArray } from './suffixArray';
+import { runToEnd } from './steps';
 import { BOS, UNK } from './vocabulary';
 
 /**
- * A base stream: 16-bit while every id fits (most workspaces have fewer than 65,536 distinct words),
- * which makes the index 6 bytes per token instead of 8.
+ * A segment's stream: 16-bit while every id fits (most workspaces have fewer than 65,536 distinct
+ * words), which makes the index 6 bytes per token instead of 8.
  */
 export type TokenStream = Int32Array | Uint16Array;
 
@@ -37,10 +41,12 @@ export function narrowed(stream: TokenStream, alphabet: number): TokenStream {
 /** The document separator in the stream. */
 const SEPARATOR = UNK;
 
-/** Ranges of the base this wide keep their followers until the next merge (`followersIn`). */
+/** Ranges of a segment this wide keep their followers while it lasts (`followersIn`). */
 const CACHED_RANGE = 512;
-/** Followers kept that way, at most (8 bytes each). */
+/** Followers kept that way, at most, over all segments (8 bytes each). */
 const CACHED_FOLLOWERS = 1 << 18;
+/** Left-out documents' copies sorted alone, kept (`aloneCopy`): the lens and the open editors ask for a few. */
+const KEPT_COPIES = 4;
 
 /**
  * Fresh documents not yet sorted hold at most this many tokens (and the latest document): a linear
@@ -49,9 +55,16 @@ const CACHED_FOLLOWERS = 1 << 18;
  */
 const SORT_FRESH_ABOVE = 1 << 13;
 
-/** A merge pays once the changes hold this many tokens, or an eighth of the base, whichever is more. */
+/** A merge pays once the changes hold this many tokens, or an eighth of the index, whichever is more. */
 const MERGE_MIN_TOKENS = 1 << 16;
 const MERGE_SHARE = 8;
+
+/**
+ * A merge builds a segment of at most this many tokens (a document larger than that alone): 64 MB of
+ * stream and suffix array to build, whatever the workspace's size, and some 8 segments for a query
+ * to search at 60 M tokens.
+ */
+export const SEGMENT_TOKENS = 1 << 23;
 
 /** One place a pattern occurs: the document's key and the index in its encoded sentences of the pattern's first token (−1: the `<s>` before them). */
 export interface IndexOccurrence {
@@ -74,13 +87,15 @@ export interface IndexStats {
   readonly documents: number;
   /** Tokens of the live documents: `<s>`, words and `</s>`. */
   readonly tokens: number;
-  /** Tokens in the base, and in the changes since (fresh plus retired), which queries scan. */
+  /** Tokens in the segments, and in the changes since (fresh plus retired), which queries scan. */
   readonly baseTokens: number;
   readonly pendingTokens: number;
+  /** Merged segments a query searches (besides the groups of fresh documents). */
+  readonly segments: number;
   readonly bytes: number;
 }
 
-/** What a merge needs: the live documents' stream (built by `mergeInput`), to be suffix-sorted anywhere. */
+/** What a merge needs: the stream of the documents it takes (built by `mergeInput`), to be suffix-sorted anywhere. */
 export interface MergeInput {
   readonly stream: Int32Array;
   readonly keys: readonly string[];
@@ -89,6 +104,8 @@ export interface MergeInput {
   readonly versions: Int32Array;
   /** The alphabet `buildSuffixArray` needs: one past the largest id in the stream. */
   readonly alphabet: number;
+  /** The segments whose live documents it takes: the new segment replaces them. */
+  readonly rebuilt: readonly Segment[];
 }
 
 /** Longest matches of a context read a token at a time (`TokenIndex.walk`). */
@@ -99,31 +116,29 @@ export interface IndexWalk {
   push(token: number): IndexMatch;
 }
 
-/** A document of the base left out of a query: its copy's positions in the stream, and that copy indexed alone. */
+/** A document of a segment left out of a query: its copy's positions in the segment's stream, and that copy sorted alone. */
 interface LeftOutCopy {
-  readonly index: TokenIndex;
+  readonly index: Segment;
   /** Its `<s>` and tokens: stream[from..to). */
   readonly from: number;
   readonly to: number;
 }
 
 /**
- * Ranges of the base this narrow are tallied by reading each suffix's follower (the left-out copy's
+ * Ranges of a segment this narrow are tallied by reading each suffix's follower (the left-out copy's
  * suffixes skipped by their positions); wider ones through the left-out copy's own index.
  */
 const SCANNED_RANGE = 32;
 
 /** A match's suffix-array ranges, carried to the next token's query while the index is as it was. */
 interface Carried {
-  readonly base: Base;
   readonly changes: Changes;
   /** The match's length: the ranges are those of the context's last `length` tokens. */
   readonly length: number;
-  readonly baseRange: [number, number];
-  /** In the left-out document's own index, when it is in the base and was searched. */
+  /** In each part, in the order `changes` lists them. */
+  readonly ranges: readonly [number, number][];
+  /** In the left-out document's own index, when a part holds it and it was searched. */
   readonly aloneRange: [number, number] | undefined;
-  /** In each group's index, in the order `changes` lists them. */
-  readonly sortedRanges: readonly [number, number][];
 }
 
 /** The distinct tokens that follow a range's suffixes, ids ascending, and how often each does. */
@@ -132,371 +147,96 @@ interface Followers {
   readonly counts: Int32Array;
 }
 
-/** The parts of an index, as the snapshot stores them. */
-export interface TokenIndexState {
+const NO_FOLLOWERS: Followers = { words: new Int32Array(0), counts: new Int32Array(0) };
+
+/** One segment's parts, as the snapshot stores them. */
+export interface SegmentState {
   readonly stream: TokenStream;
   readonly suffixArray: Int32Array;
   readonly keys: readonly string[];
   readonly starts: Int32Array;
   readonly retired: Uint8Array;
+}
+
+/** The parts of an index, as the snapshot stores them. */
+export interface TokenIndexState {
+  readonly segments: readonly SegmentState[];
   readonly fresh: ReadonlyArray<{ readonly key: string; readonly tokens: Int32Array }>;
 }
 
-interface Base {
-  readonly stream: TokenStream;
-  readonly suffixArray: Int32Array;
-  readonly keys: readonly string[];
-  /** Document d occupies stream[starts[d] .. starts[d + 1] − 1], its separator last. */
-  readonly starts: Int32Array;
-  readonly retired: Uint8Array;
-}
+/**
+ * Documents sorted together: their stream in key order and its suffix array. The merged index is a
+ * list of these, and so is each group of fresh documents (a group is taken apart when one of its
+ * documents changes; a merged segment flags it retired instead).
+ */
+export class Segment {
+  private static created = 0;
+  /** Names it in the follower cache and the left-out copies. */
+  readonly id = ++Segment.created;
+  /** Tokens (`<s>` and ids) of its retired documents. */
+  retiredTokens = 0;
 
-interface DocumentEntry {
-  /** The document's place in the base, or −1 when it is fresh. */
-  base: number;
-  /** A fresh document's `<s>` and encoded sentences. */
-  tokens: Int32Array | null;
-  /** The group a fresh document is sorted in (an index of it and the others sorted with it), once it is sorted. */
-  sorted: TokenIndex | null;
-  version: number;
-}
-
-const EMPTY_BASE: Base = {
-  stream: new Int32Array([SEPARATOR]),
-  suffixArray: new Int32Array([0]),
-  keys: [],
-  starts: new Int32Array([0]),
-  retired: new Uint8Array(0),
-};
-
-/** A change since the merge read by a linear pass: tokens[from..to), `weight` +1 (fresh) or −1 (retired). */
-interface Segment {
-  readonly tokens: TokenStream;
-  readonly from: number;
-  readonly to: number;
-  readonly weight: number;
-  readonly key: string;
-  /** Offset to subtract from a position to get the index in the document's encoded sentences. */
-  readonly origin: number;
-}
-
-/** The changes since the merge: those read by a linear pass, and the groups of fresh documents, searched. */
-interface Changes {
-  readonly segments: readonly Segment[];
-  readonly groups: readonly TokenIndex[];
-}
-
-export class TokenIndex {
-  private base: Base = EMPTY_BASE;
-  private readonly documents = new Map<string, DocumentEntry>();
-  private freshTokens = 0;
-  /** Fresh documents without a suffix array yet, oldest first, and their tokens. */
-  private readonly unsorted = new Set<string>();
-  private unsortedTokens = 0;
-  private retiredTokens = 0;
-  private liveTokens = 0;
-  private versionCounter = 0;
-  /** The changes since the merge as `changes` lists them, until the next change. */
-  private changesCache: Changes | undefined;
-  /** Followers of wide ranges of one base, by range start and depth, least recently used first. */
-  private followerCache: { readonly base: Base; readonly entries: Map<string, Followers>; ids: number } | undefined;
-  /** `baseAlone`'s answers (null: the base does not hold the document), for one base. */
-  private alone: { readonly base: Base; readonly indexes: Map<string, LeftOutCopy | null> } | undefined;
-  /** `sortFreshAbove`: see SORT_FRESH_ABOVE (tests lower it to exercise sorted documents). */
-  constructor(private readonly sortFreshAbove = SORT_FRESH_ABOVE) {}
-
-  /** Adds a document, or replaces its tokens: `encoded` as the model takes it (sentences ending in `</s>`). */
-  set(key: string, encoded: ArrayLike<number>): void {
-    this.delete(key);
-    this.changesCache = undefined;
-    const tokens = new Int32Array(encoded.length + 1);
-    tokens[0] = BOS;
-    tokens.set(encoded, 1);
-    for (let i = 1; i < tokens.length; i++) {
-      if (tokens[i] <= SEPARATOR) throw new RangeError(`document ${JSON.stringify(key)} holds the id ${tokens[i]}, which no word has`);
-    }
-    this.documents.set(key, { base: -1, tokens, sorted: null, version: ++this.versionCounter });
-    this.freshTokens += tokens.length;
-    this.liveTokens += tokens.length;
-    this.sortOlderFresh();
-    this.unsorted.add(key);
-    this.unsortedTokens += tokens.length;
+  constructor(
+    readonly stream: TokenStream,
+    readonly suffixArray: Int32Array,
+    readonly keys: readonly string[],
+    /** Document d occupies stream[starts[d] .. starts[d + 1] − 1], its separator last. */
+    readonly starts: Int32Array,
+    readonly retired: Uint8Array,
+  ) {
+    for (let d = 0; d < retired.length; d++) if (retired[d] === 1) this.retiredTokens += this.length(d);
   }
 
   /**
-   * Sorts the unsorted fresh documents into groups, oldest first, each of just over `sortFreshAbove`
-   * tokens, while they hold more than that. Each is sorted once (O(its tokens)) unless a document of
-   * its group changes, by the `set` of a later document, so an edit never sorts the document it
-   * changes (the next edit would replace it).
+   * Documents (`<s>` and ids each) sorted together. The stream stays 32-bit, so that the documents'
+   * tokens can be views of it (a group's documents held twice were 12 bytes a token past 65,536 words).
    */
-  private sortOlderFresh(): void {
-    while (this.unsortedTokens > this.sortFreshAbove) {
-      const members: [string, Int32Array][] = [];
-      let tokens = 0;
-      for (const key of this.unsorted) {
-        const memberTokens = (this.documents.get(key) as DocumentEntry).tokens as Int32Array;
-        members.push([key, memberTokens.subarray(1)]);
-        tokens += memberTokens.length;
-        if (tokens > this.sortFreshAbove) break;
-      }
-      const group = TokenIndex.indexedTogether(members);
-      const { stream, starts } = group.base;
-      for (const [key] of members) {
-        const entry = this.documents.get(key) as DocumentEntry;
-        const d = (group.documents.get(key) as DocumentEntry).base;
-        // Its tokens are held once, in the group's stream (`<s>` first, the separator after them left out).
-        entry.tokens = (stream as Int32Array).subarray(starts[d], starts[d + 1] - 1);
-        entry.sorted = group;
-        this.unsorted.delete(key);
-      }
-      this.unsortedTokens -= tokens;
-      this.changesCache = undefined;
-    }
+  static of(documents: readonly (readonly [string, TokenStream])[]): Segment {
+    const sorted = [...documents].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const { stream, starts, alphabet } = runToEnd(streamOf(sorted.map(([, tokens]) => tokens), Infinity));
+    return new Segment(stream, buildSuffixArray(stream, alphabet), sorted.map(([key]) => key), starts, new Uint8Array(sorted.length));
+  }
+
+  /** Its documents' tokens, `<s>` included. */
+  get tokens(): number {
+    return this.starts[this.keys.length] - this.keys.length;
+  }
+
+  get liveTokens(): number {
+    return this.tokens - this.retiredTokens;
+  }
+
+  get bytes(): number {
+    return this.stream.byteLength + this.suffixArray.byteLength + this.starts.byteLength + this.retired.byteLength;
+  }
+
+  /** The place of document `key`, or −1. */
+  place(key: string): number {
+    return findSortedKey(this.keys, key);
+  }
+
+  /** Document d's `<s>` and tokens, without its separator. */
+  documentTokens(d: number): TokenStream {
+    return this.stream.subarray(this.starts[d], this.starts[d + 1] - 1);
+  }
+
+  length(d: number): number {
+    return this.starts[d + 1] - this.starts[d] - 1;
+  }
+
+  retire(d: number): void {
+    this.retired[d] = 1;
+    this.retiredTokens += this.length(d);
   }
 
   /**
-   * Documents' encoded sentences indexed together: one merged base, no fresh documents. Its stream
-   * stays 32-bit, so that the documents' tokens can be views of it (a sorted document's tokens held
-   * twice were 12 bytes a token past 65,536 words).
+   * The suffix-array range [low, high) of the suffixes starting with pattern[from..to). Each step of
+   * the two binary searches compares from the prefix the pattern shares with both ends of the range
+   * so far (every suffix between two sorted suffixes shares at least that much with it), so a search
+   * reads O(|pattern| + log n) tokens, not O(|pattern| · log n): contexts run 64 tokens long.
    */
-  private static indexedTogether(documents: readonly (readonly [string, ArrayLike<number>])[]): TokenIndex {
-    // Sorted only by the merge, not one by one as they are set.
-    const index = new TokenIndex(Infinity);
-    for (const [key, encoded] of documents) index.set(key, encoded);
-    const input = index.mergeInput();
-    index.install(input, buildSuffixArray(input.stream, input.alphabet), input.stream);
-    return index;
-  }
-
-  /**
-   * Takes the group's documents back to the unsorted ones (but `except`, which is leaving): one of them
-   * changed, or went into the base, and the group holds its old tokens. The next `set` sorts them again.
-   */
-  private ungroup(group: TokenIndex, except?: string): void {
-    for (const key of group.keys()) {
-      const entry = this.documents.get(key);
-      if (key === except || entry?.sorted !== group) continue;
-      entry.sorted = null;
-      this.unsorted.add(key);
-      this.unsortedTokens += (entry.tokens as Int32Array).length;
-    }
-    this.changesCache = undefined;
-  }
-
-  /** Takes a document out; false when it was not there. */
-  delete(key: string): boolean {
-    const entry = this.documents.get(key);
-    if (!entry) return false;
-    this.documents.delete(key);
-    this.changesCache = undefined;
-    if (entry.tokens) {
-      this.freshTokens -= entry.tokens.length;
-      this.liveTokens -= entry.tokens.length;
-      if (this.unsorted.delete(key)) this.unsortedTokens -= entry.tokens.length;
-      if (entry.sorted !== null) this.ungroup(entry.sorted, key);
-    } else {
-      const length = this.baseLength(entry.base);
-      this.base.retired[entry.base] = 1;
-      this.retiredTokens += length;
-      this.liveTokens -= length;
-    }
-    return true;
-  }
-
-  has(key: string): boolean {
-    return this.documents.has(key);
-  }
-
-  /**
-   * A document's encoded sentences as `set` took them (without the `<s>` the index puts first), or
-   * undefined when it holds no such document. The index is where a workspace keeps its documents' ids
-   * (holding them beside it too doubled them: 240 MB at 60 M tokens): a view of the document's own
-   * tokens, or of the base while its stream is 32-bit, else a copy widened from the 16-bit stream.
-   */
-  sentences(key: string): Int32Array | undefined {
-    const entry = this.documents.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.tokens !== null) return entry.tokens.subarray(1);
-    const { stream, starts } = this.base;
-    const tokens = stream.subarray(starts[entry.base] + 1, starts[entry.base + 1] - 1);
-    return tokens instanceof Int32Array ? tokens : Int32Array.from(tokens);
-  }
-
-  keys(): IterableIterator<string> {
-    return this.documents.keys();
-  }
-
-  /** The document's `<s>` and tokens without its separator, in the base or fresh. */
-  private baseLength(document: number): number {
-    return this.base.starts[document + 1] - this.base.starts[document] - 1;
-  }
-
-  /**
-   * Tokens a query reads by a linear pass (documents changed since the merge and not sorted), those
-   * of `leftOut` aside: a query leaving that document out does not read them, unless it is in a group
-   * (its tokens are read to be subtracted from the group's).
-   */
-  scannedTokens(leftOut?: string): number {
-    let tokens = this.unsortedTokens + this.retiredTokens;
-    if (leftOut === undefined) return tokens;
-    const entry = this.documents.get(leftOut);
-    if (entry?.tokens && this.unsorted.has(leftOut)) tokens -= entry.tokens.length;
-    if (entry?.tokens && entry.sorted !== null) tokens += entry.tokens.length;
-    const document = findSortedKey(this.base.keys, leftOut);
-    if (document >= 0 && this.base.retired[document] === 1) tokens -= this.baseLength(document);
-    return tokens;
-  }
-
-  /** Groups of fresh documents a query searches one by one (sorted together since the merge), `leftOut` aside when it is a group's only document. */
-  searchedGroups(leftOut?: string): number {
-    return this.changes().groups.filter((group) => !(group.documents.size === 1 && group.has(leftOut ?? ''))).length;
-  }
-
-  /** Whether enough has changed since the last merge for queries to be worth a new base. */
-  get mergeDue(): boolean {
-    const pending = this.freshTokens + this.retiredTokens;
-    return pending > Math.max(MERGE_MIN_TOKENS, this.liveTokens / MERGE_SHARE);
-  }
-
-  stats(): IndexStats {
-    const base = this.base;
-    let freshBytes = 0;
-    // A grouped document's tokens are a view of its group's stream, counted with the group.
-    for (const entry of this.documents.values()) if (entry.tokens && entry.sorted === null) freshBytes += entry.tokens.byteLength;
-    for (const group of this.changes().groups) freshBytes += group.stats().bytes;
-    return {
-      documents: this.documents.size,
-      tokens: this.liveTokens,
-      baseTokens: base.stream.length - base.keys.length - 1,
-      pendingTokens: this.freshTokens + this.retiredTokens,
-      bytes: base.stream.byteLength + base.suffixArray.byteLength + base.starts.byteLength + base.retired.byteLength + freshBytes,
-    };
-  }
-
-  /** Builds a new base from every live document now (O(tokens); about a second for 2.75 M tokens). */
-  merge(): void {
-    const input = this.mergeInput();
-    this.completeMerge(input, buildSuffixArray(input.stream, input.alphabet));
-  }
-
-  /** The live documents' stream, for `buildSuffixArray` (which may run on another thread) and `completeMerge`. */
-  mergeInput(): MergeInput {
-    const steps = this.mergeInputInSlices(Infinity);
-    for (;;) {
-      const step = steps.next();
-      if (step.done === true) return step.value;
-    }
-  }
-
-  /**
-   * `mergeInput` a slice at a time, for a caller that lets requests in between slices: the documents
-   * are taken at once (a document's token array never changes: an edit replaces it), then copied into
-   * the stream `tokensPerSlice` at a time (gathering 3 M tokens at once held the server for tens of
-   * milliseconds). A document changed after it was taken stays fresh, as after `mergeInput`.
-   */
-  *mergeInputInSlices(tokensPerSlice: number): Generator<void, MergeInput> {
-    const keys = [...this.documents.keys()].sort();
-    const starts = new Int32Array(keys.length + 1);
-    const versions = new Int32Array(keys.length);
-    const sources = keys.map((key, d) => {
-      const entry = this.documents.get(key) as DocumentEntry;
-      versions[d] = entry.version;
-      return entry.tokens ?? this.base.stream.subarray(this.base.starts[entry.base], this.base.starts[entry.base + 1] - 1);
-    });
-    const stream = new Int32Array(sources.reduce((total, tokens) => total + tokens.length, 0) + keys.length + 1);
-    let position = 0;
-    let alphabet = BOS + 1;
-    let copied = 0;
-    for (let d = 0; d < keys.length; d++) {
-      const tokens = sources[d];
-      starts[d] = position;
-      stream.set(tokens, position);
-      for (let i = 0; i < tokens.length; i++) if (tokens[i] >= alphabet) alphabet = tokens[i] + 1;
-      position += tokens.length;
-      stream[position++] = SEPARATOR;
-      copied += tokens.length;
-      if (copied >= tokensPerSlice) {
-        copied = 0;
-        yield;
-      }
-    }
-    starts[keys.length] = position;
-    // One separator more, so that even an empty index ends in one.
-    stream[position] = SEPARATOR;
-    return { stream, keys, starts, versions, alphabet };
-  }
-
-  /**
-   * Installs the base `input` and its suffix array describe. A document changed or deleted after
-   * `mergeInput` keeps its newer state: retired in the new base, fresh again if it is still there.
-   */
-  completeMerge(input: Omit<MergeInput, 'stream'> & { readonly stream: TokenStream }, suffixArray: Int32Array): void {
-    this.install(input, suffixArray, narrowed(input.stream, input.alphabet));
-  }
-
-  /** `completeMerge` with the stream as the base is to hold it. */
-  private install(input: Omit<MergeInput, 'stream'>, suffixArray: Int32Array, stream: TokenStream): void {
-    if (suffixArray.length !== stream.length) throw new RangeError(`a suffix array of ${suffixArray.length} positions for a stream of ${stream.length}`);
-    const retired = new Uint8Array(input.keys.length);
-    const fresh = new Map<string, DocumentEntry>();
-    for (const [key, entry] of this.documents) fresh.set(key, entry);
-    // Groups with a document going into the base: those of their documents set after the input was taken stay fresh.
-    const leftGroups = new Set<TokenIndex>();
-    input.keys.forEach((key, d) => {
-      const entry = this.documents.get(key);
-      if (entry && entry.version === input.versions[d]) {
-        if (this.unsorted.delete(key)) this.unsortedTokens -= (entry.tokens as Int32Array).length;
-        if (entry.sorted !== null) leftGroups.add(entry.sorted);
-        entry.base = d;
-        entry.tokens = null;
-        entry.sorted = null;
-        fresh.delete(key);
-      } else {
-        retired[d] = 1;
-      }
-    });
-    for (const group of leftGroups) this.ungroup(group);
-    this.base = { stream, suffixArray, keys: input.keys, starts: input.starts, retired };
-    this.changesCache = undefined;
-    this.freshTokens = 0;
-    this.retiredTokens = 0;
-    for (const entry of fresh.values()) {
-      // A document that was in the base before this merge and changed since: copy its tokens out of the old base.
-      if (!entry.tokens) throw new Error('a merge left a document neither in the base nor fresh');
-      this.freshTokens += entry.tokens.length;
-    }
-    for (let d = 0; d < retired.length; d++) if (retired[d] === 1) this.retiredTokens += this.baseLength(d);
-  }
-
-  // ---- queries ----
-
-  /**
-   * The base's copy of document `key`, its place in the stream and indexed alone (undefined when the
-   * base does not hold it), kept until the next merge: what a query leaving the document out
-   * subtracts from the base.
-   */
-  private baseAlone(key: string): LeftOutCopy | undefined {
-    const base = this.base;
-    if (this.alone?.base !== base) this.alone = { base, indexes: new Map() };
-    const cached = this.alone.indexes.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    const document = findSortedKey(base.keys, key);
-    const from = base.starts[document];
-    const to = base.starts[document + 1] - 1;
-    // The stream holds the document's `<s>` first, which `set` puts back.
-    const copy = document >= 0 ? { index: TokenIndex.indexedTogether([[key, base.stream.subarray(from + 1, to)]]), from, to } : null;
-    this.alone.indexes.set(key, copy);
-    return copy ?? undefined;
-  }
-
-  /**
-   * The base's suffix-array range [low, high) of the suffixes starting with pattern[from..to). Each
-   * step of the two binary searches compares from the prefix the pattern shares with both ends of
-   * the range so far (every suffix between two sorted suffixes shares at least that much with it), so
-   * a search reads O(|pattern| + log n) tokens, not O(|pattern| · log n): contexts run 64 tokens long.
-   */
-  private range(pattern: ArrayLike<number>, from: number, to: number): [number, number] {
-    const { stream, suffixArray } = this.base;
+  range(pattern: ArrayLike<number>, from: number, to: number): [number, number] {
+    const { stream, suffixArray } = this;
     const length = to - from;
     // The stream ends in a separator, which the pattern never holds: no comparison runs past its end.
     let low = 0;
@@ -522,9 +262,9 @@ export class TokenIndex {
     return [first, this.rangeEnd(first, starts)];
   }
 
-  /** Whether the suffix at place i of the base's suffix array starts with pattern[from..to): compared whole, a token or two of memory. */
+  /** Whether the suffix at place i of the suffix array starts with pattern[from..to): compared whole, a token or two of memory. */
   private startsWith(pattern: ArrayLike<number>, from: number, to: number): (i: number) => boolean {
-    const { stream, suffixArray } = this.base;
+    const { stream, suffixArray } = this;
     return (i) => {
       const position = suffixArray[i];
       for (let k = 0; k < to - from; k++) if (stream[position + k] !== pattern[from + k]) return false;
@@ -537,7 +277,7 @@ export class TokenIndex {
    * it: galloping out (a long context occurs a few times), then bisecting.
    */
   private rangeEnd(inside: number, starts: (i: number) => boolean): number {
-    const places = this.base.suffixArray.length;
+    const places = this.suffixArray.length;
     let beyond = inside;
     for (let step = 1; ; step *= 2) {
       beyond = inside + step;
@@ -557,8 +297,8 @@ export class TokenIndex {
    * Within [low, high), a range of suffixes sharing their first `depth` tokens (so sorted by the
    * token after them), the sub-range whose token at `depth` is `token`: one token read per step.
    */
-  private narrow(low: number, high: number, depth: number, token: number): [number, number] {
-    const { stream, suffixArray } = this.base;
+  narrow(low: number, high: number, depth: number, token: number): [number, number] {
+    const { stream, suffixArray } = this;
     let first = low;
     let last = high;
     while (first < last) {
@@ -577,266 +317,35 @@ export class TokenIndex {
   }
 
   /**
-   * The base's ranges of the context's suffixes, by length, for one query: found once, read twice.
-   * `known` is one range found otherwise (narrowed from a shorter suffix's).
+   * The ranges of the context's suffixes, by length, for one query: found once, read twice. `known` is
+   * one range found otherwise (narrowed from a shorter suffix's).
    */
-  private suffixRanges(context: ArrayLike<number>, known?: { readonly length: number; readonly range: [number, number] }): (length: number) => [number, number] {
+  suffixRanges(context: ArrayLike<number>, known?: { readonly length: number; readonly range: [number, number] }): (length: number) => [number, number] {
     const found: ([number, number] | undefined)[] = [];
     // The empty suffix: every suffix of the stream.
-    found[0] = [0, this.base.suffixArray.length];
+    found[0] = [0, this.suffixArray.length];
     if (known !== undefined) found[known.length] = known.range;
     return (length) => (found[length] ??= this.range(context, context.length - length, context.length));
   }
 
   /** Of the suffixes in `range` (sharing their first `depth` tokens), how many go on with a token (not their document's end). */
-  private continuationsIn([low, high]: [number, number], depth: number): number {
+  continuationsIn([low, high]: [number, number], depth: number): number {
     if (low === high) return 0;
     // Those followed by the separator sort first in the range (it is the smallest id).
     const [, ended] = this.narrow(low, high, depth, SEPARATOR);
     return high - ended;
   }
 
-  private changes(): Changes {
-    if (this.changesCache !== undefined) return this.changesCache;
-    const segments: Segment[] = [];
-    const base = this.base;
-    for (let d = 0; d < base.retired.length; d++) {
-      if (base.retired[d] === 1) segments.push({ tokens: base.stream, from: base.starts[d], to: base.starts[d + 1] - 1, weight: -1, key: base.keys[d], origin: base.starts[d] + 1 });
-    }
-    // The groups in the order their first documents come.
-    const groups = new Set<TokenIndex>();
-    for (const [key, entry] of this.documents) {
-      if (entry.sorted !== null) groups.add(entry.sorted);
-      else if (entry.tokens) segments.push({ tokens: entry.tokens, from: 0, to: entry.tokens.length, weight: 1, key, origin: 1 });
-    }
-    this.changesCache = { segments, groups: [...groups] };
-    return this.changesCache;
-  }
-
-  /**
-   * The longest suffix of `context` (ids; `<unk>` never matches) that occurs followed by a token,
-   * with its continuations. Suffixes longer than `maxLength` are not tried. `leftOut` names a document
-   * to answer without, exactly as if it had been deleted (the surprisal lens scores a document so).
-   * `likely`: the match is probably `maxLength` long, so that is tried first.
-   */
-  longestMatch(context: ArrayLike<number>, maxLength = context.length, leftOut?: string, likely = false): IndexMatch {
-    return this.matchOf(context, maxLength, leftOut, likely ? 'likely' : undefined).match;
-  }
-
-  /**
-   * Longest matches of a context read on a token at a time (matching statistics; the surprisal lens
-   * reads a whole document so): each answer is `longestMatch` of the context so far, its last
-   * `maxLength` tokens. The match's suffix-array ranges are carried from token to token: a match
-   * one token longer is the previous range narrowed by that token (one token read per step), and
-   * only when it occurs nowhere are shorter suffixes searched afresh. A change to the index meanwhile
-   * is noticed (the match is then searched afresh); changes since the merge are read at every token,
-   * as `longestMatch` reads them.
-   */
-  walk(context: ArrayLike<number>, maxLength: number, leftOut?: string): IndexWalk {
-    // The context's last tokens, the newest at `end`; moved to the front when the buffer is full.
-    const tokens = new Int32Array(2 * maxLength + 1);
-    let end = 0;
-    let carried: Carried | undefined;
-    const read = (token: number): void => {
-      if (end === tokens.length) {
-        tokens.copyWithin(0, end - maxLength, end);
-        end = maxLength;
-      }
-      tokens[end++] = token;
-    };
-    const answer = (): IndexMatch => {
-      // Only an index as it was bounds the match by the previous one.
-      const current = carried?.base === this.base && carried.changes === this.changes() ? carried : undefined;
-      const found = this.matchOf(tokens.subarray(Math.max(0, end - maxLength), end), maxLength, leftOut, current);
-      carried = found.carried;
-      return found.match;
-    };
-    for (let i = Math.max(0, context.length - maxLength); i < context.length; i++) read(context[i]);
-    let match = answer();
-    return {
-      get match() {
-        return match;
-      },
-      push: (token) => {
-        read(token);
-        return (match = answer());
-      },
-    };
-  }
-
-  /**
-   * `longestMatch`, and the base's (and the left-out document's) suffix-array ranges of the match
-   * for the next token's query. `hint` is `'likely'`, or the ranges of the match of the context
-   * without its last token: the match is then at most one longer, and that length is tried first.
-   */
-  private matchOf(context: ArrayLike<number>, maxLength: number, leftOut: string | undefined, hint: 'likely' | Carried | undefined): { match: IndexMatch; carried: Carried } {
-    const end = context.length;
-    let limit = Math.min(maxLength, end, typeof hint === 'object' ? hint.length + 1 : Infinity);
-    // A suffix through an unknown word occurs nowhere.
-    for (let k = 1; k <= limit; k++) {
-      if (context[end - k] === UNK) {
-        limit = k - 1;
-        break;
-      }
-    }
-    // A left-out document in the base is subtracted through an index of its own tokens (its base copy
-    // is not scanned as retired then), a fresh one is skipped.
-    const leftOutCopy = leftOut === undefined ? undefined : this.baseAlone(leftOut);
-    const alone = leftOutCopy?.index;
-    // Changes since the merge: per matched length, how many of their positions count (+ fresh, − retired).
-    let pendingByLength: Int32Array | undefined;
-    const pending: { segment: Segment; position: number; length: number }[] = [];
-    // Groups are searched as the base is, their ranges found once per length.
-    const current = this.changes();
-    const sortedParts = current.groups;
-    const linear = current.segments.filter((segment) => segment.key !== leftOut);
-    // A left-out document in a group is subtracted from it by a pass over its tokens, as a retired one is from the base.
-    const leftOutFresh = leftOut === undefined ? undefined : this.documents.get(leftOut);
-    if (leftOutFresh?.tokens && leftOutFresh.sorted !== null) {
-      linear.push({ tokens: leftOutFresh.tokens, from: 0, to: leftOutFresh.tokens.length, weight: -1, key: leftOut as string, origin: 1 });
-    }
-    for (const segment of linear) {
-      const tokens = segment.tokens;
-      for (let i = segment.from; i < segment.to - 1; i++) {
-        const length = matchEndingAt(tokens, segment.from, i, context, limit);
-        if (length === 0) continue;
-        pendingByLength ??= new Int32Array(limit + 2);
-        pendingByLength[length] += segment.weight;
-        pending.push({ segment, position: i, length });
-      }
-    }
-    if (pendingByLength !== undefined) for (let k = limit - 1; k >= 0; k--) pendingByLength[k] += pendingByLength[k + 1];
-    // One token longer than a carried match: its ranges narrowed by the new token.
-    const extended = typeof hint === 'object' && limit === hint.length + 1 ? hint : undefined;
-    const last = context[end - 1];
-    const narrowed = (index: TokenIndex, range: [number, number] | undefined): { length: number; range: [number, number] } | undefined =>
-      extended === undefined || range === undefined ? undefined : { length: limit, range: range[0] === range[1] ? range : index.narrow(range[0], range[1], extended.length, last) };
-    const baseRange = this.suffixRanges(context, narrowed(this, extended?.baseRange));
-    const aloneRange = alone?.suffixRanges(context, narrowed(alone, extended?.aloneRange));
-    const sorted = sortedParts.map((index, i) => index.suffixRanges(context, narrowed(index, extended?.sortedRanges[i])));
-    // The left-out copy's share of a narrow base range is read off the range itself (no search of its own).
-    const scanned = (k: number): boolean => {
-      const [low, high] = baseRange(k);
-      return high - low <= SCANNED_RANGE;
-    };
-    const leftOutCount = (k: number): number => {
-      if (leftOutCopy === undefined || aloneRange === undefined) return 0;
-      if (scanned(k)) return this.tallyRange(baseRange(k), k, leftOutCopy, true).count;
-      return leftOutCopy.index.continuationsIn(aloneRange(k), k);
-    };
-    const total = (k: number): number => {
-      let count = this.continuationsIn(baseRange(k), k) + (pendingByLength?.[k] ?? 0) - leftOutCount(k);
-      for (let i = 0; i < sorted.length; i++) count += sortedParts[i].continuationsIn(sorted[i](k), k);
-      return count;
-    };
-    // total(k) cannot grow with k (every occurrence of a longer suffix is one of a shorter).
-    let good = 0;
-    let bad = limit + 1;
-    if (hint !== undefined && limit > 0) {
-      if (total(limit) > 0) good = limit;
-      else bad = limit;
-    }
-    if (typeof hint === 'object') {
-      // Read on from a match: most often a suffix a little shorter matches, so step down doubling.
-      for (let step = 1; bad - step > good; step *= 2) {
-        if (total(bad - step) > 0) good = bad - step;
-        else {
-          bad -= step;
-          continue;
-        }
-        break;
-      }
-    } else if (good < limit) {
-      // The longest k with total(k) > 0 by doubling from 1.
-      for (let k = 1; k < bad; k *= 2) {
-        if (total(k) > 0) good = k;
-        else {
-          bad = k;
-          break;
-        }
-      }
-      if (bad === limit + 1 && good < limit) {
-        if (total(limit) > 0) good = limit;
-        else bad = limit;
-      }
-    }
-    while (bad - good > 1) {
-      const middle = (good + bad) >>> 1;
-      if (total(middle) > 0) good = middle;
-      else bad = middle;
-    }
-    const carried: Carried = {
-      base: this.base,
-      changes: current,
-      length: good,
-      baseRange: baseRange(good),
-      aloneRange: good === 0 || !scanned(good) ? aloneRange?.(good) : undefined,
-      sortedRanges: sorted.map((range) => range(good)),
-    };
-    if (good === 0) return { match: { length: 0, count: 0, words: new Int32Array(0), counts: new Int32Array(0) }, carried };
-
-    // What the base holds, less the left-out document's copy in it, plus the changes since the merge.
-    let followers: Followers;
-    if (leftOutCopy !== undefined && aloneRange !== undefined && scanned(good)) followers = this.tallyRange(baseRange(good), good, leftOutCopy);
-    else {
-      followers = this.followersIn(baseRange(good), good);
-      if (alone !== undefined && aloneRange !== undefined) followers = withoutFollowers(followers, alone.followersIn(aloneRange(good), good));
-    }
-    const changes = new Map<number, number>();
-    for (const { segment, position, length } of pending) {
-      if (length < good) continue;
-      const next = segment.tokens[position + 1];
-      changes.set(next, (changes.get(next) ?? 0) + segment.weight);
-    }
-    for (let i = 0; i < sorted.length; i++) {
-      const added = sortedParts[i].followersIn(sorted[i](good), good);
-      for (let i = 0; i < added.words.length; i++) changes.set(added.words[i], (changes.get(added.words[i]) ?? 0) + added.counts[i]);
-    }
-    const { words, counts } = changes.size === 0 ? followers : withChanges(followers, changes);
-    let count = 0;
-    for (let i = 0; i < counts.length; i++) count += counts[i];
-    return { match: { length: good, count, words, counts }, carried };
-  }
-
-  /**
-   * The followers of the suffixes in `range` (sharing their first `depth` tokens), ids ascending, and
-   * how often each follows. Those of a wide range are kept until the next merge (the base does not
-   * change before it): a common short context ("</s> } </s>") has thousands of followers, and a file
-   * read by the lens asks for it again on every few lines.
-   */
-  private followersIn(range: [number, number], depth: number): Followers {
-    if (range[1] - range[0] < CACHED_RANGE) return this.tallyRange(range, depth);
-    if (this.followerCache?.base !== this.base) this.followerCache = { base: this.base, entries: new Map(), ids: 0 };
-    const cache = this.followerCache;
-    const key = `${range[0]}:${depth}`;
-    const cached = cache.entries.get(key);
-    if (cached !== undefined) {
-      // Least recently used last out: re-inserted as the most recent.
-      cache.entries.delete(key);
-      cache.entries.set(key, cached);
-      return cached;
-    }
-    const followers = this.tallyRange(range, depth);
-    cache.entries.set(key, followers);
-    cache.ids += followers.words.length;
-    for (const [oldest, entry] of cache.entries) {
-      if (cache.ids <= CACHED_FOLLOWERS) break;
-      cache.entries.delete(oldest);
-      cache.ids -= entry.words.length;
-    }
-    return followers;
-  }
-
-  /** `followersIn` without the cache: a narrow range's read suffix by suffix, a wider one's by a gallop per distinct follower. */
-  private tallyRange(range: [number, number], depth: number): Followers;
+  /** The followers of a range: a narrow range's read suffix by suffix, a wider one's by a gallop per distinct follower. */
+  tallyRange(range: [number, number], depth: number): Followers;
   /**
    * A narrow range's followers (at most SCANNED_RANGE suffixes), those of `copy`'s positions skipped;
    * or with `onlyCopy`, how many of `copy`'s suffixes in it go on with a token.
    */
-  private tallyRange(range: [number, number], depth: number, copy: LeftOutCopy, onlyCopy?: false): Followers;
-  private tallyRange(range: [number, number], depth: number, copy: LeftOutCopy, onlyCopy: true): { count: number };
-  private tallyRange([low, high]: [number, number], depth: number, copy?: LeftOutCopy, onlyCopy = false): Followers | { count: number } {
-    const { stream, suffixArray } = this.base;
+  tallyRange(range: [number, number], depth: number, copy: LeftOutCopy, onlyCopy?: false): Followers;
+  tallyRange(range: [number, number], depth: number, copy: LeftOutCopy, onlyCopy: true): { count: number };
+  tallyRange([low, high]: [number, number], depth: number, copy?: LeftOutCopy, onlyCopy = false): Followers | { count: number } {
+    const { stream, suffixArray } = this;
     if (high - low <= SCANNED_RANGE) {
       // A few suffixes: each one's follower read, twice (the distinct words counted, then listed).
       const counted = (position: number): boolean => copy === undefined || (position >= copy.from && position < copy.to) === onlyCopy;
@@ -895,6 +404,555 @@ export class TokenIndex {
     return { words: words.slice(0, distinct), counts: counts.slice(0, distinct) };
   }
 
+  /** Its parts, for the snapshot. */
+  state(): SegmentState {
+    const { stream, suffixArray, keys, starts, retired } = this;
+    return { stream, suffixArray, keys, starts, retired };
+  }
+}
+
+interface DocumentEntry {
+  /** The segment holding its tokens: where it was merged, or its group while it is fresh and sorted; null when fresh and not sorted. */
+  part: Segment | null;
+  /** Its place in `part`. */
+  place: number;
+  /** A fresh document's `<s>` and encoded sentences (a view of its group's stream once sorted); null once merged. */
+  tokens: Int32Array | null;
+  version: number;
+}
+
+/** A change since the merges read by a linear pass: tokens[from..to), `weight` +1 (fresh) or −1 (retired). */
+interface Scanned {
+  readonly tokens: TokenStream;
+  readonly from: number;
+  readonly to: number;
+  readonly weight: number;
+  readonly key: string;
+  /** Offset to subtract from a position to get the index in the document's encoded sentences. */
+  readonly origin: number;
+}
+
+/** What a query reads: the changes read by a linear pass, and the parts it searches (the segments, then the groups of fresh documents). */
+interface Changes {
+  readonly scanned: readonly Scanned[];
+  readonly parts: readonly Segment[];
+  readonly groups: number;
+}
+
+export class TokenIndex {
+  /** The merged segments, in the order they were built. */
+  private segments: readonly Segment[] = [];
+  private readonly documents = new Map<string, DocumentEntry>();
+  private freshTokens = 0;
+  /** Fresh documents without a suffix array yet, oldest first, and their tokens. */
+  private readonly unsorted = new Set<string>();
+  private unsortedTokens = 0;
+  private liveTokens = 0;
+  private versionCounter = 0;
+  /** The changes since the merges as `changes` lists them, until the next change. */
+  private changesCache: Changes | undefined;
+  /** Followers of wide ranges, by segment, range start and depth, least recently used first: a segment's never change. */
+  private readonly followerCache = { entries: new Map<string, Followers>(), ids: 0 };
+  /** Left-out documents' copies sorted alone, by segment and place, least recently used first. */
+  private readonly aloneCopies = new Map<string, LeftOutCopy>();
+  /**
+   * `sortFreshAbove`: see SORT_FRESH_ABOVE; `segmentTokens`: see SEGMENT_TOKENS (tests lower them to
+   * exercise groups and several segments).
+   */
+  constructor(
+    private readonly sortFreshAbove = SORT_FRESH_ABOVE,
+    private readonly segmentTokens = SEGMENT_TOKENS,
+  ) {}
+
+  /** Adds a document, or replaces its tokens: `encoded` as the model takes it (sentences ending in `</s>`). */
+  set(key: string, encoded: ArrayLike<number>): void {
+    this.delete(key);
+    this.changesCache = undefined;
+    const tokens = new Int32Array(encoded.length + 1);
+    tokens[0] = BOS;
+    tokens.set(encoded, 1);
+    for (let i = 1; i < tokens.length; i++) {
+      if (tokens[i] <= SEPARATOR) throw new RangeError(`document ${JSON.stringify(key)} holds the id ${tokens[i]}, which no word has`);
+    }
+    this.documents.set(key, { part: null, place: -1, tokens, version: ++this.versionCounter });
+    this.freshTokens += tokens.length;
+    this.liveTokens += tokens.length;
+    this.sortOlderFresh();
+    this.unsorted.add(key);
+    this.unsortedTokens += tokens.length;
+  }
+
+  /**
+   * Sorts the unsorted fresh documents into groups, oldest first, each of just over `sortFreshAbove`
+   * tokens, while they hold more than that. Each is sorted once (O(its tokens)) unless a document of
+   * its group changes, by the `set` of a later document, so an edit never sorts the document it
+   * changes (the next edit would replace it).
+   */
+  private sortOlderFresh(): void {
+    while (this.unsortedTokens > this.sortFreshAbove) {
+      const members: [string, Int32Array][] = [];
+      let tokens = 0;
+      for (const key of this.unsorted) {
+        const memberTokens = (this.documents.get(key) as DocumentEntry).tokens as Int32Array;
+        members.push([key, memberTokens]);
+        tokens += memberTokens.length;
+        if (tokens > this.sortFreshAbove) break;
+      }
+      const group = Segment.of(members);
+      for (const [key] of members) {
+        const entry = this.documents.get(key) as DocumentEntry;
+        entry.part = group;
+        entry.place = group.place(key);
+        // Its tokens are held once, in the group's stream.
+        entry.tokens = group.documentTokens(entry.place) as Int32Array;
+        this.unsorted.delete(key);
+      }
+      this.unsortedTokens -= tokens;
+      this.changesCache = undefined;
+    }
+  }
+
+  /**
+   * Takes the group's documents back to the unsorted ones (but `except`, which is leaving): one of them
+   * changed, or was merged, and the group holds its old tokens. The next `set` sorts them again.
+   */
+  private ungroup(group: Segment, except?: string): void {
+    for (const key of group.keys) {
+      const entry = this.documents.get(key);
+      if (key === except || entry?.part !== group) continue;
+      entry.part = null;
+      entry.place = -1;
+      this.unsorted.add(key);
+      this.unsortedTokens += (entry.tokens as Int32Array).length;
+    }
+    this.changesCache = undefined;
+  }
+
+  /** Takes a document out; false when it was not there. */
+  delete(key: string): boolean {
+    const entry = this.documents.get(key);
+    if (!entry) return false;
+    this.documents.delete(key);
+    this.changesCache = undefined;
+    if (entry.tokens) {
+      this.freshTokens -= entry.tokens.length;
+      this.liveTokens -= entry.tokens.length;
+      if (this.unsorted.delete(key)) this.unsortedTokens -= entry.tokens.length;
+      if (entry.part !== null) this.ungroup(entry.part, key);
+    } else {
+      const segment = entry.part as Segment;
+      segment.retire(entry.place);
+      this.liveTokens -= segment.length(entry.place);
+    }
+    return true;
+  }
+
+  has(key: string): boolean {
+    return this.documents.has(key);
+  }
+
+  /**
+   * A document's encoded sentences as `set` took them (without the `<s>` the index puts first), or
+   * undefined when it holds no such document. The index is where a workspace keeps its documents' ids
+   * (holding them beside it too doubled them: 240 MB at 60 M tokens): a view of the document's own
+   * tokens, or of its segment while that stream is 32-bit, else a copy widened from the 16-bit stream.
+   */
+  sentences(key: string): Int32Array | undefined {
+    const entry = this.documents.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.tokens !== null) return entry.tokens.subarray(1);
+    const tokens = (entry.part as Segment).documentTokens(entry.place).subarray(1);
+    return tokens instanceof Int32Array ? tokens : Int32Array.from(tokens);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.documents.keys();
+  }
+
+  /** Tokens of the segments' retired documents, which every query scans. */
+  private get retiredTokens(): number {
+    return this.segments.reduce((total, segment) => total + segment.retiredTokens, 0);
+  }
+
+  /**
+   * Tokens a query reads by a linear pass (documents changed since they were merged, and fresh ones not
+   * sorted), those of `leftOut` aside: a query leaving that document out does not read it when fresh.
+   */
+  scannedTokens(leftOut?: string): number {
+    const tokens = this.unsortedTokens + this.retiredTokens;
+    return leftOut !== undefined && this.unsorted.has(leftOut) ? tokens - ((this.documents.get(leftOut) as DocumentEntry).tokens as Int32Array).length : tokens;
+  }
+
+  /** Groups of fresh documents a query searches one by one (sorted since they were set), `leftOut` aside when it is a group's only document. */
+  searchedGroups(leftOut?: string): number {
+    const { parts, groups } = this.changes();
+    return parts.slice(parts.length - groups).filter((group) => !(group.keys.length === 1 && group.keys[0] === leftOut)).length;
+  }
+
+  /** Whether enough has changed since the merges for queries to be worth a new segment. */
+  get mergeDue(): boolean {
+    const pending = this.freshTokens + this.retiredTokens;
+    return pending > Math.max(MERGE_MIN_TOKENS, this.liveTokens / MERGE_SHARE);
+  }
+
+  stats(): IndexStats {
+    let bytes = 0;
+    // A grouped document's tokens are a view of its group's stream, counted with the group.
+    for (const key of this.unsorted) bytes += ((this.documents.get(key) as DocumentEntry).tokens as Int32Array).byteLength;
+    for (const part of this.changes().parts) bytes += part.bytes;
+    return {
+      documents: this.documents.size,
+      tokens: this.liveTokens,
+      baseTokens: this.segments.reduce((total, segment) => total + segment.tokens, 0),
+      pendingTokens: this.freshTokens + this.retiredTokens,
+      segments: this.segments.length,
+      bytes,
+    };
+  }
+
+  /**
+   * Merges every change now (O(tokens merged); about a second for 2.75 M tokens), a segment at a
+   * time: afterwards no document is fresh and no segment holds a retired one.
+   */
+  merge(): void {
+    while (this.freshTokens + this.retiredTokens > 0) {
+      const input = this.mergeInput();
+      this.completeMerge(input, buildSuffixArray(input.stream, input.alphabet));
+    }
+  }
+
+  /** The stream of the next segment, for `buildSuffixArray` (which may run on another thread) and `completeMerge`. */
+  mergeInput(): MergeInput {
+    return runToEnd(this.mergeInputInSlices(Infinity));
+  }
+
+  /**
+   * `mergeInput` a slice at a time, for a caller that lets requests in between slices: the documents
+   * are taken at once (a document's token array never changes: an edit replaces it), then copied into
+   * the stream `tokensPerSlice` at a time (gathering 3 M tokens at once held the server for tens of
+   * milliseconds). A document changed after it was taken stays fresh, as after `mergeInput`.
+   *
+   * What it takes, within `segmentTokens` (one document or segment alone may be larger): the fresh
+   * documents, oldest first; the segments holding retired documents, the largest share first (what is
+   * retired is scanned by every query); then, as a log-structured merge, the smallest segments while
+   * each is no larger than what it takes so far, so that segments grow in tiers and a query searches
+   * a few of each size.
+   */
+  *mergeInputInSlices(tokensPerSlice: number): Generator<void, MergeInput> {
+    let taken = 0;
+    const fits = (tokens: number): boolean => taken === 0 || taken + tokens <= this.segmentTokens;
+    const keys: string[] = [];
+    for (const [key, entry] of this.documents) {
+      if (entry.tokens === null) continue;
+      if (!fits(entry.tokens.length)) break;
+      keys.push(key);
+      taken += entry.tokens.length;
+    }
+    const rebuilt = new Set<Segment>();
+    const take = (segment: Segment): void => {
+      rebuilt.add(segment);
+      taken += segment.liveTokens;
+      segment.keys.forEach((key, d) => {
+        if (segment.retired[d] === 0) keys.push(key);
+      });
+    };
+    const share = (segment: Segment): number => segment.retiredTokens / segment.tokens;
+    for (const segment of this.segments.filter((segment) => segment.retiredTokens > 0).sort((a, b) => share(b) - share(a))) {
+      if (fits(segment.liveTokens)) take(segment);
+    }
+    for (const segment of this.segments.filter((segment) => !rebuilt.has(segment)).sort((a, b) => a.liveTokens - b.liveTokens)) {
+      if (segment.liveTokens > taken || !fits(segment.liveTokens)) break;
+      take(segment);
+    }
+    keys.sort();
+    const versions = new Int32Array(keys.length);
+    const sources = keys.map((key, d) => {
+      const entry = this.documents.get(key) as DocumentEntry;
+      versions[d] = entry.version;
+      return entry.tokens ?? (entry.part as Segment).documentTokens(entry.place);
+    });
+    const { stream, starts, alphabet } = yield* streamOf(sources, tokensPerSlice);
+    return { stream, keys, starts, versions, alphabet, rebuilt: [...rebuilt] };
+  }
+
+  /**
+   * Installs the segment `input` and its suffix array describe, in place of the segments it rebuilt.
+   * A document changed or deleted after `mergeInput` keeps its newer state: retired in the new
+   * segment, fresh again if it is still there. One merge at a time: another completed meanwhile
+   * would have rebuilt the same segments.
+   */
+  completeMerge(input: Omit<MergeInput, 'stream'> & { readonly stream: TokenStream }, suffixArray: Int32Array): void {
+    const stream = narrowed(input.stream, input.alphabet);
+    if (suffixArray.length !== stream.length) throw new RangeError(`a suffix array of ${suffixArray.length} positions for a stream of ${stream.length}`);
+    const rebuilt = new Set(input.rebuilt);
+    if (!input.rebuilt.every((segment) => this.segments.includes(segment))) throw new Error('a merge was completed after another merge rebuilt its segments');
+    const segment = new Segment(stream, suffixArray, input.keys, input.starts, new Uint8Array(input.keys.length));
+    // Groups with a document going into the segment: those of their documents set after the input was taken stay fresh.
+    const leftGroups = new Set<Segment>();
+    input.keys.forEach((key, d) => {
+      const entry = this.documents.get(key);
+      if (entry === undefined || entry.version !== input.versions[d]) {
+        segment.retire(d);
+        return;
+      }
+      if (entry.tokens !== null) {
+        this.freshTokens -= entry.tokens.length;
+        if (this.unsorted.delete(key)) this.unsortedTokens -= entry.tokens.length;
+        if (entry.part !== null) leftGroups.add(entry.part);
+      }
+      entry.part = segment;
+      entry.place = d;
+      entry.tokens = null;
+    });
+    for (const group of leftGroups) this.ungroup(group);
+    this.segments = [...this.segments.filter((old) => !rebuilt.has(old)), ...(input.keys.length > 0 ? [segment] : [])];
+    this.changesCache = undefined;
+  }
+
+  // ---- queries ----
+
+  /**
+   * Document `place` of `part` sorted alone, and its place in the part's stream: what a query leaving
+   * the document out subtracts from the part. The last few are kept (a segment may outlive many).
+   */
+  private aloneCopy(part: Segment, place: number): LeftOutCopy {
+    const key = `${part.id}:${place}`;
+    let copy = this.aloneCopies.get(key);
+    if (copy === undefined) {
+      copy = { index: Segment.of([[part.keys[place], part.documentTokens(place)]]), from: part.starts[place], to: part.starts[place + 1] - 1 };
+      for (const oldest of this.aloneCopies.keys()) {
+        if (this.aloneCopies.size < KEPT_COPIES) break;
+        this.aloneCopies.delete(oldest);
+      }
+    } else this.aloneCopies.delete(key);
+    // Least recently used first out: (re-)inserted as the most recent.
+    this.aloneCopies.set(key, copy);
+    return copy;
+  }
+
+  private changes(): Changes {
+    if (this.changesCache !== undefined) return this.changesCache;
+    const scanned: Scanned[] = [];
+    for (const segment of this.segments) {
+      const { retired, starts } = segment;
+      for (let d = 0; d < retired.length; d++) {
+        if (retired[d] === 1) scanned.push({ tokens: segment.stream, from: starts[d], to: starts[d + 1] - 1, weight: -1, key: segment.keys[d], origin: starts[d] + 1 });
+      }
+    }
+    // The groups in the order their first documents come.
+    const groups = new Set<Segment>();
+    for (const [key, entry] of this.documents) {
+      if (entry.tokens === null) continue;
+      if (entry.part !== null) groups.add(entry.part);
+      else scanned.push({ tokens: entry.tokens, from: 0, to: entry.tokens.length, weight: 1, key, origin: 1 });
+    }
+    this.changesCache = { scanned, parts: [...this.segments, ...groups], groups: groups.size };
+    return this.changesCache;
+  }
+
+  /**
+   * The longest suffix of `context` (ids; `<unk>` never matches) that occurs followed by a token,
+   * with its continuations. Suffixes longer than `maxLength` are not tried. `leftOut` names a document
+   * to answer without, exactly as if it had been deleted (the surprisal lens scores a document so).
+   * `likely`: the match is probably `maxLength` long, so that is tried first.
+   */
+  longestMatch(context: ArrayLike<number>, maxLength = context.length, leftOut?: string, likely = false): IndexMatch {
+    return this.matchOf(context, maxLength, leftOut, likely ? 'likely' : undefined).match;
+  }
+
+  /**
+   * Longest matches of a context read on a token at a time (matching statistics; the surprisal lens
+   * reads a whole document so): each answer is `longestMatch` of the context so far, its last
+   * `maxLength` tokens. The match's suffix-array ranges are carried from token to token: a match
+   * one token longer is the previous range narrowed by that token (one token read per step), and
+   * only when it occurs nowhere are shorter suffixes searched afresh. A change to the index meanwhile
+   * is noticed (the match is then searched afresh); changes since the merges are read at every token,
+   * as `longestMatch` reads them.
+   */
+  walk(context: ArrayLike<number>, maxLength: number, leftOut?: string): IndexWalk {
+    // The context's last tokens, the newest at `end`; moved to the front when the buffer is full.
+    const tokens = new Int32Array(2 * maxLength + 1);
+    let end = 0;
+    let carried: Carried | undefined;
+    const read = (token: number): void => {
+      if (end === tokens.length) {
+        tokens.copyWithin(0, end - maxLength, end);
+        end = maxLength;
+      }
+      tokens[end++] = token;
+    };
+    const answer = (): IndexMatch => {
+      // Only an index as it was bounds the match by the previous one.
+      const current = carried?.changes === this.changes() ? carried : undefined;
+      const found = this.matchOf(tokens.subarray(Math.max(0, end - maxLength), end), maxLength, leftOut, current);
+      carried = found.carried;
+      return found.match;
+    };
+    for (let i = Math.max(0, context.length - maxLength); i < context.length; i++) read(context[i]);
+    let match = answer();
+    return {
+      get match() {
+        return match;
+      },
+      push: (token) => {
+        read(token);
+        return (match = answer());
+      },
+    };
+  }
+
+  /**
+   * `longestMatch`, and each part's (and the left-out document's) suffix-array ranges of the match
+   * for the next token's query. `hint` is `'likely'`, or the ranges of the match of the context
+   * without its last token: the match is then at most one longer, and that length is tried first.
+   */
+  private matchOf(context: ArrayLike<number>, maxLength: number, leftOut: string | undefined, hint: 'likely' | Carried | undefined): { match: IndexMatch; carried: Carried } {
+    const end = context.length;
+    let limit = Math.min(maxLength, end, typeof hint === 'object' ? hint.length + 1 : Infinity);
+    // A suffix through an unknown word occurs nowhere.
+    for (let k = 1; k <= limit; k++) {
+      if (context[end - k] === UNK) {
+        limit = k - 1;
+        break;
+      }
+    }
+    const current = this.changes();
+    const parts = current.parts;
+    // A left-out document a part holds (its segment, or its group) is subtracted through an index of its
+    // own tokens; a fresh one not sorted is not read.
+    const leftOutEntry = leftOut === undefined ? undefined : this.documents.get(leftOut);
+    const holder = leftOutEntry?.part == null ? -1 : parts.indexOf(leftOutEntry.part);
+    const copy = holder < 0 ? undefined : this.aloneCopy(parts[holder], (leftOutEntry as DocumentEntry).place);
+    // Changes read by a linear pass: per matched length, how many of their positions count (+ fresh, − retired).
+    let pendingByLength: Int32Array | undefined;
+    const pending: { span: Scanned; position: number; length: number }[] = [];
+    for (const span of current.scanned) {
+      if (span.weight > 0 && span.key === leftOut) continue;
+      const tokens = span.tokens;
+      for (let i = span.from; i < span.to - 1; i++) {
+        const length = matchEndingAt(tokens, span.from, i, context, limit);
+        if (length === 0) continue;
+        pendingByLength ??= new Int32Array(limit + 2);
+        pendingByLength[length] += span.weight;
+        pending.push({ span, position: i, length });
+      }
+    }
+    if (pendingByLength !== undefined) for (let k = limit - 1; k >= 0; k--) pendingByLength[k] += pendingByLength[k + 1];
+    // One token longer than a carried match: its ranges narrowed by the new token.
+    const extended = typeof hint === 'object' && limit === hint.length + 1 ? hint : undefined;
+    const last = context[end - 1];
+    const narrowed = (part: Segment, range: [number, number] | undefined): { length: number; range: [number, number] } | undefined =>
+      extended === undefined || range === undefined ? undefined : { length: limit, range: range[0] === range[1] ? range : part.narrow(range[0], range[1], extended.length, last) };
+    const ranges = parts.map((part, i) => part.suffixRanges(context, narrowed(part, extended?.ranges[i])));
+    const aloneRange = copy?.index.suffixRanges(context, narrowed(copy.index, extended?.aloneRange));
+    // The left-out copy's share of a narrow range of its part is read off the range itself (no search of its own).
+    const scanned = (k: number): boolean => {
+      const [low, high] = ranges[holder](k);
+      return high - low <= SCANNED_RANGE;
+    };
+    const leftOutCount = (k: number): number => {
+      if (copy === undefined || aloneRange === undefined) return 0;
+      if (scanned(k)) return parts[holder].tallyRange(ranges[holder](k), k, copy, true).count;
+      return copy.index.continuationsIn(aloneRange(k), k);
+    };
+    const total = (k: number): number => {
+      let count = (pendingByLength?.[k] ?? 0) - leftOutCount(k);
+      for (let i = 0; i < parts.length; i++) count += parts[i].continuationsIn(ranges[i](k), k);
+      return count;
+    };
+    // total(k) cannot grow with k (every occurrence of a longer suffix is one of a shorter).
+    let good = 0;
+    let bad = limit + 1;
+    if (hint !== undefined && limit > 0) {
+      if (total(limit) > 0) good = limit;
+      else bad = limit;
+    }
+    if (typeof hint === 'object') {
+      // Read on from a match: most often a suffix a little shorter matches, so step down doubling.
+      for (let step = 1; bad - step > good; step *= 2) {
+        if (total(bad - step) > 0) good = bad - step;
+        else {
+          bad -= step;
+          continue;
+        }
+        break;
+      }
+    } else if (good < limit) {
+      // The longest k with total(k) > 0 by doubling from 1.
+      for (let k = 1; k < bad; k *= 2) {
+        if (total(k) > 0) good = k;
+        else {
+          bad = k;
+          break;
+        }
+      }
+      if (bad === limit + 1 && good < limit) {
+        if (total(limit) > 0) good = limit;
+        else bad = limit;
+      }
+    }
+    while (bad - good > 1) {
+      const middle = (good + bad) >>> 1;
+      if (total(middle) > 0) good = middle;
+      else bad = middle;
+    }
+    const carried: Carried = {
+      changes: current,
+      length: good,
+      ranges: ranges.map((range) => range(good)),
+      aloneRange: aloneRange === undefined || (good > 0 && scanned(good)) ? undefined : aloneRange(good),
+    };
+    if (good === 0) return { match: { length: 0, count: 0, words: new Int32Array(0), counts: new Int32Array(0) }, carried };
+
+    // What the parts hold, less the left-out document's copy in its part, plus the changes read by a pass.
+    let followers = NO_FOLLOWERS;
+    for (let i = 0; i < parts.length; i++) {
+      let held: Followers;
+      if (i !== holder || copy === undefined || aloneRange === undefined) held = this.followersIn(parts[i], ranges[i](good), good);
+      else if (scanned(good)) held = parts[i].tallyRange(ranges[i](good), good, copy);
+      else held = withoutFollowers(this.followersIn(parts[i], ranges[i](good), good), this.followersIn(copy.index, aloneRange(good), good));
+      followers = withFollowers(followers, held);
+    }
+    const changes = new Map<number, number>();
+    for (const { span, position, length } of pending) {
+      if (length < good) continue;
+      const next = span.tokens[position + 1];
+      changes.set(next, (changes.get(next) ?? 0) + span.weight);
+    }
+    const { words, counts } = changes.size === 0 ? followers : withChanges(followers, changes);
+    let count = 0;
+    for (let i = 0; i < counts.length; i++) count += counts[i];
+    return { match: { length: good, count, words, counts }, carried };
+  }
+
+  /**
+   * The followers of the suffixes in `range` of `part` (sharing their first `depth` tokens), ids
+   * ascending, and how often each follows. Those of a wide range are kept (a part never changes what
+   * its suffix array says): a common short context ("</s> } </s>") has thousands of followers, and a
+   * file read by the lens asks for it again on every few lines.
+   */
+  private followersIn(part: Segment, range: [number, number], depth: number): Followers {
+    if (range[1] - range[0] < CACHED_RANGE) return part.tallyRange(range, depth);
+    const cache = this.followerCache;
+    const key = `${part.id}:${range[0]}:${depth}`;
+    const cached = cache.entries.get(key);
+    if (cached !== undefined) {
+      // Least recently used first out: re-inserted as the most recent.
+      cache.entries.delete(key);
+      cache.entries.set(key, cached);
+      return cached;
+    }
+    const followers = part.tallyRange(range, depth);
+    cache.entries.set(key, followers);
+    cache.ids += followers.words.length;
+    for (const [oldest, entry] of cache.entries) {
+      if (cache.ids <= CACHED_FOLLOWERS) break;
+      cache.entries.delete(oldest);
+      cache.ids -= entry.words.length;
+    }
+    return followers;
+  }
+
   /** How often `pattern` (ids) occurs in the live documents. */
   count(pattern: ArrayLike<number>): number {
     return this.occurrences(pattern, 0).total;
@@ -908,51 +966,50 @@ export class TokenIndex {
     const length = pattern.length;
     if (length === 0) return { total: this.liveTokens, occurrences: [] };
     for (let k = 0; k < length; k++) if (pattern[k] === UNK) return { total: 0, occurrences: [] };
-    const base = this.base;
-    const [low, high] = this.range(pattern, 0, length);
-    let total = high - low;
+    let total = 0;
     const found: IndexOccurrence[] = [];
     const collect = limit > 0;
-    const { segments, groups } = this.changes();
-    for (const group of groups) {
-      // A group is an index with no changes of its own: it lists its places, its left-out documents aside.
-      const inGroup = group.occurrences(pattern, limit, leftOut);
-      total += inGroup.total;
-      found.push(...inGroup.occurrences);
+    const { scanned, parts } = this.changes();
+    // Left-out documents a part holds: their occurrences come off the total, and none is listed.
+    const leftOutPlaces = new Map<Segment, Set<number>>();
+    for (const key of leftOut ?? []) {
+      const entry = this.documents.get(key);
+      if (entry?.part == null) continue;
+      const places = leftOutPlaces.get(entry.part) ?? new Set<number>();
+      leftOutPlaces.set(entry.part, places.add(entry.place));
+      const { stream, starts } = entry.part;
+      total -= countIn(stream, starts[entry.place], starts[entry.place + 1] - 1, pattern);
     }
-    for (const segment of segments) {
-      // A fresh document left out is not read; a retired one comes off as always (the base holds it).
-      if (segment.weight > 0 && leftOut?.has(segment.key) === true) continue;
-      total += segment.weight * countIn(segment.tokens, segment.from, segment.to, pattern);
-      if (collect && segment.weight > 0) {
+    for (const part of parts) {
+      const [low, high] = part.range(pattern, 0, length);
+      total += high - low;
+      if (!collect) continue;
+      const skipped = leftOutPlaces.get(part);
+      const listed = (position: number): boolean => {
+        const document = documentAt(part.starts, position);
+        return part.retired[document] === 0 && skipped?.has(document) !== true;
+      };
+      // A part lays its documents out in key order: its first places are its smallest positions.
+      for (const position of smallestPositions(part.suffixArray, low, high, limit, listed)) {
+        const document = documentAt(part.starts, position);
+        found.push({ key: part.keys[document], offset: position - part.starts[document] - 1 });
+      }
+    }
+    for (const span of scanned) {
+      // A fresh document left out is not read; a retired one comes off as always (its segment holds it).
+      if (span.weight > 0 && leftOut?.has(span.key) === true) continue;
+      total += span.weight * countIn(span.tokens, span.from, span.to, pattern);
+      if (collect && span.weight > 0) {
         // Each fresh document's first `limit`: the documents come in no particular order.
-        for (let i = segment.from, listed = 0; i + length <= segment.to && listed < limit; i++) {
-          if (matchEndingAt(segment.tokens, segment.from, i + length - 1, pattern, length) !== length) continue;
-          found.push({ key: segment.key, offset: i - segment.origin });
+        for (let i = span.from, listed = 0; i + length <= span.to && listed < limit; i++) {
+          if (matchEndingAt(span.tokens, span.from, i + length - 1, pattern, length) !== length) continue;
+          found.push({ key: span.key, offset: i - span.origin });
           listed++;
         }
       }
     }
-    // Base documents left out: their occurrences come off the total, and none is listed.
-    const leftOutOfBase = new Set<number>();
-    for (const key of leftOut ?? []) {
-      const entry = this.documents.get(key);
-      if (entry === undefined || entry.tokens !== null) continue;
-      leftOutOfBase.add(entry.base);
-      total -= countIn(base.stream, base.starts[entry.base], base.starts[entry.base + 1] - 1, pattern);
-    }
-    if (collect) {
-      const listed = (position: number): boolean => {
-        const document = documentAt(base.starts, position);
-        return base.retired[document] === 0 && !leftOutOfBase.has(document);
-      };
-      // The stream lays documents out in key order: the first places are the smallest positions.
-      for (const position of smallestPositions(base.suffixArray, low, high, limit, listed)) {
-        const document = documentAt(base.starts, position);
-        found.push({ key: base.keys[document], offset: position - base.starts[document] - 1 });
-      }
-      found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.offset - b.offset));
-    }
+    // The parts' keys interleave.
+    found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.offset - b.offset));
     return { total, occurrences: found.slice(0, limit) };
   }
 
@@ -962,56 +1019,39 @@ export class TokenIndex {
   exportState(): TokenIndexState {
     const fresh: { key: string; tokens: Int32Array }[] = [];
     for (const [key, entry] of this.documents) if (entry.tokens) fresh.push({ key, tokens: entry.tokens });
-    const { stream, suffixArray, keys, starts, retired } = this.base;
-    return { stream, suffixArray, keys, starts, retired, fresh };
+    return { segments: this.segments.map((segment) => segment.state()), fresh };
   }
 
   /**
    * An index from `exportState`'s parts, checked so that no forged input can make a query read out
-   * of bounds or loop: the stream's shape, the suffix array a permutation of its positions in
-   * sorted order of their first tokens.
+   * of bounds or loop: each stream's shape, its suffix array a permutation of its positions in sorted
+   * order of their first tokens. A segment of more than `segmentTokens` (one base: a snapshot before
+   * segments) is split into segments of at most that, by key ranges.
    */
-  static fromState(state: TokenIndexState, vocabularySize: number): TokenIndex {
-    const { stream, suffixArray, keys, starts, retired } = state;
-    const documents = keys.length;
-    if (starts.length !== documents + 1 || retired.length !== documents) throw new Error('index snapshot: document table sizes do not match');
-    if (stream.length !== (documents > 0 ? starts[documents] : 0) + 1 || suffixArray.length !== stream.length) throw new Error('index snapshot: stream and suffix array sizes do not match');
-    if (starts[0] !== 0) throw new Error('index snapshot: the first document does not start the stream');
-    for (let d = 0; d < documents; d++) {
-      if (!(starts[d + 1] > starts[d] + 1) || stream[starts[d]] !== BOS || stream[starts[d + 1] - 1] !== SEPARATOR) throw new Error(`index snapshot: document ${d} is malformed`);
-      if (d > 0 && !(keys[d - 1] < keys[d])) throw new Error('index snapshot: document keys are not sorted and distinct');
-      if (retired[d] > 1) throw new Error('index snapshot: bad retired flag');
-    }
-    if (stream[stream.length - 1] !== SEPARATOR) throw new Error('index snapshot: the stream does not end in a separator');
-    checkIds(stream, vocabularySize, 'the stream');
-    // A bit per position (a byte each missed the cache at nearly every step: the positions come in no order).
-    const seen = new Uint32Array((stream.length + 31) >>> 5);
-    let previousFirst = -1;
-    for (let i = 0; i < suffixArray.length; i++) {
-      const position = suffixArray[i];
-      const bit = 1 << (position & 31);
-      if (!(position >= 0 && position < stream.length) || (seen[position >>> 5] & bit) !== 0) throw new Error('index snapshot: the suffix array is not a permutation of the stream');
-      seen[position >>> 5] |= bit;
-      const first = stream[position];
-      if (first < previousFirst) throw new Error('index snapshot: the suffix array is not sorted');
-      previousFirst = first;
-    }
-    const index = new TokenIndex();
-    // Every id is below the vocabulary's size (checked above).
-    index.base = { stream: narrowed(stream, vocabularySize), suffixArray, keys: [...keys], starts, retired };
-    for (let d = 0; d < documents; d++) {
-      const length = starts[d + 1] - starts[d] - 1;
-      if (retired[d] === 1) index.retiredTokens += length;
-      else {
-        index.documents.set(keys[d], { base: d, tokens: null, sorted: null, version: ++index.versionCounter });
-        index.liveTokens += length;
+  static fromState(state: TokenIndexState, vocabularySize: number, segmentTokens = SEGMENT_TOKENS): TokenIndex {
+    const index = new TokenIndex(SORT_FRESH_ABOVE, segmentTokens);
+    const segments: Segment[] = [];
+    for (const segmentState of state.segments) {
+      checkSegment(segmentState, vocabularySize);
+      for (const { stream, suffixArray, keys, starts, retired } of split(segmentState, segmentTokens)) {
+        // Every id is below the vocabulary's size (checked above).
+        if (keys.length > 0) segments.push(new Segment(narrowed(stream, vocabularySize), suffixArray, keys, starts, retired));
       }
+    }
+    index.segments = segments;
+    for (const segment of segments) {
+      segment.keys.forEach((key, d) => {
+        if (segment.retired[d] === 1) return;
+        if (index.documents.has(key)) throw new Error(`index snapshot: document ${JSON.stringify(key)} is stored twice`);
+        index.documents.set(key, { part: segment, place: d, tokens: null, version: ++index.versionCounter });
+        index.liveTokens += segment.length(d);
+      });
     }
     for (const { key, tokens } of state.fresh) {
       if (index.documents.has(key)) throw new Error(`index snapshot: document ${JSON.stringify(key)} is stored twice`);
       if (tokens.length === 0 || tokens[0] !== BOS) throw new Error(`index snapshot: document ${JSON.stringify(key)} is malformed`);
       checkIds(tokens.subarray(1), vocabularySize, `document ${JSON.stringify(key)}`, 1);
-      index.documents.set(key, { base: -1, tokens, sorted: null, version: ++index.versionCounter });
+      index.documents.set(key, { part: null, place: -1, tokens, version: ++index.versionCounter });
       index.freshTokens += tokens.length;
       index.liveTokens += tokens.length;
       // Sorted by the documents set after (a restart learns at most what changed).
@@ -1020,6 +1060,95 @@ export class TokenIndex {
     }
     return index;
   }
+}
+
+/**
+ * The stream of documents (`<s>` and ids each) with a separator after each and one more at the end
+ * (so that even an empty stream ends in one), copied `tokensPerSlice` at a time.
+ */
+function* streamOf(sources: readonly TokenStream[], tokensPerSlice: number): Generator<void, { stream: Int32Array; starts: Int32Array; alphabet: number }> {
+  const starts = new Int32Array(sources.length + 1);
+  const stream = new Int32Array(sources.reduce((total, tokens) => total + tokens.length, 0) + sources.length + 1);
+  let position = 0;
+  let alphabet = BOS + 1;
+  let copied = 0;
+  for (let d = 0; d < sources.length; d++) {
+    const tokens = sources[d];
+    starts[d] = position;
+    stream.set(tokens, position);
+    for (let i = 0; i < tokens.length; i++) if (tokens[i] >= alphabet) alphabet = tokens[i] + 1;
+    position += tokens.length;
+    stream[position++] = SEPARATOR;
+    copied += tokens.length;
+    if (copied >= tokensPerSlice) {
+      copied = 0;
+      yield;
+    }
+  }
+  starts[sources.length] = position;
+  stream[position] = SEPARATOR;
+  return { stream, starts, alphabet };
+}
+
+/** The checks `fromState` makes of one segment's parts. */
+function checkSegment({ stream, suffixArray, keys, starts, retired }: SegmentState, vocabularySize: number): void {
+  const documents = keys.length;
+  if (starts.length !== documents + 1 || retired.length !== documents) throw new Error('index snapshot: document table sizes do not match');
+  if (stream.length !== (documents > 0 ? starts[documents] : 0) + 1 || suffixArray.length !== stream.length) throw new Error('index snapshot: stream and suffix array sizes do not match');
+  if (starts[0] !== 0) throw new Error('index snapshot: the first document does not start the stream');
+  for (let d = 0; d < documents; d++) {
+    if (!(starts[d + 1] > starts[d] + 1) || stream[starts[d]] !== BOS || stream[starts[d + 1] - 1] !== SEPARATOR) throw new Error(`index snapshot: document ${d} is malformed`);
+    if (d > 0 && !(keys[d - 1] < keys[d])) throw new Error('index snapshot: document keys are not sorted and distinct');
+    if (retired[d] > 1) throw new Error('index snapshot: bad retired flag');
+  }
+  if (stream[stream.length - 1] !== SEPARATOR) throw new Error('index snapshot: the stream does not end in a separator');
+  checkIds(stream, vocabularySize, 'the stream');
+  // A bit per position (a byte each missed the cache at nearly every step: the positions come in no order).
+  const seen = new Uint32Array((stream.length + 31) >>> 5);
+  let previousFirst = -1;
+  for (let i = 0; i < suffixArray.length; i++) {
+    const position = suffixArray[i];
+    const bit = 1 << (position & 31);
+    if (!(position >= 0 && position < stream.length) || (seen[position >>> 5] & bit) !== 0) throw new Error('index snapshot: the suffix array is not a permutation of the stream');
+    seen[position >>> 5] |= bit;
+    const first = stream[position];
+    if (first < previousFirst) throw new Error('index snapshot: the suffix array is not sorted');
+    previousFirst = first;
+  }
+}
+
+/**
+ * A checked segment in pieces of at most `maxTokens` positions (a document larger alone), by key
+ * ranges, each piece's suffix array its positions in the order of the whole's: a query never compares
+ * a suffix past its first separator, and up to it a suffix reads the same in its piece, so that order
+ * is sorted there too. One pass over the whole, no sorting.
+ */
+function split(state: SegmentState, maxTokens: number): SegmentState[] {
+  const { stream, suffixArray, keys, starts, retired } = state;
+  const documents = keys.length;
+  // The first document of each piece.
+  const firsts: number[] = [];
+  for (let d = 0; d < documents; d++) if (firsts.length === 0 || starts[d + 1] - starts[firsts[firsts.length - 1]] > maxTokens) firsts.push(d);
+  if (firsts.length <= 1) return [state];
+  const from = firsts.map((d) => starts[d]);
+  const to = [...from.slice(1), starts[documents]];
+  // Each piece's own final separator sorts first (its suffix is the smallest).
+  const arrays = from.map((start, i) => new Int32Array(to[i] - start + 1).fill(to[i] - start, 0, 1));
+  const filled = from.map(() => 1);
+  const last = stream.length - 1;
+  for (let i = 0; i < suffixArray.length; i++) {
+    const position = suffixArray[i];
+    if (position === last) continue;
+    let piece = from.length - 1;
+    while (from[piece] > position) piece--;
+    arrays[piece][filled[piece]++] = position - from[piece];
+  }
+  return firsts.map((first, i) => {
+    const next = i + 1 < firsts.length ? firsts[i + 1] : documents;
+    const pieceStream = new Int32Array(to[i] - from[i] + 1);
+    pieceStream.set(stream.subarray(from[i], to[i]));
+    return { stream: pieceStream, suffixArray: arrays[i], keys: keys.slice(first, next), starts: starts.slice(first, next + 1).map((start) => start - from[i]), retired: retired.slice(first, next) };
+  });
 }
 
 function checkIds(ids: ArrayLike<number>, vocabularySize: number, what: string, smallest = 0): void {
@@ -1050,6 +1179,29 @@ function documentAt(starts: Int32Array, position: number): number {
     else high = middle;
   }
   return low;
+}
+
+/** Two parts' followers together (both ascending: one pass). */
+function withFollowers(a: Followers, b: Followers): Followers {
+  if (a.words.length === 0) return b;
+  if (b.words.length === 0) return a;
+  const words = new Int32Array(a.words.length + b.words.length);
+  const counts = new Int32Array(words.length);
+  let kept = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.words.length || j < b.words.length) {
+    const fromA = j === b.words.length || (i < a.words.length && a.words[i] <= b.words[j]);
+    const word = fromA ? a.words[i] : b.words[j];
+    if (kept > 0 && words[kept - 1] === word) counts[kept - 1] += fromA ? a.counts[i] : b.counts[j];
+    else {
+      words[kept] = word;
+      counts[kept++] = fromA ? a.counts[i] : b.counts[j];
+    }
+    if (fromA) i++;
+    else j++;
+  }
+  return { words: words.subarray(0, kept), counts: counts.subarray(0, kept) };
 }
 
 /** `followers` less `left` (a part of them: each of its words follows as often at least), words left with no count dropped. */

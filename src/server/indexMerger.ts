@@ -1,7 +1,8 @@
-// Merges the workspace's token index in the background: the stream is gathered on the server's thread
-// in slices that let requests in (a copy, ~40 ms for 3 M tokens in all), its suffix array built in a worker thread (dist/indexWorker.js),
-// and the new base installed in one O(documents) step. The stream is transferred to the worker and
-// back with the suffix array, never copied: it is not read meanwhile (queries read the old base). Queries stay exact throughout (the index reads
+// Merges the workspace's token index in the background, a segment at a time (at most SEGMENT_TOKENS:
+// a merge never rebuilds the whole index): the segment's stream is gathered on the server's thread in
+// slices that let requests in (a copy, ~40 ms for 3 M tokens in all), its suffix array built in a
+// worker thread (dist/indexWorker.js), and the segment installed in one O(documents) step. The stream is transferred to the worker and
+// back with the suffix array, never copied: it is not read meanwhile (queries read the old segments). Queries stay exact throughout (the index reads
 // documents changed meanwhile by a linear pass). Where no built worker exists (tests run from source),
 // the merge runs at once.
 

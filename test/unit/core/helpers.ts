@@ -1,9 +1,10 @@
 // Test helpers for the engine: building toy models, and reading every statistic a model holds in a
 // form that does not depend on node ids (so two models counted in different orders compare equal).
 
+import { strict as assert } from 'node:assert';
 import { ADJUSTED, CHILD_SUM, COUNT, N1, N2, N3, NONE } from '../../../src/core/orderTable';
 import { NgramModel, type NgramModelOptions } from '../../../src/core/model';
-import { writeSnapshot, Writer } from '../../../src/core/snapshot';
+import { frame, SNAPSHOT_MAGIC, writeSnapshot, Writer, type SnapshotDocument } from '../../../src/core/snapshot';
 import type { TokenIndex } from '../../../src/core/tokenIndex';
 import type { EstimatorOptions } from '../../../src/core/types';
 
@@ -84,7 +85,7 @@ export function formatFiveBody(
   // Format 6 without documents: the model section, then where the sentences are, the count (0) and the index.
   const modelSection = writeSnapshot(model).subarray(16);
   const prefix = modelSection.subarray(0, modelSection.length - 12);
-  const indexSection = writeSnapshot(model, [], index).subarray(16 + prefix.length + 8);
+  const indexSection = unsegmented(writeSnapshot(model, [], index).subarray(16 + prefix.length + 8));
   const body = new Writer();
   body.raw(prefix);
   body.u32(documents.length);
@@ -97,6 +98,35 @@ export function formatFiveBody(
   }
   body.raw(indexSection);
   return body.result();
+}
+
+/**
+ * `model`'s snapshot with `documents` and `index` as format 6 wrote it: the token index (the body's end)
+ * one base, not segments.
+ */
+export function formatSixSnapshot(model: NgramModel, documents: readonly SnapshotDocument[], index: TokenIndex): Uint8Array {
+  const body = writeSnapshot(model, documents, index).subarray(16);
+  // The index's format, byte length and bytes, where a snapshot without one has its format (0) alone.
+  const sectionLength = writeSnapshot(model, [], index).length - writeSnapshot(model).length + 4;
+  const at = body.length - sectionLength;
+  const legacy = new Uint8Array(body.length - 4);
+  legacy.set(body.subarray(0, at));
+  legacy.set(unsegmented(body.subarray(at)), at);
+  return frame(SNAPSHOT_MAGIC, 6, legacy);
+}
+
+/**
+ * A token index section (its format, byte length and bytes) as formats before 7 laid it out: without
+ * the segment count, its one segment the base (an index merged into more is refused here).
+ */
+function unsegmented(section: Uint8Array): Uint8Array {
+  const view = new DataView(section.buffer, section.byteOffset, section.byteLength);
+  assert.equal(view.getUint32(8, true), 1, 'an index of one segment');
+  const out = new Uint8Array(section.length - 4);
+  out.set(section.subarray(0, 8));
+  out.set(section.subarray(12), 8);
+  new DataView(out.buffer).setUint32(4, view.getUint32(4, true) - 4, true);
+  return out;
 }
 
 /**

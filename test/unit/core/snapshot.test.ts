@@ -5,7 +5,7 @@ import { NgramModel } from '../../../src/core/model';
 import { crc32, frame, INDEX_FORMAT_VERSION, readSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, readSnapshotFrom, writeSnapshot, writeSnapshotInSteps, writeSnapshotTo, type ByteSource, type Snapshot, type SnapshotDocument } from '../../../src/core/snapshot';
 import { TokenIndex } from '../../../src/core/tokenIndex';
 import { ESTIMATOR_NAMES } from '../../../src/core/types';
-import { formatFiveBody, olderSnapshotBody, statistics } from './helpers';
+import { formatFiveBody, formatSixSnapshot, olderSnapshotBody, statistics } from './helpers';
 
 
 const WORDS = ['a', 'b', 'c', 'ü', '→', 'word_with_underscore'];
@@ -155,10 +155,11 @@ describe('snapshot', () => {
       const sentenceBytes = documents.reduce((total, document) => total + 4 + document.encoded.byteLength, 0);
       const beside = frame(SNAPSHOT_MAGIC, 5, formatFiveBody(model, documents, index));
       const once = writeSnapshot(model, documents, index);
-      assert.equal(beside.length - once.length, sentenceBytes - 4);
+      // Less format 7's segment count.
+      assert.equal(beside.length - once.length, sentenceBytes - 4 - 4);
       const loaded = readSnapshot(once);
       assert.deepEqual(loaded.documents.map((document) => Array.from(document.encoded)), documents.map((document) => Array.from(document.encoded)));
-      assert.ok((loaded.index?.exportState().stream ?? new Int32Array(0)) instanceof Uint16Array);
+      assert.ok((loaded.index?.exportState().segments[0].stream ?? new Int32Array(0)) instanceof Uint16Array);
       // A vocabulary past 65,536 words: the index's stream stays 32-bit, and the documents read off it as views.
       const large = new NgramModel({ order: 2, tokenizer: 'whitespace' });
       large.addText(Array.from({ length: 70_000 }, (_, i) => `w${i}`).join(' '));
@@ -168,7 +169,7 @@ describe('snapshot', () => {
       wideIndex.set(wide[0].key, wide[0].encoded);
       wideIndex.merge();
       const wideLoaded = readSnapshot(writeSnapshot(large, wide, wideIndex));
-      const stream = wideLoaded.index?.exportState().stream;
+      const stream = wideLoaded.index?.exportState().segments[0].stream;
       assert.ok(stream instanceof Int32Array);
       assert.deepEqual(Array.from(wideLoaded.documents[0].encoded), Array.from(wide[0].encoded));
       assert.equal(wideLoaded.documents[0].encoded.buffer, stream.buffer);
@@ -205,6 +206,33 @@ describe('snapshot', () => {
       const unindexed = readSnapshot(writeSnapshot(model, documents));
       assert.equal(unindexed.indexProblem, 'saved without a token index');
       assert.deepEqual(unindexed.documents, documents);
+    });
+
+    it('writes the index in segments (format 7) and reads them back as they were; a format 6 index (one base) loads as the same index', () => {
+      const { model, documents } = sample();
+      // Segments of a document or two, one of them holding a retired document, and a fresh one.
+      const index = new TokenIndex(undefined, 16);
+      for (const document of documents) index.set(document.key, document.encoded);
+      index.merge();
+      const edited = { ...documents[1], encoded: model.encodeText('const x = f(a, b);') };
+      index.set(edited.key, edited.encoded);
+      const saved = [documents[0], edited, ...documents.slice(2)];
+      assert.ok(index.stats().segments > 1);
+      const loaded = readSnapshot(writeSnapshot(model, saved, index));
+      assert.equal(loaded.formatVersion, SNAPSHOT_VERSION);
+      assert.deepEqual(loaded.index?.stats(), index.stats());
+      assert.deepEqual(queries(model, loaded.index as TokenIndex), queries(model, index));
+      assert.deepEqual(loaded.documents.map((document) => Array.from(document.encoded)), saved.map((document) => Array.from(document.encoded)));
+
+      const one = indexed();
+      const six = readSnapshot(formatSixSnapshot(one.model, one.documents, one.index));
+      assert.equal(six.formatVersion, 6);
+      assert.equal(six.indexProblem, undefined);
+      assert.deepEqual(six.index?.stats(), readSnapshot(writeSnapshot(one.model, one.documents, one.index)).index?.stats());
+      // The document the snapshot does not list is left out.
+      one.index.delete('/work/uncounted.ts');
+      assert.deepEqual(queries(one.model, six.index as TokenIndex), queries(one.model, one.index));
+      assert.deepEqual(six.documents.map((document) => Array.from(document.encoded)), one.documents.map((document) => Array.from(document.encoded)));
     });
 
     it('a format 3 snapshot (no index) still loads, saying it has no index', () => {
@@ -331,7 +359,7 @@ describe('snapshot', () => {
       const body = writes.slice(0, -1);
       for (let i = 0, next = 16; i < body.length; next += body[i][1], i++) assert.equal(body[i][0], next, 'the body in order, each byte once');
       assert.equal(body.reduce((total, [, size]) => total + size, 16), length);
-      assert.ok(Math.max(...body.map(([, size]) => size)) <= Math.max(1 << 20, index.exportState().suffixArray.byteLength), 'chunks, and the largest arrays as they are');
+      assert.ok(Math.max(...body.map(([, size]) => size)) <= Math.max(1 << 20, ...index.exportState().segments.map((segment) => segment.suffixArray.byteLength)), 'chunks, and the largest arrays as they are');
       assert.ok(body.length > 3);
       assert.deepEqual(file, writeSnapshot(model, documents, index));
       const loaded = readSnapshot(file);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { buildSuffixArray } from '../../../src/core/suffixArray';
-import { TokenIndex, type MergeInput } from '../../../src/core/tokenIndex';
+import { TokenIndex, type MergeInput, type SegmentState, type TokenIndexState } from '../../../src/core/tokenIndex';
 import { BOS, EOS } from '../../../src/core/vocabulary';
 
 /** Suffixes sorted by comparison, a shorter one before every suffix it is a prefix of. */
@@ -42,21 +42,71 @@ const operationArb: fc.Arbitrary<Operation> = fc.oneof(
 /** Merges started by `take` and not completed yet. */
 const takenInputs = new WeakMap<TokenIndex, MergeInput>();
 
-/** The documents as the index should see them: `<s>` then the encoded sentences. */
-function apply(index: TokenIndex, truth: Map<string, Int32Array>, operation: Operation): void {
+/** Tokens a merge's input holds (`<s>` and ids, the separators aside). */
+function inputTokens(input: MergeInput): number {
+  return input.stream.length - input.keys.length - 1;
+}
+
+/**
+ * The documents as the index should see them: `<s>` then the encoded sentences. A merge started never
+ * takes more than `segmentTokens`, unless one document alone is more.
+ */
+function apply(index: TokenIndex, truth: Map<string, Int32Array>, operation: Operation, segmentTokens = Infinity): void {
   if (operation.kind === 'set') {
     index.set(operation.key, operation.encoded);
     truth.set(operation.key, Int32Array.from([BOS, ...operation.encoded]));
   } else if (operation.kind === 'delete') {
     assert.equal(index.delete(operation.key), truth.delete(operation.key));
   } else if (operation.kind === 'take') {
-    if (!takenInputs.has(index)) takenInputs.set(index, index.mergeInput());
+    if (takenInputs.has(index)) return;
+    const input = index.mergeInput();
+    assert.ok(inputTokens(input) <= segmentTokens || input.keys.length === 1, `a merge of ${inputTokens(input)} tokens`);
+    takenInputs.set(index, input);
   } else if (operation.kind === 'complete') {
     const input = takenInputs.get(index);
     takenInputs.delete(index);
     if (input !== undefined) index.completeMerge(input, buildSuffixArray(input.stream, input.alphabet));
-  } else if (!takenInputs.has(index)) index.merge(); // one merge at a time, as the server runs them
+  } else if (!takenInputs.has(index)) {
+    // One merge at a time, as the server runs them; it merges every change, a segment at a time.
+    index.merge();
+    assert.equal(index.stats().pendingTokens, 0);
+  }
 }
+
+/** Every query the property tests make, against brute force over `truth`. */
+function checkAgainstBruteForce(index: TokenIndex, truth: Map<string, Int32Array>, contexts: readonly (readonly number[])[]): void {
+  for (const values of contexts) {
+    const context = Int32Array.from(values);
+    const searched = context.includes(0) ? context.subarray(context.lastIndexOf(0) + 1) : context;
+    // Also with a document left out (as the lens reads a document), as if it were deleted.
+    for (const leftOut of [undefined, 'b.ts']) {
+      const expected = bruteLongestMatch(new Map([...truth].filter(([key]) => key !== leftOut)), searched);
+      const match = index.longestMatch(context, context.length, leftOut);
+      assert.equal(match.length, expected.length);
+      assert.deepEqual(
+        Array.from(match.words, (word, i) => [word, match.counts[i]]),
+        [...expected.tally].sort((a, b) => a[0] - b[0]),
+      );
+      assert.equal(match.count, [...expected.tally.values()].reduce((a, b) => a + b, 0));
+    }
+    const occurrences = index.occurrences(context, 3);
+    const brute = context.includes(0) || context.length === 0 ? [] : bruteOccurrences(truth, context);
+    if (context.length > 0) {
+      assert.equal(occurrences.total, brute.length);
+      assert.deepEqual(occurrences.occurrences, brute.slice(0, 3));
+      // Documents left out, merged or fresh, are as if deleted.
+      const leftOut = new Set(['b.ts', 'c/d.md']);
+      const without = index.occurrences(context, 3, leftOut);
+      const bruteWithout = brute.filter((place) => !leftOut.has(place.key));
+      assert.equal(without.total, bruteWithout.length);
+      assert.deepEqual(without.occurrences, bruteWithout.slice(0, 3));
+    }
+  }
+  assert.equal(index.stats().documents, truth.size);
+  assert.equal(index.stats().tokens, [...truth.values()].reduce((sum, tokens) => sum + tokens.length, 0));
+}
+
+const contextsArb = fc.array(fc.array(fc.constantFrom(3, 4, 5, 6, EOS, BOS, 0), { minLength: 0, maxLength: 8 }), { minLength: 1, maxLength: 6 });
 
 function occursAt(tokens: Int32Array, at: number, pattern: ArrayLike<number>): boolean {
   if (at + pattern.length > tokens.length) return false;
@@ -131,62 +181,36 @@ describe('core/suffixArray', () => {
   });
 });
 
-/** The index as it runs, and with every fresh document but the latest sorted (searched through a suffix array of its own). */
-const sortings: [string, number | undefined][] = [
-  ['', undefined],
-  [', fresh documents sorted', 0],
-  [', fresh documents sorted in groups', 12],
+/**
+ * The index as it runs; with every fresh document but the latest sorted (searched through a suffix
+ * array of its own); and merged in segments of a few documents (several segments, tier merges, segments
+ * rebuilt for what they retired).
+ */
+const sortings: [string, number | undefined, number | undefined][] = [
+  ['', undefined, undefined],
+  [', fresh documents sorted', 0, undefined],
+  [', fresh documents sorted in groups', 12, undefined],
+  [', in segments of a few documents', undefined, 24],
+  [', in segments of a document or two, fresh documents sorted in groups', 12, 8],
 ];
 
 describe('core/tokenIndex', () => {
-  for (const [sorting, sortFreshAbove] of sortings) {
+  for (const [sorting, sortFreshAbove, segmentTokens] of sortings) {
   it(`answers longest matches, continuations and occurrences exactly as a brute-force scan, through edits and merges${sorting}`, () => {
     fc.assert(
-      fc.property(
-        fc.array(operationArb, { minLength: 1, maxLength: 12 }),
-        fc.array(fc.array(fc.constantFrom(3, 4, 5, 6, EOS, BOS, 0), { minLength: 0, maxLength: 8 }), { minLength: 1, maxLength: 6 }),
-        (operations, contexts) => {
-          const index = new TokenIndex(sortFreshAbove);
-          const truth = new Map<string, Int32Array>();
-          for (const operation of operations) apply(index, truth, operation);
-          for (const values of contexts) {
-            const context = Int32Array.from(values);
-            const searched = context.includes(0) ? context.subarray(context.lastIndexOf(0) + 1) : context;
-            // Also with a document left out (as the lens reads a document), as if it were deleted.
-            for (const leftOut of [undefined, 'b.ts']) {
-              const expected = bruteLongestMatch(new Map([...truth].filter(([key]) => key !== leftOut)), searched);
-              const match = index.longestMatch(context, context.length, leftOut);
-              assert.equal(match.length, expected.length);
-              assert.deepEqual(
-                Array.from(match.words, (word, i) => [word, match.counts[i]]),
-                [...expected.tally].sort((a, b) => a[0] - b[0]),
-              );
-              assert.equal(match.count, [...expected.tally.values()].reduce((a, b) => a + b, 0));
-            }
-            const occurrences = index.occurrences(context, 3);
-            const brute = context.includes(0) || context.length === 0 ? [] : bruteOccurrences(truth, context);
-            if (context.length > 0) {
-              assert.equal(occurrences.total, brute.length);
-              assert.deepEqual(occurrences.occurrences, brute.slice(0, 3));
-              // Documents left out, in the base or fresh, are as if deleted.
-              const leftOut = new Set(['b.ts', 'c/d.md']);
-              const without = index.occurrences(context, 3, leftOut);
-              const bruteWithout = brute.filter((place) => !leftOut.has(place.key));
-              assert.equal(without.total, bruteWithout.length);
-              assert.deepEqual(without.occurrences, bruteWithout.slice(0, 3));
-            }
-          }
-          assert.equal(index.stats().documents, truth.size);
-          assert.equal(index.stats().tokens, [...truth.values()].reduce((sum, tokens) => sum + tokens.length, 0));
-        },
-      ),
+      fc.property(fc.array(operationArb, { minLength: 1, maxLength: 12 }), contextsArb, (operations, contexts) => {
+        const index = new TokenIndex(sortFreshAbove, segmentTokens);
+        const truth = new Map<string, Int32Array>();
+        for (const operation of operations) apply(index, truth, operation, segmentTokens);
+        checkAgainstBruteForce(index, truth, contexts);
+      }),
       { numRuns: 300 },
     );
   });
 
   it(`answers a common context (its followers kept until the next merge) exactly through edits, left-out documents and merges${sorting}`, () => {
     const repeated = (times: number, follower: (i: number) => number): Int32Array => Int32Array.from({ length: 4 * times }, (_, i) => [3, 4, follower(i >> 2), EOS][i % 4]);
-    const index = new TokenIndex(sortFreshAbove);
+    const index = new TokenIndex(sortFreshAbove, segmentTokens === undefined ? undefined : 2500);
     const truth = new Map<string, Int32Array>();
     const set = (key: string, encoded: Int32Array): void => {
       index.set(key, encoded);
@@ -226,11 +250,11 @@ describe('core/tokenIndex', () => {
         fc.option(keyArb, { nil: undefined }),
         fc.array(operationArb, { maxLength: 2 }),
         fc.nat(40),
-        fc.constantFrom(...sortings.map(([, sortFreshAbove]) => sortFreshAbove)),
-        (operations, tokens, maxLength, leftOut, later, at, sortFreshAbove) => {
-          const index = new TokenIndex(sortFreshAbove);
+        fc.constantFrom(...sortings.map(([, sortFreshAbove, segmentTokens]) => [sortFreshAbove, segmentTokens] as const)),
+        (operations, tokens, maxLength, leftOut, later, at, [sortFreshAbove, segmentTokens]) => {
+          const index = new TokenIndex(sortFreshAbove, segmentTokens);
           const truth = new Map<string, Int32Array>();
-          for (const operation of operations) apply(index, truth, operation);
+          for (const operation of operations) apply(index, truth, operation, segmentTokens);
           const start = tokens.length >> 1;
           const walk = index.walk(tokens.slice(0, start), maxLength, leftOut);
           const expected = (end: number): void => {
@@ -245,7 +269,7 @@ describe('core/tokenIndex', () => {
           expected(start);
           for (let end = start + 1; end <= tokens.length; end++) {
             // The index changes midway (an edit, a merge): the walk answers on the index as it is.
-            if (end === start + 1 + (at % (tokens.length - start))) for (const operation of later) apply(index, truth, operation);
+            if (end === start + 1 + (at % (tokens.length - start))) for (const operation of later) apply(index, truth, operation, segmentTokens);
             walk.push(tokens[end - 1]);
             expected(end);
           }
@@ -318,8 +342,8 @@ describe('core/tokenIndex', () => {
     assert.notEqual(buffer('k6'), buffer('k7'));
     assert.deepEqual(Array.from(index.sentences('k2') as Int32Array), [5, 4, EOS]);
     check();
-    // A grouped document left out is read to be subtracted from its group.
-    assert.equal(index.scannedTokens('k1'), 16);
+    // A grouped document left out is subtracted from its group through a copy sorted alone, not read.
+    assert.equal(index.scannedTokens('k1'), 12);
     // An edit of k4 takes its group apart: k3 and k5 are unsorted again, behind k6..k8, which are sorted now.
     set('k4', [6, 3, EOS]);
     assert.equal(index.searchedGroups(), 2);
@@ -417,7 +441,7 @@ describe('core/tokenIndex', () => {
       check('fresh');
       index.merge();
       check('merged');
-      const stream = index.exportState().stream;
+      const stream = index.exportState().segments[0].stream;
       assert.equal(stream instanceof Int32Array, shift > 0);
       if (shift > 0) for (const key of documents.keys()) assert.equal(index.sentences(key)?.buffer, stream.buffer, `${key} is read off the stream, not copied`);
       // One fresh beside the base, and one retired from it.
@@ -427,7 +451,7 @@ describe('core/tokenIndex', () => {
       index.delete('c.ts');
       check('changed since the merge');
       const state = index.exportState();
-      const restored = TokenIndex.fromState({ ...state, stream: new Int32Array(state.stream) }, 70_007);
+      const restored = TokenIndex.fromState({ ...state, segments: state.segments.map((segment) => ({ ...segment, stream: new Int32Array(segment.stream) })) }, 70_007);
       for (const [key, ids] of documents) assert.deepEqual(Array.from(restored.sentences(key) ?? []), Array.from(shifted(ids)), `restored: ${key}`);
       documents.set('b.ts', Int32Array.from([4, 3, 4, EOS]));
       documents.set('c.ts', Int32Array.from([6, EOS]));
@@ -448,11 +472,12 @@ describe('core/tokenIndex', () => {
     }
     narrowIndex.merge();
     wideIndex.merge();
-    const positions = narrowIndex.exportState().stream.length;
+    const positions = narrowIndex.exportState().segments[0].stream.length;
     // Same documents, same suffix array: only the stream's width differs, 2 bytes a position.
     assert.equal(wideIndex.stats().bytes - narrowIndex.stats().bytes, 2 * positions);
-    assert.ok(narrowIndex.exportState().stream instanceof Uint16Array);
-    const restoredWide = TokenIndex.fromState({ ...wideIndex.exportState(), stream: new Int32Array(wideIndex.exportState().stream) }, 70_007);
+    assert.ok(narrowIndex.exportState().segments[0].stream instanceof Uint16Array);
+    const [wideSegment] = wideIndex.exportState().segments;
+    const restoredWide = TokenIndex.fromState({ segments: [{ ...wideSegment, stream: new Int32Array(wideSegment.stream) }], fresh: [] }, 70_007);
     for (const context of [[3, 4], [EOS, 3], [4, EOS, 3, 4]]) {
       const narrowMatch = narrowIndex.longestMatch(context);
       for (const index of [wideIndex, restoredWide]) {
@@ -462,6 +487,82 @@ describe('core/tokenIndex', () => {
         assert.deepEqual(Array.from(wideMatch.counts), Array.from(narrowMatch.counts));
       }
     }
+  });
+
+  it('loads one base of more than its segment size (a snapshot before segments) split by key ranges, answering exactly, and goes on learning and merging', () => {
+    const distinctDocuments = fc.uniqueArray(fc.tuple(keyArb, documentArb), { minLength: 1, maxLength: 4, selector: ([key]) => key });
+    fc.assert(
+      fc.property(distinctDocuments, fc.subarray(['a.ts', 'b.ts', 'c/d.md', 'e.txt']), fc.integer({ min: 1, max: 40 }), contextsArb, fc.array(operationArb, { maxLength: 6 }), (documents, deleted, segmentTokens, contexts, later) => {
+        // One base, as format 6 saved it, some of its documents retired.
+        const whole = new TokenIndex();
+        const truth = new Map<string, Int32Array>();
+        for (const [key, encoded] of documents) apply(whole, truth, { kind: 'set', key, encoded });
+        whole.merge();
+        for (const key of deleted) apply(whole, truth, { kind: 'delete', key });
+        const state = whole.exportState();
+        assert.equal(state.segments.length, 1);
+        const index = TokenIndex.fromState(state, 7, segmentTokens);
+        const pieces = index.exportState().segments;
+        // Each piece at most the segment size in positions (`<s>`, ids, separators), or one document.
+        for (const piece of pieces) assert.ok(piece.stream.length - 1 <= segmentTokens || piece.keys.length === 1);
+        assert.deepEqual(pieces.flatMap((piece) => piece.keys), state.segments[0].keys);
+        if (state.segments[0].stream.length - 1 > segmentTokens && state.segments[0].keys.length > 1) assert.ok(pieces.length > 1);
+        checkAgainstBruteForce(index, truth, contexts);
+        for (const operation of later) apply(index, truth, operation, segmentTokens);
+        checkAgainstBruteForce(index, truth, contexts);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('merges in tiers within its segment size: the fresh documents, then the segments holding retired ones (the largest share first), then the smallest no larger than what it took', () => {
+    // Documents of 4 tokens with `<s>`; segments of at most 40.
+    const index = new TokenIndex(undefined, 40);
+    const truth = new Map<string, Int32Array>();
+    let next = 0;
+    const add = (documents: number): void => {
+      for (let i = 0; i < documents; i++, next++) apply(index, truth, { kind: 'set', key: `k${String(next).padStart(2, '0')}`, encoded: Int32Array.from([3 + (next % 4), 4 + (next % 3), EOS]) });
+    };
+    /** One merge; the tokens it took and the segments' live tokens after it (as `stats` counts them, oldest first). */
+    const mergeOnce = (): { took: number; rebuilt: number } => {
+      const input = index.mergeInput();
+      index.completeMerge(input, buildSuffixArray(input.stream, input.alphabet));
+      checkAgainstBruteForce(index, truth, [[3, 4], [4, EOS], [EOS, 5, 5], [BOS, 6]]);
+      return { took: inputTokens(input), rebuilt: input.rebuilt.length };
+    };
+    const sizes = (): number[] => index.exportState().segments.map((segment) => segment.stream.length - segment.keys.length - 1);
+    add(2);
+    assert.deepEqual(mergeOnce(), { took: 8, rebuilt: 0 });
+    add(2);
+    // The segment of 8 is no larger than the 8 fresh tokens: merged with them.
+    assert.deepEqual(mergeOnce(), { took: 16, rebuilt: 1 });
+    add(1);
+    assert.deepEqual(mergeOnce(), { took: 4, rebuilt: 0 });
+    assert.deepEqual(sizes(), [16, 4]);
+    add(1);
+    assert.deepEqual(mergeOnce(), { took: 8, rebuilt: 1 });
+    add(2);
+    // 8 fresh, then the 8 (no larger), then the 16 (no larger than 16).
+    assert.deepEqual(mergeOnce(), { took: 32, rebuilt: 2 });
+    add(5);
+    assert.deepEqual(mergeOnce(), { took: 20, rebuilt: 0 });
+    assert.deepEqual(sizes(), [32, 20]);
+    // An edit retires its document in the segment of 32: the next merge rebuilds that one with the fresh
+    // document (4 + 28), not the smaller one beside it, which would not fit.
+    apply(index, truth, { kind: 'set', key: 'k00', encoded: Int32Array.from([6, 6, EOS]) });
+    assert.equal(index.stats().pendingTokens, 8);
+    assert.deepEqual(mergeOnce(), { took: 32, rebuilt: 1 });
+    assert.deepEqual(sizes(), [20, 32]);
+    assert.equal(index.stats().pendingTokens, 0);
+    // Ten fresh documents fill a segment: the segment holding a retired document waits for the next merge.
+    apply(index, truth, { kind: 'delete', key: 'k12' });
+    add(10);
+    assert.deepEqual(mergeOnce(), { took: 40, rebuilt: 0 });
+    assert.equal(index.stats().pendingTokens, 4);
+    assert.deepEqual(mergeOnce(), { took: 16, rebuilt: 1 });
+    assert.deepEqual(sizes(), [32, 40, 16]);
+    assert.equal(index.stats().pendingTokens, 0);
+    assert.equal(index.stats().segments, 3);
   });
 
   it('refuses forged parts (a snapshot signed anew would carry them) by its structure check', () => {
@@ -475,11 +576,12 @@ describe('core/tokenIndex', () => {
     assert.deepEqual(restored.stats(), index.stats());
     assert.throws(() => TokenIndex.fromState(index.exportState(), 6), /holds an id outside the vocabulary/);
     const state = index.exportState();
-    const notPermutation = { ...state, suffixArray: new Int32Array(state.suffixArray.length) };
-    assert.throws(() => TokenIndex.fromState(notPermutation, 7), /suffix array is not a permutation/);
-    const unsorted = { ...state, suffixArray: state.suffixArray.slice().reverse() };
-    assert.throws(() => TokenIndex.fromState(unsorted, 7), /suffix array is not sorted/);
-    const shortStarts = { ...state, starts: state.starts.subarray(1) };
-    assert.throws(() => TokenIndex.fromState(shortStarts, 7), /document table sizes/);
+    const [segment] = state.segments;
+    const forged = (changes: Partial<SegmentState>): TokenIndexState => ({ ...state, segments: [{ ...segment, ...changes }] });
+    assert.throws(() => TokenIndex.fromState(forged({ suffixArray: new Int32Array(segment.suffixArray.length) }), 7), /suffix array is not a permutation/);
+    assert.throws(() => TokenIndex.fromState(forged({ suffixArray: segment.suffixArray.slice().reverse() }), 7), /suffix array is not sorted/);
+    assert.throws(() => TokenIndex.fromState(forged({ starts: segment.starts.subarray(1) }), 7), /document table sizes/);
+    // A document live in two segments.
+    assert.throws(() => TokenIndex.fromState({ ...state, segments: [segment, segment] }, 7), /document "a.ts" is stored twice/);
   });
 });
