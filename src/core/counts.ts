@@ -426,6 +426,8 @@ export class NgramCounts {
     // Node ids change: whatever a reader cached by node is stale.
     this.version++;
     this.tables[0].trim();
+    // Every order's links and hash are rebuilt: none is held while the new records are built.
+    for (let n = 2; n <= this.order; n++) this.tables[n - 1].dropIndex();
     // Old node id → new node id of the order just compacted (unigrams keep their ids: word ids).
     let renumbered: Int32Array | undefined;
     for (let n = 2; n <= this.order; n++) {
