@@ -47,6 +47,9 @@ export const CORE_TARGETS: CoreTargets = {
   restartSeconds: 1,
 };
 
+/** Timed scoring runs, at least. */
+const SCORE_RUNS = 20;
+
 export interface CoreOrderResult {
   readonly order: number;
   readonly trainTokens: number;
@@ -169,7 +172,8 @@ function benchOrder(corpus: CoreCorpus, order: number, options: CoreBenchOptions
   const probe = model.encodeForScoring(corpus.test);
   const scoreRates: number[] = [];
   let totals = model.scoreSentences(probe);
-  for (let run = 0; run < Math.max(5, options.runs); run++) {
+  // A run takes some 40 ms, which one stall of the shared CPU can double: 20 of them, not 5.
+  for (let run = 0; run < Math.max(SCORE_RUNS, options.runs); run++) {
     const start = performance.now();
     totals = model.scoreSentences(probe);
     scoreRates.push(totals.tokens / seconds(start));
