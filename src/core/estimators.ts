@@ -153,10 +153,6 @@ export class Estimator {
   private stamp = 0;
   /** The n-gram length the last `scoreAndAdvance` matched (0 when even its unigram was unseen). */
   lastMatched = 0;
-  /** First hash probe (slot index and value) per level, for `scoreKneserNey`. */
-  private readonly probeIndex = new Int32Array(MAX_LEVELS);
-  private readonly probeSlot = new Int32Array(MAX_LEVELS);
-  private readonly probeHash = new Int32Array(MAX_LEVELS);
   /** `scoreBlock`'s n-gram nodes per length and token, and its lookups' first slots. */
   private readonly blockGrams = new Int32Array((MAX_LEVELS + 1) * BLOCK_SPAN);
   private readonly blockHomes = new Int32Array(SCORE_BLOCK);
@@ -362,7 +358,6 @@ export class Estimator {
    * A word outside V scores 0 here: callers score it as `<unk>`.
    */
   scoreAndAdvance(chain: ContextChain, word: number, next: ContextChain): number {
-    if (this.kind === Kind.KneserNey) return this.scoreKneserNey(chain, word, next);
     const counts = this.counts;
     const topContext = counts.order - 1;
     const m = chain.length;
@@ -383,76 +378,6 @@ export class Estimator {
       if (j < first) continue;
       this.prepareLevel(j, chain.nodes[j]);
       p = this.step(j, child === NONE ? 0 : this.childCount(j, child), p);
-    }
-    this.lastMatched = matched;
-    this.settleNext(next, matched);
-    return known ? p : 0;
-  }
-
-  /**
-   * `scoreAndAdvance` for Kneser-Ney, the hot path of evaluation: the same arithmetic as `step`
-   * over `prepareLevel`'s parameters (so results are bit-identical to `distribution`), with the
-   * level parameters kept in locals.
-   */
-  private scoreKneserNey(chain: ContextChain, word: number, next: ContextChain): number {
-    const counts = this.counts;
-    const tables = counts.tables;
-    const discounts = this.knDiscounts();
-    const topContext = counts.order - 1;
-    const nodes = chain.nodes;
-    const m = chain.length;
-    const unigrams = tables[0];
-    const unigramIndex = word * unigrams.stride;
-    const unigramCount = word < unigrams.size ? unigrams.data[unigramIndex + COUNT] : 0;
-    const known = word === UNK || word === EOS || (word >= FIRST_WORD_ID && unigramCount > 0);
-    let p = 1 / (counts.liveWords + 2);
-    let matched = 0;
-    const root = counts.root;
-    if (root.childSum > 0) {
-      const inverse = 1 / root.childSum;
-      const gamma = (discounts[5] * root.n1 + discounts[6] * root.n2 + discounts[7] * root.n3) / root.childSum;
-      const a = known && unigramCount > 0 ? unigrams.data[unigramIndex + unigrams.adjustedField] : 0;
-      p = a > 0 ? (a - discounts[4 + (a >= 3 ? 3 : a)]) * inverse + gamma * p : gamma * p;
-    }
-    if (known && unigramCount > 0) {
-      matched = 1;
-      if (topContext > 0) next.nodes[1] = word;
-    }
-    // Read the first hash slot of every level before resolving any: the loads are independent,
-    // so the processor overlaps their cache misses (lookups are what scoring waits on).
-    const probeIndex = this.probeIndex;
-    const probeSlot = this.probeSlot;
-    const probeHash = this.probeHash;
-    if (known) {
-      for (let j = 1; j <= m; j++) {
-        const childTable = tables[j];
-        const hash = hashKey(nodes[j], word);
-        const index = childTable.homeOf(hash);
-        probeHash[j] = hash;
-        probeIndex[j] = index;
-        probeSlot[j] = childTable.slots[index];
-      }
-    }
-    for (let j = 1; j <= m; j++) {
-      const contextTable = tables[j - 1];
-      const contextData = contextTable.data;
-      const base = nodes[j] * contextTable.stride;
-      const denominator = contextData[base + CHILD_SUM];
-      const d = 4 * (j + 1);
-      const inverse = 1 / denominator;
-      const gamma = (discounts[d + 1] * contextData[base + N1] + discounts[d + 2] * contextData[base + N2] + discounts[d + 3] * contextData[base + N3]) / denominator;
-      let a = 0;
-      // Once c_j·w is unseen, so is every longer c_j'·w (its suffix would have been counted).
-      if (matched === j) {
-        const childTable = tables[j];
-        const child = childTable.findFrom(probeIndex[j], probeSlot[j], probeHash[j], nodes[j], word);
-        if (child !== NONE) {
-          matched = j + 1;
-          if (j < topContext) next.nodes[j + 1] = child;
-          a = childTable.data[child * childTable.stride + childTable.adjustedField];
-        }
-      }
-      p = a > 0 ? (a - discounts[d + (a >= 3 ? 3 : a)]) * inverse + gamma * p : gamma * p;
     }
     this.lastMatched = matched;
     this.settleNext(next, matched);
@@ -528,7 +453,8 @@ export class Estimator {
   /**
    * `scoreBlock` for Kneser-Ney: the lookups of one n-gram length are independent across the block's
    * tokens, so the processor overlaps their cache misses, which a token-by-token scan (each context
-   * found by the last lookup) cannot; then `scoreKneserNey`'s arithmetic per token.
+   * found by the last lookup) cannot; then per token `step`'s arithmetic over `prepareLevel`'s
+   * parameters, kept in locals.
    */
   private scoreBlockKneserNey(scores: BlockScores): void {
     const counts = this.counts;
